@@ -1,0 +1,40 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+
+/** A parsed YAML file that can say on which line any field path sits. */
+export interface YamlSource {
+  data: unknown;
+  errors: { line: number; message: string }[];
+  lineOf(path: readonly PropertyKey[]): number;
+}
+
+export function parseYamlSource(text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const errors = [...doc.errors, ...doc.warnings].map((e) => ({
+    line: e.linePos?.[0]?.line ?? lineAt(e.pos[0]),
+    message: e.message.split("\n")[0] ?? e.message,
+  }));
+  // The deepest node on the path that exists gives the line; a missing key points at its parent.
+  const lineOf = (path: readonly PropertyKey[]): number => {
+    let node: unknown = doc.contents;
+    let line = lineAt((doc.contents as Node | null)?.range?.[0]);
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        if (!pair) break;
+        line = lineAt((pair.key as Node).range?.[0]);
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(segment)] as Node | undefined;
+        if (!item) break;
+        line = lineAt(item.range?.[0]);
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return line;
+  };
+  return { data: errors.length > 0 ? null : doc.toJS(), errors, lineOf };
+}

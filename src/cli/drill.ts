@@ -1,0 +1,50 @@
+import { userInfo } from "node:os";
+import { parseArgs } from "node:util";
+import type { DrillMode } from "../domain/drillState.js";
+import { dbPathFrom, openService } from "./context.js";
+import type { CliIO } from "./io.js";
+import { runTerminalDrill } from "./terminalDrill.js";
+
+/** `drillbot drill <id> [--mode read|blind] [--user NAME] [--db PATH]` */
+export async function drillCommand(args: string[], root: string, io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { mode: { type: "string", default: "read" }, user: { type: "string" }, db: { type: "string" } },
+  });
+  const scenarioId = positionals[0];
+  if (!scenarioId || positionals.length > 1) {
+    io.err("usage: drillbot drill <scenario> [--mode read|blind] [--user NAME] [--db PATH]   (drillbot list shows the scenarios)");
+    return 2;
+  }
+  if (values.mode !== "read" && values.mode !== "blind") {
+    io.err(`--mode must be read (runbook shown at once) or blind (runbook after your first move), not "${values.mode}"`);
+    return 2;
+  }
+  const dbPath = dbPathFrom(values.db);
+  const opened = openService(root, dbPath, io);
+  if (!opened) return 1;
+  const name = values.user ?? process.env.USER ?? safeUsername();
+  try {
+    return await runTerminalDrill({
+      service: opened.service,
+      scenarioId,
+      mode: values.mode as DrillMode,
+      user: { id: `terminal:${name}`, name },
+      input: process.stdin,
+      io,
+      interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      dbPath,
+    });
+  } finally {
+    await opened.store.close();
+  }
+}
+
+function safeUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "responder";
+  }
+}

@@ -1,0 +1,65 @@
+import { defaultRoot } from "../catalog/catalog.js";
+import { type CliIO, processIO } from "./io.js";
+import { debriefCommand } from "./debrief.js";
+import { drillCommand } from "./drill.js";
+import { lintCommand } from "./lint.js";
+import { listCommand } from "./list.js";
+import { migrateCommand } from "./migrate.js";
+
+export const USAGE = `drillbot — tabletop incident drills in Slack and in the terminal
+
+Usage:
+  drillbot drill <scenario> [--mode read|blind] [--user NAME] [--db PATH]
+                                   run a drill in this terminal
+  drillbot list [--tag TAG]        list the scenarios
+  drillbot lint [paths…]           check scenarios and runbooks (file:line: field: message)
+  drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json]
+                                   print a recorded debrief
+  drillbot migrate [--db PATH]     create or upgrade the database
+  drillbot serve                   run the Slack app (same as npm start)
+
+Environment: DRILLBOT_DB (default ./data/drillbot.db), DRILLBOT_HOME (folder with scenarios/ and runbooks/)`;
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [command, ...args] = argv;
+  const root = process.env.DRILLBOT_HOME ?? defaultRoot();
+  try {
+    return await run(command, args, root, io);
+  } catch (error) {
+    // parseArgs and friends throw for bad flags: say what went wrong, not a stack trace.
+    const code = (error as { code?: string }).code ?? "";
+    if (code.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`drillbot ${command}: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if ((error as Error).name === "DatabaseTooNewError") {
+      io.err(`drillbot: ${(error as Error).message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function run(command: string | undefined, args: string[], root: string, io: CliIO): Promise<number> {
+  switch (command) {
+    case "drill":
+      return drillCommand(args, root, io);
+    case "debrief":
+      return debriefCommand(args, root, io);
+    case "migrate":
+      return migrateCommand(args, io);
+    case "lint":
+      return lintCommand(args, root, io);
+    case "list":
+      return listCommand(args, root, io);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      io.out(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      io.err(`drillbot: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}

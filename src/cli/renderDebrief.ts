@@ -1,0 +1,113 @@
+import type { Debrief, ResponderDebrief } from "../domain/debrief.js";
+import { formatClock } from "../domain/duration.js";
+import type { Scenario } from "../domain/scenario.js";
+
+// The debrief for people at a terminal (text), for a postmortem document (md) and for tools (json).
+
+const pct = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)}%`);
+const clock = (ms: number | null) => (ms === null ? "—" : formatClock(ms));
+
+function verdict(r: ResponderDebrief): string {
+  if (r.correct === null) return "no first move";
+  const by = r.scoredBy === "facilitator" ? " (facilitator)" : "";
+  const when = r.withinReadWindow ? "inside the read window" : "after the read window";
+  return `${r.correct ? "correct" : "wrong"}${by}, ${when}`;
+}
+
+function whyWrong(r: ResponderDebrief, scenario: Scenario | undefined): string | null {
+  if (r.correct !== false || !r.score || r.scoredBy === "facilitator") return null;
+  const parts: string[] = [];
+  const groups = scenario?.first_move.rubric.must ?? [];
+  const missing = r.score.missingGroups.map((g) => groups[g]?.slice(0, 3).join(" | ")).filter(Boolean);
+  if (missing.length) parts.push(`missing: ${missing.map((m) => `(${m})`).join(", ")}`);
+  if (r.score.forbidden.length) parts.push(`risky: ${r.score.forbidden.join(", ")}`);
+  return parts.join("; ") || null;
+}
+
+function pathLine(r: ResponderDebrief): string {
+  if (r.path.length === 0) return "did not walk the decision tree";
+  const steps = r.path.map((p) => `${p.nodeId} → ${p.optionLabel} (${formatClock(p.timeMs)})${p.onExpectedPath ? "" : " ✗"}`);
+  const end = r.outcome ? `outcome: ${r.outcome.title}` : "stopped before an outcome";
+  const match = r.pathMatchesExpected ? "matches the expected path" : `left the expected path at step ${(r.divergedAt ?? 0) + 1}`;
+  return `${steps.join("\n        ")}\n        ${end} — ${match}`;
+}
+
+function clarityLine(d: Debrief): string {
+  if (!d.clarity) return "Runbook clarity: not measured in blind mode (it tests recall, not the runbook)";
+  const verdicts = { clear: "clear", "needs-work": "needs work", fails: "fails the two-minute test" } as const;
+  return `Runbook clarity: ${verdicts[d.clarity.verdict]} — ${pct(d.clarity.share)} of ${d.clarity.sample} responder(s) stated the right first move within ${formatClock(d.readWindowMs)}`;
+}
+
+export function renderDebriefText(d: Debrief, scenario?: Scenario): string {
+  const lines: string[] = [];
+  const how = d.status === "cancelled" ? "cancelled" : d.endReason === "time_limit" ? "ended at the time limit" : d.status === "running" ? "still running" : "ended by hand";
+  lines.push(`━━ Debrief · drill #${d.drillId} · ${d.scenarioId} — ${d.scenarioTitle}`);
+  lines.push(`mode ${d.mode} · ran ${clock(d.durationMs)} · ${how} · injects posted ${d.injectsPosted} of ${d.injectsTotal}`);
+  lines.push("");
+  for (const r of d.responders) {
+    lines.push(`  ${r.user.name}: ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdict(r)}`);
+    if (r.answer !== null) lines.push(`        “${r.answer}”`);
+    const why = whyWrong(r, scenario);
+    if (why) lines.push(`        ${why}`);
+    lines.push(`        ${pathLine(r)}`);
+  }
+  if (d.responders.length === 0) lines.push("  nobody responded");
+  lines.push("");
+  lines.push(
+    `Team: ${d.team.correctInReadWindow} of ${d.team.responders} responder(s) stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)})`,
+  );
+  lines.push(clarityLine(d));
+  lines.push(`Expected first move: ${d.expectedFirstMove}`);
+  lines.push(`Expected path: ${d.expectedPath.join(" → ")}`);
+  if (d.hiddenFacts.length) {
+    lines.push("What was really going on:");
+    for (const fact of d.hiddenFacts) lines.push(`  - ${fact}`);
+  }
+  return lines.join("\n");
+}
+
+const mdEscape = (text: string) => text.replace(/([\\`*_[\]<>|])/g, "\\$1").replace(/\n/g, " ");
+
+/** Ready to paste into a postmortem document. */
+export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario): string {
+  const out: string[] = [];
+  out.push(`# Drill #${d.drillId}: ${mdEscape(d.scenarioTitle)}`);
+  out.push("");
+  out.push(`- Scenario: \`${d.scenarioId}\` (version \`${d.scenarioHash.slice(0, 12)}\`), mode **${d.mode}**`);
+  out.push(`- Started ${new Date(d.startedAt).toISOString()} by ${mdEscape(d.startedBy.name)}; ran ${clock(d.durationMs)}; status ${d.status}`);
+  out.push(`- Injects posted: ${d.injectsPosted} of ${d.injectsTotal}`);
+  out.push("");
+  out.push("## Responders");
+  out.push("");
+  out.push("| Responder | Ack | First move | Answer | Verdict | Path |");
+  out.push("| --- | --- | --- | --- | --- | --- |");
+  for (const r of d.responders) {
+    const path = r.path.length === 0 ? "—" : `${r.path.map((p) => mdEscape(p.optionLabel)).join(" → ")}${r.pathMatchesExpected ? " (expected)" : ""}`;
+    out.push(
+      `| ${mdEscape(r.user.name)} | ${clock(r.timeToAckMs)} | ${clock(r.timeToFirstMoveMs)} | ${r.answer === null ? "—" : mdEscape(r.answer)} | ${verdict(r)} | ${path} |`,
+    );
+  }
+  out.push("");
+  out.push("## Findings");
+  out.push("");
+  out.push(`- Team: ${d.team.correctInReadWindow} of ${d.team.responders} stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)}).`);
+  out.push(`- ${clarityLine(d)}.`);
+  out.push(`- Expected first move: ${mdEscape(d.expectedFirstMove)}`);
+  out.push(`- Expected path: ${d.expectedPath.map((p) => `\`${p}\``).join(" → ")}`);
+  for (const fact of d.hiddenFacts) out.push(`- Hidden fact: ${mdEscape(fact)}`);
+  if (scenario) {
+    out.push("");
+    out.push(`## Runbook: ${mdEscape(scenario.runbookDoc.title)}`);
+    for (const section of Object.values(scenario.runbookDoc.sections)) {
+      out.push("");
+      out.push(`### ${section.heading}`);
+      out.push("");
+      out.push(section.body);
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
+
+export function renderDebriefJson(d: Debrief): string {
+  return JSON.stringify(d, null, 2);
+}

@@ -1,0 +1,164 @@
+import { isCorrect } from "./drill.js";
+import type { DrillState, EndReason, Person } from "./drillState.js";
+import type { Scenario } from "./scenario.js";
+import type { FirstMoveScore } from "./scoring.js";
+
+// Debrief maths: pure functions of a finished drill's state and the scenario version it ran.
+
+export interface PathStep {
+  nodeId: string;
+  question: string;
+  optionId: string;
+  optionLabel: string;
+  nextId: string;
+  timeMs: number;
+  onExpectedPath: boolean;
+}
+
+export interface ResponderDebrief {
+  user: Person;
+  timeToAckMs: number | null;
+  timeToFirstMoveMs: number | null;
+  answer: string | null;
+  correct: boolean | null;
+  scoredBy: "rubric" | "facilitator" | null;
+  score: FirstMoveScore | null;
+  withinReadWindow: boolean;
+  correctInReadWindow: boolean;
+  path: PathStep[];
+  outcome: { id: string; title: string } | null;
+  /** null when the responder did not walk the tree. */
+  pathMatchesExpected: boolean | null;
+  /** Index in the expected path where this responder first went another way. */
+  divergedAt: number | null;
+}
+
+export type ClarityVerdict = "clear" | "needs-work" | "fails";
+
+export interface Debrief {
+  drillId: number;
+  scenarioId: string;
+  scenarioTitle: string;
+  scenarioHash: string;
+  mode: DrillState["mode"];
+  status: DrillState["status"];
+  endReason: EndReason | null;
+  startedBy: Person;
+  startedAt: number;
+  endedAt: number | null;
+  durationMs: number | null;
+  readWindowMs: number;
+  expectedFirstMove: string;
+  expectedPath: string[];
+  hiddenFacts: string[];
+  injectsPosted: number;
+  injectsTotal: number;
+  responders: ResponderDebrief[];
+  team: {
+    responders: number;
+    acked: number;
+    answered: number;
+    correct: number;
+    correctInReadWindow: number;
+    /** Share of responders with a correct first move inside the read window; null with no responders. */
+    shareCorrectInReadWindow: number | null;
+    medianTimeToFirstMoveMs: number | null;
+  };
+  /** Read mode only: did the runbook let people state the first move in two minutes? */
+  clarity: { share: number; verdict: ClarityVerdict; sample: number } | null;
+}
+
+export const CLARITY_CLEAR = 0.8;
+export const CLARITY_NEEDS_WORK = 0.5;
+
+export function clarityVerdict(share: number): ClarityVerdict {
+  if (share >= CLARITY_CLEAR) return "clear";
+  if (share >= CLARITY_NEEDS_WORK) return "needs-work";
+  return "fails";
+}
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
+  const expected = scenario.tree.expected_path;
+  const responders = state.responders.map((r): ResponderDebrief => {
+    const firstMove = r.firstMove;
+    const timeToFirstMoveMs = firstMove ? firstMove.at - state.startedAt : null;
+    const correct = firstMove ? isCorrect(firstMove) : null;
+    const withinReadWindow = timeToFirstMoveMs !== null && timeToFirstMoveMs <= state.readWindowMs;
+    const walked = [scenario.tree.start, ...r.steps.map((s) => s.nextId)];
+    const path = r.steps.map((step, i): PathStep => {
+      const node = scenario.tree.nodes[step.nodeId];
+      return {
+        nodeId: step.nodeId,
+        question: node?.question ?? step.nodeId,
+        optionId: step.optionId,
+        optionLabel: node?.options.find((o) => o.id === step.optionId)?.label ?? step.optionId,
+        nextId: step.nextId,
+        timeMs: step.chosenAt - step.enteredAt,
+        onExpectedPath: expected[i] === step.nodeId && expected[i + 1] === step.nextId,
+      };
+    });
+    const lastId = walked.at(-1) ?? scenario.tree.start;
+    const outcome = scenario.tree.outcomes[lastId];
+    let divergedAt: number | null = null;
+    if (r.steps.length > 0) {
+      const firstDifference = walked.findIndex((id, i) => expected[i] !== id);
+      divergedAt = firstDifference >= 0 ? firstDifference : null;
+    }
+    const pathMatchesExpected =
+      r.steps.length === 0 ? null : walked.length === expected.length && walked.every((id, i) => expected[i] === id);
+    return {
+      user: r.user,
+      timeToAckMs: r.ackAt === null ? null : r.ackAt - state.startedAt,
+      timeToFirstMoveMs,
+      answer: firstMove?.text ?? null,
+      correct,
+      scoredBy: firstMove ? (firstMove.override ? "facilitator" : "rubric") : null,
+      score: firstMove?.score ?? null,
+      withinReadWindow,
+      correctInReadWindow: withinReadWindow && correct === true,
+      path,
+      outcome: outcome ? { id: lastId, title: outcome.title } : null,
+      pathMatchesExpected,
+      divergedAt,
+    };
+  });
+  const correctInReadWindow = responders.filter((r) => r.correctInReadWindow).length;
+  const share = responders.length === 0 ? null : correctInReadWindow / responders.length;
+  return {
+    drillId: state.id,
+    scenarioId: state.scenarioId,
+    scenarioTitle: scenario.title,
+    scenarioHash: state.scenarioHash,
+    mode: state.mode,
+    status: state.status,
+    endReason: state.endReason,
+    startedBy: state.startedBy,
+    startedAt: state.startedAt,
+    endedAt: state.endedAt,
+    durationMs: state.endedAt === null ? null : state.endedAt - state.startedAt,
+    readWindowMs: state.readWindowMs,
+    expectedFirstMove: scenario.first_move.expected,
+    expectedPath: expected,
+    hiddenFacts: scenario.hidden_facts,
+    injectsPosted: state.injects.length,
+    injectsTotal: scenario.injects.length,
+    responders,
+    team: {
+      responders: responders.length,
+      acked: responders.filter((r) => r.timeToAckMs !== null).length,
+      answered: responders.filter((r) => r.answer !== null).length,
+      correct: responders.filter((r) => r.correct === true).length,
+      correctInReadWindow,
+      shareCorrectInReadWindow: share,
+      medianTimeToFirstMoveMs: median(responders.flatMap((r) => (r.timeToFirstMoveMs === null ? [] : [r.timeToFirstMoveMs]))),
+    },
+    clarity: state.mode === "read" && share !== null ? { share, verdict: clarityVerdict(share), sample: responders.length } : null,
+  };
+}

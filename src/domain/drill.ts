@@ -1,0 +1,278 @@
+import type { Clock } from "./clock.js";
+import type {
+  DecisionStepRecord,
+  DrillMode,
+  DrillState,
+  EndReason,
+  FirstMoveRecord,
+  InjectPostRecord,
+  Person,
+  ResponderRecord,
+} from "./drillState.js";
+import type { Inject, Outcome, Scenario, TreeNode, TreeOption } from "./scenario.js";
+import { firstMoveScore } from "./scoring.js";
+
+// The drill state machine. Pure: no I/O, time only from the injected clock. Every operation
+// either changes the state and says what changed, or refuses with a reason a front end can
+// turn into a kind message. The front ends persist what changed before telling anyone.
+
+export const MAX_FIRST_MOVE_CHARS = 600;
+
+export type Refusal =
+  | "not_running"
+  | "time_up"
+  | "already_answered"
+  | "empty_answer"
+  | "answer_too_long"
+  | "first_move_required"
+  | "walk_finished"
+  | "stale_node"
+  | "unknown_option"
+  | "unknown_responder"
+  | "inject_already_posted";
+
+export type Result<T> = ({ ok: true } & T) | { ok: false; reason: Refusal };
+
+export type TreePosition =
+  | { kind: "node"; id: string; node: TreeNode; enteredAt: number }
+  | { kind: "outcome"; id: string; outcome: Outcome };
+
+export interface DueInject {
+  index: number;
+  inject: Inject;
+  dueAt: number;
+}
+
+const refuse = (reason: Refusal): { ok: false; reason: Refusal } => ({ ok: false, reason });
+
+export class Drill {
+  private constructor(
+    readonly state: DrillState,
+    readonly scenario: Scenario,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new drill; `id` is the store's, 0 until saved. */
+  static start(options: { scenario: Scenario; mode: DrillMode; startedBy: Person; venue: string; clock: Clock; id?: number }): Drill {
+    const { scenario, clock } = options;
+    return new Drill(
+      {
+        id: options.id ?? 0,
+        scenarioId: scenario.id,
+        scenarioHash: scenario.hash,
+        mode: options.mode,
+        startedBy: options.startedBy,
+        venue: options.venue,
+        startedAt: clock.now(),
+        readWindowMs: scenario.readWindowMs,
+        timeLimitMs: scenario.timeLimitMs,
+        status: "running",
+        endedAt: null,
+        endReason: null,
+        endedBy: null,
+        responders: [],
+        injects: [],
+      },
+      scenario,
+      clock,
+    );
+  }
+
+  /** A drill loaded back from the store, on the scenario version it ran. */
+  static restore(state: DrillState, scenario: Scenario, clock: Clock): Drill {
+    return new Drill(state, scenario, clock);
+  }
+
+  get endsAt(): number {
+    return this.state.startedAt + this.state.timeLimitMs;
+  }
+
+  get readWindowEndsAt(): number {
+    return this.state.startedAt + this.state.readWindowMs;
+  }
+
+  /** Running and inside the time limit. */
+  get isOpen(): boolean {
+    return this.state.status === "running" && this.clock.now() < this.endsAt;
+  }
+
+  /** Running but past the time limit: the front end should end it now. */
+  get isOverdue(): boolean {
+    return this.state.status === "running" && this.clock.now() >= this.endsAt;
+  }
+
+  responder(userId: string): ResponderRecord | undefined {
+    return this.state.responders.find((r) => r.user.id === userId);
+  }
+
+  private checkOpen(): { ok: false; reason: Refusal } | null {
+    if (this.state.status !== "running") return refuse("not_running");
+    if (this.clock.now() >= this.endsAt) return refuse("time_up");
+    return null;
+  }
+
+  private join(user: Person): ResponderRecord {
+    const existing = this.responder(user.id);
+    if (existing) return existing;
+    const record: ResponderRecord = { user, joinedAt: this.clock.now(), ackAt: null, firstMove: null, walkStartedAt: null, steps: [] };
+    this.state.responders.push(record);
+    return record;
+  }
+
+  /** "I'm on it". A second ack by the same person changes nothing and says so. */
+  ack(user: Person): Result<{ responder: ResponderRecord; first: boolean }> {
+    const closed = this.checkOpen();
+    if (closed) return closed;
+    const responder = this.join(user);
+    if (responder.ackAt !== null) return { ok: true, responder, first: false };
+    responder.ackAt = this.clock.now();
+    return { ok: true, responder, first: true };
+  }
+
+  /** One first move per responder, scored at once, kept blind until the debrief. */
+  submitFirstMove(user: Person, text: string): Result<{ responder: ResponderRecord; firstMove: FirstMoveRecord }> {
+    const closed = this.checkOpen();
+    if (closed) return closed;
+    const trimmed = text.trim();
+    if (trimmed === "") return refuse("empty_answer");
+    if (trimmed.length > MAX_FIRST_MOVE_CHARS) return refuse("answer_too_long");
+    const existing = this.responder(user.id);
+    if (existing?.firstMove) return refuse("already_answered");
+    const responder = this.join(user);
+    const firstMove: FirstMoveRecord = {
+      text: trimmed,
+      at: this.clock.now(),
+      score: firstMoveScore(trimmed, this.scenario.first_move.rubric),
+      override: null,
+    };
+    responder.firstMove = firstMove;
+    return { ok: true, responder, firstMove };
+  }
+
+  /** In read mode the runbook is open from the trigger; in blind mode only after a first move. */
+  runbookVisibleTo(userId: string): boolean {
+    if (this.state.mode === "read" || this.state.status !== "running") return true;
+    return this.responder(userId)?.firstMove != null;
+  }
+
+  /** Where a responder stands in the decision tree. Starts the walk on first call. */
+  position(userId: string): Result<{ position: TreePosition; started: boolean }> {
+    const responder = this.responder(userId);
+    if (!responder?.firstMove) return refuse("first_move_required");
+    let started = false;
+    if (responder.walkStartedAt === null) {
+      const closed = this.checkOpen();
+      if (closed) return closed;
+      responder.walkStartedAt = this.clock.now();
+      started = true;
+    }
+    return { ok: true, position: this.positionOf(responder), started };
+  }
+
+  private positionOf(responder: ResponderRecord): TreePosition {
+    const tree = this.scenario.tree;
+    const last = responder.steps.at(-1);
+    const id = last ? last.nextId : tree.start;
+    const outcome = tree.outcomes[id];
+    if (outcome) return { kind: "outcome", id, outcome };
+    const node = tree.nodes[id];
+    if (!node) throw new Error(`scenario ${this.scenario.id} has no node "${id}"`); // lint guarantees this
+    return { kind: "node", id, node, enteredAt: last ? last.chosenAt : (responder.walkStartedAt ?? this.clock.now()) };
+  }
+
+  /** Takes one option at the responder's current node. `nodeId` guards against stale clicks. */
+  choose(
+    userId: string,
+    nodeId: string,
+    optionId: string,
+  ): Result<{ step: DecisionStepRecord; option: TreeOption; position: TreePosition }> {
+    const closed = this.checkOpen();
+    if (closed) return closed;
+    const responder = this.responder(userId);
+    if (!responder?.firstMove) return refuse("first_move_required");
+    if (responder.walkStartedAt === null) responder.walkStartedAt = this.clock.now();
+    const here = this.positionOf(responder);
+    if (here.kind === "outcome") return refuse("walk_finished");
+    if (here.id !== nodeId) return refuse("stale_node");
+    const option = here.node.options.find((o) => o.id === optionId);
+    if (!option) return refuse("unknown_option");
+    const step: DecisionStepRecord = {
+      seq: responder.steps.length + 1,
+      nodeId,
+      optionId,
+      nextId: option.next,
+      enteredAt: here.enteredAt,
+      chosenAt: this.clock.now(),
+    };
+    responder.steps.push(step);
+    return { ok: true, step, option, position: this.positionOf(responder) };
+  }
+
+  /** Injects whose offset has passed and that have not been posted, in order. */
+  dueInjects(): DueInject[] {
+    if (this.state.status !== "running") return [];
+    const now = this.clock.now();
+    return this.scenario.injects
+      .map((inject, index) => ({ index, inject, dueAt: this.state.startedAt + (this.scenario.injectOffsetsMs[index] ?? 0) }))
+      .filter((d) => d.dueAt <= now && !this.state.injects.some((p) => p.index === d.index))
+      .sort((a, b) => a.dueAt - b.dueAt || a.index - b.index);
+  }
+
+  /** Every inject not yet posted, due or not: for timers and for the scripted terminal. */
+  pendingInjects(): DueInject[] {
+    return this.scenario.injects
+      .map((inject, index) => ({ index, inject, dueAt: this.state.startedAt + (this.scenario.injectOffsetsMs[index] ?? 0) }))
+      .filter((d) => !this.state.injects.some((p) => p.index === d.index))
+      .sort((a, b) => a.dueAt - b.dueAt || a.index - b.index);
+  }
+
+  markInjectPosted(index: number): Result<{ post: InjectPostRecord; late: boolean }> {
+    if (this.state.status !== "running") return refuse("not_running");
+    if (this.state.injects.some((p) => p.index === index)) return refuse("inject_already_posted");
+    const dueAt = this.state.startedAt + (this.scenario.injectOffsetsMs[index] ?? 0);
+    const post: InjectPostRecord = { index, dueAt, postedAt: this.clock.now() };
+    this.state.injects.push(post);
+    // "Late" when it reaches people more than a minute after its offset (e.g. after a restart).
+    return { ok: true, post, late: post.postedAt - dueAt > 60_000 };
+  }
+
+  /** Ends by hand or at the time limit; the time limit ends it at the limit, not later. */
+  end(by: string, reason: Exclude<EndReason, "cancelled">): Result<{ endedAt: number }> {
+    if (this.state.status !== "running") return refuse("not_running");
+    // A drill that ran past its limit (the app was down) is recorded as ending at the limit.
+    const endedAt = Math.min(this.clock.now(), this.endsAt);
+    this.state.status = "ended";
+    this.state.endedAt = endedAt;
+    this.state.endReason = reason;
+    this.state.endedBy = by;
+    return { ok: true, endedAt };
+  }
+
+  cancel(by: string): Result<{ endedAt: number }> {
+    if (this.state.status !== "running") return refuse("not_running");
+    this.state.status = "cancelled";
+    this.state.endedAt = this.clock.now();
+    this.state.endReason = "cancelled";
+    this.state.endedBy = by;
+    return { ok: true, endedAt: this.state.endedAt };
+  }
+
+  /** A facilitator's correction of the rubric's verdict, allowed during and after the drill. */
+  overrideScore(userId: string, correct: boolean, by: string): Result<{ firstMove: FirstMoveRecord }> {
+    const firstMove = this.responder(userId)?.firstMove;
+    if (!firstMove) return refuse("unknown_responder");
+    firstMove.override = { correct, by, at: this.clock.now() };
+    return { ok: true, firstMove };
+  }
+
+  /** What the channel may see while the drill runs: who and how fast, never what. */
+  progress(): { acked: number; answered: number; responders: number } {
+    const r = this.state.responders;
+    return { acked: r.filter((x) => x.ackAt !== null).length, answered: r.filter((x) => x.firstMove !== null).length, responders: r.length };
+  }
+}
+
+/** The verdict on a first move: the facilitator's override if there is one, else the rubric's. */
+export function isCorrect(firstMove: FirstMoveRecord): boolean {
+  return firstMove.override ? firstMove.override.correct : firstMove.score.correct;
+}

@@ -1,0 +1,65 @@
+import type { FirstMoveScore } from "./scoring.js";
+
+// Plain data for one drill: what the store saves and loads, and what the engine works on.
+// Times are milliseconds since the epoch.
+
+export type DrillMode = "read" | "blind";
+export type DrillStatus = "running" | "ended" | "cancelled";
+export type EndReason = "manual" | "time_limit" | "cancelled";
+
+export interface Person {
+  /** Slack user id, or the terminal user's name. */
+  id: string;
+  name: string;
+}
+
+export interface FirstMoveRecord {
+  text: string;
+  at: number;
+  score: FirstMoveScore;
+  /** A facilitator's judgement, which wins over the rubric. */
+  override: { correct: boolean; by: string; at: number } | null;
+}
+
+export interface DecisionStepRecord {
+  seq: number;
+  nodeId: string;
+  optionId: string;
+  nextId: string;
+  enteredAt: number;
+  chosenAt: number;
+}
+
+export interface ResponderRecord {
+  user: Person;
+  joinedAt: number;
+  ackAt: number | null;
+  firstMove: FirstMoveRecord | null;
+  walkStartedAt: number | null;
+  steps: DecisionStepRecord[];
+}
+
+export interface InjectPostRecord {
+  index: number;
+  dueAt: number;
+  postedAt: number;
+}
+
+export interface DrillState {
+  id: number;
+  scenarioId: string;
+  scenarioHash: string;
+  mode: DrillMode;
+  startedBy: Person;
+  /** Where it runs: "terminal", or a Slack channel id. */
+  venue: string;
+  startedAt: number;
+  readWindowMs: number;
+  timeLimitMs: number;
+  status: DrillStatus;
+  endedAt: number | null;
+  endReason: EndReason | null;
+  endedBy: string | null;
+  responders: ResponderRecord[];
+  injects: InjectPostRecord[];
+}

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { ScenarioSchema } from "./scenario.js";
+
+/** The JSON Schema editors use for scenarios/*.yml, as committed text. */
+export function scenarioJsonSchemaText(): string {
+  // io "input": defaulted fields (read_window, must_not…) are optional to the author.
+  const schema = z.toJSONSchema(ScenarioSchema, { io: "input", target: "draft-2020-12" });
+  const withMeta = {
+    $schema: schema.$schema,
+    $id: "https://drillbot.dev/schema/scenario.schema.json",
+    title: "drillbot scenario",
+    description: "One failure mode for a drillbot drill: scenarios/<id>.yml",
+    ...schema,
+  };
+  return `${JSON.stringify(withMeta, null, 2)}\n`;
+}

@@ -1,0 +1,154 @@
+import { z } from "zod";
+import { parseDuration } from "./duration.js";
+
+// The one schema for scenarios/<id>.yml. The JSON Schema in schema/scenario.schema.json is
+// generated from it (npm run schema), so editors and the loader can never disagree.
+
+const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "use lower-case letters, digits and dashes, e.g. payment-5xx")
+  .max(64);
+
+const Duration = z
+  .string()
+  .regex(/^(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, 'use a duration like "90s", "2m", "1m30s" or "1h"')
+  .refine((v) => parseDuration(v) !== null && (parseDuration(v) ?? 0) > 0, {
+    message: 'use a positive duration like "90s", "2m", "1m30s" or "1h"',
+  });
+
+const Text = z.string().trim().min(1, "must not be empty");
+
+export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
+
+export const TriggerSchema = z
+  .object({
+    source: Text.describe("The tool that fires the alert, e.g. Prometheus Alertmanager, Falco, Kyverno"),
+    title: Text.describe("The alert title as the tool words it"),
+    text: Text.describe("The alert body as the responder would see it"),
+    fields: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .default({})
+      .describe("Labels and fields shown with the alert (service, namespace, region, since…)"),
+  })
+  .strict();
+
+export const RubricSchema = z
+  .object({
+    must: z
+      .array(z.array(Text).min(1, "a phrase group needs at least one phrase"))
+      .min(1, "the rubric needs at least one phrase group")
+      .describe(
+        "Phrase groups that must all appear in a correct first move; each group lists synonyms. A trailing * matches any word ending (verif* matches verify, verifying).",
+      ),
+    must_not: z
+      .array(Text)
+      .default([])
+      .describe("Phrases that make a first move wrong: risky fixes taken before verification"),
+  })
+  .strict();
+
+export const FirstMoveSchema = z
+  .object({
+    expected: Text.describe("The correct first move in one sentence, shown in the debrief"),
+    rubric: RubricSchema,
+  })
+  .strict();
+
+export const InjectSchema = z
+  .object({
+    at: Duration.describe("Offset from the trigger"),
+    kind: z.enum(["stakes", "clue", "noise"]).optional().describe("What the inject does to the story"),
+    text: Text,
+  })
+  .strict();
+
+export const TreeOptionSchema = z
+  .object({
+    id: Id,
+    label: Text,
+    reveals: Text.optional().describe("What the responder sees after taking this step (command output, a dashboard reading)"),
+    next: Id.describe("The id of the next node or of an outcome"),
+  })
+  .strict();
+
+export const TreeNodeSchema = z
+  .object({
+    question: Text.describe("A question answerable from a command or dashboard, not a judgement"),
+    options: z.array(TreeOptionSchema).min(2, "a decision node needs at least 2 options"),
+  })
+  .strict();
+
+export const OutcomeSchema = z
+  .object({
+    kind: z.enum(["mitigation", "escalation", "resolution", "dead-end"]),
+    title: Text,
+    text: Text,
+  })
+  .strict();
+
+export const TreeSchema = z
+  .object({
+    start: Id.describe("The id of the first decision node"),
+    nodes: z.record(Id, TreeNodeSchema),
+    outcomes: z.record(Id, OutcomeSchema),
+    expected_path: z
+      .array(Id)
+      .min(2, "the expected path needs the start node and an outcome at least")
+      .describe("Node ids from start to the outcome the scenario's hidden facts make true"),
+  })
+  .strict();
+
+export const ScenarioSchema = z
+  .object({
+    id: Id,
+    title: Text,
+    severity: z.enum(SEVERITIES),
+    tags: z.array(Id).min(1, "add at least one tag, e.g. sre or security"),
+    summary: Text.optional().describe("One line for lists"),
+    runbook: Text.describe("Path of the runbook, relative to the repository root, e.g. runbooks/payment-5xx.md"),
+    trigger: TriggerSchema,
+    read_window: Duration.default("2m").describe("How long responders read the runbook before stating a first move"),
+    time_limit: Duration.describe("When the drill ends by itself"),
+    first_move: FirstMoveSchema,
+    injects: z.array(InjectSchema).min(2, "a drill needs at least 2 injects"),
+    tree: TreeSchema,
+    hidden_facts: z.array(Text).default([]).describe("What is really going on; revealed in the debrief"),
+  })
+  .strict();
+
+export type ScenarioFile = z.output<typeof ScenarioSchema>;
+export type Trigger = ScenarioFile["trigger"];
+export type Rubric = ScenarioFile["first_move"]["rubric"];
+export type Inject = ScenarioFile["injects"][number];
+export type Tree = ScenarioFile["tree"];
+export type TreeNode = Tree["nodes"][string];
+export type TreeOption = TreeNode["options"][number];
+export type Outcome = Tree["outcomes"][string];
+
+/** A scenario ready to drill: the validated file plus its runbook and parsed durations. */
+export interface Scenario extends ScenarioFile {
+  readWindowMs: number;
+  timeLimitMs: number;
+  injectOffsetsMs: number[];
+  runbookDoc: Runbook;
+  /** sha256 of the scenario and runbook content, stored with every drill run on it. */
+  hash: string;
+}
+
+export const RUNBOOK_PARTS = ["trigger", "verify", "impact", "diagnose", "mitigate"] as const;
+export type RunbookPart = (typeof RUNBOOK_PARTS)[number];
+
+export interface RunbookSection {
+  part: RunbookPart;
+  heading: string;
+  line: number;
+  body: string;
+}
+
+export interface Runbook {
+  title: string;
+  sections: Partial<Record<RunbookPart, RunbookSection>>;
+  /** Headings that matched no part; kept so nothing a team wrote is dropped. */
+  extra: { heading: string; line: number; body: string }[];
+  source: string;
+}

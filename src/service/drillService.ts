@@ -1,0 +1,186 @@
+import { buildScenario, closestId } from "../catalog/catalog.js";
+import type { Clock } from "../domain/clock.js";
+import { type Debrief, computeDebrief } from "../domain/debrief.js";
+import { Drill, type DueInject, type Refusal, type Result } from "../domain/drill.js";
+import type { DrillMode, Person } from "../domain/drillState.js";
+import type { Scenario } from "../domain/scenario.js";
+import type { DrillStore, Surface } from "../store/store.js";
+
+// Runs the pure engine against the store: load the drill, apply one operation, record what
+// changed. Both front ends (terminal and Slack) go through here, so they share every rule.
+// What a user did is written to the store before the caller tells anyone about it.
+
+export type StartResult =
+  | { ok: true; drill: Drill }
+  | { ok: false; reason: "unknown_scenario"; closest: string | null }
+  | { ok: false; reason: "already_running"; runningDrillId: number | null; runningScenarioId: string | null };
+
+export class DrillService {
+  private readonly versions = new Map<string, Scenario>();
+
+  constructor(
+    readonly store: DrillStore,
+    private readonly scenarios: Map<string, Scenario>,
+    readonly clock: Clock,
+  ) {}
+
+  scenario(id: string): Scenario | undefined {
+    return this.scenarios.get(id);
+  }
+
+  scenarioIds(): string[] {
+    return [...this.scenarios.keys()].sort();
+  }
+
+  async start(options: { scenarioId: string; mode?: DrillMode; startedBy: Person; venue: string; surface: Surface }): Promise<StartResult> {
+    const scenario = this.scenarios.get(options.scenarioId);
+    if (!scenario) return { ok: false, reason: "unknown_scenario", closest: closestId(options.scenarioId, this.scenarios.keys()) };
+    if (options.surface === "slack") {
+      const running = await this.store.findRunningDrill(options.venue);
+      if (running) return { ok: false, reason: "already_running", runningDrillId: running.id, runningScenarioId: running.scenarioId };
+    }
+    await this.store.saveScenarioVersion(scenario);
+    const drill = Drill.start({ scenario, mode: options.mode ?? "read", startedBy: options.startedBy, venue: options.venue, clock: this.clock });
+    try {
+      drill.state.id = await this.store.createDrill(drill.state, options.surface);
+    } catch (error) {
+      if (error instanceof Error && error.name === "DrillAlreadyRunningError") {
+        const running = await this.store.findRunningDrill(options.venue);
+        return { ok: false, reason: "already_running", runningDrillId: running?.id ?? null, runningScenarioId: running?.scenarioId ?? null };
+      }
+      throw error;
+    }
+    this.versions.set(scenario.hash, scenario);
+    return { ok: true, drill };
+  }
+
+  /** The drill as recorded, on the scenario version it ran (not the file as it is today). */
+  async load(drillId: number): Promise<Drill | null> {
+    const state = await this.store.loadDrill(drillId);
+    if (!state) return null;
+    return Drill.restore(state, await this.versionOf(state.scenarioHash), this.clock);
+  }
+
+  async runningIn(venue: string): Promise<Drill | null> {
+    const state = await this.store.findRunningDrill(venue);
+    return state ? Drill.restore(state, await this.versionOf(state.scenarioHash), this.clock) : null;
+  }
+
+  private async versionOf(hash: string): Promise<Scenario> {
+    const cached = this.versions.get(hash);
+    if (cached) return cached;
+    const stored = await this.store.getScenarioVersion(hash);
+    if (!stored) throw new Error(`scenario version ${hash.slice(0, 12)} is missing from the database`);
+    const scenario = { ...buildScenario(stored.content, stored.runbook), hash };
+    this.versions.set(hash, scenario);
+    return scenario;
+  }
+
+  private async withDrill<T>(drillId: number, apply: (drill: Drill) => Promise<Result<T>>): Promise<Result<T & { drill: Drill }>> {
+    const drill = await this.load(drillId);
+    if (!drill) return { ok: false, reason: "not_running" };
+    const result = await apply(drill);
+    return result.ok ? { ...result, drill } : result;
+  }
+
+  async ack(drillId: number, user: Person) {
+    return this.withDrill(drillId, async (drill) => {
+      const result = drill.ack(user);
+      if (!result.ok || !result.first) return result;
+      const recorded = await this.store.recordAck(drillId, user, result.responder.joinedAt, result.responder.ackAt ?? this.clock.now());
+      return { ...result, first: recorded };
+    });
+  }
+
+  async submitFirstMove(drillId: number, user: Person, text: string) {
+    return this.withDrill(drillId, async (drill) => {
+      const result = drill.submitFirstMove(user, text);
+      if (!result.ok) return result;
+      const recorded = await this.store.recordFirstMove(drillId, user, result.responder.joinedAt, result.firstMove);
+      // Another instance (or a retried request) recorded this person's answer first.
+      return recorded ? result : ({ ok: false, reason: "already_answered" } as const);
+    });
+  }
+
+  async position(drillId: number, user: Person) {
+    return this.withDrill(drillId, async (drill) => {
+      const result = drill.position(user.id);
+      if (result.ok && result.started) {
+        await this.store.recordWalkStarted(drillId, user, drill.responder(user.id)?.walkStartedAt ?? this.clock.now());
+      }
+      return result;
+    });
+  }
+
+  async choose(drillId: number, user: Person, nodeId: string, optionId: string) {
+    return this.withDrill(drillId, async (drill) => {
+      const wasStarted = drill.responder(user.id)?.walkStartedAt != null;
+      const result = drill.choose(user.id, nodeId, optionId);
+      if (!result.ok) return result;
+      if (!wasStarted) await this.store.recordWalkStarted(drillId, user, result.step.enteredAt);
+      const recorded = await this.store.recordDecisionStep(drillId, user, result.step);
+      return recorded ? result : ({ ok: false, reason: "stale_node" } as const);
+    });
+  }
+
+  /** Records a due inject as posted; false when it was already (by a retry or another instance). */
+  async markInjectPosted(drillId: number, index: number): Promise<Result<{ late: boolean }>> {
+    return this.withDrill(drillId, async (drill) => {
+      const result = drill.markInjectPosted(index);
+      if (!result.ok) return result;
+      const recorded = await this.store.recordInjectPosted(drillId, result.post);
+      return recorded ? result : ({ ok: false, reason: "inject_already_posted" } as const);
+    });
+  }
+
+  async dueInjects(drillId: number): Promise<DueInject[]> {
+    return (await this.load(drillId))?.dueInjects() ?? [];
+  }
+
+  async end(drillId: number, by: string, reason: "manual" | "time_limit"): Promise<Result<{ debrief: Debrief; drill: Drill }>> {
+    return this.withDrill(drillId, async (drill) => {
+      const result = drill.end(by, reason);
+      if (!result.ok) return result;
+      const finished = await this.store.finishDrill(drillId, { status: "ended", endedAt: result.endedAt, endReason: reason, endedBy: by });
+      if (!finished) return { ok: false, reason: "not_running" } as const;
+      return { ok: true, debrief: computeDebrief(drill.state, drill.scenario) };
+    });
+  }
+
+  async cancel(drillId: number, by: string): Promise<Result<{ drill: Drill }>> {
+    return this.withDrill(drillId, async (drill) => {
+      const result = drill.cancel(by);
+      if (!result.ok) return result;
+      const finished = await this.store.finishDrill(drillId, { status: "cancelled", endedAt: result.endedAt, endReason: "cancelled", endedBy: by });
+      return finished ? { ok: true } : ({ ok: false, reason: "not_running" } as const);
+    });
+  }
+
+  async overrideScore(drillId: number, userId: string, correct: boolean, by: string) {
+    return this.withDrill(drillId, async (drill) => {
+      const result = drill.overrideScore(userId, correct, by);
+      if (!result.ok) return result;
+      await this.store.recordOverride(drillId, userId, correct, by, result.firstMove.override?.at ?? this.clock.now());
+      return result;
+    });
+  }
+
+  async debrief(drillId: number): Promise<Debrief | null> {
+    const drill = await this.load(drillId);
+    return drill ? computeDebrief(drill.state, drill.scenario) : null;
+  }
+}
+
+export const REFUSAL_TEXT: Record<Refusal, string> = {
+  not_running: "This drill is not running any more.",
+  time_up: "Time is up for this drill; the debrief is on its way.",
+  already_answered: "You have already submitted your first move for this drill; it is locked in until the debrief.",
+  empty_answer: "Write your first move in one sentence.",
+  answer_too_long: "Keep it to one sentence (600 characters at most).",
+  first_move_required: "State your first move before walking the decision tree.",
+  walk_finished: "You have reached an outcome; your path is recorded.",
+  stale_node: "That step was already taken; here is where you are now.",
+  unknown_option: "That is not one of the options at this step.",
+  unknown_responder: "That person has not submitted a first move in this drill.",
+  inject_already_posted: "That inject was already posted.",
+};

@@ -1,0 +1,327 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { DecisionStepRecord, DrillState, EndReason, FirstMoveRecord, InjectPostRecord, Person, ResponderRecord } from "../domain/drillState.js";
+import type { Scenario, ScenarioFile } from "../domain/scenario.js";
+import type { FirstMoveScore } from "../domain/scoring.js";
+import { migrate } from "./migrations.js";
+import {
+  DrillAlreadyRunningError,
+  type DrillFilter,
+  type DrillStore,
+  type DrillSummary,
+  type StoredScenarioVersion,
+  type Surface,
+} from "./store.js";
+
+export const DEFAULT_DB_PATH = "./data/drillbot.db";
+
+/** Opens (creating if needed) the SQLite file with drillbot's pragmas and migrations applied. */
+export function openDatabase(path: string): Database.Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+interface DrillRow {
+  id: number;
+  scenario_id: string;
+  scenario_hash: string;
+  mode: DrillState["mode"];
+  surface: Surface;
+  venue: string;
+  started_by_id: string;
+  started_by_name: string;
+  started_at: number;
+  read_window_ms: number;
+  time_limit_ms: number;
+  status: DrillState["status"];
+  ended_at: number | null;
+  end_reason: EndReason | null;
+  ended_by: string | null;
+}
+
+interface ResponderRow {
+  user_id: string;
+  user_name: string;
+  joined_at: number;
+  acked_at: number | null;
+  walk_started_at: number | null;
+}
+
+interface FirstMoveRow {
+  user_id: string;
+  text: string;
+  answered_at: number;
+  score: string;
+  override_correct: number | null;
+  override_by: string | null;
+  override_at: number | null;
+}
+
+interface StepRow {
+  user_id: string;
+  seq: number;
+  node_id: string;
+  option_id: string;
+  next_id: string;
+  entered_at: number;
+  chosen_at: number;
+}
+
+export class SqliteDrillStore implements DrillStore {
+  readonly db: Database.Database;
+
+  constructor(pathOrDb: string | Database.Database) {
+    this.db = typeof pathOrDb === "string" ? openDatabase(pathOrDb) : pathOrDb;
+  }
+
+  async saveScenarioVersion(scenario: Scenario): Promise<void> {
+    const content: ScenarioFile = pickFile(scenario);
+    this.db
+      .prepare("INSERT OR IGNORE INTO scenario_versions (hash, scenario_id, content, runbook, first_seen_at) VALUES (?, ?, ?, ?, ?)")
+      .run(scenario.hash, scenario.id, JSON.stringify(content), scenario.runbookDoc.source, Date.now());
+  }
+
+  async getScenarioVersion(hash: string): Promise<StoredScenarioVersion | null> {
+    const row = this.db.prepare("SELECT hash, scenario_id, content, runbook FROM scenario_versions WHERE hash = ?").get(hash) as
+      | { hash: string; scenario_id: string; content: string; runbook: string }
+      | undefined;
+    return row ? { hash: row.hash, scenarioId: row.scenario_id, content: JSON.parse(row.content) as ScenarioFile, runbook: row.runbook } : null;
+  }
+
+  async createDrill(state: DrillState, surface: Surface): Promise<number> {
+    try {
+      const result = this.db
+        .prepare(
+          `INSERT INTO drills (scenario_id, scenario_hash, mode, surface, venue, started_by_id, started_by_name, started_at,
+             read_window_ms, time_limit_ms, status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+        )
+        .run(
+          state.scenarioId,
+          state.scenarioHash,
+          state.mode,
+          surface,
+          state.venue,
+          state.startedBy.id,
+          state.startedBy.name,
+          state.startedAt,
+          state.readWindowMs,
+          state.timeLimitMs,
+        );
+      return Number(result.lastInsertRowid);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
+        const running = await this.findRunningDrill(state.venue);
+        throw new DrillAlreadyRunningError(state.venue, running?.id ?? null);
+      }
+      throw error;
+    }
+  }
+
+  async loadDrill(id: number): Promise<DrillState | null> {
+    return this.loadDrillSync(id);
+  }
+
+  private loadDrillSync(id: number): DrillState | null {
+    const row = this.db.prepare("SELECT * FROM drills WHERE id = ?").get(id) as DrillRow | undefined;
+    if (!row) return null;
+    const responders = this.db
+      .prepare("SELECT user_id, user_name, joined_at, acked_at, walk_started_at FROM responders WHERE drill_id = ? ORDER BY joined_at, rowid")
+      .all(id) as ResponderRow[];
+    const moves = this.db.prepare("SELECT * FROM first_moves WHERE drill_id = ?").all(id) as FirstMoveRow[];
+    const steps = this.db.prepare("SELECT * FROM decision_steps WHERE drill_id = ? ORDER BY user_id, seq").all(id) as StepRow[];
+    const injects = this.db
+      .prepare("SELECT inject_index, due_at, posted_at FROM inject_posts WHERE drill_id = ? ORDER BY posted_at, inject_index")
+      .all(id) as { inject_index: number; due_at: number; posted_at: number }[];
+    const movesByUser = new Map(moves.map((m) => [m.user_id, m]));
+    const stepsByUser = new Map<string, DecisionStepRecord[]>();
+    for (const s of steps) {
+      const list = stepsByUser.get(s.user_id) ?? [];
+      list.push({ seq: s.seq, nodeId: s.node_id, optionId: s.option_id, nextId: s.next_id, enteredAt: s.entered_at, chosenAt: s.chosen_at });
+      stepsByUser.set(s.user_id, list);
+    }
+    return {
+      id: row.id,
+      scenarioId: row.scenario_id,
+      scenarioHash: row.scenario_hash,
+      mode: row.mode,
+      startedBy: { id: row.started_by_id, name: row.started_by_name },
+      venue: row.venue,
+      startedAt: row.started_at,
+      readWindowMs: row.read_window_ms,
+      timeLimitMs: row.time_limit_ms,
+      status: row.status,
+      endedAt: row.ended_at,
+      endReason: row.end_reason,
+      endedBy: row.ended_by,
+      responders: responders.map((r): ResponderRecord => {
+        const move = movesByUser.get(r.user_id);
+        return {
+          user: { id: r.user_id, name: r.user_name },
+          joinedAt: r.joined_at,
+          ackAt: r.acked_at,
+          walkStartedAt: r.walk_started_at,
+          firstMove: move
+            ? {
+                text: move.text,
+                at: move.answered_at,
+                score: JSON.parse(move.score) as FirstMoveScore,
+                override:
+                  move.override_correct === null
+                    ? null
+                    : { correct: move.override_correct === 1, by: move.override_by ?? "", at: move.override_at ?? 0 },
+              }
+            : null,
+          steps: stepsByUser.get(r.user_id) ?? [],
+        };
+      }),
+      injects: injects.map((i) => ({ index: i.inject_index, dueAt: i.due_at, postedAt: i.posted_at })),
+    };
+  }
+
+  async findRunningDrill(venue: string): Promise<DrillState | null> {
+    const row = this.db.prepare("SELECT id FROM drills WHERE venue = ? AND status = 'running' ORDER BY id DESC LIMIT 1").get(venue) as
+      | { id: number }
+      | undefined;
+    return row ? this.loadDrillSync(row.id) : null;
+  }
+
+  async listDrills(filter: DrillFilter = {}): Promise<DrillSummary[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.status) {
+      where.push("d.status = ?");
+      params.push(filter.status);
+    }
+    if (filter.scenarioId) {
+      where.push("d.scenario_id = ?");
+      params.push(filter.scenarioId);
+    }
+    if (filter.venue) {
+      where.push("d.venue = ?");
+      params.push(filter.venue);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT d.*, (SELECT count(*) FROM responders r WHERE r.drill_id = d.id) AS responder_count
+         FROM drills d ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY d.started_at DESC, d.id DESC LIMIT ?`,
+      )
+      .all(...params, filter.limit ?? 50) as (DrillRow & { responder_count: number })[];
+    return rows.map((r) => ({
+      id: r.id,
+      scenarioId: r.scenario_id,
+      mode: r.mode,
+      surface: r.surface,
+      venue: r.venue,
+      status: r.status,
+      startedBy: { id: r.started_by_id, name: r.started_by_name },
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      responders: r.responder_count,
+    }));
+  }
+
+  private ensureResponder(drillId: number, user: Person, joinedAt: number): void {
+    this.db
+      .prepare("INSERT OR IGNORE INTO responders (drill_id, user_id, user_name, joined_at) VALUES (?, ?, ?, ?)")
+      .run(drillId, user.id, user.name, joinedAt);
+  }
+
+  async recordAck(drillId: number, user: Person, joinedAt: number, ackAt: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.ensureResponder(drillId, user, joinedAt);
+      return (
+        this.db.prepare("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL").run(ackAt, drillId, user.id)
+          .changes === 1
+      );
+    })();
+  }
+
+  async recordFirstMove(drillId: number, user: Person, joinedAt: number, move: FirstMoveRecord): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.ensureResponder(drillId, user, joinedAt);
+      return (
+        this.db
+          .prepare(
+            `INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score) VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(drillId, user.id, move.text, move.at, move.score.correct ? 1 : 0, JSON.stringify(move.score)).changes === 1
+      );
+    })();
+  }
+
+  async recordWalkStarted(drillId: number, user: Person, at: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.ensureResponder(drillId, user, at);
+      return (
+        this.db
+          .prepare("UPDATE responders SET walk_started_at = ? WHERE drill_id = ? AND user_id = ? AND walk_started_at IS NULL")
+          .run(at, drillId, user.id).changes === 1
+      );
+    })();
+  }
+
+  async recordDecisionStep(drillId: number, user: Person, step: DecisionStepRecord): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.ensureResponder(drillId, user, step.enteredAt);
+      return (
+        this.db
+          .prepare(
+            `INSERT OR IGNORE INTO decision_steps (drill_id, user_id, seq, node_id, option_id, next_id, entered_at, chosen_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(drillId, user.id, step.seq, step.nodeId, step.optionId, step.nextId, step.enteredAt, step.chosenAt).changes === 1
+      );
+    })();
+  }
+
+  async recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean> {
+    return (
+      this.db
+        .prepare("INSERT OR IGNORE INTO inject_posts (drill_id, inject_index, due_at, posted_at) VALUES (?, ?, ?, ?)")
+        .run(drillId, post.index, post.dueAt, post.postedAt).changes === 1
+    );
+  }
+
+  async recordOverride(drillId: number, userId: string, correct: boolean, by: string, at: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare("UPDATE first_moves SET override_correct = ?, override_by = ?, override_at = ? WHERE drill_id = ? AND user_id = ?")
+        .run(correct ? 1 : 0, by, at, drillId, userId).changes === 1
+    );
+  }
+
+  async finishDrill(
+    drillId: number,
+    end: { status: "ended" | "cancelled"; endedAt: number; endReason: EndReason; endedBy: string },
+  ): Promise<boolean> {
+    return (
+      this.db
+        .prepare("UPDATE drills SET status = ?, ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ? AND status = 'running'")
+        .run(end.status, end.endedAt, end.endReason, end.endedBy, drillId).changes === 1
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** The scenario as written in its file, without the fields drillbot derives from it. */
+function pickFile(scenario: Scenario): ScenarioFile {
+  const { readWindowMs: _r, timeLimitMs: _t, injectOffsetsMs: _i, runbookDoc: _d, hash: _h, ...file } = scenario;
+  return file;
+}

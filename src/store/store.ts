@@ -1,0 +1,65 @@
+import type { DecisionStepRecord, DrillState, EndReason, FirstMoveRecord, InjectPostRecord, Person } from "../domain/drillState.js";
+import type { Scenario, ScenarioFile } from "../domain/scenario.js";
+
+// The store as the rest of drillbot sees it. Async at the boundary so a networked store
+// (Postgres, for many instances) can implement it later; SQLite is the one we ship.
+// Every record* call is idempotent: it returns false when that fact was already recorded,
+// which is how double clicks, Slack retries and racing instances are made harmless.
+
+export type Surface = "terminal" | "slack";
+
+export interface StoredScenarioVersion {
+  hash: string;
+  scenarioId: string;
+  content: ScenarioFile;
+  runbook: string;
+}
+
+export interface DrillSummary {
+  id: number;
+  scenarioId: string;
+  mode: DrillState["mode"];
+  surface: Surface;
+  venue: string;
+  status: DrillState["status"];
+  startedBy: Person;
+  startedAt: number;
+  endedAt: number | null;
+  responders: number;
+}
+
+export interface DrillFilter {
+  status?: DrillState["status"];
+  scenarioId?: string;
+  venue?: string;
+  limit?: number;
+}
+
+export class DrillAlreadyRunningError extends Error {
+  constructor(readonly venue: string, readonly runningDrillId: number | null) {
+    super(`a drill is already running in ${venue}`);
+    this.name = "DrillAlreadyRunningError";
+  }
+}
+
+export interface DrillStore {
+  saveScenarioVersion(scenario: Scenario): Promise<void>;
+  getScenarioVersion(hash: string): Promise<StoredScenarioVersion | null>;
+
+  /** Saves a new running drill and returns its id; refuses a second running drill in one Slack channel. */
+  createDrill(state: DrillState, surface: Surface): Promise<number>;
+  loadDrill(id: number): Promise<DrillState | null>;
+  findRunningDrill(venue: string): Promise<DrillState | null>;
+  listDrills(filter?: DrillFilter): Promise<DrillSummary[]>;
+
+  recordAck(drillId: number, user: Person, joinedAt: number, ackAt: number): Promise<boolean>;
+  recordFirstMove(drillId: number, user: Person, joinedAt: number, firstMove: FirstMoveRecord): Promise<boolean>;
+  recordWalkStarted(drillId: number, user: Person, at: number): Promise<boolean>;
+  recordDecisionStep(drillId: number, user: Person, step: DecisionStepRecord): Promise<boolean>;
+  recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean>;
+  recordOverride(drillId: number, userId: string, correct: boolean, by: string, at: number): Promise<boolean>;
+  /** Ends a running drill; false when it had already ended or been cancelled. */
+  finishDrill(drillId: number, end: { status: "ended" | "cancelled"; endedAt: number; endReason: EndReason; endedBy: string }): Promise<boolean>;
+
+  close(): Promise<void>;
+}
