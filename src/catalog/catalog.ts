@@ -44,7 +44,7 @@ export function loadScenarioFile(path: string, root: string): LoadedScenario {
         file,
         line: source.lineOf(issue.path),
         field: fieldName(issue.path),
-        message: issue.message,
+        message: issue.message.endsWith("received undefined") ? "required field is missing" : issue.message,
       })),
     };
   }

@@ -26,7 +26,12 @@ export function checkRunbook(file: string, runbook: Runbook): LintProblem[] {
   }
   const mitigate = runbook.sections.mitigate;
   if (mitigate && mitigate.body.trim() !== "" && !ROLLBACK_WORDS.test(`${mitigate.heading}\n${mitigate.body}`)) {
-    problems.push({ file, line: mitigate.line, field: "mitigate", message: "mitigations must say how to undo each step (no rollback, undo or revert found)" });
+    problems.push({
+      file,
+      line: mitigate.line,
+      field: "mitigate",
+      message: "mitigations must say how to undo each step (no rollback, undo or revert found)",
+    });
   }
   return problems;
 }

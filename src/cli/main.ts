@@ -1,7 +1,7 @@
 import { defaultRoot } from "../catalog/catalog.js";
-import { type CliIO, processIO } from "./io.js";
 import { debriefCommand } from "./debrief.js";
 import { drillCommand } from "./drill.js";
+import { type CliIO, processIO } from "./io.js";
 import { lintCommand } from "./lint.js";
 import { listCommand } from "./list.js";
 import { migrateCommand } from "./migrate.js";

@@ -1,7 +1,7 @@
-import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
 import { migrate } from "../store/migrations.js";
 import { dbPathFrom } from "./context.js";
 import type { CliIO } from "./io.js";

@@ -28,7 +28,11 @@ function pathLine(r: ResponderDebrief): string {
   if (r.path.length === 0) return "did not walk the decision tree";
   const steps = r.path.map((p) => `${p.nodeId} → ${p.optionLabel} (${formatClock(p.timeMs)})${p.onExpectedPath ? "" : " ✗"}`);
   const end = r.outcome ? `outcome: ${r.outcome.title}` : "stopped before an outcome";
-  const match = r.pathMatchesExpected ? "matches the expected path" : `left the expected path at step ${(r.divergedAt ?? 0) + 1}`;
+  const match = r.pathMatchesExpected
+    ? "matches the expected path"
+    : r.divergedAt === null
+      ? "on the expected path so far"
+      : `left the expected path at decision ${r.divergedAt}`;
   return `${steps.join("\n        ")}\n        ${end} — ${match}`;
 }
 
@@ -40,7 +44,14 @@ function clarityLine(d: Debrief): string {
 
 export function renderDebriefText(d: Debrief, scenario?: Scenario): string {
   const lines: string[] = [];
-  const how = d.status === "cancelled" ? "cancelled" : d.endReason === "time_limit" ? "ended at the time limit" : d.status === "running" ? "still running" : "ended by hand";
+  const how =
+    d.status === "cancelled"
+      ? "cancelled"
+      : d.endReason === "time_limit"
+        ? "ended at the time limit"
+        : d.status === "running"
+          ? "still running"
+          : "ended by hand";
   lines.push(`━━ Debrief · drill #${d.drillId} · ${d.scenarioId} — ${d.scenarioTitle}`);
   lines.push(`mode ${d.mode} · ran ${clock(d.durationMs)} · ${how} · injects posted ${d.injectsPosted} of ${d.injectsTotal}`);
   lines.push("");
@@ -74,7 +85,9 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario): string {
   out.push(`# Drill #${d.drillId}: ${mdEscape(d.scenarioTitle)}`);
   out.push("");
   out.push(`- Scenario: \`${d.scenarioId}\` (version \`${d.scenarioHash.slice(0, 12)}\`), mode **${d.mode}**`);
-  out.push(`- Started ${new Date(d.startedAt).toISOString()} by ${mdEscape(d.startedBy.name)}; ran ${clock(d.durationMs)}; status ${d.status}`);
+  out.push(
+    `- Started ${new Date(d.startedAt).toISOString()} by ${mdEscape(d.startedBy.name)}; ran ${clock(d.durationMs)}; status ${d.status}`,
+  );
   out.push(`- Injects posted: ${d.injectsPosted} of ${d.injectsTotal}`);
   out.push("");
   out.push("## Responders");
@@ -82,7 +95,8 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario): string {
   out.push("| Responder | Ack | First move | Answer | Verdict | Path |");
   out.push("| --- | --- | --- | --- | --- | --- |");
   for (const r of d.responders) {
-    const path = r.path.length === 0 ? "—" : `${r.path.map((p) => mdEscape(p.optionLabel)).join(" → ")}${r.pathMatchesExpected ? " (expected)" : ""}`;
+    const path =
+      r.path.length === 0 ? "—" : `${r.path.map((p) => mdEscape(p.optionLabel)).join(" → ")}${r.pathMatchesExpected ? " (expected)" : ""}`;
     out.push(
       `| ${mdEscape(r.user.name)} | ${clock(r.timeToAckMs)} | ${clock(r.timeToFirstMoveMs)} | ${r.answer === null ? "—" : mdEscape(r.answer)} | ${verdict(r)} | ${path} |`,
     );
@@ -90,7 +104,9 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario): string {
   out.push("");
   out.push("## Findings");
   out.push("");
-  out.push(`- Team: ${d.team.correctInReadWindow} of ${d.team.responders} stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)}).`);
+  out.push(
+    `- Team: ${d.team.correctInReadWindow} of ${d.team.responders} stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)}).`,
+  );
   out.push(`- ${clarityLine(d)}.`);
   out.push(`- Expected first move: ${mdEscape(d.expectedFirstMove)}`);
   out.push(`- Expected path: ${d.expectedPath.map((p) => `\`${p}\``).join(" → ")}`);

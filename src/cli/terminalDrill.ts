@@ -108,7 +108,13 @@ function renderNode(position: Extract<TreePosition, { kind: "node" }>): string {
 
 export async function runTerminalDrill(options: TerminalDrillOptions): Promise<number> {
   const { service, io, user, interactive } = options;
-  const started = await service.start({ scenarioId: options.scenarioId, mode: options.mode, startedBy: user, venue: "terminal", surface: "terminal" });
+  const started = await service.start({
+    scenarioId: options.scenarioId,
+    mode: options.mode,
+    startedBy: user,
+    venue: "terminal",
+    surface: "terminal",
+  });
   if (!started.ok) {
     if (started.reason === "unknown_scenario") {
       io.err(`unknown scenario "${options.scenarioId}"${started.closest ? ` — did you mean ${started.closest}?` : ""}`);
@@ -189,7 +195,9 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
     if (result.ok) {
       answered = true;
       const elapsed = result.firstMove.at - drill.state.startedAt;
-      say(`Recorded at ${formatClock(elapsed)}${elapsed <= scenario.readWindowMs ? " (inside the read window)" : ""}. It stays blind until the debrief.`);
+      say(
+        `Recorded at ${formatClock(elapsed)}${elapsed <= scenario.readWindowMs ? " (inside the read window)" : ""}. It stays blind until the debrief.`,
+      );
     } else {
       say(REFUSAL_TEXT[result.reason]);
       if (result.reason === "time_up" || result.reason === "not_running") break;
@@ -240,7 +248,7 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
   reader.close();
 
   const ended = await service.end(drillId, user.name, endReason);
-  const debrief = ended.ok ? ended.debrief : computeDebrief((await service.load(drillId) as Drill).state, scenario);
+  const debrief = ended.ok ? ended.debrief : computeDebrief(((await service.load(drillId)) as Drill).state, scenario);
   say(`\n${renderDebriefText(debrief, scenario)}`);
   say(`\nRecorded as drill #${drillId} in ${options.dbPath}. See it again: drillbot debrief ${drillId} --format md|json`);
   return 0;

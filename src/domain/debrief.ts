@@ -29,7 +29,7 @@ export interface ResponderDebrief {
   outcome: { id: string; title: string } | null;
   /** null when the responder did not walk the tree. */
   pathMatchesExpected: boolean | null;
-  /** Index in the expected path where this responder first went another way. */
+  /** The decision (1-based) at which this responder first left the expected path. */
   divergedAt: number | null;
 }
 

@@ -268,7 +268,11 @@ export class Drill {
   /** What the channel may see while the drill runs: who and how fast, never what. */
   progress(): { acked: number; answered: number; responders: number } {
     const r = this.state.responders;
-    return { acked: r.filter((x) => x.ackAt !== null).length, answered: r.filter((x) => x.firstMove !== null).length, responders: r.length };
+    return {
+      acked: r.filter((x) => x.ackAt !== null).length,
+      answered: r.filter((x) => x.firstMove !== null).length,
+      responders: r.length,
+    };
   }
 }
 

@@ -40,10 +40,7 @@ export const RubricSchema = z
       .describe(
         "Phrase groups that must all appear in a correct first move; each group lists synonyms. A trailing * matches any word ending (verif* matches verify, verifying).",
       ),
-    must_not: z
-      .array(Text)
-      .default([])
-      .describe("Phrases that make a first move wrong: risky fixes taken before verification"),
+    must_not: z.array(Text).default([]).describe("Phrases that make a first move wrong: risky fixes taken before verification"),
   })
   .strict();
 

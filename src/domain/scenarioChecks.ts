@@ -20,11 +20,15 @@ export function checkTree(tree: ScenarioFile["tree"]): ScenarioProblem[] {
   const isOutcome = (id: string) => Object.hasOwn(tree.outcomes, id);
 
   if (nodeIds.length < MIN_DECISION_NODES) {
-    problems.push({ path: ["tree", "nodes"], message: `a drill needs at least ${MIN_DECISION_NODES} decision nodes, found ${nodeIds.length}` });
+    problems.push({
+      path: ["tree", "nodes"],
+      message: `a drill needs at least ${MIN_DECISION_NODES} decision nodes, found ${nodeIds.length}`,
+    });
   }
   if (outcomeIds.length === 0) problems.push({ path: ["tree", "outcomes"], message: "add at least one outcome" });
   for (const id of nodeIds) {
-    if (isOutcome(id)) problems.push({ path: ["tree", "outcomes", id], message: `"${id}" is both a node and an outcome; ids must be unique` });
+    if (isOutcome(id))
+      problems.push({ path: ["tree", "outcomes", id], message: `"${id}" is both a node and an outcome; ids must be unique` });
   }
   if (!isNode(tree.start)) {
     problems.push({ path: ["tree", "start"], message: `start "${tree.start}" is not a decision node (nodes: ${nodeIds.join(", ")})` });
@@ -34,11 +38,17 @@ export function checkTree(tree: ScenarioFile["tree"]): ScenarioProblem[] {
     const seen = new Set<string>();
     node.options.forEach((option, i) => {
       if (seen.has(option.id)) {
-        problems.push({ path: ["tree", "nodes", nodeId, "options", i, "id"], message: `option id "${option.id}" is used twice in node "${nodeId}"` });
+        problems.push({
+          path: ["tree", "nodes", nodeId, "options", i, "id"],
+          message: `option id "${option.id}" is used twice in node "${nodeId}"`,
+        });
       }
       seen.add(option.id);
       if (!isNode(option.next) && !isOutcome(option.next)) {
-        problems.push({ path: ["tree", "nodes", nodeId, "options", i, "next"], message: `"${option.next}" is neither a node nor an outcome` });
+        problems.push({
+          path: ["tree", "nodes", nodeId, "options", i, "next"],
+          message: `"${option.next}" is neither a node nor an outcome`,
+        });
       }
     });
   }
@@ -55,7 +65,10 @@ export function checkTree(tree: ScenarioFile["tree"]): ScenarioProblem[] {
       }
       const seen = state.get(option.next);
       if (seen === "visiting") {
-        problems.push({ path: ["tree", "nodes", id, "options", i, "next"], message: `"${id}" → "${option.next}" makes a cycle; every path must end in an outcome` });
+        problems.push({
+          path: ["tree", "nodes", id, "options", i, "next"],
+          message: `"${id}" → "${option.next}" makes a cycle; every path must end in an outcome`,
+        });
       } else if (seen === undefined) {
         walk(option.next);
       }
@@ -64,32 +77,46 @@ export function checkTree(tree: ScenarioFile["tree"]): ScenarioProblem[] {
   };
   if (isNode(tree.start)) walk(tree.start);
   for (const id of nodeIds) {
-    if (isNode(tree.start) && !state.has(id)) problems.push({ path: ["tree", "nodes", id], message: `node "${id}" cannot be reached from start "${tree.start}"` });
+    if (isNode(tree.start) && !state.has(id))
+      problems.push({ path: ["tree", "nodes", id], message: `node "${id}" cannot be reached from start "${tree.start}"` });
   }
   for (const id of outcomeIds) {
-    if (isNode(tree.start) && !state.has(id)) problems.push({ path: ["tree", "outcomes", id], message: `outcome "${id}" cannot be reached from start "${tree.start}"` });
+    if (isNode(tree.start) && !state.has(id))
+      problems.push({ path: ["tree", "outcomes", id], message: `outcome "${id}" cannot be reached from start "${tree.start}"` });
   }
 
   const path = tree.expected_path;
   if (path[0] !== undefined && path[0] !== tree.start) {
-    problems.push({ path: ["tree", "expected_path", 0], message: `the expected path must begin at start "${tree.start}", not "${path[0]}"` });
+    problems.push({
+      path: ["tree", "expected_path", 0],
+      message: `the expected path must begin at start "${tree.start}", not "${path[0]}"`,
+    });
   }
   for (let i = 0; i + 1 < path.length; i++) {
     const from = path[i] ?? "";
     const to = path[i + 1] ?? "";
     const node = tree.nodes[from];
     if (!node) {
-      problems.push({ path: ["tree", "expected_path", i], message: `"${from}" is not a decision node, so the path cannot continue from it` });
+      problems.push({
+        path: ["tree", "expected_path", i],
+        message: `"${from}" is not a decision node, so the path cannot continue from it`,
+      });
       break;
     }
     if (!node.options.some((o) => o.next === to)) {
-      problems.push({ path: ["tree", "expected_path", i + 1], message: `no option of "${from}" leads to "${to}" (options lead to: ${node.options.map((o) => o.next).join(", ")})` });
+      problems.push({
+        path: ["tree", "expected_path", i + 1],
+        message: `no option of "${from}" leads to "${to}" (options lead to: ${node.options.map((o) => o.next).join(", ")})`,
+      });
       break;
     }
   }
   const last = path.at(-1);
   if (last !== undefined && !isOutcome(last)) {
-    problems.push({ path: ["tree", "expected_path", path.length - 1], message: `the expected path must end in an outcome, "${last}" is not one` });
+    problems.push({
+      path: ["tree", "expected_path", path.length - 1],
+      message: `the expected path must end in an outcome, "${last}" is not one`,
+    });
   }
   return problems;
 }
@@ -103,7 +130,10 @@ export function checkScenario(scenario: ScenarioFile, fileId?: string): Scenario
   const limit = parseDuration(scenario.time_limit) ?? 0;
   const readWindow = parseDuration(scenario.read_window) ?? 0;
   if (readWindow >= limit) {
-    problems.push({ path: ["read_window"], message: `read window ${scenario.read_window} must be shorter than the time limit ${scenario.time_limit}` });
+    problems.push({
+      path: ["read_window"],
+      message: `read window ${scenario.read_window} must be shorter than the time limit ${scenario.time_limit}`,
+    });
   }
   scenario.injects.forEach((inject, i) => {
     const at = parseDuration(inject.at) ?? 0;
@@ -114,10 +144,16 @@ export function checkScenario(scenario: ScenarioFile, fileId?: string): Scenario
   const own = firstMoveScore(scenario.first_move.expected, scenario.first_move.rubric);
   if (own.missingGroups.length > 0) {
     const groups = own.missingGroups.map((g) => `[${scenario.first_move.rubric.must[g]?.join(" | ")}]`).join(", ");
-    problems.push({ path: ["first_move", "expected"], message: `the rubric rejects its own expected first move: no phrase from ${groups}` });
+    problems.push({
+      path: ["first_move", "expected"],
+      message: `the rubric rejects its own expected first move: no phrase from ${groups}`,
+    });
   }
   if (own.forbidden.length > 0) {
-    problems.push({ path: ["first_move", "expected"], message: `the expected first move contains a must_not phrase: ${own.forbidden.join(", ")}` });
+    problems.push({
+      path: ["first_move", "expected"],
+      message: `the expected first move contains a must_not phrase: ${own.forbidden.join(", ")}`,
+    });
   }
   problems.push(...checkTree(scenario.tree));
   return problems;

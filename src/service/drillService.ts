@@ -1,6 +1,6 @@
 import { buildScenario, closestId } from "../catalog/catalog.js";
 import type { Clock } from "../domain/clock.js";
-import { type Debrief, computeDebrief } from "../domain/debrief.js";
+import { computeDebrief, type Debrief } from "../domain/debrief.js";
 import { Drill, type DueInject, type Refusal, type Result } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -40,13 +40,24 @@ export class DrillService {
       if (running) return { ok: false, reason: "already_running", runningDrillId: running.id, runningScenarioId: running.scenarioId };
     }
     await this.store.saveScenarioVersion(scenario);
-    const drill = Drill.start({ scenario, mode: options.mode ?? "read", startedBy: options.startedBy, venue: options.venue, clock: this.clock });
+    const drill = Drill.start({
+      scenario,
+      mode: options.mode ?? "read",
+      startedBy: options.startedBy,
+      venue: options.venue,
+      clock: this.clock,
+    });
     try {
       drill.state.id = await this.store.createDrill(drill.state, options.surface);
     } catch (error) {
       if (error instanceof Error && error.name === "DrillAlreadyRunningError") {
         const running = await this.store.findRunningDrill(options.venue);
-        return { ok: false, reason: "already_running", runningDrillId: running?.id ?? null, runningScenarioId: running?.scenarioId ?? null };
+        return {
+          ok: false,
+          reason: "already_running",
+          runningDrillId: running?.id ?? null,
+          runningScenarioId: running?.scenarioId ?? null,
+        };
       }
       throw error;
     }
@@ -151,7 +162,12 @@ export class DrillService {
     return this.withDrill(drillId, async (drill) => {
       const result = drill.cancel(by);
       if (!result.ok) return result;
-      const finished = await this.store.finishDrill(drillId, { status: "cancelled", endedAt: result.endedAt, endReason: "cancelled", endedBy: by });
+      const finished = await this.store.finishDrill(drillId, {
+        status: "cancelled",
+        endedAt: result.endedAt,
+        endReason: "cancelled",
+        endedBy: by,
+      });
       return finished ? { ok: true } : ({ ok: false, reason: "not_running" } as const);
     });
   }

@@ -11,7 +11,10 @@ export interface Migration {
 }
 
 export class DatabaseTooNewError extends Error {
-  constructor(readonly dbVersion: number, readonly codeVersion: number) {
+  constructor(
+    readonly dbVersion: number,
+    readonly codeVersion: number,
+  ) {
     super(
       `the database is at schema version ${dbVersion}, but this drillbot knows only up to version ${codeVersion}; ` +
         "upgrade drillbot (or point DRILLBOT_DB at another file) instead of running an older version on it",
@@ -27,7 +30,8 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .sort()
     .map((file) => ({ version: Number(file.slice(0, 3)), name: file.replace(/\.sql$/, ""), sql: readFileSync(join(dir, file), "utf8") }));
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration ${m.name}: expected number ${String(i + 1).padStart(3, "0")} (no gaps, no repeats)`);
+    if (m.version !== i + 1)
+      throw new Error(`migration ${m.name}: expected number ${String(i + 1).padStart(3, "0")} (no gaps, no repeats)`);
   });
   return migrations;
 }

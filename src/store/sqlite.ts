@@ -1,7 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { DecisionStepRecord, DrillState, EndReason, FirstMoveRecord, InjectPostRecord, Person, ResponderRecord } from "../domain/drillState.js";
+import type {
+  DecisionStepRecord,
+  DrillState,
+  EndReason,
+  FirstMoveRecord,
+  InjectPostRecord,
+  Person,
+  ResponderRecord,
+} from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { FirstMoveScore } from "../domain/scoring.js";
 import { migrate } from "./migrations.js";
@@ -97,7 +105,9 @@ export class SqliteDrillStore implements DrillStore {
     const row = this.db.prepare("SELECT hash, scenario_id, content, runbook FROM scenario_versions WHERE hash = ?").get(hash) as
       | { hash: string; scenario_id: string; content: string; runbook: string }
       | undefined;
-    return row ? { hash: row.hash, scenarioId: row.scenario_id, content: JSON.parse(row.content) as ScenarioFile, runbook: row.runbook } : null;
+    return row
+      ? { hash: row.hash, scenarioId: row.scenario_id, content: JSON.parse(row.content) as ScenarioFile, runbook: row.runbook }
+      : null;
   }
 
   async createDrill(state: DrillState, surface: Surface): Promise<number> {
@@ -138,7 +148,9 @@ export class SqliteDrillStore implements DrillStore {
     const row = this.db.prepare("SELECT * FROM drills WHERE id = ?").get(id) as DrillRow | undefined;
     if (!row) return null;
     const responders = this.db
-      .prepare("SELECT user_id, user_name, joined_at, acked_at, walk_started_at FROM responders WHERE drill_id = ? ORDER BY joined_at, rowid")
+      .prepare(
+        "SELECT user_id, user_name, joined_at, acked_at, walk_started_at FROM responders WHERE drill_id = ? ORDER BY joined_at, rowid",
+      )
       .all(id) as ResponderRow[];
     const moves = this.db.prepare("SELECT * FROM first_moves WHERE drill_id = ?").all(id) as FirstMoveRow[];
     const steps = this.db.prepare("SELECT * FROM decision_steps WHERE drill_id = ? ORDER BY user_id, seq").all(id) as StepRow[];
@@ -149,7 +161,14 @@ export class SqliteDrillStore implements DrillStore {
     const stepsByUser = new Map<string, DecisionStepRecord[]>();
     for (const s of steps) {
       const list = stepsByUser.get(s.user_id) ?? [];
-      list.push({ seq: s.seq, nodeId: s.node_id, optionId: s.option_id, nextId: s.next_id, enteredAt: s.entered_at, chosenAt: s.chosen_at });
+      list.push({
+        seq: s.seq,
+        nodeId: s.node_id,
+        optionId: s.option_id,
+        nextId: s.next_id,
+        enteredAt: s.entered_at,
+        chosenAt: s.chosen_at,
+      });
       stepsByUser.set(s.user_id, list);
     }
     return {
@@ -244,8 +263,9 @@ export class SqliteDrillStore implements DrillStore {
     return this.db.transaction(() => {
       this.ensureResponder(drillId, user, joinedAt);
       return (
-        this.db.prepare("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL").run(ackAt, drillId, user.id)
-          .changes === 1
+        this.db
+          .prepare("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL")
+          .run(ackAt, drillId, user.id).changes === 1
       );
     })();
   }
@@ -255,9 +275,7 @@ export class SqliteDrillStore implements DrillStore {
       this.ensureResponder(drillId, user, joinedAt);
       return (
         this.db
-          .prepare(
-            `INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score) VALUES (?, ?, ?, ?, ?, ?)`,
-          )
+          .prepare(`INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score) VALUES (?, ?, ?, ?, ?, ?)`)
           .run(drillId, user.id, move.text, move.at, move.score.correct ? 1 : 0, JSON.stringify(move.score)).changes === 1
       );
     })();

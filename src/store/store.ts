@@ -36,7 +36,10 @@ export interface DrillFilter {
 }
 
 export class DrillAlreadyRunningError extends Error {
-  constructor(readonly venue: string, readonly runningDrillId: number | null) {
+  constructor(
+    readonly venue: string,
+    readonly runningDrillId: number | null,
+  ) {
     super(`a drill is already running in ${venue}`);
     this.name = "DrillAlreadyRunningError";
   }
@@ -59,7 +62,10 @@ export interface DrillStore {
   recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean>;
   recordOverride(drillId: number, userId: string, correct: boolean, by: string, at: number): Promise<boolean>;
   /** Ends a running drill; false when it had already ended or been cancelled. */
-  finishDrill(drillId: number, end: { status: "ended" | "cancelled"; endedAt: number; endReason: EndReason; endedBy: string }): Promise<boolean>;
+  finishDrill(
+    drillId: number,
+    end: { status: "ended" | "cancelled"; endedAt: number; endReason: EndReason; endedBy: string },
+  ): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { loadCatalog } from "../../src/catalog/catalog.js";
+import { formatProblem } from "../../src/catalog/problems.js";
+import { scenarioJsonSchemaText } from "../../src/domain/jsonSchema.js";
+import { firstMoveScore } from "../../src/domain/scoring.js";
+import { REPO_ROOT } from "../helpers.js";
+
+// The scenario library is half the product: every file in scenarios/ must lint clean and its
+// rubric must score every sample first move right.
+
+const catalog = loadCatalog(REPO_ROOT);
+const samplesDir = join(REPO_ROOT, "test/fixtures/first-moves");
+
+describe("scenario library", () => {
+  it("lints clean", () => {
+    assert.deepEqual(catalog.problems.map(formatProblem), []);
+    const files = readdirSync(join(REPO_ROOT, "scenarios")).filter((f) => f.endsWith(".yml"));
+    assert.equal(catalog.scenarios.size, files.length);
+  });
+
+  it("has the five failure modes every team meets", () => {
+    for (const id of ["payment-5xx", "cache-miss", "silent-batch", "image-signature", "cwpp-shell"]) {
+      assert.ok(catalog.scenarios.has(id), `missing scenario ${id}`);
+    }
+  });
+
+  it("points every file at the generated JSON Schema, which is up to date", () => {
+    const committed = readFileSync(join(REPO_ROOT, "schema/scenario.schema.json"), "utf8");
+    assert.equal(committed, scenarioJsonSchemaText(), "run npm run schema and commit schema/scenario.schema.json");
+    for (const id of catalog.scenarios.keys()) {
+      const first = readFileSync(join(REPO_ROOT, `scenarios/${id}.yml`), "utf8").split("\n")[0];
+      assert.equal(first, "# yaml-language-server: $schema=../schema/scenario.schema.json", id);
+    }
+  });
+
+  for (const scenario of catalog.scenarios.values()) {
+    describe(scenario.id, () => {
+      it("meets the content bar: tagged sre or security, a stakes inject and a clue inject", () => {
+        assert.ok(scenario.tags.includes("sre") || scenario.tags.includes("security"));
+        const kinds = scenario.injects.map((i) => i.kind);
+        assert.ok(kinds.includes("stakes") && kinds.includes("clue"), `inject kinds: ${kinds.join(", ")}`);
+        assert.ok(scenario.first_move.rubric.must_not.length > 0, "the rubric names the risky fixes that fail");
+      });
+
+      it("scores every sample first move right (at least 3 good and 3 bad)", () => {
+        const samples = parse(readFileSync(join(samplesDir, `${scenario.id}.yml`), "utf8")) as { good: string[]; bad: string[] };
+        assert.ok(samples.good.length >= 3 && samples.bad.length >= 3);
+        for (const answer of samples.good) {
+          assert.equal(firstMoveScore(answer, scenario.first_move.rubric).correct, true, `good answer scored wrong: "${answer}"`);
+        }
+        for (const answer of samples.bad) {
+          assert.equal(firstMoveScore(answer, scenario.first_move.rubric).correct, false, `bad answer scored right: "${answer}"`);
+        }
+      });
+    });
+  }
+});

@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { lintCommand } from "../../src/cli/lint.js";
+import { LINT_FIXTURES, tempDir } from "../helpers.js";
+
+// Each case breaks the valid base fixture in one way and expects the exact line lint prints.
+
+function lintBroken(
+  edit: (files: { scenario: string; runbook: string }) => { scenario: string; runbook: string; extra?: Record<string, string> },
+  mkdirs: string[] = [],
+) {
+  const dir = tempDir();
+  cpSync(LINT_FIXTURES, dir, { recursive: true });
+  const scenarioPath = join(dir, "scenarios/base.yml");
+  const runbookPath = join(dir, "runbooks/base.md");
+  const edited = edit({ scenario: readFileSync(scenarioPath, "utf8"), runbook: readFileSync(runbookPath, "utf8") });
+  writeFileSync(scenarioPath, edited.scenario);
+  writeFileSync(runbookPath, edited.runbook);
+  for (const sub of mkdirs) mkdirSync(join(dir, sub), { recursive: true });
+  for (const [name, text] of Object.entries(edited.extra ?? {})) writeFileSync(join(dir, name), text);
+  const errors: string[] = [];
+  const out: string[] = [];
+  const code = lintCommand([join(dir, "scenarios")], dir, { out: (l) => out.push(l), err: (l) => errors.push(l) });
+  rmSync(dir, { recursive: true, force: true });
+  // Paths in messages are absolute outside the cwd; compare from the fixture folder down.
+  return { code, lines: errors.map((l) => l.replace(`${dir}/`, "")), out };
+}
+
+const lineOf = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+
+describe("drillbot lint", () => {
+  it("passes the valid base fixture", () => {
+    const result = lintBroken((f) => f);
+    assert.equal(result.code, 0, result.lines.join("\n"));
+    assert.match(result.out.join("\n"), /ok: 1 of 1 scenario/);
+  });
+
+  const cases: { name: string; edit: (s: string) => string; expect: (s: string) => RegExp }[] = [
+    {
+      name: "a schema error names the field and its line",
+      edit: (s) => s.replace("severity: SEV3", "severity: critical"),
+      expect: (s) => new RegExp(`^scenarios/base.yml:${lineOf(s, "severity:")}: severity: `),
+    },
+    {
+      name: "a missing required field points at its parent",
+      edit: (s) => s.replace("  title: DemoAlert\n", ""),
+      expect: (s) => new RegExp(`^scenarios/base.yml:${lineOf(s, "trigger:")}: trigger.title: required field is missing`),
+    },
+    {
+      name: "a YAML syntax error carries its line",
+      edit: (s) => s.replace("tags: [sre]", "tags: [sre"),
+      expect: () => /^scenarios\/base.yml:\d+: yaml: /,
+    },
+    {
+      name: "a next that does not exist",
+      edit: (s) => s.replace("next: esc }\n    c:", "next: nowhere }\n    c:"),
+      expect: (s) =>
+        new RegExp(
+          `^scenarios/base.yml:${lineOf(s, "next: nowhere")}: tree.nodes.b.options.1.next: "nowhere" is neither a node nor an outcome`,
+        ),
+    },
+    {
+      name: "an unreachable node",
+      edit: (s) =>
+        s.replace(
+          "  outcomes:",
+          "    orphan:\n      question: Lost?\n      options:\n        - { id: x, label: X, next: fp }\n        - { id: y, label: Y, next: esc }\n  outcomes:",
+        ),
+      expect: (s) => new RegExp(`^scenarios/base.yml:${lineOf(s, "orphan:")}: tree.nodes.orphan: node "orphan" cannot be reached`),
+    },
+    {
+      name: "a cycle",
+      edit: (s) => s.replace("{ id: no, label: No, next: esc }\n    c:", "{ id: no, label: No, next: a }\n    c:"),
+      expect: () => /tree\.nodes\.b\.options\.1\.next: "b" → "a" makes a cycle/,
+    },
+    {
+      name: "an expected path that is not a real path",
+      edit: (s) => s.replace("expected_path: [a, b, c, failover]", "expected_path: [a, c, failover]"),
+      expect: (s) => new RegExp(`^scenarios/base.yml:${lineOf(s, "expected_path")}: tree.expected_path.1: no option of "a" leads to "c"`),
+    },
+    {
+      name: "an expected path that stops before an outcome",
+      edit: (s) => s.replace("expected_path: [a, b, c, failover]", "expected_path: [a, b, c]"),
+      expect: () => /tree\.expected_path\.2: the expected path must end in an outcome/,
+    },
+    {
+      name: "an empty rubric",
+      edit: (s) => s.replace(/must:\n(\s+- \[.*\]\n)+/, "must: []\n"),
+      expect: (s) =>
+        new RegExp(`^scenarios/base.yml:${lineOf(s, "must: []")}: first_move.rubric.must: the rubric needs at least one phrase group`),
+    },
+    {
+      name: "a rubric that rejects its own expected first move",
+      edit: (s) => s.replace("[dashboard, grafana]", "[status page]"),
+      expect: (s) =>
+        new RegExp(`^scenarios/base.yml:${lineOf(s, "expected:")}: first_move.expected: the rubric rejects its own expected first move`),
+    },
+    {
+      name: "an inject outside the time limit",
+      edit: (s) => s.replace("at: 5m", "at: 12m"),
+      expect: (s) =>
+        new RegExp(`^scenarios/base.yml:${lineOf(s, "at: 12m")}: injects.1.at: inject at 12m is not inside the time limit 10m`),
+    },
+    {
+      name: "an id that does not match the file name",
+      edit: (s) => s.replace("id: base", "id: other"),
+      expect: () => /^scenarios\/base.yml:2: id: id "other" must match the file name "base.yml"/,
+    },
+    {
+      name: "a runbook link to a missing file",
+      edit: (s) => s.replace("runbooks/base.md", "runbooks/missing.md"),
+      expect: (s) => new RegExp(`^scenarios/base.yml:${lineOf(s, "runbook:")}: runbook: runbook runbooks/missing.md does not exist`),
+    },
+    {
+      name: "too few decision nodes",
+      edit: (s) =>
+        s
+          .replace(/ {4}c:\n(.*\n){4}/, "")
+          .replace("next: c }", "next: failover }")
+          .replace("[a, b, c, failover]", "[a, b, failover]"),
+      expect: () => /tree\.nodes: a drill needs at least 3 decision nodes, found 2/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(`reports ${c.name}`, () => {
+      let edited = "";
+      const result = lintBroken((f) => {
+        edited = c.edit(f.scenario);
+        assert.notEqual(edited, f.scenario, "the edit must change the fixture");
+        return { ...f, scenario: edited };
+      });
+      assert.equal(result.code, 1);
+      const pattern = c.expect(edited);
+      assert.ok(
+        result.lines.some((l) => pattern.test(l)),
+        `expected ${pattern} in:\n${result.lines.join("\n")}`,
+      );
+    });
+  }
+
+  it("reports a runbook part that is missing, naming the heading to add", () => {
+    const result = lintBroken((f) => ({ ...f, runbook: f.runbook.replace("## Blast radius\n\nCheckout users.\n", "") }));
+    assert.equal(result.code, 1);
+    assert.ok(
+      result.lines.some((l) => /^runbooks\/base.md:1: impact: missing part "Impact": add a heading "## Impact"/.test(l)),
+      result.lines.join("\n"),
+    );
+  });
+
+  it("reports mitigations that never say how to undo them", () => {
+    const result = lintBroken((f) => ({ ...f, runbook: f.runbook.replace("## Rollback\n\nShift traffic back.\n", "") }));
+    assert.ok(
+      result.lines.some((l) => /runbooks\/base.md:\d+: mitigate: mitigations must say how to undo each step/.test(l)),
+      result.lines.join("\n"),
+    );
+  });
+
+  it("reports a duplicate id across two files", () => {
+    const dup = lintBroken((f) => ({ ...f, extra: { "scenarios/zz/base.yml": f.scenario } }), ["scenarios/zz"]);
+    assert.ok(
+      dup.lines.some((l) => /scenarios\/zz\/base.yml:1: id: duplicate id "base", also in/.test(l)),
+      dup.lines.join("\n"),
+    );
+  });
+});

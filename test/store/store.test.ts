@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import Database from "better-sqlite3";
+import { FakeClock } from "../../src/domain/clock.js";
+import { DrillService } from "../../src/service/drillService.js";
+import { DatabaseTooNewError, migrate, readMigrations } from "../../src/store/migrations.js";
+import { openDatabase, SqliteDrillStore } from "../../src/store/sqlite.js";
+import { baseScenario, tempDir } from "../helpers.js";
+
+const alice = { id: "U1", name: "alice" };
+const bob = { id: "U2", name: "bob" };
+
+describe("migrations", () => {
+  it("creates a new database at the latest version with drillbot's pragmas", () => {
+    const path = join(tempDir(), "nested/dir/drillbot.db");
+    const db = openDatabase(path);
+    assert.equal(db.pragma("user_version", { simple: true }), readMigrations().length);
+    assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+    assert.equal(db.pragma("foreign_keys", { simple: true }), 1);
+    assert.equal(db.pragma("synchronous", { simple: true }), 1, "NORMAL");
+    assert.equal(Number(db.pragma("busy_timeout", { simple: true })), 5000);
+    db.close();
+    const again = new Database(path);
+    assert.deepEqual(migrate(again), { from: readMigrations().length, to: readMigrations().length }, "re-running changes nothing");
+    again.close();
+  });
+
+  it("refuses a database newer than the code, with a clear message", () => {
+    const path = join(tempDir(), "new.db");
+    const db = new Database(path);
+    db.pragma("user_version = 999");
+    db.close();
+    assert.throws(
+      () => openDatabase(path),
+      (error: Error) => error instanceof DatabaseTooNewError && /version 999.*upgrade drillbot/.test(error.message),
+    );
+  });
+
+  it("leaves the database at its previous version when a migration fails", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "m"));
+    writeFileSync(join(dir, "m/001_one.sql"), "CREATE TABLE one (x INTEGER);");
+    writeFileSync(join(dir, "m/002_broken.sql"), "CREATE TABLE two (x INTEGER); INSERT INTO nope VALUES (1);");
+    const db = new Database(join(dir, "x.db"));
+    assert.throws(() => migrate(db, readMigrations(join(dir, "m"))), /no such table: nope/);
+    assert.equal(db.pragma("user_version", { simple: true }), 1);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+    assert.deepEqual(
+      tables.map((t) => t.name),
+      ["one"],
+      "the failed migration's table was rolled back",
+    );
+    db.close();
+  });
+
+  it("refuses numbering gaps", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "001_a.sql"), "");
+    writeFileSync(join(dir, "003_c.sql"), "");
+    assert.throws(() => readMigrations(dir), /expected number 002/);
+  });
+});
+
+describe("sqlite store", () => {
+  function setup() {
+    const clock = new FakeClock();
+    const store = new SqliteDrillStore(join(tempDir(), "d.db"));
+    const scenario = baseScenario();
+    const service = new DrillService(store, new Map([[scenario.id, scenario]]), clock);
+    return { clock, store, service, scenario };
+  }
+
+  it("records each ack, answer and step once, however often it is sent", async () => {
+    const { clock, store, service } = setup();
+    const started = await service.start({ scenarioId: "base", startedBy: alice, venue: "C1", surface: "slack" });
+    assert.ok(started.ok);
+    const id = started.drill.state.id;
+    clock.advance(1_000);
+    const acks = await Promise.all([service.ack(id, bob), service.ack(id, bob), service.ack(id, bob)]);
+    assert.equal(acks.filter((a) => a.ok && a.first).length, 1);
+    const answers = await Promise.all([service.submitFirstMove(id, bob, "check the dashboard"), service.submitFirstMove(id, bob, "other")]);
+    assert.equal(answers.filter((a) => a.ok).length, 1);
+    await service.choose(id, bob, "a", "yes");
+    assert.equal((await service.choose(id, bob, "a", "yes")).ok, false);
+    const state = await store.loadDrill(id);
+    assert.equal(state?.responders.length, 1);
+    assert.equal(state?.responders[0]?.ackAt, clock.now());
+    assert.equal(state?.responders[0]?.firstMove?.text, "check the dashboard");
+    assert.equal(state?.responders[0]?.steps.length, 1);
+    assert.equal((store.db.prepare("SELECT count(*) AS n FROM first_moves").get() as { n: number }).n, 1);
+  });
+
+  it("allows one running drill per Slack channel", async () => {
+    const { service } = setup();
+    const first = await service.start({ scenarioId: "base", startedBy: alice, venue: "C1", surface: "slack" });
+    const second = await service.start({ scenarioId: "base", startedBy: bob, venue: "C1", surface: "slack" });
+    const elsewhere = await service.start({ scenarioId: "base", startedBy: bob, venue: "C2", surface: "slack" });
+    assert.ok(first.ok && elsewhere.ok);
+    assert.ok(!second.ok && second.reason === "already_running" && second.runningDrillId === first.drill.state.id);
+    assert.ok((await service.end(first.drill.state.id, "alice", "manual")).ok);
+    assert.ok((await service.start({ scenarioId: "base", startedBy: bob, venue: "C1", surface: "slack" })).ok);
+  });
+
+  it("keeps an old debrief true after the scenario is edited", async () => {
+    const { store, clock, scenario } = setup();
+    const before = new DrillService(store, new Map([[scenario.id, scenario]]), clock);
+    const started = await before.start({ scenarioId: "base", startedBy: alice, venue: "terminal", surface: "terminal" });
+    assert.ok(started.ok);
+    await before.submitFirstMove(started.drill.state.id, bob, "check the dashboard");
+    await before.end(started.drill.state.id, "alice", "manual");
+    const edited = { ...scenario, hash: "edited", first_move: { ...scenario.first_move, expected: "Something new." } };
+    const after = new DrillService(store, new Map([[scenario.id, edited]]), clock);
+    const debrief = await after.debrief(started.drill.state.id);
+    assert.equal(debrief?.expectedFirstMove, scenario.first_move.expected);
+    assert.equal(debrief?.scenarioHash, scenario.hash);
+    assert.equal(debrief?.responders[0]?.correct, true);
+  });
+});
