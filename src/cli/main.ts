@@ -48,6 +48,8 @@ async function run(command: string | undefined, args: string[], root: string, io
       return debriefCommand(args, root, io);
     case "migrate":
       return migrateCommand(args, io);
+    case "serve":
+      return (await import("../slack/server.js")).serve(root, process.env, io);
     case "lint":
       return lintCommand(args, root, io);
     case "list":

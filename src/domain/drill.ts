@@ -63,6 +63,7 @@ export class Drill {
         mode: options.mode,
         startedBy: options.startedBy,
         venue: options.venue,
+        venueRef: null,
         startedAt: clock.now(),
         readWindowMs: scenario.readWindowMs,
         timeLimitMs: scenario.timeLimitMs,

@@ -53,6 +53,8 @@ export interface DrillState {
   startedBy: Person;
   /** Where it runs: "terminal", or a Slack channel id. */
   venue: string;
+  /** The venue's handle on the drill's trigger message (a Slack message ts), once posted. */
+  venueRef: string | null;
   startedAt: number;
   readWindowMs: number;
   timeLimitMs: number;

@@ -48,6 +48,7 @@ interface DrillRow {
   mode: DrillState["mode"];
   surface: Surface;
   venue: string;
+  venue_ref: string | null;
   started_by_id: string;
   started_by_name: string;
   started_at: number;
@@ -140,6 +141,10 @@ export class SqliteDrillStore implements DrillStore {
     }
   }
 
+  async setVenueRef(drillId: number, ref: string): Promise<void> {
+    this.db.prepare("UPDATE drills SET venue_ref = ? WHERE id = ?").run(ref, drillId);
+  }
+
   async loadDrill(id: number): Promise<DrillState | null> {
     return this.loadDrillSync(id);
   }
@@ -178,6 +183,7 @@ export class SqliteDrillStore implements DrillStore {
       mode: row.mode,
       startedBy: { id: row.started_by_id, name: row.started_by_name },
       venue: row.venue,
+      venueRef: row.venue_ref,
       startedAt: row.started_at,
       readWindowMs: row.read_window_ms,
       timeLimitMs: row.time_limit_ms,
@@ -228,6 +234,14 @@ export class SqliteDrillStore implements DrillStore {
       where.push("d.scenario_id = ?");
       params.push(filter.scenarioId);
     }
+    if (filter.surface) {
+      where.push("d.surface = ?");
+      params.push(filter.surface);
+    }
+    if (filter.responder) {
+      where.push("EXISTS (SELECT 1 FROM responders r WHERE r.drill_id = d.id AND r.user_id = ?)");
+      params.push(filter.responder);
+    }
     if (filter.venue) {
       where.push("d.venue = ?");
       params.push(filter.venue);
@@ -245,6 +259,7 @@ export class SqliteDrillStore implements DrillStore {
       mode: r.mode,
       surface: r.surface,
       venue: r.venue,
+      venueRef: r.venue_ref,
       status: r.status,
       startedBy: { id: r.started_by_id, name: r.started_by_name },
       startedAt: r.started_at,

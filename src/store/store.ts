@@ -21,6 +21,7 @@ export interface DrillSummary {
   mode: DrillState["mode"];
   surface: Surface;
   venue: string;
+  venueRef: string | null;
   status: DrillState["status"];
   startedBy: Person;
   startedAt: number;
@@ -32,6 +33,9 @@ export interface DrillFilter {
   status?: DrillState["status"];
   scenarioId?: string;
   venue?: string;
+  surface?: Surface;
+  /** Only drills this user took part in. */
+  responder?: string;
   limit?: number;
 }
 
@@ -52,6 +56,8 @@ export interface DrillStore {
   /** Saves a new running drill and returns its id; refuses a second running drill in one Slack channel. */
   createDrill(state: DrillState, surface: Surface): Promise<number>;
   loadDrill(id: number): Promise<DrillState | null>;
+  /** Remembers where the drill's trigger message is (a Slack message ts). */
+  setVenueRef(drillId: number, ref: string): Promise<void>;
   findRunningDrill(venue: string): Promise<DrillState | null>;
   listDrills(filter?: DrillFilter): Promise<DrillSummary[]>;
 

@@ -30,6 +30,18 @@ describe("first-move scoring", () => {
     assert.deepEqual(score.forbidden, ["restart"]);
   });
 
+  it("does not count a risky phrase the answer says not to do first", () => {
+    for (const answer of [
+      "check the status page and the dashboard; don't restart anything yet",
+      "check the status page and dashboard before restarting",
+      "look at the status page and error rate rather than roll back",
+      "status page + grafana first, do not restart",
+    ]) {
+      assert.equal(firstMoveScore(answer, { ...rubric, must_not: ["restart*", "roll back"] }).correct, true, answer);
+    }
+    assert.equal(firstMoveScore("restart the pods before checking the status page and dashboard", { ...rubric, must_not: ["restart*"] }).correct, false);
+  });
+
   it("matches whole words only, with * for any ending", () => {
     assert.equal(containsPhrase(normaliseAnswer("restarting"), "restart"), false);
     assert.equal(containsPhrase(normaliseAnswer("restarting"), "restart*"), true);

@@ -1,0 +1,96 @@
+import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import type { Logger } from "@slack/logger";
+import type { Server } from "node:http";
+import type { Clock } from "../domain/clock.js";
+import type { Scenario } from "../domain/scenario.js";
+import type { TimerHost } from "../scheduler/timers.js";
+import type { DrillService } from "../service/drillService.js";
+import type { SlackDeps } from "./deps.js";
+import { registerListeners } from "./listeners/index.js";
+import { SlackDrills } from "./slackDrills.js";
+import { WorkTracker } from "./workTracker.js";
+
+export const EVENTS_PATH = "/slack/events";
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret?: string;
+  /** Set: Socket Mode. Unset: the HTTP receiver at /slack/events. */
+  appToken?: string;
+  apiUrl?: string;
+  service: DrillService;
+  scenarios: Map<string, Scenario>;
+  facilitators: Set<string>;
+  clock: Clock;
+  timers: TimerHost;
+  logger: Logger;
+  random?: () => number;
+  /** Known in advance (tests, or a single workspace) so Bolt need not call auth.test. */
+  botId?: string;
+  botUserId?: string;
+  /** Web API retries; tests use 0 so a faked failure shows at once. */
+  retries?: number;
+}
+
+export interface SlackApp {
+  app: App;
+  deps: SlackDeps;
+  /** Starts listening; with the HTTP receiver returns the server (port 0 picks a free one). */
+  start(port: number): Promise<Server | undefined>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const clientOptions = {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/` } : {}),
+    ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
+    logger: options.logger,
+  };
+  const socketMode = Boolean(options.appToken);
+  const receiver =
+    socketMode || !options.signingSecret
+      ? undefined
+      : new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: EVENTS_PATH, logger: options.logger, unhandledRequestTimeoutMillis: 3001 });
+  const app = new App({
+    token: options.botToken,
+    ...(socketMode ? { appToken: options.appToken, socketMode: true } : { receiver }),
+    ...(options.botId ? { botId: options.botId } : {}),
+    ...(options.botUserId ? { botUserId: options.botUserId } : {}),
+    logger: options.logger,
+    logLevel: options.logger.getLevel() ?? LogLevel.INFO,
+    clientOptions,
+  });
+
+  const work = new WorkTracker();
+  const drills = new SlackDrills({ service: options.service, client: app.client, clock: options.clock, timers: options.timers, logger: options.logger, work });
+  const deps: SlackDeps = {
+    service: options.service,
+    drills,
+    scenarios: options.scenarios,
+    facilitators: options.facilitators,
+    random: options.random ?? Math.random,
+    clock: options.clock,
+    logger: options.logger,
+    work,
+  };
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    options.logger.error("listener failed:", error);
+  });
+
+  return {
+    app,
+    deps,
+    async start(port) {
+      await drills.rearm();
+      if (receiver) return receiver.start(port);
+      await app.start();
+      return undefined;
+    },
+    async stop() {
+      drills.drillTimers.disarmAll();
+      await work.idle();
+      await app.stop();
+    },
+  };
+}

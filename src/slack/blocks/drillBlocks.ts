@@ -1,0 +1,188 @@
+import type { types } from "@slack/bolt";
+import type { Drill, TreePosition } from "../../domain/drill.js";
+import { formatClock } from "../../domain/duration.js";
+import { RUNBOOK_PARTS, type Scenario, type TreeOption } from "../../domain/scenario.js";
+import { type Block, capBlocks, LIMITS } from "./limits.js";
+import { cleanPlain, escapeMrkdwn, markdownToMrkdwn, splitMrkdwn, truncate } from "./text.js";
+
+// Block Kit for a running drill: the trigger message, the first-move modal, the runbook and the
+// decision-tree walk. Scenario text comes from the repo; names and answers come from users, and
+// everything is escaped on the way out.
+
+export const ACTIONS = {
+  ack: "drill_ack",
+  firstMove: "drill_first_move",
+  runbook: "drill_runbook",
+  tree: "drill_tree",
+  treeChoice: "drill_tree_choice",
+} as const;
+
+export const VIEWS = { firstMove: "drill_first_move_submit" } as const;
+export const FIRST_MOVE_BLOCK = "first_move";
+export const FIRST_MOVE_INPUT = "text";
+
+/** `<!date…>` so every reader sees the time in their own zone; the fallback is UTC. */
+export function slackTime(ms: number, format = "{time}"): string {
+  const fallback = `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
+}
+
+const plain = (text: string, max: number): types.PlainTextElement => ({ type: "plain_text", text: truncate(cleanPlain(text), max, "…"), emoji: true });
+const mrkdwnSection = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } });
+const context = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.sectionText) }] });
+
+/** Names for a progress line, capped so 500 responders still fit in one context element. */
+export function nameList(names: string[], max = 15): string {
+  const shown = names.slice(0, max).map(escapeMrkdwn).join(", ");
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+export function triggerBlocks(drill: Drill): Block[] {
+  const { scenario, state } = drill;
+  const t = scenario.trigger;
+  const blocks: Block[] = [
+    { type: "header", text: plain(`🧯 DRILL · ${scenario.title}`, LIMITS.headerText) },
+    context(
+      `*This is a drill* — practice only, nobody is paged. ${scenario.severity} · mode *${state.mode}* · started by ${escapeMrkdwn(state.startedBy.name)}`,
+    ),
+    mrkdwnSection(`*${escapeMrkdwn(t.source)}: ${escapeMrkdwn(t.title)}*\n\`\`\`${escapeMrkdwn(t.text.trim())}\`\`\``),
+  ];
+  const fields = Object.entries(t.fields).map(([k, v]) => ({ type: "mrkdwn" as const, text: truncate(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(String(v))}`, LIMITS.fieldText) }));
+  for (let i = 0; i < fields.length; i += LIMITS.sectionFields) blocks.push({ type: "section", fields: fields.slice(i, i + LIMITS.sectionFields) });
+
+  const readEnds = drill.readWindowEndsAt;
+  const timing =
+    state.mode === "read"
+      ? `Read the runbook, then state your first move in one sentence. Read window ${formatClock(state.readWindowMs)} (until ${slackTime(readEnds)})`
+      : `Blind mode: state your first move cold; the runbook opens after it. Answer within ${formatClock(state.readWindowMs)} (by ${slackTime(readEnds)})`;
+  blocks.push(mrkdwnSection(`${timing} · time limit ${formatClock(state.timeLimitMs)}, ends ${slackTime(drill.endsAt)}`));
+
+  const acked = state.responders.filter((r) => r.ackAt !== null).map((r) => r.user.name);
+  const answered = state.responders.filter((r) => r.firstMove !== null).length;
+  blocks.push(context(`On it: ${acked.length ? nameList(acked) : "nobody yet"} · First moves submitted: *${answered}*`));
+
+  if (state.status === "running") {
+    const value = String(state.id);
+    blocks.push({
+      type: "actions",
+      block_id: "drill_actions",
+      elements: [
+        { type: "button", action_id: ACTIONS.ack, text: plain("🙋 I'm on it", LIMITS.buttonText), value, style: "primary" },
+        { type: "button", action_id: ACTIONS.firstMove, text: plain("✍️ First move", LIMITS.buttonText), value },
+        { type: "button", action_id: ACTIONS.runbook, text: plain("📖 Runbook", LIMITS.buttonText), value },
+        { type: "button", action_id: ACTIONS.tree, text: plain("🌳 Decision tree", LIMITS.buttonText), value },
+      ],
+    });
+  } else {
+    const how = state.status === "cancelled" ? "Cancelled — no debrief." : "Ended — the debrief is in the thread.";
+    blocks.push(context(`*${how}*`));
+  }
+  return blocks;
+}
+
+export function triggerFallbackText(drill: Drill): string {
+  return `Drill (practice only): ${cleanPlain(drill.scenario.title)}`;
+}
+
+function modal(title: string, blocks: Block[], extra: Partial<types.ModalView> = {}): types.ModalView {
+  return { type: "modal", title: plain(title, LIMITS.modalTitle), close: plain("Close", 24), blocks: capBlocks(blocks, LIMITS.viewBlocks, "blocks"), ...extra };
+}
+
+export function firstMoveModal(drill: Drill): types.ModalView {
+  const hint =
+    drill.state.mode === "blind"
+      ? "Blind mode: no runbook yet. What would you do first?"
+      : "You have read the runbook: what is the first thing you do?";
+  return modal(
+    "First move",
+    [
+      mrkdwnSection(`*${escapeMrkdwn(drill.scenario.title)}*\n${hint} One sentence. Nobody sees your answer until the debrief.`),
+      {
+        type: "input",
+        block_id: FIRST_MOVE_BLOCK,
+        label: plain("Your first move", 2000),
+        element: {
+          type: "plain_text_input",
+          action_id: FIRST_MOVE_INPUT,
+          multiline: true,
+          max_length: 600,
+          placeholder: plain("e.g. Check … to confirm … before changing anything", 150),
+        },
+      },
+    ],
+    { callback_id: VIEWS.firstMove, submit: plain("Submit", 24), private_metadata: JSON.stringify({ drillId: drill.state.id }) },
+  );
+}
+
+export function noticeModal(title: string, text: string): types.ModalView {
+  return modal(title, [mrkdwnSection(text)]);
+}
+
+/** The runbook's five parts as blocks: a header per part, long parts split at 3000 characters. */
+export function runbookBlocks(scenario: Scenario, maxBlocks: number = LIMITS.viewBlocks): Block[] {
+  const doc = scenario.runbookDoc;
+  const blocks: Block[] = [{ type: "header", text: plain(doc.title || scenario.title, LIMITS.headerText) }];
+  for (const part of RUNBOOK_PARTS) {
+    const section = doc.sections[part];
+    if (!section) continue;
+    blocks.push({ type: "header", text: plain(section.heading, LIMITS.headerText) });
+    for (const chunk of splitMrkdwn(markdownToMrkdwn(section.body), LIMITS.sectionText)) blocks.push(mrkdwnSection(chunk));
+  }
+  if (blocks.length > maxBlocks) {
+    return [...blocks.slice(0, maxBlocks - 1), context(`_The runbook is longer than Slack shows here: read the rest in \`${escapeMrkdwn(scenario.runbook)}\`._`)];
+  }
+  return blocks;
+}
+
+export function runbookModal(scenario: Scenario, lead?: string): types.ModalView {
+  const head = lead ? [mrkdwnSection(lead), { type: "divider" } as Block] : [];
+  return modal("Runbook", [...head, ...runbookBlocks(scenario, LIMITS.viewBlocks - head.length)]);
+}
+
+function revealBlocks(option: TreeOption | undefined): Block[] {
+  if (!option) return [];
+  const blocks: Block[] = [context(`You chose: *${escapeMrkdwn(option.label)}*`)];
+  if (option.reveals) {
+    for (const chunk of splitMrkdwn(`\`\`\`${escapeMrkdwn(option.reveals.trimEnd())}\`\`\``, LIMITS.sectionText)) blocks.push(mrkdwnSection(chunk));
+  }
+  return blocks;
+}
+
+/** One node of the walk (question and options), or the outcome at the end. */
+export function treeView(drill: Drill, position: TreePosition, step: number, lastChoice?: TreeOption): types.ModalView {
+  const meta = JSON.stringify({ drillId: drill.state.id });
+  if (position.kind === "outcome") {
+    const o = position.outcome;
+    return modal(
+      "Decision tree",
+      [
+        ...revealBlocks(lastChoice),
+        { type: "header", text: plain(`Outcome: ${o.title}`, LIMITS.headerText) },
+        mrkdwnSection(`_${o.kind}_\n${markdownToMrkdwn(o.text.trim())}`),
+        context("Your path is recorded. The debrief compares it with the expected path."),
+      ],
+      { private_metadata: meta },
+    );
+  }
+  const options: Block[] = position.node.options.map((option) => ({
+    type: "section",
+    text: { type: "mrkdwn", text: truncate(escapeMrkdwn(option.label), LIMITS.sectionText) },
+    accessory: {
+      type: "button",
+      action_id: ACTIONS.treeChoice,
+      text: plain("Choose", LIMITS.buttonText),
+      value: JSON.stringify({ d: drill.state.id, n: position.id, o: option.id }),
+    },
+  }));
+  return modal(
+    "Decision tree",
+    [
+      ...revealBlocks(lastChoice),
+      ...(lastChoice ? [{ type: "divider" } as Block] : []),
+      mrkdwnSection(`*Step ${step}.* ${escapeMrkdwn(position.node.question)}`),
+      ...options,
+      context("Pick what you would do or what you see. Your choice and the time you took are recorded."),
+    ],
+    { private_metadata: meta },
+  );
+}

@@ -1,0 +1,79 @@
+// Text for Slack: escaping what users typed, converting runbook Markdown to mrkdwn, and
+// keeping every text object inside Slack's limits.
+
+/** Zero-width and bidirectional control characters: they can disguise text (e.g. reverse a URL). */
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
+/** Safe to put in mrkdwn: no mentions, no @channel/@here, no disguised links, no invisible tricks.
+ * Slack only parses <…> sequences, so escaping &, < and > is enough to make them literal. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(INVISIBLE, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** For plain_text objects: Slack does not parse them, but invisible controls still mislead. */
+export function cleanPlain(text: string): string {
+  return text.replace(INVISIBLE, "");
+}
+
+/** Cuts text to a limit, saying so, on a line boundary where one is near. */
+export function truncate(text: string, max: number, note = "… (truncated)"): string {
+  if (text.length <= max) return text;
+  const room = max - note.length - 1;
+  const cut = text.lastIndexOf("\n", room);
+  return `${text.slice(0, cut > room * 0.6 ? cut : room)}\n${note}`.slice(0, max);
+}
+
+/** Splits mrkdwn into chunks of at most `max` characters at line ends, closing and reopening
+ * code fences at a split so each chunk renders on its own. */
+export function splitMrkdwn(text: string, max = 3000): string[] {
+  const chunks: string[] = [];
+  let current = "";
+  let inFence = false;
+  const push = () => {
+    if (current.trim() !== "") chunks.push(inFence ? `${current}\n\`\`\`` : current);
+    current = inFence ? "```\n" : "";
+  };
+  for (const rawLine of text.split("\n")) {
+    // A single line longer than a chunk is cut into pieces.
+    const pieces = rawLine.length > max - 10 ? (rawLine.match(new RegExp(`.{1,${max - 10}}`, "g")) ?? [rawLine]) : [rawLine];
+    for (const line of pieces) {
+      if (current.length + line.length + 1 > max - 4) push();
+      current += current === "" || current.endsWith("\n") ? line : `\n${line}`;
+      if (/^\s*```/.test(line)) inFence = !inFence;
+    }
+  }
+  if (current.trim() !== "" && current !== "```\n") chunks.push(current);
+  return chunks;
+}
+
+/** Runbook Markdown → Slack mrkdwn: headings, bold, italics, links, lists, code kept. */
+export function markdownToMrkdwn(markdown: string): string {
+  let inFence = false;
+  return markdown
+    .split("\n")
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) {
+        inFence = !inFence;
+        return "```";
+      }
+      if (inFence) return escapeMrkdwn(line);
+      let out = escapeMrkdwn(line);
+      // Inline code spans are kept verbatim; format only the text between them.
+      out = out
+        .split(/(`[^`]*`)/)
+        .map((part) => {
+          if (part.startsWith("`") && part.endsWith("`") && part.length > 1) return part;
+          return part
+            .replace(/^(\s*)#{1,6}\s+(.*?)\s*#*$/, "$1*$2*")
+            .replace(/\*\*(.+?)\*\*/g, "\u0001$1\u0001")
+            .replace(/__(.+?)__/g, "\u0001$1\u0001")
+            .replace(/(^|[^*\w])\*(?!\s)([^*]+?)\*(?!\w)/g, "$1_$2_")
+            .replace(/\u0001/g, "*")
+            .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, "<$2|$1>")
+            .replace(/^(\s*)[-*+]\s+/, "$1• ");
+        })
+        .join("");
+      return out;
+    })
+    .join("\n");
+}

@@ -1,0 +1,35 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { REFUSAL_TEXT } from "../../../service/drillService.js";
+import { noticeModal, treeView } from "../../blocks/drillBlocks.js";
+import { personFrom, type SlackDeps } from "../../deps.js";
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** A choice in the decision-tree modal: recorded, then the modal moves to the next node. */
+export function chooseTreeOption(deps: SlackDeps) {
+  return async ({ ack, action, body, client }: Args): Promise<void> => {
+    await ack();
+    const viewId = body.view?.id;
+    if (!viewId) return;
+    let choice: { d: number; n: string; o: string };
+    try {
+      choice = JSON.parse(action.value ?? "") as { d: number; n: string; o: string };
+    } catch {
+      return; // not a button we built
+    }
+    const person = personFrom(body.user);
+    const result = await deps.service.choose(Number(choice.d), person, String(choice.n), String(choice.o));
+    if (result.ok) {
+      const step = (result.drill.responder(person.id)?.steps.length ?? 0) + 1;
+      await client.views.update({ view_id: viewId, view: treeView(result.drill, result.position, step, result.option) });
+      return;
+    }
+    // A double click or a stale modal: show where this responder really stands.
+    const here = await deps.service.position(Number(choice.d), person);
+    const view =
+      result.reason === "stale_node" && here.ok
+        ? treeView(here.drill, here.position, (here.drill.responder(person.id)?.steps.length ?? 0) + 1)
+        : noticeModal("Decision tree", REFUSAL_TEXT[result.reason]);
+    await client.views.update({ view_id: viewId, view });
+  };
+}

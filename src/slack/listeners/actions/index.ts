@@ -1,0 +1,16 @@
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { ACTIONS } from "../../blocks/drillBlocks.js";
+import type { SlackDeps } from "../../deps.js";
+import { ackDrill } from "./ackDrill.js";
+import { chooseTreeOption } from "./chooseTreeOption.js";
+import { openFirstMove } from "./openFirstMove.js";
+import { openRunbook } from "./openRunbook.js";
+import { openTree } from "./openTree.js";
+
+export function register(app: App, deps: SlackDeps): void {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.ack, ackDrill(deps));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.firstMove, openFirstMove(deps));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.runbook, openRunbook(deps));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.tree, openTree(deps));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.treeChoice, chooseTreeOption(deps));
+}

@@ -1,0 +1,24 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { formatClock } from "../../../domain/duration.js";
+import { firstMoveModal, noticeModal } from "../../blocks/drillBlocks.js";
+import type { SlackDeps } from "../../deps.js";
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** "First move": the one-sentence modal, or a kind note if this person already answered. */
+export function openFirstMove(deps: SlackDeps) {
+  return async ({ ack, action, body, client }: Args): Promise<void> => {
+    await ack();
+    const drill = await deps.service.load(Number(action.value));
+    let view = drill ? firstMoveModal(drill) : noticeModal("First move", "This drill no longer exists.");
+    const answered = drill?.responder(body.user.id)?.firstMove;
+    if (drill && !drill.isOpen) view = noticeModal("First move", "This drill is over: answers are closed. The debrief is in the thread.");
+    else if (drill && answered) {
+      view = noticeModal(
+        "First move",
+        `You already stated your first move at ${formatClock(answered.at - drill.state.startedAt)}. One per person: it stays blind until the debrief. Walk the 🌳 Decision tree next.`,
+      );
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view });
+  };
+}

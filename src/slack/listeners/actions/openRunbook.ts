@@ -1,0 +1,19 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { noticeModal, runbookModal } from "../../blocks/drillBlocks.js";
+import type { SlackDeps } from "../../deps.js";
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** "Runbook": open at once in read mode; in blind mode only after this person's first move. */
+export function openRunbook(deps: SlackDeps) {
+  return async ({ ack, action, body, client }: Args): Promise<void> => {
+    await ack();
+    const drill = await deps.service.load(Number(action.value));
+    const view = !drill
+      ? noticeModal("Runbook", "This drill no longer exists.")
+      : drill.runbookVisibleTo(body.user.id)
+        ? runbookModal(drill.scenario)
+        : noticeModal("Runbook", "*Blind mode:* the runbook opens after you state your first move. Use ✍️ *First move* first.");
+    await client.views.open({ trigger_id: body.trigger_id, view });
+  };
+}

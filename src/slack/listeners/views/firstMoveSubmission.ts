@@ -1,0 +1,37 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { formatClock } from "../../../domain/duration.js";
+import { REFUSAL_TEXT } from "../../../service/drillService.js";
+import { FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, noticeModal, runbookModal } from "../../blocks/drillBlocks.js";
+import { personFrom, type SlackDeps } from "../../deps.js";
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** The first-move modal's submit. The answer is written to SQLite before the ack, because the ack
+ * itself says whether it was accepted (inline errors); that write takes well under a millisecond. */
+export function firstMoveSubmission(deps: SlackDeps) {
+  return async ({ ack, view, body }: Args): Promise<void> => {
+    let drillId: number;
+    try {
+      drillId = Number((JSON.parse(view.private_metadata) as { drillId: number }).drillId);
+    } catch {
+      await ack({ response_action: "errors", errors: { [FIRST_MOVE_BLOCK]: "This form is out of date: open First move again from the drill message." } });
+      return;
+    }
+    const text = view.state.values[FIRST_MOVE_BLOCK]?.[FIRST_MOVE_INPUT]?.value ?? "";
+    const person = personFrom(body.user);
+    const result = await deps.service.submitFirstMove(drillId, person, text);
+    if (!result.ok) {
+      await ack({ response_action: "errors", errors: { [FIRST_MOVE_BLOCK]: REFUSAL_TEXT[result.reason] } });
+      return;
+    }
+    const drill = result.drill;
+    const elapsed = result.firstMove.at - drill.state.startedAt;
+    const recorded = `✅ Recorded at *${formatClock(elapsed)}*${elapsed <= drill.state.readWindowMs ? " — inside the read window" : ""}. Nobody sees it until the debrief.`;
+    const next =
+      drill.state.mode === "blind"
+        ? runbookModal(drill.scenario, `${recorded}\nHere is the runbook. Then walk the 🌳 *Decision tree* from the drill message.`)
+        : noticeModal("First move", `${recorded}\nNext: walk the 🌳 *Decision tree* from the drill message.`);
+    await ack({ response_action: "update", view: next });
+    deps.drills.noteFirstMove(drill, person, elapsed);
+  };
+}

@@ -1,0 +1,70 @@
+import { loadCatalog } from "../catalog/catalog.js";
+import { formatProblem } from "../catalog/problems.js";
+import type { CliIO } from "../cli/io.js";
+import { systemClock } from "../domain/clock.js";
+import { realTimers } from "../scheduler/timers.js";
+import { DrillService } from "../service/drillService.js";
+import { SqliteDrillStore } from "../store/sqlite.js";
+import { createSlackApp, EVENTS_PATH } from "./app.js";
+import { loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+
+/** `npm start` / `drillbot serve`: validate the environment, load the catalog, open the store,
+ * re-arm running drills and listen. Returns an exit code when it cannot start. */
+export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Promise<number> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    io.err("drillbot cannot start; fix the environment:");
+    for (const problem of loaded.problems) io.err(`  ${problem}`);
+    return 1;
+  }
+  const config = loaded.config;
+  const secrets = [config.botToken, config.signingSecret, config.appToken].filter((s): s is string => Boolean(s));
+  const logger = createLogger({ level: config.logLevel, secrets });
+
+  const catalog = loadCatalog(root);
+  for (const problem of catalog.problems) logger.warn(`scenario skipped: ${formatProblem(problem)}`);
+  if (catalog.scenarios.size === 0) {
+    io.err(`drillbot cannot start: no valid scenario in ${root}/scenarios (run drillbot lint)`);
+    return 1;
+  }
+
+  let store: SqliteDrillStore;
+  try {
+    store = new SqliteDrillStore(config.dbPath);
+  } catch (error) {
+    io.err(`drillbot cannot start: database ${config.dbPath}: ${(error as Error).message}`);
+    return 1;
+  }
+  const service = new DrillService(store, catalog.scenarios, systemClock);
+  const slack = createSlackApp({
+    botToken: config.botToken,
+    signingSecret: config.signingSecret,
+    appToken: config.appToken,
+    apiUrl: config.apiUrl,
+    service,
+    scenarios: catalog.scenarios,
+    facilitators: config.facilitators,
+    clock: systemClock,
+    timers: realTimers(),
+    logger,
+  });
+  await slack.start(config.port);
+  logger.info(
+    config.appToken
+      ? `drillbot connected in Socket Mode with ${catalog.scenarios.size} scenarios`
+      : `drillbot listening on port ${config.port} at ${EVENTS_PATH} with ${catalog.scenarios.size} scenarios`,
+  );
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info(`${signal}: finishing work in flight and stopping`);
+      resolve();
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  });
+  await slack.stop();
+  await store.close();
+  return 0;
+}
