@@ -15,3 +15,8 @@ export class WorkTracker {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 }
+
+/** Wraps a listener so the work it does after ack() is tracked too. */
+export function tracked<A>(work: WorkTracker, listener: (args: A) => Promise<void>): (args: A) => Promise<void> {
+  return (args) => work.run(listener(args));
+}

@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { ACTIONS } from "../../blocks/drillBlocks.js";
 import type { SlackDeps } from "../../deps.js";
+import { tracked } from "../../workTracker.js";
 import { ackDrill } from "./ackDrill.js";
 import { chooseTreeOption } from "./chooseTreeOption.js";
 import { openFirstMove } from "./openFirstMove.js";
@@ -8,9 +9,9 @@ import { openRunbook } from "./openRunbook.js";
 import { openTree } from "./openTree.js";
 
 export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTIONS.ack, ackDrill(deps));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.firstMove, openFirstMove(deps));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.runbook, openRunbook(deps));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.tree, openTree(deps));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.treeChoice, chooseTreeOption(deps));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.ack, tracked(deps.work, ackDrill(deps)));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.firstMove, tracked(deps.work, openFirstMove(deps)));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.runbook, tracked(deps.work, openRunbook(deps)));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.tree, tracked(deps.work, openTree(deps)));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.treeChoice, tracked(deps.work, chooseTreeOption(deps)));
 }
