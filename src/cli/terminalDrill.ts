@@ -4,7 +4,8 @@ import { computeDebrief } from "../domain/debrief.js";
 import type { Drill, DueInject, TreePosition } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
 import { formatClock } from "../domain/duration.js";
-import { RUNBOOK_PARTS, type Scenario } from "../domain/scenario.js";
+import { displayOrder } from "../domain/optionOrder.js";
+import { RUNBOOK_PARTS, type Scenario, type TreeOption } from "../domain/scenario.js";
 import { type DrillService, REFUSAL_TEXT } from "../service/drillService.js";
 import type { CliIO } from "./io.js";
 import { renderDebriefText } from "./renderDebrief.js";
@@ -101,9 +102,9 @@ function renderInject(due: DueInject, startedAt: number, late: boolean): string 
   return `\n⏱ +${formatClock(due.dueAt - startedAt)} inject${kind}${late ? " — late" : ""}: ${due.inject.text.trim()}`;
 }
 
-function renderNode(position: Extract<TreePosition, { kind: "node" }>): string {
-  const options = position.node.options.map((o, i) => `  ${i + 1}) ${o.label}`);
-  return [`\n? ${position.node.question}`, ...options].join("\n");
+function renderNode(options: TreeOption[], position: Extract<TreePosition, { kind: "node" }>): string {
+  const lines = options.map((o, i) => `  ${i + 1}) ${o.label}`);
+  return [`\n? ${position.node.question}`, ...lines].join("\n");
 }
 
 export async function runTerminalDrill(options: TerminalDrillOptions): Promise<number> {
@@ -219,13 +220,15 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
     let position = await service.position(drillId, user);
     while (position.ok && position.position.kind === "node" && !over) {
       const here = position.position;
-      say(renderNode(here));
+      const shown = displayOrder(here.node.options, drillId, here.id);
+      say(renderNode(shown, here));
       const line = await ask("choice > ");
       if (line === null) break;
       const n = Number(line.trim());
-      const option = Number.isInteger(n) ? here.node.options[n - 1] : here.node.options.find((o) => o.id === line.trim());
+      // A number picks from the list as shown; an option id (for scripts) picks that option.
+      const option = Number.isInteger(n) ? shown[n - 1] : here.node.options.find((o) => o.id === line.trim());
       if (!option) {
-        say(`Pick a number from 1 to ${here.node.options.length}.`);
+        say(`Pick a number from 1 to ${shown.length}.`);
         continue;
       }
       const chosen = await service.choose(drillId, user, here.id, option.id);

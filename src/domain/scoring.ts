@@ -53,12 +53,33 @@ export function containsPhrase(words: readonly string[], phrase: string): boolea
 
 // Words that, just before a risky phrase, say the responder will NOT do it first:
 // "don't restart", "before rolling back", "rather than flushing", "without deleting".
-const NEGATORS = new Set(["not", "no", "never", "dont", "don", "doesn", "didn", "shouldn", "won", "wont", "cannot", "without", "avoid", "avoiding", "before", "instead", "than", "nor"]);
+const NEGATORS = new Set([
+  "not",
+  "no",
+  "never",
+  "dont",
+  "don",
+  "doesn",
+  "didn",
+  "shouldn",
+  "won",
+  "wont",
+  "cannot",
+  "without",
+  "avoid",
+  "avoiding",
+  "before",
+  "instead",
+  "than",
+  "nor",
+]);
 const NEGATION_WINDOW = 3;
 
 /** A must_not phrase counts only where it is not negated by one of the three words before it. */
 function containsUnnegated(words: readonly string[], phrase: string): boolean {
-  return phraseOccurrences(words, phrase).some((start) => !words.slice(Math.max(0, start - NEGATION_WINDOW), start).some((w) => NEGATORS.has(w)));
+  return phraseOccurrences(words, phrase).some(
+    (start) => !words.slice(Math.max(0, start - NEGATION_WINDOW), start).some((w) => NEGATORS.has(w)),
+  );
 }
 
 export function firstMoveScore(answer: string, rubric: Rubric): FirstMoveScore {

@@ -1,5 +1,5 @@
 import type { Clock } from "../domain/clock.js";
-import type { TimerHost, TimerHandle } from "./timers.js";
+import type { TimerHandle, TimerHost } from "./timers.js";
 
 /** Runs `flush(key)` at most once per `minIntervalMs` per key, however often it is requested:
  * 500 clicks on one drill become a handful of message updates, as Slack's rate limits need.

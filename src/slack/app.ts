@@ -1,6 +1,6 @@
+import type { Server } from "node:http";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
-import type { Server } from "node:http";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
 import type { TimerHost } from "../scheduler/timers.js";
@@ -50,7 +50,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const receiver =
     socketMode || !options.signingSecret
       ? undefined
-      : new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: EVENTS_PATH, logger: options.logger, unhandledRequestTimeoutMillis: 3001 });
+      : new HTTPReceiver({
+          signingSecret: options.signingSecret,
+          endpoints: EVENTS_PATH,
+          logger: options.logger,
+          unhandledRequestTimeoutMillis: 3001,
+        });
   const app = new App({
     token: options.botToken,
     ...(socketMode ? { appToken: options.appToken, socketMode: true } : { receiver }),
@@ -62,7 +67,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
 
   const work = new WorkTracker();
-  const drills = new SlackDrills({ service: options.service, client: app.client, clock: options.clock, timers: options.timers, logger: options.logger, work });
+  const drills = new SlackDrills({
+    service: options.service,
+    client: app.client,
+    clock: options.clock,
+    timers: options.timers,
+    logger: options.logger,
+    work,
+  });
   const deps: SlackDeps = {
     service: options.service,
     drills,

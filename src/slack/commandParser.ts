@@ -28,7 +28,11 @@ export const USAGE_LINES = [
 const MODES = new Set(["read", "blind"]);
 
 export function parseDrillCommand(text: string, scenarioIds: readonly string[], tags: readonly string[]): DrillCommand {
-  const words = text.trim().split(/\s+/).filter(Boolean).map((w) => w.toLowerCase());
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
   const [first, ...rest] = words;
   if (first === undefined || first === "help") return { kind: "help" };
 
@@ -39,7 +43,8 @@ export function parseDrillCommand(text: string, scenarioIds: readonly string[], 
     case "list": {
       if (rest.length > 1) return { kind: "invalid", message: "`/drill list [tag]` takes at most one tag." };
       const tag = rest[0];
-      if (tag !== undefined && !tags.includes(tag)) return { kind: "invalid", message: `No scenario has the tag \`${tag}\`. Tags: ${tags.map((t) => `\`${t}\``).join(", ")}.` };
+      if (tag !== undefined && !tags.includes(tag))
+        return { kind: "invalid", message: `No scenario has the tag \`${tag}\`. Tags: ${tags.map((t) => `\`${t}\``).join(", ")}.` };
       return tag === undefined ? { kind: "list" } : { kind: "list", tag };
     }
     case "random": {
@@ -48,7 +53,11 @@ export function parseDrillCommand(text: string, scenarioIds: readonly string[], 
       for (const word of rest) {
         if (MODES.has(word)) mode = word as DrillMode;
         else if (tag === undefined && tags.includes(word)) tag = word;
-        else return { kind: "invalid", message: `\`${word}\` is neither a tag nor a mode. Try \`/drill random ${tags[0] ?? "sre"} blind\`; tags: ${tags.map((t) => `\`${t}\``).join(", ")}.` };
+        else
+          return {
+            kind: "invalid",
+            message: `\`${word}\` is neither a tag nor a mode. Try \`/drill random ${tags[0] ?? "sre"} blind\`; tags: ${tags.map((t) => `\`${t}\``).join(", ")}.`,
+          };
       }
       return tag === undefined ? { kind: "random", mode } : { kind: "random", tag, mode };
     }

@@ -5,24 +5,28 @@ import { DEFAULT_DB_PATH } from "../store/sqlite.js";
 // The environment contract from DESIGN.md, validated at start. Problems are reported one line
 // each and never include a value, so a secret pasted into the wrong variable is not printed.
 
-const EnvSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z.string({ error: "is required (the Bot User OAuth Token, xoxb-…)" }).regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
-    SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, "must be the app's Signing Secret (hex)").optional(),
-    SLACK_APP_TOKEN: z
-      .string()
-      .regex(/^xapp-/, "must be an app-level token starting with xapp- (or unset for the HTTP receiver)")
-      .optional(),
-    PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(1).max(65535).default(3000),
-    SLACK_API_URL: z.url({ error: "must be a URL such as https://slack.com/api/" }).optional(),
-    DRILLBOT_DB: z.string().min(1).default(DEFAULT_DB_PATH),
-    DRILLBOT_FACILITATORS: z
-      .string()
-      .default("")
-      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
-      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), "must be Slack user IDs like U012ABCDEF, separated by commas"),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
-  });
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: "is required (the Bot User OAuth Token, xoxb-…)" })
+    .regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{16,}$/i, "must be the app's Signing Secret (hex)")
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, "must be an app-level token starting with xapp- (or unset for the HTTP receiver)")
+    .optional(),
+  PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(1).max(65535).default(3000),
+  SLACK_API_URL: z.url({ error: "must be a URL such as https://slack.com/api/" }).optional(),
+  DRILLBOT_DB: z.string().min(1).default(DEFAULT_DB_PATH),
+  DRILLBOT_FACILITATORS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), "must be Slack user IDs like U012ABCDEF, separated by commas"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
+});
 
 export interface SlackConfig {
   botToken: string;

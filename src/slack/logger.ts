@@ -22,7 +22,12 @@ function stringify(value: unknown): string {
   }
 }
 
-export function createLogger(options: { level: LogLevel; secrets: readonly string[]; write?: (line: string) => void; name?: string }): Logger {
+export function createLogger(options: {
+  level: LogLevel;
+  secrets: readonly string[];
+  write?: (line: string) => void;
+  name?: string;
+}): Logger {
   let level = options.level;
   let name = options.name ?? "drillbot";
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));

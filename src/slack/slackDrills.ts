@@ -56,17 +56,45 @@ export class SlackDrills {
       },
       logError("timer"),
     );
-    this.triggerUpdates = new Coalescer(options.timers, options.clock, TRIGGER_UPDATE_INTERVAL_MS, (id) => this.work.run(this.updateTrigger(id)), logError("trigger update"));
-    this.threadNotices = new Coalescer(options.timers, options.clock, THREAD_NOTICE_INTERVAL_MS, (id) => this.work.run(this.flushNotices(id)), logError("thread notice"));
+    this.triggerUpdates = new Coalescer(
+      options.timers,
+      options.clock,
+      TRIGGER_UPDATE_INTERVAL_MS,
+      (id) => this.work.run(this.updateTrigger(id)),
+      logError("trigger update"),
+    );
+    this.threadNotices = new Coalescer(
+      options.timers,
+      options.clock,
+      THREAD_NOTICE_INTERVAL_MS,
+      (id) => this.work.run(this.flushNotices(id)),
+      logError("thread notice"),
+    );
   }
 
   /** Starts a drill in a channel: record it, post the trigger, arm its timers. */
-  async start(options: { scenarioId: string; mode: DrillMode; user: Person; channel: string }): Promise<StartResult | { ok: false; reason: "post_failed"; error: string }> {
-    const started = await this.service.start({ scenarioId: options.scenarioId, mode: options.mode, startedBy: options.user, venue: options.channel, surface: "slack" });
+  async start(options: {
+    scenarioId: string;
+    mode: DrillMode;
+    user: Person;
+    channel: string;
+  }): Promise<StartResult | { ok: false; reason: "post_failed"; error: string }> {
+    const started = await this.service.start({
+      scenarioId: options.scenarioId,
+      mode: options.mode,
+      startedBy: options.user,
+      venue: options.channel,
+      surface: "slack",
+    });
     if (!started.ok) return started;
     const drill = started.drill;
     try {
-      const posted = await this.client.chat.postMessage({ channel: options.channel, text: triggerFallbackText(drill), blocks: triggerBlocks(drill), unfurl_links: false });
+      const posted = await this.client.chat.postMessage({
+        channel: options.channel,
+        text: triggerFallbackText(drill),
+        blocks: triggerBlocks(drill),
+        unfurl_links: false,
+      });
       if (!posted.ts) throw new Error("Slack returned no message ts");
       await this.service.store.setVenueRef(drill.state.id, posted.ts);
       drill.state.venueRef = posted.ts;
@@ -105,7 +133,12 @@ export class SlackDrills {
   private async updateTrigger(drillId: number): Promise<void> {
     const drill = await this.service.load(drillId);
     if (!drill?.state.venueRef) return;
-    await this.client.chat.update({ channel: drill.state.venue, ts: drill.state.venueRef, text: triggerFallbackText(drill), blocks: triggerBlocks(drill) });
+    await this.client.chat.update({
+      channel: drill.state.venue,
+      ts: drill.state.venueRef,
+      text: triggerFallbackText(drill),
+      blocks: triggerBlocks(drill),
+    });
   }
 
   private async flushNotices(drillId: number): Promise<void> {
@@ -133,7 +166,10 @@ export class SlackDrills {
       await this.client.chat.postMessage({
         channel: drill.state.venue,
         thread_ts: drill.state.venueRef,
-        text: truncate(`⏱ *+${formatClock(due.dueAt - drill.state.startedAt)}*${kind}${late}\n${escapeMrkdwn(due.inject.text.trim())}`, 3000),
+        text: truncate(
+          `⏱ *+${formatClock(due.dueAt - drill.state.startedAt)}*${kind}${late}\n${escapeMrkdwn(due.inject.text.trim())}`,
+          3000,
+        ),
       });
     }
   }
@@ -148,7 +184,12 @@ export class SlackDrills {
     const drill = ended.drill;
     if (drill.state.venueRef) {
       for (const blocks of renderDebriefMessages(ended.debrief, drill.scenario)) {
-        await this.client.chat.postMessage({ channel: drill.state.venue, thread_ts: drill.state.venueRef, text: `Debrief: ${drill.scenario.title}`, blocks });
+        await this.client.chat.postMessage({
+          channel: drill.state.venue,
+          thread_ts: drill.state.venueRef,
+          text: `Debrief: ${drill.scenario.title}`,
+          blocks,
+        });
       }
     }
     await this.client.chat.postMessage({ channel: drill.state.venue, text: debriefSummaryText(ended.debrief) });
@@ -162,7 +203,11 @@ export class SlackDrills {
     await this.finalTriggerUpdate(drillId);
     const drill = cancelled.drill;
     if (drill.state.venueRef) {
-      await this.client.chat.postMessage({ channel: drill.state.venue, thread_ts: drill.state.venueRef, text: `Drill cancelled by ${escapeMrkdwn(by.name)}: no debrief.` });
+      await this.client.chat.postMessage({
+        channel: drill.state.venue,
+        thread_ts: drill.state.venueRef,
+        text: `Drill cancelled by ${escapeMrkdwn(by.name)}: no debrief.`,
+      });
     }
     return true;
   }

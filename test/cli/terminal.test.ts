@@ -21,7 +21,10 @@ function drillbot(args: string[], input = "", env: Record<string, string> = {}) 
 describe("terminal drill (scripted)", () => {
   it("runs a whole drill from piped answers and records it for the debrief command", () => {
     const db = join(tempDir(), "drills.db");
-    const run = drillbot(["drill", "base", "--user", "dana", "--db", db], "check the grafana dashboard to confirm it is real\n1\n1\n2\n");
+    const run = drillbot(
+      ["drill", "base", "--user", "dana", "--db", db],
+      "check the grafana dashboard to confirm it is real\nyes\nyes\nno\n",
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /DRILL \(practice only, nobody is paged\) · base/);
     assert.match(run.stdout, /## Symptoms/, "read mode shows the runbook before the first move");
@@ -56,7 +59,7 @@ describe("terminal drill (scripted)", () => {
 
   it("in blind mode shows the runbook only after the first move, and scores a risky answer wrong", () => {
     const db = join(tempDir(), "drills.db");
-    const run = drillbot(["drill", "base", "--mode", "blind", "--user", "eve", "--db", db], "restart the pods\n2\n");
+    const run = drillbot(["drill", "base", "--mode", "blind", "--user", "eve", "--db", db], "restart the pods\nno\n");
     assert.equal(run.code, 0, run.stderr);
     const answerAt = run.stdout.indexOf("first move > restart the pods");
     assert.ok(answerAt > 0);
@@ -68,7 +71,7 @@ describe("terminal drill (scripted)", () => {
 
   it("asks again after a bad choice and ends cleanly when input runs out", () => {
     const db = join(tempDir(), "drills.db");
-    const run = drillbot(["drill", "base", "--db", db, "--user", "fin"], "\ncheck the dashboard\n9\nbanana\n1\n");
+    const run = drillbot(["drill", "base", "--db", db, "--user", "fin"], "\ncheck the dashboard\n9\nbanana\nyes\n");
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Write your first move in one sentence/);
     assert.match(run.stdout, /Pick a number from 1 to 2\.\n[\s\S]*Pick a number from 1 to 2\./);

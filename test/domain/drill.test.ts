@@ -201,3 +201,22 @@ describe("debrief maths", () => {
     assert.equal(d.clarity, null, "blind mode does not measure the runbook");
   });
 });
+
+describe("option display order", () => {
+  it("is stable within a drill, varies between drills, and keeps every option", async () => {
+    const { displayOrder } = await import("../../src/domain/optionOrder.js");
+    const options = ["a", "b", "c", "d"].map((id) => ({ id, label: id, next: "x" }));
+    const ids = (drillId: number) =>
+      displayOrder(options, drillId, "n1")
+        .map((o) => o.id)
+        .join("");
+    assert.equal(ids(1), ids(1));
+    assert.deepEqual([...ids(1)].sort().join(""), "abcd");
+    const orders = new Set(Array.from({ length: 20 }, (_, i) => ids(i)));
+    assert.ok(orders.size > 3, "different drills see different orders");
+    assert.ok(
+      !Array.from({ length: 20 }, (_, i) => ids(i)).every((o) => o.startsWith("a")),
+      "the first-written option is not always first",
+    );
+  });
+});

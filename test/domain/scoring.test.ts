@@ -39,7 +39,10 @@ describe("first-move scoring", () => {
     ]) {
       assert.equal(firstMoveScore(answer, { ...rubric, must_not: ["restart*", "roll back"] }).correct, true, answer);
     }
-    assert.equal(firstMoveScore("restart the pods before checking the status page and dashboard", { ...rubric, must_not: ["restart*"] }).correct, false);
+    assert.equal(
+      firstMoveScore("restart the pods before checking the status page and dashboard", { ...rubric, must_not: ["restart*"] }).correct,
+      false,
+    );
   });
 
   it("matches whole words only, with * for any ending", () => {

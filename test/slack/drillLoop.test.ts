@@ -67,7 +67,12 @@ describe("a whole drill in a Slack channel", () => {
   it("records first moves blind: the thread says who and how fast, never what", async () => {
     const meta = JSON.stringify({ drillId });
     h.clock.advance(40_000);
-    const ok = await h.submitView(VIEWS.firstMove, meta, answer("Check the payment-provider dashboard to see if the 5xx are confined to one provider, and check their status page"), bob);
+    const ok = await h.submitView(
+      VIEWS.firstMove,
+      meta,
+      answer("Check the payment-provider dashboard to see if the 5xx are confined to one provider, and check their status page"),
+      bob,
+    );
     assert.equal(ok.json().response_action, "update");
     h.clock.advance(20_000);
     await h.submitView(VIEWS.firstMove, meta, answer("Restart the checkout pods <!channel>"), carol);
@@ -116,7 +121,11 @@ describe("a whole drill in a Slack channel", () => {
     await h.advance(firstOffset - elapsed + 1);
     const injects = h.callsTo("chat.postMessage").filter((c) => c.params.thread_ts === triggerTs && String(c.params.text).startsWith("⏱"));
     assert.equal(injects.length, 1);
-    assert.ok(String(injects[0]?.params.text).includes(String(scenario?.injects[0]?.text.trim().slice(0, 30)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")));
+    assert.ok(
+      String(injects[0]?.params.text).includes(
+        String(scenario?.injects[0]?.text.trim().slice(0, 30)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"),
+      ),
+    );
   });
 
   it("only the starter or a facilitator can end it; /drill end posts the debrief with the answers revealed", async () => {

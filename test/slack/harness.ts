@@ -170,7 +170,11 @@ export class SlackHarness {
     return this.timers.advance(ms, () => this.idle());
   }
 
-  async post(body: string, contentType: string, options: { timestamp?: number; signature?: string; headers?: Record<string, string> } = {}) {
+  async post(
+    body: string,
+    contentType: string,
+    options: { timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
+  ) {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     const response = await fetch(`http://127.0.0.1:${this.port}/slack/events`, {
       method: "POST",
@@ -231,7 +235,12 @@ export class SlackHarness {
     });
   }
 
-  submitView(callbackId: string, privateMetadata: string, values: Record<string, Record<string, { type: string; value: string | null }>>, user: User) {
+  submitView(
+    callbackId: string,
+    privateMetadata: string,
+    values: Record<string, Record<string, { type: string; value: string | null }>>,
+    user: User,
+  ) {
     const payload = {
       type: "view_submission",
       team: { id: "T0TEAM", domain: "acme" },
@@ -245,7 +254,15 @@ export class SlackHarness {
   }
 
   event(event: Record<string, unknown>) {
-    const body = JSON.stringify({ token: "t", team_id: "T0TEAM", api_app_id: "A0DRILL", type: "event_callback", event_id: `Ev${++this.triggerSeq}`, event_time: 1, event });
+    const body = JSON.stringify({
+      token: "t",
+      team_id: "T0TEAM",
+      api_app_id: "A0DRILL",
+      type: "event_callback",
+      event_id: `Ev${++this.triggerSeq}`,
+      event_time: 1,
+      event,
+    });
     return this.post(body, "application/json");
   }
 

@@ -66,7 +66,16 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario): Block[][
         ),
       },
     },
-    { type: "section", text: { type: "mrkdwn", text: truncate(`*Expected first move:* ${escapeMrkdwn(d.expectedFirstMove)}\n*Expected path:* ${d.expectedPath.map(escapeMrkdwn).join(" → ")}`, LIMITS.sectionText) } },
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncate(
+          `*Expected first move:* ${escapeMrkdwn(d.expectedFirstMove)}\n*Expected path:* ${d.expectedPath.map(escapeMrkdwn).join(" → ")}`,
+          LIMITS.sectionText,
+        ),
+      },
+    },
     { type: "divider" },
   ];
   // Several responders per section, each section under 3000 characters.
@@ -84,9 +93,18 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario): Block[][
   if (d.responders.length === 0) blocks.push({ type: "section", text: { type: "mrkdwn", text: "_Nobody responded._" } });
   if (d.hiddenFacts.length) {
     blocks.push({ type: "divider" });
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(`*What was really going on*\n${d.hiddenFacts.map((f) => `• ${escapeMrkdwn(f)}`).join("\n")}`, LIMITS.sectionText) } });
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncate(`*What was really going on*\n${d.hiddenFacts.map((f) => `• ${escapeMrkdwn(f)}`).join("\n")}`, LIMITS.sectionText),
+      },
+    });
   }
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Drill #${d.drillId} · full export: \`drillbot debrief ${d.drillId} --format md\`` }] });
+  blocks.push({
+    type: "context",
+    elements: [{ type: "mrkdwn", text: `Drill #${d.drillId} · full export: \`drillbot debrief ${d.drillId} --format md\`` }],
+  });
 
   const messages = chunkBlocks(blocks);
   if (messages.length > MAX_DEBRIEF_MESSAGES) {
@@ -94,7 +112,9 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario): Block[][
     const last = kept[kept.length - 1] ?? [];
     last.splice(last.length - 1, 1, {
       type: "context",
-      elements: [{ type: "mrkdwn", text: `_${d.responders.length} responders: the rest is in \`drillbot debrief ${d.drillId} --format md\`._` }],
+      elements: [
+        { type: "mrkdwn", text: `_${d.responders.length} responders: the rest is in \`drillbot debrief ${d.drillId} --format md\`._` },
+      ],
     });
     return kept;
   }

@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { Drill, TreePosition } from "../../domain/drill.js";
 import { formatClock } from "../../domain/duration.js";
+import { displayOrder } from "../../domain/optionOrder.js";
 import { RUNBOOK_PARTS, type Scenario, type TreeOption } from "../../domain/scenario.js";
 import { type Block, capBlocks, LIMITS } from "./limits.js";
 import { cleanPlain, escapeMrkdwn, markdownToMrkdwn, splitMrkdwn, truncate } from "./text.js";
@@ -27,7 +28,11 @@ export function slackTime(ms: number, format = "{time}"): string {
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
 }
 
-const plain = (text: string, max: number): types.PlainTextElement => ({ type: "plain_text", text: truncate(cleanPlain(text), max, "…"), emoji: true });
+const plain = (text: string, max: number): types.PlainTextElement => ({
+  type: "plain_text",
+  text: truncate(cleanPlain(text), max, "…"),
+  emoji: true,
+});
 const mrkdwnSection = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } });
 const context = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.sectionText) }] });
 
@@ -47,8 +52,12 @@ export function triggerBlocks(drill: Drill): Block[] {
     ),
     mrkdwnSection(`*${escapeMrkdwn(t.source)}: ${escapeMrkdwn(t.title)}*\n\`\`\`${escapeMrkdwn(t.text.trim())}\`\`\``),
   ];
-  const fields = Object.entries(t.fields).map(([k, v]) => ({ type: "mrkdwn" as const, text: truncate(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(String(v))}`, LIMITS.fieldText) }));
-  for (let i = 0; i < fields.length; i += LIMITS.sectionFields) blocks.push({ type: "section", fields: fields.slice(i, i + LIMITS.sectionFields) });
+  const fields = Object.entries(t.fields).map(([k, v]) => ({
+    type: "mrkdwn" as const,
+    text: truncate(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(String(v))}`, LIMITS.fieldText),
+  }));
+  for (let i = 0; i < fields.length; i += LIMITS.sectionFields)
+    blocks.push({ type: "section", fields: fields.slice(i, i + LIMITS.sectionFields) });
 
   const readEnds = drill.readWindowEndsAt;
   const timing =
@@ -85,7 +94,13 @@ export function triggerFallbackText(drill: Drill): string {
 }
 
 function modal(title: string, blocks: Block[], extra: Partial<types.ModalView> = {}): types.ModalView {
-  return { type: "modal", title: plain(title, LIMITS.modalTitle), close: plain("Close", 24), blocks: capBlocks(blocks, LIMITS.viewBlocks, "blocks"), ...extra };
+  return {
+    type: "modal",
+    title: plain(title, LIMITS.modalTitle),
+    close: plain("Close", 24),
+    blocks: capBlocks(blocks, LIMITS.viewBlocks, "blocks"),
+    ...extra,
+  };
 }
 
 export function firstMoveModal(drill: Drill): types.ModalView {
@@ -129,7 +144,10 @@ export function runbookBlocks(scenario: Scenario, maxBlocks: number = LIMITS.vie
     for (const chunk of splitMrkdwn(markdownToMrkdwn(section.body), LIMITS.sectionText)) blocks.push(mrkdwnSection(chunk));
   }
   if (blocks.length > maxBlocks) {
-    return [...blocks.slice(0, maxBlocks - 1), context(`_The runbook is longer than Slack shows here: read the rest in \`${escapeMrkdwn(scenario.runbook)}\`._`)];
+    return [
+      ...blocks.slice(0, maxBlocks - 1),
+      context(`_The runbook is longer than Slack shows here: read the rest in \`${escapeMrkdwn(scenario.runbook)}\`._`),
+    ];
   }
   return blocks;
 }
@@ -143,7 +161,8 @@ function revealBlocks(option: TreeOption | undefined): Block[] {
   if (!option) return [];
   const blocks: Block[] = [context(`You chose: *${escapeMrkdwn(option.label)}*`)];
   if (option.reveals) {
-    for (const chunk of splitMrkdwn(`\`\`\`${escapeMrkdwn(option.reveals.trimEnd())}\`\`\``, LIMITS.sectionText)) blocks.push(mrkdwnSection(chunk));
+    for (const chunk of splitMrkdwn(`\`\`\`${escapeMrkdwn(option.reveals.trimEnd())}\`\`\``, LIMITS.sectionText))
+      blocks.push(mrkdwnSection(chunk));
   }
   return blocks;
 }
@@ -164,7 +183,7 @@ export function treeView(drill: Drill, position: TreePosition, step: number, las
       { private_metadata: meta },
     );
   }
-  const options: Block[] = position.node.options.map((option) => ({
+  const options: Block[] = displayOrder(position.node.options, drill.state.id, position.id).map((option) => ({
     type: "section",
     text: { type: "mrkdwn", text: truncate(escapeMrkdwn(option.label), LIMITS.sectionText) },
     accessory: {

@@ -1,5 +1,5 @@
-import type { DrillSummary } from "../../store/store.js";
 import type { Scenario } from "../../domain/scenario.js";
+import type { DrillSummary } from "../../store/store.js";
 import { USAGE_LINES } from "../commandParser.js";
 import { type Block, capBlocks, LIMITS } from "./limits.js";
 import { escapeMrkdwn, truncate } from "./text.js";
@@ -35,9 +35,16 @@ export function helpBlocks(scenarios: Scenario[], lead?: string): Block[] {
 
 export function listBlocks(scenarios: Scenario[], tag?: string): Block[] {
   const title = tag ? `*Scenarios tagged \`${escapeMrkdwn(tag)}\`* (${scenarios.length})` : `*Scenarios* (${scenarios.length})`;
-  return capBlocks([{ type: "section", text: { type: "mrkdwn", text: title } }, ...packLines(scenarioLines(scenarios))], LIMITS.messageBlocks, "scenario sections");
+  return capBlocks(
+    [{ type: "section", text: { type: "mrkdwn", text: title } }, ...packLines(scenarioLines(scenarios))],
+    LIMITS.messageBlocks,
+    "scenario sections",
+  );
 }
 
 export function recentDrillLines(drills: DrillSummary[]): string[] {
-  return drills.map((d) => `• #${d.id} \`${d.scenarioId}\` — ${d.status}, ${d.responders} responder(s), <!date^${Math.floor(d.startedAt / 1000)}^{date_short_pretty} {time}|${new Date(d.startedAt).toISOString()}>`);
+  return drills.map(
+    (d) =>
+      `• #${d.id} \`${d.scenarioId}\` — ${d.status}, ${d.responders} responder(s), <!date^${Math.floor(d.startedAt / 1000)}^{date_short_pretty} {time}|${new Date(d.startedAt).toISOString()}>`,
+  );
 }

@@ -5,7 +5,12 @@ import { packLines, recentDrillLines, scenarioLines } from "./helpBlocks.js";
 import { type Block, capBlocks, LIMITS } from "./limits.js";
 
 /** The App Home tab: how to start, drills running now, recent drills, the scenario catalog. */
-export function homeView(options: { scenarios: Scenario[]; running: DrillSummary[]; recent: DrillSummary[]; yours: DrillSummary[] }): types.HomeView {
+export function homeView(options: {
+  scenarios: Scenario[];
+  running: DrillSummary[];
+  recent: DrillSummary[];
+  yours: DrillSummary[];
+}): types.HomeView {
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: "drillbot" } },
     {
@@ -16,11 +21,17 @@ export function homeView(options: { scenarios: Scenario[]; running: DrillSummary
       },
     },
     { type: "header", text: { type: "plain_text", text: "Your recent drills" } },
-    ...(options.yours.length ? packLines(recentDrillLines(options.yours)) : [{ type: "section", text: { type: "mrkdwn", text: "_None yet: join the next drill with *I'm on it*._" } } as Block]),
+    ...(options.yours.length
+      ? packLines(recentDrillLines(options.yours))
+      : [{ type: "section", text: { type: "mrkdwn", text: "_None yet: join the next drill with *I'm on it*._" } } as Block]),
     { type: "header", text: { type: "plain_text", text: "Running now" } },
-    ...(options.running.length ? packLines(options.running.map((d) => `• \`${d.scenarioId}\` in <#${d.venue}> — ${d.responders} responder(s)`)) : [{ type: "section", text: { type: "mrkdwn", text: "_No drill is running._" } } as Block]),
+    ...(options.running.length
+      ? packLines(options.running.map((d) => `• \`${d.scenarioId}\` in <#${d.venue}> — ${d.responders} responder(s)`))
+      : [{ type: "section", text: { type: "mrkdwn", text: "_No drill is running._" } } as Block]),
     { type: "header", text: { type: "plain_text", text: "Recent drills" } },
-    ...(options.recent.length ? packLines(recentDrillLines(options.recent)) : [{ type: "section", text: { type: "mrkdwn", text: "_No drills yet._" } } as Block]),
+    ...(options.recent.length
+      ? packLines(recentDrillLines(options.recent))
+      : [{ type: "section", text: { type: "mrkdwn", text: "_No drills yet._" } } as Block]),
     { type: "header", text: { type: "plain_text", text: "Scenarios" } },
     ...packLines(scenarioLines(options.scenarios)),
   ];

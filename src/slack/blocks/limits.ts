@@ -72,7 +72,13 @@ export function viewLimitProblems(view: types.View): string[] {
 export function capBlocks(blocks: Block[], max: number, what = "items"): Block[] {
   if (blocks.length <= max) return blocks;
   const kept = blocks.slice(0, max - 1);
-  return [...kept, { type: "context", elements: [{ type: "mrkdwn", text: `_${blocks.length - kept.length} more ${what} not shown (Slack's limit of ${max} blocks)._` }] }];
+  return [
+    ...kept,
+    {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `_${blocks.length - kept.length} more ${what} not shown (Slack's limit of ${max} blocks)._` }],
+    },
+  ];
 }
 
 /** Splits blocks into messages of at most 50 blocks each. */

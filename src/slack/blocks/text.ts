@@ -64,7 +64,7 @@ export function markdownToMrkdwn(markdown: string): string {
         .map((part) => {
           if (part.startsWith("`") && part.endsWith("`") && part.length > 1) return part;
           return part
-            .replace(/^(\s*)#{1,6}\s+(.*?)\s*#*$/, "$1*$2*")
+            .replace(/^(\s*)#{1,6}\s+(.*?)\s*#*$/, "$1\u0001$2\u0001")
             .replace(/\*\*(.+?)\*\*/g, "\u0001$1\u0001")
             .replace(/__(.+?)__/g, "\u0001$1\u0001")
             .replace(/(^|[^*\w])\*(?!\s)([^*]+?)\*(?!\w)/g, "$1_$2_")

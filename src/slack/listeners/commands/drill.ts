@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { formatClock } from "../../../domain/duration.js";
-import { helpBlocks, listBlocks } from "../../blocks/helpBlocks.js";
 import { slackTime } from "../../blocks/drillBlocks.js";
+import { helpBlocks, listBlocks } from "../../blocks/helpBlocks.js";
 import type { Block } from "../../blocks/limits.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { parseDrillCommand } from "../../commandParser.js";
@@ -97,7 +97,9 @@ export function drillCommand(deps: SlackDeps) {
             `I could not post the drill in this channel (${escapeMrkdwn(started.error)}). Invite me with \`/invite @drillbot\` and try again; nothing was recorded.`,
           );
         } else {
-          await reply(`There is no scenario \`${escapeMrkdwn(scenarioId)}\`.${started.closest ? ` Did you mean \`${started.closest}\`?` : ""}`);
+          await reply(
+            `There is no scenario \`${escapeMrkdwn(scenarioId)}\`.${started.closest ? ` Did you mean \`${started.closest}\`?` : ""}`,
+          );
         }
         return;
       }

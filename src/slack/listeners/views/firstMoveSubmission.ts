@@ -14,7 +14,10 @@ export function firstMoveSubmission(deps: SlackDeps) {
     try {
       drillId = Number((JSON.parse(view.private_metadata) as { drillId: number }).drillId);
     } catch {
-      await ack({ response_action: "errors", errors: { [FIRST_MOVE_BLOCK]: "This form is out of date: open First move again from the drill message." } });
+      await ack({
+        response_action: "errors",
+        errors: { [FIRST_MOVE_BLOCK]: "This form is out of date: open First move again from the drill message." },
+      });
       return;
     }
     const text = view.state.values[FIRST_MOVE_BLOCK]?.[FIRST_MOVE_INPUT]?.value ?? "";
