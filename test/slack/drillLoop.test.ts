@@ -55,9 +55,9 @@ describe("a whole drill in a Slack channel", () => {
 
   it("opens the first-move modal and refuses an empty answer inline", async () => {
     await h.click(ACTIONS.firstMove, String(drillId), bob);
-    const open = h.callsTo("views.open").at(-1);
-    assert.equal((open?.params.view as { callback_id: string }).callback_id, VIEWS.firstMove);
-    const meta = (open?.params.view as { private_metadata: string }).private_metadata;
+    const open = h.callsTo("views.open").at(-1)?.params.view as { callback_id: string; private_metadata: string } | undefined;
+    assert.equal(open?.callback_id, VIEWS.firstMove);
+    const meta = open?.private_metadata ?? "";
     const empty = await h.submitView(VIEWS.firstMove, meta, answer("   "), bob);
     assert.deepEqual(empty.json(), { response_action: "errors", errors: { [FIRST_MOVE_BLOCK]: "Write your first move in one sentence." } });
     const long = await h.submitView(VIEWS.firstMove, meta, answer("check ".repeat(200)), bob);

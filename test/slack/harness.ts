@@ -150,7 +150,9 @@ export class SlackHarness {
         return [200, "ok"];
       });
     const server = await this.slack.start(0);
-    this.port = (server?.address() as AddressInfo).port;
+    const address = server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error("the HTTP receiver did not start");
+    this.port = address.port;
     return this;
   }
 

@@ -46,6 +46,9 @@ export function splitMrkdwn(text: string, max = 3000): string[] {
   return chunks;
 }
 
+/** Marks bold while italics are converted, so "*bold*" is not read as Markdown italics. */
+const BOLD = "\u0001";
+
 /** Runbook Markdown → Slack mrkdwn: headings, bold, italics, links, lists, code kept. */
 export function markdownToMrkdwn(markdown: string): string {
   let inFence = false;
@@ -64,11 +67,11 @@ export function markdownToMrkdwn(markdown: string): string {
         .map((part) => {
           if (part.startsWith("`") && part.endsWith("`") && part.length > 1) return part;
           return part
-            .replace(/^(\s*)#{1,6}\s+(.*?)\s*#*$/, "$1\u0001$2\u0001")
-            .replace(/\*\*(.+?)\*\*/g, "\u0001$1\u0001")
-            .replace(/__(.+?)__/g, "\u0001$1\u0001")
+            .replace(/^(\s*)#{1,6}\s+(.*?)\s*#*$/, "$1" + BOLD + "$2" + BOLD)
+            .replace(/\*\*(.+?)\*\*/g, BOLD + "$1" + BOLD)
+            .replace(/__(.+?)__/g, BOLD + "$1" + BOLD)
             .replace(/(^|[^*\w])\*(?!\s)([^*]+?)\*(?!\w)/g, "$1_$2_")
-            .replace(/\u0001/g, "*")
+            .replaceAll(BOLD, "*")
             .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, "<$2|$1>")
             .replace(/^(\s*)[-*+]\s+/, "$1• ");
         })
