@@ -67,9 +67,9 @@ export function markdownToMrkdwn(markdown: string): string {
         .map((part) => {
           if (part.startsWith("`") && part.endsWith("`") && part.length > 1) return part;
           return part
-            .replace(/^(\s*)#{1,6}\s+(.*?)\s*#*$/, "$1" + BOLD + "$2" + BOLD)
-            .replace(/\*\*(.+?)\*\*/g, BOLD + "$1" + BOLD)
-            .replace(/__(.+?)__/g, BOLD + "$1" + BOLD)
+            .replace(/^(\s*)#{1,6}\s+(.*?)\s*#*$/, `$1${BOLD}$2${BOLD}`)
+            .replace(/\*\*(.+?)\*\*/g, `${BOLD}$1${BOLD}`)
+            .replace(/__(.+?)__/g, `${BOLD}$1${BOLD}`)
             .replace(/(^|[^*\w])\*(?!\s)([^*]+?)\*(?!\w)/g, "$1_$2_")
             .replaceAll(BOLD, "*")
             .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, "<$2|$1>")
