@@ -4,7 +4,7 @@ import { computeDebrief, type Debrief } from "../domain/debrief.js";
 import { Drill, type DueInject, type Refusal, type Result } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
 import type { Scenario } from "../domain/scenario.js";
-import type { DrillStore, Surface } from "../store/store.js";
+import type { DrillResults, DrillStore, Surface } from "../store/store.js";
 
 // Runs the pure engine against the store: load the drill, apply one operation, record what
 // changed. Both front ends (terminal and Slack) go through here, so they share every rule.
@@ -152,9 +152,14 @@ export class DrillService {
     return this.withDrill(drillId, async (drill) => {
       const result = drill.end(by, reason);
       if (!result.ok) return result;
-      const finished = await this.store.finishDrill(drillId, { status: "ended", endedAt: result.endedAt, endReason: reason, endedBy: by });
+      const debrief = computeDebrief(drill.state, drill.scenario);
+      const finished = await this.store.finishDrill(
+        drillId,
+        { status: "ended", endedAt: result.endedAt, endReason: reason, endedBy: by },
+        resultsOf(debrief, drill.state.venue),
+      );
       if (!finished) return { ok: false, reason: "not_running" } as const;
-      return { ok: true, debrief: computeDebrief(drill.state, drill.scenario) };
+      return { ok: true, debrief };
     });
   }
 
@@ -177,6 +182,9 @@ export class DrillService {
       const result = drill.overrideScore(userId, correct, by);
       if (!result.ok) return result;
       await this.store.recordOverride(drillId, userId, correct, by, result.firstMove.override?.at ?? this.clock.now());
+      // Trends and mastery read the stored results: keep them true to the new verdict.
+      if (drill.state.status === "ended")
+        await this.store.replaceResults(resultsOf(computeDebrief(drill.state, drill.scenario), drill.state.venue));
       return result;
     });
   }
@@ -200,3 +208,33 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
   unknown_responder: "That person has not submitted a first move in this drill.",
   inject_already_posted: "That inject was already posted.",
 };
+
+/** The rows trends, stats and mastery read, from a finished drill's debrief. */
+export function resultsOf(debrief: Debrief, venue: string): DrillResults {
+  const endedAt = debrief.endedAt ?? debrief.startedAt;
+  return {
+    drill: {
+      drillId: debrief.drillId,
+      scenarioId: debrief.scenarioId,
+      venue,
+      mode: debrief.mode,
+      endedAt,
+      responders: debrief.team.responders,
+      answered: debrief.team.answered,
+      correctInWindow: debrief.team.correctInReadWindow,
+      medianFirstMoveMs: debrief.team.medianTimeToFirstMoveMs === null ? null : Math.round(debrief.team.medianTimeToFirstMoveMs),
+    },
+    responders: debrief.responders.map((r) => ({
+      drillId: debrief.drillId,
+      userId: r.user.id,
+      userName: r.user.name,
+      scenarioId: debrief.scenarioId,
+      venue,
+      endedAt,
+      answered: r.answer !== null,
+      correct: r.correct === true,
+      correctInWindow: r.correctInReadWindow,
+      timeToFirstMoveMs: r.timeToFirstMoveMs,
+    })),
+  };
+}

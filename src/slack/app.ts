@@ -3,9 +3,13 @@ import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
+import { type CronArmer, GameDays, nodeCronArmer } from "../scheduler/gameDays.js";
 import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService } from "../service/drillService.js";
+import { Insights } from "../service/insights.js";
+import type { ActionItemStore, HistoryStore, ScheduleStore } from "../store/history.js";
 import type { SlackDeps } from "./deps.js";
+import { gameDayHandlers } from "./gameDaySlack.js";
 import { registerListeners } from "./listeners/index.js";
 import { SlackDrills } from "./slackDrills.js";
 import { WorkTracker } from "./workTracker.js";
@@ -19,6 +23,7 @@ export interface SlackAppOptions {
   appToken?: string;
   apiUrl?: string;
   service: DrillService;
+  stores: { schedules: ScheduleStore; actions: ActionItemStore; history: HistoryStore };
   scenarios: Map<string, Scenario>;
   facilitators: Set<string>;
   clock: Clock;
@@ -30,6 +35,10 @@ export interface SlackAppOptions {
   botUserId?: string;
   /** Web API retries; tests use 0 so a faked failure shows at once. */
   retries?: number;
+  /** How game days are armed: node-cron by default, timers on a fake clock in tests. */
+  armer?: CronArmer;
+  /** How late a missed game day may still start after downtime (default 6 h). */
+  gameDayGraceMs?: number;
 }
 
 export interface SlackApp {
@@ -67,6 +76,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
 
   const work = new WorkTracker();
+  const insights = new Insights(options.stores.history, options.stores.actions);
   const drills = new SlackDrills({
     service: options.service,
     client: app.client,
@@ -74,10 +84,30 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timers: options.timers,
     logger: options.logger,
     work,
+    insights,
+  });
+  let depsRef: SlackDeps | null = null;
+  const gameDays = new GameDays({
+    store: options.stores.schedules,
+    clock: options.clock,
+    timers: options.timers,
+    armer: options.armer ?? nodeCronArmer,
+    handlers: gameDayHandlers(() => {
+      if (!depsRef) throw new Error("game day fired before the app was wired");
+      return depsRef;
+    }),
+    ...(options.gameDayGraceMs !== undefined ? { graceMs: options.gameDayGraceMs } : {}),
+    onError: (id, error) => options.logger.error(`game day schedule #${id} failed:`, error),
+    track: (promise) => void work.run(promise),
   });
   const deps: SlackDeps = {
     service: options.service,
     drills,
+    schedules: options.stores.schedules,
+    actions: options.stores.actions,
+    history: options.stores.history,
+    insights,
+    gameDays,
     scenarios: options.scenarios,
     facilitators: options.facilitators,
     random: options.random ?? Math.random,
@@ -85,6 +115,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: options.logger,
     work,
   };
+  depsRef = deps;
   registerListeners(app, deps);
   app.error(async (error) => {
     options.logger.error("listener failed:", error);
@@ -95,12 +126,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     deps,
     async start(port) {
       await drills.rearm();
+      await gameDays.start();
       if (receiver) return receiver.start(port);
       await app.start();
       return undefined;
     },
     async stop() {
       drills.drillTimers.disarmAll();
+      gameDays.stop();
       await work.idle();
       await app.stop();
     },

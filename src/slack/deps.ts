@@ -2,7 +2,10 @@ import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Person } from "../domain/drillState.js";
 import type { Scenario } from "../domain/scenario.js";
+import type { GameDays } from "../scheduler/gameDays.js";
 import type { DrillService } from "../service/drillService.js";
+import type { Insights } from "../service/insights.js";
+import type { ActionItemStore, HistoryStore, ScheduleStore } from "../store/history.js";
 import type { SlackDrills } from "./slackDrills.js";
 import type { WorkTracker } from "./workTracker.js";
 
@@ -10,6 +13,11 @@ import type { WorkTracker } from "./workTracker.js";
 export interface SlackDeps {
   service: DrillService;
   drills: SlackDrills;
+  schedules: ScheduleStore;
+  actions: ActionItemStore;
+  history: HistoryStore;
+  insights: Insights;
+  gameDays: GameDays;
   scenarios: Map<string, Scenario>;
   /** Who may start, end and cancel drills; empty means everyone (DRILLBOT_FACILITATORS). */
   facilitators: Set<string>;

@@ -4,7 +4,7 @@ import type { CliIO } from "../cli/io.js";
 import { systemClock } from "../domain/clock.js";
 import { realTimers } from "../scheduler/timers.js";
 import { DrillService } from "../service/drillService.js";
-import { SqliteDrillStore } from "../store/sqlite.js";
+import { openSqliteStores, type SqliteStores } from "../store/sqlite.js";
 import { createSlackApp, EVENTS_PATH } from "./app.js";
 import { loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -29,13 +29,14 @@ export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Pr
     return 1;
   }
 
-  let store: SqliteDrillStore;
+  let stores: SqliteStores;
   try {
-    store = new SqliteDrillStore(config.dbPath);
+    stores = openSqliteStores(config.dbPath);
   } catch (error) {
     io.err(`drillbot cannot start: database ${config.dbPath}: ${(error as Error).message}`);
     return 1;
   }
+  const store = stores.drills;
   const service = new DrillService(store, catalog.scenarios, systemClock);
   const slack = createSlackApp({
     botToken: config.botToken,
@@ -43,6 +44,7 @@ export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Pr
     appToken: config.appToken,
     apiUrl: config.apiUrl,
     service,
+    stores,
     scenarios: catalog.scenarios,
     facilitators: config.facilitators,
     clock: systemClock,

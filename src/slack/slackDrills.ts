@@ -9,8 +9,11 @@ import { Coalescer } from "../scheduler/coalescer.js";
 import { DrillTimers } from "../scheduler/drillTimers.js";
 import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService, StartResult } from "../service/drillService.js";
+import type { Insights } from "../service/insights.js";
 import { debriefSummaryText, renderDebriefMessages } from "./blocks/debriefBlocks.js";
 import { triggerBlocks, triggerFallbackText } from "./blocks/drillBlocks.js";
+import { insightBlocks } from "./blocks/historyBlocks.js";
+import type { Block } from "./blocks/limits.js";
 import { escapeMrkdwn, truncate } from "./blocks/text.js";
 import type { WorkTracker } from "./workTracker.js";
 
@@ -29,6 +32,8 @@ export interface SlackDrillsOptions {
   timers: TimerHost;
   logger: Logger;
   work: WorkTracker;
+  /** Trends, mastery and action items for debriefs. */
+  insights?: Insights;
 }
 
 export class SlackDrills {
@@ -40,8 +45,10 @@ export class SlackDrills {
   private readonly client: WebClient;
   private readonly logger: Logger;
   private readonly work: WorkTracker;
+  private readonly insights: Insights | undefined;
 
   constructor(options: SlackDrillsOptions) {
+    this.insights = options.insights;
     this.service = options.service;
     this.client = options.client;
     this.logger = options.logger;
@@ -98,6 +105,7 @@ export class SlackDrills {
       if (!posted.ts) throw new Error("Slack returned no message ts");
       await this.service.store.setVenueRef(drill.state.id, posted.ts);
       drill.state.venueRef = posted.ts;
+      await this.rememberLink(drill.state.id, options.channel, posted.ts);
     } catch (error) {
       // Without a trigger message nobody can take part: cancel rather than leave a ghost drill.
       await this.service.cancel(drill.state.id, "drillbot");
@@ -106,6 +114,30 @@ export class SlackDrills {
     }
     this.drillTimers.arm(drill);
     return started;
+  }
+
+  async postInThread(channel: string, threadTs: string, text: string): Promise<void> {
+    await this.client.chat.postMessage({ channel, thread_ts: threadTs, text: truncate(text, 3000) });
+  }
+
+  async postInChannel(channel: string, text: string, blocks?: Block[]): Promise<void> {
+    await this.client.chat.postMessage({ channel, text: truncate(text, 3000), ...(blocks ? { blocks } : {}) });
+  }
+
+  /** A link to the thread for App Home and stats; a drill works without one. */
+  private async rememberLink(drillId: number, channel: string, ts: string): Promise<void> {
+    try {
+      const link = await this.client.chat.getPermalink({ channel, message_ts: ts });
+      if (link.permalink) await this.service.store.setVenueLink(drillId, link.permalink);
+    } catch (error) {
+      this.logger.warn(`no permalink for drill #${drillId}:`, error);
+    }
+  }
+
+  /** The debrief's messages with trend, mastery and action items. */
+  async debriefMessages(debrief: Debrief, drill: Drill): Promise<Block[][]> {
+    const extra = this.insights ? insightBlocks(await this.insights.forDebrief(debrief)) : [];
+    return renderDebriefMessages(debrief, drill.scenario, extra);
   }
 
   /** After a restart: timers for every running Slack drill, overdue ones firing at once. */
@@ -183,7 +215,7 @@ export class SlackDrills {
     await this.finalTriggerUpdate(drillId);
     const drill = ended.drill;
     if (drill.state.venueRef) {
-      for (const blocks of renderDebriefMessages(ended.debrief, drill.scenario)) {
+      for (const blocks of await this.debriefMessages(ended.debrief, drill)) {
         await this.client.chat.postMessage({
           channel: drill.state.venue,
           thread_ts: drill.state.venueRef,

@@ -13,9 +13,11 @@ import type {
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { FirstMoveScore } from "../domain/scoring.js";
 import { migrate } from "./migrations.js";
+import { SqliteActionItemStore, SqliteHistoryStore, SqliteScheduleStore } from "./sqliteHistory.js";
 import {
   DrillAlreadyRunningError,
   type DrillFilter,
+  type DrillResults,
   type DrillStore,
   type DrillSummary,
   type StoredScenarioVersion,
@@ -49,6 +51,7 @@ interface DrillRow {
   surface: Surface;
   venue: string;
   venue_ref: string | null;
+  venue_link: string | null;
   started_by_id: string;
   started_by_name: string;
   started_at: number;
@@ -143,6 +146,10 @@ export class SqliteDrillStore implements DrillStore {
 
   async setVenueRef(drillId: number, ref: string): Promise<void> {
     this.db.prepare("UPDATE drills SET venue_ref = ? WHERE id = ?").run(ref, drillId);
+  }
+
+  async setVenueLink(drillId: number, link: string): Promise<void> {
+    this.db.prepare("UPDATE drills SET venue_link = ? WHERE id = ?").run(link, drillId);
   }
 
   async loadDrill(id: number): Promise<DrillState | null> {
@@ -260,6 +267,7 @@ export class SqliteDrillStore implements DrillStore {
       surface: r.surface,
       venue: r.venue,
       venueRef: r.venue_ref,
+      venueLink: r.venue_link,
       status: r.status,
       startedBy: { id: r.started_by_id, name: r.started_by_name },
       startedAt: r.started_at,
@@ -340,12 +348,58 @@ export class SqliteDrillStore implements DrillStore {
   async finishDrill(
     drillId: number,
     end: { status: "ended" | "cancelled"; endedAt: number; endReason: EndReason; endedBy: string },
+    results?: DrillResults,
   ): Promise<boolean> {
-    return (
-      this.db
-        .prepare("UPDATE drills SET status = ?, ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ? AND status = 'running'")
-        .run(end.status, end.endedAt, end.endReason, end.endedBy, drillId).changes === 1
+    return this.db.transaction(() => {
+      const changed =
+        this.db
+          .prepare("UPDATE drills SET status = ?, ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ? AND status = 'running'")
+          .run(end.status, end.endedAt, end.endReason, end.endedBy, drillId).changes === 1;
+      if (changed && results) this.writeResults(results);
+      return changed;
+    })();
+  }
+
+  async replaceResults(results: DrillResults): Promise<void> {
+    this.db.transaction(() => this.writeResults(results))();
+  }
+
+  private writeResults({ drill, responders }: DrillResults): void {
+    this.db.prepare("DELETE FROM responder_results WHERE drill_id = ?").run(drill.drillId);
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO drill_results (drill_id, scenario_id, venue, mode, ended_at, responders, answered, correct_in_window, median_first_move_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        drill.drillId,
+        drill.scenarioId,
+        drill.venue,
+        drill.mode,
+        drill.endedAt,
+        drill.responders,
+        drill.answered,
+        drill.correctInWindow,
+        drill.medianFirstMoveMs,
+      );
+    const insert = this.db.prepare(
+      `INSERT INTO responder_results (drill_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct, correct_in_window, time_to_first_move_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    for (const r of responders) {
+      insert.run(
+        r.drillId,
+        r.userId,
+        r.userName,
+        r.scenarioId,
+        r.venue,
+        r.endedAt,
+        r.answered ? 1 : 0,
+        r.correct ? 1 : 0,
+        r.correctInWindow ? 1 : 0,
+        r.timeToFirstMoveMs,
+      );
+    }
   }
 
   async close(): Promise<void> {
@@ -357,4 +411,22 @@ export class SqliteDrillStore implements DrillStore {
 function pickFile(scenario: Scenario): ScenarioFile {
   const { readWindowMs: _r, timeLimitMs: _t, injectOffsetsMs: _i, runbookDoc: _d, hash: _h, ...file } = scenario;
   return file;
+}
+
+/** Every SQLite-backed store on one database file. */
+export interface SqliteStores {
+  drills: SqliteDrillStore;
+  schedules: SqliteScheduleStore;
+  actions: SqliteActionItemStore;
+  history: SqliteHistoryStore;
+}
+
+export function openSqliteStores(path: string): SqliteStores {
+  const drills = new SqliteDrillStore(path);
+  return {
+    drills,
+    schedules: new SqliteScheduleStore(drills.db),
+    actions: new SqliteActionItemStore(drills.db),
+    history: new SqliteHistoryStore(drills.db),
+  };
 }

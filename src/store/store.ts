@@ -1,5 +1,6 @@
 import type { DecisionStepRecord, DrillState, EndReason, FirstMoveRecord, InjectPostRecord, Person } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
+import type { DrillResult, ResponderResult } from "./history.js";
 
 // The store as the rest of drillbot sees it. Async at the boundary so a networked store
 // (Postgres, for many instances) can implement it later; SQLite is the one we ship.
@@ -22,6 +23,8 @@ export interface DrillSummary {
   surface: Surface;
   venue: string;
   venueRef: string | null;
+  /** A link to the drill's thread, when the venue gave one. */
+  venueLink: string | null;
   status: DrillState["status"];
   startedBy: Person;
   startedAt: number;
@@ -37,6 +40,11 @@ export interface DrillFilter {
   /** Only drills this user took part in. */
   responder?: string;
   limit?: number;
+}
+
+export interface DrillResults {
+  drill: DrillResult;
+  responders: ResponderResult[];
 }
 
 export class DrillAlreadyRunningError extends Error {
@@ -58,6 +66,7 @@ export interface DrillStore {
   loadDrill(id: number): Promise<DrillState | null>;
   /** Remembers where the drill's trigger message is (a Slack message ts). */
   setVenueRef(drillId: number, ref: string): Promise<void>;
+  setVenueLink(drillId: number, link: string): Promise<void>;
   findRunningDrill(venue: string): Promise<DrillState | null>;
   listDrills(filter?: DrillFilter): Promise<DrillSummary[]>;
 
@@ -67,11 +76,15 @@ export interface DrillStore {
   recordDecisionStep(drillId: number, user: Person, step: DecisionStepRecord): Promise<boolean>;
   recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean>;
   recordOverride(drillId: number, userId: string, correct: boolean, by: string, at: number): Promise<boolean>;
-  /** Ends a running drill; false when it had already ended or been cancelled. */
+  /** Ends a running drill, with its results when it ended normally; false when it had already
+   * ended or been cancelled. One transaction: results exist exactly for ended drills. */
   finishDrill(
     drillId: number,
     end: { status: "ended" | "cancelled"; endedAt: number; endReason: EndReason; endedBy: string },
+    results?: DrillResults,
   ): Promise<boolean>;
+  /** Rewrites an ended drill's results (after a facilitator's override). */
+  replaceResults(results: DrillResults): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -104,13 +104,44 @@ describe("Block Kit limits", () => {
       surface: "slack",
       venue: "C1",
       venueRef: "1.1",
+      venueLink: "https://acme.slack.com/archives/C1/p1",
       status: "ended",
       startedBy: { id: "U1", name: "a" },
       startedAt: i * 1000,
       endedAt: i * 1000 + 1,
       responders: 40,
     }));
-    assertWithin("home", viewLimitProblems(homeView({ scenarios: many, running: drills, recent: drills, yours: drills })));
+    const you = {
+      userId: "U1",
+      name: "n".repeat(300),
+      drills: 5000,
+      correctInWindow: 2500,
+      medianFirstMoveMs: 61_000,
+      recent: Array.from({ length: 20 }, (_, i) => i % 2),
+      mastery: many.map((s) => ({ scenarioId: s.id, mastery: { status: "learning" as const, streak: 2, drills: 40, reachedNow: false } })),
+    };
+    const schedule = {
+      id: 1,
+      channel: "C1",
+      cron: "0 10 * * 1",
+      timezone: "Europe/Berlin",
+      scenario: "random",
+      mode: "read" as const,
+      headsUp: true,
+      createdBy: "U1",
+      createdAt: 0,
+      active: true,
+    };
+    const upcoming = Array.from({ length: 300 }, (_, i) => ({ schedule: { ...schedule, id: i }, nextRun: i * 1000 }));
+    const coverage = many.map((s) => ({
+      scenarioId: s.id,
+      title: s.title,
+      drills: 9000,
+      lastPractisedAt: 1,
+      lastShare: 0.5,
+      clarity: 0.4,
+    }));
+    assertWithin("home", viewLimitProblems(homeView({ you, upcoming, running: drills, recent: drills, coverage })));
   });
 
   it("the checker itself catches an over-limit payload", () => {

@@ -6,11 +6,12 @@ import nock from "nock";
 import { loadCatalog } from "../../src/catalog/catalog.js";
 import { FakeClock } from "../../src/domain/clock.js";
 import type { Scenario } from "../../src/domain/scenario.js";
+import { timerCronArmer } from "../../src/scheduler/gameDays.js";
 import type { TimerHandle, TimerHost } from "../../src/scheduler/timers.js";
 import { DrillService } from "../../src/service/drillService.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { createLogger } from "../../src/slack/logger.js";
-import { SqliteDrillStore } from "../../src/store/sqlite.js";
+import { openSqliteStores, type SqliteDrillStore, type SqliteStores } from "../../src/store/sqlite.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 
 // Drives the real app the way Slack does: signed HTTP requests to the HTTP receiver, and a
@@ -90,6 +91,7 @@ export class SlackHarness {
   readonly clock: FakeClock;
   readonly timers: FakeTimers;
   readonly store: SqliteDrillStore;
+  readonly stores: SqliteStores;
   readonly slack: SlackApp;
   readonly logLines: string[] = [];
   readonly dbPath: string;
@@ -102,7 +104,8 @@ export class SlackHarness {
     this.clock = options.clock ?? new FakeClock(Date.UTC(2026, 10, 23, 10, 0, 0));
     this.timers = new FakeTimers(this.clock);
     this.dbPath = options.dbPath ?? join(tempDir(), "drillbot.db");
-    this.store = new SqliteDrillStore(this.dbPath);
+    this.stores = openSqliteStores(this.dbPath);
+    this.store = this.stores.drills;
     this.failing = options.failing ?? {};
     const scenarios = options.scenarios ?? repoScenarios();
     const service = new DrillService(this.store, scenarios, this.clock);
@@ -110,7 +113,9 @@ export class SlackHarness {
       botToken: BOT_TOKEN,
       signingSecret: SIGNING_SECRET,
       service,
+      stores: this.stores,
       scenarios,
+      armer: timerCronArmer(this.timers, this.clock),
       facilitators: new Set(options.facilitators ?? []),
       clock: this.clock,
       timers: this.timers,
@@ -138,6 +143,16 @@ export class SlackHarness {
         if (failing[method]) return [200, { ok: false, error: failing[method] }];
         if (method === "chat.postMessage") return [200, { ok: true, channel: params.channel, ts: nextTs(), message: {} }];
         if (method === "chat.update") return [200, { ok: true, channel: params.channel, ts: params.ts }];
+        if (method === "chat.getPermalink") {
+          return [
+            200,
+            {
+              ok: true,
+              channel: params.channel,
+              permalink: `https://acme.slack.com/archives/${params.channel}/p${String(params.message_ts).replace(".", "")}`,
+            },
+          ];
+        }
         if (method.startsWith("views.")) return [200, { ok: true, view: { id: (params.view_id as string) ?? `V${calls.length}` } }];
         return [200, { ok: true }];
       });

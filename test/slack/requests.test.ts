@@ -66,8 +66,8 @@ describe("/drill replies", () => {
     await harness();
     await h.command("payment-5x", alice);
     assert.match(String(h.responses.at(-1)?.body.text), /Did you mean `\/drill payment-5xx`\?/);
-    await h.command("stauts", alice);
-    assert.match(String(h.responses.at(-1)?.body.text), /Did you mean `\/drill status`\?/);
+    await h.command("cancle", alice);
+    assert.match(String(h.responses.at(-1)?.body.text), /Did you mean `\/drill cancel`\?/);
     await h.command("payment-5xx loud", alice);
     assert.match(String(h.responses.at(-1)?.body.text), /The mode is `read` or `blind`/);
     assert.equal(h.callsTo("chat.postMessage").length, 0);
@@ -206,7 +206,10 @@ describe("App Home", () => {
     assert.equal(publish?.params.user_id, alice.id);
     const text = blockText(publish?.params.view);
     assert.match(text, /Running now/);
-    assert.match(text, /`payment-5xx` in <#C0GAMEDAY>/);
+    assert.match(
+      text,
+      /#1 `payment-5xx` — running, 0 responder\(s\), .* · <https:\/\/acme\.slack\.com\/archives\/C0GAMEDAY\/p\d+\|thread>/,
+    );
     assert.match(text, /`cwpp-shell`/);
   });
 });

@@ -48,7 +48,7 @@ export function responderLine(r: ResponderDebrief, scenario?: Scenario): string 
 }
 
 /** The full debrief as a list of messages, each within Slack's block limits. */
-export function renderDebriefMessages(d: Debrief, scenario?: Scenario): Block[][] {
+export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Block[] = []): Block[][] {
   const how = d.endReason === "time_limit" ? "ended at the time limit" : "ended by hand";
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: truncate(cleanPlain(`Debrief · ${d.scenarioTitle}`), LIMITS.headerText, "…") } },
@@ -101,6 +101,7 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario): Block[][
       },
     });
   }
+  if (extra.length) blocks.push({ type: "divider" }, ...extra);
   blocks.push({
     type: "context",
     elements: [{ type: "mrkdwn", text: `Drill #${d.drillId} · full export: \`drillbot debrief ${d.drillId} --format md\`` }],

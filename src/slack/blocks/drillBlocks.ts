@@ -16,6 +16,7 @@ export const ACTIONS = {
   runbook: "drill_runbook",
   tree: "drill_tree",
   treeChoice: "drill_tree_choice",
+  flag: "drill_flag",
 } as const;
 
 export const VIEWS = { firstMove: "drill_first_move_submit" } as const;
@@ -80,6 +81,7 @@ export function triggerBlocks(drill: Drill): Block[] {
         { type: "button", action_id: ACTIONS.firstMove, text: plain("✍️ First move", LIMITS.buttonText), value },
         { type: "button", action_id: ACTIONS.runbook, text: plain("📖 Runbook", LIMITS.buttonText), value },
         { type: "button", action_id: ACTIONS.tree, text: plain("🌳 Decision tree", LIMITS.buttonText), value },
+        { type: "button", action_id: ACTIONS.flag, text: plain("🚩 Flag runbook", LIMITS.buttonText), value },
       ],
     });
   } else {

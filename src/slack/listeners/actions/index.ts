@@ -1,10 +1,13 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { ACTIONS } from "../../blocks/drillBlocks.js";
+import { HISTORY_ACTIONS } from "../../blocks/historyBlocks.js";
 import type { SlackDeps } from "../../deps.js";
 import { tracked } from "../../workTracker.js";
 import { ackDrill } from "./ackDrill.js";
 import { chooseTreeOption } from "./chooseTreeOption.js";
+import { markActionDone } from "./markActionDone.js";
 import { openFirstMove } from "./openFirstMove.js";
+import { openFlag } from "./openFlag.js";
 import { openRunbook } from "./openRunbook.js";
 import { openTree } from "./openTree.js";
 
@@ -14,4 +17,6 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTIONS.runbook, tracked(deps.work, openRunbook(deps)));
   app.action<BlockAction<ButtonAction>>(ACTIONS.tree, tracked(deps.work, openTree(deps)));
   app.action<BlockAction<ButtonAction>>(ACTIONS.treeChoice, tracked(deps.work, chooseTreeOption(deps)));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.flag, tracked(deps.work, openFlag(deps)));
+  app.action<BlockAction<ButtonAction>>(HISTORY_ACTIONS.actionDone, tracked(deps.work, markActionDone(deps)));
 }

@@ -6,6 +6,9 @@ import type { Block } from "../../blocks/limits.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { parseDrillCommand } from "../../commandParser.js";
 import { allTags, isFacilitator, type SlackDeps, sortedScenarios } from "../../deps.js";
+import type { CommandContext } from "./context.js";
+import { listActionItems, postDebrief, showStats } from "./history.js";
+import { listSchedules, scheduleGameDay, unscheduleGameDay } from "./schedules.js";
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -18,7 +21,26 @@ export function drillCommand(deps: SlackDeps) {
     const channel = command.channel_id;
     const parsed = parseDrillCommand(command.text ?? "", [...deps.scenarios.keys()], allTags(deps));
 
+    const ctx: CommandContext = { user, channel, reply };
     switch (parsed.kind) {
+      case "schedule":
+        await scheduleGameDay(deps, ctx, parsed);
+        return;
+      case "schedules":
+        await listSchedules(deps, ctx);
+        return;
+      case "unschedule":
+        await unscheduleGameDay(deps, ctx, parsed.id);
+        return;
+      case "debrief":
+        await postDebrief(deps, ctx, parsed.which);
+        return;
+      case "actions":
+        await listActionItems(deps, ctx, parsed.all);
+        return;
+      case "stats":
+        await showStats(deps, ctx, parsed);
+        return;
       case "help":
         await reply("drillbot: /drill <scenario> [read|blind] · list · random · status · end · cancel", helpBlocks(sortedScenarios(deps)));
         return;

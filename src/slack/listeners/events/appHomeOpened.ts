@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { homeView } from "../../blocks/homeView.js";
-import { type SlackDeps, sortedScenarios } from "../../deps.js";
+import type { SlackDeps } from "../../deps.js";
 
 type Args = SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs;
 
@@ -9,11 +9,16 @@ export function appHomeOpened(deps: SlackDeps) {
   return async ({ event, client }: Args): Promise<void> => {
     if (event.tab !== "home") return;
     const store = deps.service.store;
-    const [running, recent, yours] = await Promise.all([
-      store.listDrills({ status: "running", surface: "slack", limit: 10 }),
-      store.listDrills({ surface: "slack", limit: 10 }),
-      store.listDrills({ responder: event.user, limit: 10 }),
+    const [you, schedules, running, recent, coverage] = await Promise.all([
+      deps.insights.personStats(event.user),
+      deps.schedules.listSchedules({ active: true }),
+      store.listDrills({ status: "running", surface: "slack", limit: 20 }),
+      store.listDrills({ surface: "slack", limit: 20 }),
+      deps.insights.coverage(deps.scenarios.values()),
     ]);
-    await client.views.publish({ user_id: event.user, view: homeView({ scenarios: sortedScenarios(deps), running, recent, yours }) });
+    const upcoming = schedules
+      .map((schedule) => ({ schedule, nextRun: deps.gameDays.nextRun(schedule) }))
+      .sort((a, b) => (a.nextRun ?? Number.MAX_SAFE_INTEGER) - (b.nextRun ?? Number.MAX_SAFE_INTEGER));
+    await client.views.publish({ user_id: event.user, view: homeView({ you, upcoming, running, recent, coverage }) });
   };
 }

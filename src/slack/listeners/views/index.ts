@@ -1,9 +1,12 @@
 import type { App } from "@slack/bolt";
 import { VIEWS } from "../../blocks/drillBlocks.js";
+import { HISTORY_VIEWS } from "../../blocks/historyBlocks.js";
 import type { SlackDeps } from "../../deps.js";
 import { tracked } from "../../workTracker.js";
 import { firstMoveSubmission } from "./firstMoveSubmission.js";
+import { flagSubmission } from "./flagSubmission.js";
 
 export function register(app: App, deps: SlackDeps): void {
   app.view(VIEWS.firstMove, tracked(deps.work, firstMoveSubmission(deps)));
+  app.view(HISTORY_VIEWS.flag, tracked(deps.work, flagSubmission(deps)));
 }

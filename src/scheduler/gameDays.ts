@@ -1,0 +1,198 @@
+import cron from "node-cron";
+import type { Clock } from "../domain/clock.js";
+import type { Schedule, ScheduleStore } from "../store/history.js";
+import { cronMatcher, nextOccurrence, previousOccurrence } from "./cronTime.js";
+import type { TimerHandle, TimerHost } from "./timers.js";
+
+// Game-day schedules: armed in their own time zone, caught up once after downtime, and never
+// fired twice for one period. The database decides "twice": a run is claimed by inserting
+// (schedule, period, kind) before anything is posted, so a restart or a second instance racing
+// on the same file finds the claim and stands down.
+
+export const DEFAULT_GRACE_MS = 6 * 60 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Calls `fire(occurrence)` at each occurrence of a cron expression in a time zone. */
+export interface CronArmer {
+  arm(expression: string, timezone: string, fire: (occurrence: number) => void): { stop(): void };
+}
+
+/** Production: node-cron, in the schedule's zone. */
+export const nodeCronArmer: CronArmer = {
+  arm(expression, timezone, fire) {
+    const task = cron.schedule(expression, (context) => fire(Math.floor(context.date.getTime() / 60_000) * 60_000), {
+      timezone,
+      noOverlap: false,
+    });
+    return { stop: () => void task.destroy() };
+  },
+};
+
+/** Tests (and anything on a fake clock): the same occurrences, on a TimerHost. */
+export function timerCronArmer(timers: TimerHost, clock: Clock): CronArmer {
+  return {
+    arm(expression, timezone, fire) {
+      let handle: TimerHandle | null = null;
+      let stopped = false;
+      const matcher = cronMatcher(expression, timezone, clock.now());
+      const schedule = () => {
+        const next = nextOccurrence(matcher, clock.now());
+        if (next === null || stopped) return;
+        handle = timers.set(() => {
+          fire(next);
+          schedule();
+        }, next - clock.now());
+      };
+      schedule();
+      return {
+        stop() {
+          stopped = true;
+          if (handle) timers.clear(handle);
+        },
+      };
+    },
+  };
+}
+
+export interface GameDayHandlers {
+  /** Starts the scheduled drill; returns its id, or throws / returns a reason it could not. */
+  startDrill(schedule: Schedule, period: number, late: boolean): Promise<{ drillId: number } | { problem: string }>;
+  headsUp(schedule: Schedule, period: number): Promise<void>;
+}
+
+export interface GameDayOptions {
+  store: ScheduleStore;
+  clock: Clock;
+  timers: TimerHost;
+  armer: CronArmer;
+  handlers: GameDayHandlers;
+  graceMs?: number;
+  onError?: (scheduleId: number, error: unknown) => void;
+  /** Work started by a timer, so callers can wait for it. */
+  track?: (work: Promise<unknown>) => void;
+}
+
+export class GameDays {
+  private readonly armed = new Map<number, { stop(): void }>();
+  private readonly headsUps = new Map<number, TimerHandle>();
+  private readonly graceMs: number;
+
+  constructor(private readonly options: GameDayOptions) {
+    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  }
+
+  /** On start: catch up what was missed while down, then arm every active schedule. */
+  async start(): Promise<void> {
+    for (const schedule of await this.options.store.listSchedules({ active: true })) {
+      await this.catchUp(schedule);
+      this.arm(schedule);
+    }
+  }
+
+  stop(): void {
+    for (const id of [...this.armed.keys()]) this.disarm(id);
+  }
+
+  arm(schedule: Schedule): void {
+    this.disarm(schedule.id);
+    const task = this.options.armer.arm(schedule.cron, schedule.timezone, (occurrence) => {
+      this.track(this.fire(schedule, occurrence, false).then(() => this.armHeadsUp(schedule)));
+    });
+    this.armed.set(schedule.id, task);
+    this.armHeadsUp(schedule);
+  }
+
+  disarm(scheduleId: number): void {
+    this.armed.get(scheduleId)?.stop();
+    this.armed.delete(scheduleId);
+    const heads = this.headsUps.get(scheduleId);
+    if (heads) this.options.timers.clear(heads);
+    this.headsUps.delete(scheduleId);
+  }
+
+  nextRun(schedule: Schedule): number | null {
+    return nextOccurrence(cronMatcher(schedule.cron, schedule.timezone, this.options.clock.now()), this.options.clock.now());
+  }
+
+  /** The latest occurrence since the schedule was created, if it has no run recorded: fired when
+   * still within the grace window, recorded as missed otherwise. */
+  async catchUp(schedule: Schedule): Promise<"fired" | "missed" | "none"> {
+    const now = this.options.clock.now();
+    const matcher = cronMatcher(schedule.cron, schedule.timezone, now);
+    const previous = previousOccurrence(matcher, now);
+    if (previous === null || previous < schedule.createdAt) return "none";
+    if (now - previous <= this.graceMs) {
+      return (await this.fire(schedule, previous, true)) ? "fired" : "none";
+    }
+    const claimed = await this.options.store.claimScheduleRun({
+      scheduleId: schedule.id,
+      period: previous,
+      kind: "drill",
+      status: "missed",
+      recordedAt: now,
+      detail: `the app was down at the scheduled time and came back ${Math.round((now - previous) / 3_600_000)} h later, past the ${Math.round(this.graceMs / 3_600_000)} h grace window`,
+    });
+    return claimed ? "missed" : "none";
+  }
+
+  /** Claims the period, then starts the drill. False when the period was already claimed. */
+  async fire(schedule: Schedule, period: number, late: boolean): Promise<boolean> {
+    const store = this.options.store;
+    const claimed = await store.claimScheduleRun({
+      scheduleId: schedule.id,
+      period,
+      kind: "drill",
+      status: "fired",
+      recordedAt: this.options.clock.now(),
+    });
+    if (!claimed) return false;
+    try {
+      const result = await this.options.handlers.startDrill(schedule, period, late);
+      if ("drillId" in result) await store.completeScheduleRun(schedule.id, period, "drill", { status: "fired", drillId: result.drillId });
+      else await store.completeScheduleRun(schedule.id, period, "drill", { status: "failed", detail: result.problem });
+    } catch (error) {
+      await store.completeScheduleRun(schedule.id, period, "drill", { status: "failed", detail: (error as Error).message });
+      this.options.onError?.(schedule.id, error);
+    }
+    return true;
+  }
+
+  /** A heads-up the day before the next occurrence, for schedules that asked for one. */
+  private armHeadsUp(schedule: Schedule): void {
+    const existing = this.headsUps.get(schedule.id);
+    if (existing) this.options.timers.clear(existing);
+    this.headsUps.delete(schedule.id);
+    if (!schedule.headsUp || !this.armed.has(schedule.id)) return;
+    const next = this.nextRun(schedule);
+    if (next === null) return;
+    const at = next - DAY;
+    if (at <= this.options.clock.now()) return;
+    const handle = this.options.timers.set(() => {
+      this.headsUps.delete(schedule.id);
+      this.track(this.sendHeadsUp(schedule, next));
+    }, at - this.options.clock.now());
+    this.headsUps.set(schedule.id, handle);
+  }
+
+  private async sendHeadsUp(schedule: Schedule, period: number): Promise<void> {
+    const claimed = await this.options.store.claimScheduleRun({
+      scheduleId: schedule.id,
+      period,
+      kind: "heads_up",
+      status: "fired",
+      recordedAt: this.options.clock.now(),
+    });
+    if (!claimed) return;
+    try {
+      await this.options.handlers.headsUp(schedule, period);
+    } catch (error) {
+      await this.options.store.completeScheduleRun(schedule.id, period, "heads_up", { status: "failed", detail: (error as Error).message });
+      this.options.onError?.(schedule.id, error);
+    }
+  }
+
+  private track(work: Promise<unknown>): void {
+    const guarded = work.catch((error: unknown) => this.options.onError?.(0, error));
+    this.options.track?.(guarded);
+  }
+}

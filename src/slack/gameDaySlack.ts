@@ -1,0 +1,61 @@
+import type { GameDayHandlers } from "../scheduler/gameDays.js";
+import type { Schedule } from "../store/history.js";
+import { slackTime } from "./blocks/drillBlocks.js";
+import type { SlackDeps } from "./deps.js";
+
+// What a game day does in Slack when its time comes: pick the scenario (saying why when it is
+// random), start the drill in the channel, and the day before, an optional heads-up.
+
+export const GAME_DAY_STARTER = { id: "drillbot", name: "game day" } as const;
+
+function scenarioPool(deps: SlackDeps, schedule: Schedule) {
+  const tag = schedule.scenario.startsWith("random:") ? schedule.scenario.slice(7) : undefined;
+  return [...deps.scenarios.values()].filter((s) => tag === undefined || s.tags.includes(tag)).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
+  return {
+    async startDrill(schedule, _period, late) {
+      const d = deps();
+      let scenarioId = schedule.scenario;
+      let why = `Scheduled game day #${schedule.id}.`;
+      if (schedule.scenario.startsWith("random")) {
+        const choice = await d.insights.chooseForGameDay(scenarioPool(d, schedule), schedule.channel, d.clock.now(), d.random);
+        if (!choice) return { problem: `no scenario matches "${schedule.scenario}"` };
+        scenarioId = choice.scenarioId;
+        why = `Game day #${schedule.id} picked \`${choice.scenarioId}\`: ${choice.reason}.`;
+      } else if (!d.scenarios.has(scenarioId)) {
+        return { problem: `scenario ${scenarioId} no longer exists` };
+      }
+      const started = await d.drills.start({ scenarioId, mode: schedule.mode, user: GAME_DAY_STARTER, channel: schedule.channel });
+      if (!started.ok) {
+        const problem =
+          started.reason === "already_running"
+            ? `a drill (#${started.runningDrillId}) was already running in the channel`
+            : started.reason === "post_failed"
+              ? `Slack refused the post: ${started.error}`
+              : `unknown scenario ${scenarioId}`;
+        return { problem };
+      }
+      const ts = started.drill.state.venueRef;
+      if (ts) {
+        await d.drills.postInThread(
+          schedule.channel,
+          ts,
+          `🎲 ${why}${late ? " (started late: the app was down at the scheduled time)" : ""}`,
+        );
+      }
+      return { drillId: started.drill.state.id };
+    },
+    async headsUp(schedule, period) {
+      const d = deps();
+      const what = schedule.scenario.startsWith("random")
+        ? "a scenario picked for what this channel has practised least"
+        : `\`${schedule.scenario}\``;
+      await d.drills.postInChannel(
+        schedule.channel,
+        `📅 Heads-up: a game-day drill runs here tomorrow at ${slackTime(period, "{date_short_pretty} {time}")} — ${what}, ${schedule.mode} mode. It is practice only; nobody is paged.`,
+      );
+    },
+  };
+}

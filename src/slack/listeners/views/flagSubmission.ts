@@ -1,0 +1,57 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { RUNBOOK_PARTS, type RunbookPart } from "../../../domain/scenario.js";
+import { noticeModal } from "../../blocks/drillBlocks.js";
+import { FLAG_BLOCKS } from "../../blocks/historyBlocks.js";
+import { personFrom, type SlackDeps } from "../../deps.js";
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** A runbook flag becomes an action item, stored before the modal closes. */
+export function flagSubmission(deps: SlackDeps) {
+  return async ({ ack, view, body }: Args): Promise<void> => {
+    const values = view.state.values;
+    const part = values[FLAG_BLOCKS.part]?.value?.selected_option?.value as RunbookPart | undefined;
+    const kind = values[FLAG_BLOCKS.kind]?.value?.selected_option?.value === "wrong" ? "wrong" : "unclear";
+    const text = (values[FLAG_BLOCKS.text]?.value?.value ?? "").trim();
+    if (!part || !RUNBOOK_PARTS.includes(part)) {
+      await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.part]: "Pick the runbook part." } });
+      return;
+    }
+    if (text === "") {
+      await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.text]: "Say what is wrong or unclear, in a sentence." } });
+      return;
+    }
+    let drillId: number;
+    try {
+      drillId = Number((JSON.parse(view.private_metadata) as { drillId: number }).drillId);
+    } catch {
+      await ack({
+        response_action: "errors",
+        errors: { [FLAG_BLOCKS.text]: "This form is out of date: flag again from the drill message." },
+      });
+      return;
+    }
+    const drill = await deps.service.load(drillId);
+    if (!drill) {
+      await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.text]: "This drill no longer exists." } });
+      return;
+    }
+    const item = await deps.actions.addActionItem({
+      drillId,
+      scenarioId: drill.scenario.id,
+      runbook: drill.scenario.runbook,
+      part,
+      kind,
+      text,
+      raisedBy: personFrom(body.user),
+      raisedAt: deps.clock.now(),
+    });
+    await ack({
+      response_action: "update",
+      view: noticeModal(
+        "Flag the runbook",
+        `Thanks: action item *#${item.id}* is recorded for \`${drill.scenario.runbook}\`. It is listed in the debrief and in \`/drill actions\`.`,
+      ),
+    });
+  };
+}

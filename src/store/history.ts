@@ -1,0 +1,126 @@
+import type { RunbookPart } from "../domain/scenario.js";
+
+// Game days, action items and results history: the stores behind schedules, flags, trends,
+// stats, mastery and exports. Async at the boundary like DrillStore.
+
+export interface Schedule {
+  id: number;
+  channel: string;
+  cron: string;
+  timezone: string;
+  /** A scenario id, "random", or "random:<tag>". */
+  scenario: string;
+  mode: "read" | "blind";
+  headsUp: boolean;
+  createdBy: string;
+  createdAt: number;
+  active: boolean;
+}
+
+export type ScheduleRunKind = "drill" | "heads_up";
+export type ScheduleRunStatus = "fired" | "missed" | "failed";
+
+export interface ScheduleRun {
+  scheduleId: number;
+  period: number;
+  kind: ScheduleRunKind;
+  status: ScheduleRunStatus;
+  drillId: number | null;
+  detail: string | null;
+  recordedAt: number;
+}
+
+export interface ScheduleStore {
+  createSchedule(schedule: Omit<Schedule, "id" | "active">): Promise<Schedule>;
+  listSchedules(filter?: { channel?: string; active?: boolean }): Promise<Schedule[]>;
+  getSchedule(id: number): Promise<Schedule | null>;
+  deactivateSchedule(id: number): Promise<boolean>;
+  /** Claims a period: false when that schedule, period and kind was already recorded. */
+  claimScheduleRun(run: Omit<ScheduleRun, "drillId" | "detail"> & { drillId?: number | null; detail?: string | null }): Promise<boolean>;
+  completeScheduleRun(
+    scheduleId: number,
+    period: number,
+    kind: ScheduleRunKind,
+    outcome: { status: ScheduleRunStatus; drillId?: number | null; detail?: string | null },
+  ): Promise<void>;
+  listScheduleRuns(scheduleId: number, limit?: number): Promise<ScheduleRun[]>;
+}
+
+export interface ActionItem {
+  id: number;
+  drillId: number;
+  scenarioId: string;
+  runbook: string;
+  part: RunbookPart;
+  kind: "wrong" | "unclear";
+  text: string;
+  raisedBy: { id: string; name: string };
+  raisedAt: number;
+  status: "open" | "done";
+  doneBy: string | null;
+  doneAt: number | null;
+}
+
+export interface ActionItemStore {
+  addActionItem(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt">): Promise<ActionItem>;
+  listActionItems(filter?: { status?: "open" | "done"; drillId?: number; scenarioId?: string; limit?: number }): Promise<ActionItem[]>;
+  markActionItemDone(id: number, by: string, at: number): Promise<boolean>;
+}
+
+/** One ended drill, summarised. */
+export interface DrillResult {
+  drillId: number;
+  scenarioId: string;
+  venue: string;
+  mode: "read" | "blind";
+  endedAt: number;
+  responders: number;
+  answered: number;
+  correctInWindow: number;
+  medianFirstMoveMs: number | null;
+}
+
+/** One responder of one ended drill. */
+export interface ResponderResult {
+  drillId: number;
+  userId: string;
+  userName: string;
+  scenarioId: string;
+  venue: string;
+  endedAt: number;
+  answered: boolean;
+  correct: boolean;
+  correctInWindow: boolean;
+  timeToFirstMoveMs: number | null;
+}
+
+export interface ScenarioCoverage {
+  scenarioId: string;
+  drills: number;
+  lastPractisedAt: number | null;
+  /** Share correct inside the read window, latest drill. */
+  lastShare: number | null;
+  /** Read-mode drills only: the share over the latest (up to 5) such drills. */
+  clarity: number | null;
+}
+
+export interface ExportFilter {
+  since?: number;
+  scenarioId?: string;
+}
+
+export interface HistoryStore {
+  /** The latest `limit` ended drills of a scenario (any channel), oldest first. */
+  scenarioResults(scenarioId: string, limit: number): Promise<DrillResult[]>;
+  /** One person's results, oldest first (optionally one scenario). */
+  personResults(userId: string, scenarioId?: string, limit?: number): Promise<ResponderResult[]>;
+  /** Results of several people on one scenario, oldest first: for mastery in a debrief. */
+  resultsFor(scenarioId: string, userIds: string[]): Promise<ResponderResult[]>;
+  coverage(venue?: string): Promise<ScenarioCoverage[]>;
+  /** People who took part in at least 2 of the venue's latest 10 drills. */
+  regulars(venue: string): Promise<string[]>;
+  /** The scenario of the latest drill in a venue. */
+  lastScenarioIn(venue: string): Promise<string | null>;
+  /** Drill results over time for the whole team (or one venue), oldest first. */
+  recentResults(limit: number, venue?: string): Promise<DrillResult[]>;
+}
