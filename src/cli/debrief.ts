@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
+import { responseRows, rowsToCsv } from "../service/exports.js";
 import { dbPathFrom, openService } from "./context.js";
 import type { CliIO } from "./io.js";
 import { renderDebriefJson, renderDebriefMarkdown, renderDebriefText } from "./renderDebrief.js";
 
-/** `drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json]` */
+/** `drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]` */
 export async function debriefCommand(args: string[], root: string, io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -12,12 +13,12 @@ export async function debriefCommand(args: string[], root: string, io: CliIO): P
   });
   const which = positionals[0] ?? "last";
   const format = values.format ?? "text";
-  if (!["text", "md", "json"].includes(format)) {
-    io.err(`--format must be text, md or json, not "${format}"`);
+  if (!["text", "md", "json", "csv"].includes(format)) {
+    io.err(`--format must be text, md, json or csv, not "${format}"`);
     return 2;
   }
   if (which !== "last" && !/^\d+$/.test(which)) {
-    io.err(`usage: drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json] ("${which}" is not a drill id)`);
+    io.err(`usage: drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv] ("${which}" is not a drill id)`);
     return 2;
   }
   const opened = openService(root, dbPathFrom(values.db), io);
@@ -37,7 +38,9 @@ export async function debriefCommand(args: string[], root: string, io: CliIO): P
     const debrief = await opened.service.debrief(id);
     if (!debrief) return 1;
     if (format === "json") io.out(renderDebriefJson(debrief));
-    else if (format === "md") io.out(renderDebriefMarkdown(debrief, drill.scenario));
+    else if (format === "csv") io.out(rowsToCsv(responseRows(debrief, drill.state.venue)).trimEnd());
+    else if (format === "md")
+      io.out(renderDebriefMarkdown(debrief, drill.scenario, await opened.stores.actions.listActionItems({ drillId: id })));
     else io.out(renderDebriefText(debrief, drill.scenario));
     return 0;
   } finally {

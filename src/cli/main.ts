@@ -13,8 +13,12 @@ Usage:
                                    run a drill in this terminal
   drillbot list [--tag TAG]        list the scenarios
   drillbot lint [paths…]           check scenarios and runbooks (file:line: field: message)
-  drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json]
+  drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
                                    print a recorded debrief
+  drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]
+                                   every response of every drill
+  drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
+                                   runbook fixes flagged during drills
   drillbot migrate [--db PATH]     create or upgrade the database
   drillbot serve                   run the Slack app (same as npm start)
 
@@ -48,6 +52,10 @@ async function run(command: string | undefined, args: string[], root: string, io
       return debriefCommand(args, root, io);
     case "migrate":
       return migrateCommand(args, io);
+    case "export":
+      return (await import("./export.js")).exportCommand(args, root, io);
+    case "actions":
+      return (await import("./actions.js")).actionsCommand(args, root, io);
     case "serve":
       return (await import("../slack/server.js")).serve(root, process.env, io);
     case "lint":

@@ -1,6 +1,8 @@
 import type { Debrief, ResponderDebrief } from "../domain/debrief.js";
 import { formatClock } from "../domain/duration.js";
+import { PART_TITLES } from "../domain/runbook.js";
 import type { Scenario } from "../domain/scenario.js";
+import type { ActionItem } from "../store/history.js";
 
 // The debrief for people at a terminal (text), for a postmortem document (md) and for tools (json).
 
@@ -80,7 +82,7 @@ export function renderDebriefText(d: Debrief, scenario?: Scenario): string {
 const mdEscape = (text: string) => text.replace(/([\\`*_[\]<>|])/g, "\\$1").replace(/\n/g, " ");
 
 /** Ready to paste into a postmortem document. */
-export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario): string {
+export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario, actionItems: ActionItem[] = []): string {
   const out: string[] = [];
   out.push(`# Drill #${d.drillId}: ${mdEscape(d.scenarioTitle)}`);
   out.push("");
@@ -111,6 +113,15 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario): string {
   out.push(`- Expected first move: ${mdEscape(d.expectedFirstMove)}`);
   out.push(`- Expected path: ${d.expectedPath.map((p) => `\`${p}\``).join(" → ")}`);
   for (const fact of d.hiddenFacts) out.push(`- Hidden fact: ${mdEscape(fact)}`);
+  out.push("");
+  out.push("## Action items");
+  out.push("");
+  if (actionItems.length === 0) out.push("- None flagged during the drill.");
+  for (const item of actionItems) {
+    out.push(
+      `- [${item.status === "done" ? "x" : " "}] #${item.id} \`${item.runbook}\` (${PART_TITLES[item.part]}) — ${item.kind}: ${mdEscape(item.text)} (raised by ${mdEscape(item.raisedBy.name)})`,
+    );
+  }
   if (scenario) {
     out.push("");
     out.push(`## Runbook: ${mdEscape(scenario.runbookDoc.title)}`);

@@ -241,6 +241,10 @@ export class SqliteDrillStore implements DrillStore {
       where.push("d.scenario_id = ?");
       params.push(filter.scenarioId);
     }
+    if (filter.since !== undefined) {
+      where.push("d.started_at >= ?");
+      params.push(filter.since);
+    }
     if (filter.surface) {
       where.push("d.surface = ?");
       params.push(filter.surface);

@@ -39,6 +39,8 @@ export interface DrillFilter {
   surface?: Surface;
   /** Only drills this user took part in. */
   responder?: string;
+  /** Only drills started at or after this time (ms). */
+  since?: number;
   limit?: number;
 }
 

@@ -92,6 +92,6 @@ describe("terminal drill (scripted)", () => {
     const missing = drillbot(["debrief", "42", "--db", join(tempDir(), "x.db")]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no drill #42/);
-    assert.match(drillbot(["debrief", "--format", "xml"]).stderr, /--format must be text, md or json/);
+    assert.match(drillbot(["debrief", "--format", "xml"]).stderr, /--format must be text, md, json or csv/);
   });
 });

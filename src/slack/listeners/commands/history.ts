@@ -9,7 +9,7 @@ import type { CommandContext } from "./context.js";
 export async function postDebrief(deps: SlackDeps, ctx: CommandContext, which: "last" | number): Promise<void> {
   const id = which === "last" ? (await deps.service.store.listDrills({ venue: ctx.channel, status: "ended", limit: 1 }))[0]?.id : which;
   const drill = id === undefined ? null : await deps.service.load(id);
-  if (!drill || drill.state.status !== "ended") {
+  if (drill?.state.status !== "ended") {
     await ctx.reply(which === "last" ? "No drill has ended in this channel yet." : `There is no finished drill #${which}.`);
     return;
   }

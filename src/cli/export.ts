@@ -1,0 +1,42 @@
+import { parseArgs } from "node:util";
+import { exportResponses, rowsToCsv } from "../service/exports.js";
+import { dbPathFrom, openService } from "./context.js";
+import type { CliIO } from "./io.js";
+
+/** `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]` */
+export async function exportCommand(args: string[], root: string, io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      since: { type: "string" },
+      scenario: { type: "string" },
+      format: { type: "string", default: "csv" },
+      db: { type: "string" },
+    },
+  });
+  const format = values.format ?? "csv";
+  if (format !== "csv" && format !== "json") {
+    io.err(`--format must be csv or json, not "${format}"`);
+    return 2;
+  }
+  let since: number | undefined;
+  if (values.since !== undefined) {
+    since = Date.parse(values.since);
+    if (Number.isNaN(since)) {
+      io.err(`--since takes a date like 2026-01-31 or 2026-01-31T09:00Z, not "${values.since}"`);
+      return 2;
+    }
+  }
+  const opened = openService(root, dbPathFrom(values.db), io);
+  if (!opened) return 1;
+  try {
+    const rows = await exportResponses(opened.service, {
+      ...(since !== undefined ? { since } : {}),
+      ...(values.scenario ? { scenarioId: values.scenario } : {}),
+    });
+    io.out(format === "json" ? JSON.stringify(rows, null, 2) : rowsToCsv(rows).trimEnd());
+    return 0;
+  } finally {
+    await opened.store.close();
+  }
+}

@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { FakeClock } from "../../src/domain/clock.js";
+import { cronMatcher, nextOccurrence, previousOccurrence, weeklyCron } from "../../src/scheduler/cronTime.js";
+import { type GameDayHandlers, GameDays, nodeCronArmer, timerCronArmer } from "../../src/scheduler/gameDays.js";
+import { DrillService } from "../../src/service/drillService.js";
+import type { Schedule } from "../../src/store/history.js";
+import { openSqliteStores } from "../../src/store/sqlite.js";
+import { baseScenario, tempDir } from "../helpers.js";
+import { FakeTimers } from "../slack/harness.js";
+
+const HOUR = 3_600_000;
+
+function setup(clock: FakeClock, dbPath = join(tempDir(), "g.db"), graceMs?: number) {
+  const stores = openSqliteStores(dbPath);
+  const scenario = baseScenario();
+  const service = new DrillService(stores.drills, new Map([[scenario.id, scenario]]), clock);
+  const timers = new FakeTimers(clock);
+  const fired: { scheduleId: number; period: string; late: boolean }[] = [];
+  const headsUps: string[] = [];
+  const pending: Promise<unknown>[] = [];
+  const handlers: GameDayHandlers = {
+    async startDrill(schedule, period, late) {
+      fired.push({ scheduleId: schedule.id, period: new Date(period).toISOString(), late });
+      // A real drill row, as the Slack handler would create.
+      const started = await service.start({
+        scenarioId: "base",
+        startedBy: { id: "drillbot", name: "game day" },
+        venue: `C${fired.length}`,
+        surface: "slack",
+      });
+      return started.ok ? { drillId: started.drill.state.id } : { problem: started.reason };
+    },
+    async headsUp(_schedule, period) {
+      headsUps.push(new Date(period).toISOString());
+    },
+  };
+  const gameDays = new GameDays({
+    store: stores.schedules,
+    clock,
+    timers,
+    armer: timerCronArmer(timers, clock),
+    handlers,
+    ...(graceMs !== undefined ? { graceMs } : {}),
+    track: (p) => pending.push(p),
+  });
+  const settle = async () => {
+    while (pending.length) await pending.shift();
+  };
+  return { stores, timers, gameDays, fired, headsUps, dbPath, advance: (ms: number) => timers.advance(ms, settle) };
+}
+
+async function weekly(stores: ReturnType<typeof openSqliteStores>, clock: FakeClock, extra: Partial<Schedule> = {}): Promise<Schedule> {
+  const cron = weeklyCron("mon", "10:00");
+  assert.ok("cron" in cron);
+  return stores.schedules.createSchedule({
+    channel: "C1",
+    cron: cron.cron,
+    timezone: "Europe/Berlin",
+    scenario: "random",
+    mode: "read",
+    headsUp: false,
+    createdBy: "U1",
+    createdAt: clock.now(),
+    ...extra,
+  });
+}
+
+describe("cron time", () => {
+  it("follows the schedule's zone across a daylight-saving change", () => {
+    const m = cronMatcher("0 10 * * 1", "Europe/Berlin", Date.UTC(2026, 2, 20));
+    const first = nextOccurrence(m, Date.UTC(2026, 2, 20));
+    const second = nextOccurrence(m, first ?? 0);
+    assert.equal(new Date(first ?? 0).toISOString(), "2026-03-23T09:00:00.000Z", "10:00 CET");
+    assert.equal(new Date(second ?? 0).toISOString(), "2026-03-30T08:00:00.000Z", "10:00 CEST");
+    assert.equal(previousOccurrence(m, Date.UTC(2026, 2, 29)), first);
+    const india = cronMatcher("30 9 * * *", "Asia/Kolkata", Date.UTC(2026, 0, 1));
+    assert.equal(new Date(nextOccurrence(india, Date.UTC(2026, 0, 1)) ?? 0).toISOString(), "2026-01-01T04:00:00.000Z", "half-hour zones");
+  });
+
+  it("reads weekly specs and refuses bad ones", () => {
+    assert.deepEqual(weeklyCron("Monday", "9:05"), { cron: "5 9 * * 1" });
+    assert.deepEqual(weeklyCron("sun", "23:59"), { cron: "59 23 * * 0" });
+    assert.ok("problem" in weeklyCron("someday", "10:00"));
+    assert.ok("problem" in weeklyCron("mon", "25:00"));
+  });
+
+  it("node-cron arms the same expression in the zone (and can be stopped)", () => {
+    const task = nodeCronArmer.arm("0 10 * * 1", "Europe/Berlin", () => {});
+    task.stop();
+  });
+});
+
+describe("game days", () => {
+  it("fires at 10:00 local time each week across the daylight-saving change", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 2, 20, 12));
+    const { stores, gameDays, fired, advance } = setup(clock);
+    await weekly(stores, clock);
+    await gameDays.start();
+    await advance(11 * 24 * HOUR);
+    assert.deepEqual(
+      fired.map((f) => f.period),
+      ["2026-03-23T09:00:00.000Z", "2026-03-30T08:00:00.000Z"],
+    );
+    assert.ok(fired.every((f) => !f.late));
+    const runs = await stores.schedules.listScheduleRuns(1);
+    assert.deepEqual(
+      runs.map((r) => [r.status, r.drillId]),
+      [
+        ["fired", 2],
+        ["fired", 1],
+      ],
+    );
+  });
+
+  it("after downtime fires the missed run once, and a restart never fires it again", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 1, 7)); // Monday 09:00 Berlin
+    const first = setup(clock);
+    await weekly(first.stores, clock);
+    // Down from before 10:00 until 12:00 Berlin: the app starts two hours late.
+    clock.set(Date.UTC(2026, 5, 1, 10));
+    await first.gameDays.start();
+    assert.deepEqual(first.fired, [{ scheduleId: 1, period: "2026-06-01T08:00:00.000Z", late: true }]);
+    first.gameDays.stop();
+    // Restart again a minute later, and a second instance on the same database.
+    clock.advance(60_000);
+    const again = setup(clock, first.dbPath);
+    const other = setup(clock, first.dbPath);
+    await Promise.all([again.gameDays.start(), other.gameDays.start()]);
+    assert.equal(again.fired.length + other.fired.length, 0);
+    const runs = await again.stores.schedules.listScheduleRuns(1);
+    assert.equal(runs.length, 1);
+  });
+
+  it("records a run missed beyond the grace window as missed and does not fire it", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 1, 7));
+    const { stores, fired, dbPath } = setup(clock);
+    await weekly(stores, clock);
+    clock.set(Date.UTC(2026, 5, 1, 16)); // 8 h after 10:00 Berlin
+    const later = setup(clock, dbPath);
+    await later.gameDays.start();
+    assert.equal(fired.length + later.fired.length, 0);
+    const [run] = await later.stores.schedules.listScheduleRuns(1);
+    assert.equal(run?.status, "missed");
+    assert.match(run?.detail ?? "", /past the 6 h grace window/);
+  });
+
+  it("two instances claiming the same period fire it once", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 1, 7));
+    const a = setup(clock);
+    const schedule = await weekly(a.stores, clock);
+    const b = setup(clock, a.dbPath);
+    const period = Date.UTC(2026, 5, 1, 8);
+    const results = await Promise.all([a.gameDays.fire(schedule, period, false), b.gameDays.fire(schedule, period, false)]);
+    assert.deepEqual(results.sort(), [false, true]);
+    assert.equal(a.fired.length + b.fired.length, 1);
+  });
+
+  it("sends the optional heads-up the day before, once", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 3, 12)); // a Wednesday
+    const { stores, gameDays, headsUps, fired, advance } = setup(clock);
+    await weekly(stores, clock, { headsUp: true });
+    await gameDays.start();
+    await advance(5 * 24 * HOUR); // to Monday 12:00 UTC
+    assert.deepEqual(headsUps, ["2026-06-08T08:00:00.000Z"]);
+    assert.equal(fired.length, 1);
+  });
+
+  it("stops firing once unscheduled", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 3, 12));
+    const { stores, gameDays, fired, advance } = setup(clock);
+    const schedule = await weekly(stores, clock);
+    await gameDays.start();
+    await stores.schedules.deactivateSchedule(schedule.id);
+    gameDays.disarm(schedule.id);
+    await advance(14 * 24 * HOUR);
+    assert.equal(fired.length, 0);
+  });
+});
