@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -8,6 +8,7 @@ import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService } from "../service/drillService.js";
 import { Insights } from "../service/insights.js";
 import type { ActionItemStore, HistoryStore, ScheduleStore } from "../store/history.js";
+import type { OutboxStore } from "../store/outbox.js";
 import type { SlackDeps } from "./deps.js";
 import { gameDayHandlers } from "./gameDaySlack.js";
 import { registerListeners } from "./listeners/index.js";
@@ -23,7 +24,7 @@ export interface SlackAppOptions {
   appToken?: string;
   apiUrl?: string;
   service: DrillService;
-  stores: { schedules: ScheduleStore; actions: ActionItemStore; history: HistoryStore };
+  stores: { schedules: ScheduleStore; actions: ActionItemStore; history: HistoryStore; outbox: OutboxStore };
   scenarios: Map<string, Scenario>;
   facilitators: Set<string>;
   clock: Clock;
@@ -35,6 +36,8 @@ export interface SlackAppOptions {
   botUserId?: string;
   /** Web API retries; tests use 0 so a faked failure shows at once. */
   retries?: number;
+  /** Minimum gap between two posts in one channel (default about 1 s; tests use 0). */
+  channelPaceMs?: number;
   /** How game days are armed: node-cron by default, timers on a fake clock in tests. */
   armer?: CronArmer;
   /** How late a missed game day may still start after downtime (default 6 h). */
@@ -85,6 +88,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: options.logger,
     work,
     insights,
+    outbox: options.stores.outbox,
+    deliveryClient: new webApi.WebClient(options.botToken, {
+      ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
+      logger: options.logger,
+    }),
+    ...(options.channelPaceMs !== undefined ? { channelPaceMs: options.channelPaceMs } : {}),
   });
   let depsRef: SlackDeps | null = null;
   const gameDays = new GameDays({
@@ -134,6 +146,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     async stop() {
       drills.drillTimers.disarmAll();
       gameDays.stop();
+      drills.stop();
       await work.idle();
       await app.stop();
     },

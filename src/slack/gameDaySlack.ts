@@ -37,14 +37,9 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
               : `unknown scenario ${scenarioId}`;
         return { problem };
       }
-      const ts = started.drill.state.venueRef;
-      if (ts) {
-        await d.drills.postInThread(
-          schedule.channel,
-          ts,
-          `🎲 ${why}${late ? " (started late: the app was down at the scheduled time)" : ""}`,
-        );
-      }
+      const drillId = started.drill.state.id;
+      const note = `🎲 ${why}${late ? " (started late: the app was down at the scheduled time)" : ""}`;
+      await d.drills.postInThread(drillId, schedule.channel, `drill:${drillId}:game-day`, note);
       return { drillId: started.drill.state.id };
     },
     async headsUp(schedule, period) {
@@ -54,6 +49,7 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
         : `\`${schedule.scenario}\``;
       await d.drills.postInChannel(
         schedule.channel,
+        `schedule:${schedule.id}:heads-up:${period}`,
         `📅 Heads-up: a game-day drill runs here tomorrow at ${slackTime(period, "{date_short_pretty} {time}")} — ${what}, ${schedule.mode} mode. It is practice only; nobody is paged.`,
       );
     },

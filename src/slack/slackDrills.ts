@@ -1,5 +1,5 @@
+import type { webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
-import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../domain/clock.js";
 import type { Debrief } from "../domain/debrief.js";
 import type { Drill } from "../domain/drill.js";
@@ -10,50 +10,80 @@ import { DrillTimers } from "../scheduler/drillTimers.js";
 import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService, StartResult } from "../service/drillService.js";
 import type { Insights } from "../service/insights.js";
+import type { OutboxEntry, OutboxKind, OutboxStore } from "../store/outbox.js";
 import { debriefSummaryText, renderDebriefMessages } from "./blocks/debriefBlocks.js";
 import { triggerBlocks, triggerFallbackText } from "./blocks/drillBlocks.js";
 import { insightBlocks } from "./blocks/historyBlocks.js";
 import type { Block } from "./blocks/limits.js";
 import { escapeMrkdwn, truncate } from "./blocks/text.js";
+import { OutboxWorker } from "./outboxWorker.js";
 import type { WorkTracker } from "./workTracker.js";
 
 // The drill as it lives in a Slack channel: the trigger message and its thread. Listeners and
-// timers call in here; everything is recorded through the service before Slack hears of it.
+// timers call in here. What users did is recorded through the service first; every message
+// that must reach the channel goes through the persisted outbox, so a Slack outage, a 429 or
+// a restart delays it but never loses or doubles it.
 
 /** chat.update is Tier 3 (~50/min): one trigger message is updated at most every 1.5 s. */
 export const TRIGGER_UPDATE_INTERVAL_MS = 1_500;
 /** "Who answered" notices in the thread are batched: at most one post every 5 s per drill. */
 export const THREAD_NOTICE_INTERVAL_MS = 5_000;
+/** Ended drills younger than this get their debrief queued again on start if it never was. */
+const DEBRIEF_RECOVERY_MS = 24 * 60 * 60 * 1000;
 
 export interface SlackDrillsOptions {
   service: DrillService;
-  client: WebClient;
+  outbox: OutboxStore;
+  /** For chat.update and chat.getPermalink (best effort, Bolt's client with its retries). */
+  client: webApi.WebClient;
+  /** For outbox deliveries: no built-in retries, 429s reported, so the outbox decides. */
+  deliveryClient: webApi.WebClient;
   clock: Clock;
   timers: TimerHost;
   logger: Logger;
   work: WorkTracker;
   /** Trends, mastery and action items for debriefs. */
   insights?: Insights;
+  /** Minimum gap between two posts in one channel (tests use 0). */
+  channelPaceMs?: number;
 }
+
+export type SlackStartResult = StartResult | { ok: false; reason: "post_failed"; error: string };
 
 export class SlackDrills {
   readonly drillTimers: DrillTimers;
+  readonly worker: OutboxWorker;
   private readonly triggerUpdates: Coalescer<number>;
   private readonly threadNotices: Coalescer<number>;
   private readonly pendingNotices = new Map<number, string[]>();
   private readonly service: DrillService;
-  private readonly client: WebClient;
+  private readonly outbox: OutboxStore;
+  private readonly client: webApi.WebClient;
+  private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly work: WorkTracker;
   private readonly insights: Insights | undefined;
 
   constructor(options: SlackDrillsOptions) {
-    this.insights = options.insights;
     this.service = options.service;
+    this.outbox = options.outbox;
     this.client = options.client;
+    this.clock = options.clock;
     this.logger = options.logger;
     this.work = options.work;
+    this.insights = options.insights;
     const logError = (what: string) => (id: number, error: unknown) => this.logger.error(`${what} for drill #${id} failed:`, error);
+    this.worker = new OutboxWorker({
+      outbox: options.outbox,
+      threadOf: async (drillId) => (await this.service.store.loadDrill(drillId))?.venueRef ?? null,
+      onTriggerSent: (entry, ts) => this.triggerPosted(entry, ts),
+      client: options.deliveryClient,
+      clock: options.clock,
+      timers: options.timers,
+      logger: options.logger,
+      work: options.work,
+      ...(options.channelPaceMs !== undefined ? { paceMs: options.channelPaceMs } : {}),
+    });
     this.drillTimers = new DrillTimers(
       options.timers,
       options.clock,
@@ -79,13 +109,36 @@ export class SlackDrills {
     );
   }
 
-  /** Starts a drill in a channel: record it, post the trigger, arm its timers. */
+  private async enqueue(entry: {
+    key: string;
+    channel: string;
+    kind: OutboxKind;
+    text: string;
+    blocks?: Block[];
+    drillId?: number;
+    inThread?: boolean;
+  }): Promise<OutboxEntry> {
+    const queued = await this.outbox.enqueue({
+      dedupeKey: entry.key,
+      channel: entry.channel,
+      drillId: entry.drillId ?? null,
+      inThread: entry.inThread ?? false,
+      kind: entry.kind,
+      payload: { text: truncate(entry.text, 3000), ...(entry.blocks ? { blocks: entry.blocks } : {}) },
+      now: this.clock.now(),
+    });
+    void this.worker.kick();
+    return queued;
+  }
+
+  /** Starts a drill in a channel: record it, queue the trigger and try it at once, arm timers.
+   * A permanent refusal (bot not in channel) cancels the drill; a slow Slack does not. */
   async start(options: {
     scenarioId: string;
     mode: DrillMode;
     user: Person;
     channel: string;
-  }): Promise<StartResult | { ok: false; reason: "post_failed"; error: string }> {
+  }): Promise<SlackStartResult & { delayed?: boolean }> {
     const started = await this.service.start({
       scenarioId: options.scenarioId,
       mode: options.mode,
@@ -95,33 +148,28 @@ export class SlackDrills {
     });
     if (!started.ok) return started;
     const drill = started.drill;
-    try {
-      const posted = await this.client.chat.postMessage({
-        channel: options.channel,
-        text: triggerFallbackText(drill),
-        blocks: triggerBlocks(drill),
-        unfurl_links: false,
-      });
-      if (!posted.ts) throw new Error("Slack returned no message ts");
-      await this.service.store.setVenueRef(drill.state.id, posted.ts);
-      drill.state.venueRef = posted.ts;
-      await this.rememberLink(drill.state.id, options.channel, posted.ts);
-    } catch (error) {
-      // Without a trigger message nobody can take part: cancel rather than leave a ghost drill.
+    const entry = await this.enqueue({
+      key: `drill:${drill.state.id}:trigger`,
+      channel: options.channel,
+      kind: "trigger",
+      text: triggerFallbackText(drill),
+      blocks: triggerBlocks(drill),
+      drillId: drill.state.id,
+    });
+    const status = await this.worker.deliverNow(entry.id);
+    if (status === "failed") {
       await this.service.cancel(drill.state.id, "drillbot");
-      const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-      return { ok: false, reason: "post_failed", error: code };
+      return { ok: false, reason: "post_failed", error: (await this.outbox.get(entry.id))?.lastError ?? "unknown error" };
     }
-    this.drillTimers.arm(drill);
-    return started;
+    const fresh = await this.service.load(drill.state.id);
+    this.drillTimers.arm(fresh ?? drill);
+    return { ...started, drill: fresh ?? drill, delayed: status === "pending" };
   }
 
-  async postInThread(channel: string, threadTs: string, text: string): Promise<void> {
-    await this.client.chat.postMessage({ channel, thread_ts: threadTs, text: truncate(text, 3000) });
-  }
-
-  async postInChannel(channel: string, text: string, blocks?: Block[]): Promise<void> {
-    await this.client.chat.postMessage({ channel, text: truncate(text, 3000), ...(blocks ? { blocks } : {}) });
+  private async triggerPosted(entry: OutboxEntry, ts: string): Promise<void> {
+    if (entry.drillId === null) return;
+    await this.service.store.setVenueRef(entry.drillId, ts);
+    await this.rememberLink(entry.drillId, entry.channel, ts);
   }
 
   /** A link to the thread for App Home and stats; a drill works without one. */
@@ -134,20 +182,29 @@ export class SlackDrills {
     }
   }
 
-  /** The debrief's messages with trend, mastery and action items. */
-  async debriefMessages(debrief: Debrief, drill: Drill): Promise<Block[][]> {
-    const extra = this.insights ? insightBlocks(await this.insights.forDebrief(debrief)) : [];
-    return renderDebriefMessages(debrief, drill.scenario, extra);
-  }
-
-  /** After a restart: timers for every running Slack drill, overdue ones firing at once. */
+  /** After a restart: timers for running drills (overdue ones fire at once), debriefs that were
+   * never queued, and whatever the outbox still holds. */
   async rearm(): Promise<number> {
     const running = await this.service.store.listDrills({ status: "running", surface: "slack", limit: 10_000 });
     for (const summary of running) {
       const drill = await this.service.load(summary.id);
       if (drill) this.drillTimers.arm(drill);
     }
+    const recent = await this.service.store.listDrills({
+      status: "ended",
+      surface: "slack",
+      since: this.clock.now() - DEBRIEF_RECOVERY_MS,
+      limit: 10_000,
+    });
+    for (const summary of recent) {
+      if (!(await this.outbox.byKey(`drill:${summary.id}:summary`))) await this.queueDebrief(summary.id);
+    }
+    await this.worker.kick();
     return running.length;
+  }
+
+  stop(): void {
+    this.worker.stop();
   }
 
   requestTriggerUpdate(drillId: number): void {
@@ -178,53 +235,80 @@ export class SlackDrills {
     this.pendingNotices.delete(drillId);
     if (lines.length === 0) return;
     const drill = await this.service.load(drillId);
-    if (!drill?.state.venueRef) return;
+    if (!drill) return;
     // Many answers in one window become one message; 40 lines keep it short and within limits.
     const shown = lines.slice(0, 40);
     const more = lines.length - shown.length;
-    const text = truncate(`${shown.join("\n")}${more > 0 ? `\n…and ${more} more` : ""}`, 3000);
-    await this.client.chat.postMessage({ channel: drill.state.venue, thread_ts: drill.state.venueRef, text });
+    await this.enqueue({
+      key: `drill:${drillId}:notice:${this.clock.now()}`,
+      channel: drill.state.venue,
+      kind: "notice",
+      text: `${shown.join("\n")}${more > 0 ? `\n…and ${more} more` : ""}`,
+      drillId,
+      inThread: true,
+    });
   }
 
-  /** Posts every inject that is due and not yet posted, in order; recorded before posting. */
+  /** Queues every inject that is due, in order, then records it as posted: the queue's key
+   * makes a second attempt (a restart, another instance) a no-op. */
   async postDueInjects(drillId: number): Promise<void> {
     const drill = await this.service.load(drillId);
-    if (!drill?.state.venueRef) return;
+    if (!drill) return;
     for (const due of drill.dueInjects()) {
-      const marked = await this.service.markInjectPosted(drillId, due.index);
-      if (!marked.ok) continue; // another instance or an earlier timer posted it
+      const late = this.clock.now() - due.dueAt > 60_000;
       const kind = due.inject.kind ? ` · ${due.inject.kind}` : "";
-      const late = marked.late ? " · _late: the app was down when it was due_" : "";
-      await this.client.chat.postMessage({
+      await this.enqueue({
+        key: `drill:${drillId}:inject:${due.index}`,
         channel: drill.state.venue,
-        thread_ts: drill.state.venueRef,
-        text: truncate(
-          `⏱ *+${formatClock(due.dueAt - drill.state.startedAt)}*${kind}${late}\n${escapeMrkdwn(due.inject.text.trim())}`,
-          3000,
-        ),
+        kind: "inject",
+        text: `⏱ *+${formatClock(due.dueAt - drill.state.startedAt)}*${kind}${late ? " · _late: the app was down when it was due_" : ""}\n${escapeMrkdwn(due.inject.text.trim())}`,
+        drillId,
+        inThread: true,
       });
+      await this.service.markInjectPosted(drillId, due.index);
     }
   }
 
-  /** Ends a drill (by hand or at the time limit) and posts the debrief. */
+  /** The debrief's messages with trend, mastery and action items. */
+  async debriefMessages(debrief: Debrief, drill: Drill): Promise<Block[][]> {
+    const extra = this.insights ? insightBlocks(await this.insights.forDebrief(debrief)) : [];
+    return renderDebriefMessages(debrief, drill.scenario, extra);
+  }
+
+  private async queueDebrief(drillId: number): Promise<void> {
+    const drill = await this.service.load(drillId);
+    const debrief = await this.service.debrief(drillId);
+    if (!drill || !debrief) return;
+    const messages = await this.debriefMessages(debrief, drill);
+    for (const [i, blocks] of messages.entries()) {
+      await this.enqueue({
+        key: `drill:${drillId}:debrief:${i}`,
+        channel: drill.state.venue,
+        kind: "debrief",
+        text: `Debrief: ${drill.scenario.title}`,
+        blocks,
+        drillId,
+        inThread: true,
+      });
+    }
+    await this.enqueue({
+      key: `drill:${drillId}:summary`,
+      channel: drill.state.venue,
+      kind: "summary",
+      text: debriefSummaryText(debrief),
+      drillId,
+    });
+  }
+
+  /** Ends a drill (by hand or at the time limit) and queues the debrief. */
   async finish(drillId: number, by: string, reason: "manual" | "time_limit"): Promise<{ ok: true; debrief: Debrief } | { ok: false }> {
     if (reason === "time_limit") await this.postDueInjects(drillId);
     const ended = await this.service.end(drillId, by, reason);
     if (!ended.ok) return { ok: false };
     this.drillTimers.disarm(drillId);
+    await this.settleNotices(drillId);
+    await this.queueDebrief(drillId);
     await this.finalTriggerUpdate(drillId);
-    const drill = ended.drill;
-    if (drill.state.venueRef) {
-      for (const blocks of await this.debriefMessages(ended.debrief, drill)) {
-        await this.client.chat.postMessage({
-          channel: drill.state.venue,
-          thread_ts: drill.state.venueRef,
-          text: `Debrief: ${drill.scenario.title}`,
-          blocks,
-        });
-      }
-    }
-    await this.client.chat.postMessage({ channel: drill.state.venue, text: debriefSummaryText(ended.debrief) });
     return { ok: true, debrief: ended.debrief };
   }
 
@@ -232,25 +316,42 @@ export class SlackDrills {
     const cancelled = await this.service.cancel(drillId, by.id);
     if (!cancelled.ok) return false;
     this.drillTimers.disarm(drillId);
+    await this.settleNotices(drillId);
+    await this.enqueue({
+      key: `drill:${drillId}:cancel`,
+      channel: cancelled.drill.state.venue,
+      kind: "cancel",
+      text: `Drill cancelled by ${escapeMrkdwn(by.name)}: no debrief.`,
+      drillId,
+      inThread: true,
+    });
     await this.finalTriggerUpdate(drillId);
-    const drill = cancelled.drill;
-    if (drill.state.venueRef) {
-      await this.client.chat.postMessage({
-        channel: drill.state.venue,
-        thread_ts: drill.state.venueRef,
-        text: `Drill cancelled by ${escapeMrkdwn(by.name)}: no debrief.`,
-      });
-    }
     return true;
+  }
+
+  async postInThread(drillId: number, channel: string, key: string, text: string): Promise<void> {
+    await this.enqueue({ key, channel, kind: "game_day", text, drillId, inThread: true });
+  }
+
+  async postInChannel(channel: string, key: string, text: string, blocks?: Block[]): Promise<void> {
+    await this.enqueue({ key, channel, kind: "game_day", text, ...(blocks ? { blocks } : {}) });
+  }
+
+  /** Pending "who answered" lines go out before the debrief. */
+  private async settleNotices(drillId: number): Promise<void> {
+    this.threadNotices.cancel(drillId);
+    await this.threadNotices.settle(drillId);
+    await this.flushNotices(drillId);
   }
 
   /** The last update of the trigger message wins over any coalesced one still pending. */
   private async finalTriggerUpdate(drillId: number): Promise<void> {
     this.triggerUpdates.cancel(drillId);
     await this.triggerUpdates.settle(drillId);
-    this.threadNotices.cancel(drillId);
-    await this.threadNotices.settle(drillId);
-    await this.flushNotices(drillId);
-    await this.updateTrigger(drillId);
+    try {
+      await this.updateTrigger(drillId);
+    } catch (error) {
+      this.logger.warn(`could not mark drill #${drillId}'s message as ended:`, error);
+    }
   }
 }

@@ -13,6 +13,7 @@ import type {
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { FirstMoveScore } from "../domain/scoring.js";
 import { migrate } from "./migrations.js";
+import { SqliteOutboxStore } from "./outbox.js";
 import { SqliteActionItemStore, SqliteHistoryStore, SqliteScheduleStore } from "./sqliteHistory.js";
 import {
   DrillAlreadyRunningError,
@@ -423,6 +424,7 @@ export interface SqliteStores {
   schedules: SqliteScheduleStore;
   actions: SqliteActionItemStore;
   history: SqliteHistoryStore;
+  outbox: SqliteOutboxStore;
 }
 
 export function openSqliteStores(path: string): SqliteStores {
@@ -432,5 +434,6 @@ export function openSqliteStores(path: string): SqliteStores {
     schedules: new SqliteScheduleStore(drills.db),
     actions: new SqliteActionItemStore(drills.db),
     history: new SqliteHistoryStore(drills.db),
+    outbox: new SqliteOutboxStore(drills.db),
   };
 }

@@ -77,6 +77,8 @@ export interface HarnessOptions {
   clock?: FakeClock;
   /** Web API methods that should fail, with the Slack error code to return. */
   failing?: Record<string, string>;
+  /** Gap between two posts in one channel; 0 unless a test is about pacing. */
+  channelPaceMs?: number;
 }
 
 let catalogCache: Map<string, Scenario> | null = null;
@@ -116,6 +118,7 @@ export class SlackHarness {
       stores: this.stores,
       scenarios,
       armer: timerCronArmer(this.timers, this.clock),
+      channelPaceMs: options.channelPaceMs ?? 0,
       facilitators: new Set(options.facilitators ?? []),
       clock: this.clock,
       timers: this.timers,

@@ -15,8 +15,17 @@ export async function postDebrief(deps: SlackDeps, ctx: CommandContext, which: "
   }
   const debrief = await deps.service.debrief(drill.state.id);
   if (!debrief) return;
-  for (const blocks of await deps.drills.debriefMessages(debrief, drill))
-    await deps.drills.postInChannel(ctx.channel, `Debrief: ${drill.scenario.title}`, blocks);
+  // A fresh key per request: asking again posts it again, on purpose.
+  const asked = deps.clock.now();
+  const messages = await deps.drills.debriefMessages(debrief, drill);
+  for (const [i, blocks] of messages.entries()) {
+    await deps.drills.postInChannel(
+      ctx.channel,
+      `debrief-repost:${drill.state.id}:${asked}:${i}`,
+      `Debrief: ${drill.scenario.title}`,
+      blocks,
+    );
+  }
 }
 
 /** `/drill actions [all]`: flagged runbook steps, each open one with a Mark done button. */

@@ -1,0 +1,184 @@
+import { webApi } from "@slack/bolt";
+import type { Logger } from "@slack/logger";
+import type { Clock } from "../domain/clock.js";
+import type { TimerHandle, TimerHost } from "../scheduler/timers.js";
+import type { OutboxEntry, OutboxStore } from "../store/outbox.js";
+import type { WorkTracker } from "./workTracker.js";
+
+// Delivers the outbox to Slack: per channel in order, about one message a second per channel
+// (chat.postMessage's rate), honouring Retry-After on 429, backing off on 5xx and timeouts, and
+// giving up only on errors that retrying cannot fix (not_in_channel, invalid_blocks…).
+
+export const CHANNEL_PACE_MS = 1_100;
+export const MAX_ATTEMPTS = 40;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export type Classified = { kind: "retry"; afterMs: number; reason: string } | { kind: "permanent"; reason: string };
+
+const TRANSIENT_PLATFORM_ERRORS = new Set([
+  "ratelimited",
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "team_added_to_org",
+]);
+
+export function backoffMs(attempts: number): number {
+  return Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(attempts, 20));
+}
+
+/** What a failed Web API call means for the message: try again (when) or stop. */
+export function classifySlackError(error: unknown, attempts: number): Classified {
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
+  switch (e.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return {
+        kind: "retry",
+        afterMs: Math.max(1, e.retryAfter ?? 1) * 1_000,
+        reason: `rate limited (Retry-After ${e.retryAfter ?? 1} s)`,
+      };
+    case webApi.ErrorCode.PlatformError: {
+      const code = e.data?.error ?? "unknown_error";
+      return TRANSIENT_PLATFORM_ERRORS.has(code)
+        ? { kind: "retry", afterMs: backoffMs(attempts), reason: code }
+        : { kind: "permanent", reason: code };
+    }
+    case webApi.ErrorCode.HTTPError:
+      return (e.statusCode ?? 500) >= 500 || e.statusCode === 408
+        ? { kind: "retry", afterMs: backoffMs(attempts), reason: `HTTP ${e.statusCode}` }
+        : { kind: "permanent", reason: `HTTP ${e.statusCode}` };
+    default:
+      // Timeouts, refused connections, DNS: Slack or the network will come back.
+      return { kind: "retry", afterMs: backoffMs(attempts), reason: (e.message ?? "request failed").split("\n")[0] ?? "request failed" };
+  }
+}
+
+export interface OutboxWorkerOptions {
+  outbox: OutboxStore;
+  /** The thread a drill's messages go under (its trigger message ts), once known. */
+  threadOf(drillId: number): Promise<string | null>;
+  onTriggerSent(entry: OutboxEntry, ts: string): Promise<void>;
+  client: webApi.WebClient;
+  clock: Clock;
+  timers: TimerHost;
+  logger: Logger;
+  work: WorkTracker;
+  paceMs?: number;
+}
+
+export class OutboxWorker {
+  private readonly lastSent = new Map<string, number>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private wake: { handle: TimerHandle; at: number } | null = null;
+  private stopped = false;
+  private readonly paceMs: number;
+
+  constructor(private readonly o: OutboxWorkerOptions) {
+    this.paceMs = o.paceMs ?? CHANNEL_PACE_MS;
+  }
+
+  /** Deliver whatever is deliverable now; called after every enqueue and on start. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.o.work.run(
+      this.drain().finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          void this.kick();
+        }
+      }),
+    );
+    return this.running;
+  }
+
+  /** Tries to deliver one entry now (the trigger at /drill): sent, failed or still pending. */
+  async deliverNow(id: number): Promise<OutboxEntry["status"]> {
+    await this.kick();
+    await this.running;
+    return (await this.o.outbox.get(id))?.status ?? "failed";
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.wake) this.o.timers.clear(this.wake.handle);
+    this.wake = null;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const now = this.o.clock.now();
+      let progressed = false;
+      let nextAt = Number.POSITIVE_INFINITY;
+      for (const head of await this.o.outbox.heads()) {
+        const paceAt = (this.lastSent.get(head.channel) ?? Number.NEGATIVE_INFINITY) + this.paceMs;
+        const readyAt = Math.max(head.dueAt, paceAt);
+        if (readyAt > now) {
+          nextAt = Math.min(nextAt, readyAt);
+          continue;
+        }
+        progressed = (await this.deliver(head)) || progressed;
+      }
+      if (!progressed) {
+        this.sleepUntil(nextAt);
+        return;
+      }
+    }
+  }
+
+  private sleepUntil(at: number): void {
+    if (!Number.isFinite(at) || this.stopped) return;
+    if (this.wake && this.wake.at <= at) return;
+    if (this.wake) this.o.timers.clear(this.wake.handle);
+    const handle = this.o.timers.set(() => {
+      this.wake = null;
+      void this.kick();
+    }, at - this.o.clock.now());
+    this.wake = { handle, at };
+  }
+
+  /** One attempt; true when the entry's state changed. */
+  private async deliver(entry: OutboxEntry): Promise<boolean> {
+    let threadTs: string | undefined;
+    if (entry.inThread) {
+      const ts = entry.drillId === null ? null : await this.o.threadOf(entry.drillId);
+      if (!ts) {
+        const trigger = entry.drillId === null ? null : await this.o.outbox.byKey(`drill:${entry.drillId}:trigger`);
+        if (trigger?.status === "pending") return false; // it goes first; this one waits for its ts
+        await this.o.outbox.markFailed(entry.id, "the drill's trigger message was never posted");
+        return true;
+      }
+      threadTs = ts;
+    }
+    const now = this.o.clock.now();
+    this.lastSent.set(entry.channel, now);
+    try {
+      const posted = await this.o.client.chat.postMessage({
+        channel: entry.channel,
+        text: entry.payload.text,
+        ...(entry.payload.blocks ? { blocks: entry.payload.blocks as never } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      await this.o.outbox.markSent(entry.id, this.o.clock.now(), posted.ts ?? null);
+      if (entry.kind === "trigger" && posted.ts) await this.o.onTriggerSent(entry, posted.ts);
+    } catch (error) {
+      const verdict = classifySlackError(error, entry.attempts);
+      if (verdict.kind === "permanent" || entry.attempts + 1 >= MAX_ATTEMPTS) {
+        this.o.logger.error(`outbox: giving up on ${entry.dedupeKey}: ${verdict.reason}`);
+        await this.o.outbox.markFailed(entry.id, verdict.reason);
+      } else {
+        this.o.logger.warn(`outbox: ${entry.dedupeKey} will be retried in ${Math.round(verdict.afterMs / 1000)} s: ${verdict.reason}`);
+        await this.o.outbox.retryLater(entry.id, this.o.clock.now() + verdict.afterMs, verdict.reason);
+      }
+    }
+    return true;
+  }
+}
