@@ -12,6 +12,7 @@ CREATE TABLE outbox (
   created_at  INTEGER NOT NULL,
   due_at      INTEGER NOT NULL,             -- not before (backoff, Retry-After)
   attempts    INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER,                      -- an instance is sending it until then (two instances, one send)
   status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
   last_error  TEXT,
   sent_at     INTEGER,

@@ -11,6 +11,8 @@ import type { WorkTracker } from "./workTracker.js";
 
 export const CHANNEL_PACE_MS = 1_100;
 export const MAX_ATTEMPTS = 40;
+/** How long one send attempt holds an entry; past it (the sender died) another may try. */
+const SEND_LEASE_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export type Classified = { kind: "retry"; afterMs: number; reason: string } | { kind: "permanent"; reason: string };
@@ -157,6 +159,8 @@ export class OutboxWorker {
       threadTs = ts;
     }
     const now = this.o.clock.now();
+    // Another instance on the same database may be sending it right now: one of us sends.
+    if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS))) return false;
     this.lastSent.set(entry.channel, now);
     try {
       const posted = await this.o.client.chat.postMessage({

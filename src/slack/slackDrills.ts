@@ -199,6 +199,8 @@ export class SlackDrills {
     for (const summary of recent) {
       if (!(await this.outbox.byKey(`drill:${summary.id}:summary`))) await this.queueDebrief(summary.id);
     }
+    // A restart is a fresh chance: do not sit out a backoff from before it.
+    await this.outbox.retryNow(this.clock.now());
     await this.worker.kick();
     return running.length;
   }

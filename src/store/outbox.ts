@@ -72,10 +72,14 @@ export interface OutboxStore {
   heads(): Promise<OutboxEntry[]>;
   get(id: number): Promise<OutboxEntry | null>;
   byKey(key: string): Promise<OutboxEntry | null>;
+  /** Takes the entry for one send attempt; false when another instance holds it. */
+  claim(id: number, now: number, leaseMs: number): Promise<boolean>;
   markSent(id: number, at: number, ts: string | null): Promise<boolean>;
   retryLater(id: number, dueAt: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
   counts(): Promise<Record<"pending" | "sent" | "failed", number>>;
+  /** On start: whatever waits on a backoff is tried now (a Retry-After is still honoured). */
+  retryNow(now: number): Promise<number>;
 }
 
 export class SqliteOutboxStore implements OutboxStore {
@@ -119,6 +123,14 @@ export class SqliteOutboxStore implements OutboxStore {
     return row ? toEntry(row) : null;
   }
 
+  async claim(id: number, now: number, leaseMs: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare("UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)")
+        .run(now + leaseMs, id, now).changes === 1
+    );
+  }
+
   async markSent(id: number, at: number, ts: string | null): Promise<boolean> {
     return (
       this.db
@@ -131,7 +143,9 @@ export class SqliteOutboxStore implements OutboxStore {
 
   async retryLater(id: number, dueAt: number, error: string): Promise<void> {
     this.db
-      .prepare("UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'")
+      .prepare(
+        "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL WHERE id = ? AND status = 'pending'",
+      )
       .run(dueAt, error, id);
   }
 
@@ -139,6 +153,14 @@ export class SqliteOutboxStore implements OutboxStore {
     this.db
       .prepare("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'")
       .run(error, id);
+  }
+
+  async retryNow(now: number): Promise<number> {
+    return this.db
+      .prepare(
+        "UPDATE outbox SET due_at = ?, lease_until = NULL WHERE status = 'pending' AND due_at > ? AND coalesce(last_error, '') NOT LIKE 'rate limited%'",
+      )
+      .run(now, now).changes;
   }
 
   async counts(): Promise<Record<"pending" | "sent" | "failed", number>> {

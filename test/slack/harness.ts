@@ -23,6 +23,8 @@ export const BOT_TOKEN = "xoxb-test-0000-secret";
 export interface ApiCall {
   method: string;
   params: Record<string, unknown>;
+  /** The fake clock's time of the call. */
+  at: number;
 }
 
 /** Timers that fire only when the test advances the fake clock. */
@@ -101,6 +103,8 @@ export class SlackHarness {
   private ts = 1_700_000_000;
   private triggerSeq = 0;
   private readonly failing: Record<string, string>;
+  /** One-shot faults: the next call to `method` gets this response instead (429, 503…). */
+  readonly faults: { method: string; status: number; body?: unknown; headers?: Record<string, string> }[] = [];
 
   constructor(options: HarnessOptions = {}) {
     this.clock = options.clock ?? new FakeClock(Date.UTC(2026, 10, 23, 10, 0, 0));
@@ -135,6 +139,8 @@ export class SlackHarness {
     nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
     const calls = this.calls;
     const failing = this.failing;
+    const faults = this.faults;
+    const clock = this.clock;
     const nextTs = () => `${this.ts++}.000100`;
     nock("https://slack.com")
       .persist()
@@ -142,8 +148,13 @@ export class SlackHarness {
       .reply(function (uri, body) {
         const method = uri.replace(/^\/api\//, "");
         const params = decodeApiBody(body, this.req.headers["content-type"]);
-        calls.push({ method, params });
+        calls.push({ method, params, at: clock.now() });
         if (failing[method]) return [200, { ok: false, error: failing[method] }];
+        const fault = faults.findIndex((f) => f.method === method);
+        if (fault >= 0) {
+          const [f] = faults.splice(fault, 1);
+          if (f) return [f.status, f.body ?? { ok: false, error: "fault" }, f.headers ?? {}];
+        }
         if (method === "chat.postMessage") return [200, { ok: true, channel: params.channel, ts: nextTs(), message: {} }];
         if (method === "chat.update") return [200, { ok: true, channel: params.channel, ts: params.ts }];
         if (method === "chat.getPermalink") {
@@ -309,5 +320,5 @@ function decodeApiBody(body: unknown, contentType: unknown): Record<string, unkn
 
 /** Every mrkdwn/plain text in a block list, joined. */
 export function blockText(blocks: unknown): string {
-  return JSON.stringify(blocks);
+  return JSON.stringify(blocks) ?? "";
 }

@@ -108,6 +108,10 @@ export function drillCommand(deps: SlackDeps) {
         const started = await deps.drills.start({ scenarioId, mode: parsed.mode, user, channel });
         if (started.ok) {
           if (lead) await reply(lead);
+          if (started.delayed)
+            await reply(
+              "Slack is slow to take messages right now: the drill is recorded and its message will appear here as soon as Slack accepts it.",
+            );
           return;
         }
         if (started.reason === "already_running") {
