@@ -20,6 +20,8 @@ Usage:
   drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
                                    runbook fixes flagged during drills
   drillbot migrate [--db PATH]     create or upgrade the database
+  drillbot backup <file> [--db PATH]
+                                   copy the database safely, even while the app runs
   drillbot serve                   run the Slack app (same as npm start)
 
 Environment: DRILLBOT_DB (default ./data/drillbot.db), DRILLBOT_HOME (folder with scenarios/ and runbooks/)`;
@@ -36,7 +38,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.err(`drillbot ${command}: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if ((error as Error).name === "DatabaseTooNewError") {
+    if ((error as Error).name === "DatabaseTooNewError" || (error as Error).name === "DatabaseDamagedError") {
       io.err(`drillbot: ${(error as Error).message}`);
       return 1;
     }
@@ -52,6 +54,8 @@ async function run(command: string | undefined, args: string[], root: string, io
       return debriefCommand(args, root, io);
     case "migrate":
       return migrateCommand(args, io);
+    case "backup":
+      return (await import("./backup.js")).backupCommand(args, io);
     case "export":
       return (await import("./export.js")).exportCommand(args, root, io);
     case "actions":

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { App, HTTPReceiver, LogLevel, webApi } from "@slack/bolt";
+import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -16,6 +16,19 @@ import { SlackDrills } from "./slackDrills.js";
 import { WorkTracker } from "./workTracker.js";
 
 export const EVENTS_PATH = "/slack/events";
+
+/** A signed request Bolt cannot process (a payload Slack would never send) gets a 400, not a
+ * 500: it is logged, nothing is recorded, and the process carries on. */
+async function answerMalformedRequest(args: Parameters<typeof HTTPModuleFunctions.defaultProcessEventErrorHandler>[0]): Promise<boolean> {
+  const { error, response, logger } = args;
+  if (response.headersSent || (error as { code?: string }).code === "slack_bolt_authorization_error") {
+    return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+  }
+  logger.warn(`request not processed: ${(error as Error).message}`);
+  response.writeHead(400, { "content-type": "text/plain" });
+  response.end("drillbot could not read this request");
+  return true;
+}
 
 export interface SlackAppOptions {
   botToken: string;
@@ -36,6 +49,8 @@ export interface SlackAppOptions {
   botUserId?: string;
   /** Web API retries; tests use 0 so a faked failure shows at once. */
   retries?: number;
+  /** How long an unacknowledged request waits before a 404 (Slack's 3 s; tests shorten it). */
+  unhandledRequestTimeoutMs?: number;
   /** Minimum gap between two posts in one channel (default about 1 s; tests use 0). */
   channelPaceMs?: number;
   /** How game days are armed: node-cron by default, timers on a fake clock in tests. */
@@ -66,7 +81,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           signingSecret: options.signingSecret,
           endpoints: EVENTS_PATH,
           logger: options.logger,
-          unhandledRequestTimeoutMillis: 3001,
+          // Slack gives up after 3 s; a request no listener acknowledges by then gets a 404.
+          unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs ?? 3001,
+          processEventErrorHandler: answerMalformedRequest,
         });
   const app = new App({
     token: options.botToken,

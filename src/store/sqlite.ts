@@ -32,16 +32,34 @@ export function openDatabase(path: string): Database.Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
+    db.pragma("busy_timeout = 5000");
+    // Before anything writes (even the switch to WAL): a damaged file is left exactly as it is.
+    checkIntegrity(db, path);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
-    db.pragma("busy_timeout = 5000");
     migrate(db);
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
+}
+
+export class DatabaseDamagedError extends Error {
+  constructor(path: string, problem: string) {
+    super(
+      `${path} failed SQLite's integrity check (${problem}). Nothing was changed. Restore a backup made with "drillbot backup", or move the file aside to start a new one.`,
+    );
+    this.name = "DatabaseDamagedError";
+  }
+}
+
+/** PRAGMA quick_check at start: a damaged file is refused before anything writes to it. */
+function checkIntegrity(db: Database.Database, path: string): void {
+  const rows = db.pragma("quick_check") as { quick_check: string }[];
+  const problems = rows.map((r) => r.quick_check.replace(/\s+/g, " ").trim()).filter((r) => r !== "ok");
+  if (problems.length > 0) throw new DatabaseDamagedError(path, problems.slice(0, 3).join("; "));
 }
 
 interface DrillRow {

@@ -123,6 +123,7 @@ export class SlackHarness {
       scenarios,
       armer: timerCronArmer(this.timers, this.clock),
       channelPaceMs: options.channelPaceMs ?? 0,
+      unhandledRequestTimeoutMs: 250,
       facilitators: new Set(options.facilitators ?? []),
       clock: this.clock,
       timers: this.timers,

@@ -118,3 +118,54 @@ describe("sqlite store", () => {
     assert.equal(debrief?.responders[0]?.correct, true);
   });
 });
+
+describe("integrity and backups", () => {
+  it("refuses a damaged database at start with a clear message and changes nothing", async () => {
+    const { openSync, writeSync, closeSync, readFileSync } = await import("node:fs");
+    const path = join(tempDir(), "damaged.db");
+    const db = openDatabase(path);
+    db.pragma("journal_mode = DELETE"); // one file, so the damage below is all there is
+    db.exec("CREATE TABLE filler (x TEXT); CREATE INDEX filler_x ON filler (x);");
+    const insert = db.prepare("INSERT INTO filler VALUES (?)");
+    for (let i = 0; i < 2000; i++) insert.run(`row ${i} ${"x".repeat(50)}`);
+    db.close();
+    const fd = openSync(path, "r+");
+    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 4096 * 20); // scribble over an index page
+    closeSync(fd);
+    const before = readFileSync(path);
+    assert.throws(() => openDatabase(path), /failed SQLite's integrity check .*Restore a backup made with "drillbot backup"/);
+    assert.deepEqual(readFileSync(path), before, "the damaged file is left as it was");
+  });
+
+  it("drillbot backup copies a live database with SQLite's online backup", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const dir = tempDir();
+    const { service, store } = (() => {
+      const clock = new FakeClock();
+      const s = new SqliteDrillStore(join(dir, "live.db"));
+      const scenario = baseScenario();
+      return { service: new DrillService(s, new Map([[scenario.id, scenario]]), clock), store: s };
+    })();
+    const started = await service.start({ scenarioId: "base", startedBy: alice, venue: "terminal", surface: "terminal" });
+    assert.ok(started.ok);
+    await service.submitFirstMove(started.drill.state.id, bob, "check the dashboard");
+    const run = spawnSync(
+      process.execPath,
+      [join(process.cwd(), "bin/drillbot.js"), "backup", join(dir, "copy.db"), "--db", join(dir, "live.db")],
+      { encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /backed up .*live\.db to .*copy\.db: \d+ pages/);
+    const copy = new SqliteDrillStore(join(dir, "copy.db"));
+    assert.equal((await copy.loadDrill(started.drill.state.id))?.responders[0]?.firstMove?.text, "check the dashboard");
+    await copy.close();
+    await store.close();
+    const again = spawnSync(
+      process.execPath,
+      [join(process.cwd(), "bin/drillbot.js"), "backup", join(dir, "copy.db"), "--db", join(dir, "live.db")],
+      { encoding: "utf8" },
+    );
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /exists; choose another name or pass --force/);
+  });
+});

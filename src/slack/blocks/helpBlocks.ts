@@ -27,7 +27,10 @@ export function packLines(lines: string[]): Block[] {
 export function helpBlocks(scenarios: Scenario[], lead?: string): Block[] {
   const blocks: Block[] = [];
   if (lead) blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(lead, LIMITS.sectionText) } });
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: `*drillbot runs tabletop incident drills.*\n${USAGE_LINES.join("\n")}` } });
+  blocks.push({
+    type: "section",
+    text: { type: "mrkdwn", text: `*drillbot runs tabletop incident drills.*\n${USAGE_LINES.map(escapeMrkdwn).join("\n")}` },
+  });
   blocks.push({ type: "section", text: { type: "mrkdwn", text: "*Scenarios*" } });
   blocks.push(...packLines(scenarioLines(scenarios)));
   return capBlocks(blocks, LIMITS.messageBlocks, "scenario sections");

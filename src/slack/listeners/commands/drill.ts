@@ -49,9 +49,12 @@ export function drillCommand(deps: SlackDeps) {
         await reply(`${scenarios.length} scenarios`, listBlocks(scenarios, parsed.tag));
         return;
       }
-      case "invalid":
-        await reply(parsed.message, helpBlocks(sortedScenarios(deps), `:warning: ${parsed.message}`));
+      case "invalid": {
+        // The message quotes what the user typed: escaped, so it can never ping or link.
+        const message = escapeMrkdwn(parsed.message);
+        await reply(message, helpBlocks(sortedScenarios(deps), `:warning: ${message}`));
         return;
+      }
       case "status": {
         const drill = await deps.service.runningIn(channel);
         if (!drill) {

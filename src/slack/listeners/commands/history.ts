@@ -42,7 +42,7 @@ export async function showStats(deps: SlackDeps, ctx: CommandContext, target: { 
       await ctx.reply("That person has not finished a drill yet.");
       return;
     }
-    await ctx.reply(`Stats for ${stats.name ?? target.userId}`, statsBlocks("Drill stats", personStatsLines(stats)));
+    await ctx.reply(`Stats for ${escapeMrkdwn(stats.name ?? target.userId)}`, statsBlocks("Drill stats", personStatsLines(stats)));
     return;
   }
   if (target.scenarioId) {

@@ -17,6 +17,13 @@ export function flagSubmission(deps: SlackDeps) {
       await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.part]: "Pick the runbook part." } });
       return;
     }
+    if (text.length > 1000) {
+      await ack({
+        response_action: "errors",
+        errors: { [FLAG_BLOCKS.text]: "Keep it under 1000 characters: one step, what is wrong, what it should say." },
+      });
+      return;
+    }
     if (text === "") {
       await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.text]: "Say what is wrong or unclear, in a sentence." } });
       return;
