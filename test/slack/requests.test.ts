@@ -50,7 +50,7 @@ describe("/drill replies", () => {
     await h.command("", alice);
     const reply = h.responses.at(-1)?.body;
     assert.equal(reply?.response_type, "ephemeral");
-    assert.match(blockText(reply?.blocks), /\/drill <scenario> \[read\|blind\]/);
+    assert.match(blockText(reply?.blocks), /\/drill &lt;scenario&gt; \[read\|blind\]/, "escaped, so Slack shows <scenario>");
     assert.match(blockText(reply?.blocks), /`payment-5xx`/);
   });
 
