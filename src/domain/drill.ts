@@ -17,6 +17,9 @@ import { firstMoveScore } from "./scoring.js";
 // turn into a kind message. The front ends persist what changed before telling anyone.
 
 export const MAX_FIRST_MOVE_CHARS = 600;
+/** An inject reaching people more than this after its offset is marked late (the app was down);
+ * timers fire within milliseconds, so anything slower is not ordinary jitter. */
+export const LATE_AFTER_MS = 5_000;
 
 export type Refusal =
   | "not_running"
@@ -233,8 +236,7 @@ export class Drill {
     const dueAt = this.state.startedAt + (this.scenario.injectOffsetsMs[index] ?? 0);
     const post: InjectPostRecord = { index, dueAt, postedAt: this.clock.now() };
     this.state.injects.push(post);
-    // "Late" when it reaches people more than a minute after its offset (e.g. after a restart).
-    return { ok: true, post, late: post.postedAt - dueAt > 60_000 };
+    return { ok: true, post, late: post.postedAt - dueAt > LATE_AFTER_MS };
   }
 
   /** Ends by hand or at the time limit; the time limit ends it at the limit, not later. */

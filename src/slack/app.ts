@@ -17,6 +17,24 @@ import { WorkTracker } from "./workTracker.js";
 
 export const EVENTS_PATH = "/slack/events";
 
+/** Bolt's HTTP listener is async and nobody awaits it: a signed body it cannot read (e.g.
+ * `payload=null`) would reject unhandled and, by Node's default, end the process. Answer 400. */
+function guardRequests(receiver: HTTPReceiver, logger: Logger): void {
+  const listen = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    const pending = listen(req, res) as unknown;
+    if (pending instanceof Promise) {
+      pending.catch((error: unknown) => {
+        logger.warn(`request not processed: ${(error as Error).message}`);
+        if (!res.headersSent) {
+          res.writeHead(400, { "content-type": "text/plain" });
+          res.end("drillbot could not read this request");
+        }
+      });
+    }
+  };
+}
+
 /** A signed request Bolt cannot process (a payload Slack would never send) gets a 400, not a
  * 500: it is logged, nothing is recorded, and the process carries on. */
 async function answerMalformedRequest(args: Parameters<typeof HTTPModuleFunctions.defaultProcessEventErrorHandler>[0]): Promise<boolean> {
@@ -85,6 +103,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs ?? 3001,
           processEventErrorHandler: answerMalformedRequest,
         });
+  if (receiver) guardRequests(receiver, options.logger);
   const app = new App({
     token: options.botToken,
     ...(socketMode ? { appToken: options.appToken, socketMode: true } : { receiver }),

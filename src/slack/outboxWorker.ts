@@ -12,7 +12,7 @@ import type { WorkTracker } from "./workTracker.js";
 export const CHANNEL_PACE_MS = 1_100;
 export const MAX_ATTEMPTS = 40;
 /** How long one send attempt holds an entry; past it (the sender died) another may try. */
-const SEND_LEASE_MS = 30_000;
+const SEND_LEASE_MS = 15_000; // longer than one attempt's 10 s timeout
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export type Classified = { kind: "retry"; afterMs: number; reason: string } | { kind: "permanent"; reason: string };
@@ -120,7 +120,7 @@ export class OutboxWorker {
       let nextAt = Number.POSITIVE_INFINITY;
       for (const head of await this.o.outbox.heads()) {
         const paceAt = (this.lastSent.get(head.channel) ?? Number.NEGATIVE_INFINITY) + this.paceMs;
-        const readyAt = Math.max(head.dueAt, paceAt);
+        const readyAt = Math.max(head.dueAt, paceAt, head.leaseUntil ?? 0);
         if (readyAt > now) {
           nextAt = Math.min(nextAt, readyAt);
           continue;

@@ -51,6 +51,8 @@ export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Pr
     timers: realTimers(),
     logger,
   });
+  // A stray rejection must not end a game day for everyone: log it and carry on.
+  process.on("unhandledRejection", (reason) => logger.error("unhandled rejection:", reason));
   await slack.start(config.port);
   logger.info(
     config.appToken

@@ -2,7 +2,7 @@ import type { webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Debrief } from "../domain/debrief.js";
-import type { Drill } from "../domain/drill.js";
+import { type Drill, LATE_AFTER_MS } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
 import { formatClock } from "../domain/duration.js";
 import { Coalescer } from "../scheduler/coalescer.js";
@@ -257,7 +257,7 @@ export class SlackDrills {
     const drill = await this.service.load(drillId);
     if (!drill) return;
     for (const due of drill.dueInjects()) {
-      const late = this.clock.now() - due.dueAt > 60_000;
+      const late = this.clock.now() - due.dueAt > LATE_AFTER_MS;
       const kind = due.inject.kind ? ` · ${due.inject.kind}` : "";
       await this.enqueue({
         key: `drill:${drillId}:inject:${due.index}`,

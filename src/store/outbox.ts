@@ -20,6 +20,8 @@ export interface OutboxEntry {
   createdAt: number;
   dueAt: number;
   attempts: number;
+  /** Another send attempt holds it until then (ms), or null. */
+  leaseUntil: number | null;
   status: "pending" | "sent" | "failed";
   lastError: string | null;
   messageTs: string | null;
@@ -36,6 +38,7 @@ interface Row {
   created_at: number;
   due_at: number;
   attempts: number;
+  lease_until: number | null;
   status: "pending" | "sent" | "failed";
   last_error: string | null;
   message_ts: string | null;
@@ -52,6 +55,7 @@ const toEntry = (r: Row): OutboxEntry => ({
   createdAt: r.created_at,
   dueAt: r.due_at,
   attempts: r.attempts,
+  leaseUntil: r.lease_until,
   status: r.status,
   lastError: r.last_error,
   messageTs: r.message_ts,

@@ -1,0 +1,519 @@
+// The reliability suite: `npm run test:reliability`.
+//
+// The real app runs as a child process (HTTP receiver, SQLite file) against a fake Slack Web API
+// on loopback that fails some calls (503, 429 with Retry-After). The suite drives drills with
+// signed requests, kills the app with SIGKILL at several points, restarts it, throws duplicates
+// and hostile input at it, and checks that nothing recorded was lost and nothing was doubled.
+// Real processes need real time: the scenario runs in seconds (test/reliability/fixture), and
+// every wait is "until this is true, or fail after a deadline", never a fixed sleep.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const FIXTURE = join(ROOT, "test/reliability/fixture");
+const SECRET = "5e1f0a9b3c7d2e4f6a8b0c1d2e3f4a5b";
+const TOKEN = "xoxb-reliability-0000-secret";
+const HOSTILE = "<!channel> <!here> <@U0BOSS> <https://evil.example|bank.example> a&b \u202Egnp.exe\u200B check the dashboard to confirm";
+const GOOD = "check the grafana dashboard to confirm the error rate";
+const BAD = "restart everything";
+
+const figures = {
+  faultsInjected: 0,
+  kills: 0,
+  drillsCompleted: 0,
+  answersExpected: 0,
+  answersRecorded: 0,
+  duplicates: 0,
+  badInputs: 0,
+  pings: 0,
+};
+let passed = 0;
+let failed = 0;
+
+function check(name: string, ok: boolean, detail = ""): void {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+}
+
+// ---------------------------------------------------------------- fake Slack Web API
+
+interface SlackCall {
+  method: string;
+  params: Record<string, string>;
+}
+
+class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly replies: string[] = [];
+  private server: Server | null = null;
+  private ts = 1_800_000_000;
+  private postCount = 0;
+  faulty = true;
+  port = 0;
+  /** The next post to this channel never reaches "Slack": the app dies while sending it. */
+  dropNextPostTo: string | null = null;
+  onDrop: (() => void) | null = null;
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const body = await readBody(req);
+      const url = req.url ?? "";
+      if (url.startsWith("/hooks/")) {
+        this.replies.push(body);
+        res.end("ok");
+        return;
+      }
+      const method = url.replace(/^\/api\//, "").split("?")[0] ?? "";
+      const params = Object.fromEntries(new URLSearchParams(body)) as Record<string, string>;
+      const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify(json));
+      };
+      if (method === "chat.postMessage") {
+        if (this.dropNextPostTo !== null && params.channel === this.dropNextPostTo) {
+          this.dropNextPostTo = null;
+          this.onDrop?.();
+          res.destroy();
+          return;
+        }
+        this.postCount++;
+        // Slack has a bad day: every 4th post fails with a 503, every 7th is rate limited.
+        if (this.faulty && this.postCount % 7 === 0) {
+          figures.faultsInjected++;
+          return reply(429, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
+        }
+        if (this.faulty && this.postCount % 4 === 0) {
+          figures.faultsInjected++;
+          return reply(503, { ok: false, error: "service_unavailable" });
+        }
+        this.calls.push({ method, params });
+        return reply(200, { ok: true, channel: params.channel, ts: `${this.ts++}.000100` });
+      }
+      this.calls.push({ method, params });
+      if (method === "auth.test") return reply(200, { ok: true, user_id: "U0BOT", bot_id: "B0BOT", team_id: "T0TEAM" });
+      if (method === "chat.getPermalink")
+        return reply(200, { ok: true, permalink: `https://acme.slack.com/archives/${params.channel}/p1` });
+      if (method.startsWith("views.")) return reply(200, { ok: true, view: { id: "V1" } });
+      return reply(200, { ok: true });
+    });
+    const server = this.server;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  posts(channel?: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === "chat.postMessage" && (channel === undefined || c.params.channel === channel));
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
+
+// ---------------------------------------------------------------- the app, as a process
+
+class AppProcess {
+  private child: ChildProcess | null = null;
+  private stderr = "";
+  port = 0;
+
+  constructor(
+    private readonly dbPath: string,
+    private readonly slack: FakeSlack,
+  ) {}
+
+  async start(): Promise<void> {
+    this.port = await freePort();
+    this.stderr = "";
+    this.child = spawn(process.execPath, [join(ROOT, "bin/drillbot.js"), "serve"], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        PORT: String(this.port),
+        SLACK_API_URL: `http://127.0.0.1:${this.slack.port}/api/`,
+        DRILLBOT_DB: this.dbPath,
+        DRILLBOT_HOME: FIXTURE,
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let exited = false;
+    this.child.once("exit", () => {
+      exited = true;
+    });
+    this.child.stderr?.on("data", (d: Buffer) => {
+      this.stderr += d.toString();
+    });
+    // Listening, or killed while starting (the game-day case).
+    await until(
+      "the app listens",
+      async () => exited || (await send(this.port, "x", "text/plain", { signature: "v0=bad" }).catch(() => ({ status: 0 }))).status === 401,
+      20_000,
+    );
+  }
+
+  kill(): void {
+    figures.kills++;
+    figures.faultsInjected++;
+    this.child?.kill("SIGKILL");
+    this.child = null;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+    this.child = null;
+  }
+
+  logs(): string {
+    return this.stderr;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await test()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// ---------------------------------------------------------------- Slack's side of the wire
+
+function sign(body: string, ts: number, secret = SECRET): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`;
+}
+
+async function send(port: number, body: string, type: string, options: { signature?: string; retry?: number } = {}) {
+  const ts = Math.floor(Date.now() / 1000);
+  const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": type,
+      "x-slack-request-timestamp": String(ts),
+      "x-slack-signature": options.signature ?? sign(body, ts),
+      ...(options.retry ? { "x-slack-retry-num": String(options.retry), "x-slack-retry-reason": "http_timeout" } : {}),
+    },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+function command(app: AppProcess, slack: FakeSlack, text: string, channel: string, user = "U0ALICE") {
+  return send(
+    app.port,
+    form({
+      command: "/drill",
+      text,
+      channel_id: channel,
+      user_id: user,
+      user_name: user.toLowerCase(),
+      team_id: "T0TEAM",
+      response_url: `http://127.0.0.1:${slack.port}/hooks/${channel}`,
+      trigger_id: "t",
+    }),
+    "application/x-www-form-urlencoded",
+  );
+}
+
+function click(app: AppProcess, actionId: string, drillId: number, user: string, retry?: number) {
+  const payload = {
+    type: "block_actions",
+    team: { id: "T0TEAM" },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T0TEAM" },
+    api_app_id: "A0",
+    trigger_id: "t",
+    response_url: "http://127.0.0.1:9/none",
+    actions: [{ type: "button", action_id: actionId, block_id: "drill_actions", value: String(drillId), action_ts: "1" }],
+  };
+  return send(app.port, form({ payload: JSON.stringify(payload) }), "application/x-www-form-urlencoded", retry ? { retry } : {});
+}
+
+function answer(app: AppProcess, drillId: number, user: string, text: string, retry?: number) {
+  const payload = {
+    type: "view_submission",
+    team: { id: "T0TEAM" },
+    user: { id: user, username: user === "U0MAL" ? "<!channel> mallory" : user.toLowerCase(), name: user.toLowerCase(), team_id: "T0TEAM" },
+    api_app_id: "A0",
+    view: {
+      id: "V1",
+      type: "modal",
+      callback_id: "drill_first_move_submit",
+      private_metadata: JSON.stringify({ drillId }),
+      state: { values: { first_move: { text: { type: "plain_text_input", value: text } } } },
+      hash: "h",
+    },
+  };
+  return send(app.port, form({ payload: JSON.stringify(payload) }), "application/x-www-form-urlencoded", retry ? { retry } : {});
+}
+
+// ---------------------------------------------------------------- what the database says
+
+function db(path: string) {
+  const handle = new Database(path, { readonly: true, fileMustExist: true });
+  handle.pragma("busy_timeout = 2000");
+  return handle;
+}
+
+function drillIn(path: string, channel: string): { id: number; status: string } | undefined {
+  const d = db(path);
+  try {
+    return d.prepare("SELECT id, status FROM drills WHERE venue = ? ORDER BY id DESC LIMIT 1").get(channel) as
+      | { id: number; status: string }
+      | undefined;
+  } finally {
+    d.close();
+  }
+}
+
+function outboxPending(path: string): number {
+  const d = db(path);
+  try {
+    return (d.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
+  } finally {
+    d.close();
+  }
+}
+
+// ---------------------------------------------------------------- one drill, killed at a point
+
+type KillPoint = "after acks" | "after first moves" | "with injects and the limit pending";
+
+async function drillWithKill(
+  app: AppProcess,
+  slack: FakeSlack,
+  dbPath: string,
+  channel: string,
+  point: KillPoint,
+  people: number,
+): Promise<number> {
+  await command(app, slack, "fast-drill", channel);
+  await until(`drill in ${channel} recorded`, () => drillIn(dbPath, channel) !== undefined, 10_000);
+  const drillId = drillIn(dbPath, channel)?.id ?? 0;
+  const users = Array.from({ length: people }, (_, i) => (i === 0 ? "U0MAL" : `U${String(i).padStart(4, "0")}X`));
+
+  // Each ack twice (a double click) and once more as a Slack retry.
+  await Promise.all(
+    users.flatMap((u) => [
+      click(app, "drill_ack", drillId, u),
+      click(app, "drill_ack", drillId, u),
+      click(app, "drill_ack", drillId, u, 1),
+    ]),
+  );
+  if (point === "after acks") {
+    app.kill();
+    await app.start();
+  }
+  const texts = users.map((u, i) => (u === "U0MAL" ? HOSTILE : i % 3 === 0 ? BAD : GOOD));
+  const results = await Promise.all(users.map((u, i) => answer(app, drillId, u, texts[i] ?? GOOD)));
+  figures.answersExpected += results.filter((r) => r.status === 200 && r.text.includes('"update"')).length;
+  // Replays of every answer (Slack retries): each must be refused, never recorded twice.
+  await Promise.all(users.map((u, i) => answer(app, drillId, u, texts[i] ?? GOOD, 1)));
+  if (point === "after first moves") {
+    app.kill();
+    await app.start();
+  }
+  if (point === "with injects and the limit pending") {
+    app.kill();
+    await new Promise((r) => setTimeout(r, 10_000)); // down past both injects and the limit: late, then ended
+    await app.start();
+  }
+  return drillId;
+}
+
+// ---------------------------------------------------------------- the run
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "drillbot-reliability-"));
+  const dbPath = join(dir, "drillbot.db");
+  const slack = new FakeSlack();
+  await slack.start();
+  const app = new AppProcess(dbPath, slack);
+  const started = Date.now();
+  try {
+    await app.start();
+    const plans: [string, KillPoint, number][] = [
+      ["C0KILLACKS", "after acks", 12],
+      ["C0KILLMOVES", "after first moves", 12],
+      ["C0KILLTIMERS", "with injects and the limit pending", 8],
+    ];
+    const drills: { channel: string; id: number; point: KillPoint }[] = [];
+    const plansPeople = new Map(plans.map(([channel, , people]) => [channel, people]));
+    for (const [channel, point, people] of plans)
+      drills.push({ channel, point, id: await drillWithKill(app, slack, dbPath, channel, point, people) });
+
+    // Game day: a daily schedule whose time passed two minutes ago while the app was down. On
+    // start it catches up and fires; the app dies while posting the game day's drill.
+    await app.stop();
+    const writer = new Database(dbPath);
+    const due = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000);
+    writer
+      .prepare(
+        "INSERT INTO schedules (channel, cron, timezone, scenario, mode, heads_up, created_by, created_at) VALUES ('C0GAMEDAY', ?, 'UTC', 'fast-drill', 'read', 0, 'U0ALICE', ?)",
+      )
+      .run(`${due.getUTCMinutes()} ${due.getUTCHours()} * * *`, due.getTime() - 10 * 60_000);
+    writer.close();
+    slack.dropNextPostTo = "C0GAMEDAY";
+    slack.onDrop = () => app.kill();
+    await app.start();
+    await app.start();
+
+    // Hostile and malformed requests, signed and not.
+    const bad = [
+      () => send(app.port, form({ command: "/drill", text: "payment-5xx" }), "application/x-www-form-urlencoded", { signature: "v0=00" }),
+      () => command(app, slack, `${HOSTILE} ${"x".repeat(10_000)}`, "C0BAD"),
+      () => command(app, slack, `schedule cron "${HOSTILE}"`, "C0BAD"),
+      () => command(app, slack, `stats ${HOSTILE}`, "C0BAD"),
+      () => send(app.port, form({ payload: '{"type":"block_actions","actions":{}}' }), "application/x-www-form-urlencoded"),
+      () => send(app.port, "{not json", "application/json"),
+      () =>
+        send(
+          app.port,
+          form({
+            payload: JSON.stringify({
+              type: "view_submission",
+              user: { id: "U1" },
+              view: { callback_id: "drill_first_move_submit", private_metadata: "nope", state: { values: {} } },
+            }),
+          }),
+          "application/x-www-form-urlencoded",
+        ),
+    ];
+    const statuses: number[] = [];
+    for (let round = 0; round < 5; round++) for (const attempt of bad) statuses.push((await attempt()).status);
+    figures.badInputs = statuses.length;
+    check(
+      "every bad input was answered without a server error",
+      statuses.every((s) => s < 500),
+      `statuses ${[...new Set(statuses)].join(", ")}`,
+    );
+
+    // Let every drill run out its time limit and the outbox drain, Slack still failing some calls.
+    await until("every drill has ended", () => drills.every((d) => drillIn(dbPath, d.channel)?.status === "ended"), 30_000);
+    await until("the game-day drill has ended", () => drillIn(dbPath, "C0GAMEDAY")?.status === "ended", 30_000);
+    // A send cut off by a kill is held by its lease (15 s) before it is tried again.
+    await until("the outbox is empty", () => outboxPending(dbPath) === 0, 45_000);
+
+    const d = db(dbPath);
+    const firstMoves = (d.prepare("SELECT count(*) AS n FROM first_moves").get() as { n: number }).n;
+    figures.answersRecorded = firstMoves;
+    check(
+      "every accepted answer is recorded, once",
+      firstMoves === figures.answersExpected,
+      `${firstMoves} recorded, ${figures.answersExpected} accepted`,
+    );
+    const hostileStored = d.prepare("SELECT text FROM first_moves WHERE user_id = 'U0MAL'").all() as { text: string }[];
+    check("hostile answers are stored verbatim", hostileStored.length === 3 && hostileStored.every((r) => r.text === HOSTILE));
+    const acks = d.prepare("SELECT drill_id, count(*) AS n FROM responders WHERE acked_at IS NOT NULL GROUP BY drill_id").all() as {
+      drill_id: number;
+      n: number;
+    }[];
+    check(
+      "every ack is recorded once across kills",
+      acks
+        .filter((a) => drills.some((x) => x.id === a.drill_id))
+        .map((a) => a.n)
+        .join(",") === "12,12,8",
+      JSON.stringify(acks),
+    );
+    const runs = d.prepare("SELECT period, count(*) AS n FROM schedule_runs WHERE kind = 'drill' GROUP BY schedule_id, period").all() as {
+      period: number;
+      n: number;
+    }[];
+    const gameDayDrills = (d.prepare("SELECT count(*) AS n FROM drills WHERE venue = 'C0GAMEDAY'").get() as { n: number }).n;
+    check(
+      "the game day fired once per period across a kill during its fire",
+      runs.every((r) => r.n === 1) && gameDayDrills <= runs.length,
+      `${runs.length} period(s), ${gameDayDrills} drill(s)`,
+    );
+    const lateInjects = slack.posts("C0KILLTIMERS").filter((c) => /late: the app was down/.test(c.params.text ?? "")).length;
+    check("injects missed while down are posted late, marked late", lateInjects === 2, `${lateInjects} late`);
+    d.close();
+
+    // Duplicates: per drill, each inject once, one debrief, one summary.
+    for (const drill of [...drills, { channel: "C0GAMEDAY", id: drillIn(dbPath, "C0GAMEDAY")?.id ?? 0, point: "game day" as const }]) {
+      const posts = slack.posts(drill.channel);
+      const injects = posts
+        .filter((c) => (c.params.text ?? "").startsWith("⏱"))
+        .map((c) => c.params.text?.split("\n")[0]?.replace(/ · _late.*$/, ""));
+      const debriefs = posts.filter((c) => (c.params.blocks ?? "").includes("Debrief ·")).length;
+      const summaries = posts.filter((c) => /is over:/.test(c.params.text ?? "")).length;
+      const extra = injects.length - new Set(injects).size + Math.max(0, debriefs - 1) + Math.max(0, summaries - 1);
+      figures.duplicates += extra;
+      if (debriefs >= 1 && summaries === 1) figures.drillsCompleted++;
+      const people = plansPeople.get(drill.channel);
+      if (people !== undefined) {
+        const complete = posts.some((c) => (c.params.blocks ?? "").includes(`of ${people} stated a correct first move`));
+        check(`${drill.channel}: the debrief counts all ${people} responders`, complete);
+      }
+      check(
+        `${drill.channel}: debrief and summary once, each inject once`,
+        extra === 0 && debriefs >= 1 && summaries === 1 && new Set(injects).size === 2,
+        `${injects.length} injects, ${debriefs} debrief message(s), ${summaries} summary`,
+      );
+    }
+
+    const everything = [...slack.calls.map((c) => JSON.stringify(c.params)), ...slack.replies].join("\n");
+    figures.pings = (everything.match(/<!channel>|<!here>|<!everyone>|<@U0BOSS>|<https:\/\/evil\.example|\u202E/g) ?? []).length;
+    check("nothing the bot sent can ping, broadcast or disguise a link", figures.pings === 0);
+    check("no token in the app's logs", !app.logs().includes(TOKEN) && !app.logs().includes(SECRET));
+  } catch (error) {
+    check("the suite ran to the end", false, (error as Error).message);
+    console.log(app.logs().slice(-3000));
+  } finally {
+    await app.stop().catch(() => {});
+    await slack.stop();
+  }
+
+  const rows: [string, string | number][] = [
+    ["faults injected (SIGKILLs + Slack 503/429)", `${figures.faultsInjected} (${figures.kills} kills)`],
+    ["drills completed", figures.drillsCompleted],
+    ["answers recorded / expected", `${figures.answersRecorded} / ${figures.answersExpected}`],
+    ["duplicates created", figures.duplicates],
+    ["bad inputs tried", figures.badInputs],
+    ["pings produced", figures.pings],
+    ["wall time", `${((Date.now() - started) / 1000).toFixed(1)} s`],
+  ];
+  console.log("\n| reliability figure | value |\n| --- | --- |");
+  for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+await main();
