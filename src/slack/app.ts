@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, webApi } from "@slack/bolt";
+import { App, HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, LogLevel, webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -17,21 +17,72 @@ import { WorkTracker } from "./workTracker.js";
 
 export const EVENTS_PATH = "/slack/events";
 
-/** Bolt's HTTP listener is async and nobody awaits it: a signed body it cannot read (e.g.
- * `payload=null`) would reject unhandled and, by Node's default, end the process. Answer 400. */
-function guardRequests(receiver: HTTPReceiver, logger: Logger): void {
+const BODY_LIMIT = 4 * 1024 * 1024; // Bolt's own limit
+
+/** True when a body's payload is an object, as every Slack request's is. */
+function payloadIsObject(contentType: string | undefined, body: string): boolean {
+  try {
+    if (contentType?.startsWith("application/json")) {
+      const parsed: unknown = JSON.parse(body);
+      return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+    }
+    const payload = new URLSearchParams(body).get("payload");
+    if (payload === null) return true;
+    const parsed: unknown = JSON.parse(payload);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return true; // unparseable: Bolt answers it with a 400 itself
+  }
+}
+
+/** Bolt's HTTP listener runs an async closure nobody awaits: a signed body it cannot read
+ * (e.g. `payload=null`) rejected unhandled and, by Node's default, would end the process. The
+ * body is read here first (Bolt reuses it as rawBody) and such a request gets a 400. */
+function guardRequests(receiver: HTTPReceiver, signingSecret: string, logger: Logger): void {
   const listen = receiver.requestListener;
   receiver.requestListener = (req, res) => {
-    const pending = listen(req, res) as unknown;
-    if (pending instanceof Promise) {
-      pending.catch((error: unknown) => {
-        logger.warn(`request not processed: ${(error as Error).message}`);
-        if (!res.headersSent) {
-          res.writeHead(400, { "content-type": "text/plain" });
-          res.end("drillbot could not read this request");
-        }
-      });
+    if (req.method !== "POST" || !req.url?.startsWith(EVENTS_PATH)) {
+      listen(req, res);
+      return;
     }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) chunks.push(chunk);
+    });
+    req.on("error", () => {
+      if (!res.headersSent) res.writeHead(400).end();
+    });
+    req.on("end", () => {
+      if (size > BODY_LIMIT) {
+        res.writeHead(413).end();
+        return;
+      }
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString("utf8");
+      // Only a correctly signed request is looked at; anything else goes to Bolt for its 401.
+      const signed = isValidSlackRequest({
+        signingSecret,
+        body,
+        headers: {
+          "x-slack-signature": String(req.headers["x-slack-signature"] ?? ""),
+          "x-slack-request-timestamp": Number(req.headers["x-slack-request-timestamp"] ?? 0),
+        },
+      });
+      if (signed && !payloadIsObject(req.headers["content-type"], body)) {
+        logger.warn("request not processed: its payload is not an object");
+        res.writeHead(400, { "content-type": "text/plain" }).end("drillbot could not read this request");
+        return;
+      }
+      (req as typeof req & { rawBody: Buffer }).rawBody = raw;
+      try {
+        listen(req, res);
+      } catch (error) {
+        logger.warn(`request not processed: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(404).end();
+      }
+    });
   };
 }
 
@@ -103,7 +154,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs ?? 3001,
           processEventErrorHandler: answerMalformedRequest,
         });
-  if (receiver) guardRequests(receiver, options.logger);
+  if (receiver && options.signingSecret) guardRequests(receiver, options.signingSecret, options.logger);
   const app = new App({
     token: options.botToken,
     ...(socketMode ? { appToken: options.appToken, socketMode: true } : { receiver }),
