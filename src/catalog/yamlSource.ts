@@ -1,3 +1,4 @@
+import { CORE_SCHEMA, load } from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 
 /** A parsed YAML file that can say on which line any field path sits. */
@@ -7,7 +8,28 @@ export interface YamlSource {
   lineOf(path: readonly PropertyKey[]): number;
 }
 
+/** Reads YAML fast (js-yaml, YAML 1.2 core schema); the `yaml` package, slower but with line
+ * numbers for every node, runs only when something needs a line (a problem to report) or when
+ * js-yaml refuses the text. Loading 500 scenarios depends on this. */
 export function parseYamlSource(text: string): YamlSource {
+  let data: unknown;
+  try {
+    data = load(text, { schema: CORE_SCHEMA });
+  } catch {
+    return parseWithLines(text);
+  }
+  let full: YamlSource | null = null;
+  return {
+    data,
+    errors: [],
+    lineOf: (path) => {
+      full ??= parseWithLines(text);
+      return full.lineOf(path);
+    },
+  };
+}
+
+function parseWithLines(text: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);

@@ -66,8 +66,8 @@ export class DrillService {
   }
 
   /** The drill as recorded, on the scenario version it ran (not the file as it is today). */
-  async load(drillId: number): Promise<Drill | null> {
-    const state = await this.store.loadDrill(drillId);
+  async load(drillId: number, onlyUserId?: string): Promise<Drill | null> {
+    const state = await this.store.loadDrill(drillId, onlyUserId);
     if (!state) return null;
     return Drill.restore(state, await this.versionOf(state.scenarioHash), this.clock);
   }
@@ -87,51 +87,73 @@ export class DrillService {
     return scenario;
   }
 
-  private async withDrill<T>(drillId: number, apply: (drill: Drill) => Promise<Result<T>>): Promise<Result<T & { drill: Drill }>> {
-    const drill = await this.load(drillId);
+  /** Loads the drill (with only `userId`'s records when given: one person's click needs no one
+   * else's), applies one operation, and returns its result with the drill. */
+  private async withDrill<T>(
+    drillId: number,
+    apply: (drill: Drill) => Promise<Result<T>>,
+    userId?: string,
+  ): Promise<Result<T & { drill: Drill }>> {
+    const drill = await this.load(drillId, userId);
     if (!drill) return { ok: false, reason: "not_running" };
     const result = await apply(drill);
     return result.ok ? { ...result, drill } : result;
   }
 
   async ack(drillId: number, user: Person) {
-    return this.withDrill(drillId, async (drill) => {
-      const result = drill.ack(user);
-      if (!result.ok || !result.first) return result;
-      const recorded = await this.store.recordAck(drillId, user, result.responder.joinedAt, result.responder.ackAt ?? this.clock.now());
-      return { ...result, first: recorded };
-    });
+    return this.withDrill(
+      drillId,
+      async (drill) => {
+        const result = drill.ack(user);
+        if (!result.ok || !result.first) return result;
+        const recorded = await this.store.recordAck(drillId, user, result.responder.joinedAt, result.responder.ackAt ?? this.clock.now());
+        return { ...result, first: recorded };
+      },
+      user.id,
+    );
   }
 
   async submitFirstMove(drillId: number, user: Person, text: string) {
-    return this.withDrill(drillId, async (drill) => {
-      const result = drill.submitFirstMove(user, text);
-      if (!result.ok) return result;
-      const recorded = await this.store.recordFirstMove(drillId, user, result.responder.joinedAt, result.firstMove);
-      // Another instance (or a retried request) recorded this person's answer first.
-      return recorded ? result : ({ ok: false, reason: "already_answered" } as const);
-    });
+    return this.withDrill(
+      drillId,
+      async (drill) => {
+        const result = drill.submitFirstMove(user, text);
+        if (!result.ok) return result;
+        const recorded = await this.store.recordFirstMove(drillId, user, result.responder.joinedAt, result.firstMove);
+        // Another instance (or a retried request) recorded this person's answer first.
+        return recorded ? result : ({ ok: false, reason: "already_answered" } as const);
+      },
+      user.id,
+    );
   }
 
   async position(drillId: number, user: Person) {
-    return this.withDrill(drillId, async (drill) => {
-      const result = drill.position(user.id);
-      if (result.ok && result.started) {
-        await this.store.recordWalkStarted(drillId, user, drill.responder(user.id)?.walkStartedAt ?? this.clock.now());
-      }
-      return result;
-    });
+    return this.withDrill(
+      drillId,
+      async (drill) => {
+        const result = drill.position(user.id);
+        if (result.ok && result.started) {
+          await this.store.recordWalkStarted(drillId, user, drill.responder(user.id)?.walkStartedAt ?? this.clock.now());
+        }
+        return result;
+      },
+      user.id,
+    );
   }
 
   async choose(drillId: number, user: Person, nodeId: string, optionId: string) {
-    return this.withDrill(drillId, async (drill) => {
-      const wasStarted = drill.responder(user.id)?.walkStartedAt != null;
-      const result = drill.choose(user.id, nodeId, optionId);
-      if (!result.ok) return result;
-      if (!wasStarted) await this.store.recordWalkStarted(drillId, user, result.step.enteredAt);
-      const recorded = await this.store.recordDecisionStep(drillId, user, result.step);
-      return recorded ? result : ({ ok: false, reason: "stale_node" } as const);
-    });
+    return this.withDrill(
+      drillId,
+      async (drill) => {
+        const wasStarted = drill.responder(user.id)?.walkStartedAt != null;
+        const result = drill.choose(user.id, nodeId, optionId);
+        if (!result.ok) return result;
+        if (!wasStarted) await this.store.recordWalkStarted(drillId, user, result.step.enteredAt);
+        const recorded = await this.store.recordDecisionStep(drillId, user, result.step);
+        return recorded ? result : ({ ok: false, reason: "stale_node" } as const);
+      },
+      user.id,
+    );
   }
 
   /** Records a due inject as posted; false when it was already (by a retry or another instance). */

@@ -113,19 +113,35 @@ interface StepRow {
 export class SqliteDrillStore implements DrillStore {
   readonly db: Database.Database;
 
+  /** Prepared once, reused: a stampede of clicks runs the same few statements thousands of times. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(pathOrDb: string | Database.Database) {
     this.db = typeof pathOrDb === "string" ? openDatabase(pathOrDb) : pathOrDb;
   }
 
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   async saveScenarioVersion(scenario: Scenario): Promise<void> {
     const content: ScenarioFile = pickFile(scenario);
-    this.db
-      .prepare("INSERT OR IGNORE INTO scenario_versions (hash, scenario_id, content, runbook, first_seen_at) VALUES (?, ?, ?, ?, ?)")
-      .run(scenario.hash, scenario.id, JSON.stringify(content), scenario.runbookDoc.source, Date.now());
+    this.stmt("INSERT OR IGNORE INTO scenario_versions (hash, scenario_id, content, runbook, first_seen_at) VALUES (?, ?, ?, ?, ?)").run(
+      scenario.hash,
+      scenario.id,
+      JSON.stringify(content),
+      scenario.runbookDoc.source,
+      Date.now(),
+    );
   }
 
   async getScenarioVersion(hash: string): Promise<StoredScenarioVersion | null> {
-    const row = this.db.prepare("SELECT hash, scenario_id, content, runbook FROM scenario_versions WHERE hash = ?").get(hash) as
+    const row = this.stmt("SELECT hash, scenario_id, content, runbook FROM scenario_versions WHERE hash = ?").get(hash) as
       | { hash: string; scenario_id: string; content: string; runbook: string }
       | undefined;
     return row
@@ -135,24 +151,22 @@ export class SqliteDrillStore implements DrillStore {
 
   async createDrill(state: DrillState, surface: Surface): Promise<number> {
     try {
-      const result = this.db
-        .prepare(
-          `INSERT INTO drills (scenario_id, scenario_hash, mode, surface, venue, started_by_id, started_by_name, started_at,
+      const result = this.stmt(
+        `INSERT INTO drills (scenario_id, scenario_hash, mode, surface, venue, started_by_id, started_by_name, started_at,
              read_window_ms, time_limit_ms, status)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
-        )
-        .run(
-          state.scenarioId,
-          state.scenarioHash,
-          state.mode,
-          surface,
-          state.venue,
-          state.startedBy.id,
-          state.startedBy.name,
-          state.startedAt,
-          state.readWindowMs,
-          state.timeLimitMs,
-        );
+      ).run(
+        state.scenarioId,
+        state.scenarioHash,
+        state.mode,
+        surface,
+        state.venue,
+        state.startedBy.id,
+        state.startedBy.name,
+        state.startedAt,
+        state.readWindowMs,
+        state.timeLimitMs,
+      );
       return Number(result.lastInsertRowid);
     } catch (error) {
       if (error instanceof Database.SqliteError && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
@@ -164,30 +178,36 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   async setVenueRef(drillId: number, ref: string): Promise<void> {
-    this.db.prepare("UPDATE drills SET venue_ref = ? WHERE id = ?").run(ref, drillId);
+    this.stmt("UPDATE drills SET venue_ref = ? WHERE id = ?").run(ref, drillId);
   }
 
   async setVenueLink(drillId: number, link: string): Promise<void> {
-    this.db.prepare("UPDATE drills SET venue_link = ? WHERE id = ?").run(link, drillId);
+    this.stmt("UPDATE drills SET venue_link = ? WHERE id = ?").run(link, drillId);
   }
 
-  async loadDrill(id: number): Promise<DrillState | null> {
-    return this.loadDrillSync(id);
+  async loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null> {
+    return this.loadDrillSync(id, onlyUserId);
   }
 
-  private loadDrillSync(id: number): DrillState | null {
-    const row = this.db.prepare("SELECT * FROM drills WHERE id = ?").get(id) as DrillRow | undefined;
+  /** The whole drill, or with only one responder's records (the hot path of a click). */
+  private loadDrillSync(id: number, onlyUserId?: string): DrillState | null {
+    const row = this.stmt("SELECT * FROM drills WHERE id = ?").get(id) as DrillRow | undefined;
     if (!row) return null;
-    const responders = this.db
-      .prepare(
-        "SELECT user_id, user_name, joined_at, acked_at, walk_started_at FROM responders WHERE drill_id = ? ORDER BY joined_at, rowid",
-      )
-      .all(id) as ResponderRow[];
-    const moves = this.db.prepare("SELECT * FROM first_moves WHERE drill_id = ?").all(id) as FirstMoveRow[];
-    const steps = this.db.prepare("SELECT * FROM decision_steps WHERE drill_id = ? ORDER BY user_id, seq").all(id) as StepRow[];
-    const injects = this.db
-      .prepare("SELECT inject_index, due_at, posted_at FROM inject_posts WHERE drill_id = ? ORDER BY posted_at, inject_index")
-      .all(id) as { inject_index: number; due_at: number; posted_at: number }[];
+    // With one user: that responder's rows only, so a click costs the same at 5 or 500 responders.
+    const byUser = onlyUserId === undefined ? "" : " AND user_id = ?";
+    const args: (number | string)[] = onlyUserId === undefined ? [id] : [id, onlyUserId];
+    const responders = this.stmt(
+      `SELECT user_id, user_name, joined_at, acked_at, walk_started_at FROM responders WHERE drill_id = ?${byUser} ORDER BY joined_at, rowid`,
+    ).all(...args) as ResponderRow[];
+    const moves = this.stmt(`SELECT * FROM first_moves WHERE drill_id = ?${byUser}`).all(...args) as FirstMoveRow[];
+    const steps = this.stmt(`SELECT * FROM decision_steps WHERE drill_id = ?${byUser} ORDER BY user_id, seq`).all(...args) as StepRow[];
+    const injects = this.stmt(
+      "SELECT inject_index, due_at, posted_at FROM inject_posts WHERE drill_id = ? ORDER BY posted_at, inject_index",
+    ).all(id) as {
+      inject_index: number;
+      due_at: number;
+      posted_at: number;
+    }[];
     const movesByUser = new Map(moves.map((m) => [m.user_id, m]));
     const stepsByUser = new Map<string, DecisionStepRecord[]>();
     for (const s of steps) {
@@ -243,7 +263,7 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   async findRunningDrill(venue: string): Promise<DrillState | null> {
-    const row = this.db.prepare("SELECT id FROM drills WHERE venue = ? AND status = 'running' ORDER BY id DESC LIMIT 1").get(venue) as
+    const row = this.stmt("SELECT id FROM drills WHERE venue = ? AND status = 'running' ORDER BY id DESC LIMIT 1").get(venue) as
       | { id: number }
       | undefined;
     return row ? this.loadDrillSync(row.id) : null;
@@ -276,13 +296,11 @@ export class SqliteDrillStore implements DrillStore {
       where.push("d.venue = ?");
       params.push(filter.venue);
     }
-    const rows = this.db
-      .prepare(
-        `SELECT d.*, (SELECT count(*) FROM responders r WHERE r.drill_id = d.id) AS responder_count
+    const rows = this.stmt(
+      `SELECT d.*, (SELECT count(*) FROM responders r WHERE r.drill_id = d.id) AS responder_count
          FROM drills d ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY d.started_at DESC, d.id DESC LIMIT ?`,
-      )
-      .all(...params, filter.limit ?? 50) as (DrillRow & { responder_count: number })[];
+    ).all(...params, filter.limit ?? 50) as (DrillRow & { responder_count: number })[];
     return rows.map((r) => ({
       id: r.id,
       scenarioId: r.scenario_id,
@@ -300,18 +318,20 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   private ensureResponder(drillId: number, user: Person, joinedAt: number): void {
-    this.db
-      .prepare("INSERT OR IGNORE INTO responders (drill_id, user_id, user_name, joined_at) VALUES (?, ?, ?, ?)")
-      .run(drillId, user.id, user.name, joinedAt);
+    this.stmt("INSERT OR IGNORE INTO responders (drill_id, user_id, user_name, joined_at) VALUES (?, ?, ?, ?)").run(
+      drillId,
+      user.id,
+      user.name,
+      joinedAt,
+    );
   }
 
   async recordAck(drillId: number, user: Person, joinedAt: number, ackAt: number): Promise<boolean> {
     return this.db.transaction(() => {
       this.ensureResponder(drillId, user, joinedAt);
       return (
-        this.db
-          .prepare("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL")
-          .run(ackAt, drillId, user.id).changes === 1
+        this.stmt("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL").run(ackAt, drillId, user.id)
+          .changes === 1
       );
     })();
   }
@@ -320,9 +340,14 @@ export class SqliteDrillStore implements DrillStore {
     return this.db.transaction(() => {
       this.ensureResponder(drillId, user, joinedAt);
       return (
-        this.db
-          .prepare(`INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score) VALUES (?, ?, ?, ?, ?, ?)`)
-          .run(drillId, user.id, move.text, move.at, move.score.correct ? 1 : 0, JSON.stringify(move.score)).changes === 1
+        this.stmt(`INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score) VALUES (?, ?, ?, ?, ?, ?)`).run(
+          drillId,
+          user.id,
+          move.text,
+          move.at,
+          move.score.correct ? 1 : 0,
+          JSON.stringify(move.score),
+        ).changes === 1
       );
     })();
   }
@@ -331,9 +356,11 @@ export class SqliteDrillStore implements DrillStore {
     return this.db.transaction(() => {
       this.ensureResponder(drillId, user, at);
       return (
-        this.db
-          .prepare("UPDATE responders SET walk_started_at = ? WHERE drill_id = ? AND user_id = ? AND walk_started_at IS NULL")
-          .run(at, drillId, user.id).changes === 1
+        this.stmt("UPDATE responders SET walk_started_at = ? WHERE drill_id = ? AND user_id = ? AND walk_started_at IS NULL").run(
+          at,
+          drillId,
+          user.id,
+        ).changes === 1
       );
     })();
   }
@@ -342,29 +369,34 @@ export class SqliteDrillStore implements DrillStore {
     return this.db.transaction(() => {
       this.ensureResponder(drillId, user, step.enteredAt);
       return (
-        this.db
-          .prepare(
-            `INSERT OR IGNORE INTO decision_steps (drill_id, user_id, seq, node_id, option_id, next_id, entered_at, chosen_at)
+        this.stmt(
+          `INSERT OR IGNORE INTO decision_steps (drill_id, user_id, seq, node_id, option_id, next_id, entered_at, chosen_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(drillId, user.id, step.seq, step.nodeId, step.optionId, step.nextId, step.enteredAt, step.chosenAt).changes === 1
+        ).run(drillId, user.id, step.seq, step.nodeId, step.optionId, step.nextId, step.enteredAt, step.chosenAt).changes === 1
       );
     })();
   }
 
   async recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean> {
     return (
-      this.db
-        .prepare("INSERT OR IGNORE INTO inject_posts (drill_id, inject_index, due_at, posted_at) VALUES (?, ?, ?, ?)")
-        .run(drillId, post.index, post.dueAt, post.postedAt).changes === 1
+      this.stmt("INSERT OR IGNORE INTO inject_posts (drill_id, inject_index, due_at, posted_at) VALUES (?, ?, ?, ?)").run(
+        drillId,
+        post.index,
+        post.dueAt,
+        post.postedAt,
+      ).changes === 1
     );
   }
 
   async recordOverride(drillId: number, userId: string, correct: boolean, by: string, at: number): Promise<boolean> {
     return (
-      this.db
-        .prepare("UPDATE first_moves SET override_correct = ?, override_by = ?, override_at = ? WHERE drill_id = ? AND user_id = ?")
-        .run(correct ? 1 : 0, by, at, drillId, userId).changes === 1
+      this.stmt("UPDATE first_moves SET override_correct = ?, override_by = ?, override_at = ? WHERE drill_id = ? AND user_id = ?").run(
+        correct ? 1 : 0,
+        by,
+        at,
+        drillId,
+        userId,
+      ).changes === 1
     );
   }
 
@@ -375,9 +407,13 @@ export class SqliteDrillStore implements DrillStore {
   ): Promise<boolean> {
     return this.db.transaction(() => {
       const changed =
-        this.db
-          .prepare("UPDATE drills SET status = ?, ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ? AND status = 'running'")
-          .run(end.status, end.endedAt, end.endReason, end.endedBy, drillId).changes === 1;
+        this.stmt("UPDATE drills SET status = ?, ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ? AND status = 'running'").run(
+          end.status,
+          end.endedAt,
+          end.endReason,
+          end.endedBy,
+          drillId,
+        ).changes === 1;
       if (changed && results) this.writeResults(results);
       return changed;
     })();
@@ -388,24 +424,22 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   private writeResults({ drill, responders }: DrillResults): void {
-    this.db.prepare("DELETE FROM responder_results WHERE drill_id = ?").run(drill.drillId);
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO drill_results (drill_id, scenario_id, venue, mode, ended_at, responders, answered, correct_in_window, median_first_move_ms)
+    this.stmt("DELETE FROM responder_results WHERE drill_id = ?").run(drill.drillId);
+    this.stmt(
+      `INSERT OR REPLACE INTO drill_results (drill_id, scenario_id, venue, mode, ended_at, responders, answered, correct_in_window, median_first_move_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        drill.drillId,
-        drill.scenarioId,
-        drill.venue,
-        drill.mode,
-        drill.endedAt,
-        drill.responders,
-        drill.answered,
-        drill.correctInWindow,
-        drill.medianFirstMoveMs,
-      );
-    const insert = this.db.prepare(
+    ).run(
+      drill.drillId,
+      drill.scenarioId,
+      drill.venue,
+      drill.mode,
+      drill.endedAt,
+      drill.responders,
+      drill.answered,
+      drill.correctInWindow,
+      drill.medianFirstMoveMs,
+    );
+    const insert = this.stmt(
       `INSERT INTO responder_results (drill_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct, correct_in_window, time_to_first_move_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );

@@ -65,7 +65,8 @@ export interface DrillStore {
 
   /** Saves a new running drill and returns its id; refuses a second running drill in one Slack channel. */
   createDrill(state: DrillState, surface: Surface): Promise<number>;
-  loadDrill(id: number): Promise<DrillState | null>;
+  /** The drill; with `onlyUserId`, its responders are that person alone (enough for their click). */
+  loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null>;
   /** Remembers where the drill's trigger message is (a Slack message ts). */
   setVenueRef(drillId: number, ref: string): Promise<void>;
   setVenueLink(drillId: number, link: string): Promise<void>;

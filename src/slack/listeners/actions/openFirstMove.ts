@@ -9,7 +9,8 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 export function openFirstMove(deps: SlackDeps) {
   return async ({ ack, action, body, client }: Args): Promise<void> => {
     await ack();
-    const drill = await deps.service.load(Number(action.value));
+    // Only this person's records: whether they answered is all the modal needs.
+    const drill = await deps.service.load(Number(action.value), body.user.id);
     let view = drill ? firstMoveModal(drill) : noticeModal("First move", "This drill no longer exists.");
     const answered = drill?.responder(body.user.id)?.firstMove;
     if (drill && !drill.isOpen) view = noticeModal("First move", "This drill is over: answers are closed. The debrief is in the thread.");

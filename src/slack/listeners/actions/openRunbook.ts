@@ -8,7 +8,8 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 export function openRunbook(deps: SlackDeps) {
   return async ({ ack, action, body, client }: Args): Promise<void> => {
     await ack();
-    const drill = await deps.service.load(Number(action.value));
+    // Only this person's records: whether they answered is all the modal needs.
+    const drill = await deps.service.load(Number(action.value), body.user.id);
     const view = !drill
       ? noticeModal("Runbook", "This drill no longer exists.")
       : drill.runbookVisibleTo(body.user.id)
