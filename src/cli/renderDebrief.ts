@@ -6,6 +6,13 @@ import type { ActionItem } from "../store/history.js";
 
 // The debrief for people at a terminal (text), for a postmortem document (md) and for tools (json).
 
+/** Control characters (escape sequences among them) removed from what people typed, so a
+ * debrief printed in a terminal shows text and cannot move the cursor or change the colours. */
+export function terminalSafe(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "");
+}
+
 const pct = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)}%`);
 const clock = (ms: number | null) => (ms === null ? "—" : formatClock(ms));
 
@@ -58,8 +65,8 @@ export function renderDebriefText(d: Debrief, scenario?: Scenario): string {
   lines.push(`mode ${d.mode} · ran ${clock(d.durationMs)} · ${how} · injects posted ${d.injectsPosted} of ${d.injectsTotal}`);
   lines.push("");
   for (const r of d.responders) {
-    lines.push(`  ${r.user.name}: ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdict(r)}`);
-    if (r.answer !== null) lines.push(`        “${r.answer}”`);
+    lines.push(`  ${terminalSafe(r.user.name)}: ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdict(r)}`);
+    if (r.answer !== null) lines.push(`        “${terminalSafe(r.answer)}”`);
     const why = whyWrong(r, scenario);
     if (why) lines.push(`        ${why}`);
     lines.push(`        ${pathLine(r)}`);

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type {
@@ -29,8 +29,11 @@ export const DEFAULT_DB_PATH = "./data/drillbot.db";
 
 /** Opens (creating if needed) the SQLite file with drillbot's pragmas and migrations applied. */
 export function openDatabase(path: string): Database.Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const isNew = path !== ":memory:" && !existsSync(path);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
+  // Blind answers live here: a new file is readable by its owner only (SQLite gives its WAL the same mode).
+  if (isNew) chmodSync(path, 0o600);
   try {
     db.pragma("busy_timeout = 5000");
     // Before anything writes (even the switch to WAL): a damaged file is left exactly as it is.

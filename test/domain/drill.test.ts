@@ -220,3 +220,10 @@ describe("option display order", () => {
     );
   });
 });
+
+describe("terminal output", () => {
+  it("strips escape sequences and other control characters people typed", async () => {
+    const { terminalSafe } = await import("../../src/cli/renderDebrief.js");
+    assert.equal(terminalSafe("check\u001b[2J the\u0007 dash\u202Eboard\nnext"), "check[2J the dashboard\nnext");
+  });
+});

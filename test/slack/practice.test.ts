@@ -183,3 +183,22 @@ describe("history: debriefs, trends, mastery, stats", () => {
     assert.match(home, /`token-replay` — _never practised_/);
   });
 });
+
+describe("debriefs and game days across channels", () => {
+  it("does not re-post another channel's debrief, and anyone may end a game-day drill when no facilitators are set", async () => {
+    h = await new SlackHarness().start();
+    const { GAME_DAY_STARTER } = await import("../../src/slack/gameDaySlack.js");
+    const started = await h.slack.deps.drills.start({
+      scenarioId: "payment-5xx",
+      mode: "read",
+      user: GAME_DAY_STARTER,
+      channel: "C0PRIVATE",
+    });
+    assert.ok(started.ok);
+    await h.command("end", bob, "C0PRIVATE");
+    assert.equal((await h.store.listDrills())[0]?.status, "ended", "a scheduled drill is not stuck until its time limit");
+    await h.command(`debrief ${started.ok ? started.drill.state.id : 0}`, bob, "C0PUBLIC");
+    assert.match(String(h.responses.at(-1)?.body.text), /ran in another channel: ask for its debrief there/);
+    assert.equal(h.callsTo("chat.postMessage").filter((c) => c.params.channel === "C0PUBLIC").length, 0);
+  });
+});

@@ -169,3 +169,12 @@ describe("integrity and backups", () => {
     assert.match(again.stderr, /exists; choose another name or pass --force/);
   });
 });
+
+describe("file permissions", () => {
+  it("creates the database readable by its owner only", async () => {
+    const { statSync } = await import("node:fs");
+    const path = join(tempDir(), "sub", "perm.db");
+    openDatabase(path).close();
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+  });
+});

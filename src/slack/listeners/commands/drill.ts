@@ -6,6 +6,7 @@ import type { Block } from "../../blocks/limits.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { parseDrillCommand } from "../../commandParser.js";
 import { allTags, isFacilitator, type SlackDeps, sortedScenarios } from "../../deps.js";
+import { GAME_DAY_STARTER } from "../../gameDaySlack.js";
 import type { CommandContext } from "./context.js";
 import { listActionItems, postDebrief, showStats } from "./history.js";
 import { listSchedules, scheduleGameDay, unscheduleGameDay } from "./schedules.js";
@@ -75,7 +76,10 @@ export function drillCommand(deps: SlackDeps) {
           await reply(`No drill is running in this channel, so there is nothing to ${parsed.kind}.`);
           return;
         }
-        const mayEnd = drill.state.startedBy.id === user.id || (deps.facilitators.size > 0 && deps.facilitators.has(user.id));
+        // A game day was started by drillbot itself: any facilitator (anyone, when none are set) may end it.
+        const startedBySchedule = drill.state.startedBy.id === GAME_DAY_STARTER.id;
+        const mayEnd =
+          drill.state.startedBy.id === user.id || (deps.facilitators.size > 0 ? deps.facilitators.has(user.id) : startedBySchedule);
         if (!mayEnd) {
           await reply(`Only ${escapeMrkdwn(drill.state.startedBy.name)}, who started this drill, or a facilitator can ${parsed.kind} it.`);
           return;

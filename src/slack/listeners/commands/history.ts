@@ -9,6 +9,13 @@ import type { CommandContext } from "./context.js";
 export async function postDebrief(deps: SlackDeps, ctx: CommandContext, which: "last" | number): Promise<void> {
   const id = which === "last" ? (await deps.service.store.listDrills({ venue: ctx.channel, status: "ended", limit: 1 }))[0]?.id : which;
   const drill = id === undefined ? null : await deps.service.load(id);
+  if (drill && drill.state.venue !== ctx.channel) {
+    // Answers from another (maybe private) channel are not re-posted here.
+    await ctx.reply(
+      `Drill #${drill.state.id} ran in another channel: ask for its debrief there, or use \`drillbot debrief ${drill.state.id}\` at a terminal.`,
+    );
+    return;
+  }
   if (drill?.state.status !== "ended") {
     await ctx.reply(which === "last" ? "No drill has ended in this channel yet." : `There is no finished drill #${which}.`);
     return;

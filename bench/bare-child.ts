@@ -1,0 +1,58 @@
+import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import { stopRequested, tellParent } from "./childProtocol.js";
+
+// The floor: a bare Bolt app doing only the Slack work a click must cause. "I'm on it" is acked;
+// "First move" is acked and opens a one-input modal. No store, no engine, no rendering.
+
+async function main(): Promise<void> {
+  const apiUrl = process.env.SLACK_API_URL;
+  const signingSecret = process.env.SLACK_SIGNING_SECRET;
+  if (!apiUrl || !signingSecret) throw new Error("SLACK_API_URL and SLACK_SIGNING_SECRET are required");
+  const receiver = new HTTPReceiver({ signingSecret, endpoints: "/slack/events", unhandledRequestTimeoutMillis: 3001 });
+  const app = new App({
+    token: process.env.SLACK_BOT_TOKEN,
+    receiver,
+    botId: "B0BARE",
+    botUserId: "U0BARE",
+    logLevel: LogLevel.INFO,
+    clientOptions: { slackApiUrl: apiUrl },
+  });
+  app.action("drill_ack", async ({ ack }) => {
+    await ack();
+  });
+  app.action("drill_first_move", async ({ ack, body, client }) => {
+    await ack();
+    if (!("trigger_id" in body)) return;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: "modal",
+        callback_id: "bare_first_move",
+        title: { type: "plain_text", text: "First move" },
+        submit: { type: "plain_text", text: "Submit" },
+        blocks: [
+          {
+            type: "input",
+            block_id: "first_move",
+            label: { type: "plain_text", text: "Your first move" },
+            element: { type: "plain_text_input", action_id: "text", multiline: true, max_length: 600 },
+          },
+        ],
+      },
+    });
+  });
+  const server = await receiver.start({ port: 0, host: "127.0.0.1" });
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("the HTTP receiver did not start");
+  await tellParent({ type: "ready", port: address.port });
+
+  await stopRequested();
+  await app.stop();
+  await tellParent({ type: "stopped", maxRssKb: process.resourceUsage().maxRSS });
+  process.exit(0);
+}
+
+main().catch(async (error: unknown) => {
+  await tellParent({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { loadCatalog } from "../src/catalog/catalog.js";
+import { systemClock } from "../src/domain/clock.js";
+import { realTimers } from "../src/scheduler/timers.js";
+import { DrillService } from "../src/service/drillService.js";
+import { createSlackApp } from "../src/slack/app.js";
+import { loadConfig } from "../src/slack/config.js";
+import { createLogger } from "../src/slack/logger.js";
+import { openSqliteStores } from "../src/store/sqlite.js";
+import { stopRequested, tellParent } from "./childProtocol.js";
+
+// The app under test, wired as src/slack/server.ts wires it (config from the environment, the
+// repo's catalog, a SQLite file, the HTTP receiver, real clock and timers), except that the bot
+// ids are given so Bolt does not call auth.test, and the port is a free one reported to the bench.
+// (createSlackApp's start(port) takes no host, so it listens on every interface; the bench only
+// ever talks to it on 127.0.0.1.)
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+async function main(): Promise<void> {
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) throw new Error(`bad bench environment: ${loaded.problems.join("; ")}`);
+  const config = loaded.config;
+  const secrets = [config.botToken, config.signingSecret].filter((s): s is string => Boolean(s));
+  const logger = createLogger({ level: config.logLevel, secrets });
+  const catalog = loadCatalog(REPO_ROOT);
+  const stores = openSqliteStores(config.dbPath);
+  const store = stores.drills;
+  const service = new DrillService(store, catalog.scenarios, systemClock);
+  const slack = createSlackApp({
+    botToken: config.botToken,
+    signingSecret: config.signingSecret,
+    apiUrl: config.apiUrl,
+    service,
+    stores,
+    scenarios: catalog.scenarios,
+    facilitators: config.facilitators,
+    clock: systemClock,
+    timers: realTimers(),
+    logger,
+    botId: "B0DRILL",
+    botUserId: "U0DRILLBOT",
+  });
+  const server = await slack.start(0);
+  const address = server?.address() as AddressInfo | null | undefined;
+  if (!address) throw new Error("the HTTP receiver did not start");
+  await tellParent({ type: "ready", port: address.port });
+
+  await stopRequested();
+  await slack.stop();
+  await store.close();
+  await tellParent({ type: "stopped", maxRssKb: process.resourceUsage().maxRSS });
+  process.exit(0);
+}
+
+main().catch(async (error: unknown) => {
+  await tellParent({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});

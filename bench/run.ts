@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadCatalog } from "../src/catalog/catalog.js";
+import { AppProcess } from "./app-process.js";
+import { benchCatalog } from "./catalog.js";
+import { FakeSlack } from "./fakeSlack.js";
+import { benchHistory } from "./history.js";
+import { type BenchResults, machineLine, renderMarkdown } from "./report.js";
+import { benchStampede } from "./stampede.js";
+
+// `npm run bench`: the catalog, the game-day stampede and years of history, one after the other
+// (never at once: each would disturb the others' timings), then bench/RESULTS.md.
+//
+//   BENCH_ROUNDS=5        measured stampede rounds per app (default 5, at least 3, after one warm-up each)
+//   BENCH_CPU_PROF=1      write a V8 CPU profile of the drillbot process (node --cpu-prof)
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const RESULTS_PATH = join(REPO_ROOT, "bench", "RESULTS.md");
+/** The issue allows 5 minutes; past this the bench stops itself rather than hang. */
+const WATCHDOG_MS = 290_000;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const began = performance.now();
+  const work = mkdtempSync(join(tmpdir(), "drillbot-bench-"));
+  const fake = new FakeSlack();
+  try {
+    log(`drillbot benchmark · ${machineLine()}`);
+
+    log("catalog: 500 generated scenarios");
+    const catalog = benchCatalog(REPO_ROOT, join(work, "catalog"));
+    log(`  first load ${catalog.coldMs.toFixed(0)} ms, ${catalog.loaded} loaded, ${catalog.problems} problems`);
+
+    log("stampede: 500 responders over 2 s, drillbot and a bare Bolt app, alternating");
+    await fake.start();
+    const cpuProfDir = process.env.BENCH_CPU_PROF ? join(tmpdir(), `drillbot-cpu-prof-${Date.now()}`) : undefined;
+    if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+    const stampede = await benchStampede({
+      fake,
+      dbPath: join(work, "stampede", "drillbot.db"),
+      rounds: Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5)),
+      cpuProfDir,
+      log,
+    });
+    await fake.stop();
+
+    log("history: 100,000 drills and 2,000,000 responses");
+    const history = await benchHistory({
+      dbPath: join(work, "history", "drillbot.db"),
+      scenarios: loadCatalog(REPO_ROOT).scenarios,
+      runs: 50,
+      log,
+    });
+
+    const results: BenchResults = { startedAt, elapsedMs: performance.now() - began, catalog, stampede, history };
+    const markdown = renderMarkdown(results);
+    process.stdout.write(`\n${markdown}\n`);
+    writeFileSync(RESULTS_PATH, `${markdown}\n`);
+    log(`written to ${RESULTS_PATH}`);
+    return 0;
+  } finally {
+    AppProcess.killAll();
+    await fake.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const watchdog = setTimeout(() => {
+  log(`the benchmark ran past ${WATCHDOG_MS / 1000} s and stops itself`);
+  AppProcess.killAll();
+  process.exit(2);
+}, WATCHDOG_MS);
+watchdog.unref();
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    AppProcess.killAll();
+    process.exitCode = 1;
+  },
+);
