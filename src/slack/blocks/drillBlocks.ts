@@ -105,6 +105,16 @@ function modal(title: string, blocks: Block[], extra: Partial<types.ModalView> =
   };
 }
 
+/** The drill a modal belongs to, from its private_metadata; null when it is not one of ours. */
+export function drillIdOfView(privateMetadata: string): number | null {
+  try {
+    const id = Number((JSON.parse(privateMetadata) as { drillId?: unknown }).drillId);
+    return Number.isInteger(id) && id > 0 ? id : null;
+  } catch {
+    return null;
+  }
+}
+
 export function firstMoveModal(drill: Drill): types.ModalView {
   const hint =
     drill.state.mode === "blind"

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { formatClock } from "../../../domain/duration.js";
 import { REFUSAL_TEXT } from "../../../service/drillService.js";
-import { FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, noticeModal, runbookModal } from "../../blocks/drillBlocks.js";
+import { drillIdOfView, FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, noticeModal, runbookModal } from "../../blocks/drillBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -10,10 +10,8 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * itself says whether it was accepted (inline errors); that write takes well under a millisecond. */
 export function firstMoveSubmission(deps: SlackDeps) {
   return async ({ ack, view, body }: Args): Promise<void> => {
-    let drillId: number;
-    try {
-      drillId = Number((JSON.parse(view.private_metadata) as { drillId: number }).drillId);
-    } catch {
+    const drillId = drillIdOfView(view.private_metadata);
+    if (drillId === null) {
       await ack({
         response_action: "errors",
         errors: { [FIRST_MOVE_BLOCK]: "This form is out of date: open First move again from the drill message." },

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { RUNBOOK_PARTS, type RunbookPart } from "../../../domain/scenario.js";
-import { noticeModal } from "../../blocks/drillBlocks.js";
+import { drillIdOfView, noticeModal } from "../../blocks/drillBlocks.js";
 import { FLAG_BLOCKS } from "../../blocks/historyBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
 
@@ -28,10 +28,8 @@ export function flagSubmission(deps: SlackDeps) {
       await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.text]: "Say what is wrong or unclear, in a sentence." } });
       return;
     }
-    let drillId: number;
-    try {
-      drillId = Number((JSON.parse(view.private_metadata) as { drillId: number }).drillId);
-    } catch {
+    const drillId = drillIdOfView(view.private_metadata);
+    if (drillId === null) {
       await ack({
         response_action: "errors",
         errors: { [FLAG_BLOCKS.text]: "This form is out of date: flag again from the drill message." },
