@@ -163,7 +163,9 @@ export class SlackDrills {
     }
     const fresh = await this.service.load(drill.state.id);
     this.drillTimers.arm(fresh ?? drill);
-    return { ...started, drill: fresh ?? drill, delayed: status === "pending" };
+    // Pending because Slack failed (not merely because the channel's pace made it wait a second).
+    const delayed = status === "pending" && ((await this.outbox.get(entry.id))?.attempts ?? 0) > 0;
+    return { ...started, drill: fresh ?? drill, delayed };
   }
 
   private async triggerPosted(entry: OutboxEntry, ts: string): Promise<void> {
