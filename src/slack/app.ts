@@ -19,8 +19,11 @@ export const EVENTS_PATH = "/slack/events";
 
 const BODY_LIMIT = 4 * 1024 * 1024; // Bolt's own limit
 
-/** True when a body's payload is an object, as every Slack request's is. */
+/** True when a body's payload is an object, as every Slack request's is. Cheap for the usual
+ * case (a payload that starts with "{"); Bolt parses and answers the rest itself. */
 function payloadIsObject(contentType: string | undefined, body: string): boolean {
+  const start = contentType?.startsWith("application/json") ? body : (new URLSearchParams(body).get("payload") ?? "{");
+  if (start.trimStart().startsWith("{")) return true;
   try {
     if (contentType?.startsWith("application/json")) {
       const parsed: unknown = JSON.parse(body);
@@ -61,16 +64,17 @@ function guardRequests(receiver: HTTPReceiver, signingSecret: string, logger: Lo
       }
       const raw = Buffer.concat(chunks);
       const body = raw.toString("utf8");
-      // Only a correctly signed request is looked at; anything else goes to Bolt for its 401.
-      const signed = isValidSlackRequest({
-        signingSecret,
-        body,
-        headers: {
-          "x-slack-signature": String(req.headers["x-slack-signature"] ?? ""),
-          "x-slack-request-timestamp": Number(req.headers["x-slack-request-timestamp"] ?? 0),
-        },
-      });
-      if (signed && !payloadIsObject(req.headers["content-type"], body)) {
+      // Only a correctly signed request is answered here; anything else goes to Bolt for its 401.
+      const signed = () =>
+        isValidSlackRequest({
+          signingSecret,
+          body,
+          headers: {
+            "x-slack-signature": String(req.headers["x-slack-signature"] ?? ""),
+            "x-slack-request-timestamp": Number(req.headers["x-slack-request-timestamp"] ?? 0),
+          },
+        });
+      if (!payloadIsObject(req.headers["content-type"], body) && signed()) {
         logger.warn("request not processed: its payload is not an object");
         res.writeHead(400, { "content-type": "text/plain" }).end("drillbot could not read this request");
         return;
@@ -163,6 +167,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: options.logger,
     logLevel: options.logger.getLevel() ?? LogLevel.INFO,
     clientOptions,
+    // drillbot keeps its state in SQLite; Bolt's per-conversation store is unused work per request.
+    convoStore: false,
   });
 
   const work = new WorkTracker();
