@@ -47,6 +47,8 @@ function zoneOffsetMinutes(timezone: string, at: number): number {
 
 export function cronMatcher(expression: string, timezone: string, at = Date.now()): CronMatcher {
   const task = cron.createTask(expression, () => {}, { timezone });
+  // node-cron registers every task it creates; this one only answers match(), so unregister it.
+  void task.destroy();
   const localMinutes = cron.validateDetailed(expression).fields?.minute ?? Array.from({ length: 60 }, (_, i) => i);
   // Zones are whole-hour offsets except a few (:30, :45); that remainder maps local to UTC minutes.
   const remainder = ((zoneOffsetMinutes(timezone, at) % 60) + 60) % 60;

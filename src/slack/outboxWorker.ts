@@ -125,7 +125,10 @@ export class OutboxWorker {
           nextAt = Math.min(nextAt, readyAt);
           continue;
         }
-        progressed = (await this.deliver(head)) || progressed;
+        const delivered = await this.deliver(head);
+        // Not delivered: another instance holds it (or its thread is not known yet); look again later.
+        if (!delivered) nextAt = Math.min(nextAt, now + SEND_LEASE_MS);
+        progressed = delivered || progressed;
       }
       if (!progressed) {
         this.sleepUntil(nextAt);
@@ -149,9 +152,14 @@ export class OutboxWorker {
   private async deliver(entry: OutboxEntry): Promise<boolean> {
     let threadTs: string | undefined;
     if (entry.inThread) {
-      const ts = entry.drillId === null ? null : await this.o.threadOf(entry.drillId);
+      let ts = entry.drillId === null ? null : await this.o.threadOf(entry.drillId);
+      const trigger = ts || entry.drillId === null ? null : await this.o.outbox.byKey(`drill:${entry.drillId}:trigger`);
+      if (!ts && trigger?.status === "sent" && trigger.messageTs) {
+        // Sent, but the process died before the drill learned its ts: learn it now.
+        await this.o.onTriggerSent(trigger, trigger.messageTs);
+        ts = trigger.messageTs;
+      }
       if (!ts) {
-        const trigger = entry.drillId === null ? null : await this.o.outbox.byKey(`drill:${entry.drillId}:trigger`);
         if (trigger?.status === "pending") return false; // it goes first; this one waits for its ts
         await this.o.outbox.markFailed(entry.id, "the drill's trigger message was never posted");
         return true;

@@ -56,6 +56,7 @@ export class SlackDrills {
   private readonly triggerUpdates: Coalescer<number>;
   private readonly threadNotices: Coalescer<number>;
   private readonly pendingNotices = new Map<number, string[]>();
+  private noticeSeq = 0;
   private readonly service: DrillService;
   private readonly outbox: OutboxStore;
   private readonly client: webApi.WebClient;
@@ -89,7 +90,7 @@ export class SlackDrills {
       options.clock,
       {
         onInjectDue: (id) => this.work.run(this.postDueInjects(id)),
-        onTimeLimit: (id) => this.work.run(this.finish(id, "drillbot", "time_limit").then(() => undefined)),
+        onTimeLimit: (id) => this.work.run(this.endAtLimit(id, options.timers)),
       },
       logError("timer"),
     );
@@ -244,7 +245,7 @@ export class SlackDrills {
     const shown = lines.slice(0, 40);
     const more = lines.length - shown.length;
     await this.enqueue({
-      key: `drill:${drillId}:notice:${this.clock.now()}`,
+      key: `drill:${drillId}:notice:${this.clock.now()}:${++this.noticeSeq}`,
       channel: drill.state.venue,
       kind: "notice",
       text: `${shown.join("\n")}${more > 0 ? `\n…and ${more} more` : ""}`,
@@ -302,6 +303,21 @@ export class SlackDrills {
       text: debriefSummaryText(debrief),
       drillId,
     });
+  }
+
+  /** The time limit: end the drill; if that fails (a busy database), try again in 30 s while it
+   * still runs, so a channel is never left blocked until the next restart. */
+  private async endAtLimit(drillId: number, timers: TimerHost): Promise<void> {
+    try {
+      await this.finish(drillId, "drillbot", "time_limit");
+    } catch (error) {
+      this.logger.error(`ending drill #${drillId} at its time limit failed; retrying in 30 s:`, error);
+      timers.set(() => {
+        void this.service
+          .load(drillId)
+          .then((drill) => (drill?.state.status === "running" ? this.work.run(this.endAtLimit(drillId, timers)) : undefined));
+      }, 30_000);
+    }
   }
 
   /** Ends a drill (by hand or at the time limit) and queues the debrief. */

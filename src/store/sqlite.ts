@@ -320,6 +320,17 @@ export class SqliteDrillStore implements DrillStore {
     }));
   }
 
+  /** Runs a write only while the drill is running, holding the write lock from the start
+   * (IMMEDIATE), so an answer can never land after another instance ended the drill. */
+  private whileRunning(drillId: number, write: () => boolean): boolean {
+    return this.db
+      .transaction(() => {
+        const row = this.stmt("SELECT status FROM drills WHERE id = ?").get(drillId) as { status: string } | undefined;
+        return row?.status === "running" ? write() : false;
+      })
+      .immediate();
+  }
+
   private ensureResponder(drillId: number, user: Person, joinedAt: number): void {
     this.stmt("INSERT OR IGNORE INTO responders (drill_id, user_id, user_name, joined_at) VALUES (?, ?, ?, ?)").run(
       drillId,
@@ -330,17 +341,17 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   async recordAck(drillId: number, user: Person, joinedAt: number, ackAt: number): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.whileRunning(drillId, () => {
       this.ensureResponder(drillId, user, joinedAt);
       return (
         this.stmt("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL").run(ackAt, drillId, user.id)
           .changes === 1
       );
-    })();
+    });
   }
 
   async recordFirstMove(drillId: number, user: Person, joinedAt: number, move: FirstMoveRecord): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.whileRunning(drillId, () => {
       this.ensureResponder(drillId, user, joinedAt);
       return (
         this.stmt(`INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score) VALUES (?, ?, ?, ?, ?, ?)`).run(
@@ -352,11 +363,11 @@ export class SqliteDrillStore implements DrillStore {
           JSON.stringify(move.score),
         ).changes === 1
       );
-    })();
+    });
   }
 
   async recordWalkStarted(drillId: number, user: Person, at: number): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.whileRunning(drillId, () => {
       this.ensureResponder(drillId, user, at);
       return (
         this.stmt("UPDATE responders SET walk_started_at = ? WHERE drill_id = ? AND user_id = ? AND walk_started_at IS NULL").run(
@@ -365,11 +376,11 @@ export class SqliteDrillStore implements DrillStore {
           user.id,
         ).changes === 1
       );
-    })();
+    });
   }
 
   async recordDecisionStep(drillId: number, user: Person, step: DecisionStepRecord): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.whileRunning(drillId, () => {
       this.ensureResponder(drillId, user, step.enteredAt);
       return (
         this.stmt(
@@ -377,7 +388,7 @@ export class SqliteDrillStore implements DrillStore {
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(drillId, user.id, step.seq, step.nodeId, step.optionId, step.nextId, step.enteredAt, step.chosenAt).changes === 1
       );
-    })();
+    });
   }
 
   async recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean> {

@@ -178,3 +178,12 @@ describe("game days", () => {
     assert.equal(fired.length, 0);
   });
 });
+
+describe("cron matchers", () => {
+  it("do not pile up in node-cron's task registry (App Home computes next runs on every open)", async () => {
+    const cron = (await import("node-cron")).default;
+    const before = cron.getTasks().size;
+    for (let i = 0; i < 200; i++) cronMatcher("0 10 * * 1", "Europe/Berlin", Date.UTC(2026, 0, 1));
+    assert.equal(cron.getTasks().size, before);
+  });
+});

@@ -11,7 +11,7 @@ const dave = { id: "U0DAVE", name: "dave" }; // only acknowledges
 const answer = (text: string) => ({ [FIRST_MOVE_BLOCK]: { [FIRST_MOVE_INPUT]: { type: "plain_text_input", value: text } } });
 
 describe("a whole drill in a Slack channel", () => {
-  const h = new SlackHarness();
+  const h = new SlackHarness({ facilitators: [alice.id] });
   let drillId = 0;
   let triggerTs = "";
 

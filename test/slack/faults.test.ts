@@ -179,5 +179,18 @@ describe("permissions", () => {
     assert.match(String(h.responses.at(-1)?.body.text), /Only alice, who started this drill, or a facilitator can cancel it/);
     await h.command("end", { id: "U0FACIL", name: "fran" });
     assert.equal((await h.store.listDrills())[0]?.status, "ended");
+    const item = await h.stores.actions.addActionItem({
+      drillId: 1,
+      scenarioId: "payment-5xx",
+      runbook: "runbooks/payment-5xx.md",
+      part: "verify",
+      kind: "unclear",
+      text: "x",
+      raisedBy: bob,
+      raisedAt: 0,
+    });
+    await h.click("action_item_done", String(item.id), bob);
+    assert.match(String(h.responses.at(-1)?.body.text), /Only facilitators can mark runbook action items done/);
+    assert.equal((await h.stores.actions.listActionItems())[0]?.status, "open");
   });
 });

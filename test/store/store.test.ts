@@ -178,3 +178,30 @@ describe("file permissions", () => {
     assert.equal(statSync(path).mode & 0o777, 0o600);
   });
 });
+
+describe("writes after the end", () => {
+  it("refuses an answer that arrives after another instance ended the drill", async () => {
+    const clock = new FakeClock();
+    const path = join(tempDir(), "race.db");
+    const scenario = baseScenario();
+    const a = new DrillService(new SqliteDrillStore(path), new Map([[scenario.id, scenario]]), clock);
+    const b = new DrillService(new SqliteDrillStore(path), new Map([[scenario.id, scenario]]), clock);
+    const started = await a.start({ scenarioId: "base", startedBy: alice, venue: "C1", surface: "slack" });
+    assert.ok(started.ok);
+    const id = started.drill.state.id;
+    const stale = await b.load(id); // b read the drill while it was running
+    assert.equal(stale?.state.status, "running");
+    await a.end(id, "alice", "manual");
+    assert.equal(
+      await b.store.recordFirstMove(id, bob, clock.now(), {
+        text: "late",
+        at: clock.now(),
+        score: { correct: true, matched: [], missingGroups: [], forbidden: [] },
+        override: null,
+      }),
+      false,
+    );
+    assert.deepEqual(await b.submitFirstMove(id, bob, "check the dashboard"), { ok: false, reason: "not_running" });
+    assert.equal((await a.debrief(id))?.responders.length, 0);
+  });
+});

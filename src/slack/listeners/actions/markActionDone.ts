@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { actionItemsBlocks } from "../../blocks/historyBlocks.js";
-import { personFrom, type SlackDeps } from "../../deps.js";
+import { isFacilitator, personFrom, type SlackDeps } from "../../deps.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -9,6 +9,14 @@ export function markActionDone(deps: SlackDeps) {
   return async ({ ack, action, body, respond }: Args): Promise<void> => {
     await ack();
     const person = personFrom(body.user);
+    if (!isFacilitator(deps, person.id)) {
+      await respond({
+        response_type: "ephemeral",
+        replace_original: false,
+        text: "Only facilitators can mark runbook action items done (DRILLBOT_FACILITATORS).",
+      });
+      return;
+    }
     const done = await deps.actions.markActionItemDone(Number(action.value), person.name, deps.clock.now());
     const items = await deps.actions.listActionItems({ status: "open" });
     await respond({

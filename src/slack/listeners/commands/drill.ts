@@ -6,7 +6,6 @@ import type { Block } from "../../blocks/limits.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { parseDrillCommand } from "../../commandParser.js";
 import { allTags, isFacilitator, type SlackDeps, sortedScenarios } from "../../deps.js";
-import { GAME_DAY_STARTER } from "../../gameDaySlack.js";
 import type { CommandContext } from "./context.js";
 import { listActionItems, postDebrief, showStats } from "./history.js";
 import { listSchedules, scheduleGameDay, unscheduleGameDay } from "./schedules.js";
@@ -76,10 +75,8 @@ export function drillCommand(deps: SlackDeps) {
           await reply(`No drill is running in this channel, so there is nothing to ${parsed.kind}.`);
           return;
         }
-        // A game day was started by drillbot itself: any facilitator (anyone, when none are set) may end it.
-        const startedBySchedule = drill.state.startedBy.id === GAME_DAY_STARTER.id;
-        const mayEnd =
-          drill.state.startedBy.id === user.id || (deps.facilitators.size > 0 ? deps.facilitators.has(user.id) : startedBySchedule);
+        // The starter, or a facilitator (with DRILLBOT_FACILITATORS empty, everyone is one).
+        const mayEnd = drill.state.startedBy.id === user.id || isFacilitator(deps, user.id);
         if (!mayEnd) {
           await reply(`Only ${escapeMrkdwn(drill.state.startedBy.name)}, who started this drill, or a facilitator can ${parsed.kind} it.`);
           return;
