@@ -58,5 +58,14 @@ function parseWithLines(text: string): YamlSource {
     }
     return line;
   };
-  return { data: errors.length > 0 ? null : doc.toJS(), errors, lineOf };
+  if (errors.length > 0) return { data: null, errors, lineOf };
+  try {
+    return { data: doc.toJS(), errors, lineOf };
+  } catch (error) {
+    // e.g. an alias (*name) with no anchor: only found when the document is turned into data.
+    const message = (error as Error).message.split("\n")[0] ?? "cannot read this YAML";
+    const alias = /: (\S+)$/.exec(message)?.[1];
+    const at = alias ? text.split("\n").findIndex((l) => l.includes(`*${alias}`)) + 1 : 0;
+    return { data: null, errors: [{ line: at > 0 ? at : 1, message }], lineOf };
+  }
 }

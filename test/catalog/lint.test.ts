@@ -54,6 +54,11 @@ describe("drillbot lint", () => {
       expect: () => /^scenarios\/base.yml:\d+: yaml: /,
     },
     {
+      name: "an alias with no anchor",
+      edit: (s) => s.replace("kind: stakes", "kind: *stakes"),
+      expect: (s) => new RegExp(`^scenarios/base.yml:${lineOf(s, "*stakes")}: yaml: Unresolved alias`),
+    },
+    {
       name: "a next that does not exist",
       edit: (s) => s.replace("next: esc }\n    c:", "next: nowhere }\n    c:"),
       expect: (s) =>

@@ -129,7 +129,18 @@ describe("scenario loader", () => {
           }
         }
       }),
-      { numRuns: 400 },
+      // An alias with no anchor once made the loader throw (found by this property).
+      {
+        numRuns: 400,
+        examples: [
+          [
+            [
+              { kind: "replace", at: 385, with: "*" },
+              { kind: "delete", at: 0 },
+            ],
+          ],
+        ],
+      },
     );
   });
 });
