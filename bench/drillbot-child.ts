@@ -1,12 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { loadCatalog } from "../src/catalog/catalog.js";
-import { systemClock } from "../src/domain/clock.js";
-import { realTimers } from "../src/scheduler/timers.js";
-import { DrillService } from "../src/service/drillService.js";
-import { createSlackApp } from "../src/slack/app.js";
 import { loadConfig } from "../src/slack/config.js";
 import { createLogger } from "../src/slack/logger.js";
+import { wireSlackApp } from "../src/slack/server.js";
 import { openSqliteStores } from "../src/store/sqlite.js";
 import { stopRequested, tellParent } from "./childProtocol.js";
 
@@ -27,21 +24,8 @@ async function main(): Promise<void> {
   const catalog = loadCatalog(REPO_ROOT);
   const stores = openSqliteStores(config.dbPath);
   const store = stores.drills;
-  const service = new DrillService(store, catalog.scenarios, systemClock);
-  const slack = createSlackApp({
-    botToken: config.botToken,
-    signingSecret: config.signingSecret,
-    apiUrl: config.apiUrl,
-    service,
-    stores,
-    scenarios: catalog.scenarios,
-    facilitators: config.facilitators,
-    clock: systemClock,
-    timers: realTimers(),
-    logger,
-    botId: "B0DRILL",
-    botUserId: "U0DRILLBOT",
-  });
+  // Exactly the production wiring, but with the bot ids known so Bolt does not call auth.test.
+  const slack = wireSlackApp(config, catalog.scenarios, stores, logger, { botId: "B0DRILL", botUserId: "U0DRILLBOT" });
   const server = await slack.start(0);
   const address = server?.address() as AddressInfo | null | undefined;
   if (!address) throw new Error("the HTTP receiver did not start");

@@ -1,13 +1,39 @@
+import type { Logger } from "@slack/logger";
 import { loadCatalog } from "../catalog/catalog.js";
 import { formatProblem } from "../catalog/problems.js";
 import type { CliIO } from "../cli/io.js";
 import { systemClock } from "../domain/clock.js";
+import type { Scenario } from "../domain/scenario.js";
 import { realTimers } from "../scheduler/timers.js";
 import { DrillService } from "../service/drillService.js";
 import { openSqliteStores, type SqliteStores } from "../store/sqlite.js";
-import { createSlackApp, EVENTS_PATH } from "./app.js";
-import { loadConfig } from "./config.js";
+import { createSlackApp, EVENTS_PATH, type SlackApp } from "./app.js";
+import { loadConfig, type SlackConfig } from "./config.js";
 import { createLogger } from "./logger.js";
+
+/** The production wiring of the Slack app (the benchmark starts exactly this). */
+export function wireSlackApp(
+  config: SlackConfig,
+  scenarios: Map<string, Scenario>,
+  stores: SqliteStores,
+  logger: Logger,
+  known: { botId?: string; botUserId?: string } = {},
+): SlackApp {
+  return createSlackApp({
+    botToken: config.botToken,
+    signingSecret: config.signingSecret,
+    appToken: config.appToken,
+    apiUrl: config.apiUrl,
+    service: new DrillService(stores.drills, scenarios, systemClock),
+    stores,
+    scenarios,
+    facilitators: config.facilitators,
+    clock: systemClock,
+    timers: realTimers(),
+    logger,
+    ...known,
+  });
+}
 
 /** `npm start` / `drillbot serve`: validate the environment, load the catalog, open the store,
  * re-arm running drills and listen. Returns an exit code when it cannot start. */
@@ -37,20 +63,7 @@ export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Pr
     return 1;
   }
   const store = stores.drills;
-  const service = new DrillService(store, catalog.scenarios, systemClock);
-  const slack = createSlackApp({
-    botToken: config.botToken,
-    signingSecret: config.signingSecret,
-    appToken: config.appToken,
-    apiUrl: config.apiUrl,
-    service,
-    stores,
-    scenarios: catalog.scenarios,
-    facilitators: config.facilitators,
-    clock: systemClock,
-    timers: realTimers(),
-    logger,
-  });
+  const slack = wireSlackApp(config, catalog.scenarios, stores, logger);
   // A stray rejection must not end a game day for everyone: log it and carry on.
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection:", reason));
   await slack.start(config.port);
