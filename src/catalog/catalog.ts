@@ -66,17 +66,17 @@ export function loadScenarioFile(path: string, root: string): LoadedScenario {
   problems.push(...checkRunbook(displayPath(runbookPath), runbookDoc));
   if (problems.length > 0) return { scenario: null, problems };
 
-  return { scenario: buildScenario(data, runbookText), problems };
+  return { scenario: buildScenario(data, runbookText, runbookDoc), problems };
 }
 
 /** A drillable scenario from validated file data and its runbook text (also used for stored versions). */
-export function buildScenario(data: ScenarioFile, runbookText: string): Scenario {
+export function buildScenario(data: ScenarioFile, runbookText: string, runbookDoc = parseRunbook(runbookText)): Scenario {
   return {
     ...data,
     readWindowMs: parseDuration(data.read_window) ?? 0,
     timeLimitMs: parseDuration(data.time_limit) ?? 0,
     injectOffsetsMs: data.injects.map((i) => parseDuration(i.at) ?? 0),
-    runbookDoc: parseRunbook(runbookText),
+    runbookDoc,
     hash: scenarioHash(data, runbookText),
   };
 }

@@ -1,4 +1,4 @@
-import type { Debrief, ResponderDebrief } from "../domain/debrief.js";
+import { type Debrief, missedPhraseGroups, pathVerdict, type ResponderDebrief } from "../domain/debrief.js";
 import { formatClock } from "../domain/duration.js";
 import { PART_TITLES } from "../domain/runbook.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -26,8 +26,7 @@ function verdict(r: ResponderDebrief): string {
 function whyWrong(r: ResponderDebrief, scenario: Scenario | undefined): string | null {
   if (r.correct !== false || !r.score || r.scoredBy === "facilitator") return null;
   const parts: string[] = [];
-  const groups = scenario?.first_move.rubric.must ?? [];
-  const missing = r.score.missingGroups.map((g) => groups[g]?.slice(0, 3).join(" | ")).filter(Boolean);
+  const missing = missedPhraseGroups(r, scenario).map((phrases) => phrases.join(" | "));
   if (missing.length) parts.push(`missing: ${missing.map((m) => `(${m})`).join(", ")}`);
   if (r.score.forbidden.length) parts.push(`risky: ${r.score.forbidden.join(", ")}`);
   return parts.join("; ") || null;
@@ -37,12 +36,7 @@ function pathLine(r: ResponderDebrief): string {
   if (r.path.length === 0) return "did not walk the decision tree";
   const steps = r.path.map((p) => `${p.nodeId} → ${p.optionLabel} (${formatClock(p.timeMs)})${p.onExpectedPath ? "" : " ✗"}`);
   const end = r.outcome ? `outcome: ${r.outcome.title}` : "stopped before an outcome";
-  const match = r.pathMatchesExpected
-    ? "matches the expected path"
-    : r.divergedAt === null
-      ? "on the expected path so far"
-      : `left the expected path at decision ${r.divergedAt}`;
-  return `${steps.join("\n        ")}\n        ${end} — ${match}`;
+  return `${steps.join("\n        ")}\n        ${end} — ${pathVerdict(r)}`;
 }
 
 function clarityLine(d: Debrief): string {

@@ -77,6 +77,22 @@ export function clarityVerdict(share: number): ClarityVerdict {
   return "fails";
 }
 
+/** How a responder's walk compares with the expected path, in words both front ends use. */
+export function pathVerdict(r: ResponderDebrief): string {
+  if (r.pathMatchesExpected) return "matches the expected path";
+  return r.divergedAt === null ? "on the expected path so far" : `left the expected path at decision ${r.divergedAt}`;
+}
+
+/** For a rubric-scored wrong answer: the first phrases of each phrase group it missed. */
+export function missedPhraseGroups(r: ResponderDebrief, scenario: Scenario | undefined): string[][] {
+  if (r.correct !== false || !r.score || r.scoredBy !== "rubric") return [];
+  const groups = scenario?.first_move.rubric.must ?? [];
+  return r.score.missingGroups.flatMap((g) => {
+    const phrases = groups[g]?.slice(0, 3);
+    return phrases?.length ? [phrases] : [];
+  });
+}
+
 export function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);

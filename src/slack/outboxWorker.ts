@@ -100,11 +100,11 @@ export class OutboxWorker {
     return this.running;
   }
 
-  /** Tries to deliver one entry now (the trigger at /drill): sent, failed or still pending. */
-  async deliverNow(id: number): Promise<OutboxEntry["status"]> {
+  /** Tries to deliver one entry now (the trigger at /drill); the entry as it stands afterwards. */
+  async deliverNow(id: number): Promise<OutboxEntry | null> {
     await this.kick();
     await this.running;
-    return (await this.o.outbox.get(id))?.status ?? "failed";
+    return this.o.outbox.get(id);
   }
 
   stop(): void {

@@ -157,15 +157,15 @@ export class SlackDrills {
       blocks: triggerBlocks(drill),
       drillId: drill.state.id,
     });
-    const status = await this.worker.deliverNow(entry.id);
-    if (status === "failed") {
+    const after = await this.worker.deliverNow(entry.id);
+    if (!after || after.status === "failed") {
       await this.service.cancel(drill.state.id, "drillbot");
-      return { ok: false, reason: "post_failed", error: (await this.outbox.get(entry.id))?.lastError ?? "unknown error" };
+      return { ok: false, reason: "post_failed", error: after?.lastError ?? "unknown error" };
     }
     const fresh = await this.service.load(drill.state.id);
     this.drillTimers.arm(fresh ?? drill);
     // Pending because Slack failed (not merely because the channel's pace made it wait a second).
-    const delayed = status === "pending" && ((await this.outbox.get(entry.id))?.attempts ?? 0) > 0;
+    const delayed = after.status === "pending" && after.attempts > 0;
     return { ...started, drill: fresh ?? drill, delayed };
   }
 

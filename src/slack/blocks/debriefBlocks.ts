@@ -1,4 +1,4 @@
-import type { Debrief, ResponderDebrief } from "../../domain/debrief.js";
+import { type Debrief, missedPhraseGroups, pathVerdict, type ResponderDebrief } from "../../domain/debrief.js";
 import { formatClock } from "../../domain/duration.js";
 import type { Scenario } from "../../domain/scenario.js";
 import { type Block, chunkBlocks, LIMITS } from "./limits.js";
@@ -27,22 +27,16 @@ export function responderLine(r: ResponderDebrief, scenario?: Scenario): string 
   const lines = [`*${escapeMrkdwn(r.user.name)}* — ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdict}`];
   if (r.answer !== null) lines.push(`> ${escapeMrkdwn(truncate(r.answer, 600)).replace(/\n/g, " ")}`);
   if (r.correct === false && r.score && r.scoredBy === "rubric") {
-    const groups = scenario?.first_move.rubric.must ?? [];
-    const missing = r.score.missingGroups.map((g) => groups[g]?.slice(0, 3).join(" / ")).filter(Boolean);
+    const missing = missedPhraseGroups(r, scenario).map((phrases) => phrases.join(" / "));
     const why = [
-      missing.length ? `missing ${missing.map((m) => `“${escapeMrkdwn(m ?? "")}”`).join(", ")}` : "",
+      missing.length ? `missing ${missing.map((m) => `“${escapeMrkdwn(m)}”`).join(", ")}` : "",
       r.score.forbidden.length ? `risky: ${r.score.forbidden.map(escapeMrkdwn).join(", ")}` : "",
     ].filter(Boolean);
     if (why.length) lines.push(`_${why.join("; ")}_`);
   }
   if (r.path.length > 0) {
     const path = r.path.map((p) => `${escapeMrkdwn(p.optionLabel)} (${formatClock(p.timeMs)})${p.onExpectedPath ? "" : " ✗"}`).join(" → ");
-    const verdictPath = r.pathMatchesExpected
-      ? "matches the expected path"
-      : r.divergedAt === null
-        ? "on the expected path so far"
-        : `left the expected path at decision ${r.divergedAt}`;
-    lines.push(`Path: ${path}${r.outcome ? ` ⇒ *${escapeMrkdwn(r.outcome.title)}*` : ""} — ${verdictPath}`);
+    lines.push(`Path: ${path}${r.outcome ? ` ⇒ *${escapeMrkdwn(r.outcome.title)}*` : ""} — ${pathVerdict(r)}`);
   }
   return lines.join("\n");
 }
