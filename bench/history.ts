@@ -26,7 +26,10 @@ const YEARS = 5;
 const DAY_MS = 86_400_000;
 /** Drills still running at the end of history (one per channel, as the schema demands). */
 const RUNNING = 3;
-const SCHEDULES = 8;
+/** Game days across the workspace's channels; App Home computes each one's next run. */
+const SCHEDULES = 2_000;
+/** Cadences, some with a next run years away (29 February), which once cost ~0.5 s per open. */
+const CADENCES = ["0 10 * * 1", "30 9 * * 1-5", "* * 29 2 *", "0 9 29 2 1", "*/15 8-17 * * *"];
 const ACTION_ITEMS = 2_000;
 
 export interface HistoryTiming {
@@ -391,12 +394,12 @@ function expectedWalk(scenario: Scenario): WalkStep[] {
   return walk;
 }
 
-/** A few weekly game days, so App Home's "upcoming" part has something to compute. */
+/** Game days in many channels, so App Home's "upcoming" part has plenty to compute. */
 async function addSchedules(stores: SqliteStores): Promise<number> {
   for (let i = 0; i < SCHEDULES; i++) {
     await stores.schedules.createSchedule({
       channel: `C0CH${String(i).padStart(5, "0")}`,
-      cron: `0 10 * * ${1 + (i % 5)}`,
+      cron: CADENCES[i % CADENCES.length] ?? "0 10 * * 1",
       timezone: "Europe/Berlin",
       scenario: i % 2 ? "random" : "random:security",
       mode: "read",

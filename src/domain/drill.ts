@@ -32,7 +32,9 @@ export type Refusal =
   | "stale_node"
   | "unknown_option"
   | "unknown_responder"
-  | "inject_already_posted";
+  | "inject_already_posted"
+  /** A front end's check: the drill named by a button is not the drill of the channel it came from. */
+  | "wrong_venue";
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; reason: Refusal };
 
@@ -138,7 +140,8 @@ export class Drill {
     const closed = this.checkOpen();
     if (closed) return closed;
     const trimmed = text.trim();
-    if (trimmed === "") return refuse("empty_answer");
+    // Only invisible characters, spaces or punctuation is no answer (no letter or digit at all).
+    if (!/[\p{L}\p{N}]/u.test(trimmed)) return refuse("empty_answer");
     if (trimmed.length > MAX_FIRST_MOVE_CHARS) return refuse("answer_too_long");
     const existing = this.responder(user.id);
     if (existing?.firstMove) return refuse("already_answered");

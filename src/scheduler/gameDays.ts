@@ -34,7 +34,7 @@ export function timerCronArmer(timers: TimerHost, clock: Clock): CronArmer {
     arm(expression, timezone, fire) {
       let handle: TimerHandle | null = null;
       let stopped = false;
-      const matcher = cronMatcher(expression, timezone, clock.now());
+      const matcher = cronMatcher(expression, timezone);
       const schedule = () => {
         const next = nextOccurrence(matcher, clock.now());
         if (next === null || stopped) return;
@@ -75,6 +75,8 @@ export interface GameDayOptions {
 export class GameDays {
   private readonly armed = new Map<number, { stop(): void }>();
   private readonly headsUps = new Map<number, TimerHandle>();
+  /** Next runs, computed once per schedule and kept until they pass (App Home asks a lot). */
+  private readonly nextRuns = new Map<number, { key: string; at: number | null; computedAt: number }>();
   private readonly graceMs: number;
 
   constructor(private readonly options: GameDayOptions) {
@@ -103,6 +105,7 @@ export class GameDays {
   }
 
   disarm(scheduleId: number): void {
+    this.nextRuns.delete(scheduleId);
     this.armed.get(scheduleId)?.stop();
     this.armed.delete(scheduleId);
     const heads = this.headsUps.get(scheduleId);
@@ -111,14 +114,21 @@ export class GameDays {
   }
 
   nextRun(schedule: Schedule): number | null {
-    return nextOccurrence(cronMatcher(schedule.cron, schedule.timezone, this.options.clock.now()), this.options.clock.now());
+    const now = this.options.clock.now();
+    const key = `${schedule.cron}|${schedule.timezone}`;
+    const cached = this.nextRuns.get(schedule.id);
+    // Valid until it passes; "none within the horizon" is re-checked hourly.
+    if (cached?.key === key && (cached.at === null ? now - cached.computedAt < 3_600_000 : now < cached.at)) return cached.at;
+    const at = nextOccurrence(cronMatcher(schedule.cron, schedule.timezone), now);
+    this.nextRuns.set(schedule.id, { key, at, computedAt: now });
+    return at;
   }
 
   /** The latest occurrence since the schedule was created, if it has no run recorded: fired when
    * still within the grace window, recorded as missed otherwise. */
   async catchUp(schedule: Schedule): Promise<"fired" | "missed" | "none"> {
     const now = this.options.clock.now();
-    const matcher = cronMatcher(schedule.cron, schedule.timezone, now);
+    const matcher = cronMatcher(schedule.cron, schedule.timezone);
     const previous = previousOccurrence(matcher, now);
     if (previous === null || previous < schedule.createdAt) return "none";
     if (now - previous <= this.graceMs) {

@@ -93,14 +93,18 @@ export class DrillService {
     drillId: number,
     apply: (drill: Drill) => Promise<Result<T>>,
     userId?: string,
+    venue?: string,
   ): Promise<Result<T & { drill: Drill }>> {
     const drill = await this.load(drillId, userId);
     if (!drill) return { ok: false, reason: "not_running" };
+    // A button or form names its drill; it must be the drill of the channel it came from.
+    if (venue !== undefined && drill.state.venue !== venue) return { ok: false, reason: "wrong_venue" };
     const result = await apply(drill);
     return result.ok ? { ...result, drill } : result;
   }
 
-  async ack(drillId: number, user: Person) {
+  /** `venue`: where the click came from, when the front end knows it (checked against the drill's). */
+  async ack(drillId: number, user: Person, venue?: string) {
     return this.withDrill(
       drillId,
       async (drill) => {
@@ -110,10 +114,11 @@ export class DrillService {
         return { ...result, first: recorded };
       },
       user.id,
+      venue,
     );
   }
 
-  async submitFirstMove(drillId: number, user: Person, text: string) {
+  async submitFirstMove(drillId: number, user: Person, text: string, venue?: string) {
     return this.withDrill(
       drillId,
       async (drill) => {
@@ -124,10 +129,11 @@ export class DrillService {
         return recorded ? result : ({ ok: false, reason: "already_answered" } as const);
       },
       user.id,
+      venue,
     );
   }
 
-  async position(drillId: number, user: Person) {
+  async position(drillId: number, user: Person, venue?: string) {
     return this.withDrill(
       drillId,
       async (drill) => {
@@ -138,10 +144,11 @@ export class DrillService {
         return result;
       },
       user.id,
+      venue,
     );
   }
 
-  async choose(drillId: number, user: Person, nodeId: string, optionId: string) {
+  async choose(drillId: number, user: Person, nodeId: string, optionId: string, venue?: string) {
     return this.withDrill(
       drillId,
       async (drill) => {
@@ -153,6 +160,7 @@ export class DrillService {
         return recorded ? result : ({ ok: false, reason: "stale_node" } as const);
       },
       user.id,
+      venue,
     );
   }
 
@@ -229,6 +237,7 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
   unknown_option: "That is not one of the options at this step.",
   unknown_responder: "That person has not submitted a first move in this drill.",
   inject_already_posted: "That inject was already posted.",
+  wrong_venue: "That button belongs to a drill in another channel.",
 };
 
 /** The rows trends, stats and mastery read, from a finished drill's debrief. */

@@ -1,94 +1,30 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import { App, HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, LogLevel, webApi } from "@slack/bolt";
+import { hostname } from "node:os";
+import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
 import { type CronArmer, GameDays, nodeCronArmer } from "../scheduler/gameDays.js";
+import { Housekeeping } from "../scheduler/housekeeping.js";
 import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService } from "../service/drillService.js";
 import { Insights } from "../service/insights.js";
 import type { ActionItemStore, HistoryStore, ScheduleStore } from "../store/history.js";
+import { type InstanceIdentity, type InstanceRegistry, pidIsAlive } from "../store/instances.js";
 import type { OutboxStore } from "../store/outbox.js";
+import type { RequestLog } from "../store/requestLog.js";
+import { replayGuard } from "./admission.js";
 import type { SlackDeps } from "./deps.js";
 import { gameDayHandlers } from "./gameDaySlack.js";
 import { registerListeners } from "./listeners/index.js";
+import { DEFAULT_LOAD_LIMITS, type LoadLimits, LoadShedder } from "./middleware/shedLoad.js";
+import { RateLimiter } from "./rateLimit.js";
+import { guardRequests } from "./requestGuard.js";
 import { SlackDrills } from "./slackDrills.js";
 import { WorkTracker } from "./workTracker.js";
 
 export const EVENTS_PATH = "/slack/events";
-
-const BODY_LIMIT = 4 * 1024 * 1024; // Bolt's own limit
-
-/** True when a body's payload is an object, as every Slack request's is. Cheap for the usual
- * case (a payload that starts with "{"); Bolt parses and answers the rest itself. */
-function payloadIsObject(contentType: string | undefined, body: string): boolean {
-  const start = contentType?.startsWith("application/json") ? body : (new URLSearchParams(body).get("payload") ?? "{");
-  if (start.trimStart().startsWith("{")) return true;
-  try {
-    if (contentType?.startsWith("application/json")) {
-      const parsed: unknown = JSON.parse(body);
-      return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
-    }
-    const payload = new URLSearchParams(body).get("payload");
-    if (payload === null) return true;
-    const parsed: unknown = JSON.parse(payload);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return true; // unparseable: Bolt answers it with a 400 itself
-  }
-}
-
-/** Bolt's HTTP listener runs an async closure nobody awaits: a signed body it cannot read
- * (e.g. `payload=null`) rejected unhandled and, by Node's default, would end the process. The
- * body is read here first (Bolt reuses it as rawBody) and such a request gets a 400. */
-function guardRequests(receiver: HTTPReceiver, signingSecret: string, logger: Logger): void {
-  const listen = receiver.requestListener;
-  receiver.requestListener = (req, res) => {
-    if (req.method !== "POST" || !req.url?.startsWith(EVENTS_PATH)) {
-      listen(req, res);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= BODY_LIMIT) chunks.push(chunk);
-    });
-    req.on("error", () => {
-      if (!res.headersSent) res.writeHead(400).end();
-    });
-    req.on("end", () => {
-      if (size > BODY_LIMIT) {
-        res.writeHead(413).end();
-        return;
-      }
-      const raw = Buffer.concat(chunks);
-      const body = raw.toString("utf8");
-      // Only a correctly signed request is answered here; anything else goes to Bolt for its 401.
-      const signed = () =>
-        isValidSlackRequest({
-          signingSecret,
-          body,
-          headers: {
-            "x-slack-signature": String(req.headers["x-slack-signature"] ?? ""),
-            "x-slack-request-timestamp": Number(req.headers["x-slack-request-timestamp"] ?? 0),
-          },
-        });
-      if (!payloadIsObject(req.headers["content-type"], body) && signed()) {
-        logger.warn("request not processed: its payload is not an object");
-        res.writeHead(400, { "content-type": "text/plain" }).end("drillbot could not read this request");
-        return;
-      }
-      (req as typeof req & { rawBody: Buffer }).rawBody = raw;
-      try {
-        listen(req, res);
-      } catch (error) {
-        logger.warn(`request not processed: ${(error as Error).message}`);
-        if (!res.headersSent) res.writeHead(404).end();
-      }
-    });
-  };
-}
 
 /** A signed request Bolt cannot process (a payload Slack would never send) gets a 400, not a
  * 500: it is logged, nothing is recorded, and the process carries on. */
@@ -110,7 +46,14 @@ export interface SlackAppOptions {
   appToken?: string;
   apiUrl?: string;
   service: DrillService;
-  stores: { schedules: ScheduleStore; actions: ActionItemStore; history: HistoryStore; outbox: OutboxStore };
+  stores: {
+    schedules: ScheduleStore;
+    actions: ActionItemStore;
+    history: HistoryStore;
+    outbox: OutboxStore;
+    instances: InstanceRegistry;
+    requests: RequestLog;
+  };
   scenarios: Map<string, Scenario>;
   facilitators: Set<string>;
   clock: Clock;
@@ -130,11 +73,47 @@ export interface SlackAppOptions {
   armer?: CronArmer;
   /** How late a missed game day may still start after downtime (default 6 h). */
   gameDayGraceMs?: number;
+  /** This process on the database (default: a fresh id, this host and pid). */
+  instance?: InstanceIdentity;
+  /** How many requests of each kind may be in flight before new ones are told "busy". */
+  loadLimits?: Partial<LoadLimits>;
+  /** How long stop() waits for work in flight before it gives up on it (default 8 s). */
+  shutdownGraceMs?: number;
 }
+
+/** Who the bot is, for Bolt's context: known in advance, or asked of auth.test once it answers.
+ * Bolt's own single-token mode calls auth.test once at construction and keeps the result, even
+ * a failure: a Slack that was unreachable at start would have refused every request until a
+ * restart. Here a failure is forgotten, so the next request asks again. */
+function botAuthorization(
+  client: webApi.WebClient,
+  botToken: string,
+  known: { botId?: string | undefined; botUserId?: string | undefined },
+) {
+  let identity: Promise<{ botId: string; botUserId: string; teamId?: string }> | null =
+    known.botId && known.botUserId ? Promise.resolve({ botId: known.botId, botUserId: known.botUserId }) : null;
+  return async () => {
+    identity ??= client.auth.test().then(
+      (r) => ({ botId: String(r.bot_id ?? ""), botUserId: String(r.user_id ?? ""), ...(r.team_id ? { teamId: r.team_id } : {}) }),
+      (error: unknown) => {
+        identity = null;
+        throw error;
+      },
+    );
+    return { botToken, ...(await identity) };
+  };
+}
+
+/** stop() waits at most this long for work in flight, so SIGTERM ends well inside 10 s. */
+export const SHUTDOWN_GRACE_MS = 7_000;
+/** /drill debrief re-posts one person may ask for in a window. */
+export const REPOSTS_PER_USER = 3;
+export const REPOST_RATE_WINDOW_MS = 10 * 60_000;
 
 export interface SlackApp {
   app: App;
   deps: SlackDeps;
+  shedder: LoadShedder;
   /** Starts listening; with the HTTP receiver returns the server (port 0 picks a free one). */
   start(port: number): Promise<Server | undefined>;
   stop(): Promise<void>;
@@ -143,10 +122,15 @@ export interface SlackApp {
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const clientOptions = {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/` } : {}),
-    ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
+    // Bounded: a Slack that does not answer must not hold a listener (or shutdown) for half an
+    // hour, which is what the Web API client's default retry policy would do.
+    retryConfig: { retries: options.retries ?? 2, maxRetryTime: 8_000 },
+    timeout: 10_000,
     logger: options.logger,
   };
   const socketMode = Boolean(options.appToken);
+  // Web API calls outside a listener (trigger updates, permalinks), with Bolt's retries bounded.
+  const apiClient = new webApi.WebClient(options.botToken, clientOptions);
   const receiver =
     socketMode || !options.signingSecret
       ? undefined
@@ -158,12 +142,18 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs ?? 3001,
           processEventErrorHandler: answerMalformedRequest,
         });
-  if (receiver && options.signingSecret) guardRequests(receiver, options.signingSecret, options.logger);
+  const instance: InstanceIdentity = options.instance ?? { id: randomUUID(), host: hostname(), pid: process.pid };
+  if (receiver && options.signingSecret) {
+    receiver.requestListener = guardRequests(receiver.requestListener, {
+      signingSecret: options.signingSecret,
+      path: EVENTS_PATH,
+      logger: options.logger,
+      admit: replayGuard(options.stores.requests, options.clock),
+    });
+  }
   const app = new App({
-    token: options.botToken,
+    authorize: botAuthorization(apiClient, options.botToken, { botId: options.botId, botUserId: options.botUserId }),
     ...(socketMode ? { appToken: options.appToken, socketMode: true } : { receiver }),
-    ...(options.botId ? { botId: options.botId } : {}),
-    ...(options.botUserId ? { botUserId: options.botUserId } : {}),
     logger: options.logger,
     logLevel: options.logger.getLevel() ?? LogLevel.INFO,
     clientOptions,
@@ -175,13 +165,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const insights = new Insights(options.stores.history, options.stores.actions);
   const drills = new SlackDrills({
     service: options.service,
-    client: app.client,
+    client: apiClient,
     clock: options.clock,
     timers: options.timers,
     logger: options.logger,
     work,
     insights,
     outbox: options.stores.outbox,
+    owner: instance.id,
     deliveryClient: new webApi.WebClient(options.botToken, {
       ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}),
       retryConfig: { retries: 0 },
@@ -219,9 +210,22 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     clock: options.clock,
     logger: options.logger,
     work,
+    reposts: new RateLimiter(options.clock, { max: REPOSTS_PER_USER, windowMs: REPOST_RATE_WINDOW_MS }),
   };
   depsRef = deps;
+  const shedder = new LoadShedder({ ...DEFAULT_LOAD_LIMITS, ...options.loadLimits }, options.logger);
+  app.use(shedder.middleware());
   registerListeners(app, deps);
+  const housekeeping = new Housekeeping({
+    me: instance,
+    instances: options.stores.instances,
+    outbox: options.stores.outbox,
+    requests: options.stores.requests,
+    clock: options.clock,
+    timers: options.timers,
+    isAlive: pidIsAlive,
+    onError: (what, error) => options.logger.error(`${what} failed:`, error),
+  });
   app.error(async (error) => {
     options.logger.error("listener failed:", error);
   });
@@ -229,7 +233,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   return {
     app,
     deps,
+    shedder,
     async start(port) {
+      await housekeeping.start();
       await drills.rearm();
       await gameDays.start();
       if (receiver) return receiver.start(port);
@@ -240,8 +246,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       drills.drillTimers.disarmAll();
       gameDays.stop();
       drills.stop();
-      await work.idle();
-      await app.stop();
+      // Work in flight gets a grace period, not forever: whatever it has not sent by then stays
+      // in the outbox for the next start, and its lease is released below.
+      const grace = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+      let timer: ReturnType<TimerHost["set"]> | undefined;
+      const finished = await Promise.race([
+        work.idle().then(() => true),
+        new Promise<false>((resolve) => {
+          timer = options.timers.set(() => resolve(false), grace);
+        }),
+      ]);
+      if (timer) options.timers.clear(timer);
+      if (!finished) options.logger.warn(`stopping with work still in flight after ${grace} ms; unsent messages stay in the outbox`);
+      await housekeeping.stop();
+      await Promise.race([app.stop(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     },
   };
 }

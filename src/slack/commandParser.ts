@@ -13,10 +13,10 @@ export type DrillCommand =
   | { kind: "end" }
   | { kind: "cancel" }
   | { kind: "schedule"; cron: string; timezone: string; scenario: string; mode: DrillMode; headsUp: boolean }
-  | { kind: "schedules" }
+  | { kind: "schedules"; all: boolean }
   | { kind: "unschedule"; id: number }
   | { kind: "debrief"; which: "last" | number }
-  | { kind: "actions"; all: boolean }
+  | { kind: "actions"; all: boolean; done: boolean }
   | { kind: "stats"; userId?: string; scenarioId?: string }
   | { kind: "invalid"; message: string };
 
@@ -44,9 +44,9 @@ export const USAGE_LINES = [
   "`/drill cancel` — stop the drill with no debrief",
   "`/drill schedule weekly <day> <HH:MM> [scenario|random|random:<tag>] [time zone] [read|blind] [heads-up]` — a weekly game day (facilitators)",
   '`/drill schedule cron "<min hour day month weekday>" [scenario|random] [time zone] …` — any other cadence',
-  "`/drill schedules` · `/drill unschedule <id>` — list or remove game days",
+  "`/drill schedules [all]` · `/drill unschedule <id>` — this channel's game days (`all`: every channel, facilitators); remove one",
   "`/drill debrief [last|<id>]` — post a drill's full debrief here",
-  "`/drill actions [all]` — runbook fixes flagged during drills",
+  "`/drill actions [done] [all]` — runbook fixes flagged in this channel's drills (`done`: include done ones; `all`: every channel, facilitators)",
   "`/drill stats [@person|scenario]` — coverage, accuracy, time to first move and mastery",
   "`/drill help` — this help",
 ];
@@ -124,7 +124,13 @@ function parseMore(
     case "schedule":
       return parseSchedule(raw.slice(1), scenarioIds, tags);
     case "schedules":
-      return rest.length === 0 ? { kind: "schedules" } : { kind: "invalid", message: "`/drill schedules` takes no arguments." };
+      if (rest.length === 0) return { kind: "schedules", all: false };
+      return rest.length === 1 && rest[0] === "all"
+        ? { kind: "schedules", all: true }
+        : {
+            kind: "invalid",
+            message: "`/drill schedules` lists this channel's game days; `/drill schedules all` lists every channel's (facilitators).",
+          };
     case "unschedule": {
       const id = Number(rest[0]?.replace(/^#/, ""));
       if (rest.length !== 1 || !Number.isInteger(id) || id <= 0) {
@@ -140,11 +146,17 @@ function parseMore(
       }
       return { kind: "debrief", which: which === "last" ? "last" : id };
     }
-    case "actions":
-      if (rest.length === 0) return { kind: "actions", all: false };
-      return rest.length === 1 && rest[0] === "all"
-        ? { kind: "actions", all: true }
-        : { kind: "invalid", message: "`/drill actions` lists open action items; `/drill actions all` includes done ones." };
+    case "actions": {
+      const known = new Set(["all", "done"]);
+      if (rest.length > 2 || rest.some((w) => !known.has(w))) {
+        return {
+          kind: "invalid",
+          message:
+            "`/drill actions` lists the open action items of this channel's drills; add `done` to include done ones, `all` for every channel (facilitators).",
+        };
+      }
+      return { kind: "actions", all: rest.includes("all"), done: rest.includes("done") };
+    }
     case "stats": {
       if (rest.length === 0) return { kind: "stats" };
       const user = USER_TOKEN.exec(raw[1] ?? "");

@@ -6,6 +6,7 @@ import type { GameDays } from "../scheduler/gameDays.js";
 import type { DrillService } from "../service/drillService.js";
 import type { Insights } from "../service/insights.js";
 import type { ActionItemStore, HistoryStore, ScheduleStore } from "../store/history.js";
+import type { RateLimiter } from "./rateLimit.js";
 import type { SlackDrills } from "./slackDrills.js";
 import type { WorkTracker } from "./workTracker.js";
 
@@ -26,11 +27,30 @@ export interface SlackDeps {
   clock: Clock;
   logger: Logger;
   work: WorkTracker;
+  /** /drill debrief re-posts per person. */
+  reposts: RateLimiter;
 }
 
+/** May start drills and change schedules: a configured facilitator, or anyone when
+ * DRILLBOT_FACILITATORS is empty. */
 export function isFacilitator(deps: SlackDeps, userId: string): boolean {
   return deps.facilitators.size === 0 || deps.facilitators.has(userId);
 }
+
+/** A facilitator named in DRILLBOT_FACILITATORS (an empty list names nobody). Reaching into
+ * other channels' data (`all`) needs one. */
+export function isConfiguredFacilitator(deps: SlackDeps, userId: string): boolean {
+  return deps.facilitators.has(userId);
+}
+
+/** May end or cancel a drill (and decide its verdicts): its starter or a configured facilitator.
+ * A drill nobody started by hand (a game day) may be ended by anyone in its channel. */
+export function mayControlDrill(deps: SlackDeps, userId: string, startedBy: Person): boolean {
+  return startedBy.id === userId || isConfiguredFacilitator(deps, userId) || startedBy.id === SYSTEM_STARTER_ID;
+}
+
+/** The starter id of drills drillbot starts itself (game days). */
+export const SYSTEM_STARTER_ID = "drillbot";
 
 /** A Slack user as drillbot records them: id plus the name shown in debriefs (never a mention). */
 export function personFrom(user: { id: string; name?: string; username?: string }): Person {

@@ -1,12 +1,12 @@
 import type { GameDayHandlers } from "../scheduler/gameDays.js";
 import type { Schedule } from "../store/history.js";
 import { slackTime } from "./blocks/drillBlocks.js";
-import type { SlackDeps } from "./deps.js";
+import { type SlackDeps, SYSTEM_STARTER_ID } from "./deps.js";
 
 // What a game day does in Slack when its time comes: pick the scenario (saying why when it is
 // random), start the drill in the channel, and the day before, an optional heads-up.
 
-export const GAME_DAY_STARTER = { id: "drillbot", name: "game day" } as const;
+export const GAME_DAY_STARTER = { id: SYSTEM_STARTER_ID, name: "game day" } as const;
 
 function scenarioPool(deps: SlackDeps, schedule: Schedule) {
   const tag = schedule.scenario.startsWith("random:") ? schedule.scenario.slice(7) : undefined;

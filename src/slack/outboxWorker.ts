@@ -2,7 +2,7 @@ import { webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { TimerHandle, TimerHost } from "../scheduler/timers.js";
-import type { OutboxEntry, OutboxStore } from "../store/outbox.js";
+import type { OutboxEntry, OutboxHead, OutboxStore } from "../store/outbox.js";
 import type { WorkTracker } from "./workTracker.js";
 
 // Delivers the outbox to Slack: per channel in order, about one message a second per channel
@@ -67,6 +67,8 @@ export interface OutboxWorkerOptions {
   logger: Logger;
   work: WorkTracker;
   paceMs?: number;
+  /** This process's id in the instances table: the holder of the leases it takes. */
+  owner: string;
 }
 
 export class OutboxWorker {
@@ -118,7 +120,8 @@ export class OutboxWorker {
       const now = this.o.clock.now();
       let progressed = false;
       let nextAt = Number.POSITIVE_INFINITY;
-      for (const head of await this.o.outbox.heads()) {
+      for (const head of await this.o.outbox.heads(now)) {
+        if (this.stopped) return;
         const paceAt = (this.lastSent.get(head.channel) ?? Number.NEGATIVE_INFINITY) + this.paceMs;
         const readyAt = Math.max(head.dueAt, paceAt, head.leaseUntil ?? 0);
         if (readyAt > now) {
@@ -149,7 +152,9 @@ export class OutboxWorker {
   }
 
   /** One attempt; true when the entry's state changed. */
-  private async deliver(entry: OutboxEntry): Promise<boolean> {
+  private async deliver(head: OutboxHead): Promise<boolean> {
+    const entry = await this.o.outbox.get(head.id);
+    if (entry?.status !== "pending") return true; // sent or given up meanwhile (another instance)
     let threadTs: string | undefined;
     if (entry.inThread) {
       let ts = entry.drillId === null ? null : await this.o.threadOf(entry.drillId);
@@ -168,7 +173,7 @@ export class OutboxWorker {
     }
     const now = this.o.clock.now();
     // Another instance on the same database may be sending it right now: one of us sends.
-    if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS))) return false;
+    if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS, this.o.owner))) return false;
     this.lastSent.set(entry.channel, now);
     try {
       const posted = await this.o.client.chat.postMessage({

@@ -83,5 +83,8 @@ export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Pr
   });
   await slack.stop();
   await store.close();
+  // Whatever is still waiting on Slack (a request that never answers) must not keep the process
+  // alive past its grace period: unsent messages are in the outbox for the next start.
+  setTimeout(() => process.exit(0), 250).unref();
   return 0;
 }

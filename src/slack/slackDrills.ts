@@ -10,12 +10,12 @@ import { DrillTimers } from "../scheduler/drillTimers.js";
 import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService, StartResult } from "../service/drillService.js";
 import type { Insights } from "../service/insights.js";
-import type { OutboxEntry, OutboxKind, OutboxStore } from "../store/outbox.js";
+import { type OutboxEntry, type OutboxKind, type OutboxPriority, type OutboxStore, REPOST_PRIORITY } from "../store/outbox.js";
 import { debriefSummaryText, renderDebriefMessages } from "./blocks/debriefBlocks.js";
 import { triggerBlocks, triggerFallbackText } from "./blocks/drillBlocks.js";
 import { insightBlocks } from "./blocks/historyBlocks.js";
 import type { Block } from "./blocks/limits.js";
-import { escapeMrkdwn, truncate } from "./blocks/text.js";
+import { escapeMrkdwn, escapeUserText, truncate } from "./blocks/text.js";
 import { OutboxWorker } from "./outboxWorker.js";
 import type { WorkTracker } from "./workTracker.js";
 
@@ -46,6 +46,8 @@ export interface SlackDrillsOptions {
   insights?: Insights;
   /** Minimum gap between two posts in one channel (tests use 0). */
   channelPaceMs?: number;
+  /** This process's id on the database (it holds the outbox leases it takes). */
+  owner: string;
 }
 
 export type SlackStartResult = StartResult | { ok: false; reason: "post_failed"; error: string };
@@ -55,8 +57,8 @@ export class SlackDrills {
   readonly worker: OutboxWorker;
   private readonly triggerUpdates: Coalescer<number>;
   private readonly threadNotices: Coalescer<number>;
-  private readonly pendingNotices = new Map<number, string[]>();
-  private noticeSeq = 0;
+  /** Where each drill with first moves to announce runs; the lines themselves are in the database. */
+  private readonly noticeVenues = new Map<number, { channel: string; startedAt: number }>();
   private readonly service: DrillService;
   private readonly outbox: OutboxStore;
   private readonly client: webApi.WebClient;
@@ -83,6 +85,7 @@ export class SlackDrills {
       timers: options.timers,
       logger: options.logger,
       work: options.work,
+      owner: options.owner,
       ...(options.channelPaceMs !== undefined ? { paceMs: options.channelPaceMs } : {}),
     });
     this.drillTimers = new DrillTimers(
@@ -118,6 +121,7 @@ export class SlackDrills {
     blocks?: Block[];
     drillId?: number;
     inThread?: boolean;
+    priority?: OutboxPriority;
   }): Promise<OutboxEntry> {
     const queued = await this.outbox.enqueue({
       dedupeKey: entry.key,
@@ -127,6 +131,7 @@ export class SlackDrills {
       kind: entry.kind,
       payload: { text: truncate(entry.text, 3000), ...(entry.blocks ? { blocks: entry.blocks } : {}) },
       now: this.clock.now(),
+      ...(entry.priority !== undefined ? { priority: entry.priority } : {}),
     });
     void this.worker.kick();
     return queued;
@@ -185,8 +190,8 @@ export class SlackDrills {
     }
   }
 
-  /** After a restart: timers for running drills (overdue ones fire at once), debriefs that were
-   * never queued, and whatever the outbox still holds. */
+  /** After a restart: timers for running drills (overdue ones fire at once), first-move
+   * notices and debriefs that were never queued, and whatever the outbox still holds. */
   async rearm(): Promise<number> {
     const running = await this.service.store.listDrills({ status: "running", surface: "slack", limit: 10_000 });
     for (const summary of running) {
@@ -199,12 +204,17 @@ export class SlackDrills {
       since: this.clock.now() - DEBRIEF_RECOVERY_MS,
       limit: 10_000,
     });
+    for (const summary of [...running, ...recent]) {
+      this.noticeVenues.set(summary.id, { channel: summary.venue, startedAt: summary.startedAt });
+      await this.flushNotices(summary.id);
+    }
     for (const summary of recent) {
       if (!(await this.outbox.byKey(`drill:${summary.id}:summary`))) await this.queueDebrief(summary.id);
     }
-    // A restart is a fresh chance: do not sit out a backoff from before it.
+    // A restart is a fresh chance: do not sit out a backoff from before it. Delivery runs in the
+    // background: a Slack that is down must not keep the app from starting to listen.
     await this.outbox.retryNow(this.clock.now());
-    await this.worker.kick();
+    void this.worker.kick();
     return running.length;
   }
 
@@ -216,10 +226,10 @@ export class SlackDrills {
     this.triggerUpdates.request(drillId);
   }
 
-  noteFirstMove(drill: Drill, user: Person, elapsedMs: number): void {
-    const lines = this.pendingNotices.get(drill.state.id) ?? [];
-    lines.push(`✍️ *${escapeMrkdwn(user.name)}* stated a first move at ${formatClock(elapsedMs)}`);
-    this.pendingNotices.set(drill.state.id, lines);
+  /** The answer is already stored, with its notice owed (see enqueueFirstMoveNotices): this
+   * only schedules the batched thread post. */
+  noteFirstMove(drill: Drill): void {
+    this.noticeVenues.set(drill.state.id, { channel: drill.state.venue, startedAt: drill.state.startedAt });
     this.threadNotices.request(drill.state.id);
     this.triggerUpdates.request(drill.state.id);
   }
@@ -235,23 +245,21 @@ export class SlackDrills {
     });
   }
 
+  /** Every first move not yet announced becomes one thread post, queued in the same
+   * transaction that marks them announced: a crash can neither lose nor double a line. */
   private async flushNotices(drillId: number): Promise<void> {
-    const lines = this.pendingNotices.get(drillId) ?? [];
-    this.pendingNotices.delete(drillId);
-    if (lines.length === 0) return;
-    const drill = await this.service.load(drillId);
-    if (!drill) return;
-    // Many answers in one window become one message; 40 lines keep it short and within limits.
-    const shown = lines.slice(0, 40);
-    const more = lines.length - shown.length;
-    await this.enqueue({
-      key: `drill:${drillId}:notice:${this.clock.now()}:${++this.noticeSeq}`,
-      channel: drill.state.venue,
-      kind: "notice",
-      text: `${shown.join("\n")}${more > 0 ? `\n…and ${more} more` : ""}`,
-      drillId,
-      inThread: true,
+    const venue = this.noticeVenues.get(drillId);
+    if (!venue) return;
+    const entry = await this.outbox.enqueueFirstMoveNotices(drillId, venue.channel, this.clock.now(), (moves) => {
+      const lines = moves.map(
+        (m) => `✍️ *${escapeUserText(m.userName)}* stated a first move at ${formatClock(m.answeredAt - venue.startedAt)}`,
+      );
+      // Many answers in one window become one message; 40 lines keep it short and within limits.
+      const shown = lines.slice(0, 40);
+      const more = lines.length - shown.length;
+      return { text: truncate(`${shown.join("\n")}${more > 0 ? `\n…and ${more} more` : ""}`, 3000) };
     });
+    if (entry) void this.worker.kick();
   }
 
   /** Queues every inject that is due, in order, then records it as posted: the queue's key
@@ -341,7 +349,7 @@ export class SlackDrills {
       key: `drill:${drillId}:cancel`,
       channel: cancelled.drill.state.venue,
       kind: "cancel",
-      text: `Drill cancelled by ${escapeMrkdwn(by.name)}: no debrief.`,
+      text: `Drill cancelled by ${escapeUserText(by.name)}: no debrief.`,
       drillId,
       inThread: true,
     });
@@ -357,11 +365,28 @@ export class SlackDrills {
     await this.enqueue({ key, channel, kind: "game_day", text, ...(blocks ? { blocks } : {}) });
   }
 
+  /** The outbox entry queued under a key, if any. */
+  queued(key: string): Promise<OutboxEntry | null> {
+    return this.outbox.byKey(key);
+  }
+
+  /** A re-post anyone may ask for (/drill debrief): queued behind every drill's own messages.
+   * Returns the entry, which is an earlier one when the same key was queued already. */
+  async repostInChannel(channel: string, key: string, text: string, blocks: Block[]): Promise<OutboxEntry> {
+    return this.enqueue({ key, channel, kind: "repost", text, blocks, priority: REPOST_PRIORITY });
+  }
+
   /** Pending "who answered" lines go out before the debrief. */
   private async settleNotices(drillId: number): Promise<void> {
     this.threadNotices.cancel(drillId);
     await this.threadNotices.settle(drillId);
+    if (!this.noticeVenues.has(drillId)) {
+      // Answers may have reached another instance: owed notices are in the database either way.
+      const drill = await this.service.store.loadDrill(drillId);
+      if (drill) this.noticeVenues.set(drillId, { channel: drill.venue, startedAt: drill.startedAt });
+    }
     await this.flushNotices(drillId);
+    this.noticeVenues.delete(drillId);
   }
 
   /** The last update of the trigger message wins over any coalesced one still pending. */

@@ -59,11 +59,21 @@ export interface ActionItem {
   status: "open" | "done";
   doneBy: string | null;
   doneAt: number | null;
+  /** Where the drill it was raised in ran (a Slack channel id, or "terminal"). */
+  venue: string;
 }
 
 export interface ActionItemStore {
-  addActionItem(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt">): Promise<ActionItem>;
-  listActionItems(filter?: { status?: "open" | "done"; drillId?: number; scenarioId?: string; limit?: number }): Promise<ActionItem[]>;
+  addActionItem(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt" | "venue">): Promise<ActionItem>;
+  listActionItems(filter?: {
+    status?: "open" | "done";
+    drillId?: number;
+    scenarioId?: string;
+    /** Only items raised in drills that ran here. */
+    venue?: string;
+    limit?: number;
+  }): Promise<ActionItem[]>;
+  getActionItem(id: number): Promise<ActionItem | null>;
   markActionItemDone(id: number, by: string, at: number): Promise<boolean>;
 }
 

@@ -2,7 +2,15 @@ import type Database from "better-sqlite3";
 
 // The persisted outbox (see migrations/004_outbox.sql).
 
-export type OutboxKind = "trigger" | "inject" | "notice" | "debrief" | "summary" | "game_day" | "cancel";
+export type OutboxKind = "trigger" | "inject" | "notice" | "debrief" | "summary" | "game_day" | "cancel" | "repost";
+
+/** A drill's own messages go first; re-posts anyone can ask for wait behind them. */
+export type OutboxPriority = 0 | 1;
+export const DRILL_PRIORITY: OutboxPriority = 0;
+export const REPOST_PRIORITY: OutboxPriority = 1;
+
+/** A sender whose heartbeat is older than this is taken for dead, and its leases are free. */
+export const OWNER_STALE_MS = 10_000;
 
 export interface OutboxPayload {
   text: string;
@@ -25,6 +33,22 @@ export interface OutboxEntry {
   status: "pending" | "sent" | "failed";
   lastError: string | null;
   messageTs: string | null;
+  priority: OutboxPriority;
+}
+
+/** What the worker needs to decide what to send next, without reading any payload. */
+export interface OutboxHead {
+  id: number;
+  channel: string;
+  dueAt: number;
+  /** Held by a live sender until then, or null (free, or its holder is dead). */
+  leaseUntil: number | null;
+}
+
+/** A first move whose "stated a first move" line is still owed to the drill's thread. */
+export interface UnnoticedFirstMove {
+  userName: string;
+  answeredAt: number;
 }
 
 interface Row {
@@ -42,6 +66,7 @@ interface Row {
   status: "pending" | "sent" | "failed";
   last_error: string | null;
   message_ts: string | null;
+  priority: number;
 }
 
 const toEntry = (r: Row): OutboxEntry => ({
@@ -59,116 +84,192 @@ const toEntry = (r: Row): OutboxEntry => ({
   status: r.status,
   lastError: r.last_error,
   messageTs: r.message_ts,
+  priority: r.priority === 1 ? 1 : 0,
 });
+
+export interface OutboxEntryInput {
+  dedupeKey: string;
+  channel: string;
+  drillId?: number | null;
+  inThread?: boolean;
+  kind: OutboxKind;
+  payload: OutboxPayload;
+  now: number;
+  priority?: OutboxPriority;
+}
 
 export interface OutboxStore {
   /** Adds an entry unless one with the same key exists; returns the entry either way. */
-  enqueue(entry: {
-    dedupeKey: string;
-    channel: string;
-    drillId?: number | null;
-    inThread?: boolean;
-    kind: OutboxKind;
-    payload: OutboxPayload;
-    now: number;
-  }): Promise<OutboxEntry>;
-  /** The oldest pending entry of each channel, in id order. */
-  heads(): Promise<OutboxEntry[]>;
+  enqueue(entry: OutboxEntryInput): Promise<OutboxEntry>;
+  /** The next pending entry of each channel (a drill's own messages first, then in id order). */
+  heads(now: number): Promise<OutboxHead[]>;
   get(id: number): Promise<OutboxEntry | null>;
   byKey(key: string): Promise<OutboxEntry | null>;
-  /** Takes the entry for one send attempt; false when another instance holds it. */
-  claim(id: number, now: number, leaseMs: number): Promise<boolean>;
+  /** Takes the entry for one send attempt; false when a live sender holds it. */
+  claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
   markSent(id: number, at: number, ts: string | null): Promise<boolean>;
   retryLater(id: number, dueAt: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
+  /** Lets go of every lease this sender holds (a clean shutdown). */
+  releaseLeases(owner: string): Promise<number>;
   counts(): Promise<Record<"pending" | "sent" | "failed", number>>;
   /** On start: whatever waits on a backoff is tried now (a Retry-After is still honoured). */
   retryNow(now: number): Promise<number>;
+  /** Deletes sent and failed entries created before `before`; pending ones are kept. */
+  prune(before: number): Promise<number>;
+  /** In one transaction: the first moves of a drill not yet announced in its thread become one
+   * outbox entry (rendered by `render`) and are marked announced. Null when none were owed. */
+  enqueueFirstMoveNotices(
+    drillId: number,
+    channel: string,
+    now: number,
+    render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
+  ): Promise<OutboxEntry | null>;
 }
 
 export class SqliteOutboxStore implements OutboxStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
 
-  async enqueue(e: {
-    dedupeKey: string;
-    channel: string;
-    drillId?: number | null;
-    inThread?: boolean;
-    kind: OutboxKind;
-    payload: OutboxPayload;
-    now: number;
-  }): Promise<OutboxEntry> {
-    this.db
-      .prepare(
-        "INSERT OR IGNORE INTO outbox (dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(e.dedupeKey, e.channel, e.drillId ?? null, e.inThread ? 1 : 0, e.kind, JSON.stringify(e.payload), e.now, e.now);
-    const entry = await this.byKey(e.dedupeKey);
-    if (!entry) throw new Error(`outbox entry ${e.dedupeKey} vanished`);
-    return entry;
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
-  async heads(): Promise<OutboxEntry[]> {
-    const rows = this.db
-      .prepare(
-        "SELECT o.* FROM outbox o WHERE o.id IN (SELECT min(id) FROM outbox WHERE status = 'pending' GROUP BY channel) ORDER BY o.id",
-      )
-      .all() as Row[];
-    return rows.map(toEntry);
+  private enqueueSync(e: OutboxEntryInput): OutboxEntry {
+    this.stmt(
+      "INSERT OR IGNORE INTO outbox (dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(
+      e.dedupeKey,
+      e.channel,
+      e.drillId ?? null,
+      e.inThread ? 1 : 0,
+      e.kind,
+      JSON.stringify(e.payload),
+      e.now,
+      e.now,
+      e.priority ?? DRILL_PRIORITY,
+    );
+    const row = this.stmt("SELECT * FROM outbox WHERE dedupe_key = ?").get(e.dedupeKey) as Row | undefined;
+    if (!row) throw new Error(`outbox entry ${e.dedupeKey} vanished`);
+    return toEntry(row);
+  }
+
+  async enqueue(e: OutboxEntryInput): Promise<OutboxEntry> {
+    return this.enqueueSync(e);
+  }
+
+  async heads(now: number): Promise<OutboxHead[]> {
+    // One row per channel: its lowest (priority, id) pending entry. A lease counts only while
+    // its holder is alive (a fresh heartbeat); a dead sender's lease is free at once.
+    const rows = this.stmt(
+      `SELECT o.id, o.channel, o.due_at,
+              CASE WHEN o.lease_until IS NULL OR o.lease_until < @now THEN NULL
+                   WHEN o.lease_owner IS NOT NULL AND NOT EXISTS
+                        (SELECT 1 FROM instances i WHERE i.id = o.lease_owner AND i.heartbeat_at >= @alive) THEN NULL
+                   ELSE o.lease_until END AS lease_until
+         FROM (SELECT id, row_number() OVER (PARTITION BY channel ORDER BY priority, id) AS rank
+                 FROM outbox WHERE status = 'pending') h
+         JOIN outbox o ON o.id = h.id
+        WHERE h.rank = 1
+        ORDER BY o.priority, o.id`,
+    ).all({ now, alive: now - OWNER_STALE_MS }) as { id: number; channel: string; due_at: number; lease_until: number | null }[];
+    return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: r.due_at, leaseUntil: r.lease_until }));
   }
 
   async get(id: number): Promise<OutboxEntry | null> {
-    const row = this.db.prepare("SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
+    const row = this.stmt("SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
     return row ? toEntry(row) : null;
   }
 
   async byKey(key: string): Promise<OutboxEntry | null> {
-    const row = this.db.prepare("SELECT * FROM outbox WHERE dedupe_key = ?").get(key) as Row | undefined;
+    const row = this.stmt("SELECT * FROM outbox WHERE dedupe_key = ?").get(key) as Row | undefined;
     return row ? toEntry(row) : null;
   }
 
-  async claim(id: number, now: number, leaseMs: number): Promise<boolean> {
+  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
     return (
-      this.db
-        .prepare("UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)")
-        .run(now + leaseMs, id, now).changes === 1
+      this.stmt(
+        `UPDATE outbox SET lease_until = @until, lease_owner = @owner
+          WHERE id = @id AND status = 'pending'
+            AND (lease_until IS NULL OR lease_until < @now OR lease_owner IS NULL
+                 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))`,
+      ).run({ until: now + leaseMs, owner, id, now, alive: now - OWNER_STALE_MS }).changes === 1
     );
   }
 
   async markSent(id: number, at: number, ts: string | null): Promise<boolean> {
     return (
-      this.db
-        .prepare(
-          "UPDATE outbox SET status = 'sent', sent_at = ?, message_ts = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
-        )
-        .run(at, ts, id).changes === 1
+      this.stmt(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, message_ts = ?, attempts = attempts + 1, lease_owner = NULL WHERE id = ? AND status = 'pending'",
+      ).run(at, ts, id).changes === 1
     );
   }
 
   async retryLater(id: number, dueAt: number, error: string): Promise<void> {
-    this.db
-      .prepare(
-        "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL WHERE id = ? AND status = 'pending'",
-      )
-      .run(dueAt, error, id);
+    this.stmt(
+      "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ? AND status = 'pending'",
+    ).run(dueAt, error, id);
   }
 
   async markFailed(id: number, error: string): Promise<void> {
-    this.db
-      .prepare("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'")
-      .run(error, id);
+    this.stmt(
+      "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, lease_owner = NULL WHERE id = ? AND status = 'pending'",
+    ).run(error, id);
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    return this.stmt("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ? AND status = 'pending'").run(owner)
+      .changes;
   }
 
   async retryNow(now: number): Promise<number> {
+    return this.stmt(
+      "UPDATE outbox SET due_at = ?, lease_until = NULL, lease_owner = NULL WHERE status = 'pending' AND due_at > ? AND coalesce(last_error, '') NOT LIKE 'rate limited%'",
+    ).run(now, now).changes;
+  }
+
+  async prune(before: number): Promise<number> {
+    return this.stmt("DELETE FROM outbox WHERE status <> 'pending' AND created_at < ?").run(before).changes;
+  }
+
+  async enqueueFirstMoveNotices(
+    drillId: number,
+    channel: string,
+    now: number,
+    render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
+  ): Promise<OutboxEntry | null> {
     return this.db
-      .prepare(
-        "UPDATE outbox SET due_at = ?, lease_until = NULL WHERE status = 'pending' AND due_at > ? AND coalesce(last_error, '') NOT LIKE 'rate limited%'",
-      )
-      .run(now, now).changes;
+      .transaction((): OutboxEntry | null => {
+        const rows = this.stmt(
+          `SELECT f.rowid AS seq, r.user_name, f.answered_at FROM first_moves f
+             JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
+            WHERE f.drill_id = ? AND f.noticed = 0 ORDER BY f.answered_at, f.rowid`,
+        ).all(drillId) as { seq: number; user_name: string; answered_at: number }[];
+        if (rows.length === 0) return null;
+        const entry = this.enqueueSync({
+          // The first row's rowid is unique to this batch: a key no other batch can take.
+          dedupeKey: `drill:${drillId}:notice:${Math.min(...rows.map((r) => r.seq))}`,
+          channel,
+          drillId,
+          inThread: true,
+          kind: "notice",
+          payload: render(rows.map((r) => ({ userName: r.user_name, answeredAt: r.answered_at }))),
+          now,
+        });
+        this.stmt("UPDATE first_moves SET noticed = 1 WHERE drill_id = ? AND noticed = 0").run(drillId);
+        return entry;
+      })
+      .immediate();
   }
 
   async counts(): Promise<Record<"pending" | "sent" | "failed", number>> {
-    const rows = this.db.prepare("SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as {
+    const rows = this.stmt("SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as {
       status: "pending" | "sent" | "failed";
       n: number;
     }[];

@@ -12,8 +12,10 @@ import type {
 } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { FirstMoveScore } from "../domain/scoring.js";
+import { SqliteInstanceRegistry } from "./instances.js";
 import { migrate } from "./migrations.js";
 import { SqliteOutboxStore } from "./outbox.js";
+import { SqliteRequestLog } from "./requestLog.js";
 import { SqliteActionItemStore, SqliteHistoryStore, SqliteScheduleStore } from "./sqliteHistory.js";
 import {
   DrillAlreadyRunningError,
@@ -354,14 +356,9 @@ export class SqliteDrillStore implements DrillStore {
     return this.whileRunning(drillId, () => {
       this.ensureResponder(drillId, user, joinedAt);
       return (
-        this.stmt(`INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score) VALUES (?, ?, ?, ?, ?, ?)`).run(
-          drillId,
-          user.id,
-          move.text,
-          move.at,
-          move.score.correct ? 1 : 0,
-          JSON.stringify(move.score),
-        ).changes === 1
+        this.stmt(
+          `INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score, noticed) VALUES (?, ?, ?, ?, ?, ?, 0)`,
+        ).run(drillId, user.id, move.text, move.at, move.score.correct ? 1 : 0, JSON.stringify(move.score)).changes === 1
       );
     });
   }
@@ -491,6 +488,8 @@ export interface SqliteStores {
   actions: SqliteActionItemStore;
   history: SqliteHistoryStore;
   outbox: SqliteOutboxStore;
+  instances: SqliteInstanceRegistry;
+  requests: SqliteRequestLog;
 }
 
 export function openSqliteStores(path: string): SqliteStores {
@@ -501,5 +500,7 @@ export function openSqliteStores(path: string): SqliteStores {
     actions: new SqliteActionItemStore(drills.db),
     history: new SqliteHistoryStore(drills.db),
     outbox: new SqliteOutboxStore(drills.db),
+    instances: new SqliteInstanceRegistry(drills.db),
+    requests: new SqliteRequestLog(drills.db),
   };
 }

@@ -139,6 +139,7 @@ interface ActionRow {
   status: "open" | "done";
   done_by: string | null;
   done_at: number | null;
+  venue: string;
 }
 
 const toAction = (r: ActionRow): ActionItem => ({
@@ -154,12 +155,13 @@ const toAction = (r: ActionRow): ActionItem => ({
   status: r.status,
   doneBy: r.done_by,
   doneAt: r.done_at,
+  venue: r.venue,
 });
 
 export class SqliteActionItemStore implements ActionItemStore {
   constructor(private readonly db: Database.Database) {}
 
-  async addActionItem(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt">): Promise<ActionItem> {
+  async addActionItem(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt" | "venue">): Promise<ActionItem> {
     const result = this.db
       .prepare(
         "INSERT INTO action_items (drill_id, scenario_id, runbook, part, kind, text, raised_by_id, raised_by_name, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -175,30 +177,46 @@ export class SqliteActionItemStore implements ActionItemStore {
         item.raisedBy.name,
         item.raisedAt,
       );
-    return { ...item, id: Number(result.lastInsertRowid), status: "open", doneBy: null, doneAt: null };
+    const venue =
+      (this.db.prepare("SELECT venue FROM drills WHERE id = ?").get(item.drillId) as { venue: string } | undefined)?.venue ?? "";
+    return { ...item, id: Number(result.lastInsertRowid), status: "open", doneBy: null, doneAt: null, venue };
   }
 
   async listActionItems(
-    filter: { status?: "open" | "done"; drillId?: number; scenarioId?: string; limit?: number } = {},
+    filter: { status?: "open" | "done"; drillId?: number; scenarioId?: string; venue?: string; limit?: number } = {},
   ): Promise<ActionItem[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (filter.status) {
-      where.push("status = ?");
+      where.push("a.status = ?");
       params.push(filter.status);
     }
     if (filter.drillId !== undefined) {
-      where.push("drill_id = ?");
+      where.push("a.drill_id = ?");
       params.push(filter.drillId);
     }
     if (filter.scenarioId) {
-      where.push("scenario_id = ?");
+      where.push("a.scenario_id = ?");
       params.push(filter.scenarioId);
     }
+    if (filter.venue) {
+      where.push("d.venue = ?");
+      params.push(filter.venue);
+    }
     const rows = this.db
-      .prepare(`SELECT * FROM action_items ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`)
+      .prepare(
+        `SELECT a.*, d.venue FROM action_items a JOIN drills d ON d.id = a.drill_id
+          ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.id LIMIT ?`,
+      )
       .all(...params, filter.limit ?? 500) as ActionRow[];
     return rows.map(toAction);
+  }
+
+  async getActionItem(id: number): Promise<ActionItem | null> {
+    const row = this.db.prepare("SELECT a.*, d.venue FROM action_items a JOIN drills d ON d.id = a.drill_id WHERE a.id = ?").get(id) as
+      | ActionRow
+      | undefined;
+    return row ? toAction(row) : null;
   }
 
   async markActionItemDone(id: number, by: string, at: number): Promise<boolean> {

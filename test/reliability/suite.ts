@@ -9,9 +9,9 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, request, type Server } from "node:http";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +34,11 @@ const figures = {
   duplicates: 0,
   badInputs: 0,
   pings: 0,
+  attacksSent: 0,
+  restartsNeeded: 0,
+  honestAckP99Ms: 0,
+  answersLost: 0,
+  shutdownMs: 0,
 };
 let passed = 0;
 let failed = 0;
@@ -129,38 +134,56 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 // ---------------------------------------------------------------- the app, as a process
 
+/** The Node flags of `npm start` (heap limits), so the app here runs as it does in production. */
+const START_FLAGS = (
+  (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start ?? ""
+)
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--"));
+
 class AppProcess {
   private child: ChildProcess | null = null;
   private stderr = "";
   port = 0;
+  /** Times the process ended without being told to (a crash, an out-of-memory). */
+  unexpectedExits = 0;
 
   constructor(
     private readonly dbPath: string,
     private readonly slack: FakeSlack,
   ) {}
 
-  async start(): Promise<void> {
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(apiUrl = `http://127.0.0.1:${this.slack.port}/api/`): Promise<void> {
     this.port = await freePort();
     this.stderr = "";
-    this.child = spawn(process.execPath, [join(ROOT, "bin/drillbot.js"), "serve"], {
+    const child = spawn(process.execPath, [...START_FLAGS, join(ROOT, "bin/drillbot.js"), "serve"], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? "",
         SLACK_BOT_TOKEN: TOKEN,
         SLACK_SIGNING_SECRET: SECRET,
         PORT: String(this.port),
-        SLACK_API_URL: `http://127.0.0.1:${this.slack.port}/api/`,
+        SLACK_API_URL: apiUrl,
         DRILLBOT_DB: this.dbPath,
         DRILLBOT_HOME: FIXTURE,
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "ignore", "pipe"],
     });
+    this.child = child;
     let exited = false;
-    this.child.once("exit", () => {
+    child.once("exit", () => {
       exited = true;
+      if (this.child === child) {
+        this.unexpectedExits++;
+        this.child = null;
+      }
     });
-    this.child.stderr?.on("data", (d: Buffer) => {
+    child.stderr?.on("data", (d: Buffer) => {
       this.stderr += d.toString();
     });
     // Listening, or killed while starting (the game-day case).
@@ -174,18 +197,22 @@ class AppProcess {
   kill(): void {
     figures.kills++;
     figures.faultsInjected++;
-    this.child?.kill("SIGKILL");
+    const child = this.child;
     this.child = null;
+    child?.kill("SIGKILL");
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM and wait for the exit; returns how long it took (ms). */
+  async stop(): Promise<number> {
     const child = this.child;
-    if (!child) return;
+    if (!child) return 0;
+    this.child = null;
+    const asked = Date.now();
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
     });
-    this.child = null;
+    return Date.now() - asked;
   }
 
   logs(): string {
@@ -357,6 +384,173 @@ async function drillWithKill(
   return drillId;
 }
 
+// ---------------------------------------------------------------- hostile load
+
+/** Sends a body as fast as the socket takes it; the answer's status, or 0 if the server hung up. */
+function rawPost(port: number, headers: Record<string, string>, body: Buffer): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: "127.0.0.1", port, path: "/slack/events", method: "POST", headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", () => resolve(0));
+    req.end(body);
+  });
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+};
+
+/** For 10 s an attacker throws what once took the app down, while honest people play a drill.
+ * Returns the honest ack latencies. */
+async function hostileLoad(app: AppProcess, slack: FakeSlack, dbPath: string): Promise<void> {
+  // An ended drill to ask debriefs of, in a channel of its own.
+  await command(app, slack, "fast-drill", "C0FLOOD");
+  await until("the flood channel's drill is recorded", () => drillIn(dbPath, "C0FLOOD") !== undefined, 10_000);
+  await command(app, slack, "end", "C0FLOOD");
+  await command(app, slack, "hostile-drill", "C0HONEST");
+  await until("the honest drill is recorded", () => drillIn(dbPath, "C0HONEST") !== undefined, 10_000);
+  const drillId = drillIn(dbPath, "C0HONEST")?.id ?? 0;
+  const pidBefore = app.pid;
+  const exitsBefore = app.unexpectedExits;
+
+  const stopAt = Date.now() + 10_000;
+  const hugeArray = Buffer.from(`[${"{},".repeat(Math.floor((4 * 1024 * 1024) / 3))}{}]`);
+  const hugeForm = Buffer.from(`payload=${"%5B%7B%7D%2C".repeat(Math.floor((4 * 1024 * 1024) / 12))}%5D`);
+  const attacks: (() => Promise<unknown>)[] = [
+    // Unsigned 4 MB bodies, declared and chunked.
+    () =>
+      rawPost(
+        app.port,
+        {
+          "content-type": "application/json",
+          "content-length": String(hugeArray.length),
+          "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)),
+          "x-slack-signature": `v0=${"0".repeat(64)}`,
+        },
+        hugeArray,
+      ),
+    () =>
+      rawPost(
+        app.port,
+        {
+          "content-type": "application/x-www-form-urlencoded",
+          "transfer-encoding": "chunked",
+          "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)),
+          "x-slack-signature": `v0=${"0".repeat(64)}`,
+        },
+        hugeForm,
+      ),
+    // Signed but malformed.
+    () => send(app.port, form({ payload: "null" }), "application/x-www-form-urlencoded"),
+    () => send(app.port, form({ payload: "[1,2,3]" }), "application/x-www-form-urlencoded"),
+    () => send(app.port, "{not json", "application/json"),
+    // The cron expansion bomb, and a flood of debrief re-posts and App Home opens.
+    () => command(app, slack, 'schedule cron "1-9999999 * * * *" random', "C0FLOOD", "U0MAL"),
+    () => command(app, slack, 'schedule cron "* 0-9999999 * * *" random', "C0FLOOD", "U0MAL"),
+    () => command(app, slack, "debrief last", "C0FLOOD", `U${Math.floor(Math.random() * 1e6)}`),
+    () => command(app, slack, "debrief last", "C0HONEST", "U0MAL"),
+    () =>
+      send(
+        app.port,
+        JSON.stringify({
+          type: "event_callback",
+          team_id: "T0TEAM",
+          event_id: `Ev${Math.random()}`,
+          event: { type: "app_home_opened", user: `U${Math.floor(Math.random() * 1e6)}`, tab: "home", channel: "D1", event_ts: "1.1" },
+        }),
+        "application/json",
+      ),
+  ];
+  const attacker = async () => {
+    let i = Math.floor(Math.random() * attacks.length);
+    while (Date.now() < stopAt) {
+      figures.attacksSent++;
+      await (attacks[i++ % attacks.length] as () => Promise<unknown>)().catch(() => {});
+    }
+  };
+
+  // Honest people: each acks and then states a first move, spread over the 10 s.
+  const latencies: number[] = [];
+  let accepted = 0;
+  const honest = async (n: number) => {
+    await new Promise((r) => setTimeout(r, (n * 97) % 9_000));
+    const user = `U${String(n).padStart(4, "0")}H`;
+    const failed = { status: 0, text: "" }; // the app did not answer at all
+    const t0 = Date.now();
+    const acked = await click(app, "drill_ack", drillId, user).catch(() => failed);
+    latencies.push(Date.now() - t0);
+    const t1 = Date.now();
+    const answered = await answer(app, drillId, user, n % 2 ? GOOD : BAD).catch(() => failed);
+    latencies.push(Date.now() - t1);
+    if (acked.status === 200 && answered.status === 200 && answered.text.includes('"update"')) accepted++;
+  };
+
+  await Promise.all([...Array.from({ length: 12 }, attacker), ...Array.from({ length: 60 }, (_, n) => honest(n))]);
+  figures.honestAckP99Ms = percentile(latencies, 99);
+  figures.restartsNeeded = app.unexpectedExits - exitsBefore + (app.pid === pidBefore ? 0 : 1);
+  const d = db(dbPath);
+  const recorded = (d.prepare("SELECT count(*) AS n FROM first_moves WHERE drill_id = ?").get(drillId) as { n: number }).n;
+  const schedules = (d.prepare("SELECT count(*) AS n FROM schedules WHERE channel = 'C0FLOOD'").get() as { n: number }).n;
+  d.close();
+  figures.answersLost = accepted - recorded;
+  figures.answersExpected += accepted;
+  check("hostile load: the app never went down", figures.restartsNeeded === 0 && app.pid === pidBefore, `${figures.attacksSent} attacks`);
+  check(
+    "hostile load: every honest answer was accepted and recorded",
+    accepted === 60 && recorded === 60,
+    `${accepted} accepted, ${recorded} recorded`,
+  );
+  check("hostile load: honest ack p99 under 200 ms", figures.honestAckP99Ms < 200, `${figures.honestAckP99Ms} ms`);
+  check("hostile load: no cron bomb became a schedule", schedules === 0);
+  await command(app, slack, "end", "C0HONEST");
+}
+
+/** A Slack that accepts connections and never answers. */
+async function blackHole(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** SIGTERM while Slack does not answer: the process is gone within 10 s, and what it could not
+ * send is still in the outbox for the next start. */
+async function shutdownWhileSlackHangs(app: AppProcess, slack: FakeSlack, dbPath: string): Promise<void> {
+  // A drill starts while Slack is fine; the app stops, and comes back after the drill's time
+  // limit against a Slack that never answers: it ends the drill and tries to post the debrief.
+  await command(app, slack, "fast-drill", "C0HANG");
+  await until("the drill in C0HANG is recorded", () => drillIn(dbPath, "C0HANG") !== undefined, 10_000);
+  await app.stop();
+  await new Promise((r) => setTimeout(r, 9_500)); // down past the fast drill's 9 s limit
+  const hole = await blackHole();
+  try {
+    await app.start(`http://127.0.0.1:${hole.port}/api/`);
+    await until("the drill in C0HANG has ended", () => drillIn(dbPath, "C0HANG")?.status === "ended", 10_000);
+    await new Promise((r) => setTimeout(r, 500)); // its debrief's post is now stuck in the black hole
+    figures.shutdownMs = await app.stop();
+    check("SIGTERM ends the app within 10 s while Slack hangs", figures.shutdownMs < 10_000, `${figures.shutdownMs} ms`);
+    check("what it could not send stays in the outbox", outboxPending(dbPath) >= 1, `${outboxPending(dbPath)} pending`);
+  } finally {
+    await hole.close();
+  }
+  await app.start();
+}
+
 // ---------------------------------------------------------------- the run
 
 async function main(): Promise<void> {
@@ -424,11 +618,15 @@ async function main(): Promise<void> {
       `statuses ${[...new Set(statuses)].join(", ")}`,
     );
 
+    await hostileLoad(app, slack, dbPath);
+    await shutdownWhileSlackHangs(app, slack, dbPath);
+
     // Let every drill run out its time limit and the outbox drain, Slack still failing some calls.
     await until("every drill has ended", () => drills.every((d) => drillIn(dbPath, d.channel)?.status === "ended"), 30_000);
     await until("the game-day drill has ended", () => drillIn(dbPath, "C0GAMEDAY")?.status === "ended", 30_000);
-    // A send cut off by a kill is held by its lease (15 s) before it is tried again.
-    await until("the outbox is empty", () => outboxPending(dbPath) === 0, 45_000);
+    await until("the drill in C0HANG has ended", () => drillIn(dbPath, "C0HANG")?.status === "ended", 30_000);
+    // A send cut off by a kill is free again as soon as the app restarts (its sender is dead).
+    await until("the outbox is empty", () => outboxPending(dbPath) === 0, 30_000);
 
     const d = db(dbPath);
     const firstMoves = (d.prepare("SELECT count(*) AS n FROM first_moves").get() as { n: number }).n;
@@ -508,6 +706,11 @@ async function main(): Promise<void> {
     ["duplicates created", figures.duplicates],
     ["bad inputs tried", figures.badInputs],
     ["pings produced", figures.pings],
+    ["hostile load: attacks sent in 10 s", figures.attacksSent],
+    ["hostile load: app restarts needed", figures.restartsNeeded],
+    ["hostile load: honest ack p99", `${figures.honestAckP99Ms} ms`],
+    ["hostile load: answers lost", figures.answersLost],
+    ["SIGTERM with Slack hanging: exit after", `${figures.shutdownMs} ms`],
     ["wall time", `${((Date.now() - started) / 1000).toFixed(1)} s`],
   ];
   console.log("\n| reliability figure | value |\n| --- | --- |");

@@ -49,7 +49,7 @@ describe("Slack faults", () => {
     await h.command("debrief last", alice);
     await h.advance(60_000);
     assert.equal((await h.stores.outbox.counts()).failed, 1, "a permanent error is not retried forever");
-    assert.ok(h.logLines.some((l) => /giving up on debrief-repost:\d+:\d+:0: channel_not_found/.test(l)));
+    assert.ok(h.logLines.some((l) => /giving up on debrief-repost:\d+:C0GAMEDAY:\d+:0: channel_not_found/.test(l)));
     assert.ok(drillId > 0);
   });
 

@@ -11,6 +11,8 @@ import type { TimerHandle, TimerHost } from "../../src/scheduler/timers.js";
 import { DrillService } from "../../src/service/drillService.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { createLogger } from "../../src/slack/logger.js";
+import type { LoadLimits } from "../../src/slack/middleware/shedLoad.js";
+import type { InstanceIdentity } from "../../src/store/instances.js";
 import { openSqliteStores, type SqliteDrillStore, type SqliteStores } from "../../src/store/sqlite.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 
@@ -81,6 +83,10 @@ export interface HarnessOptions {
   failing?: Record<string, string>;
   /** Gap between two posts in one channel; 0 unless a test is about pacing. */
   channelPaceMs?: number;
+  /** Requests in flight before "busy" (tests of load shedding lower them). */
+  loadLimits?: Partial<LoadLimits>;
+  /** This process on the database (tests of leases after a crash pick it). */
+  instance?: InstanceIdentity;
 }
 
 let catalogCache: Map<string, Scenario> | null = null;
@@ -123,6 +129,8 @@ export class SlackHarness {
       scenarios,
       armer: timerCronArmer(this.timers, this.clock),
       channelPaceMs: options.channelPaceMs ?? 0,
+      ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
+      ...(options.instance ? { instance: options.instance } : {}),
       unhandledRequestTimeoutMs: 250,
       facilitators: new Set(options.facilitators ?? []),
       clock: this.clock,
@@ -191,6 +199,21 @@ export class SlackHarness {
     await this.store.close();
     nock.cleanAll();
     nock.enableNetConnect();
+  }
+
+  /** The process dies: no clean shutdown (no lease released, nothing flushed); the server and
+   * the database file are simply closed, as the operating system would. */
+  async crash(): Promise<void> {
+    this.slack.deps.drills.stop();
+    await this.slack.app.stop();
+    await this.store.close();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  }
+
+  /** Where the HTTP receiver listens (for tests that speak raw HTTP). */
+  get eventsUrl(): string {
+    return `http://127.0.0.1:${this.port}/slack/events`;
   }
 
   /** Waits for every piece of work the app started after acknowledging Slack. */

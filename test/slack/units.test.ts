@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from "../../src/slack/blocks/text.js";
+import { escapeMrkdwn, escapeUserText, markdownToMrkdwn, splitMrkdwn } from "../../src/slack/blocks/text.js";
 import { parseDrillCommand } from "../../src/slack/commandParser.js";
 import { loadConfig } from "../../src/slack/config.js";
 import { createLogger } from "../../src/slack/logger.js";
@@ -47,6 +47,34 @@ describe("text for Slack", () => {
     const safe = escapeMrkdwn(hostile);
     assert.equal(safe, "&lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;https://evil.example|bank.example&gt; a&amp;b gnp.exe");
     assert.doesNotMatch(safe, /[<>\u202E\u200B]/);
+  });
+
+  it("removes every invisible or reading-order character, but keeps emoji whole and lines apart", () => {
+    const tricks = [
+      "\u061C", // Arabic letter mark
+      "\u00AD", // soft hyphen
+      "\u180E", // Mongolian vowel separator
+      "\u2028", // line separator
+      "\u2029", // paragraph separator
+      "\u3164", // Hangul filler
+      "\u{E0041}\u{E007F}", // tag characters
+      "\u034F", // combining grapheme joiner
+      "\u2066\u2069", // isolates
+      "\u0007", // bell
+    ];
+    for (const trick of tricks) assert.equal(escapeMrkdwn(`a${trick}b`), "ab", JSON.stringify(trick));
+    assert.equal(escapeMrkdwn("👩‍💻 on call\nnext line\tok"), "👩‍💻 on call\nnext line\tok");
+  });
+
+  it("shows what people typed with its formatting characters as look-alikes", () => {
+    assert.equal(escapeUserText("*✅ correct*"), "∗✅ correct∗");
+    assert.equal(escapeUserText("```rm -rf /```"), "ˋˋˋrm -rf /ˋˋˋ");
+    assert.equal(escapeUserText("_urgent_ ~no~"), "ˍurgentˍ ∼no∼");
+    assert.equal(
+      escapeUserText("payments_provider_requests_total a*b"),
+      "payments_provider_requests_total a*b",
+      "inside words they cannot format",
+    );
   });
 
   it("converts runbook Markdown to mrkdwn and keeps code verbatim", () => {

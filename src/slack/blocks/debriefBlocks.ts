@@ -2,7 +2,7 @@ import { type Debrief, missedPhraseGroups, pathVerdict, type ResponderDebrief } 
 import { formatClock } from "../../domain/duration.js";
 import type { Scenario } from "../../domain/scenario.js";
 import { type Block, chunkBlocks, LIMITS } from "./limits.js";
-import { cleanPlain, escapeMrkdwn, truncate } from "./text.js";
+import { cleanPlain, escapeMrkdwn, escapeUserText, truncate } from "./text.js";
 
 // The debrief in Slack: answers are revealed here for the first time. Answers and names are
 // user text and are escaped; long debriefs are split across messages of at most 50 blocks.
@@ -24,8 +24,8 @@ export function responderLine(r: ResponderDebrief, scenario?: Scenario): string 
     r.correct === null
       ? "no first move"
       : `${r.correct ? "✅ correct" : "❌ wrong"}${r.scoredBy === "facilitator" ? " (facilitator)" : ""}${r.withinReadWindow ? ", inside the read window" : ", after the read window"}`;
-  const lines = [`*${escapeMrkdwn(r.user.name)}* — ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdict}`];
-  if (r.answer !== null) lines.push(`> ${escapeMrkdwn(truncate(r.answer, 600)).replace(/\n/g, " ")}`);
+  const lines = [`*${escapeUserText(r.user.name)}* — ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdict}`];
+  if (r.answer !== null) lines.push(`> ${escapeUserText(truncate(r.answer, 600).replace(/\s+/g, " "))}`);
   if (r.correct === false && r.score && r.scoredBy === "rubric") {
     const missing = missedPhraseGroups(r, scenario).map((phrases) => phrases.join(" / "));
     const why = [

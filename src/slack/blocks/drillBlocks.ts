@@ -4,7 +4,7 @@ import { formatClock } from "../../domain/duration.js";
 import { displayOrder } from "../../domain/optionOrder.js";
 import { RUNBOOK_PARTS, type Scenario, type TreeOption } from "../../domain/scenario.js";
 import { type Block, capBlocks, LIMITS } from "./limits.js";
-import { cleanPlain, escapeMrkdwn, markdownToMrkdwn, splitMrkdwn, truncate } from "./text.js";
+import { cleanPlain, escapeMrkdwn, escapeUserText, markdownToMrkdwn, splitMrkdwn, truncate } from "./text.js";
 
 // Block Kit for a running drill: the trigger message, the first-move modal, the runbook and the
 // decision-tree walk. Scenario text comes from the repo; names and answers come from users, and
@@ -49,7 +49,7 @@ export function triggerBlocks(drill: Drill): Block[] {
   const blocks: Block[] = [
     { type: "header", text: plain(`🧯 DRILL · ${scenario.title}`, LIMITS.headerText) },
     context(
-      `*This is a drill* — practice only, nobody is paged. ${scenario.severity} · mode *${state.mode}* · started by ${escapeMrkdwn(state.startedBy.name)}`,
+      `*This is a drill* — practice only, nobody is paged. ${scenario.severity} · mode *${state.mode}* · started by ${escapeUserText(state.startedBy.name)}`,
     ),
     mrkdwnSection(`*${escapeMrkdwn(t.source)}: ${escapeMrkdwn(t.title)}*\n\`\`\`${escapeMrkdwn(t.text.trim())}\`\`\``),
   ];
@@ -105,11 +105,25 @@ function modal(title: string, blocks: Block[], extra: Partial<types.ModalView> =
   };
 }
 
+/** What a drill modal carries in its private_metadata: the drill, and the channel it was opened
+ * from (checked against the drill's when the modal is used). */
+export function viewMetadata(drill: Drill): string {
+  return JSON.stringify({ drillId: drill.state.id, channel: drill.state.venue });
+}
+
 /** The drill a modal belongs to, from its private_metadata; null when it is not one of ours. */
 export function drillIdOfView(privateMetadata: string): number | null {
+  return viewRef(privateMetadata)?.drillId ?? null;
+}
+
+/** Drill id and channel from a modal's private_metadata (channel undefined in modals opened
+ * before it was recorded); null when it is not one of ours. */
+export function viewRef(privateMetadata: string): { drillId: number; channel: string | undefined } | null {
   try {
-    const id = Number((JSON.parse(privateMetadata) as { drillId?: unknown }).drillId);
-    return Number.isInteger(id) && id > 0 ? id : null;
+    const meta = JSON.parse(privateMetadata) as { drillId?: unknown; channel?: unknown };
+    const id = Number(meta.drillId);
+    if (!Number.isInteger(id) || id <= 0) return null;
+    return { drillId: id, channel: typeof meta.channel === "string" ? meta.channel : undefined };
   } catch {
     return null;
   }
@@ -137,7 +151,7 @@ export function firstMoveModal(drill: Drill): types.ModalView {
         },
       },
     ],
-    { callback_id: VIEWS.firstMove, submit: plain("Submit", 24), private_metadata: JSON.stringify({ drillId: drill.state.id }) },
+    { callback_id: VIEWS.firstMove, submit: plain("Submit", 24), private_metadata: viewMetadata(drill) },
   );
 }
 
@@ -181,7 +195,7 @@ function revealBlocks(option: TreeOption | undefined): Block[] {
 
 /** One node of the walk (question and options), or the outcome at the end. */
 export function treeView(drill: Drill, position: TreePosition, step: number, lastChoice?: TreeOption): types.ModalView {
-  const meta = JSON.stringify({ drillId: drill.state.id });
+  const meta = viewMetadata(drill);
   if (position.kind === "outcome") {
     const o = position.outcome;
     return modal(

@@ -9,7 +9,7 @@ import type { ActionItem, Schedule } from "../../store/history.js";
 import { slackTime } from "./drillBlocks.js";
 import { packLines } from "./helpBlocks.js";
 import { type Block, capBlocks, LIMITS } from "./limits.js";
-import { cleanPlain, escapeMrkdwn, truncate } from "./text.js";
+import { cleanPlain, escapeMrkdwn, escapeUserText, truncate } from "./text.js";
 
 // Block Kit for game days, action items, stats and the history parts of a debrief.
 
@@ -33,32 +33,36 @@ export function describeSchedule(s: Schedule, nextRun: number | null): string {
   return `*#${s.id}* in <#${s.channel}> — \`${s.cron}\` (${escapeMrkdwn(s.timezone)}), ${what}, ${s.mode}${s.headsUp ? ", heads-up the day before" : ""} · ${next}`;
 }
 
-export function schedulesBlocks(schedules: { schedule: Schedule; nextRun: number | null }[]): Block[] {
+export function schedulesBlocks(schedules: { schedule: Schedule; nextRun: number | null }[], scope = "this channel"): Block[] {
   if (schedules.length === 0)
-    return [section("No game days are scheduled. Add one: `/drill schedule weekly mon 10:00 random Europe/Berlin`.")];
+    return [section(`No game days are scheduled in ${scope}. Add one: \`/drill schedule weekly mon 10:00 random Europe/Berlin\`.`)];
   return capBlocks(
-    [section(`*Game days* (${schedules.length})`), ...packLines(schedules.map((s) => `• ${describeSchedule(s.schedule, s.nextRun)}`))],
+    [
+      section(`*Game days* in ${scope} (${schedules.length})`),
+      ...packLines(schedules.map((s) => `• ${describeSchedule(s.schedule, s.nextRun)}`)),
+    ],
     LIMITS.messageBlocks,
     "schedules",
   );
 }
 
 export function actionItemLine(item: ActionItem): string {
-  const state = item.status === "done" ? `~done~ by ${escapeMrkdwn(item.doneBy ?? "")}` : "open";
-  return `*#${item.id}* \`${escapeMrkdwn(item.runbook)}\` › ${PART_TITLES[item.part]} — ${item.kind}: “${escapeMrkdwn(truncate(item.text, 500))}” — raised by ${escapeMrkdwn(item.raisedBy.name)} in drill #${item.drillId} · ${state}`;
+  const state = item.status === "done" ? `~done~ by ${escapeUserText(item.doneBy ?? "")}` : "open";
+  return `*#${item.id}* \`${escapeMrkdwn(item.runbook)}\` › ${PART_TITLES[item.part]} — ${item.kind}: “${escapeUserText(truncate(item.text, 500).replace(/\s+/g, " "))}” — raised by ${escapeUserText(item.raisedBy.name)} in drill #${item.drillId} · ${state}`;
 }
 
 /** Open items get a "Mark done" button each; at most 45 items, then a note. */
-export function actionItemsBlocks(items: ActionItem[], all: boolean): Block[] {
+export function actionItemsBlocks(items: ActionItem[], scope: { done: boolean; everywhere: boolean }): Block[] {
+  const where = scope.everywhere ? "in any channel" : "from this channel's drills";
   if (items.length === 0)
     return [
       section(
-        all
-          ? "No action items yet: flag a runbook step during a drill with 🚩."
-          : "No open action items. `/drill actions all` shows done ones too.",
+        scope.done
+          ? `No action items ${where} yet: flag a runbook step during a drill with 🚩.`
+          : `No open action items ${where}. \`/drill actions done\` shows done ones too.`,
       ),
     ];
-  const blocks: Block[] = [section(`*Runbook action items* (${items.length}${all ? "" : " open"})`)];
+  const blocks: Block[] = [section(`*Runbook action items* ${where} (${items.length}${scope.done ? "" : " open"})`)];
   for (const item of items.slice(0, 45)) {
     blocks.push({
       type: "section",
@@ -79,7 +83,7 @@ export function actionItemsBlocks(items: ActionItem[], all: boolean): Block[] {
   return blocks;
 }
 
-export function flagModal(drillId: number, scenarioTitle: string): types.ModalView {
+export function flagModal(drillId: number, scenarioTitle: string, channel: string): types.ModalView {
   const options = RUNBOOK_PARTS.map((part) => ({
     text: { type: "plain_text" as const, text: truncate(PART_TITLES[part], 75, "…") },
     value: part,
@@ -87,7 +91,7 @@ export function flagModal(drillId: number, scenarioTitle: string): types.ModalVi
   return {
     type: "modal",
     callback_id: HISTORY_VIEWS.flag,
-    private_metadata: JSON.stringify({ drillId }),
+    private_metadata: JSON.stringify({ drillId, channel }),
     title: { type: "plain_text", text: "Flag the runbook" },
     submit: { type: "plain_text", text: "Flag" },
     close: { type: "plain_text", text: "Cancel" },
@@ -153,7 +157,7 @@ export function coverageLines(coverage: CatalogCoverage[]): string[] {
 
 export function personStatsLines(stats: PersonStats): string[] {
   const lines = [
-    `*${escapeMrkdwn(stats.name ?? stats.userId)}* — ${stats.drills} drill(s), ${stats.correctInWindow} correct inside the read window (${pct(stats.drills ? stats.correctInWindow / stats.drills : null)}), median time to first move ${stats.medianFirstMoveMs === null ? "—" : formatClock(stats.medianFirstMoveMs)}`,
+    `*${escapeUserText(stats.name ?? stats.userId)}* — ${stats.drills} drill(s), ${stats.correctInWindow} correct inside the read window (${pct(stats.drills ? stats.correctInWindow / stats.drills : null)}), median time to first move ${stats.medianFirstMoveMs === null ? "—" : formatClock(stats.medianFirstMoveMs)}`,
     `Accuracy, latest drills: ${stats.recent.length ? sparkline(stats.recent) : "—"}`,
   ];
   for (const m of stats.mastery) {

@@ -1,18 +1,51 @@
 // Text for Slack: escaping what users typed, converting runbook Markdown to mrkdwn, and
 // keeping every text object inside Slack's limits.
 
-/** Zero-width and bidirectional control characters: they can disguise text (e.g. reverse a URL). */
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+/** Characters that are invisible or change how the text around them reads: format characters
+ * (zero-width, bidirectional controls, soft hyphen, the Arabic letter mark, the Mongolian vowel
+ * separator, tag characters), line and paragraph separators, the combining grapheme joiner,
+ * Hangul and Braille blanks, and C0/C1 controls other than tab and newline. A zero-width joiner
+ * between two emoji is kept: it is how 👩‍💻 is written. */
+const INVISIBLE = new RegExp(
+  [
+    "(?<!\\p{Extended_Pictographic}\\uFE0F?)\\u200D", // a joiner not inside an emoji
+    "\\u200D(?!\\p{Extended_Pictographic})",
+    "(?!\\u200D)\\p{Cf}", // format characters
+    "\\p{Zl}",
+    "\\p{Zp}",
+    "\\u034F", // combining grapheme joiner
+    "[\\u115F\\u1160\\u3164\\uFFA0\\u2800]", // Hangul fillers, Braille blank
+    "(?![\\n\\t])\\p{Cc}", // control characters but newline and tab
+  ].join("|"),
+  "gu",
+);
+
+/** Removes every invisible or reading-order trick from a text (see INVISIBLE). */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, "");
+}
 
 /** Safe to put in mrkdwn: no mentions, no @channel/@here, no disguised links, no invisible tricks.
  * Slack only parses <…> sequences, so escaping &, < and > is enough to make them literal. */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(INVISIBLE, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return stripInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** For what people typed, shown inside the bot's own mrkdwn (answers, flags, names): escaped as
+ * above, and its formatting characters shown as look-alikes, so an answer cannot style itself
+ * as a verdict ("*✅ correct*") or open a code block over the lines after it. A marker between
+ * two letters or digits (metric_name, a*b) cannot format and is left alone. */
+export function escapeUserText(text: string): string {
+  return escapeMrkdwn(text)
+    .replace(/`/g, "\u02CB")
+    .replace(/(^|[^\p{L}\p{N}])[*_~]|[*_~](?=$|[^\p{L}\p{N}])/gu, (marker) =>
+      marker.replace("*", "\u2217").replace("_", "\u02CD").replace("~", "\u223C"),
+    );
 }
 
 /** For plain_text objects: Slack does not parse them, but invisible controls still mislead. */
 export function cleanPlain(text: string): string {
-  return text.replace(INVISIBLE, "");
+  return stripInvisible(text);
 }
 
 /** Cuts text to a limit, saying so, on a line boundary where one is near. */

@@ -8,7 +8,7 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 export function ackDrill(deps: SlackDeps) {
   return async ({ ack, action, body, respond }: Args): Promise<void> => {
     await ack();
-    const result = await deps.service.ack(Number(action.value), personFrom(body.user));
+    const result = await deps.service.ack(Number(action.value), personFrom(body.user), body.channel?.id);
     if (!result.ok) {
       await respond({ response_type: "ephemeral", replace_original: false, text: REFUSAL_TEXT[result.reason] });
       return;

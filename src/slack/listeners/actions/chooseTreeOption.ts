@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { REFUSAL_TEXT } from "../../../service/drillService.js";
-import { noticeModal, treeView } from "../../blocks/drillBlocks.js";
+import { noticeModal, treeView, viewRef } from "../../blocks/drillBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -18,7 +18,10 @@ export function chooseTreeOption(deps: SlackDeps) {
       return; // not a button we built
     }
     const person = personFrom(body.user);
-    const result = await deps.service.choose(Number(choice.d), person, String(choice.n), String(choice.o));
+    // The button must belong to the drill of the modal it sits in, and that drill to its channel.
+    const ref = viewRef(body.view?.private_metadata ?? "");
+    if (ref && ref.drillId !== Number(choice.d)) return;
+    const result = await deps.service.choose(Number(choice.d), person, String(choice.n), String(choice.o), ref?.channel);
     if (result.ok) {
       const step = (result.drill.responder(person.id)?.steps.length ?? 0) + 1;
       await client.views.update({ view_id: viewId, view: treeView(result.drill, result.position, step, result.option) });

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { formatClock } from "../../../domain/duration.js";
+import { REFUSAL_TEXT } from "../../../service/drillService.js";
 import { firstMoveModal, noticeModal } from "../../blocks/drillBlocks.js";
 import type { SlackDeps } from "../../deps.js";
 
@@ -12,6 +13,11 @@ export function openFirstMove(deps: SlackDeps) {
     // Only this person's records: whether they answered is all the modal needs.
     const drill = await deps.service.load(Number(action.value), body.user.id);
     let view = drill ? firstMoveModal(drill) : noticeModal("First move", "This drill no longer exists.");
+    if (drill && body.channel?.id !== undefined && drill.state.venue !== body.channel.id) {
+      view = noticeModal("First move", REFUSAL_TEXT.wrong_venue);
+      await client.views.open({ trigger_id: body.trigger_id, view });
+      return;
+    }
     const answered = drill?.responder(body.user.id)?.firstMove;
     if (drill && !drill.isOpen) view = noticeModal("First move", "This drill is over: answers are closed. The debrief is in the thread.");
     else if (drill && answered) {

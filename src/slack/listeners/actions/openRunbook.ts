@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { REFUSAL_TEXT } from "../../../service/drillService.js";
 import { noticeModal, runbookModal } from "../../blocks/drillBlocks.js";
 import type { SlackDeps } from "../../deps.js";
 
@@ -12,9 +13,11 @@ export function openRunbook(deps: SlackDeps) {
     const drill = await deps.service.load(Number(action.value), body.user.id);
     const view = !drill
       ? noticeModal("Runbook", "This drill no longer exists.")
-      : drill.runbookVisibleTo(body.user.id)
-        ? runbookModal(drill.scenario)
-        : noticeModal("Runbook", "*Blind mode:* the runbook opens after you state your first move. Use ✍️ *First move* first.");
+      : body.channel?.id !== undefined && drill.state.venue !== body.channel.id
+        ? noticeModal("Runbook", REFUSAL_TEXT.wrong_venue)
+        : drill.runbookVisibleTo(body.user.id)
+          ? runbookModal(drill.scenario)
+          : noticeModal("Runbook", "*Blind mode:* the runbook opens after you state your first move. Use ✍️ *First move* first.");
     await client.views.open({ trigger_id: body.trigger_id, view });
   };
 }

@@ -10,7 +10,7 @@ export function openTree(deps: SlackDeps) {
   return async ({ ack, action, body, client }: Args): Promise<void> => {
     await ack();
     const person = personFrom(body.user);
-    const result = await deps.service.position(Number(action.value), person);
+    const result = await deps.service.position(Number(action.value), person, body.channel?.id);
     const view = result.ok
       ? treeView(result.drill, result.position, (result.drill.responder(person.id)?.steps.length ?? 0) + 1)
       : noticeModal("Decision tree", REFUSAL_TEXT[result.reason]);

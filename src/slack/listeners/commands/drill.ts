@@ -3,12 +3,12 @@ import { formatClock } from "../../../domain/duration.js";
 import { slackTime } from "../../blocks/drillBlocks.js";
 import { helpBlocks, listBlocks } from "../../blocks/helpBlocks.js";
 import type { Block } from "../../blocks/limits.js";
-import { escapeMrkdwn } from "../../blocks/text.js";
+import { escapeMrkdwn, escapeUserText } from "../../blocks/text.js";
 import { parseDrillCommand } from "../../commandParser.js";
-import { allTags, isFacilitator, type SlackDeps, sortedScenarios } from "../../deps.js";
+import { allTags, isFacilitator, mayControlDrill, type SlackDeps, sortedScenarios } from "../../deps.js";
 import type { CommandContext } from "./context.js";
 import { listActionItems, postDebrief, showStats } from "./history.js";
-import { listSchedules, scheduleGameDay, unscheduleGameDay } from "./schedules.js";
+import { FACILITATORS_ONLY, listSchedules, scheduleGameDay, unscheduleGameDay } from "./schedules.js";
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -19,6 +19,12 @@ export function drillCommand(deps: SlackDeps) {
     const reply = (text: string, blocks?: Block[]) => respond({ response_type: "ephemeral", text, ...(blocks ? { blocks } : {}) });
     const user = { id: command.user_id, name: command.user_name };
     const channel = command.channel_id;
+    // Permission before parsing: what a non-facilitator types after `schedule` is never looked at.
+    const firstWord = (command.text ?? "").trimStart().slice(0, 12).split(/\s/)[0]?.toLowerCase();
+    if ((firstWord === "schedule" || firstWord === "unschedule") && !isFacilitator(deps, user.id)) {
+      await reply(FACILITATORS_ONLY);
+      return;
+    }
     const parsed = parseDrillCommand(command.text ?? "", [...deps.scenarios.keys()], allTags(deps));
 
     const ctx: CommandContext = { user, channel, reply };
@@ -27,7 +33,7 @@ export function drillCommand(deps: SlackDeps) {
         await scheduleGameDay(deps, ctx, parsed);
         return;
       case "schedules":
-        await listSchedules(deps, ctx);
+        await listSchedules(deps, ctx, parsed.all);
         return;
       case "unschedule":
         await unscheduleGameDay(deps, ctx, parsed.id);
@@ -36,7 +42,7 @@ export function drillCommand(deps: SlackDeps) {
         await postDebrief(deps, ctx, parsed.which);
         return;
       case "actions":
-        await listActionItems(deps, ctx, parsed.all);
+        await listActionItems(deps, ctx, { all: parsed.all, done: parsed.done });
         return;
       case "stats":
         await showStats(deps, ctx, parsed);
@@ -64,7 +70,7 @@ export function drillCommand(deps: SlackDeps) {
         const p = drill.progress();
         const elapsed = formatClock(deps.clock.now() - drill.state.startedAt);
         await reply(
-          `*${escapeMrkdwn(drill.scenario.title)}* (\`${drill.scenario.id}\`, drill #${drill.state.id}, mode ${drill.state.mode}) — started ${elapsed} ago by ${escapeMrkdwn(drill.state.startedBy.name)}; ${p.acked} on it, ${p.answered} first move(s); ends ${slackTime(drill.endsAt)}.`,
+          `*${escapeMrkdwn(drill.scenario.title)}* (\`${drill.scenario.id}\`, drill #${drill.state.id}, mode ${drill.state.mode}) — started ${elapsed} ago by ${escapeUserText(drill.state.startedBy.name)}; ${p.acked} on it, ${p.answered} first move(s); ends ${slackTime(drill.endsAt)}.`,
         );
         return;
       }
@@ -75,10 +81,14 @@ export function drillCommand(deps: SlackDeps) {
           await reply(`No drill is running in this channel, so there is nothing to ${parsed.kind}.`);
           return;
         }
-        // The starter, or a facilitator (with DRILLBOT_FACILITATORS empty, everyone is one).
-        const mayEnd = drill.state.startedBy.id === user.id || isFacilitator(deps, user.id);
-        if (!mayEnd) {
-          await reply(`Only ${escapeMrkdwn(drill.state.startedBy.name)}, who started this drill, or a facilitator can ${parsed.kind} it.`);
+        // The starter or a configured facilitator; a game day (no human starter) anyone here.
+        if (!mayControlDrill(deps, user.id, drill.state.startedBy)) {
+          const who = escapeUserText(drill.state.startedBy.name);
+          await reply(
+            deps.facilitators.size > 0
+              ? `Only ${who}, who started this drill, or a facilitator can ${parsed.kind} it.`
+              : `Only ${who}, who started this drill, can ${parsed.kind} it (no facilitators are configured in DRILLBOT_FACILITATORS).`,
+          );
           return;
         }
         if (parsed.kind === "end") {

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { formatClock } from "../../../domain/duration.js";
 import { REFUSAL_TEXT } from "../../../service/drillService.js";
-import { drillIdOfView, FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, noticeModal, runbookModal } from "../../blocks/drillBlocks.js";
+import { FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, noticeModal, runbookModal, viewRef } from "../../blocks/drillBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -10,8 +10,8 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * itself says whether it was accepted (inline errors); that write takes well under a millisecond. */
 export function firstMoveSubmission(deps: SlackDeps) {
   return async ({ ack, view, body }: Args): Promise<void> => {
-    const drillId = drillIdOfView(view.private_metadata);
-    if (drillId === null) {
+    const ref = viewRef(view.private_metadata);
+    if (ref === null) {
       await ack({
         response_action: "errors",
         errors: { [FIRST_MOVE_BLOCK]: "This form is out of date: open First move again from the drill message." },
@@ -20,7 +20,7 @@ export function firstMoveSubmission(deps: SlackDeps) {
     }
     const text = view.state.values[FIRST_MOVE_BLOCK]?.[FIRST_MOVE_INPUT]?.value ?? "";
     const person = personFrom(body.user);
-    const result = await deps.service.submitFirstMove(drillId, person, text);
+    const result = await deps.service.submitFirstMove(ref.drillId, person, text, ref.channel);
     if (!result.ok) {
       await ack({ response_action: "errors", errors: { [FIRST_MOVE_BLOCK]: REFUSAL_TEXT[result.reason] } });
       return;
@@ -33,6 +33,6 @@ export function firstMoveSubmission(deps: SlackDeps) {
         ? runbookModal(drill.scenario, `${recorded}\nHere is the runbook. Then walk the 🌳 *Decision tree* from the drill message.`)
         : noticeModal("First move", `${recorded}\nNext: walk the 🌳 *Decision tree* from the drill message.`);
     await ack({ response_action: "update", view: next });
-    deps.drills.noteFirstMove(drill, person, elapsed);
+    deps.drills.noteFirstMove(drill);
   };
 }

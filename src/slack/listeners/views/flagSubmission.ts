@@ -1,8 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { RUNBOOK_PARTS, type RunbookPart } from "../../../domain/scenario.js";
-import { drillIdOfView, noticeModal } from "../../blocks/drillBlocks.js";
+import { REFUSAL_TEXT } from "../../../service/drillService.js";
+import { noticeModal, viewRef } from "../../blocks/drillBlocks.js";
 import { FLAG_BLOCKS } from "../../blocks/historyBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
+import { FLAGS_CLOSED } from "../actions/openFlag.js";
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -28,17 +30,26 @@ export function flagSubmission(deps: SlackDeps) {
       await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.text]: "Say what is wrong or unclear, in a sentence." } });
       return;
     }
-    const drillId = drillIdOfView(view.private_metadata);
-    if (drillId === null) {
+    const ref = viewRef(view.private_metadata);
+    if (ref === null) {
       await ack({
         response_action: "errors",
         errors: { [FLAG_BLOCKS.text]: "This form is out of date: flag again from the drill message." },
       });
       return;
     }
-    const drill = await deps.service.load(drillId);
+    const drillId = ref.drillId;
+    const drill = await deps.service.load(drillId, body.user.id);
     if (!drill) {
       await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.text]: "This drill no longer exists." } });
+      return;
+    }
+    if (ref.channel !== undefined && ref.channel !== drill.state.venue) {
+      await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.text]: REFUSAL_TEXT.wrong_venue } });
+      return;
+    }
+    if (drill.state.status !== "running") {
+      await ack({ response_action: "errors", errors: { [FLAG_BLOCKS.text]: FLAGS_CLOSED } });
       return;
     }
     const item = await deps.actions.addActionItem({
