@@ -11,11 +11,17 @@ import type { Admission, SignedRequest } from "./requestGuard.js";
 /** A view_submission (a form) inside a form-encoded interactive body, found without parsing it. */
 const VIEW_SUBMISSION = /payload=%7B%22type%22%3A%22view_submission%22|%22type%22%3A%22view_submission%22/;
 
+const PASS: Admission = { action: "pass" };
+
 export function replayGuard(requests: RequestLog, clock: Clock) {
-  return async (request: SignedRequest): Promise<Admission> => {
+  // Synchronous for clicks (the hot path of a game day): nothing to remember for them.
+  return (request: SignedRequest): Admission | Promise<Admission> => {
     const acts = request.kind === "command" || (request.kind === "interactive" && VIEW_SUBMISSION.test(request.body));
-    if (!acts) return { action: "pass" };
-    if (await requests.firstSeen(request.fingerprint, clock.now())) return { action: "pass" };
-    return { action: "answer", status: 200, log: `ignored a replayed ${request.kind} request (already processed)` };
+    if (!acts) return PASS;
+    return requests
+      .firstSeen(request.fingerprint(), clock.now())
+      .then((first) =>
+        first ? PASS : { action: "answer", status: 200, log: `ignored a replayed ${request.kind} request (already processed)` },
+      );
   };
 }

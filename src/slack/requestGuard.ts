@@ -23,8 +23,9 @@ export type RequestKind = "command" | "interactive" | "event" | "other";
 
 export interface SignedRequest {
   kind: RequestKind;
-  /** sha256 of the raw body: a replay of the very same signed request has the same one. */
-  fingerprint: string;
+  /** sha256 of the raw body: a replay of the very same signed request has the same one
+   * (computed on demand: most requests never need it). */
+  fingerprint(): string;
   body: string;
   contentType: string;
   retryNum: number | null;
@@ -156,7 +157,7 @@ export function guardRequests(listen: Listener, options: RequestGuardOptions): L
       const retry = req.headers["x-slack-retry-num"];
       const signed: SignedRequest = {
         kind: requestKind(contentType, body),
-        fingerprint: createHash("sha256").update(raw).digest("hex"),
+        fingerprint: () => createHash("sha256").update(raw).digest("hex"),
         body,
         contentType,
         retryNum: retry === undefined ? null : Number(retry),
