@@ -7,7 +7,7 @@ import { firstMoveScore } from "../src/domain/scoring.js";
 import { realTimers } from "../src/scheduler/timers.js";
 import { DrillService } from "../src/service/drillService.js";
 import { createSlackApp, type SlackApp } from "../src/slack/app.js";
-import { showStats } from "../src/slack/listeners/commands/history.js";
+import { stats } from "../src/slack/listeners/commands/subcommands/stats.js";
 import { appHomeOpened } from "../src/slack/listeners/events/appHomeOpened.js";
 import { createLogger } from "../src/slack/logger.js";
 import { openSqliteStores, type SqliteStores } from "../src/store/sqlite.js";
@@ -469,7 +469,12 @@ async function timeReads(stores: SqliteStores, scenarios: Map<string, Scenario>,
   const published: unknown[] = [];
   const client = { views: { publish: async (view: unknown) => published.push(view) } };
   const replies: unknown[] = [];
-  const ctx = { user: { id: "U0FACILIT", name: "facilitator" }, channel: "C0CH00001", reply: async (text: string) => replies.push(text) };
+  const ctx = {
+    user: { id: "U0FACILIT", name: "facilitator" },
+    channel: "C0CH00001",
+    reply: async (text: string) => replies.push(text),
+    usage: [],
+  };
   const timings: HistoryTiming[] = [];
   const time = async (name: string, source: string, fn: () => Promise<unknown>) => {
     timings.push({ name, source, times: summarise(await timeRuns(runs, 5, fn)) });
@@ -486,10 +491,12 @@ async function timeReads(stores: SqliteStores, scenarios: Map<string, Scenario>,
       await deps.drills.debriefMessages(debrief, drill);
     },
   );
-  await time("Per-person stats", "`/drill stats @person`: showStats → insights.personStats", () =>
-    showStats(deps, ctx, { userId: pickUser() }),
+  await time("Per-person stats", "`/drill stats @person`: the stats subcommand → insights.personStats", () =>
+    stats.handle(deps, ctx, { userId: pickUser() }),
   );
-  await time("Scenario coverage", "`/drill stats`: showStats → insights.coverage + team trend", () => showStats(deps, ctx, {}));
+  await time("Scenario coverage", "`/drill stats`: the stats subcommand → insights.coverage + team trend", () =>
+    stats.handle(deps, ctx, {}),
+  );
   await time("App Home view", "appHomeOpened listener (views.publish stubbed)", () =>
     appHomeOpened(deps)({
       event: { type: "app_home_opened", user: pickUser(), channel: "D0HOME", tab: "home", event_ts: "1.0" },

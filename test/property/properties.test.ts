@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { loadScenarioFile } from "../../src/catalog/catalog.js";
 import { firstMoveScore } from "../../src/domain/scoring.js";
 import { escapeMrkdwn } from "../../src/slack/blocks/text.js";
-import { parseDrillCommand } from "../../src/slack/commandParser.js";
+import { parseDrillCommand } from "../../src/slack/listeners/commands/subcommands/index.js";
 import { LINT_FIXTURES } from "../helpers.js";
 import { SlackHarness, sign } from "../slack/harness.js";
 

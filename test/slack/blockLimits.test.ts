@@ -9,6 +9,7 @@ import { firstMoveModal, noticeModal, runbookModal, treeView, triggerBlocks } fr
 import { helpBlocks, listBlocks } from "../../src/slack/blocks/helpBlocks.js";
 import { homeView } from "../../src/slack/blocks/homeView.js";
 import { type Block, blockLimitProblems, viewLimitProblems } from "../../src/slack/blocks/limits.js";
+import { usageLines } from "../../src/slack/listeners/commands/subcommands/index.js";
 import type { DrillSummary } from "../../src/store/store.js";
 import { repoScenarios } from "./harness.js";
 
@@ -95,7 +96,7 @@ describe("Block Kit limits", () => {
 
   it("help, list and App Home with a large catalog and history", () => {
     const many = Array.from({ length: 400 }, (_, i) => ({ ...largest, id: `${largest.id}-${i}`, title: "T".repeat(200) }));
-    assertWithin("help", blockLimitProblems(helpBlocks(many, "lead"), "message"));
+    assertWithin("help", blockLimitProblems(helpBlocks(many, usageLines(), "lead"), "message"));
     assertWithin("list", blockLimitProblems(listBlocks(many, "security"), "message"));
     const drills: DrillSummary[] = Array.from({ length: 1000 }, (_, i) => ({
       id: i,

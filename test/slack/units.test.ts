@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { escapeMrkdwn, escapeUserText, markdownToMrkdwn, splitMrkdwn } from "../../src/slack/blocks/text.js";
-import { parseDrillCommand } from "../../src/slack/commandParser.js";
 import { loadConfig } from "../../src/slack/config.js";
+import { parseDrillCommand } from "../../src/slack/listeners/commands/subcommands/index.js";
 import { createLogger } from "../../src/slack/logger.js";
 
 const ids = ["payment-5xx", "cache-miss"];

@@ -1,6 +1,5 @@
 import type { Scenario } from "../../domain/scenario.js";
 import type { DrillSummary } from "../../store/store.js";
-import { USAGE_LINES } from "../commandParser.js";
 import { type Block, capBlocks, LIMITS } from "./limits.js";
 import { escapeMrkdwn, truncate } from "./text.js";
 
@@ -24,12 +23,12 @@ export function packLines(lines: string[]): Block[] {
   return blocks;
 }
 
-export function helpBlocks(scenarios: Scenario[], lead?: string): Block[] {
+export function helpBlocks(scenarios: Scenario[], usage: readonly string[], lead?: string): Block[] {
   const blocks: Block[] = [];
   if (lead) blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(lead, LIMITS.sectionText) } });
   blocks.push({
     type: "section",
-    text: { type: "mrkdwn", text: `*drillbot runs tabletop incident drills.*\n${USAGE_LINES.map(escapeMrkdwn).join("\n")}` },
+    text: { type: "mrkdwn", text: `*drillbot runs tabletop incident drills.*\n${usage.map(escapeMrkdwn).join("\n")}` },
   });
   blocks.push({ type: "section", text: { type: "mrkdwn", text: "*Scenarios*" } });
   blocks.push(...packLines(scenarioLines(scenarios)));

@@ -6,4 +6,6 @@ export interface CommandContext {
   user: Person;
   channel: string;
   reply(text: string, blocks?: Block[]): Promise<unknown>;
+  /** The /drill usage lines, for help (from the subcommand registry). */
+  usage: readonly string[];
 }
