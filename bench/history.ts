@@ -377,8 +377,8 @@ function planFor(scenario: Scenario): ScenarioPlan {
   return {
     scenario,
     walk: expectedWalk(scenario),
-    right: { text: rightText, score: JSON.stringify(firstMoveScore(rightText, scenario.first_move.rubric)) },
-    wrong: { text: wrongText, score: JSON.stringify(firstMoveScore(wrongText, scenario.first_move.rubric)) },
+    right: { text: rightText, score: JSON.stringify(firstMoveScore(rightText, scenario.rubric)) },
+    wrong: { text: wrongText, score: JSON.stringify(firstMoveScore(wrongText, scenario.rubric)) },
   };
 }
 

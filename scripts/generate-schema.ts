@@ -1,9 +1,14 @@
-// Writes schema/scenario.schema.json from the zod schema: `npm run schema`.
-// A test fails when the committed file is out of date, so the two never drift.
+// Writes schema/scenario.schema.json and schema/lexicon.schema.json from the zod schemas:
+// `npm run schema`. A test fails when a committed file is out of date, so they never drift.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { scenarioJsonSchemaText } from "../src/domain/jsonSchema.js";
+import { lexiconJsonSchemaText, scenarioJsonSchemaText } from "../src/domain/jsonSchema.js";
 
-const target = fileURLToPath(new URL("../schema/scenario.schema.json", import.meta.url));
-writeFileSync(target, scenarioJsonSchemaText());
-console.log(`wrote ${target}`);
+for (const [name, text] of [
+  ["scenario", scenarioJsonSchemaText()],
+  ["lexicon", lexiconJsonSchemaText()],
+] as const) {
+  const target = fileURLToPath(new URL(`../schema/${name}.schema.json`, import.meta.url));
+  writeFileSync(target, text);
+  console.log(`wrote ${target}`);
+}

@@ -2,16 +2,22 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join, relative, resolve } from "node:path";
 import { parseDuration } from "../domain/duration.js";
+import type { CompiledLexicon } from "../domain/lexicon.js";
+import { checkRubric } from "../domain/rubricChecks.js";
 import { parseRunbook } from "../domain/runbook.js";
 import { type Scenario, type ScenarioFile, ScenarioSchema } from "../domain/scenario.js";
 import { checkScenario } from "../domain/scenarioChecks.js";
-import { fieldName, type LintProblem } from "./problems.js";
+import { compileRubric } from "../domain/scoring.js";
+import { builtinLexicon, LEXICON_FILE, lexiconFolders, loadLexicon } from "./lexicon.js";
+import { fieldName, isError, type LintProblem } from "./problems.js";
 import { checkRunbook } from "./runbookChecks.js";
 import { parseYamlSource } from "./yamlSource.js";
 
 export interface Catalog {
   root: string;
   scenarios: Map<string, Scenario>;
+  /** The shared lexicon (built-in, extended by the catalog's own lexicon.yml files). */
+  lexicon: CompiledLexicon;
   /** Problems in files that were skipped or partly loaded. */
   problems: LintProblem[];
 }
@@ -22,9 +28,11 @@ export interface LoadedScenario {
 }
 
 const isYaml = (path: string) => [".yml", ".yaml"].includes(extname(path));
+/** A lexicon.yml beside scenarios is the lexicon, not a scenario. */
+const isScenarioFile = (path: string) => isYaml(path) && basename(path) !== LEXICON_FILE;
 
 /** Reads, validates and cross-links one scenario file with its runbook. */
-export function loadScenarioFile(path: string, root: string): LoadedScenario {
+export function loadScenarioFile(path: string, root: string, lexicon: CompiledLexicon = builtinLexicon()): LoadedScenario {
   const file = displayPath(path);
   let text: string;
   try {
@@ -49,11 +57,13 @@ export function loadScenarioFile(path: string, root: string): LoadedScenario {
     };
   }
   const data = parsed.data;
-  const problems: LintProblem[] = checkScenario(data, basename(path, extname(path))).map((p) => ({
+  const rubric = compileRubric(data.first_move.rubric, lexicon);
+  const problems: LintProblem[] = [...checkScenario(data, basename(path, extname(path))), ...checkRubric(data, rubric)].map((p) => ({
     file,
     line: source.lineOf(p.path),
     field: fieldName(p.path),
     message: p.message,
+    ...(p.severity ? { severity: p.severity } : {}),
   }));
 
   const runbookPath = resolve(root, data.runbook);
@@ -64,15 +74,21 @@ export function loadScenarioFile(path: string, root: string): LoadedScenario {
   const runbookText = readFileSync(runbookPath, "utf8");
   const runbookDoc = parseRunbook(runbookText);
   problems.push(...checkRunbook(displayPath(runbookPath), runbookDoc));
-  if (problems.length > 0) return { scenario: null, problems };
+  if (problems.some(isError)) return { scenario: null, problems };
 
-  return { scenario: buildScenario(data, runbookText, runbookDoc), problems };
+  return { scenario: buildScenario(data, runbookText, runbookDoc, lexicon), problems };
 }
 
 /** A drillable scenario from validated file data and its runbook text (also used for stored versions). */
-export function buildScenario(data: ScenarioFile, runbookText: string, runbookDoc = parseRunbook(runbookText)): Scenario {
+export function buildScenario(
+  data: ScenarioFile,
+  runbookText: string,
+  runbookDoc = parseRunbook(runbookText),
+  lexicon: CompiledLexicon = builtinLexicon(),
+): Scenario {
   return {
     ...data,
+    rubric: compileRubric(data.first_move.rubric, lexicon),
     readWindowMs: parseDuration(data.read_window) ?? 0,
     timeLimitMs: parseDuration(data.time_limit) ?? 0,
     injectOffsetsMs: data.injects.map((i) => parseDuration(i.at) ?? 0),
@@ -91,7 +107,7 @@ function yamlFiles(paths: string[]): string[] {
   const visit = (path: string) => {
     if (statSync(path).isDirectory()) {
       for (const entry of readdirSync(path).sort()) visit(join(path, entry));
-    } else if (isYaml(path)) {
+    } else if (isScenarioFile(path)) {
       found.push(path);
     }
   };
@@ -105,13 +121,16 @@ export function loadCatalog(root: string, paths?: string[]): Catalog {
   const problems: LintProblem[] = [];
   const targets = paths ?? [join(root, "scenarios")];
   const ids = new Map<string, string>();
+  const loadedLexicon = loadLexicon(lexiconFolders(root, targets));
+  problems.push(...loadedLexicon.problems);
+  const lexicon = loadedLexicon.lexicon;
   for (const target of targets) {
     if (!existsSync(target)) {
       problems.push({ file: displayPath(target), line: 1, field: "(file)", message: "no such file or folder" });
     }
   }
   for (const path of yamlFiles(targets.filter((t) => existsSync(t)))) {
-    const loaded = loadScenarioFile(path, root);
+    const loaded = loadScenarioFile(path, root, lexicon);
     problems.push(...loaded.problems);
     const scenario = loaded.scenario;
     if (!scenario) continue;
@@ -123,7 +142,7 @@ export function loadCatalog(root: string, paths?: string[]): Catalog {
     ids.set(scenario.id, displayPath(path));
     scenarios.set(scenario.id, scenario);
   }
-  return { root, scenarios, problems };
+  return { root, scenarios, lexicon, problems };
 }
 
 /** Lints runbook files on their own (for `drillbot lint runbooks/x.md`). */

@@ -4,12 +4,16 @@ export interface LintProblem {
   line: number;
   field: string;
   message: string;
+  /** A warning is printed but does not fail lint or stop a scenario from loading. */
+  severity?: "warning";
 }
 
 export function formatProblem(p: LintProblem): string {
-  return `${p.file}:${p.line}: ${p.field}: ${p.message}`;
+  return `${p.file}:${p.line}: ${p.field}: ${p.severity === "warning" ? "warning: " : ""}${p.message}`;
 }
 
 export function fieldName(path: readonly PropertyKey[]): string {
   return path.length === 0 ? "(file)" : path.map(String).join(".");
 }
+
+export const isError = (p: LintProblem) => p.severity !== "warning";

@@ -1,5 +1,5 @@
 import { loadCatalog } from "../catalog/catalog.js";
-import { formatProblem } from "../catalog/problems.js";
+import { formatProblem, isError } from "../catalog/problems.js";
 import { systemClock } from "../domain/clock.js";
 import { DrillService } from "../service/drillService.js";
 import { DEFAULT_DB_PATH, openSqliteStores, type SqliteDrillStore, type SqliteStores } from "../store/sqlite.js";
@@ -17,7 +17,7 @@ export function openService(
   io: CliIO,
 ): { service: DrillService; store: SqliteDrillStore; stores: SqliteStores } | null {
   const catalog = loadCatalog(root);
-  for (const problem of catalog.problems) io.err(`skipped: ${formatProblem(problem)}`);
+  for (const problem of catalog.problems) io.err(`${isError(problem) ? "skipped: " : ""}${formatProblem(problem)}`);
   let stores: SqliteStores;
   try {
     stores = openSqliteStores(dbPath);

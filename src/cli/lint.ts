@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { extname, join, resolve } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
 import { lintRunbookFile, loadCatalog } from "../catalog/catalog.js";
-import { formatProblem, type LintProblem } from "../catalog/problems.js";
+import { LEXICON_FILE } from "../catalog/lexicon.js";
+import { formatProblem, isError, type LintProblem } from "../catalog/problems.js";
 import type { CliIO } from "./io.js";
 
 /** Splits the arguments into runbook files (.md) and scenario paths (files or folders). */
@@ -13,7 +14,7 @@ function collect(paths: string[]): { runbooks: string[]; scenarios: string[]; mi
     if (!existsSync(path)) missing.push(path);
     else if (statSync(path).isDirectory()) for (const entry of readdirSync(path).sort()) visit(join(path, entry));
     else if (extname(path) === ".md") runbooks.push(path);
-    else if ([".yml", ".yaml"].includes(extname(path))) scenarios.push(path);
+    else if ([".yml", ".yaml"].includes(extname(path)) && basename(path) !== LEXICON_FILE) scenarios.push(path);
   };
   for (const path of paths) visit(path);
   return { runbooks, scenarios, missing };
@@ -31,13 +32,14 @@ export function lintCommand(args: string[], root: string, io: CliIO): number {
     problems.push({ file: paths.join(" "), line: 1, field: "(file)", message: "no scenario (.yml) or runbook (.md) files found" });
   }
   // A runbook linked from a scenario and also named on the command line is reported once.
-  const lines = [...new Set(problems.map(formatProblem))];
-  for (const line of lines) io.err(line);
+  const lines = [...new Set(problems.filter(isError).map(formatProblem))];
+  const warnings = [...new Set(problems.filter((p) => !isError(p)).map(formatProblem))];
+  for (const line of [...lines, ...warnings]) io.err(line);
   const summary = `${catalog?.scenarios.size ?? 0} of ${scenarios.length} scenario(s) valid, ${runbooks.length} runbook(s) checked`;
   if (lines.length > 0) {
-    io.err(`${lines.length} problem(s); ${summary}`);
+    io.err(`${lines.length} problem(s)${warnings.length ? `, ${warnings.length} warning(s)` : ""}; ${summary}`);
     return 1;
   }
-  io.out(`ok: ${summary}`);
+  io.out(`ok: ${summary}${warnings.length ? ` (${warnings.length} warning(s))` : ""}`);
   return 0;
 }

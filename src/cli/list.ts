@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog/catalog.js";
-import { formatProblem } from "../catalog/problems.js";
+import { formatProblem, isError } from "../catalog/problems.js";
 import type { Scenario } from "../domain/scenario.js";
 import type { CliIO } from "./io.js";
 
@@ -12,7 +12,7 @@ export function scenariosWithTag(scenarios: Iterable<Scenario>, tag?: string): S
 export function listCommand(args: string[], root: string, io: CliIO): number {
   const { values } = parseArgs({ args, options: { tag: { type: "string" } }, strict: true });
   const catalog = loadCatalog(root);
-  for (const problem of catalog.problems) io.err(`skipped: ${formatProblem(problem)}`);
+  for (const problem of catalog.problems) io.err(`${isError(problem) ? "skipped: " : ""}${formatProblem(problem)}`);
   const shown = scenariosWithTag(catalog.scenarios.values(), values.tag);
   if (shown.length === 0) {
     const tags = [...new Set([...catalog.scenarios.values()].flatMap((s) => s.tags))].sort();

@@ -1,4 +1,4 @@
-import { type Debrief, missedPhraseGroups, pathVerdict, type ResponderDebrief } from "../domain/debrief.js";
+import { type Debrief, pathVerdict, type ResponderDebrief, reviewOrder } from "../domain/debrief.js";
 import { formatClock } from "../domain/duration.js";
 import { PART_TITLES } from "../domain/runbook.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -18,18 +18,16 @@ const clock = (ms: number | null) => (ms === null ? "—" : formatClock(ms));
 
 function verdict(r: ResponderDebrief): string {
   if (r.correct === null) return "no first move";
-  const by = r.scoredBy === "facilitator" ? " (facilitator)" : "";
+  const by =
+    r.scoredBy === "facilitator"
+      ? ` (${r.override?.correct === r.score?.correct ? "confirmed" : "overridden"} by ${r.override?.by ?? "a facilitator"})`
+      : "";
   const when = r.withinReadWindow ? "inside the read window" : "after the read window";
   return `${r.correct ? "correct" : "wrong"}${by}, ${when}`;
 }
 
-function whyWrong(r: ResponderDebrief, scenario: Scenario | undefined): string | null {
-  if (r.correct !== false || !r.score || r.scoredBy === "facilitator") return null;
-  const parts: string[] = [];
-  const missing = missedPhraseGroups(r, scenario).map((phrases) => phrases.join(" | "));
-  if (missing.length) parts.push(`missing: ${missing.map((m) => `(${m})`).join(", ")}`);
-  if (r.score.forbidden.length) parts.push(`risky: ${r.score.forbidden.join(", ")}`);
-  return parts.join("; ") || null;
+function verdictMark(r: ResponderDebrief): string {
+  return r.needsReview && !r.override ? " · needs review" : "";
 }
 
 function pathLine(r: ResponderDebrief): string {
@@ -45,7 +43,7 @@ function clarityLine(d: Debrief): string {
   return `Runbook clarity: ${verdicts[d.clarity.verdict]} — ${pct(d.clarity.share)} of ${d.clarity.sample} responder(s) stated the right first move within ${formatClock(d.readWindowMs)}`;
 }
 
-export function renderDebriefText(d: Debrief, scenario?: Scenario): string {
+export function renderDebriefText(d: Debrief, _scenario?: Scenario): string {
   const lines: string[] = [];
   const how =
     d.status === "cancelled"
@@ -58,11 +56,12 @@ export function renderDebriefText(d: Debrief, scenario?: Scenario): string {
   lines.push(`━━ Debrief · drill #${d.drillId} · ${d.scenarioId} — ${d.scenarioTitle}`);
   lines.push(`mode ${d.mode} · ran ${clock(d.durationMs)} · ${how} · injects posted ${d.injectsPosted} of ${d.injectsTotal}`);
   lines.push("");
-  for (const r of d.responders) {
-    lines.push(`  ${terminalSafe(r.user.name)}: ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdict(r)}`);
+  for (const r of reviewOrder(d.responders)) {
+    lines.push(
+      `  ${terminalSafe(r.user.name)}: ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${terminalSafe(verdict(r))}${verdictMark(r)}`,
+    );
     if (r.answer !== null) lines.push(`        “${terminalSafe(r.answer)}”`);
-    const why = whyWrong(r, scenario);
-    if (why) lines.push(`        ${why}`);
+    if (r.reason) lines.push(`        why: ${terminalSafe(r.reason)}`);
     lines.push(`        ${pathLine(r)}`);
   }
   if (d.responders.length === 0) lines.push("  nobody responded");
@@ -95,13 +94,13 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario, actionIte
   out.push("");
   out.push("## Responders");
   out.push("");
-  out.push("| Responder | Ack | First move | Answer | Verdict | Path |");
-  out.push("| --- | --- | --- | --- | --- | --- |");
-  for (const r of d.responders) {
+  out.push("| Responder | Ack | First move | Answer | Verdict | Why | Path |");
+  out.push("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of reviewOrder(d.responders)) {
     const path =
       r.path.length === 0 ? "—" : `${r.path.map((p) => mdEscape(p.optionLabel)).join(" → ")}${r.pathMatchesExpected ? " (expected)" : ""}`;
     out.push(
-      `| ${mdEscape(r.user.name)} | ${clock(r.timeToAckMs)} | ${clock(r.timeToFirstMoveMs)} | ${r.answer === null ? "—" : mdEscape(r.answer)} | ${verdict(r)} | ${path} |`,
+      `| ${mdEscape(r.user.name)} | ${clock(r.timeToAckMs)} | ${clock(r.timeToFirstMoveMs)} | ${r.answer === null ? "—" : mdEscape(r.answer)} | ${mdEscape(verdict(r))}${verdictMark(r)} | ${r.reason === null ? "—" : mdEscape(r.reason)} | ${path} |`,
     );
   }
   out.push("");

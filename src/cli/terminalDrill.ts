@@ -27,7 +27,7 @@ export interface TerminalDrillOptions {
 }
 
 /** Lines from stdin, one per prompt; null at end of input or when the drill is over. */
-class LineReader {
+export class LineReader {
   private readonly queue: string[] = [];
   private waiter: ((line: string | null) => void) | null = null;
   private closed = false;

@@ -1,7 +1,7 @@
 import { isCorrect } from "./drill.js";
 import type { DrillState, EndReason, Person } from "./drillState.js";
 import type { Scenario } from "./scenario.js";
-import type { FirstMoveScore } from "./scoring.js";
+import { type FirstMoveVerdict, verdictOf } from "./scoring.js";
 
 // Debrief maths: pure functions of a finished drill's state and the scenario version it ran.
 
@@ -20,9 +20,17 @@ export interface ResponderDebrief {
   timeToAckMs: number | null;
   timeToFirstMoveMs: number | null;
   answer: string | null;
+  /** The verdict that counts: a facilitator's when there is one, else the rubric's. */
   correct: boolean | null;
   scoredBy: "rubric" | "facilitator" | null;
-  score: FirstMoveScore | null;
+  /** The rubric's verdict (older drills' v1 scores converted). */
+  score: FirstMoveVerdict | null;
+  /** The rubric was unsure: a person should look at this answer first. */
+  needsReview: boolean;
+  /** One line: why the verdict is what it is. */
+  reason: string | null;
+  /** A facilitator's decision, when one was made. */
+  override: { correct: boolean; by: string; at: number } | null;
   withinReadWindow: boolean;
   correctInReadWindow: boolean;
   path: PathStep[];
@@ -83,14 +91,20 @@ export function pathVerdict(r: ResponderDebrief): string {
   return r.divergedAt === null ? "on the expected path so far" : `left the expected path at decision ${r.divergedAt}`;
 }
 
-/** For a rubric-scored wrong answer: the first phrases of each phrase group it missed. */
-export function missedPhraseGroups(r: ResponderDebrief, scenario: Scenario | undefined): string[][] {
-  if (r.correct !== false || !r.score || r.scoredBy !== "rubric") return [];
-  const groups = scenario?.first_move.rubric.must ?? [];
-  return r.score.missingGroups.flatMap((g) => {
-    const phrases = groups[g]?.slice(0, 3);
-    return phrases?.length ? [phrases] : [];
-  });
+/** Why a responder's verdict is what it is, in one line (the rubric's reason, or who decided). */
+export function reasonLine(r: ResponderDebrief): string | null {
+  if (!r.score) return null;
+  if (r.override) {
+    const rubric = r.score.correct ? "correct" : "wrong";
+    return `${r.override.correct ? "accepted" : "rejected"} by ${r.override.by} (rubric: ${rubric} — ${r.score.reason})`;
+  }
+  return r.score.needsReview ? `${r.score.reason} · needs review: ${r.score.reviewReason ?? "the rubric is unsure"}` : r.score.reason;
+}
+
+/** Responders in the order a reviewer wants them: answers the rubric was unsure of first, then
+ * the rest as they joined. Stable, so a debrief updated after a decision keeps its order. */
+export function reviewOrder<T extends { needsReview: boolean }>(responders: readonly T[]): T[] {
+  return [...responders.filter((r) => r.needsReview), ...responders.filter((r) => !r.needsReview)];
 }
 
 export function median(values: number[]): number | null {
@@ -106,6 +120,7 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
     const firstMove = r.firstMove;
     const timeToFirstMoveMs = firstMove ? firstMove.at - state.startedAt : null;
     const correct = firstMove ? isCorrect(firstMove) : null;
+    const score = firstMove ? verdictOf(firstMove.score, scenario.first_move.rubric) : null;
     const withinReadWindow = timeToFirstMoveMs !== null && timeToFirstMoveMs <= state.readWindowMs;
     const walked = [scenario.tree.start, ...r.steps.map((s) => s.nextId)];
     const path = r.steps.map((step, i): PathStep => {
@@ -136,7 +151,10 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
       answer: firstMove?.text ?? null,
       correct,
       scoredBy: firstMove ? (firstMove.override ? "facilitator" : "rubric") : null,
-      score: firstMove?.score ?? null,
+      score,
+      needsReview: score?.needsReview ?? false,
+      reason: null,
+      override: firstMove?.override ? { correct: firstMove.override.correct, by: firstMove.override.by, at: firstMove.override.at } : null,
       withinReadWindow,
       correctInReadWindow: withinReadWindow && correct === true,
       path,
@@ -145,6 +163,7 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
       divergedAt,
     };
   });
+  for (const r of responders) r.reason = reasonLine(r);
   const correctInReadWindow = responders.filter((r) => r.correctInReadWindow).length;
   const share = responders.length === 0 ? null : correctInReadWindow / responders.length;
   return {

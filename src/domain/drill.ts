@@ -149,7 +149,7 @@ export class Drill {
     const firstMove: FirstMoveRecord = {
       text: trimmed,
       at: this.clock.now(),
-      score: firstMoveScore(trimmed, this.scenario.first_move.rubric),
+      score: firstMoveScore(trimmed, this.scenario.rubric),
       override: null,
     };
     responder.firstMove = firstMove;
@@ -263,12 +263,14 @@ export class Drill {
     return { ok: true, endedAt: this.state.endedAt };
   }
 
-  /** A facilitator's correction of the rubric's verdict, allowed during and after the drill. */
-  overrideScore(userId: string, correct: boolean, by: string): Result<{ firstMove: FirstMoveRecord }> {
+  /** A facilitator's decision on an answer (Accept or Reject), allowed during and after the drill.
+   * It wins over the rubric; `before` is the verdict that counted until now. */
+  overrideScore(userId: string, correct: boolean, by: Person): Result<{ firstMove: FirstMoveRecord; before: boolean }> {
     const firstMove = this.responder(userId)?.firstMove;
     if (!firstMove) return refuse("unknown_responder");
-    firstMove.override = { correct, by, at: this.clock.now() };
-    return { ok: true, firstMove };
+    const before = isCorrect(firstMove);
+    firstMove.override = { correct, by: by.name, byId: by.id, at: this.clock.now() };
+    return { ok: true, firstMove, before };
   }
 
   /** What the channel may see while the drill runs: who and how fast, never what. */

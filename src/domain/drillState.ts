@@ -1,4 +1,4 @@
-import type { FirstMoveScore } from "./scoring.js";
+import type { StoredScore } from "./scoring.js";
 
 // Plain data for one drill: what the store saves and loads, and what the engine works on.
 // Times are milliseconds since the epoch.
@@ -16,9 +16,10 @@ export interface Person {
 export interface FirstMoveRecord {
   text: string;
   at: number;
-  score: FirstMoveScore;
-  /** A facilitator's judgement, which wins over the rubric. */
-  override: { correct: boolean; by: string; at: number } | null;
+  /** The rubric's verdict when it was given (v1 scores of older drills load as they were). */
+  score: StoredScore;
+  /** A facilitator's judgement, which wins over the rubric. `by` is the name shown, `byId` who it was. */
+  override: { correct: boolean; by: string; byId?: string; at: number } | null;
 }
 
 export interface DecisionStepRecord {

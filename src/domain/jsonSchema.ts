@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LexiconSchema } from "./lexicon.js";
 import { ScenarioSchema } from "./scenario.js";
 
 /** The JSON Schema editors use for scenarios/*.yml, as committed text. */
@@ -10,6 +11,19 @@ export function scenarioJsonSchemaText(): string {
     $id: "https://drillbot.dev/schema/scenario.schema.json",
     title: "drillbot scenario",
     description: "One failure mode for a drillbot drill: scenarios/<id>.yml",
+    ...schema,
+  };
+  return `${JSON.stringify(withMeta, null, 2)}\n`;
+}
+
+/** The JSON Schema for scenarios/lexicon.yml (and a catalog's own lexicon.yml). */
+export function lexiconJsonSchemaText(): string {
+  const schema = z.toJSONSchema(LexiconSchema, { io: "input", target: "draft-2020-12" });
+  const withMeta = {
+    $schema: schema.$schema,
+    $id: "https://drillbot.dev/schema/lexicon.schema.json",
+    title: "drillbot lexicon",
+    description: "Groups of interchangeable words every rubric understands: scenarios/lexicon.yml",
     ...schema,
   };
   return `${JSON.stringify(withMeta, null, 2)}\n`;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
+import type { CompiledRubric } from "./scoring.js";
 
 // The one schema for scenarios/<id>.yml. The JSON Schema in schema/scenario.schema.json is
 // generated from it (npm run schema), so editors and the loader can never disagree.
@@ -32,22 +33,59 @@ export const TriggerSchema = z
   })
   .strict();
 
+const Concept = z
+  .union([Text, z.array(Text).min(1, "a concept needs at least one term")])
+  .describe("A term, or a list of alternative terms (any one will do); the first names the concept");
+
 export const RubricSchema = z
   .object({
+    core: z
+      .array(Concept)
+      .min(1, "name at least one core concept")
+      .optional()
+      .describe(
+        "What alone makes the first move right: every concept must be in the answer. Terms match on word stems, through the shared lexicon (scenarios/lexicon.yml), in order within a few words, and not where the answer negates them.",
+      ),
+    supporting: z
+      .array(Concept)
+      .optional()
+      .describe("Nice to have: a correct answer without them is still correct, and the debrief says what it left out"),
+    risky: z
+      .array(Text)
+      .optional()
+      .describe(
+        'Actions that make a first move wrong unless negated or deferred ("don\'t restart", "before rolling back"); words may stand between a verb and its object',
+      ),
     must: z
       .array(z.array(Text).min(1, "a phrase group needs at least one phrase"))
       .min(1, "the rubric needs at least one phrase group")
-      .describe(
-        "Phrase groups that must all appear in a correct first move; each group lists synonyms. A trailing * matches any word ending (verif* matches verify, verifying).",
-      ),
-    must_not: z.array(Text).default([]).describe("Phrases that make a first move wrong: risky fixes taken before verification"),
+      .optional()
+      .describe("Deprecated (rubric v1): use core. Still read: each group becomes a core concept."),
+    must_not: z.array(Text).optional().describe("Deprecated (rubric v1): use risky. Still read as risky."),
   })
-  .strict();
+  .strict()
+  .superRefine((rubric, ctx) => {
+    if (rubric.core === undefined && rubric.must === undefined)
+      ctx.addIssue({ code: "custom", path: ["core"], message: "required field is missing: name the core concepts of the first move" });
+    if (rubric.core !== undefined && rubric.must !== undefined)
+      ctx.addIssue({ code: "custom", path: ["must"], message: "use core or the old must, not both" });
+    if (rubric.core !== undefined && rubric.must_not !== undefined)
+      ctx.addIssue({ code: "custom", path: ["must_not"], message: "with core, list risky actions under risky (must_not is the old name)" });
+  });
+
+export const SamplesSchema = z
+  .object({
+    accept: z.array(Text).default([]).describe("First moves the rubric must score correct"),
+    reject: z.array(Text).default([]).describe("First moves the rubric must score wrong"),
+  })
+  .strict()
+  .describe("The rubric's own regression samples: lint checks that it scores each of them as labelled");
 
 export const FirstMoveSchema = z
   .object({
     expected: Text.describe("The correct first move in one sentence, shown in the debrief"),
     rubric: RubricSchema,
+    samples: SamplesSchema.optional(),
   })
   .strict();
 
@@ -124,6 +162,8 @@ export type Outcome = Tree["outcomes"][string];
 
 /** A scenario ready to drill: the validated file plus its runbook and parsed durations. */
 export interface Scenario extends ScenarioFile {
+  /** The first-move rubric compiled with the lexicon, ready to score answers. */
+  rubric: CompiledRubric;
   readWindowMs: number;
   timeLimitMs: number;
   injectOffsetsMs: number[];

@@ -1,91 +1,441 @@
-import type { Rubric } from "./scenario.js";
+import { type CompiledLexicon, phraseStems } from "./lexicon.js";
+import { toWords, type Word } from "./words.js";
 
-// First-move scoring: an answer is correct when every phrase group of the rubric has at least
-// one phrase in it and no must_not phrase is (unless negated: "don't restart yet"). Matching ignores case, punctuation, accents and
-// invisible characters, and works on whole words; a trailing * matches any word ending.
+// First-move scoring, v2. A rubric names the *core* of the first move (concepts that must all be
+// present: each concept is a list of alternative terms), *supporting* concepts (nice to have) and
+// *risky* actions (a first move that takes one is wrong). Terms match on stems, through the
+// shared lexicon's synonyms, in order within a small window of words, and not where the answer
+// negates or dismisses them ("no need to check the dashboard", "before restarting anything").
+// Pure and fast: a rubric is compiled once per scenario, an answer scores in microseconds.
 
-export interface FirstMoveScore {
-  correct: boolean;
-  /** For each must group, the phrase that matched it, or null. */
-  matched: (string | null)[];
-  /** Indexes of the must groups with no phrase in the answer. */
-  missingGroups: number[];
-  /** must_not phrases found in the answer. */
-  forbidden: string[];
+/** Rubric v2 as written in a scenario file (after the old must/must_not shape is converted). */
+export interface RubricV2 {
+  core: (string | string[])[];
+  supporting?: (string | string[])[];
+  risky?: string[];
 }
 
-export function normaliseAnswer(text: string): string[] {
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "") // accents
-    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, "") // zero-width and bidi controls
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}*]+/gu, " ")
-    .trim()
-    .split(" ")
-    .filter((word) => word !== "");
+/** The old shape: every phrase group required, must_not phrases forbidden. */
+export interface LegacyRubric {
+  must: string[][];
+  must_not?: string[];
 }
 
-function phraseWords(phrase: string): string[] {
-  return normaliseAnswer(phrase);
-}
+export type RubricInput = RubricV2 | LegacyRubric | { core?: unknown; must?: unknown };
 
-function wordMatches(pattern: string, word: string): boolean {
-  return pattern.endsWith("*") ? word.startsWith(pattern.slice(0, -1)) : word === pattern;
-}
+/** Up to this many content words may stand between two words of a core or supporting term
+ * ("provider errors dash" for "provider dashboard")… */
+export const TERM_GAP = 2;
+/** …and of a risky action, whose verb and object often have more between them ("wipe every
+ * session", "rotate the role's credentials", "kill all of the auth-api pods"). */
+export const RISKY_GAP = 3;
+/** A negation reaches this many words forward, within its clause. */
+export const NEGATION_REACH = 7;
 
-/** Where the phrase appears in the words as consecutive whole words (start indexes). */
-function phraseOccurrences(words: readonly string[], phrase: string): number[] {
-  const pattern = phraseWords(phrase);
-  if (pattern.length === 0) return [];
-  const plainWords = words.map((w) => w.replace(/\*/g, ""));
-  const found: number[] = [];
-  for (let start = 0; start + pattern.length <= plainWords.length; start++) {
-    if (pattern.every((p, i) => wordMatches(p, plainWords[start + i] ?? ""))) found.push(start);
-  }
-  return found;
-}
-
-/** True when the phrase appears in the words as consecutive whole words. */
-export function containsPhrase(words: readonly string[], phrase: string): boolean {
-  return phraseOccurrences(words, phrase).length > 0;
-}
-
-// Words that, just before a risky phrase, say the responder will NOT do it first:
-// "don't restart", "before rolling back", "rather than flushing", "without deleting".
-const NEGATORS = new Set([
+/** Before a risky action these say it is not (yet) done: "don't restart", "before rolling back". */
+const RISKY_NEGATORS = new Set([
   "not",
   "no",
   "never",
   "dont",
-  "don",
-  "doesn",
-  "didn",
-  "shouldn",
-  "won",
+  "doesnt",
+  "didnt",
+  "shouldnt",
   "wont",
+  "cant",
   "cannot",
+  "noth",
+  "nobodi",
   "without",
   "avoid",
-  "avoiding",
-  "before",
-  "instead",
-  "than",
+  "skip",
+  "ignor",
+  "forget",
+  "befor",
+  "until",
   "nor",
+  "neither",
+  "hold",
+  "decid",
+  "consid",
+  "whether",
 ]);
-const NEGATION_WINDOW = 3;
+/** Before a core concept these dismiss it: "no need to check the dashboard", "skip the status page". */
+const CORE_DISMISSERS = new Set(["dont", "doesnt", "didnt", "never", "not", "skip", "ignor", "forget", "without", "wont"]);
+/** Two-word negations (stems). */
+const PAIR_NEGATORS: readonly [string, string][] = [
+  ["no", "need"],
+  ["no", "point"],
+  ["no", "time"],
+  ["no", "use"],
+  ["no", "reason"],
+  ["no", "way"],
+  ["instead", "of"],
+  ["rather", "than"],
+  ["hand", "off"],
+  ["hold", "off"],
+];
 
-/** A must_not phrase counts only where it is not negated by one of the three words before it. */
-function containsUnnegated(words: readonly string[], phrase: string): boolean {
-  return phraseOccurrences(words, phrase).some(
-    (start) => !words.slice(Math.max(0, start - NEGATION_WINDOW), start).some((w) => NEGATORS.has(w)),
-  );
+export interface Unit {
+  /** Matches a word with this stem… */
+  stem?: string;
+  /** …or a word starting with this (a term written with a trailing *)… */
+  prefix?: string;
+  /** …or any member of these lexicon groups. */
+  groups?: string[];
 }
 
-export function firstMoveScore(answer: string, rubric: Rubric): FirstMoveScore {
-  const words = normaliseAnswer(answer);
-  const matched = rubric.must.map((group) => group.find((phrase) => containsPhrase(words, phrase)) ?? null);
-  const missingGroups = matched.flatMap((m, i) => (m === null ? [i] : []));
-  const forbidden = rubric.must_not.filter((phrase) => containsUnnegated(words, phrase));
-  return { correct: missingGroups.length === 0 && forbidden.length === 0, matched, missingGroups, forbidden };
+export interface CompiledTerm {
+  text: string;
+  units: Unit[];
+}
+
+export interface CompiledConcept {
+  /** Display name: the concept's first term. */
+  name: string;
+  terms: CompiledTerm[];
+}
+
+export interface CompiledRubric {
+  core: CompiledConcept[];
+  supporting: CompiledConcept[];
+  risky: CompiledTerm[];
+  lexicon: CompiledLexicon;
+  /** Terms with no content words (only "the", "of"…): reported by lint, never matched. */
+  emptyTerms: string[];
+  /** Terms of several words that match as one word once filler is dropped ("each password"
+   * matches any "password"): lint warns, since the author probably meant something narrower. */
+  shrunkTerms: string[];
+}
+
+export interface ConceptResult {
+  concept: string;
+  /** The answer's words that matched, or null. */
+  matched: string | null;
+  /** True when the concept was there but negated or dismissed ("no need to check the dashboard"). */
+  negated?: boolean;
+}
+
+/** The verdict on one first move (stored as JSON with the answer). */
+export interface FirstMoveVerdict {
+  version: 2;
+  correct: boolean;
+  needsReview: boolean;
+  reviewReason?: string;
+  core: ConceptResult[];
+  supporting: ConceptResult[];
+  /** The answer's words for each risky action it takes. */
+  risky: string[];
+  /** One line: why correct or wrong. */
+  reason: string;
+}
+
+/** The v1 score stored by drills before rubric v2. */
+export interface LegacyFirstMoveScore {
+  correct: boolean;
+  matched: (string | null)[];
+  missingGroups: number[];
+  forbidden: string[];
+}
+
+export type StoredScore = FirstMoveVerdict | LegacyFirstMoveScore;
+
+const conceptTerms = (concept: string | string[]): string[] => (Array.isArray(concept) ? concept : [concept]);
+
+/** Rubric v2 from either shape: must → core, must_not → risky. */
+export function normaliseRubric(rubric: RubricInput): RubricV2 {
+  if ("must" in rubric && Array.isArray(rubric.must)) {
+    const legacy = rubric as LegacyRubric;
+    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [] };
+  }
+  const v2 = rubric as RubricV2;
+  return { core: v2.core ?? [], supporting: v2.supporting ?? [], risky: v2.risky ?? [] };
+}
+
+/** Words written "=word" in a term match only themselves, not their lexicon group ("=check runs"). */
+const LITERAL = /(?:^|\s)=([\p{L}\p{N}_]+)/gu;
+
+function compileTerm(text: string, lexicon: CompiledLexicon): CompiledTerm {
+  const words = toWords(text, lexicon.forms).filter((w) => !w.filler);
+  const literal = new Set([...text.toLowerCase().matchAll(LITERAL)].map((m) => m[1]));
+  const units: Unit[] = [];
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i] as Word;
+    if (text.includes(`${word.raw}*`)) {
+      units.push({ prefix: word.raw });
+      i++;
+      continue;
+    }
+    if (literal.has(word.raw)) {
+      units.push({ stem: word.stem });
+      i++;
+      continue;
+    }
+    // The longest lexicon phrase starting here makes one unit that matches its whole group.
+    const stems = words.map((w) => w.stem);
+    let best: { length: number; groups: string[] } | null = null;
+    for (const phrase of lexicon.phrasesByFirst.get(word.stem) ?? []) {
+      const fits = phrase.stems.every((s, k) => stems[i + k] === s);
+      if (!fits) continue;
+      if (best === null || phrase.stems.length > best.length) best = { length: phrase.stems.length, groups: [phrase.group] };
+      else if (phrase.stems.length === best.length && !best.groups.includes(phrase.group)) best.groups.push(phrase.group);
+    }
+    if (best) {
+      units.push({ groups: best.groups, ...(best.length === 1 ? { stem: word.stem } : {}) });
+      i += best.length;
+    } else {
+      units.push({ stem: word.stem });
+      i++;
+    }
+  }
+  return { text, units };
+}
+
+/** Once per scenario: every term to stems and lexicon groups. */
+export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): CompiledRubric {
+  const v2 = normaliseRubric(rubric);
+  const emptyTerms: string[] = [];
+  const shrunkTerms: string[] = [];
+  const term = (text: string) => {
+    const compiled = compileTerm(text, lexicon);
+    if (compiled.units.length === 0) emptyTerms.push(text);
+    const written = text
+      .trim()
+      .split(/[\s-]+/)
+      .filter(Boolean).length;
+    if (compiled.units.length === 1 && written > 1 && phraseStems(text, lexicon.forms).length === 1) shrunkTerms.push(text);
+    return compiled;
+  };
+  const concept = (c: string | string[]): CompiledConcept => {
+    const terms = conceptTerms(c);
+    return { name: terms[0] ?? "", terms: terms.map(term).filter((t) => t.units.length > 0) };
+  };
+  return {
+    core: v2.core.map(concept),
+    supporting: (v2.supporting ?? []).map(concept),
+    risky: (v2.risky ?? []).map(term).filter((t) => t.units.length > 0),
+    lexicon,
+    emptyTerms,
+    shrunkTerms,
+  };
+}
+
+/** An answer ready for matching: its content words, and which lexicon groups start where. */
+interface Indexed {
+  words: Word[];
+  /** Indexes (into words) of the content words, in order. */
+  content: number[];
+  /** For each content position: group → the content position where that group's phrase ends. */
+  groupsAt: Map<string, number>[];
+}
+
+function indexAnswer(answer: string, lexicon: CompiledLexicon): Indexed {
+  const words = toWords(answer, lexicon.forms);
+  const content: number[] = [];
+  words.forEach((w, i) => {
+    if (!w.filler) content.push(i);
+  });
+  const stems = content.map((i) => (words[i] as Word).stem);
+  const groupsAt = stems.map((stem, at) => {
+    const found = new Map<string, number>();
+    for (const phrase of lexicon.phrasesByFirst.get(stem) ?? []) {
+      if (found.has(phrase.group)) continue;
+      if (phrase.stems.every((s, k) => stems[at + k] === s)) found.set(phrase.group, at + phrase.stems.length - 1);
+    }
+    return found;
+  });
+  return { words, content, groupsAt };
+}
+
+/** Where unit matches at content position `at`: the position it ends at, or -1. */
+function unitEnd(unit: Unit, at: number, x: Indexed): number {
+  const word = x.words[x.content[at] ?? -1];
+  if (!word) return -1;
+  let end = -1;
+  if (unit.stem !== undefined && word.stem === unit.stem) end = at;
+  if (unit.prefix !== undefined && (word.raw.startsWith(unit.prefix) || word.stem.startsWith(unit.prefix))) end = at;
+  if (unit.groups) {
+    const here = x.groupsAt[at];
+    for (const g of unit.groups) {
+      const e = here?.get(g);
+      if (e !== undefined && e > end) end = e;
+    }
+  }
+  return end;
+}
+
+interface Occurrence {
+  /** Content positions of the first and last matched word. */
+  start: number;
+  end: number;
+}
+
+/** Every place the term occurs: its words in order, at most `gap` content words apart. */
+function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
+  const found: Occurrence[] = [];
+  const follow = (u: number, from: number, start: number): number => {
+    const unit = term.units[u];
+    if (!unit) return from - 1;
+    const last = Math.min(x.content.length - 1, from + gap);
+    for (let at = from; at <= last; at++) {
+      const end = unitEnd(unit, at, x);
+      if (end < 0) continue;
+      const done = follow(u + 1, end + 1, start);
+      if (done >= 0) return done;
+    }
+    return -1;
+  };
+  const first = term.units[0];
+  if (!first) return found;
+  for (let at = 0; at < x.content.length; at++) {
+    const end = unitEnd(first, at, x);
+    if (end < 0) continue;
+    const done = term.units.length === 1 ? end : follow(1, end + 1, at);
+    if (done >= 0) found.push({ start: at, end: done });
+  }
+  return found;
+}
+
+/** True when a negation stands before the word at `wordIndex`, in its clause, within reach. */
+function negatedAt(words: Word[], wordIndex: number, singles: ReadonlySet<string>): boolean {
+  const clause = words[wordIndex]?.clause;
+  for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - NEGATION_REACH; k--) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) return false;
+    if (singles.has(w.stem)) return true;
+    const next = words[k + 1];
+    if (next && k + 1 < wordIndex && PAIR_NEGATORS.some(([a, b]) => a === w.stem && b === next.stem)) return true;
+  }
+  return false;
+}
+
+const spanText = (x: Indexed, o: Occurrence): string => {
+  const from = x.content[o.start] ?? 0;
+  const to = x.content[o.end] ?? from;
+  return x.words
+    .slice(from, to + 1)
+    .map((w) => w.raw)
+    .join(" ");
+};
+
+/** The concept's first unnegated occurrence, or a note that it was only there negated. */
+function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet<string>): ConceptResult {
+  let negatedSpan: string | null = null;
+  for (const term of concept.terms) {
+    for (const o of occurrences(term, x, TERM_GAP)) {
+      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators)) return { concept: concept.name, matched: spanText(x, o) };
+      negatedSpan ??= spanText(x, o);
+    }
+  }
+  return negatedSpan === null ? { concept: concept.name, matched: null } : { concept: concept.name, matched: null, negated: true };
+}
+
+/** A verb in the past participle describes a state ("the key was deactivated", "synced to v2",
+ * "did the cronjob create a job" → "created a job"), not the responder's own first move. */
+function describesState(word: Word | undefined): boolean {
+  return word !== undefined && word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed");
+}
+
+/** Risky actions the answer takes (not negated or deferred), as the answer words them. */
+function findRisky(terms: readonly CompiledTerm[], x: Indexed): { taken: string[]; negated: number } {
+  const spans: Occurrence[] = [];
+  let negated = 0;
+  for (const term of terms) {
+    for (const o of occurrences(term, x, RISKY_GAP)) {
+      if (describesState(x.words[x.content[o.start] ?? -1])) continue;
+      if (negatedAt(x.words, x.content[o.start] ?? 0, RISKY_NEGATORS)) {
+        negated++;
+        continue;
+      }
+      if (!spans.some((s) => s.start <= o.end && o.start <= s.end)) spans.push(o);
+    }
+  }
+  return { taken: spans.sort((a, b) => a.start - b.start).map((o) => spanText(x, o)), negated };
+}
+
+const quote = (text: string) => `“${text}”`;
+
+function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: string[]): string {
+  const parts: string[] = [];
+  if (risky.length > 0) parts.push(`risky: ${risky.map(quote).join(", ")}`);
+  const dismissed = core.filter((c) => c.negated);
+  const missing = core.filter((c) => c.matched === null && !c.negated);
+  if (dismissed.length > 0) parts.push(`dismissed: ${dismissed.map((c) => c.concept).join(", ")}`);
+  if (missing.length > 0) parts.push(`missing: ${missing.map((c) => c.concept).join(", ")}`);
+  if (parts.length > 0) return parts.join("; ");
+  const found = core.map((c) => `${c.concept} (${quote(c.matched ?? "")})`).join(", ");
+  const left = supporting.filter((s) => s.matched === null).map((s) => s.concept);
+  return `has ${found}${left.length > 0 ? `; left out: ${left.join(", ")}` : ""}`;
+}
+
+/** Content words in the answer (ignoring filler), for the needs-review rule. */
+const contentCount = (x: Indexed) => x.content.length;
+
+/**
+ * Needs review when the verdict hangs on something a keyword scorer reads poorly:
+ * - a negation decided it: a risky action was discounted as negated or deferred in an answer
+ *   that is otherwise correct, or a core concept was only there dismissed;
+ * - it is wrong only for a missing core concept although the answer has supporting concepts
+ *   (it talks about the right things but not in the words the rubric knows);
+ * - it is correct on a bare minimum: three content words or fewer.
+ */
+function reviewReason(
+  correct: boolean,
+  core: ConceptResult[],
+  supporting: ConceptResult[],
+  risky: { taken: string[]; negated: number },
+  x: Indexed,
+): string | undefined {
+  if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
+  if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
+  if (!correct && risky.taken.length === 0 && supporting.some((s) => s.matched !== null))
+    return "wrong for a missing core concept, but it names supporting ones";
+  if (correct && contentCount(x) <= 3) return "correct on very few words";
+  return undefined;
+}
+
+export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
+  const x = indexAnswer(answer, rubric.lexicon);
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS));
+  const supporting = rubric.supporting.map((c) => {
+    const found = findConcept(c, x, CORE_DISMISSERS);
+    return { concept: found.concept, matched: found.matched };
+  });
+  const risky = findRisky(rubric.risky, x);
+  const correct = core.every((c) => c.matched !== null) && risky.taken.length === 0;
+  const review = reviewReason(correct, core, supporting, risky, x);
+  return {
+    version: 2,
+    correct,
+    needsReview: review !== undefined,
+    ...(review ? { reviewReason: review } : {}),
+    core,
+    supporting,
+    risky: risky.taken,
+    reason: reasonLine(core, supporting, risky.taken),
+  };
+}
+
+/** A stored score of either version as a v2 verdict (old drills keep rendering). The rubric, when
+ * known, names the old score's phrase groups. */
+export function verdictOf(score: StoredScore, rubric?: RubricInput): FirstMoveVerdict {
+  if ("version" in score && score.version === 2) return score;
+  const legacy = score as LegacyFirstMoveScore;
+  const groups = rubric ? normaliseRubric(rubric).core : [];
+  const core = legacy.matched.map((m, i) => ({ concept: conceptTerms(groups[i] ?? `phrase group ${i + 1}`)[0] ?? "", matched: m }));
+  return {
+    version: 2,
+    correct: legacy.correct,
+    needsReview: false,
+    core,
+    supporting: [],
+    risky: legacy.forbidden,
+    reason: reasonLine(core, [], legacy.forbidden),
+  };
+}
+
+/** The words a term is matched on, for explanations ("rotate credential"). */
+export function termWords(text: string, lexicon: CompiledLexicon): string {
+  return phraseStems(text, lexicon.forms).join(" ");
 }

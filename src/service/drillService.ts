@@ -207,11 +207,18 @@ export class DrillService {
     });
   }
 
-  async overrideScore(drillId: number, userId: string, correct: boolean, by: string) {
+  /** A facilitator's Accept (correct) or Reject on one answer, from Slack or the terminal. */
+  async overrideScore(drillId: number, userId: string, correct: boolean, by: Person, via: "slack" | "terminal" = "terminal") {
     return this.withDrill(drillId, async (drill) => {
       const result = drill.overrideScore(userId, correct, by);
       if (!result.ok) return result;
-      await this.store.recordOverride(drillId, userId, correct, by, result.firstMove.override?.at ?? this.clock.now());
+      await this.store.recordOverride(drillId, userId, {
+        correct,
+        by,
+        at: result.firstMove.override?.at ?? this.clock.now(),
+        before: result.before,
+        via,
+      });
       // Trends and mastery read the stored results: keep them true to the new verdict.
       if (drill.state.status === "ended")
         await this.store.replaceResults(resultsOf(computeDebrief(drill.state, drill.scenario), drill.state.venue));

@@ -11,7 +11,7 @@ import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService, StartResult } from "../service/drillService.js";
 import type { Insights } from "../service/insights.js";
 import { type OutboxEntry, type OutboxKind, type OutboxPriority, type OutboxStore, REPOST_PRIORITY } from "../store/outbox.js";
-import { debriefSummaryText, renderDebriefMessages } from "./blocks/debriefBlocks.js";
+import { type DebriefRenderOptions, debriefSummaryText, renderDebriefMessages } from "./blocks/debriefBlocks.js";
 import { triggerBlocks, triggerFallbackText } from "./blocks/drillBlocks.js";
 import { insightBlocks } from "./blocks/historyBlocks.js";
 import type { Block } from "./blocks/limits.js";
@@ -283,16 +283,39 @@ export class SlackDrills {
   }
 
   /** The debrief's messages with trend, mastery and action items. */
-  async debriefMessages(debrief: Debrief, drill: Drill): Promise<Block[][]> {
+  async debriefMessages(debrief: Debrief, drill: Drill, options: DebriefRenderOptions = {}): Promise<Block[][]> {
     const extra = this.insights ? insightBlocks(await this.insights.forDebrief(debrief)) : [];
-    return renderDebriefMessages(debrief, drill.scenario, extra);
+    return renderDebriefMessages(debrief, drill.scenario, extra, options);
+  }
+
+  /** After a facilitator's decision: the debrief in the thread and the summary in the channel are
+   * redrawn in place (chat.update), so every figure on them follows the new verdict. Messages not
+   * sent yet are left to the outbox, which sends what was queued. */
+  async refreshDebrief(drillId: number): Promise<number> {
+    const drill = await this.service.load(drillId);
+    const debrief = await this.service.debrief(drillId);
+    if (!drill || !debrief) return 0;
+    const messages = await this.debriefMessages(debrief, drill, { reviewControls: true });
+    let updated = 0;
+    for (const [i, blocks] of messages.entries()) {
+      const sent = await this.outbox.byKey(`drill:${drillId}:debrief:${i}`);
+      if (sent?.status !== "sent" || !sent.messageTs) continue;
+      await this.client.chat.update({ channel: sent.channel, ts: sent.messageTs, text: `Debrief: ${drill.scenario.title}`, blocks });
+      updated++;
+    }
+    const summary = await this.outbox.byKey(`drill:${drillId}:summary`);
+    if (summary?.status === "sent" && summary.messageTs) {
+      await this.client.chat.update({ channel: summary.channel, ts: summary.messageTs, text: debriefSummaryText(debrief) });
+      updated++;
+    }
+    return updated;
   }
 
   private async queueDebrief(drillId: number): Promise<void> {
     const drill = await this.service.load(drillId);
     const debrief = await this.service.debrief(drillId);
     if (!drill || !debrief) return;
-    const messages = await this.debriefMessages(debrief, drill);
+    const messages = await this.debriefMessages(debrief, drill, { reviewControls: true });
     for (const [i, blocks] of messages.entries()) {
       await this.enqueue({
         key: `drill:${drillId}:debrief:${i}`,

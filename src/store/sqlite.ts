@@ -11,7 +11,7 @@ import type {
   ResponderRecord,
 } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
-import type { FirstMoveScore } from "../domain/scoring.js";
+import type { StoredScore } from "../domain/scoring.js";
 import { SqliteInstanceRegistry } from "./instances.js";
 import { migrate } from "./migrations.js";
 import { SqliteOutboxStore } from "./outbox.js";
@@ -23,6 +23,9 @@ import {
   type DrillResults,
   type DrillStore,
   type DrillSummary,
+  type ReviewDecision,
+  type ReviewedAnswer,
+  type ReviewRecord,
   type StoredScenarioVersion,
   type Surface,
 } from "./store.js";
@@ -102,6 +105,7 @@ interface FirstMoveRow {
   score: string;
   override_correct: number | null;
   override_by: string | null;
+  override_by_id: string | null;
   override_at: number | null;
 }
 
@@ -253,11 +257,16 @@ export class SqliteDrillStore implements DrillStore {
             ? {
                 text: move.text,
                 at: move.answered_at,
-                score: JSON.parse(move.score) as FirstMoveScore,
+                score: JSON.parse(move.score) as StoredScore,
                 override:
                   move.override_correct === null
                     ? null
-                    : { correct: move.override_correct === 1, by: move.override_by ?? "", at: move.override_at ?? 0 },
+                    : {
+                        correct: move.override_correct === 1,
+                        by: move.override_by ?? "",
+                        ...(move.override_by_id ? { byId: move.override_by_id } : {}),
+                        at: move.override_at ?? 0,
+                      },
               }
             : null,
           steps: stepsByUser.get(r.user_id) ?? [],
@@ -399,16 +408,68 @@ export class SqliteDrillStore implements DrillStore {
     );
   }
 
-  async recordOverride(drillId: number, userId: string, correct: boolean, by: string, at: number): Promise<boolean> {
-    return (
-      this.stmt("UPDATE first_moves SET override_correct = ?, override_by = ?, override_at = ? WHERE drill_id = ? AND user_id = ?").run(
-        correct ? 1 : 0,
-        by,
-        at,
-        drillId,
-        userId,
-      ).changes === 1
-    );
+  async recordOverride(drillId: number, userId: string, d: ReviewDecision): Promise<boolean> {
+    return this.db.transaction(() => {
+      const changed =
+        this.stmt(
+          "UPDATE first_moves SET override_correct = ?, override_by = ?, override_by_id = ?, override_at = ? WHERE drill_id = ? AND user_id = ?",
+        ).run(d.correct ? 1 : 0, d.by.name, d.by.id, d.at, drillId, userId).changes === 1;
+      if (changed) {
+        this.stmt(
+          `INSERT INTO first_move_reviews (drill_id, user_id, decided_by_id, decided_by_name, decided_at, via, before_correct, after_correct)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(drillId, userId, d.by.id, d.by.name, d.at, d.via, d.before ? 1 : 0, d.correct ? 1 : 0);
+      }
+      return changed;
+    })();
+  }
+
+  async listReviews(drillId: number): Promise<ReviewRecord[]> {
+    const rows = this.stmt("SELECT * FROM first_move_reviews WHERE drill_id = ? ORDER BY decided_at, id").all(drillId) as {
+      drill_id: number;
+      user_id: string;
+      decided_by_id: string;
+      decided_by_name: string;
+      decided_at: number;
+      via: "slack" | "terminal";
+      before_correct: number;
+      after_correct: number;
+    }[];
+    return rows.map((r) => ({
+      drillId: r.drill_id,
+      userId: r.user_id,
+      by: { id: r.decided_by_id, name: r.decided_by_name },
+      at: r.decided_at,
+      via: r.via,
+      before: r.before_correct === 1,
+      correct: r.after_correct === 1,
+    }));
+  }
+
+  async reviewedAnswers(scenarioId: string): Promise<ReviewedAnswer[]> {
+    const rows = this.stmt(
+      `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at
+         FROM first_moves f JOIN drills d ON d.id = f.drill_id
+        WHERE d.scenario_id = ? AND f.override_correct IS NOT NULL
+        ORDER BY f.override_at, f.drill_id`,
+    ).all(scenarioId) as {
+      drill_id: number;
+      user_id: string;
+      text: string;
+      correct: number;
+      override_correct: number;
+      override_by: string | null;
+      override_at: number | null;
+    }[];
+    return rows.map((r) => ({
+      drillId: r.drill_id,
+      userId: r.user_id,
+      text: r.text,
+      correct: r.override_correct === 1,
+      rubricCorrect: r.correct === 1,
+      decidedBy: r.override_by ?? "",
+      decidedAt: r.override_at ?? 0,
+    }));
   }
 
   async finishDrill(
@@ -477,7 +538,7 @@ export class SqliteDrillStore implements DrillStore {
 
 /** The scenario as written in its file, without the fields drillbot derives from it. */
 function pickFile(scenario: Scenario): ScenarioFile {
-  const { readWindowMs: _r, timeLimitMs: _t, injectOffsetsMs: _i, runbookDoc: _d, hash: _h, ...file } = scenario;
+  const { readWindowMs: _r, timeLimitMs: _t, injectOffsetsMs: _i, runbookDoc: _d, hash: _h, rubric: _c, ...file } = scenario;
   return file;
 }
 

@@ -49,6 +49,32 @@ export interface DrillResults {
   responders: ResponderResult[];
 }
 
+export interface ReviewDecision {
+  correct: boolean;
+  by: Person;
+  at: number;
+  /** The verdict that counted before this decision. */
+  before: boolean;
+  via: "slack" | "terminal";
+}
+
+export interface ReviewRecord extends ReviewDecision {
+  drillId: number;
+  userId: string;
+}
+
+export interface ReviewedAnswer {
+  drillId: number;
+  userId: string;
+  text: string;
+  /** The person's verdict. */
+  correct: boolean;
+  /** The rubric's verdict when the answer was given. */
+  rubricCorrect: boolean;
+  decidedBy: string;
+  decidedAt: number;
+}
+
 export class DrillAlreadyRunningError extends Error {
   constructor(
     readonly venue: string,
@@ -78,7 +104,12 @@ export interface DrillStore {
   recordWalkStarted(drillId: number, user: Person, at: number): Promise<boolean>;
   recordDecisionStep(drillId: number, user: Person, step: DecisionStepRecord): Promise<boolean>;
   recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean>;
-  recordOverride(drillId: number, userId: string, correct: boolean, by: string, at: number): Promise<boolean>;
+  /** A facilitator's decision on an answer: the verdict that counts now, and one more row in its history. */
+  recordOverride(drillId: number, userId: string, decision: ReviewDecision): Promise<boolean>;
+  /** Every decision on a drill's answers, oldest first (who, when, before and after). */
+  listReviews(drillId: number): Promise<ReviewRecord[]>;
+  /** Every answer of a scenario a person has decided on (for `drillbot rubric eval`). */
+  reviewedAnswers(scenarioId: string): Promise<ReviewedAnswer[]>;
   /** Ends a running drill, with its results when it ended normally; false when it had already
    * ended or been cancelled. One transaction: results exist exactly for ended drills. */
   finishDrill(

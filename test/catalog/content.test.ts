@@ -2,10 +2,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { parse } from "yaml";
 import { loadCatalog } from "../../src/catalog/catalog.js";
 import { formatProblem } from "../../src/catalog/problems.js";
-import { scenarioJsonSchemaText } from "../../src/domain/jsonSchema.js";
+import { lexiconJsonSchemaText, scenarioJsonSchemaText } from "../../src/domain/jsonSchema.js";
 import { firstMoveScore } from "../../src/domain/scoring.js";
 import { REPO_ROOT } from "../helpers.js";
 
@@ -13,12 +12,11 @@ import { REPO_ROOT } from "../helpers.js";
 // rubric must score every sample first move right.
 
 const catalog = loadCatalog(REPO_ROOT);
-const samplesDir = join(REPO_ROOT, "test/fixtures/first-moves");
 
 describe("scenario library", () => {
   it("lints clean", () => {
     assert.deepEqual(catalog.problems.map(formatProblem), []);
-    const files = readdirSync(join(REPO_ROOT, "scenarios")).filter((f) => f.endsWith(".yml"));
+    const files = readdirSync(join(REPO_ROOT, "scenarios")).filter((f) => f.endsWith(".yml") && f !== "lexicon.yml");
     assert.equal(catalog.scenarios.size, files.length);
   });
 
@@ -31,9 +29,12 @@ describe("scenario library", () => {
   it("points every file at the generated JSON Schema, which is up to date", () => {
     const committed = readFileSync(join(REPO_ROOT, "schema/scenario.schema.json"), "utf8");
     assert.equal(committed, scenarioJsonSchemaText(), "run npm run schema and commit schema/scenario.schema.json");
-    for (const id of catalog.scenarios.keys()) {
+    const lexicon = readFileSync(join(REPO_ROOT, "schema/lexicon.schema.json"), "utf8");
+    assert.equal(lexicon, lexiconJsonSchemaText(), "run npm run schema and commit schema/lexicon.schema.json");
+    for (const id of [...catalog.scenarios.keys(), "lexicon"]) {
       const first = readFileSync(join(REPO_ROOT, `scenarios/${id}.yml`), "utf8").split("\n")[0];
-      assert.equal(first, "# yaml-language-server: $schema=../schema/scenario.schema.json", id);
+      const schema = id === "lexicon" ? "lexicon" : "scenario";
+      assert.equal(first, `# yaml-language-server: $schema=../schema/${schema}.schema.json`, id);
     }
   });
 
@@ -43,17 +44,18 @@ describe("scenario library", () => {
         assert.ok(scenario.tags.includes("sre") || scenario.tags.includes("security"));
         const kinds = scenario.injects.map((i) => i.kind);
         assert.ok(kinds.includes("stakes") && kinds.includes("clue"), `inject kinds: ${kinds.join(", ")}`);
-        assert.ok(scenario.first_move.rubric.must_not.length > 0, "the rubric names the risky fixes that fail");
+        assert.ok(scenario.rubric.risky.length > 0, "the rubric names the risky fixes that fail");
+        assert.equal(scenario.first_move.rubric.must, undefined, "the rubric uses the v2 shape (core, supporting, risky)");
       });
 
       it("scores every sample first move right (at least 3 good and 3 bad)", () => {
-        const samples = parse(readFileSync(join(samplesDir, `${scenario.id}.yml`), "utf8")) as { good: string[]; bad: string[] };
-        assert.ok(samples.good.length >= 3 && samples.bad.length >= 3);
-        for (const answer of samples.good) {
-          assert.equal(firstMoveScore(answer, scenario.first_move.rubric).correct, true, `good answer scored wrong: "${answer}"`);
+        const samples = scenario.first_move.samples ?? { accept: [], reject: [] };
+        assert.ok(samples.accept.length >= 3 && samples.reject.length >= 3);
+        for (const answer of samples.accept) {
+          assert.equal(firstMoveScore(answer, scenario.rubric).correct, true, `good answer scored wrong: "${answer}"`);
         }
-        for (const answer of samples.bad) {
-          assert.equal(firstMoveScore(answer, scenario.first_move.rubric).correct, false, `bad answer scored right: "${answer}"`);
+        for (const answer of samples.reject) {
+          assert.equal(firstMoveScore(answer, scenario.rubric).correct, false, `bad answer scored right: "${answer}"`);
         }
       });
     });

@@ -65,7 +65,7 @@ describe("terminal drill (scripted)", () => {
     assert.ok(answerAt > 0);
     assert.ok(run.stdout.indexOf("## Symptoms") > answerAt, "runbook after the answer");
     assert.match(run.stdout, /eve: .* wrong, inside the read window/);
-    assert.match(run.stdout, /risky: restart/);
+    assert.match(run.stdout, /why: risky: “restart”/);
     assert.match(run.stdout, /Runbook clarity: not measured in blind mode/);
   });
 

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { FakeClock } from "../../src/domain/clock.js";
 import { computeDebrief } from "../../src/domain/debrief.js";
 import { Drill } from "../../src/domain/drill.js";
+import { verdictOf } from "../../src/domain/scoring.js";
 import { baseScenario } from "../helpers.js";
 
 const alice = { id: "U1", name: "alice" };
@@ -39,7 +40,7 @@ describe("drill engine", () => {
     assert.deepEqual(second, { ok: false, reason: "already_answered" });
     assert.ok(risky.ok);
     assert.equal(risky.firstMove.score.correct, false);
-    assert.deepEqual(risky.firstMove.score.forbidden, ["restart"]);
+    assert.deepEqual(verdictOf(risky.firstMove.score).risky, ["restart"]);
     assert.equal(drill.responder("U2")?.firstMove?.text, "Check the Grafana dashboard to confirm it's real");
   });
 
@@ -178,7 +179,7 @@ describe("debrief maths", () => {
   it("lets a facilitator's override win over the rubric", () => {
     const { drill } = startDrill("read");
     drill.submitFirstMove(bob, "eyeball the graphs to see if it's real");
-    drill.overrideScore("U2", true, "alice");
+    drill.overrideScore("U2", true, { id: "U1", name: "alice" });
     drill.end("alice", "manual");
     const d = computeDebrief(drill.state, drill.scenario);
     assert.equal(d.responders[0]?.correct, true);

@@ -1,54 +1,146 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { containsPhrase, firstMoveScore, normaliseAnswer } from "../../src/domain/scoring.js";
+import { compileLexicon } from "../../src/domain/lexicon.js";
+import { compileRubric, firstMoveScore, type RubricV2, verdictOf } from "../../src/domain/scoring.js";
+import { toWords } from "../../src/domain/words.js";
 
-const rubric = {
-  must: [
-    ["status page", "provider status"],
-    ["dashboard", "grafana", "error rate"],
-  ],
-  must_not: ["restart", "roll back"],
+// A small lexicon of its own, so these tests say what the scorer does, not what the shipped
+// lexicon happens to hold.
+const lexicon = compileLexicon([
+  {
+    groups: {
+      dashboard: ["dash", "grafana", "datadog"],
+      provider: ["psp", "vendor"],
+      error: ["errors", "5xx"],
+      "status page": ["statuspage"],
+      restart: ["bounce", "rollout restart"],
+      "roll back": ["rollback", "revert"],
+      delete: ["wipe", "rm"],
+      credential: ["creds"],
+    },
+    forms: { containers: "container", container: "container" },
+  },
+]);
+
+const payment: RubricV2 = {
+  core: [["provider error", "by provider", "one provider", "status page"]],
+  supporting: [["by provider", "provider error"], ["status page"]],
+  risky: ["restart", "roll back", "fail over", "delete session", "rotate credential"],
 };
+const rubric = compileRubric(payment, lexicon);
+const score = (answer: string, r = rubric) => firstMoveScore(answer, r);
 
-describe("first-move scoring", () => {
-  it("ignores case, punctuation and invisible characters", () => {
-    assert.deepEqual(normaliseAnswer("Check the STATUS-page!!"), ["check", "the", "status", "page"]);
-    assert.deepEqual(normaliseAnswer("sta\u200Btus\u202E page"), ["status", "page"]);
-    assert.equal(firstMoveScore("Check the provider's status page & the Grafana board.", rubric).correct, true);
-  });
-
-  it("needs one phrase from every group", () => {
-    const score = firstMoveScore("check the status page", rubric);
-    assert.equal(score.correct, false);
-    assert.deepEqual(score.missingGroups, [1]);
-    assert.deepEqual(score.matched, ["status page", null]);
-  });
-
-  it("fails a risky fix even when the verification words are there", () => {
-    const score = firstMoveScore("check the status page and dashboard then restart the pods", rubric);
-    assert.equal(score.correct, false);
-    assert.deepEqual(score.forbidden, ["restart"]);
-  });
-
-  it("does not count a risky phrase the answer says not to do first", () => {
-    for (const answer of [
-      "check the status page and the dashboard; don't restart anything yet",
-      "check the status page and dashboard before restarting",
-      "look at the status page and error rate rather than roll back",
-      "status page + grafana first, do not restart",
-    ]) {
-      assert.equal(firstMoveScore(answer, { ...rubric, must_not: ["restart*", "roll back"] }).correct, true, answer);
-    }
-    assert.equal(
-      firstMoveScore("restart the pods before checking the status page and dashboard", { ...rubric, must_not: ["restart*"] }).correct,
-      false,
+describe("first-move scoring v2", () => {
+  it("accepts a right but shorter move and says what it left out", () => {
+    const v = score("confirm on the provider-errors dashboard that the 5xx are confined to one provider");
+    assert.equal(v.correct, true);
+    assert.match(v.reason, /left out: status page/);
+    assert.deepEqual(
+      v.supporting.map((s) => s.matched !== null),
+      [true, false],
     );
   });
 
-  it("matches whole words only, with * for any ending", () => {
-    assert.equal(containsPhrase(normaliseAnswer("restarting"), "restart"), false);
-    assert.equal(containsPhrase(normaliseAnswer("restarting"), "restart*"), true);
-    assert.equal(containsPhrase(normaliseAnswer("verification of scope"), "verif*"), true);
-    assert.equal(containsPhrase(normaliseAnswer("the status of the page"), "status page"), false);
+  it("matches plurals and tenses on stems, synonyms through the lexicon, words in between", () => {
+    assert.equal(score("checking PSP 5xx rates per region").correct, true); // psp → provider, 5xx → error
+    assert.equal(score("are the vendors' errors all on one of them?").correct, true);
+    assert.equal(score("errors broken down by our biggest provider").correct, true);
+    assert.equal(score("look at the statuspage").correct, true);
+  });
+
+  it("ignores case, punctuation, accents and invisible characters", () => {
+    assert.equal(score("CHECK THE STATUS‐PAGE!!").correct, true);
+    assert.equal(score("sta\u200Btus pa\u202Ege").correct, true);
+    assert.equal(score("vérifier le status page").correct, true);
+  });
+
+  it("finds a risky action with words in between, and fails the move", () => {
+    const v = score("check the status page and then wipe every session");
+    assert.equal(v.correct, false);
+    assert.deepEqual(v.risky, ["wipe every session"]);
+    assert.deepEqual(score("status page first, then rotate the role's credentials").risky, ["rotate the roles credentials"]);
+    assert.deepEqual(score("status page ok, kubectl rollout restart deploy/gw").risky, ["rollout restart"]);
+  });
+
+  it("does not count a risky action the answer negates or defers", () => {
+    for (const answer of [
+      "check the status page; don't restart anything yet",
+      "check the status page, dont restart",
+      "check the status page before rolling back",
+      "look at the status page rather than roll back",
+      "status page first, no restart no rollback",
+      "is it one provider? nothing gets restarted until we know",
+    ]) {
+      const v = score(answer);
+      assert.equal(v.correct, true, `${answer}: ${v.reason}`);
+    }
+    assert.equal(score("restart the pods before checking the status page").correct, false);
+  });
+
+  it("does not count a core concept the answer dismisses", () => {
+    const v = score("no need to check the status page, just restart");
+    assert.equal(v.correct, false);
+    assert.equal(v.core[0]?.negated, true);
+    assert.match(v.reason, /dismissed/);
+    assert.equal(score("skip the status page and the dashboard, just fail over to northpay").correct, false);
+    assert.equal(score("don't bother with the status page").correct, false);
+  });
+
+  it("reads a risky verb in the past participle as a state, not an action", () => {
+    assert.equal(score("status page, and was anything restarted at 14:00?").correct, true);
+  });
+
+  it("says which core concept is missing", () => {
+    const v = score("investigate the issue and keep an eye on it");
+    assert.equal(v.correct, false);
+    assert.equal(v.reason, "missing: provider error");
+  });
+
+  it("requires every core concept", () => {
+    const two = compileRubric({ core: ["dashboard", ["status page", "provider status"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("check grafana", two).correct, false);
+    assert.equal(score("check grafana and the provider status", two).correct, true);
+  });
+
+  it("keeps words apart that only a stemmer would join (lexicon forms)", () => {
+    const contain = compileRubric({ core: ["contain"], risky: ["delete"] }, lexicon);
+    assert.equal(score("check disallow-privileged-containers", contain).correct, false);
+    assert.equal(score("contain the pod", contain).correct, true);
+  });
+
+  it("matches a term exactly, without its lexicon group, when a word is written =word", () => {
+    const exact = compileRubric({ core: ["=grafana"], risky: ["restart"] }, lexicon);
+    assert.equal(score("open grafana", exact).correct, true);
+    assert.equal(score("open datadog", exact).correct, false);
+  });
+
+  it("marks needs-review when a negation decides the verdict", () => {
+    const v = score("check the status page, no restart");
+    assert.equal(v.correct, true);
+    assert.equal(v.needsReview, true);
+    assert.match(v.reviewReason ?? "", /negated/);
+    assert.equal(score("check the provider errors on the dashboard and the status page of paycore").needsReview, false);
+  });
+
+  it("reads the old must/must_not shape as core and risky", () => {
+    const old = compileRubric({ must: [["status page"], ["dashboard", "verif*"]], must_not: ["restart"] }, lexicon);
+    assert.equal(score("verify on the dash and the status page", old).correct, true);
+    assert.equal(score("status page then restart", old).correct, false);
+  });
+
+  it("renders a v1 score stored by an older drill", () => {
+    const v = verdictOf(
+      { correct: false, matched: ["status page", null], missingGroups: [1], forbidden: ["restart"] },
+      { must: [["status page"], ["dashboard", "grafana"]], must_not: ["restart"] },
+    );
+    assert.equal(v.correct, false);
+    assert.equal(v.reason, "risky: “restart”; missing: dashboard");
+  });
+
+  it("splits identifiers from commands into words", () => {
+    assert.deepEqual(
+      toWords("JA3Hash headRefOid revoked_at ASNs").map((w) => w.raw),
+      ["ja3", "hash", "head", "ref", "oid", "revoked", "at", "asns"],
+    );
   });
 });

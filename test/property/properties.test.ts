@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { loadScenarioFile } from "../../src/catalog/catalog.js";
-import { firstMoveScore } from "../../src/domain/scoring.js";
+import { builtinLexicon } from "../../src/catalog/lexicon.js";
+import { compileRubric, firstMoveScore } from "../../src/domain/scoring.js";
 import { escapeMrkdwn } from "../../src/slack/blocks/text.js";
 import { parseDrillCommand } from "../../src/slack/listeners/commands/subcommands/index.js";
 import { LINT_FIXTURES } from "../helpers.js";
@@ -69,20 +70,23 @@ describe("slash-command parser", () => {
 });
 
 describe("rubric scorer", () => {
-  const rubric = {
-    must: [
-      ["status page", "provider status"],
-      ["dashboard", "verif*"],
-    ],
-    must_not: ["restart*", "roll back"],
-  };
+  const rubric = compileRubric(
+    {
+      core: [
+        ["status page", "provider status"],
+        ["dashboard", "verif*"],
+      ],
+      risky: ["restart", "roll back"],
+    },
+    builtinLexicon(),
+  );
   it("never throws and ignores case, punctuation and invisible characters", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 700 }), fc.constantFrom("", "!", "...", "\u200B", "\u202E"), (answer, noise) => {
         const plain = firstMoveScore(answer, rubric);
         assert.equal(firstMoveScore(answer.toUpperCase(), rubric).correct, firstMoveScore(answer.toLowerCase(), rubric).correct);
         assert.equal(firstMoveScore(`${noise}${answer}${noise}`, rubric).correct, plain.correct);
-        assert.equal(plain.matched.length, rubric.must.length);
+        assert.equal(plain.core.length, rubric.core.length);
       }),
       { numRuns: 1500 },
     );

@@ -1,7 +1,7 @@
-import { type Debrief, missedPhraseGroups, pathVerdict, type ResponderDebrief } from "../../domain/debrief.js";
+import { type Debrief, pathVerdict, type ResponderDebrief, reviewOrder } from "../../domain/debrief.js";
 import { formatClock } from "../../domain/duration.js";
 import type { Scenario } from "../../domain/scenario.js";
-import { type Block, chunkBlocks, LIMITS } from "./limits.js";
+import { type Block, LIMITS } from "./limits.js";
 import { cleanPlain, escapeMrkdwn, escapeUserText, truncate } from "./text.js";
 
 // The debrief in Slack: answers are revealed here for the first time. Answers and names are
@@ -14,26 +14,40 @@ const CLARITY = { clear: "clear ✅", "needs-work": "needs work ⚠️", fails: 
 /** At most this many messages; beyond it the debrief points at the full export. */
 export const MAX_DEBRIEF_MESSAGES = 6;
 
+/** Facilitators' Accept / Reject buttons on each answer (value: "<drill id>:<user id>"). */
+export const REVIEW_ACTIONS = { accept: "first_move_accept", reject: "first_move_reject" } as const;
+
+export function reviewValue(drillId: number, userId: string): string {
+  return `${drillId}:${userId}`;
+}
+
+export function parseReviewValue(value: string | undefined): { drillId: number; userId: string } | null {
+  const match = /^(\d+):(.+)$/.exec(value ?? "");
+  return match ? { drillId: Number(match[1]), userId: match[2] ?? "" } : null;
+}
+
 export function clarityText(d: Debrief): string {
   if (!d.clarity) return "not measured in blind mode (it tests recall, not the runbook)";
   return `${CLARITY[d.clarity.verdict]} — ${pct(d.clarity.share)} of ${d.clarity.sample} stated the right first move within ${formatClock(d.readWindowMs)}`;
 }
 
-export function responderLine(r: ResponderDebrief, scenario?: Scenario): string {
-  const verdict =
-    r.correct === null
-      ? "no first move"
-      : `${r.correct ? "✅ correct" : "❌ wrong"}${r.scoredBy === "facilitator" ? " (facilitator)" : ""}${r.withinReadWindow ? ", inside the read window" : ", after the read window"}`;
-  const lines = [`*${escapeUserText(r.user.name)}* — ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdict}`];
+function verdictText(r: ResponderDebrief): string {
+  if (r.correct === null) return "no first move";
+  const mark = r.correct ? "✅ correct" : "❌ wrong";
+  const who = r.override
+    ? ` (${r.override.correct === r.score?.correct ? "confirmed" : "overridden"} by ${escapeUserText(r.override.by)})`
+    : "";
+  const review = r.needsReview && !r.override ? " · ⚠️ *needs review*" : "";
+  return `${mark}${who}${r.withinReadWindow ? ", inside the read window" : ", after the read window"}${review}`;
+}
+
+export function responderLine(r: ResponderDebrief, _scenario?: Scenario): string {
+  const lines = [
+    `*${escapeUserText(r.user.name)}* — ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdictText(r)}`,
+  ];
   if (r.answer !== null) lines.push(`> ${escapeUserText(truncate(r.answer, 600).replace(/\s+/g, " "))}`);
-  if (r.correct === false && r.score && r.scoredBy === "rubric") {
-    const missing = missedPhraseGroups(r, scenario).map((phrases) => phrases.join(" / "));
-    const why = [
-      missing.length ? `missing ${missing.map((m) => `“${escapeMrkdwn(m)}”`).join(", ")}` : "",
-      r.score.forbidden.length ? `risky: ${r.score.forbidden.map(escapeMrkdwn).join(", ")}` : "",
-    ].filter(Boolean);
-    if (why.length) lines.push(`_${why.join("; ")}_`);
-  }
+  // The reason quotes the answer: user text, so it cannot style itself either.
+  if (r.reason) lines.push(`_${escapeUserText(truncate(r.reason, 400).replace(/\s+/g, " "))}_`);
   if (r.path.length > 0) {
     const path = r.path.map((p) => `${escapeMrkdwn(p.optionLabel)} (${formatClock(p.timeMs)})${p.onExpectedPath ? "" : " ✗"}`).join(" → ");
     lines.push(`Path: ${path}${r.outcome ? ` ⇒ *${escapeMrkdwn(r.outcome.title)}*` : ""} — ${pathVerdict(r)}`);
@@ -41,8 +55,41 @@ export function responderLine(r: ResponderDebrief, scenario?: Scenario): string 
   return lines.join("\n");
 }
 
+/** Accept / Reject for one answer. */
+function reviewBlock(d: Debrief, r: ResponderDebrief): Block {
+  const value = reviewValue(d.drillId, r.user.id);
+  return {
+    type: "actions",
+    block_id: truncate(`review:${r.user.id}`, 255, ""),
+    elements: [
+      { type: "button", action_id: REVIEW_ACTIONS.accept, text: { type: "plain_text", text: "Accept" }, value, style: "primary" },
+      { type: "button", action_id: REVIEW_ACTIONS.reject, text: { type: "plain_text", text: "Reject" }, value, style: "danger" },
+    ],
+  };
+}
+
+/** Splits blocks into messages of at most 50, never separating an answer from its buttons. */
+function chunkGroups(groups: Block[][], size: number = LIMITS.messageBlocks): Block[][] {
+  const messages: Block[][] = [];
+  let current: Block[] = [];
+  for (const group of groups) {
+    if (current.length + group.length > size && current.length > 0) {
+      messages.push(current);
+      current = [];
+    }
+    current.push(...group);
+  }
+  if (current.length > 0) messages.push(current);
+  return messages;
+}
+
+export interface DebriefRenderOptions {
+  /** Accept / Reject buttons on every answer (the debrief in the drill's thread). */
+  reviewControls?: boolean;
+}
+
 /** The full debrief as a list of messages, each within Slack's block limits. */
-export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Block[] = []): Block[][] {
+export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Block[] = [], options: DebriefRenderOptions = {}): Block[][] {
   const how = d.endReason === "time_limit" ? "ended at the time limit" : "ended by hand";
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: truncate(cleanPlain(`Debrief · ${d.scenarioTitle}`), LIMITS.headerText, "…") } },
@@ -72,22 +119,43 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
     },
     { type: "divider" },
   ];
-  // Several responders per section, each section under 3000 characters.
+  const groups: Block[][] = blocks.map((b) => [b]);
+  // Answers the rubric was unsure of first. With review controls each answer is its own section
+  // with its buttons; otherwise several responders share a section (each under 3000 characters).
   let current = "";
   const flush = () => {
-    if (current) blocks.push({ type: "section", text: { type: "mrkdwn", text: current } });
+    if (current) groups.push([{ type: "section", text: { type: "mrkdwn", text: current } }]);
     current = "";
   };
-  for (const r of d.responders) {
+  for (const r of reviewOrder(d.responders)) {
     const line = truncate(responderLine(r, scenario), LIMITS.sectionText - 10);
+    if (options.reviewControls && r.answer !== null) {
+      flush();
+      groups.push([{ type: "section", text: { type: "mrkdwn", text: line } }, reviewBlock(d, r)]);
+      continue;
+    }
     if (current.length + line.length + 2 > LIMITS.sectionText) flush();
     current = current ? `${current}\n\n${line}` : line;
   }
   flush();
-  if (d.responders.length === 0) blocks.push({ type: "section", text: { type: "mrkdwn", text: "_Nobody responded._" } });
+  if (d.responders.length === 0) groups.push([{ type: "section", text: { type: "mrkdwn", text: "_Nobody responded._" } }]);
+  if (options.reviewControls && d.responders.some((r) => r.answer !== null)) {
+    groups.push([
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: "Facilitators: *Accept* or *Reject* an answer to override the rubric; every figure follows your decision. Answers marked ⚠️ are the ones the rubric was unsure of.",
+          },
+        ],
+      },
+    ]);
+  }
+  const tail: Block[] = [];
   if (d.hiddenFacts.length) {
-    blocks.push({ type: "divider" });
-    blocks.push({
+    tail.push({ type: "divider" });
+    tail.push({
       type: "section",
       text: {
         type: "mrkdwn",
@@ -95,13 +163,14 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
       },
     });
   }
-  if (extra.length) blocks.push({ type: "divider" }, ...extra);
-  blocks.push({
+  if (extra.length) tail.push({ type: "divider" }, ...extra);
+  tail.push({
     type: "context",
     elements: [{ type: "mrkdwn", text: `Drill #${d.drillId} · full export: \`drillbot debrief ${d.drillId} --format md\`` }],
   });
+  groups.push(...tail.map((b) => [b]));
 
-  const messages = chunkBlocks(blocks);
+  const messages = chunkGroups(groups);
   if (messages.length > MAX_DEBRIEF_MESSAGES) {
     const kept = messages.slice(0, MAX_DEBRIEF_MESSAGES);
     const last = kept[kept.length - 1] ?? [];

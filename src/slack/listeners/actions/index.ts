@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { REVIEW_ACTIONS } from "../../blocks/debriefBlocks.js";
 import { ACTIONS } from "../../blocks/drillBlocks.js";
 import { HISTORY_ACTIONS } from "../../blocks/historyBlocks.js";
 import type { SlackDeps } from "../../deps.js";
@@ -10,6 +11,7 @@ import { openFirstMove } from "./openFirstMove.js";
 import { openFlag } from "./openFlag.js";
 import { openRunbook } from "./openRunbook.js";
 import { openTree } from "./openTree.js";
+import { reviewFirstMove } from "./reviewFirstMove.js";
 
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTIONS.ack, tracked(deps.work, ackDrill(deps)));
@@ -19,4 +21,6 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTIONS.treeChoice, tracked(deps.work, chooseTreeOption(deps)));
   app.action<BlockAction<ButtonAction>>(ACTIONS.flag, tracked(deps.work, openFlag(deps)));
   app.action<BlockAction<ButtonAction>>(HISTORY_ACTIONS.actionDone, tracked(deps.work, markActionDone(deps)));
+  app.action<BlockAction<ButtonAction>>(REVIEW_ACTIONS.accept, tracked(deps.work, reviewFirstMove(deps)));
+  app.action<BlockAction<ButtonAction>>(REVIEW_ACTIONS.reject, tracked(deps.work, reviewFirstMove(deps)));
 }

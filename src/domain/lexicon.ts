@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { toWords } from "./words.js";
+
+// The shared ops lexicon (scenarios/lexicon.yml): groups of interchangeable words and phrases
+// ("dash", "dashboard", "grafana"…), so a rubric names a concept in a few words and every
+// scenario understands the same vocabulary. A catalog folder's own lexicon.yml extends it.
+
+const GroupName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9 _'-]*$/, "name a group in lower case, e.g. dashboard or roll back")
+  .max(60);
+
+const Phrase = z.union([
+  z.string().trim().min(1, "must not be empty").max(80, "keep a phrase to a few words"),
+  z.number().transform(String), // 500, 503: status codes written bare
+]);
+
+export const LexiconSchema = z
+  .object({
+    groups: z
+      .record(GroupName, z.array(Phrase).min(1, "list at least one other word or phrase"))
+      .describe(
+        "Groups of interchangeable words or phrases. The group's name is a member too; a rubric term naming any member matches every member.",
+      ),
+    forms: z
+      .record(z.string().regex(/^[a-z0-9_]+$/, "a single lower-case word"), z.string().regex(/^[a-z0-9_]+$/, "a single lower-case word"))
+      .default({})
+      .describe(
+        "Words the stemmer gets wrong, mapped to the form they are matched as (e.g. containers: container, so that it does not match contain).",
+      ),
+  })
+  .strict();
+
+export type LexiconFile = z.output<typeof LexiconSchema>;
+
+export interface LexiconPhrase {
+  /** Stems of the phrase's content words, matched on adjacent content words of an answer. */
+  stems: string[];
+  group: string;
+}
+
+export interface CompiledLexicon {
+  /** Word → matched form, applied before stemming. */
+  forms: ReadonlyMap<string, string>;
+  /** Phrases by their first stem. */
+  phrasesByFirst: ReadonlyMap<string, readonly LexiconPhrase[]>;
+  /** Group name → its members as written (the name first). */
+  groups: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Content-word stems of a phrase, as an answer's words would give them. */
+export function phraseStems(phrase: string, forms?: ReadonlyMap<string, string>): string[] {
+  return toWords(phrase, forms)
+    .filter((w) => !w.filler)
+    .map((w) => w.stem);
+}
+
+/** One lexicon from the built-in file and any extensions (later files add to earlier groups). */
+export function compileLexicon(files: readonly LexiconFile[]): CompiledLexicon {
+  const forms = new Map<string, string>();
+  for (const file of files) for (const [word, form] of Object.entries(file.forms)) forms.set(word, form);
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    for (const [name, members] of Object.entries(file.groups)) {
+      const list = groups.get(name) ?? [name];
+      for (const m of members) if (!list.includes(m)) list.push(m);
+      groups.set(name, list);
+    }
+  }
+  const phrasesByFirst = new Map<string, LexiconPhrase[]>();
+  for (const [group, members] of groups) {
+    for (const member of members) {
+      const stems = phraseStems(member, forms);
+      const first = stems[0];
+      if (first === undefined) continue;
+      const list = phrasesByFirst.get(first) ?? [];
+      if (!list.some((p) => p.group === group && p.stems.join(" ") === stems.join(" "))) list.push({ stems, group });
+      phrasesByFirst.set(first, list);
+    }
+  }
+  // Longest phrases first, so "status page" wins over "status".
+  for (const list of phrasesByFirst.values()) list.sort((a, b) => b.stems.length - a.stems.length);
+  return { forms, phrasesByFirst, groups };
+}
+
+/** Problems the schema cannot see: members with no content words, members repeated across a group. */
+export function checkLexicon(file: LexiconFile): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const forms = new Map(Object.entries(file.forms));
+  for (const [name, members] of Object.entries(file.groups)) {
+    if (phraseStems(name, forms).length === 0)
+      problems.push({ path: ["groups", name], message: `"${name}" has only filler words (the, of, it…) and can never match` });
+    members.forEach((m, i) => {
+      if (phraseStems(m, forms).length === 0)
+        problems.push({ path: ["groups", name, i], message: `"${m}" has only filler words (the, of, it…) and can never match` });
+    });
+  }
+  return problems;
+}

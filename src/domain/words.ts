@@ -1,0 +1,143 @@
+import porter2 from "wink-porter2-stemmer";
+
+// Words as the scorer sees them: lower case, accents and invisible characters gone, "don't" as
+// "dont", each word reduced to its stem (Porter2, the Snowball English stemmer: "restarting",
+// "restarted" and "restarts" are all "restart"), with clause boundaries kept so a "don't" in
+// one clause cannot reach a verb in the next.
+
+export interface Word {
+  /** As typed, lower case. */
+  raw: string;
+  /** What it is matched as: the lexicon's fixed form, or its stem. */
+  stem: string;
+  /** Clause number: punctuation such as , ; . → and words such as "then" or "just" start a new one. */
+  clause: number;
+  /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
+  filler: boolean;
+}
+
+/** Words that carry no meaning for matching: the gap between "wipe" and "session" in "wipe every
+ * session" is one word, not two. Negation words are never filler. */
+export const FILLER_WORDS: ReadonlySet<string> = new Set([
+  "a",
+  "an",
+  "the",
+  "every",
+  "each",
+  "any",
+  "some",
+  "of",
+  "to",
+  "from",
+  "for",
+  "with",
+  "at",
+  "in",
+  "on",
+  "into",
+  "onto",
+  "this",
+  "that",
+  "these",
+  "those",
+  "it",
+  "its",
+  "them",
+  "they",
+  "their",
+  "our",
+  "my",
+  "your",
+  "his",
+  "her",
+  "we",
+  "us",
+  "you",
+  "me",
+  "i",
+  "im",
+  "ill",
+  "is",
+  "are",
+  "was",
+  "were",
+  "be",
+  "been",
+  "being",
+  "am",
+  "also",
+  "pls",
+  "please",
+  "plz",
+  "really",
+  "actually",
+]);
+
+/** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
+const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
+
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+/** Punctuation that ends a clause when it stands between words (not the dot in token.refresh). */
+const CLAUSE_BREAK = /^(?:[,;!?()[\]{}|\n]|[.:](?=\s|$)|\s[-–—]+\s|->|=>|→|⇒|…)/;
+
+const stemCache = new Map<string, string>();
+
+/** The Porter2 stem of one lower-case word; words with digits (ids, versions, ja3) are kept whole. */
+export function stemWord(word: string): string {
+  if (/\d/.test(word) || word.length <= 2) return word;
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    stem = porter2(word);
+    if (stemCache.size > 50_000) stemCache.clear();
+    stemCache.set(word, stem);
+  }
+  return stem;
+}
+
+/** Lower case, no accents, no invisible characters, apostrophes inside words dropped ("don't" → "dont"). */
+export function foldText(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(INVISIBLE, "")
+    .toLowerCase()
+    .replace(/(\p{L})['’‘`´](?=\p{L})/gu, "$1");
+}
+
+/** Identifiers from commands and queries as words (only real camelCase: text in one case is left
+ * alone, so an answer typed in capitals scores like one in lower case): JA3Hash → JA3 Hash, headRefOid → head Ref Oid, revoked_at → revoked at,
+ * validationFailureAction → validation Failure Action (plural acronyms such as ASNs stay whole). */
+export function splitCamelCase(text: string): string {
+  return text
+    .replace(/(\p{Ll})(?=\p{Lu})/gu, "$1 ")
+    .replace(/(\p{N})(?=\p{Lu}\p{Ll})/gu, "$1 ")
+    .replace(/(\p{Lu})(?=\p{Lu}\p{Ll}{2,})/gu, "$1 ")
+    .replace(/_/g, " ");
+}
+
+/** The answer as words with stems and clause numbers. `forms` fixes words the stemmer gets wrong. */
+export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word[] {
+  const folded = foldText(splitCamelCase(text));
+  const words: Word[] = [];
+  let clause = 0;
+  let i = 0;
+  while (i < folded.length) {
+    const rest = folded.slice(i);
+    const word = /^[\p{L}\p{N}]+/u.exec(rest);
+    if (word) {
+      const raw = word[0];
+      if (CLAUSE_WORDS.has(raw) && words.length > 0) clause++;
+      words.push({ raw, stem: forms?.get(raw) ?? stemWord(raw), clause, filler: FILLER_WORDS.has(raw) });
+      i += raw.length;
+      continue;
+    }
+    const brk = CLAUSE_BREAK.exec(rest);
+    if (brk) {
+      if (words.length > 0 && words[words.length - 1]?.clause === clause) clause++;
+      i += Math.max(1, brk[0].length);
+      continue;
+    }
+    i++;
+  }
+  return words;
+}
