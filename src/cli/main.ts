@@ -13,6 +13,12 @@ Usage:
                                    run a drill in this terminal
   drillbot list [--tag TAG]        list the scenarios
   drillbot lint [paths…]           check scenarios and runbooks (file:line: field: message)
+  drillbot score <scenario> "first move" [--json]
+                                   how the rubric judges an answer, and why
+  drillbot review <drill-id> [--user NAME] [--db PATH]
+                                   accept or reject a drill's answers (needs-review first)
+  drillbot rubric eval|suggest <scenario> [--db PATH]
+                                   a rubric against its samples and every reviewed answer
   drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
                                    print a recorded debrief
   drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]
@@ -64,6 +70,12 @@ async function run(command: string | undefined, args: string[], root: string, io
       return (await import("../slack/server.js")).serve(root, process.env, io);
     case "lint":
       return lintCommand(args, root, io);
+    case "score":
+      return (await import("./score.js")).scoreCommand(args, root, io);
+    case "review":
+      return (await import("./review.js")).reviewCommand(args, root, io);
+    case "rubric":
+      return (await import("./rubric.js")).rubricCommand(args, root, io);
     case "list":
       return listCommand(args, root, io);
     case undefined:
