@@ -4,7 +4,7 @@ import { FakeClock } from "../../src/domain/clock.js";
 import { computeDebrief } from "../../src/domain/debrief.js";
 import { Drill } from "../../src/domain/drill.js";
 import type { Scenario } from "../../src/domain/scenario.js";
-import { renderDebriefMessages } from "../../src/slack/blocks/debriefBlocks.js";
+import { MAX_DEBRIEF_MESSAGES, renderDebriefMessages } from "../../src/slack/blocks/debriefBlocks.js";
 import { firstMoveModal, noticeModal, runbookModal, treeView, triggerBlocks } from "../../src/slack/blocks/drillBlocks.js";
 import { helpBlocks, listBlocks } from "../../src/slack/blocks/helpBlocks.js";
 import { homeView } from "../../src/slack/blocks/homeView.js";
@@ -90,6 +90,13 @@ describe("Block Kit limits", () => {
       const messages = renderDebriefMessages(computeDebrief(drill.state, scenario), scenario);
       assert.ok(messages.length >= 2, "a 500-person debrief is split across messages");
       for (const blocks of messages) assertWithin("debrief message", blockLimitProblems(blocks, "message"));
+      const withControls = renderDebriefMessages(computeDebrief(drill.state, scenario), scenario, [], { reviewControls: true });
+      assert.ok(withControls.length <= MAX_DEBRIEF_MESSAGES);
+      for (const blocks of withControls) {
+        assertWithin("debrief message with review controls", blockLimitProblems(blocks, "message"));
+        // An answer's Accept / Reject never lands in another message than the answer.
+        assert.notEqual(blocks[0]?.type, "actions");
+      }
       assertWithin("ended trigger", blockLimitProblems(triggerBlocks(drill), "message"));
     });
   }
