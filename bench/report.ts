@@ -1,6 +1,7 @@
 import { cpus, totalmem } from "node:os";
 import type { CatalogResult } from "./catalog.js";
 import { formatRows, type HistoryResult } from "./history.js";
+import type { ScoringResult } from "./scoring.js";
 import { formatMethods, RESPONDERS, type RoundResult, SCENARIO_ID, SPREAD_MS, type StampedeResult } from "./stampede.js";
 import { mb, ms, quantile } from "./stats.js";
 
@@ -12,6 +13,9 @@ export const TARGETS = {
   rssBytes: 150 * 1024 * 1024,
   historyP95Ms: 50,
   catalogMs: 1_000,
+  /** Issue 11: an answer under 1 ms; a 500-answer drill well under a second. */
+  scoreAnswerMs: 1,
+  score500Ms: 250,
   /** chat.update is coalesced to one per 1.5 s per drill (src/slack/slackDrills.ts). */
   triggerUpdateIntervalMs: 1_500,
 } as const;
@@ -22,6 +26,7 @@ export interface BenchResults {
   catalog: CatalogResult;
   stampede: StampedeResult;
   history: HistoryResult;
+  scoring: ScoringResult;
 }
 
 interface Row {
@@ -38,7 +43,12 @@ export function machineLine(): string {
 }
 
 export function renderMarkdown(results: BenchResults): string {
-  const rows = [...stampedeRows(results.stampede), ...historyRows(results.history), ...catalogRows(results.catalog)];
+  const rows = [
+    ...stampedeRows(results.stampede),
+    ...historyRows(results.history),
+    ...catalogRows(results.catalog),
+    ...scoringRows(results.scoring),
+  ];
   const failed = rows.filter((r) => r.pass === false);
   return [
     "# drillbot benchmark results",
@@ -55,6 +65,7 @@ export function renderMarkdown(results: BenchResults): string {
     ...stampedeDetails(results.stampede),
     ...historyDetails(results.history),
     ...catalogDetails(results.catalog),
+    ...scoringDetails(results.scoring),
   ].join("\n");
 }
 
@@ -171,6 +182,35 @@ function catalogRows(c: CatalogResult): Row[] {
       target: `< ${TARGETS.catalogMs} ms, all valid`,
       pass: c.coldMs < TARGETS.catalogMs && c.loaded === c.files && c.problems === 0,
     },
+  ];
+}
+
+function scoringRows(r: ScoringResult): Row[] {
+  return [
+    {
+      area: "Scoring",
+      measure: `one first move (p99 over ${r.answers} real answers × 20)`,
+      result: `p99 ${ms(r.p99Ms)}, mean ${ms(r.meanMs)}, max ${ms(r.maxMs)}`,
+      target: `< ${TARGETS.scoreAnswerMs} ms`,
+      pass: r.p99Ms < TARGETS.scoreAnswerMs,
+    },
+    {
+      area: "Scoring",
+      measure: "500 answers of one drill",
+      result: ms(r.drill500Ms),
+      target: `< ${TARGETS.score500Ms} ms`,
+      pass: r.drill500Ms < TARGETS.score500Ms,
+    },
+  ];
+}
+
+function scoringDetails(r: ScoringResult): string[] {
+  return [
+    "## Scoring",
+    "",
+    `Every answer of the blind-written tuning corpus (test/fixtures/scoring-dev, ${r.answers} answers) scored by its scenario's compiled rubric, 20 times after a warm-up: mean ${ms(r.meanMs)}, p99 ${ms(r.p99Ms)}, max ${ms(r.maxMs)} per answer.`,
+    `500 answers scored one after the other (the end of a 500-responder drill): ${ms(r.drill500Ms)}. Compiling all ${r.scenarios} rubrics with the lexicon: ${ms(r.compileAllMs)}.`,
+    "",
   ];
 }
 

@@ -8,6 +8,7 @@ import { benchCatalog } from "./catalog.js";
 import { FakeSlack } from "./fakeSlack.js";
 import { benchHistory } from "./history.js";
 import { type BenchResults, machineLine, renderMarkdown } from "./report.js";
+import { benchScoring } from "./scoring.js";
 import { benchStampede } from "./stampede.js";
 
 // `npm run bench`: the catalog, the game-day stampede and years of history, one after the other
@@ -56,7 +57,11 @@ async function main(): Promise<number> {
       log,
     });
 
-    const results: BenchResults = { startedAt, elapsedMs: performance.now() - began, catalog, stampede, history };
+    log("scoring: the tuning corpus and a 500-answer drill");
+    const scoring = benchScoring(REPO_ROOT);
+    log(`  p99 ${scoring.p99Ms.toFixed(3)} ms per answer, 500 answers in ${scoring.drill500Ms.toFixed(1)} ms`);
+
+    const results: BenchResults = { startedAt, elapsedMs: performance.now() - began, catalog, stampede, history, scoring };
     const markdown = renderMarkdown(results);
     process.stdout.write(`\n${markdown}\n`);
     writeFileSync(RESULTS_PATH, `${markdown}\n`);

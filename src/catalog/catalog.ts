@@ -32,7 +32,17 @@ const isYaml = (path: string) => [".yml", ".yaml"].includes(extname(path));
 const isScenarioFile = (path: string) => isYaml(path) && basename(path) !== LEXICON_FILE;
 
 /** Reads, validates and cross-links one scenario file with its runbook. */
-export function loadScenarioFile(path: string, root: string, lexicon: CompiledLexicon = builtinLexicon()): LoadedScenario {
+export interface LoadOptions {
+  /** Score every rubric's samples and report the ones it gets wrong (lint; not needed to run drills). */
+  checkSamples?: boolean;
+}
+
+export function loadScenarioFile(
+  path: string,
+  root: string,
+  lexicon: CompiledLexicon = builtinLexicon(),
+  options: LoadOptions = {},
+): LoadedScenario {
   const file = displayPath(path);
   let text: string;
   try {
@@ -58,7 +68,10 @@ export function loadScenarioFile(path: string, root: string, lexicon: CompiledLe
   }
   const data = parsed.data;
   const rubric = compileRubric(data.first_move.rubric, lexicon);
-  const problems: LintProblem[] = [...checkScenario(data, basename(path, extname(path))), ...checkRubric(data, rubric)].map((p) => ({
+  const problems: LintProblem[] = [
+    ...checkScenario(data, basename(path, extname(path))),
+    ...checkRubric(data, rubric, { samples: options.checkSamples === true }),
+  ].map((p) => ({
     file,
     line: source.lineOf(p.path),
     field: fieldName(p.path),
@@ -76,7 +89,7 @@ export function loadScenarioFile(path: string, root: string, lexicon: CompiledLe
   problems.push(...checkRunbook(displayPath(runbookPath), runbookDoc));
   if (problems.some(isError)) return { scenario: null, problems };
 
-  return { scenario: buildScenario(data, runbookText, runbookDoc, lexicon), problems };
+  return { scenario: buildScenario(data, runbookText, runbookDoc, lexicon, rubric), problems };
 }
 
 /** A drillable scenario from validated file data and its runbook text (also used for stored versions). */
@@ -85,10 +98,11 @@ export function buildScenario(
   runbookText: string,
   runbookDoc = parseRunbook(runbookText),
   lexicon: CompiledLexicon = builtinLexicon(),
+  rubric = compileRubric(data.first_move.rubric, lexicon),
 ): Scenario {
   return {
     ...data,
-    rubric: compileRubric(data.first_move.rubric, lexicon),
+    rubric,
     readWindowMs: parseDuration(data.read_window) ?? 0,
     timeLimitMs: parseDuration(data.time_limit) ?? 0,
     injectOffsetsMs: data.injects.map((i) => parseDuration(i.at) ?? 0),
@@ -116,7 +130,7 @@ function yamlFiles(paths: string[]): string[] {
 }
 
 /** Loads every valid scenario under root/scenarios (or the given paths) and reports the rest. */
-export function loadCatalog(root: string, paths?: string[]): Catalog {
+export function loadCatalog(root: string, paths?: string[], options: LoadOptions = {}): Catalog {
   const scenarios = new Map<string, Scenario>();
   const problems: LintProblem[] = [];
   const targets = paths ?? [join(root, "scenarios")];
@@ -130,7 +144,7 @@ export function loadCatalog(root: string, paths?: string[]): Catalog {
     }
   }
   for (const path of yamlFiles(targets.filter((t) => existsSync(t)))) {
-    const loaded = loadScenarioFile(path, root, lexicon);
+    const loaded = loadScenarioFile(path, root, lexicon, options);
     problems.push(...loaded.problems);
     const scenario = loaded.scenario;
     if (!scenario) continue;

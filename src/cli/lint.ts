@@ -26,7 +26,7 @@ export function lintCommand(args: string[], root: string, io: CliIO): number {
   const { runbooks, scenarios, missing } = collect(paths);
   const problems: LintProblem[] = missing.map((file) => ({ file, line: 1, field: "(file)", message: "no such file or folder" }));
   for (const runbook of runbooks) problems.push(...lintRunbookFile(runbook));
-  const catalog = scenarios.length > 0 ? loadCatalog(root, scenarios) : null;
+  const catalog = scenarios.length > 0 ? loadCatalog(root, scenarios, { checkSamples: true }) : null;
   if (catalog) problems.push(...catalog.problems);
   if (scenarios.length === 0 && runbooks.length === 0 && missing.length === 0) {
     problems.push({ file: paths.join(" "), line: 1, field: "(file)", message: "no scenario (.yml) or runbook (.md) files found" });

@@ -16,7 +16,8 @@ export function rubricV2Text(rubric: { must?: string[][]; must_not?: string[] })
   return lines.join("\n");
 }
 
-export function checkRubric(scenario: ScenarioFile, rubric: CompiledRubric): ScenarioProblem[] {
+/** With `samples`, every sample is scored too (lint does; loading the catalog to run drills need not). */
+export function checkRubric(scenario: ScenarioFile, rubric: CompiledRubric, options: { samples?: boolean } = {}): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
   const written = scenario.first_move.rubric;
   if (written.must !== undefined) {
@@ -40,7 +41,7 @@ export function checkRubric(scenario: ScenarioFile, rubric: CompiledRubric): Sce
   if (!own.correct) {
     problems.push({ path: ["first_move", "expected"], message: `the rubric rejects its own expected first move: ${own.reason}` });
   }
-  const samples = scenario.first_move.samples;
+  const samples = options.samples ? scenario.first_move.samples : undefined;
   samples?.accept.forEach((answer, i) => {
     const verdict = firstMoveScore(answer, rubric);
     if (!verdict.correct)

@@ -155,8 +155,25 @@ export function normaliseRubric(rubric: RubricInput): RubricV2 {
 /** Words written "=word" in a term match only themselves, not their lexicon group ("=check runs"). */
 const LITERAL = /(?:^|\s)=([\p{L}\p{N}_]+)/gu;
 
+/** Compiled terms per lexicon: catalogs repeat terms ("restart", "roll back") across scenarios. */
+const termCache = new WeakMap<CompiledLexicon, Map<string, CompiledTerm>>();
+
 function compileTerm(text: string, lexicon: CompiledLexicon): CompiledTerm {
+  let cache = termCache.get(lexicon);
+  if (!cache) {
+    cache = new Map();
+    termCache.set(lexicon, cache);
+  }
+  const cached = cache.get(text);
+  if (cached) return cached;
+  const compiled = compileTermUncached(text, lexicon);
+  cache.set(text, compiled);
+  return compiled;
+}
+
+function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTerm {
   const words = toWords(text, lexicon.forms).filter((w) => !w.filler);
+  const stems = words.map((w) => w.stem);
   const literal = new Set([...text.toLowerCase().matchAll(LITERAL)].map((m) => m[1]));
   const units: Unit[] = [];
   let i = 0;
@@ -173,7 +190,6 @@ function compileTerm(text: string, lexicon: CompiledLexicon): CompiledTerm {
       continue;
     }
     // The longest lexicon phrase starting here makes one unit that matches its whole group.
-    const stems = words.map((w) => w.stem);
     let best: { length: number; groups: string[] } | null = null;
     for (const phrase of lexicon.phrasesByFirst.get(word.stem) ?? []) {
       const fits = phrase.stems.every((s, k) => stems[i + k] === s);
