@@ -29,6 +29,8 @@ export const TERM_GAP = 2;
 /** …and of a risky action, whose verb and object often have more between them ("wipe every
  * session", "rotate the role's credentials", "kill all of the auth-api pods"). */
 export const RISKY_GAP = 3;
+/** Words of a lexicon phrase may have this many content words between them in an answer. */
+export const PHRASE_GAP = 2;
 /** A negation reaches this many words forward, within its clause. */
 export const NEGATION_REACH = 7;
 
@@ -242,6 +244,8 @@ interface Indexed {
   words: Word[];
   /** Indexes (into words) of the content words, in order. */
   content: number[];
+  /** The segment of each content word (a term never spans two). */
+  clauses: number[];
   /** For each content position: group → the content position where that group's phrase ends. */
   groupsAt: Map<string, number>[];
 }
@@ -253,15 +257,36 @@ function indexAnswer(answer: string, lexicon: CompiledLexicon): Indexed {
     if (!w.filler) content.push(i);
   });
   const stems = content.map((i) => (words[i] as Word).stem);
+  const clauses = content.map((i) => (words[i] as Word).segment);
   const groupsAt = stems.map((stem, at) => {
     const found = new Map<string, number>();
     for (const phrase of lexicon.phrasesByFirst.get(stem) ?? []) {
       if (found.has(phrase.group)) continue;
-      if (phrase.stems.every((s, k) => stems[at + k] === s)) found.set(phrase.group, at + phrase.stems.length - 1);
+      const end = phraseEnd(phrase.stems, stems, clauses, at);
+      if (end >= 0) found.set(phrase.group, end);
     }
     return found;
   });
-  return { words, content, groupsAt };
+  return { words, content, clauses, groupsAt };
+}
+
+/** A lexicon phrase's words in order from `at`, at most PHRASE_GAP words apart ("roll it back",
+ * "kick the job off", "move the AWSCURRENT label"): the position of its last word, or -1. */
+function phraseEnd(phrase: readonly string[], stems: readonly string[], clauses: readonly number[], at: number): number {
+  if (stems[at] !== phrase[0]) return -1;
+  let pos = at;
+  for (let k = 1; k < phrase.length; k++) {
+    let next = -1;
+    for (let p = pos + 1; p <= pos + 1 + PHRASE_GAP && p < stems.length && clauses[p] === clauses[at]; p++) {
+      if (stems[p] === phrase[k]) {
+        next = p;
+        break;
+      }
+    }
+    if (next < 0) return -1;
+    pos = next;
+  }
+  return pos;
 }
 
 /** Where unit matches at content position `at`: the position it ends at, or -1. */
@@ -294,7 +319,7 @@ function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] 
     const unit = term.units[u];
     if (!unit) return from - 1;
     const last = Math.min(x.content.length - 1, from + gap);
-    for (let at = from; at <= last; at++) {
+    for (let at = from; at <= last && x.clauses[at] === x.clauses[start]; at++) {
       const end = unitEnd(unit, at, x);
       if (end < 0) continue;
       const done = follow(u + 1, end + 1, start);
@@ -313,15 +338,24 @@ function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] 
   return found;
 }
 
+/** Cues that dismiss one thing ("skip the analysis", "no need for the dashboard"): their reach
+ * ends at "and", so "skip the analysis and block it" still blocks. "Don't restart and roll back"
+ * negates both. */
+const DISMISSIVE = new Set(["skip", "ignor", "forget", "need", "point", "time", "use", "reason"]);
+
 /** True when a negation stands before the word at `wordIndex`, in its clause, within reach. */
 function negatedAt(words: Word[], wordIndex: number, singles: ReadonlySet<string>): boolean {
   const clause = words[wordIndex]?.clause;
+  let sawAnd = false;
   for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - NEGATION_REACH; k--) {
     const w = words[k] as Word;
     if (w.clause !== clause) return false;
-    if (singles.has(w.stem)) return true;
+    if (w.stem === "and") sawAnd = true;
+    if (singles.has(w.stem) && !(sawAnd && DISMISSIVE.has(w.stem))) return true;
     const next = words[k + 1];
-    if (next && k + 1 < wordIndex && PAIR_NEGATORS.some(([a, b]) => a === w.stem && b === next.stem)) return true;
+    if (next && k + 1 < wordIndex && PAIR_NEGATORS.some(([a, b]) => a === w.stem && b === next.stem)) {
+      if (!(sawAnd && DISMISSIVE.has(next.stem))) return true;
+    }
   }
   return false;
 }

@@ -10,8 +10,12 @@ export interface Word {
   raw: string;
   /** What it is matched as: the lexicon's fixed form, or its stem. */
   stem: string;
-  /** Clause number: punctuation such as , ; . → and words such as "then" or "just" start a new one. */
+  /** Clause number: punctuation such as , ; . ( → and words such as "then" or "just" start a new
+   * one. A negation reaches only within its clause. */
   clause: number;
+  /** Like clause, but brackets do not end it, so "sum by (provider)" stays one phrase: a term's
+   * words must all be in one segment. */
+  segment: number;
   /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
   filler: boolean;
 }
@@ -120,20 +124,26 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
   const folded = foldText(splitCamelCase(text));
   const words: Word[] = [];
   let clause = 0;
+  let segment = 0;
   let i = 0;
   while (i < folded.length) {
     const rest = folded.slice(i);
     const word = /^[\p{L}\p{N}]+/u.exec(rest);
     if (word) {
       const raw = word[0];
-      if (CLAUSE_WORDS.has(raw) && words.length > 0) clause++;
-      words.push({ raw, stem: forms?.get(raw) ?? stemWord(raw), clause, filler: FILLER_WORDS.has(raw) });
+      if (CLAUSE_WORDS.has(raw) && words.length > 0) {
+        clause++;
+        segment++;
+      }
+      words.push({ raw, stem: forms?.get(raw) ?? stemWord(raw), clause, segment, filler: FILLER_WORDS.has(raw) });
       i += raw.length;
       continue;
     }
     const brk = CLAUSE_BREAK.exec(rest);
     if (brk) {
-      if (words.length > 0 && words[words.length - 1]?.clause === clause) clause++;
+      const last = words[words.length - 1];
+      if (last && last.clause === clause) clause++;
+      if (last && last.segment === segment && !/^[()[\]{}]$/.test(brk[0])) segment++;
       i += Math.max(1, brk[0].length);
       continue;
     }
