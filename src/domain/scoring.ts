@@ -105,6 +105,9 @@ export interface CompiledRubric {
   lexicon: CompiledLexicon;
   /** Terms with no content words (only "the", "of"…): reported by lint, never matched. */
   emptyTerms: string[];
+  /** Every word the rubric's terms and the lexicon know (with its stem), by first letter: typos
+   * are read as the known word one slip away ("dashbaord" as "dashboard"). */
+  vocabulary: ReadonlyMap<string, readonly { word: string; stem: string }[]>;
   /** Terms of several words that match as one word once filler is dropped ("each password"
    * matches any "password"): lint warns, since the author probably meant something narrower. */
   shrunkTerms: string[];
@@ -229,14 +232,84 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
     const terms = conceptTerms(c);
     return { name: terms[0] ?? "", terms: terms.map(term).filter((t) => t.units.length > 0) };
   };
-  return {
-    core: v2.core.map(concept),
-    supporting: (v2.supporting ?? []).map(concept),
-    risky: (v2.risky ?? []).map(term).filter((t) => t.units.length > 0),
-    lexicon,
-    emptyTerms,
-    shrunkTerms,
-  };
+  const core = v2.core.map(concept);
+  const supporting = (v2.supporting ?? []).map(concept);
+  const risky = (v2.risky ?? []).map(term).filter((t) => t.units.length > 0);
+  const known = new Map<string, string>(lexiconWords(lexicon));
+  for (const t of [...core, ...supporting].flatMap((c) => c.terms).concat(risky)) {
+    for (const w of toWords(t.text, lexicon.forms)) if (!w.filler) known.set(w.raw, w.stem);
+  }
+  const vocabulary = new Map<string, { word: string; stem: string }[]>();
+  for (const [word, stem] of known) {
+    if (!/^\p{L}+$/u.test(word) || word.length < TYPO_MIN_LENGTH - 1) continue;
+    const list = vocabulary.get(word[0] ?? "") ?? [];
+    list.push({ word, stem });
+    vocabulary.set(word[0] ?? "", list);
+  }
+  return { core, supporting, risky, lexicon, emptyTerms, shrunkTerms, vocabulary };
+}
+
+const lexiconWordCache = new WeakMap<CompiledLexicon, [string, string][]>();
+/** Every word of every lexicon member, with its stem. */
+function lexiconWords(lexicon: CompiledLexicon): [string, string][] {
+  let words = lexiconWordCache.get(lexicon);
+  if (!words) {
+    const map = new Map<string, string>();
+    for (const members of lexicon.groups.values()) {
+      for (const m of members) for (const w of toWords(m, lexicon.forms)) if (!w.filler) map.set(w.raw, w.stem);
+    }
+    words = [...map];
+    lexiconWordCache.set(lexicon, words);
+  }
+  return words;
+}
+
+/** Optimal string alignment distance, stopping early past `max`. */
+function typoDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((rows[i - 1]?.[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (rows[i - 1]?.[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    rows.push(row);
+  }
+  return rows[a.length]?.[b.length] ?? max + 1;
+}
+
+/** Typo reading: a word of 6+ letters the rubric does not know is read as the one known stem a
+ * single slip away (swap, missing, extra or wrong letter), first letter kept. */
+const TYPO_MIN_LENGTH = 6;
+const typoCache = new WeakMap<CompiledRubric, Map<string, string | null>>();
+
+function typoFix(raw: string, stem: string, rubric: CompiledRubric, known: ReadonlySet<string>): string | null {
+  if (raw.length < TYPO_MIN_LENGTH || known.has(stem) || !/^\p{L}+$/u.test(raw)) return null;
+  let cache = typoCache.get(rubric);
+  if (!cache) {
+    cache = new Map();
+    typoCache.set(rubric, cache);
+  }
+  const hit = cache.get(raw);
+  if (hit !== undefined) return hit;
+  let found: string | null = null;
+  for (const candidate of rubric.vocabulary.get(raw[0] ?? "") ?? []) {
+    if (typoDistance(raw, candidate.word, 1) > 1) continue;
+    if (found !== null && found !== candidate.stem) {
+      found = null; // two readings: do not guess
+      break;
+    }
+    found = candidate.stem;
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(raw, found);
+  return found;
 }
 
 /** An answer ready for matching: its content words, and which lexicon groups start where. */
@@ -250,8 +323,19 @@ interface Indexed {
   groupsAt: Map<string, number>[];
 }
 
-function indexAnswer(answer: string, lexicon: CompiledLexicon): Indexed {
-  const words = toWords(answer, lexicon.forms);
+const knownCache = new WeakMap<CompiledRubric, Set<string>>();
+
+function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
+  const lexicon = rubric.lexicon;
+  let known = knownCache.get(rubric);
+  if (!known) {
+    known = new Set([...rubric.vocabulary.values()].flat().map((v) => v.stem));
+    knownCache.set(rubric, known);
+  }
+  const words = toWords(answer, lexicon.forms).map((w) => {
+    const fixed = typoFix(w.raw, w.stem, rubric, known);
+    return fixed ? { ...w, stem: fixed } : w;
+  });
   const content: number[] = [];
   words.forEach((w, i) => {
     if (!w.filler) content.push(i);
@@ -446,7 +530,7 @@ function reviewReason(
 }
 
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
-  const x = indexAnswer(answer, rubric.lexicon);
+  const x = indexAnswer(answer, rubric);
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);

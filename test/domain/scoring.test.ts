@@ -144,3 +144,15 @@ describe("first-move scoring v2", () => {
     );
   });
 });
+
+describe("typos", () => {
+  it("reads a long word one slip away from a known word as that word", () => {
+    assert.equal(score("chekc the provdier errors on the dashbaord").correct, true);
+    assert.deepEqual(score("status page, then restrat the pods").risky, ["restrat"]);
+  });
+
+  it("does not guess for short words or words the rubric already knows", () => {
+    assert.deepEqual(score("status page, then rstrta the pods").risky, []); // two slips: not guessed
+    assert.equal(score("check the stat page").correct, false); // too short to read as "status"
+  });
+});
