@@ -112,11 +112,16 @@ export function foldText(text: string): string {
  * alone, so an answer typed in capitals scores like one in lower case): JA3Hash → JA3 Hash, headRefOid → head Ref Oid, revoked_at → revoked at,
  * validationFailureAction → validation Failure Action (plural acronyms such as ASNs stay whole). */
 export function splitCamelCase(text: string): string {
-  return text
-    .replace(/(\p{Ll})(?=\p{Lu})/gu, "$1 ")
-    .replace(/(\p{N})(?=\p{Lu}\p{Ll})/gu, "$1 ")
-    .replace(/(\p{Lu})(?=\p{Lu}\p{Ll}{2,})/gu, "$1 ")
-    .replace(/_/g, " ");
+  return (
+    text
+      // notAfter, noSchedule: split, they would read as a negation ("not after").
+      .replace(/(?<![\p{L}\p{N}])(not|no|non)(?=\p{Lu})/gu, "$1\u0000")
+      .replace(/(\p{Ll})(?=\p{Lu})/gu, "$1 ")
+      .replace(/(\p{N})(?=\p{Lu}\p{Ll})/gu, "$1 ")
+      .replace(/(\p{Lu})(?=\p{Lu}\p{Ll}{2,})/gu, "$1 ")
+      .replace(/_/g, " ")
+      .replaceAll("\u0000", "")
+  );
 }
 
 /** The answer as words with stems and clause numbers. `forms` fixes words the stemmer gets wrong. */
