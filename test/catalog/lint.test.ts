@@ -171,3 +171,69 @@ describe("drillbot lint", () => {
     );
   });
 });
+
+describe("drillbot lint: rubric v2, samples and the lexicon", () => {
+  const V2 = ["  rubric:", "    core:", "      - [dashboard, error rate]", "    risky: [restart, roll back]"].join("\n");
+  const toV2 = (s: string) => s.replace(/ {2}rubric:\n(?: {4}.*\n)+/, `${V2}\n`);
+
+  it("warns about the old must/must_not shape and shows it in the new one, without failing", () => {
+    const result = lintBroken((f) => f);
+    assert.equal(result.code, 0);
+    const warning = result.lines.find((l) => l.includes("deprecated rubric shape"));
+    assert.match(warning ?? "", /^scenarios\/base.yml:\d+: first_move.rubric.must: warning: deprecated rubric shape/);
+    assert.match(warning ?? "", /core:\n {4}- \[dashboard, grafana\]\n {4}- \[confirm, verif\*, check\]\n {2}risky: \[restart\]/);
+    const clean = lintBroken((f) => ({ ...f, scenario: toV2(f.scenario) }));
+    assert.deepEqual(clean.lines, []);
+  });
+
+  it("fails on a sample the rubric scores against its label, naming file, line and sample", () => {
+    const result = lintBroken((f) => ({
+      ...f,
+      scenario: toV2(f.scenario).replace(
+        "\ninjects:",
+        '\n  samples:\n    accept: ["check the error rate on the dash"]\n    reject: ["check the dashboard, then restart", "check the dashboard"]\ninjects:',
+      ),
+    }));
+    assert.equal(result.code, 1);
+    const samples = result.lines.filter((l) => l.includes("sample"));
+    assert.equal(samples.length, 1, samples.join("\n"));
+    assert.match(
+      samples[0] ?? "",
+      /^scenarios\/base.yml:\d+: first_move.samples.reject.1: the rubric scores this reject sample correct \(has dashboard \(“dashboard”\)\): "check the dashboard"$/,
+    );
+  });
+
+  it("reports a term made only of filler words and a rubric with neither core nor must", () => {
+    const filler = lintBroken((f) => ({ ...f, scenario: toV2(f.scenario).replace("[dashboard, error rate]", "[dashboard, the]") }));
+    assert.ok(
+      filler.lines.some((l) => /first_move.rubric: term "the" has only filler words/.test(l)),
+      filler.lines.join("\n"),
+    );
+    const none = lintBroken((f) => ({ ...f, scenario: toV2(f.scenario).replace(/ {4}core:\n {6}- .*\n/, "") }));
+    assert.ok(
+      none.lines.some((l) => /first_move.rubric.core: required field is missing: name the core concepts/.test(l)),
+      none.lines.join("\n"),
+    );
+  });
+
+  it("reads a catalog's own lexicon.yml (extending the built-in one) and reports its problems with file and line", () => {
+    const extended = lintBroken((f) => ({
+      ...f,
+      scenario: toV2(f.scenario).replace("\ninjects:", '\n  samples:\n    accept: ["check the err-o-meter"]\n    reject: []\ninjects:'),
+      extra: { "scenarios/lexicon.yml": "groups:\n  error rate: [err-o-meter]\n" },
+    }));
+    assert.deepEqual(extended.lines, []);
+    const broken = lintBroken((f) => ({
+      ...f,
+      extra: { "scenarios/lexicon.yml": "groups:\n  dashboard: [dash]\n  Bad Name: [x]\n  empty: []\n" },
+    }));
+    assert.ok(
+      broken.lines.some((l) => /^scenarios\/lexicon.yml:3: groups.Bad Name: name a group in lower case/.test(l)),
+      broken.lines.join("\n"),
+    );
+    assert.ok(
+      broken.lines.some((l) => /^scenarios\/lexicon.yml:4: groups.empty: list at least one other word or phrase/.test(l)),
+      broken.lines.join("\n"),
+    );
+  });
+});
