@@ -466,10 +466,29 @@ function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet
 }
 
 /** A verb in the past participle describes a state ("the key was deactivated", "synced to v2",
- * "did the cronjob create a job" → "created a job"), not the responder's own first move. */
-function describesState(word: Word | undefined): boolean {
-  return word !== undefined && word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed");
+ * "the jobs it created"), and one asked about in the past a past event ("did someone restart
+ * it?", "was there a rollback?", "any restarts recently?"): neither is the responder's own move. */
+function describesState(words: readonly Word[], index: number): boolean {
+  const word = words[index];
+  if (word === undefined) return false;
+  if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed")) return true;
+  for (let k = index - 1; k >= 0 && k >= index - 3; k--) {
+    const before = words[k] as Word;
+    if (before.clause !== word.clause) break;
+    if (PAST_MARKERS.has(before.raw)) return true;
+  }
+  for (let k = index + 1; k < words.length && k <= index + 4; k++) {
+    const after = words[k] as Word;
+    if (after.clause !== word.clause) break;
+    if (RECENT.has(after.raw)) return true;
+  }
+  return false;
 }
+
+/** "did someone restart it?", "was there a rollback?" */
+const PAST_MARKERS = new Set(["did", "was", "were", "been"]);
+/** "any restarts recently?", "a deploy 10 minutes ago" */
+const RECENT = new Set(["recently", "lately", "earlier", "ago"]);
 
 /** Risky actions the answer takes (not negated or deferred), as the answer words them. */
 function findRisky(terms: readonly CompiledTerm[], x: Indexed): { taken: string[]; negated: number } {
@@ -477,7 +496,7 @@ function findRisky(terms: readonly CompiledTerm[], x: Indexed): { taken: string[
   let negated = 0;
   for (const term of terms) {
     for (const o of occurrences(term, x, RISKY_GAP)) {
-      if (describesState(x.words[x.content[o.start] ?? -1])) continue;
+      if (describesState(x.words, x.content[o.start] ?? -1)) continue;
       if (negatedAt(x.words, x.content[o.start] ?? 0, RISKY_NEGATORS)) {
         negated++;
         continue;

@@ -86,8 +86,16 @@ describe("first-move scoring v2", () => {
     assert.equal(score("don't bother with the status page").correct, false);
   });
 
-  it("reads a risky verb in the past participle as a state, not an action", () => {
+  it("reads a risky verb in the past participle, or asked about in the past, as a state, not an action", () => {
     assert.equal(score("status page, and was anything restarted at 14:00?").correct, true);
+    assert.equal(score("status page; did someone roll back the gateway?").correct, true);
+    assert.equal(score("status page, was there a restart recently?").correct, true);
+    assert.equal(score("status page, then restart").correct, false);
+  });
+
+  it('ends a dismissal at "and": what follows is a new action', () => {
+    assert.deepEqual(score("skip the status page and restart the gateway").risky, ["restart"]);
+    assert.deepEqual(score("status page, don't restart and roll back").risky, []);
   });
 
   it("says which core concept is missing", () => {
