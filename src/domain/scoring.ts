@@ -466,12 +466,14 @@ function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet
 }
 
 /** A verb in the past participle describes a state ("the key was deactivated", "synced to v2",
- * "the jobs it created"), and one asked about in the past a past event ("did someone restart
+ * "the jobs it created"), in the third person ("expires_at", "it restarts nightly"), and one asked about in the past ("did someone restart
  * it?", "was there a rollback?", "any restarts recently?"): neither is the responder's own move. */
 function describesState(words: readonly Word[], index: number): boolean {
   const word = words[index];
   if (word === undefined) return false;
   if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed")) return true;
+  // "the session expires at", "any restarts?": a description or a noun, not an instruction.
+  if (word.raw.length > 4 && /[^s]s$/.test(word.raw) && word.stem !== word.raw) return true;
   for (let k = index - 1; k >= 0 && k >= index - 3; k--) {
     const before = words[k] as Word;
     if (before.clause !== word.clause) break;
