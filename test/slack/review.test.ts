@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { REVIEW_ACTIONS, reviewValue } from "../../src/slack/blocks/debriefBlocks.js";
 import { ACTIONS, FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, VIEWS } from "../../src/slack/blocks/drillBlocks.js";
+import { GAME_DAY_STARTER } from "../../src/slack/gameDaySlack.js";
 import { blockText, type SlackHarness as Harness, SlackHarness } from "./harness.js";
 
 // Facilitators decide in Slack: Accept / Reject on each answer of the debrief, recorded with who,
@@ -129,6 +130,23 @@ describe("facilitators decide in Slack", () => {
     const redrawn = blockText(h.callsTo("chat.update").find((u) => String(u.params.text).startsWith("Debrief:"))?.params.blocks);
     assert.match(redrawn, /Trend for this scenario:\* correct ███ 100% → 100%/);
     assert.match(redrawn, /Reached mastery today\* \(3 in a row\): bob/);
+  });
+
+  it("a game-day drill with no facilitators configured is decided at a terminal, and the reply says so", async () => {
+    h = await new SlackHarness().start();
+    const started = await h.slack.deps.drills.start({
+      scenarioId: "payment-5xx",
+      mode: "read",
+      user: GAME_DAY_STARTER,
+      channel: "C0GAMEDAY",
+    });
+    assert.ok(started.ok);
+    const id = started.drill.state.id;
+    await h.submitView(VIEWS.firstMove, JSON.stringify({ drillId: id }), answer(GOOD), bob);
+    await h.slack.deps.drills.finish(id, "drillbot", "manual");
+    await h.click(REVIEW_ACTIONS.reject, reviewValue(id, bob.id), bob);
+    assert.match(lastEphemeral(), new RegExp(`started by drillbot, and no facilitators are configured: .*drillbot review ${id}`));
+    assert.deepEqual(await h.store.listReviews(id), []);
   });
 
   it("says so when the answer or the drill is not there", async () => {

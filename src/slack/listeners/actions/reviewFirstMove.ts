@@ -3,6 +3,7 @@ import { REFUSAL_TEXT } from "../../../service/drillService.js";
 import { parseReviewValue, REVIEW_ACTIONS } from "../../blocks/debriefBlocks.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
+import { GAME_DAY_STARTER } from "../../gameDaySlack.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -29,7 +30,9 @@ export function reviewFirstMove(deps: SlackDeps) {
       await reply(
         deps.facilitators.size > 0
           ? "Only facilitators (DRILLBOT_FACILITATORS) can accept or reject answers."
-          : `Only ${escapeMrkdwn(drill.state.startedBy.name)}, who started this drill, can accept or reject answers (no facilitators are configured).`,
+          : drill.state.startedBy.id === GAME_DAY_STARTER.id
+            ? `This game-day drill was started by drillbot, and no facilitators are configured: set DRILLBOT_FACILITATORS, or decide at a terminal with \`drillbot review ${drill.state.id}\`.`
+            : `Only ${escapeMrkdwn(drill.state.startedBy.name)}, who started this drill, can accept or reject answers (no facilitators are configured).`,
       );
       return;
     }
