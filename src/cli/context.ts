@@ -25,5 +25,5 @@ export function openService(
     io.err(`drillbot: cannot open database ${dbPath}: ${(error as Error).message}`);
     return null;
   }
-  return { service: new DrillService(stores.drills, catalog.scenarios, systemClock), store: stores.drills, stores };
+  return { service: new DrillService(stores.drills, catalog.scenarios, systemClock, catalog.lexicon), store: stores.drills, stores };
 }

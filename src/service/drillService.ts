@@ -3,6 +3,7 @@ import type { Clock } from "../domain/clock.js";
 import { computeDebrief, type Debrief } from "../domain/debrief.js";
 import { Drill, type DueInject, type Refusal, type Result } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
+import type { CompiledLexicon } from "../domain/lexicon.js";
 import type { Scenario } from "../domain/scenario.js";
 import type { DrillResults, DrillStore, Surface } from "../store/store.js";
 
@@ -22,6 +23,8 @@ export class DrillService {
     readonly store: DrillStore,
     private readonly scenarios: Map<string, Scenario>,
     readonly clock: Clock,
+    /** The catalog's lexicon (the built-in one when not given), for scenario versions read back from the store. */
+    private readonly lexicon?: CompiledLexicon,
   ) {}
 
   scenario(id: string): Scenario | undefined {
@@ -78,11 +81,12 @@ export class DrillService {
   }
 
   private async versionOf(hash: string): Promise<Scenario> {
-    const cached = this.versions.get(hash);
+    const cached = this.versions.get(hash) ?? [...this.scenarios.values()].find((s) => s.hash === hash);
     if (cached) return cached;
     const stored = await this.store.getScenarioVersion(hash);
     if (!stored) throw new Error(`scenario version ${hash.slice(0, 12)} is missing from the database`);
-    const scenario = { ...buildScenario(stored.content, stored.runbook), hash };
+    // An older version: its rubric is compiled with the catalog's lexicon as it is now.
+    const scenario = { ...buildScenario(stored.content, stored.runbook, undefined, this.lexicon), hash };
     this.versions.set(hash, scenario);
     return scenario;
   }
