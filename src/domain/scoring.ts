@@ -90,6 +90,8 @@ export interface Unit {
 export interface CompiledTerm {
   text: string;
   units: Unit[];
+  /** Its content words as written, with their stems (for reading typos). */
+  words: readonly (readonly [string, string])[];
 }
 
 export interface CompiledConcept {
@@ -105,9 +107,9 @@ export interface CompiledRubric {
   lexicon: CompiledLexicon;
   /** Terms with no content words (only "the", "of"…): reported by lint, never matched. */
   emptyTerms: string[];
-  /** Every word the rubric's terms and the lexicon know (with its stem), by first letter: typos
-   * are read as the known word one slip away ("dashbaord" as "dashboard"). */
-  vocabulary: ReadonlyMap<string, readonly { word: string; stem: string }[]>;
+  /** Every word the rubric's terms use (with its stem), by first letter: typos are read as the
+   * known word one slip away ("dashbaord" as "dashboard"); the lexicon's words count too. */
+  vocabulary: Vocabulary;
   /** Terms of several words that match as one word once filler is dropped ("each password"
    * matches any "password"): lint warns, since the author probably meant something narrower. */
   shrunkTerms: string[];
@@ -210,7 +212,7 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
       i++;
     }
   }
-  return { text, units };
+  return { text, units, words: words.map((w) => [w.raw, w.stem] as const) };
 }
 
 /** Once per scenario: every term to stems and lexicon groups. */
@@ -235,33 +237,49 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
   const core = v2.core.map(concept);
   const supporting = (v2.supporting ?? []).map(concept);
   const risky = (v2.risky ?? []).map(term).filter((t) => t.units.length > 0);
-  const known = new Map<string, string>(lexiconWords(lexicon));
-  for (const t of [...core, ...supporting].flatMap((c) => c.terms).concat(risky)) {
-    for (const w of toWords(t.text, lexicon.forms)) if (!w.filler) known.set(w.raw, w.stem);
-  }
-  const vocabulary = new Map<string, { word: string; stem: string }[]>();
-  for (const [word, stem] of known) {
-    if (!/^\p{L}+$/u.test(word) || word.length < TYPO_MIN_LENGTH - 1) continue;
-    const list = vocabulary.get(word[0] ?? "") ?? [];
-    list.push({ word, stem });
-    vocabulary.set(word[0] ?? "", list);
-  }
+  const vocabulary = vocabularyOf(
+    [...core, ...supporting]
+      .flatMap((c) => c.terms)
+      .concat(risky)
+      .flatMap((t) => t.words),
+  );
   return { core, supporting, risky, lexicon, emptyTerms, shrunkTerms, vocabulary };
 }
 
-const lexiconWordCache = new WeakMap<CompiledLexicon, [string, string][]>();
-/** Every word of every lexicon member, with its stem. */
-function lexiconWords(lexicon: CompiledLexicon): [string, string][] {
-  let words = lexiconWordCache.get(lexicon);
-  if (!words) {
-    const map = new Map<string, string>();
-    for (const members of lexicon.groups.values()) {
-      for (const m of members) for (const w of toWords(m, lexicon.forms)) if (!w.filler) map.set(w.raw, w.stem);
-    }
-    words = [...map];
-    lexiconWordCache.set(lexicon, words);
+/** Known words by first letter, and every known stem. */
+export interface Vocabulary {
+  byLetter: ReadonlyMap<string, readonly { word: string; stem: string }[]>;
+  stems: ReadonlySet<string>;
+}
+
+function vocabularyOf(words: Iterable<readonly [string, string]>): Vocabulary {
+  const byLetter = new Map<string, { word: string; stem: string }[]>();
+  const stems = new Set<string>();
+  const seen = new Set<string>();
+  for (const [word, stem] of words) {
+    stems.add(stem);
+    if (seen.has(word) || !/^\p{L}+$/u.test(word) || word.length < TYPO_MIN_LENGTH - 1) continue;
+    seen.add(word);
+    const list = byLetter.get(word[0] ?? "") ?? [];
+    list.push({ word, stem });
+    byLetter.set(word[0] ?? "", list);
   }
-  return words;
+  return { byLetter, stems };
+}
+
+const lexiconVocabularyCache = new WeakMap<CompiledLexicon, Vocabulary>();
+/** Every word of every lexicon member, with its stem (built once per lexicon). */
+function lexiconVocabulary(lexicon: CompiledLexicon): Vocabulary {
+  let vocabulary = lexiconVocabularyCache.get(lexicon);
+  if (!vocabulary) {
+    const words: [string, string][] = [];
+    for (const members of lexicon.groups.values()) {
+      for (const m of members) for (const w of toWords(m, lexicon.forms)) if (!w.filler) words.push([w.raw, w.stem]);
+    }
+    vocabulary = vocabularyOf(words);
+    lexiconVocabularyCache.set(lexicon, vocabulary);
+  }
+  return vocabulary;
 }
 
 /** Optimal string alignment distance, stopping early past `max`. */
@@ -289,8 +307,23 @@ function typoDistance(a: string, b: string, max: number): number {
 const TYPO_MIN_LENGTH = 6;
 const typoCache = new WeakMap<CompiledRubric, Map<string, string | null>>();
 
-function typoFix(raw: string, stem: string, rubric: CompiledRubric, known: ReadonlySet<string>): string | null {
-  if (raw.length < TYPO_MIN_LENGTH || known.has(stem) || !/^\p{L}+$/u.test(raw)) return null;
+/** The one stem a slip away in this vocabulary, null when none, undefined when two (ambiguous). */
+function nearest(raw: string, vocabulary: Vocabulary): string | null | undefined {
+  let found: string | null = null;
+  for (const candidate of vocabulary.byLetter.get(raw[0] ?? "") ?? []) {
+    if (typoDistance(raw, candidate.word, 1) > 1) continue;
+    if (found !== null && found !== candidate.stem) return undefined;
+    found = candidate.stem;
+  }
+  return found;
+}
+
+/** Readings against the lexicon alone are shared by every rubric using it. */
+const lexiconTypoCache = new WeakMap<CompiledLexicon, Map<string, string | null | undefined>>();
+
+function typoFix(raw: string, stem: string, rubric: CompiledRubric): string | null {
+  const lexicon = lexiconVocabulary(rubric.lexicon);
+  if (raw.length < TYPO_MIN_LENGTH || rubric.vocabulary.stems.has(stem) || lexicon.stems.has(stem) || !/^\p{L}+$/u.test(raw)) return null;
   let cache = typoCache.get(rubric);
   if (!cache) {
     cache = new Map();
@@ -298,15 +331,20 @@ function typoFix(raw: string, stem: string, rubric: CompiledRubric, known: Reado
   }
   const hit = cache.get(raw);
   if (hit !== undefined) return hit;
-  let found: string | null = null;
-  for (const candidate of rubric.vocabulary.get(raw[0] ?? "") ?? []) {
-    if (typoDistance(raw, candidate.word, 1) > 1) continue;
-    if (found !== null && found !== candidate.stem) {
-      found = null; // two readings: do not guess
-      break;
-    }
-    found = candidate.stem;
+  let shared = lexiconTypoCache.get(rubric.lexicon);
+  if (!shared) {
+    shared = new Map();
+    lexiconTypoCache.set(rubric.lexicon, shared);
   }
+  if (!shared.has(raw)) {
+    if (shared.size > 20_000) shared.clear();
+    shared.set(raw, nearest(raw, lexicon));
+  }
+  const fromLexicon = shared.get(raw);
+  const fromRubric = nearest(raw, rubric.vocabulary);
+  // Two different readings anywhere: do not guess.
+  const readings = new Set([fromLexicon, fromRubric].filter((r) => r !== null));
+  const found = readings.size === 1 && !readings.has(undefined) ? ([...readings][0] ?? null) : null;
   if (cache.size > 10_000) cache.clear();
   cache.set(raw, found);
   return found;
@@ -323,17 +361,10 @@ interface Indexed {
   groupsAt: Map<string, number>[];
 }
 
-const knownCache = new WeakMap<CompiledRubric, Set<string>>();
-
 function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
   const lexicon = rubric.lexicon;
-  let known = knownCache.get(rubric);
-  if (!known) {
-    known = new Set([...rubric.vocabulary.values()].flat().map((v) => v.stem));
-    knownCache.set(rubric, known);
-  }
   const words = toWords(answer, lexicon.forms).map((w) => {
-    const fixed = typoFix(w.raw, w.stem, rubric, known);
+    const fixed = typoFix(w.raw, w.stem, rubric);
     return fixed ? { ...w, stem: fixed } : w;
   });
   const content: number[] = [];
