@@ -14,6 +14,8 @@ import { REPO_ROOT } from "../helpers.js";
 
 const EVAL = join(REPO_ROOT, "test/fixtures/eval");
 const DEV = join(REPO_ROOT, "test/fixtures/scoring-dev");
+/** Written by the scorer's author while tuning: regression cases, not evidence of accuracy. */
+const REGRESSION = join(REPO_ROOT, "test/fixtures/scoring-regression");
 
 function assertTargets(folder: string): void {
   const report = runScoringEval(REPO_ROOT, folder, { misses: true });
@@ -35,6 +37,10 @@ describe("scoring evaluation (npm run eval:scoring)", () => {
     const report = runScoringEval(REPO_ROOT, DEV);
     assert.equal(report.perScenario.length, 14, report.text);
     assertTargets(DEV);
+  });
+
+  it("keeps the author's regression cases (typos, negation scope, risky verbs, paraphrase) within the targets", () => {
+    assertTargets(REGRESSION);
   });
 
   it("fails, naming the target, when the labels disagree with the rubric", () => {
