@@ -149,9 +149,12 @@ describe("facilitators decide in Slack", () => {
     assert.deepEqual(await h.store.listReviews(id), []);
   });
 
-  it("says so when the answer or the drill is not there", async () => {
+  it("says so when the answer or the drill is not there, or the click comes from another channel", async () => {
     h = await new SlackHarness().start();
     const id = await runDrill([[bob, GOOD]]);
+    await h.click(REVIEW_ACTIONS.reject, reviewValue(id, bob.id), alice, { channel: { id: "C0OTHER", name: "other" } });
+    assert.match(lastEphemeral(), /in the drill's own debrief thread/);
+    assert.deepEqual(await h.store.listReviews(id), []);
     await h.click(REVIEW_ACTIONS.reject, reviewValue(id, "U0NOBODY"), alice);
     assert.match(lastEphemeral(), /has not submitted a first move/);
     await h.click(REVIEW_ACTIONS.reject, reviewValue(999, bob.id), alice);

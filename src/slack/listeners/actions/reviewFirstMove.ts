@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { REFUSAL_TEXT } from "../../../service/drillService.js";
 import { parseReviewValue, REVIEW_ACTIONS } from "../../blocks/debriefBlocks.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
-import { personFrom, type SlackDeps } from "../../deps.js";
+import { isConfiguredFacilitator, personFrom, type SlackDeps } from "../../deps.js";
 import { GAME_DAY_STARTER } from "../../gameDaySlack.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -24,6 +24,12 @@ export function reviewFirstMove(deps: SlackDeps) {
     const drill = target ? await deps.service.load(target.drillId) : null;
     if (!target || !drill) {
       await reply("That drill is no longer in the database.");
+      return;
+    }
+    // Decided where the drill ran (its debrief thread); elsewhere only by a named facilitator.
+    const channel = body.channel?.id;
+    if (channel !== undefined && channel !== drill.state.venue && !isConfiguredFacilitator(deps, person.id)) {
+      await reply("Decide on answers in the drill's own debrief thread.");
       return;
     }
     if (!mayReview(deps, person.id, drill.state.startedBy.id)) {
