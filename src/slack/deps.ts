@@ -43,7 +43,8 @@ export function isConfiguredFacilitator(deps: SlackDeps, userId: string): boolea
   return deps.facilitators.has(userId);
 }
 
-/** May end or cancel a drill (and decide its verdicts): its starter or a configured facilitator.
+/** May end or cancel a drill: its starter or a configured facilitator (verdicts are decided by facilitators,
+ * or the starter when none are named: see mayReview).
  * A drill nobody started by hand (a game day) may be ended by anyone in its channel. */
 export function mayControlDrill(deps: SlackDeps, userId: string, startedBy: Person): boolean {
   return startedBy.id === userId || isConfiguredFacilitator(deps, userId) || startedBy.id === SYSTEM_STARTER_ID;
