@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FakeSocketMode } from "./fakeSocketMode.js";
 
 // A stand-in for slack.com/api on 127.0.0.1. Every call is answered after a fixed delay (Slack
 // takes roughly 150 ms), with JSON shaped like Slack's, and is counted per method and time so
 // the benchmark can say how many Web API calls a stampede caused and how they were spread.
+// The same server is Slack's Socket Mode endpoint (see fakeSocketMode.ts): apps.connections.open
+// hands out a ws:// URL on it, and the WebSocket upgrade is served here too.
 
 export const SLACK_LATENCY_MS = 150;
 const PARSED_METHODS = new Set(["chat.postMessage", "chat.update", "chat.getPermalink"]);
@@ -34,6 +37,7 @@ export interface CallWindow {
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly posts: PostedMessage[] = [];
+  readonly socketMode = new FakeSocketMode(() => this.baseUrl);
   private server: Server | null = null;
   private tsSeq = 0;
   private viewSeq = 0;
@@ -45,6 +49,7 @@ export class FakeSlack {
     // idle socket just as the app reuses it (which would show up as spurious retries).
     server.keepAliveTimeout = 120_000;
     server.headersTimeout = 121_000;
+    server.on("upgrade", (req, socket, head) => this.socketMode.upgrade(req, socket, head));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     this.server = server;
     return this.baseUrl;
@@ -70,6 +75,7 @@ export class FakeSlack {
     const server = this.server;
     this.server = null;
     if (!server) return;
+    this.socketMode.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -88,6 +94,11 @@ export class FakeSlack {
         },
       });
     });
+  }
+
+  /** When each call of `method` arrived in [from, to) (performance.now()). */
+  callTimes(method: string, from: number, to: number): number[] {
+    return this.calls.filter((c) => c.method === method && c.at >= from && c.at < to).map((c) => c.at);
   }
 
   /** Calls that arrived in [from, to), counted per method and per second. */
@@ -131,7 +142,7 @@ export class FakeSlack {
       // Only the methods whose answer depends on the request are parsed: parsing every
       // views.open body would add work to this process that has nothing to do with Slack.
       const params = PARSED_METHODS.has(method) ? decodeBody(Buffer.concat(chunks).toString("utf8")) : {};
-      const body = this.answer(method, params, at);
+      const body = method === "apps.connections.open" ? this.socketMode.open(req.headers.authorization) : this.answer(method, params, at);
       setTimeout(() => reply(res, 200, JSON.stringify(body), "application/json; charset=utf-8"), SLACK_LATENCY_MS);
     });
   }
