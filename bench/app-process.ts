@@ -4,18 +4,28 @@ import { fileURLToPath } from "node:url";
 import type { FromChild, ToChild } from "./childProtocol.js";
 
 // Starts an app (drillbot, or the bare Bolt floor) in its own Node process, so its memory is
-// its own and can be measured, and stops it again whatever happens.
+// its own and can be measured, and stops it again whatever happens. Either app runs with the
+// HTTP receiver (the bench sends signed requests to its port) or in Socket Mode (it connects to
+// the fake Slack with its app-level token and receives envelopes over a WebSocket).
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
 export const BOT_TOKEN = "xoxb-bench-0000-secret";
 
 export type AppKind = "drillbot" | "bare";
+/** How Slack reaches the app: signed HTTP requests, or envelopes over a Socket Mode WebSocket. */
+export type Delivery = "http" | "socket";
+
+/** App-level tokens (xapp-…), one per app, so the fake Slack knows which socket is whose. */
+export const APP_TOKENS: Record<AppKind, string> = {
+  drillbot: "xapp-1-A0DRILL-1-bench-drillbot",
+  bare: "xapp-1-A0BARE-1-bench-bare",
+};
 
 /** USER_HZ on Linux: /proc reports CPU time in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** The Node flags in `npm start` (e.g. heap limits), so the bench measures the app as it is run. */
-const SERVE_NODE_FLAGS: string[] = process.env.BENCH_APP_NODE_FLAGS
+export const SERVE_NODE_FLAGS: string[] = process.env.BENCH_APP_NODE_FLAGS
   ? process.env.BENCH_APP_NODE_FLAGS.split(/\s+/).filter(Boolean)
   : (
       (JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { scripts: Record<string, string> })
@@ -30,6 +40,7 @@ const ENTRY: Record<AppKind, string> = {
 };
 
 export interface AppProcessOptions {
+  delivery: Delivery;
   apiUrl: string;
   /** drillbot only: its SQLite file. */
   dbPath?: string;
@@ -44,8 +55,10 @@ export class AppProcess {
 
   private constructor(
     readonly kind: AppKind,
+    readonly delivery: Delivery,
     private readonly child: ChildProcess,
-    readonly port: number,
+    /** The HTTP receiver's port; null in Socket Mode. */
+    readonly port: number | null,
     /** The latest chunks the app wrote to stdout/stderr, for error reports. */
     private readonly output: string[],
   ) {
@@ -66,12 +79,14 @@ export class AppProcess {
     const child = fork(ENTRY[kind], [], {
       execArgv,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
+      // Socket Mode as the README sets it up: the bot token and the app-level token, no signing
+      // secret (requests come over the app's own connection, not to a public URL).
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         NODE_ENV: "production",
         SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        ...(options.delivery === "socket" ? { SLACK_APP_TOKEN: APP_TOKENS[kind] } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
         SLACK_API_URL: options.apiUrl,
         DRILLBOT_DB: options.dbPath ?? "",
         LOG_LEVEL: "info",
@@ -87,15 +102,23 @@ export class AppProcess {
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     const port = await waitForReady(child, output, 30_000);
-    return new AppProcess(kind, child, port, output);
+    return new AppProcess(kind, options.delivery, child, port, output);
   }
 
   get pid(): number {
     return this.child.pid ?? -1;
   }
 
+  /** Where the HTTP receiver takes Slack's requests (HTTP delivery only). */
   get eventsUrl(): string {
+    if (this.port === null) throw new Error(`the ${this.kind} app runs in Socket Mode and has no events URL`);
     return `http://127.0.0.1:${this.port}/slack/events`;
+  }
+
+  /** The app-level token the app connects with (Socket Mode only). */
+  get appToken(): string {
+    if (this.delivery !== "socket") throw new Error(`the ${this.kind} app runs the HTTP receiver and has no app token`);
+    return APP_TOKENS[this.kind];
   }
 
   /** The process's peak resident set so far (VmHWM), in bytes; null where /proc is missing. */
@@ -187,7 +210,7 @@ export class AppProcess {
   }
 }
 
-function waitForReady(child: ChildProcess, output: string[], timeoutMs: number): Promise<number> {
+function waitForReady(child: ChildProcess, output: string[], timeoutMs: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (why: string) => {

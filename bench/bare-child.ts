@@ -2,21 +2,11 @@ import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import { stopRequested, tellParent } from "./childProtocol.js";
 
 // The floor: a bare Bolt app doing only the Slack work a click must cause. "I'm on it" is acked;
-// "First move" is acked and opens a one-input modal. No store, no engine, no rendering.
+// "First move" is acked and opens a one-input modal. No store, no engine, no rendering. With
+// SLACK_APP_TOKEN set it runs in Socket Mode (Bolt's own SocketModeReceiver), otherwise with the
+// HTTP receiver on a free port.
 
-async function main(): Promise<void> {
-  const apiUrl = process.env.SLACK_API_URL;
-  const signingSecret = process.env.SLACK_SIGNING_SECRET;
-  if (!apiUrl || !signingSecret) throw new Error("SLACK_API_URL and SLACK_SIGNING_SECRET are required");
-  const receiver = new HTTPReceiver({ signingSecret, endpoints: "/slack/events", unhandledRequestTimeoutMillis: 3001 });
-  const app = new App({
-    token: process.env.SLACK_BOT_TOKEN,
-    receiver,
-    botId: "B0BARE",
-    botUserId: "U0BARE",
-    logLevel: LogLevel.INFO,
-    clientOptions: { slackApiUrl: apiUrl },
-  });
+function listen(app: App): void {
   app.action("drill_ack", async ({ ack }) => {
     await ack();
   });
@@ -41,10 +31,39 @@ async function main(): Promise<void> {
       },
     });
   });
-  const server = await receiver.start({ port: 0, host: "127.0.0.1" });
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("the HTTP receiver did not start");
-  await tellParent({ type: "ready", port: address.port });
+}
+
+async function main(): Promise<void> {
+  const apiUrl = process.env.SLACK_API_URL;
+  const appToken = process.env.SLACK_APP_TOKEN;
+  const signingSecret = process.env.SLACK_SIGNING_SECRET;
+  if (!apiUrl || !(appToken || signingSecret)) throw new Error("SLACK_API_URL and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET are required");
+  const common = {
+    token: process.env.SLACK_BOT_TOKEN,
+    botId: "B0BARE",
+    botUserId: "U0BARE",
+    logLevel: LogLevel.INFO,
+    clientOptions: { slackApiUrl: apiUrl },
+  };
+  let app: App;
+  if (appToken) {
+    app = new App({ ...common, appToken, socketMode: true });
+    listen(app);
+    await app.start();
+    await tellParent({ type: "ready", port: null });
+  } else {
+    const receiver = new HTTPReceiver({
+      signingSecret: signingSecret ?? "",
+      endpoints: "/slack/events",
+      unhandledRequestTimeoutMillis: 3001,
+    });
+    app = new App({ ...common, receiver });
+    listen(app);
+    const server = await receiver.start({ port: 0, host: "127.0.0.1" });
+    const address = server.address();
+    if (!address || typeof address === "string") throw new Error("the HTTP receiver did not start");
+    await tellParent({ type: "ready", port: address.port });
+  }
 
   await stopRequested();
   await app.stop();

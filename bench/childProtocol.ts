@@ -3,7 +3,8 @@
 export type ToChild = { type: "stop" } | { type: "memory" };
 
 export type FromChild =
-  | { type: "ready"; port: number }
+  /** port: the HTTP receiver's; null in Socket Mode (ready once Slack's hello arrived). */
+  | { type: "ready"; port: number | null }
   | { type: "memory"; usage: NodeJS.MemoryUsage }
   | { type: "stopped"; maxRssKb: number }
   | { type: "failed"; message: string };

@@ -8,10 +8,11 @@ import { openSqliteStores } from "../src/store/sqlite.js";
 import { stopRequested, tellParent } from "./childProtocol.js";
 
 // The app under test, wired as src/slack/server.ts wires it (config from the environment, the
-// repo's catalog, a SQLite file, the HTTP receiver, real clock and timers), except that the bot
-// ids are given so Bolt does not call auth.test, and the port is a free one reported to the bench.
-// (createSlackApp's start(port) takes no host, so it listens on every interface; the bench only
-// ever talks to it on 127.0.0.1.)
+// repo's catalog, a SQLite file, real clock and timers), except that the bot ids are given so
+// Bolt does not call auth.test. With SLACK_APP_TOKEN set it runs in Socket Mode, as `npm start`
+// does: start() resolves once the fake Slack's hello has arrived. Without it, the HTTP receiver
+// listens on a free port reported to the bench. (createSlackApp's start(port) takes no host, so
+// it listens on every interface; the bench only ever talks to it on 127.0.0.1.)
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) throw new Error(`bad bench environment: ${loaded.problems.join("; ")}`);
   const config = loaded.config;
-  const secrets = [config.botToken, config.signingSecret].filter((s): s is string => Boolean(s));
+  const secrets = [config.botToken, config.signingSecret, config.appToken].filter((s): s is string => Boolean(s));
   const logger = createLogger({ level: config.logLevel, secrets });
   const catalog = loadCatalog(REPO_ROOT);
   const stores = openSqliteStores(config.dbPath);
@@ -27,9 +28,13 @@ async function main(): Promise<void> {
   // Exactly the production wiring, but with the bot ids known so Bolt does not call auth.test.
   const slack = wireSlackApp(config, catalog.scenarios, stores, logger, { botId: "B0DRILL", botUserId: "U0DRILLBOT" });
   const server = await slack.start(0);
-  const address = server?.address() as AddressInfo | null | undefined;
-  if (!address) throw new Error("the HTTP receiver did not start");
-  await tellParent({ type: "ready", port: address.port });
+  if (config.appToken) {
+    await tellParent({ type: "ready", port: null });
+  } else {
+    const address = server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error("the HTTP receiver did not start");
+    await tellParent({ type: "ready", port: address.port });
+  }
 
   await stopRequested();
   await slack.stop();

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalog } from "../src/catalog/catalog.js";
@@ -9,13 +9,17 @@ import { FakeSlack } from "./fakeSlack.js";
 import { benchHistory } from "./history.js";
 import { type BenchResults, machineLine, renderMarkdown } from "./report.js";
 import { benchScoring } from "./scoring.js";
-import { benchStampede } from "./stampede.js";
+import { benchStampede, type StampedeResult } from "./stampede.js";
 
-// `npm run bench`: the catalog, the game-day stampede and years of history, one after the other
-// (never at once: each would disturb the others' timings), then bench/RESULTS.md.
+// `npm run bench`: the catalog, the game-day stampede (over HTTP, then over Socket Mode) and
+// years of history, one after the other (never at once: each would disturb the others'
+// timings), then bench/RESULTS.md.
 //
-//   BENCH_ROUNDS=5        measured stampede rounds per app (default 5, at least 3, after one warm-up each)
-//   BENCH_CPU_PROF=1      write a V8 CPU profile of the drillbot process (node --cpu-prof)
+//   BENCH_ROUNDS=3        measured stampede rounds per app and delivery (default 3, at least 3, after one warm-up
+//                         each); both deliveries and the history must fit in the issue's 5 minutes
+//   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes (node --cpu-prof)
+//   BENCH_APP_NODE_FLAGS="--max-semi-space-size=8"
+//                         drillbot's Node flags instead of those of `npm start` (to try heap settings)
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS_PATH = join(REPO_ROOT, "bench", "RESULTS.md");
@@ -27,6 +31,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<number> {
   const startedAt = new Date();
   const began = performance.now();
+  const loadBefore = loadavg();
   const work = mkdtempSync(join(tmpdir(), "drillbot-bench-"));
   const fake = new FakeSlack();
   try {
@@ -36,17 +41,20 @@ async function main(): Promise<number> {
     const catalog = benchCatalog(REPO_ROOT, join(work, "catalog"));
     log(`  first load ${catalog.coldMs.toFixed(0)} ms, ${catalog.loaded} loaded, ${catalog.problems} problems`);
 
-    log("stampede: 500 responders over 2 s, drillbot and a bare Bolt app, alternating");
     await fake.start();
-    const cpuProfDir = process.env.BENCH_CPU_PROF ? join(tmpdir(), `drillbot-cpu-prof-${Date.now()}`) : undefined;
-    if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-    const stampede = await benchStampede({
-      fake,
-      dbPath: join(work, "stampede", "drillbot.db"),
-      rounds: Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5)),
-      cpuProfDir,
-      log,
-    });
+    const cpuProfRoot = process.env.BENCH_CPU_PROF ? join(tmpdir(), `drillbot-cpu-prof-${Date.now()}`) : undefined;
+    const rounds = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
+    const stampedes: StampedeResult[] = [];
+    for (const delivery of ["http", "socket"] as const) {
+      log(
+        `stampede over ${delivery === "http" ? "HTTP" : "Socket Mode"}: 500 responders over 2 s, drillbot and a bare Bolt app, alternating`,
+      );
+      const cpuProfDir = cpuProfRoot ? join(cpuProfRoot, delivery) : undefined;
+      if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+      stampedes.push(
+        await benchStampede({ delivery, fake, dbPath: join(work, `stampede-${delivery}`, "drillbot.db"), rounds, cpuProfDir, log }),
+      );
+    }
     await fake.stop();
 
     log("history: 100,000 drills and 2,000,000 responses");
@@ -61,7 +69,15 @@ async function main(): Promise<number> {
     const scoring = benchScoring(REPO_ROOT);
     log(`  p99 ${scoring.p99Ms.toFixed(3)} ms per answer, 500 answers in ${scoring.drill500Ms.toFixed(1)} ms`);
 
-    const results: BenchResults = { startedAt, elapsedMs: performance.now() - began, catalog, stampede, history, scoring };
+    const results: BenchResults = {
+      startedAt,
+      elapsedMs: performance.now() - began,
+      load: { before: loadBefore, after: loadavg() },
+      catalog,
+      stampedes,
+      history,
+      scoring,
+    };
     const markdown = renderMarkdown(results);
     process.stdout.write(`\n${markdown}\n`);
     writeFileSync(RESULTS_PATH, `${markdown}\n`);

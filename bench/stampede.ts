@@ -1,23 +1,28 @@
 import { createHmac } from "node:crypto";
 import { Agent, request } from "node:http";
 import Database from "better-sqlite3";
-import { type AppKind, AppProcess, SIGNING_SECRET } from "./app-process.js";
+import { type AppKind, AppProcess, type Delivery, SIGNING_SECRET } from "./app-process.js";
 import type { CallWindow, FakeSlack } from "./fakeSlack.js";
-import { medianBy, ms, quantile, type Summary, sleep, summarise } from "./stats.js";
+import type { ConnectionStats } from "./fakeSocketMode.js";
+import { median, medianBy, ms, quantile, type Summary, sleep, summarise } from "./stats.js";
 
 // The game-day stampede: responders arrive evenly over a spread, open loop (each starts at its
-// own time whatever the others are doing), click "I'm on it" and then "First move". Every
-// request is signed as Slack signs it; latency is from sending a request to its HTTP response,
-// which is the app's ack.
+// own time whatever the others are doing), click "I'm on it" and then "First move". Slack
+// delivers each click either as a signed HTTP request (latency: from sending it to its HTTP
+// response, which is the app's ack) or, in Socket Mode, as an envelope on the app's WebSocket
+// (latency: from writing the envelope to reading the app's `{envelope_id}` ack on the socket).
 
 export const RESPONDERS = 500;
 export const SPREAD_MS = 2_000;
 export const SCENARIO_ID = "payment-5xx";
 const FACILITATOR = { id: "U0FACILIT", name: "facilitator" };
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Slack waits this long for an ack before it tells the person the app did not respond. */
+export const SLACK_ACK_DEADLINE_MS = 3_000;
 
 export interface RoundResult {
   kind: AppKind;
+  delivery: Delivery;
   label: string;
   warmup: boolean;
   latency: Summary;
@@ -26,11 +31,19 @@ export interface RoundResult {
   requests: number;
   errors: number;
   errorSamples: string[];
+  /** Clicks with no ack within Slack's 3 s (no answer at all, an error status, or a late ack). */
+  missingAcks: number;
   /** Completed requests per second, from the first send to the last response. */
   requestsPerSecond: number;
   clicksSent: number;
   /** "I'm on it" recorded in SQLite for this round's drill (drillbot only). */
   acksRecorded: number | null;
+  /** What responders did that left no trace: "I'm on it" not recorded (drillbot only) and
+   * "First move" clicks that opened no modal (views.open calls short of the clicks). */
+  lost: { acksNotRecorded: number | null; modalsNotOpened: number };
+  /** chat.update calls the round caused, the smallest gap between two of them, and the time
+   * from the first to the last (as the fake Slack received them). */
+  updates: { count: number; minGapMs: number | null; spanMs: number };
   /** How late the generator started a responder compared with its schedule (its own lag). */
   maxStartLagMs: number;
   api: CallWindow;
@@ -39,16 +52,17 @@ export interface RoundResult {
   /** Every answered request, for looking at when the slow ones happened. */
   timeline: Sample[];
   /** CPU the app process used from the first click until the dust settled, per click. */
-  cpuMsPerRequest: number | null;
+  cpuMsPerClick: number | null;
 }
 
 interface Sent {
-  status: number;
-  newConnection: boolean;
-  /** performance.now() when the request was sent. */
+  /** performance.now() when the request or envelope was sent. */
   sentAt: number;
   latencyMs: number;
+  /** null when acknowledged (HTTP 200, or the envelope's ack); otherwise what went wrong. */
   error: string | null;
+  /** HTTP only: sent on a connection opened for it rather than a kept-alive one. */
+  newConnection: boolean | null;
 }
 
 export interface Sample {
@@ -56,8 +70,15 @@ export interface Sample {
   at: number;
   click: "ack" | "firstMove";
   latencyMs: number;
-  /** Sent on a connection opened for it rather than a kept-alive one. */
-  newConnection: boolean;
+  /** HTTP only: sent on a connection opened for it rather than a kept-alive one. */
+  newConnection: boolean | null;
+}
+
+/** How Slack's payloads reach one app: each call resolves when the app has acknowledged. */
+interface Sender {
+  command(params: Record<string, string>): Promise<Sent>;
+  click(payload: object): Promise<Sent>;
+  close(): void;
 }
 
 interface Target {
@@ -67,72 +88,118 @@ interface Target {
   dbPath?: string;
 }
 
+/** Signed form posts to the app's HTTP receiver over a keep-alive pool, as Slack sends them. */
+function httpSender(url: string): Sender {
+  const agent = new Agent({ keepAlive: true, maxSockets: RESPONDERS * 2 });
+  return {
+    command: (params) => send(agent, url, new URLSearchParams(params).toString()),
+    click: (payload) => send(agent, url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString()),
+    close: () => agent.destroy(),
+  };
+}
+
+/** Envelopes on the app's own Socket Mode connection to the fake Slack. */
+function socketSender(fake: FakeSlack, appToken: string): Sender {
+  const deliver = async (type: "slash_commands" | "interactive", payload: object): Promise<Sent> => {
+    const delivered = await fake.socketMode.deliver(appToken, type, payload, REQUEST_TIMEOUT_MS);
+    return { sentAt: delivered.sentAt, latencyMs: delivered.latencyMs, error: delivered.error, newConnection: null };
+  };
+  return {
+    command: (params) => deliver("slash_commands", params),
+    click: (payload) => deliver("interactive", payload),
+    close: () => {},
+  };
+}
+
+function senderFor(target: Target): Sender {
+  return target.app.delivery === "socket" ? socketSender(target.fake, target.app.appToken) : httpSender(target.app.eventsUrl);
+}
+
 let channelSeq = 0;
 let triggerSeq = 0;
 
 /** One stampede against one app: start a drill (drillbot), click, wait for the dust to settle. */
 export async function runRound(target: Target, label: string, warmup: boolean): Promise<RoundResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: RESPONDERS * 2 });
+  const sender = senderFor(target);
   try {
     const channel = `C0BENCH${String(++channelSeq).padStart(3, "0")}`;
-    const drill = target.app.kind === "drillbot" ? await startDrill(target, agent, channel) : { id: "0", ts: "1700000000.000100" };
+    const drill = target.app.kind === "drillbot" ? await startDrill(target, sender, channel) : { id: "0", ts: "1700000000.000100" };
     await sleep(300); // responders read the alert before clicking; lets the start's own work finish
     const cpuBefore = target.app.cpuMs();
-    const stampede = await clickStampede(target, agent, channel, drill);
+    const stampede = await clickStampede(target, sender, channel, drill);
     const acksRecorded = target.dbPath ? await waitForAcks(target.dbPath, Number(drill.id), RESPONDERS) : null;
     // The last coalesced update comes up to 1.5 s after the last click: wait it out, then
     // count every Web API call from the first click to the last call the stampede caused.
     await waitForQuiet(target.fake, 2_000, 15_000);
     const apiEnd = Math.max(stampede.lastResponseAt, target.fake.lastCallAt()) + 1;
     const api = target.fake.window(stampede.firstSendAt, apiEnd);
+    const updateTimes = target.fake.callTimes("chat.update", stampede.firstSendAt, apiEnd);
     const cpuAfter = target.app.cpuMs();
     const peakRssBytes = target.app.peakRssBytes();
-    if (target.app.kind === "drillbot") await cancelDrill(target, agent, channel);
+    if (target.app.kind === "drillbot") await cancelDrill(target, sender, channel);
     return {
       kind: target.app.kind,
+      delivery: target.app.delivery,
       label,
       warmup,
       ...stampede.figures,
       clicksSent: RESPONDERS,
       acksRecorded,
+      lost: {
+        acksNotRecorded: acksRecorded === null ? null : Math.max(0, RESPONDERS - acksRecorded),
+        modalsNotOpened: Math.max(0, RESPONDERS - (api.byMethod["views.open"] ?? 0)),
+      },
+      updates: {
+        count: updateTimes.length,
+        minGapMs: smallestGap(updateTimes),
+        spanMs: updateTimes.length ? (updateTimes.at(-1) ?? 0) - (updateTimes[0] ?? 0) : 0,
+      },
       api,
       apiWindowMs: apiEnd - stampede.firstSendAt,
       peakRssBytes,
-      cpuMsPerRequest: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / stampede.figures.requests,
+      cpuMsPerClick: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / stampede.figures.requests,
     };
   } finally {
-    agent.destroy();
+    sender.close();
   }
 }
 
-async function startDrill(target: Target, agent: Agent, channel: string): Promise<{ id: string; ts: string }> {
+function smallestGap(times: readonly number[]): number | null {
+  let gap: number | null = null;
+  for (let i = 1; i < times.length; i++) gap = Math.min(gap ?? Number.POSITIVE_INFINITY, (times[i] ?? 0) - (times[i - 1] ?? 0));
+  return gap;
+}
+
+async function startDrill(target: Target, sender: Sender, channel: string): Promise<{ id: string; ts: string }> {
   const since = performance.now();
-  const sent = await send(agent, target.app.eventsUrl, commandBody(SCENARIO_ID, channel, target.fake));
-  if (sent.status !== 200) throw new Error(`/drill ${SCENARIO_ID} answered ${sent.status} ${sent.error ?? ""}`);
+  const sent = await sender.command(commandParams(SCENARIO_ID, channel, target.fake));
+  if (sent.error) throw new Error(`/drill ${SCENARIO_ID} was not acknowledged: ${sent.error}`);
   const post = await target.fake.waitForPost(channel, since);
   if (!post.ackValue) throw new Error("the trigger message has no I'm on it button");
   return { id: post.ackValue, ts: post.ts };
 }
 
 /** Cancels the round's drill so its timers (injects, time limit) never fire during later rounds. */
-async function cancelDrill(target: Target, agent: Agent, channel: string): Promise<void> {
-  const sent = await send(agent, target.app.eventsUrl, commandBody("cancel", channel, target.fake));
-  if (sent.status !== 200) throw new Error(`/drill cancel answered ${sent.status}`);
+async function cancelDrill(target: Target, sender: Sender, channel: string): Promise<void> {
+  const sent = await sender.command(commandParams("cancel", channel, target.fake));
+  if (sent.error) throw new Error(`/drill cancel was not acknowledged: ${sent.error}`);
   await waitForQuiet(target.fake, 500, 10_000);
 }
 
-async function clickStampede(target: Target, agent: Agent, channel: string, drill: { id: string; ts: string }) {
+async function clickStampede(target: Target, sender: Sender, channel: string, drill: { id: string; ts: string }) {
   const ackTimes: number[] = [];
   const firstMoveTimes: number[] = [];
   const errors: string[] = [];
   const timeline: Sample[] = [];
   let maxStartLagMs = 0;
   let lastResponseAt = 0;
+  let missingAcks = 0;
   const firstSendAt = performance.now() + 20;
   const record = (sent: Sent, click: Sample["click"]) => {
     lastResponseAt = Math.max(lastResponseAt, performance.now());
-    if (sent.error || sent.status !== 200) {
-      errors.push(sent.error ?? `HTTP ${sent.status}`);
+    if (sent.error || sent.latencyMs > SLACK_ACK_DEADLINE_MS) missingAcks++;
+    if (sent.error) {
+      errors.push(sent.error);
       return;
     }
     (click === "ack" ? ackTimes : firstMoveTimes).push(sent.latencyMs);
@@ -141,8 +208,8 @@ async function clickStampede(target: Target, agent: Agent, channel: string, dril
   const responder = async (i: number, scheduledAt: number) => {
     maxStartLagMs = Math.max(maxStartLagMs, performance.now() - scheduledAt);
     const user = { id: `U0R${String(i).padStart(5, "0")}`, name: `responder${i}` };
-    record(await send(agent, target.app.eventsUrl, clickBody("drill_ack", drill, user, channel, target.fake)), "ack");
-    record(await send(agent, target.app.eventsUrl, clickBody("drill_first_move", drill, user, channel, target.fake)), "firstMove");
+    record(await sender.click(clickPayload("drill_ack", drill, user, channel, target.fake)), "ack");
+    record(await sender.click(clickPayload("drill_first_move", drill, user, channel, target.fake)), "firstMove");
   };
   const done: Promise<void>[] = [];
   for (let i = 0; i < RESPONDERS; i++) {
@@ -165,6 +232,7 @@ async function clickStampede(target: Target, agent: Agent, channel: string, dril
       requests: RESPONDERS * 2,
       errors: errors.length,
       errorSamples: [...new Set(errors)].slice(0, 5),
+      missingAcks,
       requestsPerSecond: all.length / ((lastResponseAt - firstSendAt) / 1000),
       maxStartLagMs,
       timeline,
@@ -204,7 +272,7 @@ function sign(body: string, timestamp: number): string {
   return `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
 }
 
-/** POSTs a correctly signed request and times it to the end of the response. */
+/** POSTs a correctly signed request and times it to the end of the response (a 200 is the ack). */
 function send(agent: Agent, url: string, body: string): Promise<Sent> {
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = {
@@ -217,22 +285,23 @@ function send(agent: Agent, url: string, body: string): Promise<Sent> {
     const start = performance.now();
     const req = request(url, { method: "POST", agent, headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
       res.resume();
-      const done = (status: number, error: string | null) =>
-        resolve({ status, newConnection: !req.reusedSocket, sentAt: start, latencyMs: performance.now() - start, error });
-      res.on("end", () => done(res.statusCode ?? 0, null));
-      res.on("error", (error) => done(0, error.message));
+      const done = (error: string | null) =>
+        resolve({ newConnection: !req.reusedSocket, sentAt: start, latencyMs: performance.now() - start, error });
+      res.on("end", () => done(res.statusCode === 200 ? null : `HTTP ${res.statusCode}`));
+      res.on("error", (error) => done(error.message));
     });
     req.on("timeout", () => req.destroy(new Error(`no response within ${REQUEST_TIMEOUT_MS} ms`)));
     req.on("error", (error) =>
-      resolve({ status: 0, newConnection: !req.reusedSocket, sentAt: start, latencyMs: performance.now() - start, error: error.message }),
+      resolve({ newConnection: !req.reusedSocket, sentAt: start, latencyMs: performance.now() - start, error: error.message }),
     );
     req.end(body);
   });
 }
 
-function commandBody(text: string, channel: string, fake: FakeSlack): string {
+/** A slash command's fields: the form Slack posts over HTTP, the payload of its envelope in Socket Mode. */
+function commandParams(text: string, channel: string, fake: FakeSlack): Record<string, string> {
   const seq = ++triggerSeq;
-  return new URLSearchParams({
+  return {
     token: "legacy-verification-token",
     team_id: "T0TEAM",
     team_domain: "acme",
@@ -245,17 +314,18 @@ function commandBody(text: string, channel: string, fake: FakeSlack): string {
     api_app_id: "A0DRILL",
     response_url: fake.responseUrl(`commands/${seq}`),
     trigger_id: `trigger-${seq}`,
-  }).toString();
+  };
 }
 
-/** A button click on the trigger message, as Slack sends it: `payload=<json>`, form-encoded. */
-function clickBody(
+/** A button click on the trigger message: over HTTP Slack form-encodes it as `payload=<json>`;
+ * in Socket Mode it is the envelope's payload as it is. */
+function clickPayload(
   actionId: string,
   drill: { id: string; ts: string },
   user: { id: string; name: string },
   channel: string,
   fake: FakeSlack,
-): string {
+): object {
   const seq = ++triggerSeq;
   const payload = {
     type: "block_actions",
@@ -279,22 +349,43 @@ function clickBody(
       },
     ],
   };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return payload;
+}
+
+/** Memory of one app process, from /proc/<pid>/status. */
+export interface MemoryFigures {
+  /** VmRSS once started and settled, before the first click: what the app costs idle. */
+  idleRssBytes: number | null;
+  /** VmHWM at the same moment: the high-water mark start-up alone reached. */
+  startupPeakRssBytes: number | null;
+  /** VmHWM when the app stopped: the process's peak over its whole life, start-up included. */
+  peakRssBytes: number | null;
 }
 
 export interface StampedeResult {
+  delivery: Delivery;
   rounds: RoundResult[];
   /** The median round (by p99 ack latency) of each app, warm-ups excluded. */
   ours: RoundResult;
   bare: RoundResult;
-  peakRssBytes: Record<AppKind, number | null>;
-  /** Resident set right after start, before any request: what the app costs idle. */
-  startRssBytes: Record<AppKind, number | null>;
+  /** Each app's median CPU per click over its measured rounds. */
+  cpuMsPerClick: Record<AppKind, number | null>;
+  memory: Record<AppKind, MemoryFigures>;
+  /** Socket Mode: ms from a `disconnect` message to the app's next connection. */
+  reconnectMs: Record<AppKind, number> | null;
+  /** Socket Mode: what each app's connection did over the whole run (pings, stray acks). */
+  connections: Record<AppKind, ConnectionStats> | null;
   cpuProfDir: string | null;
 }
 
-/** Warm both apps up, then alternate measured rounds so drift on the shared machine hits both. */
+/** Lets start-up finish (timers, the first GC) before idle memory is read. */
+const SETTLE_MS = 1_000;
+
+/** Start both apps, read their idle memory, warm them up, then alternate measured rounds so
+ * drift on the shared machine hits both. In Socket Mode, both are first asked to reconnect (as
+ * Slack does when it recycles a server), so every round runs on a connection the app re-opened. */
 export async function benchStampede(options: {
+  delivery: Delivery;
   fake: FakeSlack;
   dbPath: string;
   rounds: number;
@@ -302,16 +393,30 @@ export async function benchStampede(options: {
   log: (line: string) => void;
 }): Promise<StampedeResult> {
   const apps: AppProcess[] = [];
+  const { delivery } = options;
   try {
     const ours = await AppProcess.start("drillbot", {
+      delivery,
       apiUrl: options.fake.apiUrl,
       dbPath: options.dbPath,
       cpuProfDir: options.cpuProfDir,
     });
     apps.push(ours);
-    const bare = await AppProcess.start("bare", { apiUrl: options.fake.apiUrl });
+    const bare = await AppProcess.start("bare", { delivery, apiUrl: options.fake.apiUrl });
     apps.push(bare);
-    const startRssBytes: Record<AppKind, number | null> = { drillbot: ours.rssBytes(), bare: bare.rssBytes() };
+    await sleep(SETTLE_MS);
+    const memory: Record<AppKind, MemoryFigures> = {
+      drillbot: { idleRssBytes: ours.rssBytes(), startupPeakRssBytes: ours.peakRssBytes(), peakRssBytes: null },
+      bare: { idleRssBytes: bare.rssBytes(), startupPeakRssBytes: bare.peakRssBytes(), peakRssBytes: null },
+    };
+    let reconnectMs: Record<AppKind, number> | null = null;
+    if (delivery === "socket") {
+      const [oursMs, bareMs] = await Promise.all(
+        [ours, bare].map((app) => options.fake.socketMode.disconnect(app.appToken, "refresh_requested", 30_000)),
+      );
+      reconnectMs = { drillbot: oursMs ?? Number.NaN, bare: bareMs ?? Number.NaN };
+      options.log(`  reconnect after a disconnect message: drillbot ${ms(reconnectMs.drillbot)}, bare ${ms(reconnectMs.bare)}`);
+    }
     const targets: Record<AppKind, Target> = {
       drillbot: { app: ours, fake: options.fake, dbPath: options.dbPath },
       bare: { app: bare, fake: options.fake },
@@ -329,19 +434,31 @@ export async function benchStampede(options: {
       rounds.push(result);
       options.log(describeRound(result));
     }
-    const peakRssBytes: Record<AppKind, number | null> = { drillbot: ours.peakRssBytes(), bare: bare.peakRssBytes() };
+    const connections =
+      delivery === "socket"
+        ? { drillbot: { ...options.fake.socketMode.statsOf(ours.appToken) }, bare: { ...options.fake.socketMode.statsOf(bare.appToken) } }
+        : null;
     for (const app of apps) {
+      const sampled = app.peakRssBytes();
       const reported = await app.stop();
-      const sampled = peakRssBytes[app.kind];
-      peakRssBytes[app.kind] = Math.max(sampled ?? 0, reported ?? 0) || null;
+      memory[app.kind].peakRssBytes = Math.max(sampled ?? 0, reported ?? 0) || null;
     }
     const measured = (kind: AppKind) => rounds.filter((r) => r.kind === kind && !r.warmup);
+    const cpu = (kind: AppKind) => {
+      const values = measured(kind)
+        .map((r) => r.cpuMsPerClick)
+        .filter((v): v is number => v !== null);
+      return values.length ? median(values) : null;
+    };
     return {
+      delivery,
       rounds,
       ours: medianBy(measured("drillbot"), (r) => r.latency.p99),
       bare: medianBy(measured("bare"), (r) => r.latency.p99),
-      peakRssBytes,
-      startRssBytes,
+      cpuMsPerClick: { drillbot: cpu("drillbot"), bare: cpu("bare") },
+      memory,
+      reconnectMs,
+      connections,
       cpuProfDir: options.cpuProfDir ?? null,
     };
   } finally {
@@ -353,9 +470,9 @@ function describeRound(r: RoundResult): string {
   const acks = r.acksRecorded === null ? "" : ` · acks recorded ${r.acksRecorded}/${r.clicksSent}`;
   return (
     `  ${r.kind.padEnd(8)} ${r.label.padEnd(8)} p50 ${ms(r.latency.p50)} · p95 ${ms(r.latency.p95)} · p99 ${ms(r.latency.p99)} · ` +
-    `max ${ms(r.latency.max)} · ${r.requestsPerSecond.toFixed(0)} req/s · errors ${r.errors}${acks} · ` +
+    `max ${ms(r.latency.max)} · ${r.requestsPerSecond.toFixed(0)} req/s · errors ${r.errors} · missing acks ${r.missingAcks}${acks} · ` +
     `Web API ${r.api.total} calls (${formatMethods(r.api.byMethod)}) · generator lag ${ms(r.maxStartLagMs)} · ` +
-    `CPU ${r.cpuMsPerRequest === null ? "n/a" : ms(r.cpuMsPerRequest)}/request · ${connectionSplit(r.timeline)}`
+    `CPU ${r.cpuMsPerClick === null ? "n/a" : ms(r.cpuMsPerClick)}/click${r.delivery === "http" ? ` · ${connectionSplit(r.timeline)}` : ""}`
   );
 }
 
@@ -370,7 +487,7 @@ export function formatMethods(byMethod: Record<string, number>): string {
 
 /** Latency on new connections against kept-alive ones: a busy event loop shows first on new ones. */
 export function connectionSplit(timeline: readonly Sample[]): string {
-  const fresh = timeline.filter((s) => s.newConnection).map((s) => s.latencyMs);
-  const reused = timeline.filter((s) => !s.newConnection).map((s) => s.latencyMs);
+  const fresh = timeline.filter((s) => s.newConnection === true).map((s) => s.latencyMs);
+  const reused = timeline.filter((s) => s.newConnection === false).map((s) => s.latencyMs);
   return `new connections ${fresh.length} (p50 ${ms(quantile(fresh, 0.5))}), kept-alive p99 ${ms(quantile(reused, 0.99))}`;
 }
