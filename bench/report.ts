@@ -1,10 +1,11 @@
 import { cpus, totalmem } from "node:os";
 import { type AppKind, type Delivery, SERVE_NODE_FLAGS } from "./app-process.js";
 import type { CatalogResult } from "./catalog.js";
+import type { CliStartResult } from "./cliStart.js";
 import { formatRows, type HistoryResult } from "./history.js";
 import type { ScoringResult } from "./scoring.js";
 import { RESPONDERS, type RoundResult, SCENARIO_ID, SPREAD_MS, type StampedeResult } from "./stampede.js";
-import { mb, ms, quantile } from "./stats.js";
+import { mb, median, ms, quantile } from "./stats.js";
 
 // Turns the figures into the Markdown that is printed and saved as bench/RESULTS.md.
 
@@ -27,6 +28,8 @@ export const TARGETS = {
   triggerUpdateIntervalMs: 1_500,
   /** …so it stays within Slack's Tier 3 (about 50 a minute). */
   triggerUpdatesPerMinute: 50,
+  /** Issue 15: `drillbot list` and `drillbot lint` (the 14 scenarios), median of 5 runs. */
+  cliMs: { "drillbot list": 200, "drillbot lint": 400 } as Record<string, number>,
 } as const;
 
 export interface BenchResults {
@@ -36,6 +39,7 @@ export interface BenchResults {
   load: { before: number[]; after: number[] };
   catalog: CatalogResult;
   stampedes: StampedeResult[];
+  cli: CliStartResult;
   history: HistoryResult;
   scoring: ScoringResult;
 }
@@ -58,6 +62,7 @@ const loadLine = (load: number[]): string => load.map((l) => l.toFixed(2)).join(
 export function renderMarkdown(results: BenchResults): string {
   const rows = [
     ...results.stampedes.flatMap(stampedeRows),
+    ...cliRows(results.cli),
     ...historyRows(results.history),
     ...catalogRows(results.catalog),
     ...scoringRows(results.scoring),
@@ -78,6 +83,7 @@ export function renderMarkdown(results: BenchResults): string {
     ...rows.map((r) => `| ${r.area} | ${r.measure} | ${r.result} | ${r.target} | ${r.pass === null ? "—" : r.pass ? "✅" : "❌"} |`),
     "",
     ...results.stampedes.flatMap(stampedeDetails),
+    ...cliDetails(results.cli),
     ...historyDetails(results.history),
     ...catalogDetails(results.catalog),
     ...scoringDetails(results.scoring),
@@ -211,6 +217,21 @@ function stampedeRows(s: StampedeResult): Row[] {
 }
 
 const orMs = (value: number | null): string => (value === null ? "n/a" : ms(value));
+
+function cliRows(c: CliStartResult): Row[] {
+  return c.commands.map((command) => {
+    const wall = median(command.wallMs);
+    const rss = command.peakRssBytes.filter((b): b is number => b !== null);
+    const limit = TARGETS.cliMs[command.name];
+    return {
+      area: "CLI start",
+      measure: `\`${command.command}\`: wall time, peak RSS (median of ${c.runs} runs)`,
+      result: `${wall.toFixed(0)} ms (${spread(command.wallMs, (v) => v.toFixed(0))} ms), ${rss.length ? mb(median(rss)) : "n/a"}`,
+      target: limit === undefined ? "floor" : `< ${limit} ms`,
+      pass: limit === undefined ? null : wall < limit,
+    };
+  });
+}
 
 const orNa = (bytes: number | null): string => (bytes === null ? "n/a" : mb(bytes));
 
@@ -378,6 +399,25 @@ function roundLine(r: RoundResult): string {
 function newConnections(r: RoundResult): string {
   const fresh = r.timeline.filter((s) => s.newConnection === true).map((s) => s.latencyMs);
   return fresh.length ? `${fresh.length} (${ms(quantile(fresh, 0.5))})` : "0";
+}
+
+function cliDetails(c: CliStartResult): string[] {
+  return [
+    "## CLI start",
+    "",
+    "Each command runs in a new Node process from the repo root, as a person types it; wall time is from spawning it to",
+    "its exit, peak RSS its VmHWM at exit (written by a two-line preload, bench/peakRss.cjs). One untimed run comes",
+    `first (so the OS file cache and tsx's transform cache are as warm as for someone who ran it before), then ${c.runs} timed`,
+    "runs; the median is in the table above.",
+    "",
+    "| Command | median | runs | first (untimed) run | peak RSS (median) |",
+    "| --- | --- | --- | --- | --- |",
+    ...c.commands.map((command) => {
+      const rss = command.peakRssBytes.filter((b): b is number => b !== null);
+      return `| \`${command.command}\` | ${median(command.wallMs).toFixed(0)} ms | ${command.wallMs.map((v) => v.toFixed(0)).join(", ")} ms | ${command.firstRunMs.toFixed(0)} ms | ${rss.length ? mb(median(rss)) : "n/a"} |`;
+    }),
+    "",
+  ];
 }
 
 function historyDetails(h: HistoryResult): string[] {

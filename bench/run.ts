@@ -5,18 +5,19 @@ import { fileURLToPath } from "node:url";
 import { loadCatalog } from "../src/catalog/catalog.js";
 import { AppProcess } from "./app-process.js";
 import { benchCatalog } from "./catalog.js";
+import { benchCliStart } from "./cliStart.js";
 import { FakeSlack } from "./fakeSlack.js";
 import { benchHistory } from "./history.js";
 import { type BenchResults, machineLine, renderMarkdown } from "./report.js";
 import { benchScoring } from "./scoring.js";
 import { benchStampede, type StampedeResult } from "./stampede.js";
 
-// `npm run bench`: the catalog, the game-day stampede (over HTTP, then over Socket Mode) and
-// years of history, one after the other (never at once: each would disturb the others'
-// timings), then bench/RESULTS.md.
+// `npm run bench`: the catalog, the game-day stampede (over HTTP, then over Socket Mode), the
+// CLI's start and years of history, one after the other (never at once: each would disturb the
+// others' timings), then bench/RESULTS.md.
 //
 //   BENCH_ROUNDS=3        measured stampede rounds per app and delivery (default 3, at least 3, after one warm-up
-//                         each); both deliveries and the history must fit in the issue's 5 minutes
+//                         each); both deliveries, the CLI and the history must fit in the issue's 5 minutes
 //   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes (node --cpu-prof)
 //   BENCH_APP_NODE_FLAGS="--max-semi-space-size=8"
 //                         drillbot's Node flags instead of those of `npm start` (to try heap settings)
@@ -57,6 +58,9 @@ async function main(): Promise<number> {
     }
     await fake.stop();
 
+    log("CLI start: each command in a new process, median of 5 runs after one untimed run");
+    const cli = await benchCliStart({ repoRoot: REPO_ROOT, workDir: join(work, "cli"), runs: 5, log });
+
     log("history: 100,000 drills and 2,000,000 responses");
     const history = await benchHistory({
       dbPath: join(work, "history", "drillbot.db"),
@@ -75,6 +79,7 @@ async function main(): Promise<number> {
       load: { before: loadBefore, after: loadavg() },
       catalog,
       stampedes,
+      cli,
       history,
       scoring,
     };
