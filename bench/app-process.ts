@@ -24,15 +24,23 @@ export const APP_TOKENS: Record<AppKind, string> = {
 /** USER_HZ on Linux: /proc reports CPU time in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** Where drillbot's Node flags come from: `npm start`, unless BENCH_APP_NODE_FLAGS is set (even
+ * to nothing, which means no flags) to try other heap settings. */
+export const SERVE_NODE_FLAGS_SOURCE = process.env.BENCH_APP_NODE_FLAGS === undefined ? "`npm start`" : "BENCH_APP_NODE_FLAGS";
+
 /** The Node flags in `npm start` (e.g. heap limits), so the bench measures the app as it is run. */
-export const SERVE_NODE_FLAGS: string[] = process.env.BENCH_APP_NODE_FLAGS
-  ? process.env.BENCH_APP_NODE_FLAGS.split(/\s+/).filter(Boolean)
-  : (
-      (JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { scripts: Record<string, string> })
-        .scripts.start ?? ""
-    )
-      .split(/\s+/)
-      .filter((word) => word.startsWith("--"));
+export const SERVE_NODE_FLAGS: string[] =
+  process.env.BENCH_APP_NODE_FLAGS !== undefined
+    ? process.env.BENCH_APP_NODE_FLAGS.split(/\s+/).filter(Boolean)
+    : (
+        (
+          JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as {
+            scripts: Record<string, string>;
+          }
+        ).scripts.start ?? ""
+      )
+        .split(/\s+/)
+        .filter((word) => word.startsWith("--"));
 
 const ENTRY: Record<AppKind, string> = {
   drillbot: fileURLToPath(new URL("./drillbot-child.ts", import.meta.url)),

@@ -1,5 +1,5 @@
 import { cpus, totalmem } from "node:os";
-import { type AppKind, type Delivery, SERVE_NODE_FLAGS } from "./app-process.js";
+import { type AppKind, type Delivery, SERVE_NODE_FLAGS, SERVE_NODE_FLAGS_SOURCE } from "./app-process.js";
 import type { CatalogResult } from "./catalog.js";
 import type { CliStartResult } from "./cliStart.js";
 import { formatRows, type HistoryResult } from "./history.js";
@@ -75,7 +75,7 @@ export function renderMarkdown(results: BenchResults): string {
     `- **Machine:** ${machineLine()}`,
     `- **Load average (1 / 5 / 15 min):** ${loadLine(results.load.before)} before, ${loadLine(results.load.after)} after (other work on the machine shows here)`,
     `- **Run:** \`npm run bench\` (bench/run.ts), ${(results.elapsedMs / 1000).toFixed(0)} s in all`,
-    `- **drillbot's Node flags** (from \`npm start\`): ${SERVE_NODE_FLAGS.length ? SERVE_NODE_FLAGS.map((f) => `\`${f}\``).join(" ") : "none"}`,
+    `- **drillbot's Node flags** (from ${SERVE_NODE_FLAGS_SOURCE}): ${SERVE_NODE_FLAGS.length ? SERVE_NODE_FLAGS.map((f) => `\`${f}\``).join(" ") : "none"}`,
     `- **Verdict:** ${failed.length === 0 ? "every target met" : `${failed.length} target(s) missed: ${failed.map((r) => `${r.area}: ${r.measure}`).join("; ")}`}`,
     "",
     "| Area | Measure | Result | Target | Pass |",
@@ -324,7 +324,7 @@ function stampedeDetails(s: StampedeResult): string[] {
     ...how,
     "The fake Slack Web API on 127.0.0.1 answers every call after 150 ms. The bare Bolt app acks the same payloads and",
     "opens a one-input modal for *First move*, nothing else. Both run in their own Node process through tsx, drillbot",
-    "wired as `npm start` wires it (src/slack/server.ts `wireSlackApp`) and with `npm start`'s Node flags. After one",
+    "wired as `npm start` wires it (src/slack/server.ts `wireSlackApp`) and with the Node flags above. After one",
     "warm-up round each, the rounds alternate; the table above shows each app's median round by p99.",
     "",
     "| App | Round | p50 | p95 | p99 | max | *I'm on it* p99 | *First move* p99 | req/s | errors | missing acks | acks recorded | modals | chat.update | app CPU per click | generator lag |" +

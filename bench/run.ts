@@ -20,7 +20,8 @@ import { benchStampede, type StampedeResult } from "./stampede.js";
 //                         each); both deliveries, the CLI and the history must fit in the issue's 5 minutes
 //   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes (node --cpu-prof)
 //   BENCH_APP_NODE_FLAGS="--max-semi-space-size=8"
-//                         drillbot's Node flags instead of those of `npm start` (to try heap settings)
+//                         drillbot's Node flags instead of those of `npm start` (to try heap settings;
+//                         set but empty: no flags)
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS_PATH = join(REPO_ROOT, "bench", "RESULTS.md");
