@@ -47,7 +47,7 @@ function generateCatalog(repoRoot: string, dir: string, count: number): number {
     const id = `${originalId}-g${String(i).padStart(3, "0")}`;
     const yaml = readFileSync(join(repoRoot, "scenarios", source), "utf8");
     // The id must equal the file name and the runbook must exist, or lint (rightly) refuses it.
-    const renamed = yaml.replace(/^id: .*$/m, `id: ${id}`).replace(/^runbook: .*$/m, `runbook: runbooks/${id}.md`);
+    const renamed = yaml.replace(/^id: .*$/m, `id: ${id}`).replace(/^runbook: .*$/m, `runbook: ../runbooks/${id}.md`);
     if (renamed === yaml) throw new Error(`${source}: could not rewrite its id and runbook lines`);
     writeFileSync(join(dir, "scenarios", `${id}.yml`), renamed);
     copyFileSync(join(repoRoot, "runbooks", `${originalId}.md`), join(dir, "runbooks", `${id}.md`));

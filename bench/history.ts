@@ -383,12 +383,14 @@ function planFor(scenario: Scenario): ScenarioPlan {
 }
 
 function expectedWalk(scenario: Scenario): WalkStep[] {
-  const path = scenario.tree.expected_path;
+  const tree = scenario.tree;
+  if (!tree) return []; // a quick drill has no walk
+  const path = tree.expected_path;
   const walk: WalkStep[] = [];
   for (let i = 0; i + 1 < path.length; i++) {
     const nodeId = path[i] ?? "";
     const nextId = path[i + 1] ?? "";
-    const option = scenario.tree.nodes[nodeId]?.options.find((o) => o.next === nextId);
+    const option = tree.nodes[nodeId]?.options.find((o) => o.next === nextId);
     if (option) walk.push({ nodeId, optionId: option.id, nextId });
   }
   return walk;

@@ -1,200 +1,290 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, extname, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { parseDuration } from "../domain/duration.js";
 import type { CompiledLexicon } from "../domain/lexicon.js";
 import { checkRubric } from "../domain/rubricChecks.js";
-import { parseRunbook } from "../domain/runbook.js";
+import { type HeadingMap, parseRunbook } from "../domain/runbook.js";
+import { runbookFindings } from "../domain/runbookFindings.js";
 import { type Scenario, type ScenarioFile, ScenarioSchema } from "../domain/scenario.js";
 import { checkScenario } from "../domain/scenarioChecks.js";
-import { compileRubric } from "../domain/scoring.js";
+import { type CompiledRubric, compileRubric } from "../domain/scoring.js";
+import { type CatalogConfig, PACKAGE_ROOT } from "./config.js";
 import { builtinLexicon, LEXICON_FILE, lexiconFolders, loadLexicon } from "./lexicon.js";
 import { fieldName, isError, type LintProblem } from "./problems.js";
-import { checkRunbook } from "./runbookChecks.js";
+import { schemaIssueProblems } from "./schemaProblems.js";
 import { parseYamlSource } from "./yamlSource.js";
 
 export interface Catalog {
-  root: string;
+  config: CatalogConfig;
   scenarios: Map<string, Scenario>;
-  /** The shared lexicon (built-in, extended by the catalog's own lexicon.yml files). */
+  /** The shared lexicon: the built-in one, extended by each catalog folder's lexicon.yml. */
   lexicon: CompiledLexicon;
-  /** Problems in files that were skipped or partly loaded. */
+  /** Errors (the scenario was skipped) and warnings (it runs; `lint --strict` fails), in load order. */
   problems: LintProblem[];
+  /** Why each scenario that exists as a file could not be loaded, by its id (or file name). */
+  skipped: Map<string, LintProblem[]>;
+  /** The file each scenario came from. */
+  files: Map<string, string>;
+  /** Scenarios of the team's catalogs that replace a built-in one with the same id. */
+  overrides: string[];
 }
 
 export interface LoadedScenario {
+  /** The id the file declares, else its file name. */
+  id: string;
   scenario: Scenario | null;
+  /** Errors (then scenario is null) and warnings. */
   problems: LintProblem[];
 }
 
-const isYaml = (path: string) => [".yml", ".yaml"].includes(extname(path));
-/** A lexicon.yml beside scenarios is the lexicon, not a scenario. */
-const isScenarioFile = (path: string) => isYaml(path) && basename(path) !== LEXICON_FILE;
-
-/** Reads, validates and cross-links one scenario file with its runbook. */
 export interface LoadOptions {
   /** Score every rubric's samples and report the ones it gets wrong (lint; not needed to run drills). */
   checkSamples?: boolean;
 }
 
+export interface ScenarioLoadOptions extends LoadOptions {
+  /** Where an old-style runbook path (from the repository root) is looked up. */
+  base: string;
+  headings?: HeadingMap;
+  lexicon?: CompiledLexicon;
+}
+
+const isYaml = (path: string) => [".yml", ".yaml"].includes(extname(path));
+/** YAML in a catalog folder that is not a scenario. */
+const NOT_SCENARIOS = new Set([LEXICON_FILE, "lexicon.yaml", "drillbot.yml", "drillbot.yaml"]);
+
+/** Where a scenario's runbook is: relative to the scenario file, or (old style) to the base. */
+export function resolveRunbookPath(scenarioPath: string, runbook: string, base: string): { path: string; fromBase: boolean } | null {
+  const own = resolve(dirname(scenarioPath), runbook);
+  if (existsSync(own) && statSync(own).isFile()) return { path: own, fromBase: false };
+  const old = resolve(base, runbook);
+  if (existsSync(old) && statSync(old).isFile()) return { path: old, fromBase: true };
+  return null;
+}
+
+/** A file in the runbook's folder whose name differs only in case, for "did you mean". */
+function caseInsensitiveTwin(path: string): string | null {
+  const dir = dirname(path);
+  if (!existsSync(dir)) return null;
+  const wanted = basename(path).toLowerCase();
+  return readdirSync(dir).find((f) => f.toLowerCase() === wanted) ?? null;
+}
+
+/** Reads, validates and cross-links one scenario file with its runbook. `options` is the folder
+ * old-style runbook paths start from, or every option. */
 export function loadScenarioFile(
   path: string,
-  root: string,
-  lexicon: CompiledLexicon = builtinLexicon(),
-  options: LoadOptions = {},
+  options: string | ScenarioLoadOptions,
+  lexicon?: CompiledLexicon,
+  loadOptions: LoadOptions = {},
 ): LoadedScenario {
+  const opts: ScenarioLoadOptions =
+    typeof options === "string" ? { base: options, ...loadOptions, ...(lexicon ? { lexicon } : {}) } : options;
+  const { base, headings = {} } = opts;
+  const scenarioLexicon = opts.lexicon ?? builtinLexicon();
   const file = displayPath(path);
+  const fileId = basename(path, extname(path));
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    return { scenario: null, problems: [{ file, line: 1, field: "(file)", message: `cannot read: ${(error as Error).message}` }] };
+    return {
+      id: fileId,
+      scenario: null,
+      problems: [{ file, line: 1, field: "(file)", message: `cannot read: ${(error as Error).message}` }],
+    };
   }
   const source = parseYamlSource(text);
   if (source.errors.length > 0) {
-    return { scenario: null, problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
+    return { id: fileId, scenario: null, problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
   }
+  const declared = (source.data as { id?: unknown } | null)?.id;
+  const id = typeof declared === "string" && declared !== "" ? declared : fileId;
   const parsed = ScenarioSchema.safeParse(source.data);
   if (!parsed.success) {
-    return {
-      scenario: null,
-      problems: parsed.error.issues.map((issue) => ({
-        file,
-        line: source.lineOf(issue.path),
-        field: fieldName(issue.path),
-        message: issue.message.endsWith("received undefined") ? "required field is missing" : issue.message,
-      })),
-    };
+    return { id, scenario: null, problems: schemaIssueProblems(parsed.error.issues, source, file) };
   }
   const data = parsed.data;
-  const rubric = compileRubric(data.first_move.rubric, lexicon);
+  const rubric = compileRubric(data.first_move.rubric, scenarioLexicon);
   const problems: LintProblem[] = [
-    ...checkScenario(data, basename(path, extname(path))),
-    ...checkRubric(data, rubric, { samples: options.checkSamples === true }),
+    ...checkScenario(data, fileId),
+    ...checkRubric(data, rubric, { samples: opts.checkSamples === true }),
   ].map((p) => ({
     file,
     line: source.lineOf(p.path),
     field: fieldName(p.path),
     message: p.message,
-    ...(p.severity ? { severity: p.severity } : {}),
+    ...(p.severity === "warning" ? { severity: "warning" as const } : {}),
   }));
 
-  const runbookPath = resolve(root, data.runbook);
-  if (!existsSync(runbookPath)) {
-    problems.push({ file, line: source.lineOf(["runbook"]), field: "runbook", message: `runbook ${data.runbook} does not exist` });
-    return { scenario: null, problems };
+  const found = resolveRunbookPath(path, data.runbook, base);
+  if (!found) {
+    const wanted = resolve(dirname(path), data.runbook);
+    const twin = caseInsensitiveTwin(wanted);
+    problems.push({
+      file,
+      line: source.lineOf(["runbook"]),
+      field: "runbook",
+      message: `runbook ${data.runbook} does not exist (paths are relative to this file: ${displayPath(wanted)})${twin ? `; did you mean ${twin}? (file names are case-sensitive)` : ""}`,
+    });
+    return { id, scenario: null, problems };
   }
-  const runbookText = readFileSync(runbookPath, "utf8");
-  const runbookDoc = parseRunbook(runbookText);
-  problems.push(...checkRunbook(displayPath(runbookPath), runbookDoc));
-  if (problems.some(isError)) return { scenario: null, problems };
-
-  return { scenario: buildScenario(data, runbookText, runbookDoc, lexicon, rubric), problems };
+  if (found.fromBase) {
+    problems.push({
+      file,
+      line: source.lineOf(["runbook"]),
+      field: "runbook",
+      severity: "warning",
+      message: `runbook paths are relative to the scenario file now: write runbook: ${relative(dirname(path), found.path)}`,
+    });
+  }
+  const runbookText = readFileSync(found.path, "utf8");
+  const fromBase = relative(base, found.path);
+  const runbookRef = fromBase.startsWith("..") ? displayPath(found.path) : fromBase.split("\\").join("/");
+  const scenario = buildScenario(data, runbookText, { headings, runbookRef, lexicon: scenarioLexicon, rubric });
+  const runbookFile = displayPath(found.path);
+  for (const finding of scenario.runbookFindings) {
+    problems.push({ file: runbookFile, line: finding.line, field: finding.field, message: finding.message, severity: "warning" });
+  }
+  if (problems.some(isError)) return { id, scenario: null, problems };
+  return { id, scenario, problems };
 }
 
 /** A drillable scenario from validated file data and its runbook text (also used for stored versions). */
 export function buildScenario(
   data: ScenarioFile,
   runbookText: string,
-  runbookDoc = parseRunbook(runbookText),
-  lexicon: CompiledLexicon = builtinLexicon(),
-  rubric = compileRubric(data.first_move.rubric, lexicon),
+  options: { headings?: HeadingMap; runbookRef?: string; lexicon?: CompiledLexicon; rubric?: CompiledRubric } = {},
 ): Scenario {
+  const headings = options.headings ?? {};
+  const runbookDoc = parseRunbook(runbookText, { headings });
   return {
     ...data,
-    rubric,
+    rubric: options.rubric ?? compileRubric(data.first_move.rubric, options.lexicon ?? builtinLexicon()),
     readWindowMs: parseDuration(data.read_window) ?? 0,
     timeLimitMs: parseDuration(data.time_limit) ?? 0,
     injectOffsetsMs: data.injects.map((i) => parseDuration(i.at) ?? 0),
     runbookDoc,
-    hash: scenarioHash(data, runbookText),
+    runbookFindings: runbookFindings(runbookDoc, headings),
+    quick: data.tree === undefined,
+    runbookRef: options.runbookRef ?? data.runbook,
+    ...(Object.keys(headings).length > 0 ? { runbookHeadings: headings } : {}),
+    hash: scenarioHash(data, runbookText, headings),
   };
 }
 
-export function scenarioHash(data: ScenarioFile, runbookText: string): string {
-  return createHash("sha256").update(JSON.stringify(data)).update("\0").update(runbookText).digest("hex");
+/** sha256 of what a drill ran on. A heading map changes how the runbook reads, so it counts. */
+export function scenarioHash(data: ScenarioFile, runbookText: string, headings: HeadingMap = {}): string {
+  const hash = createHash("sha256").update(JSON.stringify(data)).update("\0").update(runbookText);
+  if (Object.keys(headings).length > 0) hash.update("\0").update(JSON.stringify(headings));
+  return hash.digest("hex");
 }
 
-/** Every YAML file under the given paths (files or folders), sorted. */
-function yamlFiles(paths: string[]): string[] {
+/** Every scenario YAML file under the given paths (files or folders), sorted; dot-folders,
+ * node_modules and a folder's lexicon.yml / drillbot.yml are not scenarios. */
+export function scenarioFiles(paths: string[]): string[] {
   const found: string[] = [];
-  const visit = (path: string) => {
+  const visit = (path: string, top: boolean) => {
+    const name = basename(path);
     if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path).sort()) visit(join(path, entry));
-    } else if (isScenarioFile(path)) {
+      if (!top && (name.startsWith(".") || name === "node_modules")) return;
+      for (const entry of readdirSync(path).sort()) visit(join(path, entry), false);
+    } else if (isYaml(path) && (top || !NOT_SCENARIOS.has(name))) {
       found.push(path);
     }
   };
-  for (const path of paths) visit(path);
+  for (const path of paths) visit(path, true);
   return found;
 }
 
-/** Loads every valid scenario under root/scenarios (or the given paths) and reports the rest. */
-export function loadCatalog(root: string, paths?: string[], options: LoadOptions = {}): Catalog {
-  const scenarios = new Map<string, Scenario>();
-  const problems: LintProblem[] = [];
-  const targets = paths ?? [join(root, "scenarios")];
-  const ids = new Map<string, string>();
-  const loadedLexicon = loadLexicon(lexiconFolders(root, targets));
-  problems.push(...loadedLexicon.problems);
-  const lexicon = loadedLexicon.lexicon;
-  for (const target of targets) {
-    if (!existsSync(target)) {
-      problems.push({ file: displayPath(target), line: 1, field: "(file)", message: "no such file or folder" });
-    }
-  }
-  for (const path of yamlFiles(targets.filter((t) => existsSync(t)))) {
-    const loaded = loadScenarioFile(path, root, lexicon, options);
-    problems.push(...loaded.problems);
-    const scenario = loaded.scenario;
-    if (!scenario) continue;
-    const previous = ids.get(scenario.id);
-    if (previous) {
-      problems.push({ file: displayPath(path), line: 1, field: "id", message: `duplicate id "${scenario.id}", also in ${previous}` });
-      continue;
-    }
-    ids.set(scenario.id, displayPath(path));
-    scenarios.set(scenario.id, scenario);
-  }
-  return { root, scenarios, lexicon, problems };
+/** The config a plain folder stands for: its scenarios/ only (tests, benchmarks, old callers). */
+function folderConfig(root: string, paths?: string[]): CatalogConfig {
+  return { file: null, base: root, catalogs: paths ?? [join(root, "scenarios")], builtin: false, headings: {}, problems: [] };
 }
 
-/** Lints runbook files on their own (for `drillbot lint runbooks/x.md`). */
-export function lintRunbookFile(path: string): LintProblem[] {
-  return checkRunbook(displayPath(path), parseRunbook(readFileSync(path, "utf8")));
+/** Loads the built-in library (unless turned off) and every catalog folder; reports the rest.
+ * A team's scenario with a built-in's id replaces the built-in one. One lexicon for all: the
+ * built-in one extended by the lexicon.yml of each catalog folder. */
+export function loadCatalog(from: CatalogConfig | string, paths?: string[], options: LoadOptions = {}): Catalog {
+  const config = typeof from === "string" ? folderConfig(from, paths) : paths ? { ...from, catalogs: paths } : from;
+  const folders =
+    typeof from === "string"
+      ? lexiconFolders(from, config.catalogs)
+      : config.catalogs.map((c) => (existsSync(c) && statSync(c).isDirectory() ? c : dirname(c)));
+  const loadedLexicon = loadLexicon(folders);
+  const lexicon = loadedLexicon.lexicon;
+  const catalog: Catalog = {
+    config,
+    scenarios: new Map(),
+    lexicon,
+    problems: [...config.problems, ...loadedLexicon.problems],
+    skipped: new Map(),
+    files: new Map(),
+    overrides: [],
+  };
+  const builtinIds = new Set<string>();
+  if (config.builtin) {
+    for (const path of scenarioFiles([join(PACKAGE_ROOT, "scenarios")])) {
+      const loaded = loadScenarioFile(path, { base: PACKAGE_ROOT, lexicon });
+      if (!loaded.scenario) continue; // the package's own library is checked by its own CI
+      catalog.scenarios.set(loaded.scenario.id, loaded.scenario);
+      catalog.files.set(loaded.scenario.id, path);
+      builtinIds.add(loaded.scenario.id);
+    }
+  }
+  for (const target of config.catalogs) {
+    if (!existsSync(target))
+      catalog.problems.push({ file: displayPath(target), line: 1, field: "(file)", message: "no such file or folder" });
+  }
+  const teamIds = new Map<string, string>();
+  for (const path of scenarioFiles(config.catalogs.filter((t) => existsSync(t)))) {
+    const loaded = loadScenarioFile(path, { base: config.base, headings: config.headings, lexicon, ...options });
+    catalog.problems.push(...loaded.problems);
+    const scenario = loaded.scenario;
+    if (!scenario) {
+      const reasons = loaded.problems.filter(isError);
+      catalog.skipped.set(loaded.id, reasons);
+      const fileId = basename(path, extname(path));
+      if (fileId !== loaded.id && !catalog.skipped.has(fileId)) catalog.skipped.set(fileId, reasons);
+      continue;
+    }
+    const previous = teamIds.get(scenario.id);
+    if (previous) {
+      const problem = { file: displayPath(path), line: 1, field: "id", message: `duplicate id "${scenario.id}", also in ${previous}` };
+      catalog.problems.push(problem);
+      catalog.skipped.set(`${scenario.id} (${displayPath(path)})`, [problem]);
+      continue;
+    }
+    teamIds.set(scenario.id, displayPath(path));
+    if (builtinIds.has(scenario.id)) catalog.overrides.push(scenario.id);
+    catalog.scenarios.set(scenario.id, scenario);
+    catalog.files.set(scenario.id, path);
+  }
+  return catalog;
+}
+
+/** Lints runbook files on their own (for `drillbot lint runbooks/x.md`): every finding is a warning. */
+export function lintRunbookFile(path: string, headings: HeadingMap = {}): LintProblem[] {
+  const file = displayPath(path);
+  return runbookFindings(parseRunbook(readFileSync(path, "utf8"), { headings }), headings).map((f) => ({
+    file,
+    line: f.line,
+    field: f.field,
+    message: f.message,
+    severity: "warning" as const,
+  }));
+}
+
+/** Hugo section pages (_index.md), READMEs and the like are not runbooks. */
+export function isRunbookPage(path: string): boolean {
+  const name = basename(path).toLowerCase();
+  if (extname(name) !== ".md") return false;
+  if (name.startsWith("_") || name.startsWith(".")) return false;
+  return !/^(readme|contributing|changelog|license|licence|code_of_conduct|security|template)\b/.test(name);
 }
 
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
-  return rel.startsWith("..") ? path : rel;
-}
-
-/** The folder holding scenarios/: the working directory if it has one, else the package's own. */
-export function defaultRoot(): string {
-  if (existsSync(join(process.cwd(), "scenarios"))) return process.cwd();
-  return resolve(new URL("../..", import.meta.url).pathname);
-}
-
-/** Closest id by edit distance, for "did you mean" replies. */
-export function closestId(input: string, ids: Iterable<string>): string | null {
-  let best: { id: string; distance: number } | null = null;
-  for (const id of ids) {
-    const distance = editDistance(input.toLowerCase(), id);
-    if (best === null || distance < best.distance) best = { id, distance };
-  }
-  return best && best.distance <= Math.max(3, Math.floor(best.id.length / 2)) ? best.id : null;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] ?? 0;
+  return rel.startsWith("..") || rel === "" ? path : rel;
 }

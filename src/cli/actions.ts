@@ -1,15 +1,16 @@
 import { parseArgs } from "node:util";
+import type { CatalogConfig } from "../catalog/config.js";
 import { PART_TITLES } from "../domain/runbook.js";
 import { dbPathFrom, openService } from "./context.js";
 import type { CliIO } from "./io.js";
 
 /** `drillbot actions [--all] [--done ID] [--by NAME] [--db PATH]`: runbook fixes flagged in drills. */
-export async function actionsCommand(args: string[], root: string, io: CliIO): Promise<number> {
+export async function actionsCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { all: { type: "boolean", default: false }, done: { type: "string" }, by: { type: "string" }, db: { type: "string" } },
   });
-  const opened = openService(root, dbPathFrom(values.db), io);
+  const opened = openService(config, dbPathFrom(values.db), io);
   if (!opened) return 1;
   try {
     const actions = opened.stores.actions;

@@ -1,5 +1,6 @@
-import { loadCatalog } from "../catalog/catalog.js";
-import { formatProblem, isError } from "../catalog/problems.js";
+import { type Catalog, loadCatalog } from "../catalog/catalog.js";
+import type { CatalogConfig } from "../catalog/config.js";
+import { formatProblem } from "../catalog/problems.js";
 import { systemClock } from "../domain/clock.js";
 import { DrillService } from "../service/drillService.js";
 import { DEFAULT_DB_PATH, openSqliteStores, type SqliteDrillStore, type SqliteStores } from "../store/sqlite.js";
@@ -9,15 +10,28 @@ export function dbPathFrom(flag: string | undefined): string {
   return flag ?? process.env.DRILLBOT_DB ?? DEFAULT_DB_PATH;
 }
 
+/** Why each skipped scenario was skipped, as lint lines, by id. */
+export function skippedReasons(catalog: Catalog): Map<string, string[]> {
+  return new Map([...catalog.skipped].map(([id, problems]) => [id, problems.map(formatProblem)]));
+}
+
+/** One line about scenarios that could not be loaded (the details: drillbot lint, or drill <id>). */
+export function noteSkipped(catalog: Catalog, io: CliIO): void {
+  const ids = [...catalog.skipped.keys()];
+  if (ids.length > 0) io.err(`note: ${ids.length} scenario(s) skipped (${ids.join(", ")}); drillbot lint says why`);
+  for (const problem of catalog.config.problems) io.err(formatProblem(problem));
+}
+
 /** The catalog, the store and the service a CLI command works with. Invalid scenarios are
- * reported and skipped; the command goes on with the valid ones. */
+ * skipped; the command goes on with the valid ones. */
 export function openService(
-  root: string,
+  config: CatalogConfig,
   dbPath: string,
   io: CliIO,
-): { service: DrillService; store: SqliteDrillStore; stores: SqliteStores } | null {
-  const catalog = loadCatalog(root);
-  for (const problem of catalog.problems) io.err(`${isError(problem) ? "skipped: " : ""}${formatProblem(problem)}`);
+  options: { quiet?: boolean } = {},
+): { service: DrillService; store: SqliteDrillStore; stores: SqliteStores; catalog: Catalog } | null {
+  const catalog = loadCatalog(config);
+  if (!options.quiet) noteSkipped(catalog, io);
   let stores: SqliteStores;
   try {
     stores = openSqliteStores(dbPath);
@@ -25,5 +39,14 @@ export function openService(
     io.err(`drillbot: cannot open database ${dbPath}: ${(error as Error).message}`);
     return null;
   }
-  return { service: new DrillService(stores.drills, catalog.scenarios, systemClock, catalog.lexicon), store: stores.drills, stores };
+  return {
+    service: new DrillService(stores.drills, catalog.scenarios, systemClock, {
+      skipped: skippedReasons(catalog),
+      actions: stores.actions,
+      lexicon: catalog.lexicon,
+    }),
+    store: stores.drills,
+    stores,
+    catalog,
+  };
 }

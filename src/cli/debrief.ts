@@ -1,11 +1,13 @@
 import { parseArgs } from "node:util";
+import type { CatalogConfig } from "../catalog/config.js";
 import { responseRows, rowsToCsv } from "../service/exports.js";
+import { flaggedByPeople } from "../store/history.js";
 import { dbPathFrom, openService } from "./context.js";
 import type { CliIO } from "./io.js";
 import { renderDebriefJson, renderDebriefMarkdown, renderDebriefText } from "./renderDebrief.js";
 
 /** `drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]` */
-export async function debriefCommand(args: string[], root: string, io: CliIO): Promise<number> {
+export async function debriefCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -21,7 +23,7 @@ export async function debriefCommand(args: string[], root: string, io: CliIO): P
     io.err(`usage: drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv] ("${which}" is not a drill id)`);
     return 2;
   }
-  const opened = openService(root, dbPathFrom(values.db), io);
+  const opened = openService(config, dbPathFrom(values.db), io);
   if (!opened) return 1;
   try {
     const id = which === "last" ? (await opened.store.listDrills({ limit: 1 }))[0]?.id : Number(which);
@@ -40,7 +42,7 @@ export async function debriefCommand(args: string[], root: string, io: CliIO): P
     if (format === "json") io.out(renderDebriefJson(debrief));
     else if (format === "csv") io.out(rowsToCsv(responseRows(debrief, drill.state.venue)).trimEnd());
     else if (format === "md")
-      io.out(renderDebriefMarkdown(debrief, drill.scenario, await opened.stores.actions.listActionItems({ drillId: id })));
+      io.out(renderDebriefMarkdown(debrief, drill.scenario, flaggedByPeople(await opened.stores.actions.listActionItems({ drillId: id }))));
     else io.out(renderDebriefText(debrief, drill.scenario));
     return 0;
   } finally {

@@ -1,12 +1,13 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
+import type { CatalogConfig } from "../catalog/config.js";
 import type { DrillMode } from "../domain/drillState.js";
 import { dbPathFrom, openService } from "./context.js";
 import type { CliIO } from "./io.js";
 import { runTerminalDrill } from "./terminalDrill.js";
 
 /** `drillbot drill <id> [--mode read|blind] [--user NAME] [--db PATH]` */
-export async function drillCommand(args: string[], root: string, io: CliIO): Promise<number> {
+export async function drillCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -22,7 +23,8 @@ export async function drillCommand(args: string[], root: string, io: CliIO): Pro
     return 2;
   }
   const dbPath = dbPathFrom(values.db);
-  const opened = openService(root, dbPath, io);
+  // Other scenarios' problems are not this drill's business; its own are said if it cannot run.
+  const opened = openService(config, dbPath, io, { quiet: true });
   if (!opened) return 1;
   const name = values.user ?? process.env.USER ?? safeUsername();
   try {

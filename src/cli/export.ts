@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
+import type { CatalogConfig } from "../catalog/config.js";
 import { exportResponses, rowsToCsv } from "../service/exports.js";
 import { dbPathFrom, openService } from "./context.js";
 import type { CliIO } from "./io.js";
 
 /** `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]` */
-export async function exportCommand(args: string[], root: string, io: CliIO): Promise<number> {
+export async function exportCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -27,7 +28,7 @@ export async function exportCommand(args: string[], root: string, io: CliIO): Pr
       return 2;
     }
   }
-  const opened = openService(root, dbPathFrom(values.db), io);
+  const opened = openService(config, dbPathFrom(values.db), io);
   if (!opened) return 1;
   try {
     const rows = await exportResponses(opened.service, {

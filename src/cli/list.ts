@@ -1,18 +1,19 @@
 import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog/catalog.js";
-import { formatProblem, isError } from "../catalog/problems.js";
+import type { CatalogConfig } from "../catalog/config.js";
 import type { Scenario } from "../domain/scenario.js";
+import { noteSkipped } from "./context.js";
 import type { CliIO } from "./io.js";
 
 export function scenariosWithTag(scenarios: Iterable<Scenario>, tag?: string): Scenario[] {
   return [...scenarios].filter((s) => tag === undefined || s.tags.includes(tag)).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** `drillbot list [--tag TAG]`: one line per scenario. */
-export function listCommand(args: string[], root: string, io: CliIO): number {
+/** `drillbot list [--tag TAG]`: one line per scenario on stdout; notes on stderr. */
+export function listCommand(args: string[], config: CatalogConfig, io: CliIO): number {
   const { values } = parseArgs({ args, options: { tag: { type: "string" } }, strict: true });
-  const catalog = loadCatalog(root);
-  for (const problem of catalog.problems) io.err(`${isError(problem) ? "skipped: " : ""}${formatProblem(problem)}`);
+  const catalog = loadCatalog(config);
+  noteSkipped(catalog, io);
   const shown = scenariosWithTag(catalog.scenarios.values(), values.tag);
   if (shown.length === 0) {
     const tags = [...new Set([...catalog.scenarios.values()].flatMap((s) => s.tags))].sort();
@@ -20,6 +21,7 @@ export function listCommand(args: string[], root: string, io: CliIO): number {
     return 1;
   }
   const width = Math.max(...shown.map((s) => s.id.length));
-  for (const s of shown) io.out(`${s.id.padEnd(width)}  ${s.severity}  ${s.title}  [${s.tags.join(", ")}]`);
+  for (const s of shown)
+    io.out(`${s.id.padEnd(width)}  ${s.severity}  ${s.title}  [${s.tags.join(", ")}]${s.quick ? "  (quick drill)" : ""}`);
   return 0;
 }

@@ -1,18 +1,67 @@
-import { defaultRoot } from "../catalog/catalog.js";
+import { type CatalogConfig, resolveConfig } from "../catalog/config.js";
 import { debriefCommand } from "./debrief.js";
 import { drillCommand } from "./drill.js";
-import { type CliIO, processIO } from "./io.js";
+import { type CliIO, handleClosedPipes, processIO } from "./io.js";
 import { lintCommand } from "./lint.js";
 import { listCommand } from "./list.js";
 import { migrateCommand } from "./migrate.js";
 
+/** Each command's usage, shown by `drillbot <command> --help` and with a bad flag. */
+export const COMMAND_USAGE: Record<string, string> = {
+  drill: `drillbot drill <scenario> [--mode read|blind] [--user NAME] [--db PATH]
+  Run a drill in this terminal. On a terminal it runs in real time (read-window countdown,
+  injects, time limit); with piped input it reads one line per prompt and never waits:
+    printf 'check the error dashboard first\\n' | drillbot drill payment-5xx`,
+  list: `drillbot list [--tag TAG]
+  One line per scenario: id, severity, title, tags and whether it is a quick drill.`,
+  lint: `drillbot lint [--strict] [paths…]
+  Check the scenarios of drillbot.yml's catalogs and the runbooks they link to, or the given
+  scenario files, runbook files and folders. One line per problem: file:line: field: message.
+  Errors keep a scenario from running. Warnings (runbook findings, content checks) do not, and
+  exit 0 unless --strict (for CI) is given. _index.md and README pages are not runbooks.`,
+  import: `drillbot import --rules <file…> --runbooks <dir> [--out <dir>] [--force]
+  Draft a quick-drill scenario for every Prometheus alert (plain rule files or PrometheusRule
+  manifests) whose runbook_url or name maps to a runbook under --runbooks. Drafts go to --out
+  (default: the first catalog of drillbot.yml, else drills/); existing drafts are kept unless
+  --force. Alerts without a runbook are listed. Writes drillbot.yml when there is none.`,
+  init: `drillbot init [--dir <dir>] [--no-builtin]
+  Write drillbot.yml (catalog: drills/), an example quick drill with its runbook, and the JSON
+  Schema for editors (.drillbot/scenario.schema.json). Keeps files that exist.`,
+  schema: `drillbot schema [--out <file>] [--stdout]
+  Write the scenario JSON Schema (default .drillbot/scenario.schema.json) and print the line
+  that points a scenario file at it for YAML editors.`,
+  score: `drillbot score <scenario> "first move" [--json]
+  How the scenario's rubric judges an answer, and why (matched and missing concepts, risky phrase).`,
+  review: `drillbot review <drill-id> [--user NAME] [--db PATH]
+  Walk a drill's answers, needs-review first, and accept or reject each (recorded like Slack's).`,
+  rubric: `drillbot rubric eval|suggest <scenario> [--db PATH]
+  A rubric against its samples and every reviewed answer in the database; suggest proposes changes.`,
+  debrief: `drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
+  Print a recorded drill's debrief.`,
+  export: `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]
+  Every response of every drill, one row per responder per drill.`,
+  actions: `drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
+  Runbook fixes flagged during drills and runbook findings; --done marks one done.`,
+  migrate: `drillbot migrate [--db PATH]
+  Create or upgrade the database.`,
+  backup: `drillbot backup <file> [--db PATH] [--force]
+  Copy the database with SQLite's online backup, safe while the app runs.`,
+  serve: `drillbot serve
+  Run the Slack app (same as npm start); configured by SLACK_* environment variables.`,
+};
+
 export const USAGE = `drillbot — tabletop incident drills in Slack and in the terminal
 
 Usage:
+  drillbot import --rules <file…> --runbooks <dir> [--out <dir>]
+                                   draft quick drills from your Prometheus alerts and runbooks
   drillbot drill <scenario> [--mode read|blind] [--user NAME] [--db PATH]
                                    run a drill in this terminal
   drillbot list [--tag TAG]        list the scenarios
-  drillbot lint [paths…]           check scenarios and runbooks (file:line: field: message)
+  drillbot lint [--strict] [paths…]
+                                   check scenarios and runbooks (file:line: field: message)
+  drillbot init                    write drillbot.yml, an example drill and the editor schema
+  drillbot schema [--out FILE]     write the scenario JSON Schema for editors
   drillbot score <scenario> "first move" [--json]
                                    how the rubric judges an answer, and why
   drillbot review <drill-id> [--user NAME] [--db PATH]
@@ -30,18 +79,39 @@ Usage:
                                    copy the database safely, even while the app runs
   drillbot serve                   run the Slack app (same as npm start)
 
-Environment: DRILLBOT_DB (default ./data/drillbot.db), DRILLBOT_HOME (folder with scenarios/ and runbooks/)`;
+  drillbot <command> --help        more about one command
 
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+Catalog: drillbot.yml in this folder or above (DRILLBOT_HOME: the folder to use instead) lists
+your scenario folders; the built-in library comes along unless builtin: false.
+Environment: DRILLBOT_DB (default ./data/drillbot.db), DRILLBOT_HOME`;
+
+const wantsHelp = (args: string[]) => args.some((a) => a === "--help" || a === "-h");
+
+export async function main(
+  argv: string[],
+  io: CliIO = processIO,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Promise<number> {
   const [command, ...args] = argv;
-  const root = process.env.DRILLBOT_HOME ?? defaultRoot();
+  if (io === processIO) handleClosedPipes();
+  // Found on first use: migrate and backup never need the catalog.
+  let config: CatalogConfig | null = null;
+  const catalogConfig = () => {
+    config ??= resolveConfig(cwd, env);
+    return config;
+  };
+  if (command && COMMAND_USAGE[command] && wantsHelp(args)) {
+    io.out(COMMAND_USAGE[command]);
+    return 0;
+  }
   try {
-    return await run(command, args, root, io);
+    return await run(command, args, catalogConfig, io, env, cwd);
   } catch (error) {
     // parseArgs and friends throw for bad flags: say what went wrong, not a stack trace.
     const code = (error as { code?: string }).code ?? "";
     if (code.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`drillbot ${command}: ${(error as Error).message}\n\n${USAGE}`);
+      io.err(`drillbot ${command}: ${(error as Error).message}\n\nUsage: ${COMMAND_USAGE[command ?? ""] ?? USAGE}`);
       return 2;
     }
     if ((error as Error).name === "DatabaseTooNewError" || (error as Error).name === "DatabaseDamagedError") {
@@ -52,38 +122,51 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   }
 }
 
-async function run(command: string | undefined, args: string[], root: string, io: CliIO): Promise<number> {
+async function run(
+  command: string | undefined,
+  args: string[],
+  config: () => CatalogConfig,
+  io: CliIO,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<number> {
   switch (command) {
     case "drill":
-      return drillCommand(args, root, io);
+      return drillCommand(args, config(), io);
     case "debrief":
-      return debriefCommand(args, root, io);
+      return debriefCommand(args, config(), io);
     case "migrate":
       return migrateCommand(args, io);
     case "backup":
       return (await import("./backup.js")).backupCommand(args, io);
     case "export":
-      return (await import("./export.js")).exportCommand(args, root, io);
+      return (await import("./export.js")).exportCommand(args, config(), io);
     case "actions":
-      return (await import("./actions.js")).actionsCommand(args, root, io);
+      return (await import("./actions.js")).actionsCommand(args, config(), io);
     case "serve":
-      return (await import("../slack/server.js")).serve(root, process.env, io);
+      return (await import("../slack/server.js")).serve(config(), env, io);
     case "lint":
-      return lintCommand(args, root, io);
+      return lintCommand(args, config(), io);
     case "score":
-      return (await import("./score.js")).scoreCommand(args, root, io);
+      return (await import("./score.js")).scoreCommand(args, config(), io);
     case "review":
-      return (await import("./review.js")).reviewCommand(args, root, io);
+      return (await import("./review.js")).reviewCommand(args, config(), io);
     case "rubric":
-      return (await import("./rubric.js")).rubricCommand(args, root, io);
+      return (await import("./rubric.js")).rubricCommand(args, config(), io);
     case "list":
-      return listCommand(args, root, io);
+      return listCommand(args, config(), io);
     case undefined:
     case "help":
     case "--help":
-    case "-h":
+    case "-h": {
+      const topic = args[0];
+      if (command === "help" && topic && COMMAND_USAGE[topic]) {
+        io.out(COMMAND_USAGE[topic]);
+        return 0;
+      }
       io.out(USAGE);
       return command === undefined ? 1 : 0;
+    }
     default:
       io.err(`drillbot: unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -1,4 +1,4 @@
-import { type Debrief, pathVerdict, type ResponderDebrief, reviewOrder } from "../domain/debrief.js";
+import { type Debrief, findingPartName, pathVerdict, QUICK_DRILL_NOTE, type ResponderDebrief, reviewOrder } from "../domain/debrief.js";
 import { formatClock } from "../domain/duration.js";
 import { PART_TITLES } from "../domain/runbook.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -30,7 +30,8 @@ function verdictMark(r: ResponderDebrief): string {
   return r.needsReview && !r.override ? " · needs review" : "";
 }
 
-function pathLine(r: ResponderDebrief): string {
+function pathLine(r: ResponderDebrief, quick: boolean): string {
+  if (quick) return "quick drill: no decision tree";
   if (r.path.length === 0) return "did not walk the decision tree";
   const steps = r.path.map((p) => `${p.nodeId} → ${p.optionLabel} (${formatClock(p.timeMs)})${p.onExpectedPath ? "" : " ✗"}`);
   const end = r.outcome ? `outcome: ${r.outcome.title}` : "stopped before an outcome";
@@ -54,7 +55,9 @@ export function renderDebriefText(d: Debrief, _scenario?: Scenario): string {
           ? "still running"
           : "ended by hand";
   lines.push(`━━ Debrief · drill #${d.drillId} · ${d.scenarioId} — ${d.scenarioTitle}`);
-  lines.push(`mode ${d.mode} · ran ${clock(d.durationMs)} · ${how} · injects posted ${d.injectsPosted} of ${d.injectsTotal}`);
+  lines.push(
+    `mode ${d.mode} · ran ${clock(d.durationMs)} · ${how} · ${d.quick ? "quick drill (first move only)" : `injects posted ${d.injectsPosted} of ${d.injectsTotal}`}`,
+  );
   lines.push("");
   for (const r of reviewOrder(d.responders)) {
     lines.push(
@@ -62,7 +65,7 @@ export function renderDebriefText(d: Debrief, _scenario?: Scenario): string {
     );
     if (r.answer !== null) lines.push(`        “${terminalSafe(r.answer)}”`);
     if (r.reason) lines.push(`        why: ${terminalSafe(r.reason)}`);
-    lines.push(`        ${pathLine(r)}`);
+    lines.push(`        ${pathLine(r, d.quick)}`);
   }
   if (d.responders.length === 0) lines.push("  nobody responded");
   lines.push("");
@@ -71,10 +74,15 @@ export function renderDebriefText(d: Debrief, _scenario?: Scenario): string {
   );
   lines.push(clarityLine(d));
   lines.push(`Expected first move: ${d.expectedFirstMove}`);
-  lines.push(`Expected path: ${d.expectedPath.join(" → ")}`);
+  if (d.quick) lines.push(QUICK_DRILL_NOTE);
+  else lines.push(`Expected path: ${d.expectedPath.join(" → ")}`);
   if (d.hiddenFacts.length) {
     lines.push("What was really going on:");
     for (const fact of d.hiddenFacts) lines.push(`  - ${fact}`);
+  }
+  if (d.runbookFindings.length) {
+    lines.push(`Runbook findings in ${d.runbook} (kept as action items: drillbot actions):`);
+    for (const f of d.runbookFindings) lines.push(`  - line ${f.line}, ${findingPartName(f)}: ${f.message}`);
   }
   return lines.join("\n");
 }
@@ -111,8 +119,15 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario, actionIte
   );
   out.push(`- ${clarityLine(d)}.`);
   out.push(`- Expected first move: ${mdEscape(d.expectedFirstMove)}`);
-  out.push(`- Expected path: ${d.expectedPath.map((p) => `\`${p}\``).join(" → ")}`);
+  if (d.quick) out.push(`- ${QUICK_DRILL_NOTE}`);
+  else out.push(`- Expected path: ${d.expectedPath.map((p) => `\`${p}\``).join(" → ")}`);
   for (const fact of d.hiddenFacts) out.push(`- Hidden fact: ${mdEscape(fact)}`);
+  if (d.runbookFindings.length) {
+    out.push("");
+    out.push(`## Runbook findings (\`${mdEscape(d.runbook)}\`)`);
+    out.push("");
+    for (const f of d.runbookFindings) out.push(`- Line ${f.line}, ${findingPartName(f)}: ${mdEscape(f.message)}`);
+  }
   out.push("");
   out.push("## Action items");
   out.push("");

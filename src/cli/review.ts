@@ -1,6 +1,7 @@
 import { userInfo } from "node:os";
 import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
+import type { CatalogConfig } from "../catalog/config.js";
 import { reviewOrder } from "../domain/debrief.js";
 import type { Person } from "../domain/drillState.js";
 import { type DrillService, REFUSAL_TEXT } from "../service/drillService.js";
@@ -88,7 +89,7 @@ export async function runReview(o: ReviewOptions): Promise<number> {
 }
 
 /** `drillbot review <drill-id> [--user NAME] [--db PATH]` */
-export async function reviewCommand(args: string[], root: string, io: CliIO): Promise<number> {
+export async function reviewCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -99,7 +100,7 @@ export async function reviewCommand(args: string[], root: string, io: CliIO): Pr
     io.err("usage: drillbot review <drill-id> [--user NAME] [--db PATH]   (drillbot debrief last shows the latest drill's id)");
     return 2;
   }
-  const opened = openService(root, dbPathFrom(values.db), io);
+  const opened = openService(config, dbPathFrom(values.db), io);
   if (!opened) return 1;
   const name = values.user ?? process.env.USER ?? safeUsername();
   try {

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { closestId, loadCatalog } from "../catalog/catalog.js";
+import { loadCatalog } from "../catalog/catalog.js";
+import type { CatalogConfig } from "../catalog/config.js";
+import { closestId } from "../domain/closest.js";
 import { evaluateRubric, type LabelledAnswer } from "../domain/rubricEval.js";
 import { suggestRubricChanges } from "../domain/rubricSuggest.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -36,14 +38,14 @@ async function labelledAnswers(scenario: Scenario, dbPath: string, io: CliIO): P
   }
 }
 
-export async function rubricCommand(args: string[], root: string, io: CliIO): Promise<number> {
+export async function rubricCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: "string" } } });
   const [sub, scenarioId] = positionals;
   if ((sub !== "eval" && sub !== "suggest") || !scenarioId || positionals.length > 2) {
     io.err(USAGE);
     return 2;
   }
-  const catalog = loadCatalog(root);
+  const catalog = loadCatalog(config);
   const scenario = catalog.scenarios.get(scenarioId);
   if (!scenario) {
     const closest = closestId(scenarioId, catalog.scenarios.keys());

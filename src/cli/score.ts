@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
-import { closestId, loadCatalog } from "../catalog/catalog.js";
+import { loadCatalog } from "../catalog/catalog.js";
+import type { CatalogConfig } from "../catalog/config.js";
+import { closestId } from "../domain/closest.js";
 import { type FirstMoveVerdict, firstMoveScore } from "../domain/scoring.js";
 import type { CliIO } from "./io.js";
 import { terminalSafe } from "./renderDebrief.js";
@@ -23,7 +25,7 @@ export function renderVerdict(scenarioId: string, answer: string, v: FirstMoveVe
 }
 
 /** `drillbot score <scenario> "answer"`: how the rubric judges one first move, and why. */
-export function scoreCommand(args: string[], root: string, io: CliIO): number {
+export function scoreCommand(args: string[], config: CatalogConfig, io: CliIO): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean", default: false } } });
   const [scenarioId, ...words] = positionals;
   const answer = words.join(" ").trim();
@@ -33,7 +35,7 @@ export function scoreCommand(args: string[], root: string, io: CliIO): number {
     );
     return 2;
   }
-  const catalog = loadCatalog(root);
+  const catalog = loadCatalog(config);
   const scenario = catalog.scenarios.get(scenarioId);
   if (!scenario) {
     const closest = closestId(scenarioId, catalog.scenarios.keys());

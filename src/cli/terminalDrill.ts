@@ -82,13 +82,13 @@ export function renderTrigger(scenario: Scenario, mode: DrillMode): string {
     t.text.trim(),
     ...(fields.length ? ["", ...fields] : []),
     "",
-    `Read window ${formatClock(scenario.readWindowMs)} · time limit ${formatClock(scenario.timeLimitMs)}`,
+    `Read window ${formatClock(scenario.readWindowMs)} · time limit ${formatClock(scenario.timeLimitMs)}${scenario.quick ? " · quick drill: first move only" : ""}`,
   ].join("\n");
 }
 
 export function renderRunbookText(scenario: Scenario): string {
   const doc = scenario.runbookDoc;
-  const out = [`── Runbook: ${doc.title || scenario.runbook}`];
+  const out = [`── Runbook: ${doc.title || scenario.runbookRef}`];
   for (const part of RUNBOOK_PARTS) {
     const section = doc.sections[part];
     if (!section) continue;
@@ -120,6 +120,9 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
     if (started.reason === "unknown_scenario") {
       io.err(`unknown scenario "${options.scenarioId}"${started.closest ? ` — did you mean ${started.closest}?` : ""}`);
       io.err(`scenarios: ${service.scenarioIds().join(", ")}`);
+    } else if (started.reason === "skipped_scenario") {
+      io.err(`scenario "${options.scenarioId}" cannot run until these problems are fixed:`);
+      for (const problem of started.problems) io.err(`  ${problem}`);
     } else {
       io.err(`a drill is already running here (#${started.runningDrillId})`);
     }
@@ -215,7 +218,9 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
     }
   }
 
-  if (answered && !over) {
+  if (answered && !over && scenario.quick) {
+    say("\nThis is a quick drill: no decision tree to walk. The debrief follows.");
+  } else if (answered && !over) {
     say("\n── Decision tree: pick the number of what you would do or see next.");
     let position = await service.position(drillId, user);
     while (position.ok && position.position.kind === "node" && !over) {

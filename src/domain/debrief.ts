@@ -1,5 +1,7 @@
 import { isCorrect } from "./drill.js";
 import type { DrillState, EndReason, Person } from "./drillState.js";
+import { PART_TITLES } from "./runbook.js";
+import type { RunbookFinding } from "./runbookFindings.js";
 import type { Scenario } from "./scenario.js";
 import { type FirstMoveVerdict, verdictOf } from "./scoring.js";
 
@@ -57,7 +59,12 @@ export interface Debrief {
   durationMs: number | null;
   readWindowMs: number;
   expectedFirstMove: string;
+  /** A quick drill: first move only, no decision tree (expectedPath is empty). */
+  quick: boolean;
   expectedPath: string[];
+  /** What the runbook still lacks (missing parts, TODOs, steps with no undo): action items. */
+  runbookFindings: RunbookFinding[];
+  runbook: string;
   hiddenFacts: string[];
   injectsPosted: number;
   injectsTotal: number;
@@ -83,6 +90,15 @@ export function clarityVerdict(share: number): ClarityVerdict {
   if (share >= CLARITY_CLEAR) return "clear";
   if (share >= CLARITY_NEEDS_WORK) return "needs-work";
   return "fails";
+}
+
+/** What every debrief of a quick drill says about itself. */
+export const QUICK_DRILL_NOTE =
+  "Quick drill: first move only — no decision tree or injects. Add a tree and injects to make it a full drill.";
+
+/** "Mitigations and rollback", or "title"/"markdown" for a finding about the whole document. */
+export function findingPartName(f: RunbookFinding): string {
+  return f.field === "title" || f.field === "markdown" ? f.field : PART_TITLES[f.field];
 }
 
 /** How a responder's walk compares with the expected path, in words both front ends use. */
@@ -115,16 +131,17 @@ export function median(values: number[]): number | null {
 }
 
 export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
-  const expected = scenario.tree.expected_path;
+  const tree = scenario.tree ?? { start: "", nodes: {}, outcomes: {}, expected_path: [] };
+  const expected = tree.expected_path;
   const responders = state.responders.map((r): ResponderDebrief => {
     const firstMove = r.firstMove;
     const timeToFirstMoveMs = firstMove ? firstMove.at - state.startedAt : null;
     const correct = firstMove ? isCorrect(firstMove) : null;
     const score = firstMove ? verdictOf(firstMove.score, scenario.first_move.rubric) : null;
     const withinReadWindow = timeToFirstMoveMs !== null && timeToFirstMoveMs <= state.readWindowMs;
-    const walked = [scenario.tree.start, ...r.steps.map((s) => s.nextId)];
+    const walked = [tree.start, ...r.steps.map((s) => s.nextId)];
     const path = r.steps.map((step, i): PathStep => {
-      const node = scenario.tree.nodes[step.nodeId];
+      const node = tree.nodes[step.nodeId];
       return {
         nodeId: step.nodeId,
         question: node?.question ?? step.nodeId,
@@ -135,8 +152,8 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
         onExpectedPath: expected[i] === step.nodeId && expected[i + 1] === step.nextId,
       };
     });
-    const lastId = walked.at(-1) ?? scenario.tree.start;
-    const outcome = scenario.tree.outcomes[lastId];
+    const lastId = walked.at(-1) ?? tree.start;
+    const outcome = tree.outcomes[lastId];
     let divergedAt: number | null = null;
     if (r.steps.length > 0) {
       const firstDifference = walked.findIndex((id, i) => expected[i] !== id);
@@ -180,7 +197,10 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
     durationMs: state.endedAt === null ? null : state.endedAt - state.startedAt,
     readWindowMs: state.readWindowMs,
     expectedFirstMove: scenario.first_move.expected,
+    quick: scenario.quick,
     expectedPath: expected,
+    runbookFindings: scenario.runbookFindings,
+    runbook: scenario.runbookRef,
     hiddenFacts: scenario.hidden_facts,
     injectsPosted: state.injects.length,
     injectsTotal: scenario.injects.length,

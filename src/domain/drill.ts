@@ -33,6 +33,7 @@ export type Refusal =
   | "unknown_option"
   | "unknown_responder"
   | "inject_already_posted"
+  | "no_tree"
   /** A front end's check: the drill named by a button is not the drill of the channel it came from. */
   | "wrong_venue";
 
@@ -164,6 +165,7 @@ export class Drill {
 
   /** Where a responder stands in the decision tree. Starts the walk on first call. */
   position(userId: string): Result<{ position: TreePosition; started: boolean }> {
+    if (!this.scenario.tree) return refuse("no_tree");
     const responder = this.responder(userId);
     if (!responder?.firstMove) return refuse("first_move_required");
     let started = false;
@@ -178,6 +180,7 @@ export class Drill {
 
   private positionOf(responder: ResponderRecord): TreePosition {
     const tree = this.scenario.tree;
+    if (!tree) throw new Error(`scenario ${this.scenario.id} is a quick drill: it has no decision tree`); // callers check first
     const last = responder.steps.at(-1);
     const id = last ? last.nextId : tree.start;
     const outcome = tree.outcomes[id];
@@ -195,6 +198,7 @@ export class Drill {
   ): Result<{ step: DecisionStepRecord; option: TreeOption; position: TreePosition }> {
     const closed = this.checkOpen();
     if (closed) return closed;
+    if (!this.scenario.tree) return refuse("no_tree");
     const responder = this.responder(userId);
     if (!responder?.firstMove) return refuse("first_move_required");
     if (responder.walkStartedAt === null) responder.walkStartedAt = this.clock.now();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
+import type { RunbookFinding } from "./runbookFindings.js";
 import type { CompiledRubric } from "./scoring.js";
 
 // The one schema for scenarios/<id>.yml. The JSON Schema in schema/scenario.schema.json is
@@ -12,10 +13,32 @@ const Id = z
 
 const Duration = z
   .string()
-  .regex(/^(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, 'use a duration like "90s", "2m", "1m30s" or "1h"')
-  .refine((v) => parseDuration(v) !== null && (parseDuration(v) ?? 0) > 0, {
-    message: 'use a positive duration like "90s", "2m", "1m30s" or "1h"',
+  .superRefine((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms !== null && ms > 0) return;
+    const suggestion = durationSuggestion(value);
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is not a duration: write it like 90s, 2m, 1m30s or 1h${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
+    });
+  })
+  .meta({ pattern: "^(?:\\d+h)?(?:\\d+m)?(?:\\d+s)?$" });
+
+/** "15 min" → "15m", "1 hour 30 minutes" → "1h30m": what the author most likely meant. */
+export function durationSuggestion(text: string): string | null {
+  const units: Record<string, "h" | "m" | "s"> = { h: "h", hr: "h", hrs: "h", hour: "h", hours: "h" };
+  for (const m of ["m", "min", "mins", "minute", "minutes"]) units[m] = "m";
+  for (const s of ["s", "sec", "secs", "second", "seconds"]) units[s] = "s";
+  const parts: Partial<Record<"h" | "m" | "s", number>> = {};
+  const rest = text.toLowerCase().replace(/(\d+)\s*([a-z]+)/g, (_, n: string, unit: string) => {
+    const u = units[unit];
+    if (u && parts[u] === undefined) parts[u] = Number(n);
+    return u ? "" : "?";
   });
+  if (rest.replace(/[\s,]|and/g, "") !== "" || Object.keys(parts).length === 0) return null;
+  const out = `${parts.h ? `${parts.h}h` : ""}${parts.m ? `${parts.m}m` : ""}${parts.s ? `${parts.s}s` : ""}`;
+  return out === "" ? null : out;
+}
 
 const Text = z.string().trim().min(1, "must not be empty");
 
@@ -140,13 +163,13 @@ export const ScenarioSchema = z
     severity: z.enum(SEVERITIES),
     tags: z.array(Id).min(1, "add at least one tag, e.g. sre or security"),
     summary: Text.optional().describe("One line for lists"),
-    runbook: Text.describe("Path of the runbook, relative to the repository root, e.g. runbooks/payment-5xx.md"),
+    runbook: Text.describe("Path of the runbook, relative to this scenario file, e.g. ../runbooks/payment-5xx.md"),
     trigger: TriggerSchema,
     read_window: Duration.default("2m").describe("How long responders read the runbook before stating a first move"),
     time_limit: Duration.describe("When the drill ends by itself"),
     first_move: FirstMoveSchema,
-    injects: z.array(InjectSchema).min(2, "a drill needs at least 2 injects"),
-    tree: TreeSchema,
+    injects: z.array(InjectSchema).default([]).describe("Timed events posted during the drill; a full drill has at least 2"),
+    tree: TreeSchema.optional().describe("The decision tree; without one the scenario is a quick drill (first move only)"),
     hidden_facts: z.array(Text).default([]).describe("What is really going on; revealed in the debrief"),
   })
   .strict();
@@ -154,8 +177,9 @@ export const ScenarioSchema = z
 export type ScenarioFile = z.output<typeof ScenarioSchema>;
 export type Trigger = ScenarioFile["trigger"];
 export type Rubric = ScenarioFile["first_move"]["rubric"];
+export type Concept = NonNullable<Rubric["core"]>[number];
 export type Inject = ScenarioFile["injects"][number];
-export type Tree = ScenarioFile["tree"];
+export type Tree = NonNullable<ScenarioFile["tree"]>;
 export type TreeNode = Tree["nodes"][string];
 export type TreeOption = TreeNode["options"][number];
 export type Outcome = Tree["outcomes"][string];
@@ -168,6 +192,14 @@ export interface Scenario extends ScenarioFile {
   timeLimitMs: number;
   injectOffsetsMs: number[];
   runbookDoc: Runbook;
+  /** What the runbook still lacks; listed in the debrief, never a reason to skip the drill. */
+  runbookFindings: RunbookFinding[];
+  /** No decision tree: a first-move drill. */
+  quick: boolean;
+  /** The runbook as people know it: its path from the catalog's folder (runbooks/payment-5xx.md). */
+  runbookRef: string;
+  /** The catalog's heading map the runbook was read with (drillbot.yml `headings:`), if any. */
+  runbookHeadings?: Readonly<Record<string, RunbookPart | "none">>;
   /** sha256 of the scenario and runbook content, stored with every drill run on it. */
   hash: string;
 }
@@ -180,12 +212,21 @@ export interface RunbookSection {
   heading: string;
   line: number;
   body: string;
+  /** The body's lines with their line numbers in the file (a joined heading counts as a line). */
+  lines: RunbookLine[];
+}
+
+export interface RunbookLine {
+  n: number;
+  text: string;
 }
 
 export interface Runbook {
   title: string;
   sections: Partial<Record<RunbookPart, RunbookSection>>;
   /** Headings that matched no part; kept so nothing a team wrote is dropped. */
-  extra: { heading: string; line: number; body: string }[];
+  extra: { heading: string; line: number; body: string; lines: RunbookLine[] }[];
+  /** A code fence never closed: where it opens, and the headings it swallowed. */
+  unclosedFence: { line: number; swallowed: { heading: string; line: number }[] } | null;
   source: string;
 }

@@ -1,10 +1,14 @@
-import { buildScenario, closestId } from "../catalog/catalog.js";
+import { buildScenario } from "../catalog/catalog.js";
 import type { Clock } from "../domain/clock.js";
+import { closestId } from "../domain/closest.js";
 import { computeDebrief, type Debrief } from "../domain/debrief.js";
 import { Drill, type DueInject, type Refusal, type Result } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
 import type { CompiledLexicon } from "../domain/lexicon.js";
-import type { Scenario } from "../domain/scenario.js";
+import type { HeadingMap } from "../domain/runbook.js";
+import type { RunbookFinding } from "../domain/runbookFindings.js";
+import type { RunbookPart, Scenario, ScenarioFile } from "../domain/scenario.js";
+import { type ActionItemStore, FINDINGS_RAISER } from "../store/history.js";
 import type { DrillResults, DrillStore, Surface } from "../store/store.js";
 
 // Runs the pure engine against the store: load the drill, apply one operation, record what
@@ -14,18 +18,36 @@ import type { DrillResults, DrillStore, Surface } from "../store/store.js";
 export type StartResult =
   | { ok: true; drill: Drill }
   | { ok: false; reason: "unknown_scenario"; closest: string | null }
+  | { ok: false; reason: "skipped_scenario"; problems: string[] }
   | { ok: false; reason: "already_running"; runningDrillId: number | null; runningScenarioId: string | null };
 
 export class DrillService {
   private readonly versions = new Map<string, Scenario>();
 
+  private readonly skipped: Map<string, string[]>;
+  private readonly actions: ActionItemStore | null;
+  private readonly lexicon: CompiledLexicon | undefined;
+
   constructor(
     readonly store: DrillStore,
     private readonly scenarios: Map<string, Scenario>,
     readonly clock: Clock,
-    /** The catalog's lexicon (the built-in one when not given), for scenario versions read back from the store. */
-    private readonly lexicon?: CompiledLexicon,
-  ) {}
+    options: {
+      skipped?: Map<string, string[]>;
+      actions?: ActionItemStore;
+      /** The catalog's lexicon (the built-in one when not given), for scenario versions read back from the store. */
+      lexicon?: CompiledLexicon;
+    } = {},
+  ) {
+    this.skipped = options.skipped ?? new Map();
+    this.actions = options.actions ?? null;
+    this.lexicon = options.lexicon;
+  }
+
+  /** Why a scenario that exists as a file was not loaded (lint lines), or null. */
+  whySkipped(id: string): string[] | null {
+    return this.scenarios.has(id) ? null : (this.skipped.get(id) ?? null);
+  }
 
   scenario(id: string): Scenario | undefined {
     return this.scenarios.get(id);
@@ -37,7 +59,11 @@ export class DrillService {
 
   async start(options: { scenarioId: string; mode?: DrillMode; startedBy: Person; venue: string; surface: Surface }): Promise<StartResult> {
     const scenario = this.scenarios.get(options.scenarioId);
-    if (!scenario) return { ok: false, reason: "unknown_scenario", closest: closestId(options.scenarioId, this.scenarios.keys()) };
+    if (!scenario) {
+      const problems = this.whySkipped(options.scenarioId);
+      if (problems) return { ok: false, reason: "skipped_scenario", problems };
+      return { ok: false, reason: "unknown_scenario", closest: closestId(options.scenarioId, this.scenarios.keys()) };
+    }
     if (options.surface === "slack") {
       const running = await this.store.findRunningDrill(options.venue);
       if (running) return { ok: false, reason: "already_running", runningDrillId: running.id, runningScenarioId: running.scenarioId };
@@ -85,8 +111,20 @@ export class DrillService {
     if (cached) return cached;
     const stored = await this.store.getScenarioVersion(hash);
     if (!stored) throw new Error(`scenario version ${hash.slice(0, 12)} is missing from the database`);
+    const {
+      "x-runbook-headings": headings,
+      "x-runbook-ref": runbookRef,
+      ...content
+    } = stored.content as ScenarioFile & { "x-runbook-headings"?: HeadingMap; "x-runbook-ref"?: string };
     // An older version: its rubric is compiled with the catalog's lexicon as it is now.
-    const scenario = { ...buildScenario(stored.content, stored.runbook, undefined, this.lexicon), hash };
+    const scenario = {
+      ...buildScenario(content, stored.runbook, {
+        ...(headings ? { headings } : {}),
+        ...(runbookRef ? { runbookRef } : {}),
+        ...(this.lexicon ? { lexicon: this.lexicon } : {}),
+      }),
+      hash,
+    };
     this.versions.set(hash, scenario);
     return scenario;
   }
@@ -193,8 +231,27 @@ export class DrillService {
         resultsOf(debrief, drill.state.venue),
       );
       if (!finished) return { ok: false, reason: "not_running" } as const;
+      await this.recordFindings(drill);
       return { ok: true, debrief };
     });
+  }
+
+  /** The runbook's findings become action items (once: an open item is not repeated). */
+  private async recordFindings(drill: Drill): Promise<void> {
+    if (!this.actions) return;
+    const { scenario } = drill;
+    for (const finding of scenario.runbookFindings) {
+      await this.actions.addActionItemUnlessOpen({
+        drillId: drill.state.id,
+        scenarioId: scenario.id,
+        runbook: scenario.runbookRef,
+        part: findingPart(finding, scenario),
+        kind: "unclear",
+        text: `Runbook finding (line ${finding.line}): ${finding.message}`,
+        raisedBy: { ...FINDINGS_RAISER },
+        raisedAt: this.clock.now(),
+      });
+    }
   }
 
   async cancel(drillId: number, by: string): Promise<Result<{ drill: Drill }>> {
@@ -249,6 +306,7 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
   unknown_responder: "That person has not submitted a first move in this drill.",
   inject_already_posted: "That inject was already posted.",
   wrong_venue: "That button belongs to a drill in another channel.",
+  no_tree: "This is a quick drill: it has no decision tree, only the first move.",
 };
 
 /** The rows trends, stats and mastery read, from a finished drill's debrief. */
@@ -279,4 +337,11 @@ export function resultsOf(debrief: Debrief, venue: string): DrillResults {
       timeToFirstMoveMs: r.timeToFirstMoveMs,
     })),
   };
+}
+
+/** The part a finding belongs to; a document-wide one (title, a code fence) to the part it sits in. */
+function findingPart(finding: RunbookFinding, scenario: Scenario): RunbookPart {
+  if (finding.field !== "title" && finding.field !== "markdown") return finding.field;
+  const sections = Object.values(scenario.runbookDoc.sections).sort((a, b) => b.line - a.line);
+  return sections.find((s) => s.line <= finding.line)?.part ?? "trigger";
 }

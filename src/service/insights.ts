@@ -4,7 +4,14 @@ import { chooseGameDayScenario, type GameDayChoice, type ScenarioPractice } from
 import { type Mastery, masteryOf } from "../domain/mastery.js";
 import type { Scenario } from "../domain/scenario.js";
 import { type TrendPoint, trendLine } from "../domain/trends.js";
-import type { ActionItem, ActionItemStore, HistoryStore, ResponderResult, ScenarioCoverage } from "../store/history.js";
+import {
+  type ActionItem,
+  type ActionItemStore,
+  flaggedByPeople,
+  type HistoryStore,
+  type ResponderResult,
+  type ScenarioCoverage,
+} from "../store/history.js";
 
 // What history says about a drill, a person, a channel or a scenario: trends for debriefs,
 // mastery, coverage for stats and App Home, and the weighting behind `random` game days.
@@ -63,7 +70,8 @@ export class Insights {
       if (mastery.status === "slipping" && upTo.at(-1)?.drillId === debrief.drillId && !upTo.at(-1)?.correctInWindow)
         slipping.push(r.user.name);
     }
-    const actionItems = await this.actions.listActionItems({ drillId: debrief.drillId });
+    // Runbook findings have their own part of the debrief; this lists what people flagged.
+    const actionItems = flaggedByPeople(await this.actions.listActionItems({ drillId: debrief.drillId }));
     return { trend, reachedMastery, slipping, actionItems };
   }
 

@@ -1,8 +1,11 @@
 import type { Logger } from "@slack/logger";
 import { loadCatalog } from "../catalog/catalog.js";
+import type { CatalogConfig } from "../catalog/config.js";
 import { formatProblem } from "../catalog/problems.js";
+import { skippedReasons } from "../cli/context.js";
 import type { CliIO } from "../cli/io.js";
 import { systemClock } from "../domain/clock.js";
+import type { CompiledLexicon } from "../domain/lexicon.js";
 import type { Scenario } from "../domain/scenario.js";
 import { realTimers } from "../scheduler/timers.js";
 import { DrillService } from "../service/drillService.js";
@@ -18,13 +21,15 @@ export function wireSlackApp(
   stores: SqliteStores,
   logger: Logger,
   known: { botId?: string; botUserId?: string } = {},
+  skipped: Map<string, string[]> = new Map(),
+  lexicon?: CompiledLexicon,
 ): SlackApp {
   return createSlackApp({
     botToken: config.botToken,
     signingSecret: config.signingSecret,
     appToken: config.appToken,
     apiUrl: config.apiUrl,
-    service: new DrillService(stores.drills, scenarios, systemClock),
+    service: new DrillService(stores.drills, scenarios, systemClock, { skipped, actions: stores.actions, ...(lexicon ? { lexicon } : {}) }),
     stores,
     scenarios,
     facilitators: config.facilitators,
@@ -37,7 +42,7 @@ export function wireSlackApp(
 
 /** `npm start` / `drillbot serve`: validate the environment, load the catalog, open the store,
  * re-arm running drills and listen. Returns an exit code when it cannot start. */
-export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Promise<number> {
+export async function serve(catalogConfig: CatalogConfig, env: NodeJS.ProcessEnv, io: CliIO): Promise<number> {
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     io.err("drillbot cannot start; fix the environment:");
@@ -48,10 +53,15 @@ export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Pr
   const secrets = [config.botToken, config.signingSecret, config.appToken].filter((s): s is string => Boolean(s));
   const logger = createLogger({ level: config.logLevel, secrets });
 
-  const catalog = loadCatalog(root);
-  for (const problem of catalog.problems) logger.warn(`scenario skipped: ${formatProblem(problem)}`);
+  const catalog = loadCatalog(catalogConfig);
+  for (const problem of catalogConfig.problems) logger.warn(`drillbot.yml: ${formatProblem(problem)}`);
+  for (const [id, problems] of catalog.skipped) {
+    for (const problem of problems) logger.warn(`scenario ${id} skipped: ${formatProblem(problem)}`);
+  }
   if (catalog.scenarios.size === 0) {
-    io.err(`drillbot cannot start: no valid scenario in ${root}/scenarios (run drillbot lint)`);
+    io.err(
+      `drillbot cannot start: no valid scenario (catalogs: ${catalogConfig.catalogs.join(", ") || "none"}, built-in library ${catalogConfig.builtin ? "on" : "off"}); run drillbot lint`,
+    );
     return 1;
   }
 
@@ -63,7 +73,7 @@ export async function serve(root: string, env: NodeJS.ProcessEnv, io: CliIO): Pr
     return 1;
   }
   const store = stores.drills;
-  const slack = wireSlackApp(config, catalog.scenarios, stores, logger);
+  const slack = wireSlackApp(config, catalog.scenarios, stores, logger, {}, skippedReasons(catalog), catalog.lexicon);
   // A stray rejection must not end a game day for everyone: log it and carry on.
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection:", reason));
   await slack.start(config.port);

@@ -63,8 +63,16 @@ export interface ActionItem {
   venue: string;
 }
 
+/** Who raises the action items that come from runbook findings (not a person's flag). */
+export const FINDINGS_RAISER = { id: "drillbot", name: "drillbot" } as const;
+
+/** Items people flagged, without those from runbook findings (a debrief lists those apart). */
+export const flaggedByPeople = (items: ActionItem[]) => items.filter((i) => i.raisedBy.id !== FINDINGS_RAISER.id);
+
 export interface ActionItemStore {
   addActionItem(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt" | "venue">): Promise<ActionItem>;
+  /** Adds the item unless an open one with the same runbook, part and text exists in drills of the same venue (null then). */
+  addActionItemUnlessOpen(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt" | "venue">): Promise<ActionItem | null>;
   listActionItems(filter?: {
     status?: "open" | "done";
     drillId?: number;

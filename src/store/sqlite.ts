@@ -536,10 +536,24 @@ export class SqliteDrillStore implements DrillStore {
   }
 }
 
-/** The scenario as written in its file, without the fields drillbot derives from it. */
+/** The scenario as written in its file, without the fields drillbot derives from it; the runbook's path from the catalog
+ * (`x-runbook-ref`) and a catalog heading map (`x-runbook-headings`, it decides how the stored
+ * runbook reads) ride along. */
 function pickFile(scenario: Scenario): ScenarioFile {
-  const { readWindowMs: _r, timeLimitMs: _t, injectOffsetsMs: _i, runbookDoc: _d, hash: _h, rubric: _c, ...file } = scenario;
-  return file;
+  const {
+    readWindowMs: _r,
+    timeLimitMs: _t,
+    injectOffsetsMs: _i,
+    runbookDoc: _d,
+    runbookFindings: _f,
+    quick: _q,
+    runbookHeadings,
+    runbookRef,
+    hash: _h,
+    rubric: _c,
+    ...file
+  } = scenario;
+  return { ...file, "x-runbook-ref": runbookRef, ...(runbookHeadings ? { "x-runbook-headings": runbookHeadings } : {}) } as ScenarioFile;
 }
 
 /** Every SQLite-backed store on one database file. */

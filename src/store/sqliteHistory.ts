@@ -182,6 +182,37 @@ export class SqliteActionItemStore implements ActionItemStore {
     return { ...item, id: Number(result.lastInsertRowid), status: "open", doneBy: null, doneAt: null, venue };
   }
 
+  async addActionItemUnlessOpen(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt" | "venue">): Promise<ActionItem | null> {
+    // One statement, so two drills ending at once cannot both add it. Per venue: a channel sees
+    // only its own drills' items, so each channel that drills the runbook gets the finding once.
+    const result = this.db
+      .prepare(
+        `INSERT INTO action_items (drill_id, scenario_id, runbook, part, kind, text, raised_by_id, raised_by_name, raised_at)
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+           WHERE NOT EXISTS (
+             SELECT 1 FROM action_items a JOIN drills d ON d.id = a.drill_id
+              WHERE a.status = 'open' AND a.runbook = ? AND a.part = ? AND a.text = ?
+                AND d.venue = (SELECT venue FROM drills WHERE id = ?))`,
+      )
+      .run(
+        item.drillId,
+        item.scenarioId,
+        item.runbook,
+        item.part,
+        item.kind,
+        item.text,
+        item.raisedBy.id,
+        item.raisedBy.name,
+        item.raisedAt,
+        item.runbook,
+        item.part,
+        item.text,
+        item.drillId,
+      );
+    if (result.changes === 0) return null;
+    return this.getActionItem(Number(result.lastInsertRowid));
+  }
+
   async listActionItems(
     filter: { status?: "open" | "done"; drillId?: number; scenarioId?: string; venue?: string; limit?: number } = {},
   ): Promise<ActionItem[]> {

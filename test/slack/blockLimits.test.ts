@@ -79,11 +79,11 @@ describe("Block Kit limits", () => {
       assertWithin("first move modal", viewLimitProblems(firstMoveModal(drill)));
       assertWithin("runbook modal", viewLimitProblems(runbookModal(scenario, "lead ".repeat(100))));
       assertWithin("notice", viewLimitProblems(noticeModal("First move", "n".repeat(5000))));
-      for (const [nodeId, node] of Object.entries(scenario.tree.nodes)) {
+      for (const [nodeId, node] of Object.entries(scenario.tree?.nodes ?? {})) {
         const view = treeView(drill, { kind: "node", id: nodeId, node, enteredAt: 0 }, 3, node.options[0]);
         assertWithin(`tree node ${nodeId}`, viewLimitProblems(view));
       }
-      for (const [outcomeId, outcome] of Object.entries(scenario.tree.outcomes)) {
+      for (const [outcomeId, outcome] of Object.entries(scenario.tree?.outcomes ?? {})) {
         assertWithin(`outcome ${outcomeId}`, viewLimitProblems(treeView(drill, { kind: "outcome", id: outcomeId, outcome }, 5)));
       }
       drill.end("alice", "manual");

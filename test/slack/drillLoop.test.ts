@@ -94,11 +94,11 @@ describe("a whole drill in a Slack channel", () => {
     await h.click(ACTIONS.tree, String(drillId), bob);
     const opened = h.callsTo("views.open").at(-1)?.params.view as { blocks: unknown[] };
     assert.match(blockText(opened.blocks), /Step 1\./);
-    const scenario = h.slack.deps.scenarios.get("payment-5xx");
-    assert.ok(scenario);
-    const expected = scenario.tree.expected_path;
+    const tree = h.slack.deps.scenarios.get("payment-5xx")?.tree;
+    assert.ok(tree);
+    const expected = tree.expected_path;
     for (let i = 0; i + 1 < expected.length; i++) {
-      const node = scenario.tree.nodes[expected[i] ?? ""];
+      const node = tree.nodes[expected[i] ?? ""];
       const option = node?.options.find((o) => o.next === expected[i + 1]);
       assert.ok(option);
       h.clock.advance(7_000);

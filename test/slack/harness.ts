@@ -87,6 +87,8 @@ export interface HarnessOptions {
   loadLimits?: Partial<LoadLimits>;
   /** This process on the database (tests of leases after a crash pick it). */
   instance?: InstanceIdentity;
+  /** Scenarios that exist as files but could not be loaded, with why (as lint lines). */
+  skipped?: Map<string, string[]>;
 }
 
 let catalogCache: Map<string, Scenario> | null = null;
@@ -120,7 +122,10 @@ export class SlackHarness {
     this.store = this.stores.drills;
     this.failing = options.failing ?? {};
     const scenarios = options.scenarios ?? repoScenarios();
-    const service = new DrillService(this.store, scenarios, this.clock);
+    const service = new DrillService(this.store, scenarios, this.clock, {
+      actions: this.stores.actions,
+      ...(options.skipped ? { skipped: options.skipped } : {}),
+    });
     this.slack = createSlackApp({
       botToken: BOT_TOKEN,
       signingSecret: SIGNING_SECRET,

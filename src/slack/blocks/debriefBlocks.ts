@@ -1,4 +1,4 @@
-import { type Debrief, pathVerdict, type ResponderDebrief, reviewOrder } from "../../domain/debrief.js";
+import { type Debrief, findingPartName, pathVerdict, QUICK_DRILL_NOTE, type ResponderDebrief, reviewOrder } from "../../domain/debrief.js";
 import { formatClock } from "../../domain/duration.js";
 import type { Scenario } from "../../domain/scenario.js";
 import { type Block, LIMITS } from "./limits.js";
@@ -101,7 +101,7 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
           [
             `*Team:* ${d.team.correctInReadWindow} of ${d.team.responders} stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)})`,
             `*Runbook clarity:* ${clarityText(d)}`,
-            `*Median time to first move:* ${clock(d.team.medianTimeToFirstMoveMs)} · ${d.team.acked} acked · ${d.team.answered} answered · ran ${clock(d.durationMs)}, ${how} · injects ${d.injectsPosted}/${d.injectsTotal}`,
+            `*Median time to first move:* ${clock(d.team.medianTimeToFirstMoveMs)} · ${d.team.acked} acked · ${d.team.answered} answered · ran ${clock(d.durationMs)}, ${how} · ${d.quick ? "quick drill" : `injects ${d.injectsPosted}/${d.injectsTotal}`}`,
           ].join("\n"),
           LIMITS.sectionText,
         ),
@@ -112,7 +112,7 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
       text: {
         type: "mrkdwn",
         text: truncate(
-          `*Expected first move:* ${escapeMrkdwn(d.expectedFirstMove)}\n*Expected path:* ${d.expectedPath.map(escapeMrkdwn).join(" → ")}`,
+          `*Expected first move:* ${escapeMrkdwn(d.expectedFirstMove)}\n${d.quick ? `_${QUICK_DRILL_NOTE}_` : `*Expected path:* ${d.expectedPath.map(escapeMrkdwn).join(" → ")}`}`,
           LIMITS.sectionText,
         ),
       },
@@ -160,6 +160,23 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
       text: {
         type: "mrkdwn",
         text: truncate(`*What was really going on*\n${d.hiddenFacts.map((f) => `• ${escapeMrkdwn(f)}`).join("\n")}`, LIMITS.sectionText),
+      },
+    });
+  }
+  if (d.runbookFindings.length) {
+    const shown = d.runbookFindings
+      .slice(0, 15)
+      .map((f) => `• line ${f.line}, ${escapeMrkdwn(findingPartName(f))}: ${escapeMrkdwn(f.message)}`);
+    const more = d.runbookFindings.length - shown.length;
+    tail.push({ type: "divider" });
+    tail.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncate(
+          `*Runbook findings* in \`${escapeMrkdwn(d.runbook)}\` — kept as action items (\`/drill actions\`)\n${shown.join("\n")}${more > 0 ? `\n…and ${more} more (\`drillbot lint\`)` : ""}`,
+          LIMITS.sectionText,
+        ),
       },
     });
   }

@@ -66,6 +66,7 @@ export function triggerBlocks(drill: Drill): Block[] {
       ? `Read the runbook, then state your first move in one sentence. Read window ${formatClock(state.readWindowMs)} (until ${slackTime(readEnds)})`
       : `Blind mode: state your first move cold; the runbook opens after it. Answer within ${formatClock(state.readWindowMs)} (by ${slackTime(readEnds)})`;
   blocks.push(mrkdwnSection(`${timing} · time limit ${formatClock(state.timeLimitMs)}, ends ${slackTime(drill.endsAt)}`));
+  if (scenario.quick) blocks.push(context("_Quick drill: first move only, no decision tree._"));
 
   const acked = state.responders.filter((r) => r.ackAt !== null).map((r) => r.user.name);
   const answered = state.responders.filter((r) => r.firstMove !== null).length;
@@ -80,7 +81,9 @@ export function triggerBlocks(drill: Drill): Block[] {
         { type: "button", action_id: ACTIONS.ack, text: plain("🙋 I'm on it", LIMITS.buttonText), value, style: "primary" },
         { type: "button", action_id: ACTIONS.firstMove, text: plain("✍️ First move", LIMITS.buttonText), value },
         { type: "button", action_id: ACTIONS.runbook, text: plain("📖 Runbook", LIMITS.buttonText), value },
-        { type: "button", action_id: ACTIONS.tree, text: plain("🌳 Decision tree", LIMITS.buttonText), value },
+        ...(scenario.quick
+          ? []
+          : [{ type: "button" as const, action_id: ACTIONS.tree, text: plain("🌳 Decision tree", LIMITS.buttonText), value }]),
         { type: "button", action_id: ACTIONS.flag, text: plain("🚩 Flag runbook", LIMITS.buttonText), value },
       ],
     });
@@ -172,7 +175,7 @@ export function runbookBlocks(scenario: Scenario, maxBlocks: number = LIMITS.vie
   if (blocks.length > maxBlocks) {
     return [
       ...blocks.slice(0, maxBlocks - 1),
-      context(`_The runbook is longer than Slack shows here: read the rest in \`${escapeMrkdwn(scenario.runbook)}\`._`),
+      context(`_The runbook is longer than Slack shows here: read the rest in \`${escapeMrkdwn(scenario.runbookRef)}\`._`),
     ];
   }
   return blocks;

@@ -4,7 +4,10 @@ import { type Block, capBlocks, LIMITS } from "./limits.js";
 import { escapeMrkdwn, truncate } from "./text.js";
 
 export function scenarioLines(scenarios: Scenario[]): string[] {
-  return scenarios.map((s) => `• \`${s.id}\` — ${escapeMrkdwn(s.title)} _(${s.severity}; ${s.tags.map(escapeMrkdwn).join(", ")})_`);
+  return scenarios.map(
+    (s) =>
+      `• \`${s.id}\` — ${escapeMrkdwn(s.title)} _(${s.severity}; ${s.tags.map(escapeMrkdwn).join(", ")}${s.quick ? "; quick drill" : ""})_`,
+  );
 }
 
 /** Lines packed into sections of at most 3000 characters. */

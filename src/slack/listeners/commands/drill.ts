@@ -6,6 +6,7 @@ import { allTags, isFacilitator, mayControlDrill, type SlackDeps, sortedScenario
 import type { CommandContext } from "./context.js";
 import { resolveDrillCommand, selectSubcommand, usageLines } from "./subcommands/index.js";
 import { FACILITATORS_ONLY_FOR_SCHEDULES, FACILITATORS_ONLY_TO_START } from "./subcommands/permissions.js";
+import { skippedText } from "./subcommands/startDrill.js";
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -30,6 +31,13 @@ export function drillCommand(deps: SlackDeps) {
       return;
     }
     const resolved = resolveDrillCommand(text, parseContext);
+    // A scenario that exists as a file but failed to load: say exactly why, not "no such scenario".
+    const firstWord = text.trim().split(/\s+/)[0] ?? "";
+    const why = resolved.command.kind === "invalid" ? deps.service.whySkipped(firstWord) : null;
+    if (why) {
+      await reply(skippedText(firstWord, why));
+      return;
+    }
     if (resolved.command.kind === "invalid" || !resolved.run) {
       // The message quotes what the user typed: escaped, so it can never ping or link.
       const message = escapeMrkdwn(resolved.command.kind === "invalid" ? resolved.command.message : "That command cannot run.");

@@ -28,10 +28,14 @@ export function firstMoveSubmission(deps: SlackDeps) {
     const drill = result.drill;
     const elapsed = result.firstMove.at - drill.state.startedAt;
     const recorded = `✅ Recorded at *${formatClock(elapsed)}*${elapsed <= drill.state.readWindowMs ? " — inside the read window" : ""}. Nobody sees it until the debrief.`;
+    // A quick drill has no tree: the first move is the whole drill.
+    const then = drill.scenario.quick
+      ? "This is a quick drill: the debrief follows when the drill ends."
+      : "Next: walk the 🌳 *Decision tree* from the drill message.";
     const next =
       drill.state.mode === "blind"
-        ? runbookModal(drill.scenario, `${recorded}\nHere is the runbook. Then walk the 🌳 *Decision tree* from the drill message.`)
-        : noticeModal("First move", `${recorded}\nNext: walk the 🌳 *Decision tree* from the drill message.`);
+        ? runbookModal(drill.scenario, `${recorded}\nHere is the runbook. ${then}`)
+        : noticeModal("First move", `${recorded}\n${then}`);
     await ack({ response_action: "update", view: next });
     deps.drills.noteFirstMove(drill);
   };

@@ -55,7 +55,7 @@ export function flagSubmission(deps: SlackDeps) {
     const item = await deps.actions.addActionItem({
       drillId,
       scenarioId: drill.scenario.id,
-      runbook: drill.scenario.runbook,
+      runbook: drill.scenario.runbookRef,
       part,
       kind,
       text,
@@ -66,7 +66,7 @@ export function flagSubmission(deps: SlackDeps) {
       response_action: "update",
       view: noticeModal(
         "Flag the runbook",
-        `Thanks: action item *#${item.id}* is recorded for \`${drill.scenario.runbook}\`. It is listed in the debrief and in \`/drill actions\`.`,
+        `Thanks: action item *#${item.id}* is recorded for \`${drill.scenario.runbookRef}\`. It is listed in the debrief and in \`/drill actions\`.`,
       ),
     });
   };

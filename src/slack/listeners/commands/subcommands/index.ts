@@ -1,4 +1,4 @@
-import { closestId } from "../../../../catalog/catalog.js";
+import { closestId } from "../../../../domain/closest.js";
 import type { Drill } from "../../../../domain/drill.js";
 import type { SlackDeps } from "../../../deps.js";
 import type { CommandContext } from "../context.js";

@@ -1,4 +1,4 @@
-import { closestId } from "../../../../catalog/catalog.js";
+import { closestId } from "../../../../domain/closest.js";
 import type { DrillMode } from "../../../../domain/drillState.js";
 import { cronProblems, isValidTimeZone, weeklyCron } from "../../../../scheduler/cronTime.js";
 import { describeSchedule } from "../../../blocks/historyBlocks.js";

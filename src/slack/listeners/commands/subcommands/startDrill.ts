@@ -22,9 +22,18 @@ export async function startDrill(deps: SlackDeps, ctx: CommandContext, scenarioI
     await ctx.reply(
       `I could not post the drill in this channel (${escapeMrkdwn(started.error)}). Invite me with \`/invite @drillbot\` and try again; nothing was recorded.`,
     );
+  } else if (started.reason === "skipped_scenario") {
+    await ctx.reply(skippedText(scenarioId, started.problems));
   } else {
     await ctx.reply(
       `There is no scenario \`${escapeMrkdwn(scenarioId)}\`.${started.closest ? ` Did you mean \`${started.closest}\`?` : ""}`,
     );
   }
+}
+
+/** A scenario file that exists but cannot run: exactly why, as `drillbot lint` says it. */
+export function skippedText(id: string, problems: string[]): string {
+  const lines = problems.slice(0, 10).map((p) => `• \`${escapeMrkdwn(p)}\``);
+  const more = problems.length > 10 ? `\n…and ${problems.length - 10} more (run \`drillbot lint\`)` : "";
+  return `Scenario \`${escapeMrkdwn(id)}\` is in the catalog but cannot run until this is fixed:\n${lines.join("\n")}${more}`;
 }

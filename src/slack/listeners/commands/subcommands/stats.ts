@@ -1,4 +1,4 @@
-import { closestId } from "../../../../catalog/catalog.js";
+import { closestId } from "../../../../domain/closest.js";
 import { formatClock } from "../../../../domain/duration.js";
 import { sparkline } from "../../../../domain/trends.js";
 import { coverageLines, personStatsLines, statsBlocks } from "../../../blocks/historyBlocks.js";
