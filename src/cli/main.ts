@@ -155,6 +155,12 @@ async function run(
       return (await import("./rubric.js")).rubricCommand(args, config(), io);
     case "list":
       return listCommand(args, config(), io);
+    case "import":
+      return (await import("./import.js")).importCommand(args, config(), io, cwd);
+    case "init":
+      return (await import("./init.js")).initCommand(args, io, cwd);
+    case "schema":
+      return (await import("./schema.js")).schemaCommand(args, io, cwd);
     case undefined:
     case "help":
     case "--help":
