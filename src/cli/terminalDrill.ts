@@ -244,7 +244,7 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
         continue;
       }
       if (option.reveals) say(`\n${option.reveals.trimEnd().replace(/^/gm, "  │ ")}`);
-      position = { ok: true, position: chosen.position, started: false, drill: chosen.drill };
+      position = { ...chosen, started: false };
     }
     if (position.ok && position.position.kind === "outcome") {
       const o = position.position.outcome;

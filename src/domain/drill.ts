@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.js";
+import type { DrillChange } from "./drillChanges.js";
 import type {
   DecisionStepRecord,
   DrillMode,
@@ -13,8 +14,9 @@ import type { Inject, Outcome, Scenario, TreeNode, TreeOption } from "./scenario
 import { firstMoveScore } from "./scoring.js";
 
 // The drill state machine. Pure: no I/O, time only from the injected clock. Every operation
-// either changes the state and says what changed, or refuses with a reason a front end can
-// turn into a kind message. The front ends persist what changed before telling anyone.
+// either changes the state and returns what changed as `changes` (DrillChange, which the store
+// applies in one transaction), or refuses with a reason a front end can turn into a kind message.
+// The front ends persist what changed before telling anyone.
 
 export const MAX_FIRST_MOVE_CHARS = 600;
 /** An inject reaching people more than this after its offset is marked late (the app was down);
@@ -38,6 +40,9 @@ export type Refusal =
   | "wrong_venue";
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; reason: Refusal };
+
+/** An operation's success: its own data plus the changes to persist. */
+export type Changed<T = unknown> = T & { changes: DrillChange[] };
 
 export type TreePosition =
   | { kind: "node"; id: string; node: TreeNode; enteredAt: number }
@@ -79,6 +84,7 @@ export class Drill {
         endedBy: null,
         responders: [],
         injects: [],
+        events: [],
       },
       scenario,
       clock,
@@ -121,23 +127,32 @@ export class Drill {
   private join(user: Person): ResponderRecord {
     const existing = this.responder(user.id);
     if (existing) return existing;
-    const record: ResponderRecord = { user, joinedAt: this.clock.now(), ackAt: null, firstMove: null, walkStartedAt: null, steps: [] };
+    const record: ResponderRecord = {
+      user,
+      joinedAt: this.clock.now(),
+      role: null,
+      ackAt: null,
+      firstMove: null,
+      walkStartedAt: null,
+      steps: [],
+    };
     this.state.responders.push(record);
     return record;
   }
 
   /** "I'm on it". A second ack by the same person changes nothing and says so. */
-  ack(user: Person): Result<{ responder: ResponderRecord; first: boolean }> {
+  ack(user: Person): Result<Changed<{ responder: ResponderRecord; first: boolean }>> {
     const closed = this.checkOpen();
     if (closed) return closed;
     const responder = this.join(user);
-    if (responder.ackAt !== null) return { ok: true, responder, first: false };
-    responder.ackAt = this.clock.now();
-    return { ok: true, responder, first: true };
+    if (responder.ackAt !== null) return { ok: true, responder, first: false, changes: [] };
+    const at = this.clock.now();
+    responder.ackAt = at;
+    return { ok: true, responder, first: true, changes: [{ type: "acked", user, joinedAt: responder.joinedAt, at }] };
   }
 
   /** One first move per responder, scored at once, kept blind until the debrief. */
-  submitFirstMove(user: Person, text: string): Result<{ responder: ResponderRecord; firstMove: FirstMoveRecord }> {
+  submitFirstMove(user: Person, text: string): Result<Changed<{ responder: ResponderRecord; firstMove: FirstMoveRecord }>> {
     const closed = this.checkOpen();
     if (closed) return closed;
     const trimmed = text.trim();
@@ -154,7 +169,7 @@ export class Drill {
       override: null,
     };
     responder.firstMove = firstMove;
-    return { ok: true, responder, firstMove };
+    return { ok: true, responder, firstMove, changes: [{ type: "first_move", user, joinedAt: responder.joinedAt, move: firstMove }] };
   }
 
   /** In read mode the runbook is open from the trigger; in blind mode only after a first move. */
@@ -164,18 +179,18 @@ export class Drill {
   }
 
   /** Where a responder stands in the decision tree. Starts the walk on first call. */
-  position(userId: string): Result<{ position: TreePosition; started: boolean }> {
+  position(userId: string): Result<Changed<{ position: TreePosition; started: boolean }>> {
     if (!this.scenario.tree) return refuse("no_tree");
     const responder = this.responder(userId);
     if (!responder?.firstMove) return refuse("first_move_required");
-    let started = false;
+    const changes: DrillChange[] = [];
     if (responder.walkStartedAt === null) {
       const closed = this.checkOpen();
       if (closed) return closed;
       responder.walkStartedAt = this.clock.now();
-      started = true;
+      changes.push({ type: "walk_started", user: responder.user, at: responder.walkStartedAt });
     }
-    return { ok: true, position: this.positionOf(responder), started };
+    return { ok: true, position: this.positionOf(responder), started: changes.length > 0, changes };
   }
 
   private positionOf(responder: ResponderRecord): TreePosition {
@@ -195,13 +210,17 @@ export class Drill {
     userId: string,
     nodeId: string,
     optionId: string,
-  ): Result<{ step: DecisionStepRecord; option: TreeOption; position: TreePosition }> {
+  ): Result<Changed<{ step: DecisionStepRecord; option: TreeOption; position: TreePosition }>> {
     const closed = this.checkOpen();
     if (closed) return closed;
     if (!this.scenario.tree) return refuse("no_tree");
     const responder = this.responder(userId);
     if (!responder?.firstMove) return refuse("first_move_required");
-    if (responder.walkStartedAt === null) responder.walkStartedAt = this.clock.now();
+    const changes: DrillChange[] = [];
+    if (responder.walkStartedAt === null) {
+      responder.walkStartedAt = this.clock.now();
+      changes.push({ type: "walk_started", user: responder.user, at: responder.walkStartedAt });
+    }
     const here = this.positionOf(responder);
     if (here.kind === "outcome") return refuse("walk_finished");
     if (here.id !== nodeId) return refuse("stale_node");
@@ -216,7 +235,8 @@ export class Drill {
       chosenAt: this.clock.now(),
     };
     responder.steps.push(step);
-    return { ok: true, step, option, position: this.positionOf(responder) };
+    changes.push({ type: "step", user: responder.user, step });
+    return { ok: true, step, option, position: this.positionOf(responder), changes };
   }
 
   /** Injects whose offset has passed and that have not been posted, in order. */
@@ -237,17 +257,17 @@ export class Drill {
       .sort((a, b) => a.dueAt - b.dueAt || a.index - b.index);
   }
 
-  markInjectPosted(index: number): Result<{ post: InjectPostRecord; late: boolean }> {
+  markInjectPosted(index: number): Result<Changed<{ post: InjectPostRecord; late: boolean }>> {
     if (this.state.status !== "running") return refuse("not_running");
     if (this.state.injects.some((p) => p.index === index)) return refuse("inject_already_posted");
     const dueAt = this.state.startedAt + (this.scenario.injectOffsetsMs[index] ?? 0);
     const post: InjectPostRecord = { index, dueAt, postedAt: this.clock.now() };
     this.state.injects.push(post);
-    return { ok: true, post, late: post.postedAt - dueAt > LATE_AFTER_MS };
+    return { ok: true, post, late: post.postedAt - dueAt > LATE_AFTER_MS, changes: [{ type: "inject_posted", post }] };
   }
 
   /** Ends by hand or at the time limit; the time limit ends it at the limit, not later. */
-  end(by: string, reason: Exclude<EndReason, "cancelled">): Result<{ endedAt: number }> {
+  end(by: string, reason: Exclude<EndReason, "cancelled">): Result<Changed<{ endedAt: number }>> {
     if (this.state.status !== "running") return refuse("not_running");
     // A drill that ran past its limit (the app was down) is recorded as ending at the limit.
     const endedAt = Math.min(this.clock.now(), this.endsAt);
@@ -255,26 +275,33 @@ export class Drill {
     this.state.endedAt = endedAt;
     this.state.endReason = reason;
     this.state.endedBy = by;
-    return { ok: true, endedAt };
+    return { ok: true, endedAt, changes: [{ type: "finished", status: "ended", endedAt, reason, by }] };
   }
 
-  cancel(by: string): Result<{ endedAt: number }> {
+  cancel(by: string): Result<Changed<{ endedAt: number }>> {
     if (this.state.status !== "running") return refuse("not_running");
+    const endedAt = this.clock.now();
     this.state.status = "cancelled";
-    this.state.endedAt = this.clock.now();
+    this.state.endedAt = endedAt;
     this.state.endReason = "cancelled";
     this.state.endedBy = by;
-    return { ok: true, endedAt: this.state.endedAt };
+    return { ok: true, endedAt, changes: [{ type: "finished", status: "cancelled", endedAt, reason: "cancelled", by }] };
   }
 
   /** A facilitator's decision on an answer (Accept or Reject), allowed during and after the drill.
    * It wins over the rubric; `before` is the verdict that counted until now. */
-  overrideScore(userId: string, correct: boolean, by: Person): Result<{ firstMove: FirstMoveRecord; before: boolean }> {
+  overrideScore(
+    userId: string,
+    correct: boolean,
+    by: Person,
+    via: "slack" | "terminal",
+  ): Result<Changed<{ firstMove: FirstMoveRecord; before: boolean }>> {
     const firstMove = this.responder(userId)?.firstMove;
     if (!firstMove) return refuse("unknown_responder");
     const before = isCorrect(firstMove);
-    firstMove.override = { correct, by: by.name, byId: by.id, at: this.clock.now() };
-    return { ok: true, firstMove, before };
+    const at = this.clock.now();
+    firstMove.override = { correct, by: by.name, byId: by.id, at };
+    return { ok: true, firstMove, before, changes: [{ type: "verdict", userId, correct, by, at, before, via }] };
   }
 
   /** What the channel may see while the drill runs: who and how fast, never what. */

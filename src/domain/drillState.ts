@@ -34,6 +34,8 @@ export interface DecisionStepRecord {
 export interface ResponderRecord {
   user: Person;
   joinedAt: number;
+  /** The incident role they hold (a role id of the scenario), or null. */
+  role: string | null;
   ackAt: number | null;
   firstMove: FirstMoveRecord | null;
   walkStartedAt: number | null;
@@ -65,4 +67,17 @@ export interface DrillState {
   endedBy: string | null;
   responders: ResponderRecord[];
   injects: InjectPostRecord[];
+  /** What facilitators did to the running drill, oldest first. */
+  events: DrillEvent[];
 }
+
+/** One entry of a drill's timeline: who did what to the drill, and when. */
+export type DrillEvent = { by: Person; at: number } & (
+  | { kind: "extended"; minutes: number }
+  | { kind: "paused" }
+  | { kind: "resumed" }
+  | { kind: "inject_now"; index: number }
+  | { kind: "hint"; text: string }
+);
+
+export type DrillEventKind = DrillEvent["kind"];

@@ -2,7 +2,7 @@ import { buildScenario } from "../catalog/catalog.js";
 import type { Clock } from "../domain/clock.js";
 import { closestId } from "../domain/closest.js";
 import { computeDebrief, type Debrief } from "../domain/debrief.js";
-import { Drill, type DueInject, type Refusal, type Result } from "../domain/drill.js";
+import { type Changed, Drill, type DueInject, type Refusal, type Result } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
 import type { CompiledLexicon } from "../domain/lexicon.js";
 import type { HeadingMap } from "../domain/runbook.js";
@@ -130,110 +130,82 @@ export class DrillService {
   }
 
   /** Loads the drill (with only `userId`'s records when given: one person's click needs no one
-   * else's), applies one operation, and returns its result with the drill. */
-  private async withDrill<T>(
+   * else's), runs one engine operation on it, and persists what it changed in one transaction.
+   * The result carries the drill and, per change, whether it took effect (a repeat or another
+   * instance first makes it false). */
+  private async run<T>(
     drillId: number,
-    apply: (drill: Drill) => Promise<Result<T>>,
-    userId?: string,
-    venue?: string,
-  ): Promise<Result<T & { drill: Drill }>> {
-    const drill = await this.load(drillId, userId);
+    operation: (drill: Drill) => Result<Changed<T>>,
+    options: { userId?: string; venue?: string; derive?: (drill: Drill) => { results?: DrillResults } } = {},
+  ): Promise<Result<Changed<T> & { drill: Drill; applied: boolean[] }>> {
+    const drill = await this.load(drillId, options.userId);
     if (!drill) return { ok: false, reason: "not_running" };
     // A button or form names its drill; it must be the drill of the channel it came from.
-    if (venue !== undefined && drill.state.venue !== venue) return { ok: false, reason: "wrong_venue" };
-    const result = await apply(drill);
-    return result.ok ? { ...result, drill } : result;
+    if (options.venue !== undefined && drill.state.venue !== options.venue) return { ok: false, reason: "wrong_venue" };
+    const result = operation(drill);
+    if (!result.ok) return result;
+    const applied = result.changes.length > 0 ? await this.store.apply(drillId, result.changes, options.derive?.(drill)) : [];
+    return { ...result, drill, applied };
+  }
+
+  /** Any facilitator control (extend, pause, resume, inject now, hint…): the engine decides, the
+   * store appends what it changed. A new control needs no service method of its own. */
+  async control<T>(drillId: number, operation: (drill: Drill) => Result<Changed<T>>) {
+    return this.run(drillId, operation);
   }
 
   /** `venue`: where the click came from, when the front end knows it (checked against the drill's). */
   async ack(drillId: number, user: Person, venue?: string) {
-    return this.withDrill(
-      drillId,
-      async (drill) => {
-        const result = drill.ack(user);
-        if (!result.ok || !result.first) return result;
-        const recorded = await this.store.recordAck(drillId, user, result.responder.joinedAt, result.responder.ackAt ?? this.clock.now());
-        return { ...result, first: recorded };
-      },
-      user.id,
-      venue,
-    );
+    const result = await this.run(drillId, (drill) => drill.ack(user), { userId: user.id, ...(venue !== undefined ? { venue } : {}) });
+    return result.ok && result.first ? { ...result, first: result.applied[0] === true } : result;
   }
 
   async submitFirstMove(drillId: number, user: Person, text: string, venue?: string) {
-    return this.withDrill(
-      drillId,
-      async (drill) => {
-        const result = drill.submitFirstMove(user, text);
-        if (!result.ok) return result;
-        const recorded = await this.store.recordFirstMove(drillId, user, result.responder.joinedAt, result.firstMove);
-        // Another instance (or a retried request) recorded this person's answer first.
-        return recorded ? result : ({ ok: false, reason: "already_answered" } as const);
-      },
-      user.id,
-      venue,
-    );
+    const result = await this.run(drillId, (drill) => drill.submitFirstMove(user, text), {
+      userId: user.id,
+      ...(venue !== undefined ? { venue } : {}),
+    });
+    // Another instance (or a retried request) recorded this person's answer first.
+    return result.ok && !result.applied[0] ? ({ ok: false, reason: "already_answered" } as const) : result;
   }
 
   async position(drillId: number, user: Person, venue?: string) {
-    return this.withDrill(
-      drillId,
-      async (drill) => {
-        const result = drill.position(user.id);
-        if (result.ok && result.started) {
-          await this.store.recordWalkStarted(drillId, user, drill.responder(user.id)?.walkStartedAt ?? this.clock.now());
-        }
-        return result;
-      },
-      user.id,
-      venue,
-    );
+    return this.run(drillId, (drill) => drill.position(user.id), { userId: user.id, ...(venue !== undefined ? { venue } : {}) });
   }
 
   async choose(drillId: number, user: Person, nodeId: string, optionId: string, venue?: string) {
-    return this.withDrill(
-      drillId,
-      async (drill) => {
-        const wasStarted = drill.responder(user.id)?.walkStartedAt != null;
-        const result = drill.choose(user.id, nodeId, optionId);
-        if (!result.ok) return result;
-        if (!wasStarted) await this.store.recordWalkStarted(drillId, user, result.step.enteredAt);
-        const recorded = await this.store.recordDecisionStep(drillId, user, result.step);
-        return recorded ? result : ({ ok: false, reason: "stale_node" } as const);
-      },
-      user.id,
-      venue,
-    );
+    const result = await this.run(drillId, (drill) => drill.choose(user.id, nodeId, optionId), {
+      userId: user.id,
+      ...(venue !== undefined ? { venue } : {}),
+    });
+    // The step is the last change; false when this step was already taken (a double click).
+    return result.ok && !result.applied.at(-1) ? ({ ok: false, reason: "stale_node" } as const) : result;
   }
 
-  /** Records a due inject as posted; false when it was already (by a retry or another instance). */
-  async markInjectPosted(drillId: number, index: number): Promise<Result<{ late: boolean }>> {
-    return this.withDrill(drillId, async (drill) => {
-      const result = drill.markInjectPosted(index);
-      if (!result.ok) return result;
-      const recorded = await this.store.recordInjectPosted(drillId, result.post);
-      return recorded ? result : ({ ok: false, reason: "inject_already_posted" } as const);
-    });
+  /** Records a due inject as posted; refused when it was already (by a retry or another instance). */
+  async markInjectPosted(drillId: number, index: number) {
+    const result = await this.run(drillId, (drill) => drill.markInjectPosted(index));
+    return result.ok && !result.applied[0] ? ({ ok: false, reason: "inject_already_posted" } as const) : result;
   }
 
   async dueInjects(drillId: number): Promise<DueInject[]> {
     return (await this.load(drillId))?.dueInjects() ?? [];
   }
 
+  /** Ends the drill and records its results in the same transaction. The debrief and the drill
+   * as it ended come back, so nothing needs loading again. */
   async end(drillId: number, by: string, reason: "manual" | "time_limit"): Promise<Result<{ debrief: Debrief; drill: Drill }>> {
-    return this.withDrill(drillId, async (drill) => {
-      const result = drill.end(by, reason);
-      if (!result.ok) return result;
-      const debrief = computeDebrief(drill.state, drill.scenario);
-      const finished = await this.store.finishDrill(
-        drillId,
-        { status: "ended", endedAt: result.endedAt, endReason: reason, endedBy: by },
-        resultsOf(debrief, drill.state.venue),
-      );
-      if (!finished) return { ok: false, reason: "not_running" } as const;
-      await this.recordFindings(drill);
-      return { ok: true, debrief };
+    let debrief: Debrief | null = null;
+    const result = await this.run(drillId, (drill) => drill.end(by, reason), {
+      derive: (drill) => {
+        debrief = computeDebrief(drill.state, drill.scenario);
+        return { results: resultsOf(debrief, drill.state.venue) };
+      },
     });
+    if (!result.ok) return result;
+    if (!result.applied[0] || !debrief) return { ok: false, reason: "not_running" };
+    await this.recordFindings(result.drill);
+    return { ok: true, debrief, drill: result.drill };
   }
 
   /** The runbook's findings become action items (once: an open item is not repeated). */
@@ -255,35 +227,17 @@ export class DrillService {
   }
 
   async cancel(drillId: number, by: string): Promise<Result<{ drill: Drill }>> {
-    return this.withDrill(drillId, async (drill) => {
-      const result = drill.cancel(by);
-      if (!result.ok) return result;
-      const finished = await this.store.finishDrill(drillId, {
-        status: "cancelled",
-        endedAt: result.endedAt,
-        endReason: "cancelled",
-        endedBy: by,
-      });
-      return finished ? { ok: true } : ({ ok: false, reason: "not_running" } as const);
-    });
+    const result = await this.run(drillId, (drill) => drill.cancel(by));
+    if (!result.ok) return result;
+    return result.applied[0] ? { ok: true, drill: result.drill } : { ok: false, reason: "not_running" };
   }
 
-  /** A facilitator's Accept (correct) or Reject on one answer, from Slack or the terminal. */
+  /** A facilitator's Accept (correct) or Reject on one answer, from Slack or the terminal. On an
+   * ended drill the results trends and mastery read are rewritten in the same transaction. */
   async overrideScore(drillId: number, userId: string, correct: boolean, by: Person, via: "slack" | "terminal" = "terminal") {
-    return this.withDrill(drillId, async (drill) => {
-      const result = drill.overrideScore(userId, correct, by);
-      if (!result.ok) return result;
-      await this.store.recordOverride(drillId, userId, {
-        correct,
-        by,
-        at: result.firstMove.override?.at ?? this.clock.now(),
-        before: result.before,
-        via,
-      });
-      // Trends and mastery read the stored results: keep them true to the new verdict.
-      if (drill.state.status === "ended")
-        await this.store.replaceResults(resultsOf(computeDebrief(drill.state, drill.scenario), drill.state.venue));
-      return result;
+    return this.run(drillId, (drill) => drill.overrideScore(userId, correct, by, via), {
+      derive: (drill) =>
+        drill.state.status === "ended" ? { results: resultsOf(computeDebrief(drill.state, drill.scenario), drill.state.venue) } : {},
     });
   }
 

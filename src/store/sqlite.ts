@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import type { DrillChange } from "../domain/drillChanges.js";
 import type {
   DecisionStepRecord,
+  DrillEvent,
   DrillState,
   EndReason,
   FirstMoveRecord,
@@ -96,6 +98,15 @@ interface ResponderRow {
   joined_at: number;
   acked_at: number | null;
   walk_started_at: number | null;
+  role: string | null;
+}
+
+interface EventRow {
+  kind: DrillEvent["kind"];
+  by_id: string;
+  by_name: string;
+  at: number;
+  data: string;
 }
 
 interface FirstMoveRow {
@@ -206,7 +217,7 @@ export class SqliteDrillStore implements DrillStore {
     const byUser = onlyUserId === undefined ? "" : " AND user_id = ?";
     const args: (number | string)[] = onlyUserId === undefined ? [id] : [id, onlyUserId];
     const responders = this.stmt(
-      `SELECT user_id, user_name, joined_at, acked_at, walk_started_at FROM responders WHERE drill_id = ?${byUser} ORDER BY joined_at, rowid`,
+      `SELECT user_id, user_name, joined_at, acked_at, walk_started_at, role FROM responders WHERE drill_id = ?${byUser} ORDER BY joined_at, rowid`,
     ).all(...args) as ResponderRow[];
     const moves = this.stmt(`SELECT * FROM first_moves WHERE drill_id = ?${byUser}`).all(...args) as FirstMoveRow[];
     const steps = this.stmt(`SELECT * FROM decision_steps WHERE drill_id = ?${byUser} ORDER BY user_id, seq`).all(...args) as StepRow[];
@@ -217,6 +228,9 @@ export class SqliteDrillStore implements DrillStore {
       due_at: number;
       posted_at: number;
     }[];
+    const events = (
+      this.stmt("SELECT kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = ? ORDER BY id").all(id) as EventRow[]
+    ).map((e) => ({ ...(JSON.parse(e.data) as object), kind: e.kind, by: { id: e.by_id, name: e.by_name }, at: e.at }) as DrillEvent);
     const movesByUser = new Map(moves.map((m) => [m.user_id, m]));
     const stepsByUser = new Map<string, DecisionStepRecord[]>();
     for (const s of steps) {
@@ -251,6 +265,7 @@ export class SqliteDrillStore implements DrillStore {
         return {
           user: { id: r.user_id, name: r.user_name },
           joinedAt: r.joined_at,
+          role: r.role,
           ackAt: r.acked_at,
           walkStartedAt: r.walk_started_at,
           firstMove: move
@@ -273,6 +288,7 @@ export class SqliteDrillStore implements DrillStore {
         };
       }),
       injects: injects.map((i) => ({ index: i.inject_index, dueAt: i.due_at, postedAt: i.posted_at })),
+      events,
     };
   }
 
@@ -331,15 +347,144 @@ export class SqliteDrillStore implements DrillStore {
     }));
   }
 
-  /** Runs a write only while the drill is running, holding the write lock from the start
-   * (IMMEDIATE), so an answer can never land after another instance ended the drill. */
-  private whileRunning(drillId: number, write: () => boolean): boolean {
+  /** Applies an operation's changes in one IMMEDIATE transaction (the write lock from the start,
+   * so an answer can never land after another instance ended the drill). Changes that need a
+   * running drill (acks, answers, steps, roles, the end) apply only while it runs. Each change
+   * reports whether it took effect: false for a repeat (a double click, a retry, another
+   * instance first) or a drill no longer running. */
+  async apply(drillId: number, changes: readonly DrillChange[], derived: { results?: DrillResults } = {}): Promise<boolean[]> {
     return this.db
       .transaction(() => {
         const row = this.stmt("SELECT status FROM drills WHERE id = ?").get(drillId) as { status: string } | undefined;
-        return row?.status === "running" ? write() : false;
+        let running = row?.status === "running";
+        const applied = changes.map((change) => {
+          const took = this.applyOne(drillId, change, running);
+          if (change.type === "finished" && took) running = false;
+          return took;
+        });
+        if (derived.results && row) this.writeResults(derived.results);
+        return applied;
       })
       .immediate();
+  }
+
+  private applyOne(drillId: number, change: DrillChange, running: boolean): boolean {
+    switch (change.type) {
+      case "acked":
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.joinedAt);
+        return (
+          this.stmt("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL").run(
+            change.at,
+            drillId,
+            change.user.id,
+          ).changes === 1
+        );
+      case "first_move":
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.joinedAt);
+        return (
+          this.stmt(
+            "INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score, noticed) VALUES (?, ?, ?, ?, ?, ?, 0)",
+          ).run(
+            drillId,
+            change.user.id,
+            change.move.text,
+            change.move.at,
+            change.move.score.correct ? 1 : 0,
+            JSON.stringify(change.move.score),
+          ).changes === 1
+        );
+      case "walk_started":
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.at);
+        return (
+          this.stmt("UPDATE responders SET walk_started_at = ? WHERE drill_id = ? AND user_id = ? AND walk_started_at IS NULL").run(
+            change.at,
+            drillId,
+            change.user.id,
+          ).changes === 1
+        );
+      case "step":
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.step.enteredAt);
+        return (
+          this.stmt(
+            `INSERT OR IGNORE INTO decision_steps (drill_id, user_id, seq, node_id, option_id, next_id, entered_at, chosen_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            drillId,
+            change.user.id,
+            change.step.seq,
+            change.step.nodeId,
+            change.step.optionId,
+            change.step.nextId,
+            change.step.enteredAt,
+            change.step.chosenAt,
+          ).changes === 1
+        );
+      case "inject_posted":
+        return (
+          this.stmt("INSERT OR IGNORE INTO inject_posts (drill_id, inject_index, due_at, posted_at) VALUES (?, ?, ?, ?)").run(
+            drillId,
+            change.post.index,
+            change.post.dueAt,
+            change.post.postedAt,
+          ).changes === 1
+        );
+      case "verdict": {
+        const changed =
+          this.stmt(
+            "UPDATE first_moves SET override_correct = ?, override_by = ?, override_by_id = ?, override_at = ? WHERE drill_id = ? AND user_id = ?",
+          ).run(change.correct ? 1 : 0, change.by.name, change.by.id, change.at, drillId, change.userId).changes === 1;
+        if (changed) {
+          this.stmt(
+            `INSERT INTO first_move_reviews (drill_id, user_id, decided_by_id, decided_by_name, decided_at, via, before_correct, after_correct)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(drillId, change.userId, change.by.id, change.by.name, change.at, change.via, change.before ? 1 : 0, change.correct ? 1 : 0);
+        }
+        return changed;
+      }
+      case "role": {
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.joinedAt);
+        // One person per role: the unique index refuses a role someone else holds.
+        const taken =
+          change.role !== null &&
+          this.stmt("SELECT 1 FROM responders WHERE drill_id = ? AND role = ? AND user_id <> ?").get(drillId, change.role, change.user.id);
+        if (taken) return false;
+        return (
+          this.stmt("UPDATE responders SET role = ? WHERE drill_id = ? AND user_id = ? AND role IS NOT ?").run(
+            change.role,
+            drillId,
+            change.user.id,
+            change.role,
+          ).changes === 1
+        );
+      }
+      case "finished":
+        return (
+          this.stmt("UPDATE drills SET status = ?, ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ? AND status = 'running'").run(
+            change.status,
+            change.endedAt,
+            change.reason,
+            change.by,
+            drillId,
+          ).changes === 1
+        );
+      case "event": {
+        const { kind, by, at, ...data } = change.event;
+        this.stmt("INSERT INTO drill_events (drill_id, kind, by_id, by_name, at, data) VALUES (?, ?, ?, ?, ?, ?)").run(
+          drillId,
+          kind,
+          by.id,
+          by.name,
+          at,
+          JSON.stringify(data),
+        );
+        return true;
+      }
+    }
   }
 
   private ensureResponder(drillId: number, user: Person, joinedAt: number): void {
@@ -349,79 +494,6 @@ export class SqliteDrillStore implements DrillStore {
       user.name,
       joinedAt,
     );
-  }
-
-  async recordAck(drillId: number, user: Person, joinedAt: number, ackAt: number): Promise<boolean> {
-    return this.whileRunning(drillId, () => {
-      this.ensureResponder(drillId, user, joinedAt);
-      return (
-        this.stmt("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL").run(ackAt, drillId, user.id)
-          .changes === 1
-      );
-    });
-  }
-
-  async recordFirstMove(drillId: number, user: Person, joinedAt: number, move: FirstMoveRecord): Promise<boolean> {
-    return this.whileRunning(drillId, () => {
-      this.ensureResponder(drillId, user, joinedAt);
-      return (
-        this.stmt(
-          `INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score, noticed) VALUES (?, ?, ?, ?, ?, ?, 0)`,
-        ).run(drillId, user.id, move.text, move.at, move.score.correct ? 1 : 0, JSON.stringify(move.score)).changes === 1
-      );
-    });
-  }
-
-  async recordWalkStarted(drillId: number, user: Person, at: number): Promise<boolean> {
-    return this.whileRunning(drillId, () => {
-      this.ensureResponder(drillId, user, at);
-      return (
-        this.stmt("UPDATE responders SET walk_started_at = ? WHERE drill_id = ? AND user_id = ? AND walk_started_at IS NULL").run(
-          at,
-          drillId,
-          user.id,
-        ).changes === 1
-      );
-    });
-  }
-
-  async recordDecisionStep(drillId: number, user: Person, step: DecisionStepRecord): Promise<boolean> {
-    return this.whileRunning(drillId, () => {
-      this.ensureResponder(drillId, user, step.enteredAt);
-      return (
-        this.stmt(
-          `INSERT OR IGNORE INTO decision_steps (drill_id, user_id, seq, node_id, option_id, next_id, entered_at, chosen_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(drillId, user.id, step.seq, step.nodeId, step.optionId, step.nextId, step.enteredAt, step.chosenAt).changes === 1
-      );
-    });
-  }
-
-  async recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean> {
-    return (
-      this.stmt("INSERT OR IGNORE INTO inject_posts (drill_id, inject_index, due_at, posted_at) VALUES (?, ?, ?, ?)").run(
-        drillId,
-        post.index,
-        post.dueAt,
-        post.postedAt,
-      ).changes === 1
-    );
-  }
-
-  async recordOverride(drillId: number, userId: string, d: ReviewDecision): Promise<boolean> {
-    return this.db.transaction(() => {
-      const changed =
-        this.stmt(
-          "UPDATE first_moves SET override_correct = ?, override_by = ?, override_by_id = ?, override_at = ? WHERE drill_id = ? AND user_id = ?",
-        ).run(d.correct ? 1 : 0, d.by.name, d.by.id, d.at, drillId, userId).changes === 1;
-      if (changed) {
-        this.stmt(
-          `INSERT INTO first_move_reviews (drill_id, user_id, decided_by_id, decided_by_name, decided_at, via, before_correct, after_correct)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(drillId, userId, d.by.id, d.by.name, d.at, d.via, d.before ? 1 : 0, d.correct ? 1 : 0);
-      }
-      return changed;
-    })();
   }
 
   async listReviews(drillId: number): Promise<ReviewRecord[]> {
@@ -470,29 +542,6 @@ export class SqliteDrillStore implements DrillStore {
       decidedBy: r.override_by ?? "",
       decidedAt: r.override_at ?? 0,
     }));
-  }
-
-  async finishDrill(
-    drillId: number,
-    end: { status: "ended" | "cancelled"; endedAt: number; endReason: EndReason; endedBy: string },
-    results?: DrillResults,
-  ): Promise<boolean> {
-    return this.db.transaction(() => {
-      const changed =
-        this.stmt("UPDATE drills SET status = ?, ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ? AND status = 'running'").run(
-          end.status,
-          end.endedAt,
-          end.endReason,
-          end.endedBy,
-          drillId,
-        ).changes === 1;
-      if (changed && results) this.writeResults(results);
-      return changed;
-    })();
-  }
-
-  async replaceResults(results: DrillResults): Promise<void> {
-    this.db.transaction(() => this.writeResults(results))();
   }
 
   private writeResults({ drill, responders }: DrillResults): void {

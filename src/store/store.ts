@@ -1,3 +1,4 @@
+import type { DrillChange } from "../domain/drillChanges.js";
 import type { DecisionStepRecord, DrillState, EndReason, FirstMoveRecord, InjectPostRecord, Person } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { DrillResult, ResponderResult } from "./history.js";
@@ -99,26 +100,14 @@ export interface DrillStore {
   findRunningDrill(venue: string): Promise<DrillState | null>;
   listDrills(filter?: DrillFilter): Promise<DrillSummary[]>;
 
-  recordAck(drillId: number, user: Person, joinedAt: number, ackAt: number): Promise<boolean>;
-  recordFirstMove(drillId: number, user: Person, joinedAt: number, firstMove: FirstMoveRecord): Promise<boolean>;
-  recordWalkStarted(drillId: number, user: Person, at: number): Promise<boolean>;
-  recordDecisionStep(drillId: number, user: Person, step: DecisionStepRecord): Promise<boolean>;
-  recordInjectPosted(drillId: number, post: InjectPostRecord): Promise<boolean>;
-  /** A facilitator's decision on an answer: the verdict that counts now, and one more row in its history. */
-  recordOverride(drillId: number, userId: string, decision: ReviewDecision): Promise<boolean>;
+  /** Applies what one engine operation changed, in one transaction; for each change, whether it
+   * took effect (false: already recorded, or the drill is no longer running). `derived.results`
+   * (the figures trends, stats and mastery read) are rewritten in the same transaction. */
+  apply(drillId: number, changes: readonly DrillChange[], derived?: { results?: DrillResults }): Promise<boolean[]>;
   /** Every decision on a drill's answers, oldest first (who, when, before and after). */
   listReviews(drillId: number): Promise<ReviewRecord[]>;
   /** Every answer of a scenario a person has decided on (for `drillbot rubric eval`). */
   reviewedAnswers(scenarioId: string): Promise<ReviewedAnswer[]>;
-  /** Ends a running drill, with its results when it ended normally; false when it had already
-   * ended or been cancelled. One transaction: results exist exactly for ended drills. */
-  finishDrill(
-    drillId: number,
-    end: { status: "ended" | "cancelled"; endedAt: number; endReason: EndReason; endedBy: string },
-    results?: DrillResults,
-  ): Promise<boolean>;
-  /** Rewrites an ended drill's results (after a facilitator's override). */
-  replaceResults(results: DrillResults): Promise<void>;
 
   close(): Promise<void>;
 }

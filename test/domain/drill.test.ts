@@ -179,7 +179,7 @@ describe("debrief maths", () => {
   it("lets a facilitator's override win over the rubric", () => {
     const { drill } = startDrill("read");
     drill.submitFirstMove(bob, "eyeball the graphs to see if it's real");
-    drill.overrideScore("U2", true, { id: "U1", name: "alice" });
+    drill.overrideScore("U2", true, { id: "U1", name: "alice" }, "terminal");
     drill.end("alice", "manual");
     const d = computeDebrief(drill.state, drill.scenario);
     assert.equal(d.responders[0]?.correct, true);

@@ -22,12 +22,15 @@ describe("scores stored by rubric v1", () => {
     const id = started.drill.state.id;
     const legacy = { correct: false, matched: ["dashboard", null], missingGroups: [1], forbidden: ["restart"] };
     clock.advance(30_000);
-    await stores.drills.recordFirstMove(id, { id: "U2", name: "bo" }, clock.now(), {
-      text: "dashboard then restart",
-      at: clock.now(),
-      score: legacy,
-      override: null,
-    });
+    const responder = { id: "U2", name: "bo" };
+    await stores.drills.apply(id, [
+      {
+        type: "first_move",
+        user: responder,
+        joinedAt: clock.now(),
+        move: { text: "dashboard then restart", at: clock.now(), score: legacy, override: null },
+      },
+    ]);
     assert.ok((await service.end(id, "ana", "manual")).ok);
 
     const debrief = await service.debrief(id);

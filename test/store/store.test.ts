@@ -192,15 +192,13 @@ describe("writes after the end", () => {
     const stale = await b.load(id); // b read the drill while it was running
     assert.equal(stale?.state.status, "running");
     await a.end(id, "alice", "manual");
-    assert.equal(
-      await b.store.recordFirstMove(id, bob, clock.now(), {
-        text: "late",
-        at: clock.now(),
-        score: { correct: true, matched: [], missingGroups: [], forbidden: [] },
-        override: null,
-      }),
-      false,
-    );
+    const late = {
+      type: "first_move" as const,
+      user: bob,
+      joinedAt: clock.now(),
+      move: { text: "late", at: clock.now(), score: { correct: true, matched: [], missingGroups: [], forbidden: [] }, override: null },
+    };
+    assert.deepEqual(await new SqliteDrillStore(path).apply(id, [late]), [false]);
     assert.deepEqual(await b.submitFirstMove(id, bob, "check the dashboard"), { ok: false, reason: "not_running" });
     assert.equal((await a.debrief(id))?.responders.length, 0);
   });
