@@ -2,16 +2,7 @@ import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { DrillChange } from "../domain/drillChanges.js";
-import type {
-  DecisionStepRecord,
-  DrillEvent,
-  DrillState,
-  EndReason,
-  FirstMoveRecord,
-  InjectPostRecord,
-  Person,
-  ResponderRecord,
-} from "../domain/drillState.js";
+import type { DecisionStepRecord, DrillEvent, DrillState, EndReason, Person, ResponderRecord } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { StoredScore } from "../domain/scoring.js";
 import { SqliteInstanceRegistry } from "./instances.js";
@@ -25,7 +16,6 @@ import {
   type DrillResults,
   type DrillStore,
   type DrillSummary,
-  type ReviewDecision,
   type ReviewedAnswer,
   type ReviewRecord,
   type StoredScenarioVersion,

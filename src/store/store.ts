@@ -1,5 +1,5 @@
 import type { DrillChange } from "../domain/drillChanges.js";
-import type { DecisionStepRecord, DrillState, EndReason, FirstMoveRecord, InjectPostRecord, Person } from "../domain/drillState.js";
+import type { DrillState, Person } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { DrillResult, ResponderResult } from "./history.js";
 
