@@ -1,4 +1,5 @@
 import { type CatalogConfig, resolveConfig } from "../catalog/config.js";
+import { isStoreError } from "../store/errors.js";
 import { debriefCommand } from "./debrief.js";
 import { drillCommand } from "./drill.js";
 import { type CliIO, handleClosedPipes, processIO } from "./io.js";
@@ -114,7 +115,7 @@ export async function main(
       io.err(`drillbot ${command}: ${(error as Error).message}\n\nUsage: ${COMMAND_USAGE[command ?? ""] ?? USAGE}`);
       return 2;
     }
-    if ((error as Error).name === "DatabaseTooNewError" || (error as Error).name === "DatabaseDamagedError") {
+    if (isStoreError(error, "database_too_new") || isStoreError(error, "database_damaged")) {
       io.err(`drillbot: ${(error as Error).message}`);
       return 1;
     }

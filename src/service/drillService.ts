@@ -8,8 +8,9 @@ import type { CompiledLexicon } from "../domain/lexicon.js";
 import type { HeadingMap } from "../domain/runbook.js";
 import type { RunbookFinding } from "../domain/runbookFindings.js";
 import type { RunbookPart, Scenario, ScenarioFile } from "../domain/scenario.js";
+import { isStoreError } from "../store/errors.js";
 import { type ActionItemStore, FINDINGS_RAISER } from "../store/history.js";
-import type { DrillResults, DrillStore, Surface } from "../store/store.js";
+import type { DrillFilter, DrillResults, DrillStore, DrillSummary, ReviewRecord, Surface } from "../store/store.js";
 
 // Runs the pure engine against the store: load the drill, apply one operation, record what
 // changed. Both front ends (terminal and Slack) go through here, so they share every rule.
@@ -29,7 +30,7 @@ export class DrillService {
   private readonly lexicon: CompiledLexicon | undefined;
 
   constructor(
-    readonly store: DrillStore,
+    private readonly store: DrillStore,
     private readonly scenarios: Map<string, Scenario>,
     readonly clock: Clock,
     options: {
@@ -42,6 +43,30 @@ export class DrillService {
     this.skipped = options.skipped ?? new Map();
     this.actions = options.actions ?? null;
     this.lexicon = options.lexicon;
+  }
+
+  /** Drills as summaries (newest first), for lists, recovery after a restart and exports. */
+  listDrills(filter?: DrillFilter): Promise<DrillSummary[]> {
+    return this.store.listDrills(filter);
+  }
+
+  /** Where a drill's trigger message is (a Slack message ts), once posted. */
+  async venueRefOf(drillId: number): Promise<string | null> {
+    return (await this.store.loadDrill(drillId, ""))?.venueRef ?? null;
+  }
+
+  /** Remembers where the drill's trigger message is, and a link to its thread. */
+  setVenueRef(drillId: number, ref: string): Promise<void> {
+    return this.store.setVenueRef(drillId, ref);
+  }
+
+  setVenueLink(drillId: number, link: string): Promise<void> {
+    return this.store.setVenueLink(drillId, link);
+  }
+
+  /** Every decision on a drill's answers, oldest first. */
+  listReviews(drillId: number): Promise<ReviewRecord[]> {
+    return this.store.listReviews(drillId);
   }
 
   /** Why a scenario that exists as a file was not loaded (lint lines), or null. */
@@ -79,7 +104,7 @@ export class DrillService {
     try {
       drill.state.id = await this.store.createDrill(drill.state, options.surface);
     } catch (error) {
-      if (error instanceof Error && error.name === "DrillAlreadyRunningError") {
+      if (isStoreError(error, "drill_already_running")) {
         const running = await this.store.findRunningDrill(options.venue);
         return {
           ok: false,

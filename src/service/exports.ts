@@ -107,7 +107,7 @@ export interface ExportFilter {
 
 /** Every response of every drill matching the filter, oldest drill first. */
 export async function exportResponses(service: DrillService, filter: ExportFilter): Promise<ResponseRow[]> {
-  const drills = await service.store.listDrills({
+  const drills = await service.listDrills({
     ...(filter.scenarioId ? { scenarioId: filter.scenarioId } : {}),
     ...(filter.since !== undefined ? { since: filter.since } : {}),
     limit: 1_000_000,

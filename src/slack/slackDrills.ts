@@ -78,7 +78,7 @@ export class SlackDrills {
     const logError = (what: string) => (id: number, error: unknown) => this.logger.error(`${what} for drill #${id} failed:`, error);
     this.worker = new OutboxWorker({
       outbox: options.outbox,
-      threadOf: async (drillId) => (await this.service.store.loadDrill(drillId))?.venueRef ?? null,
+      threadOf: (drillId) => this.service.venueRefOf(drillId),
       onTriggerSent: (entry, ts) => this.triggerPosted(entry, ts),
       client: options.deliveryClient,
       clock: options.clock,
@@ -176,7 +176,7 @@ export class SlackDrills {
 
   private async triggerPosted(entry: OutboxEntry, ts: string): Promise<void> {
     if (entry.drillId === null) return;
-    await this.service.store.setVenueRef(entry.drillId, ts);
+    await this.service.setVenueRef(entry.drillId, ts);
     await this.rememberLink(entry.drillId, entry.channel, ts);
   }
 
@@ -184,7 +184,7 @@ export class SlackDrills {
   private async rememberLink(drillId: number, channel: string, ts: string): Promise<void> {
     try {
       const link = await this.client.chat.getPermalink({ channel, message_ts: ts });
-      if (link.permalink) await this.service.store.setVenueLink(drillId, link.permalink);
+      if (link.permalink) await this.service.setVenueLink(drillId, link.permalink);
     } catch (error) {
       this.logger.warn(`no permalink for drill #${drillId}:`, error);
     }
@@ -193,12 +193,12 @@ export class SlackDrills {
   /** After a restart: timers for running drills (overdue ones fire at once), first-move
    * notices and debriefs that were never queued, and whatever the outbox still holds. */
   async rearm(): Promise<number> {
-    const running = await this.service.store.listDrills({ status: "running", surface: "slack", limit: 10_000 });
+    const running = await this.service.listDrills({ status: "running", surface: "slack", limit: 10_000 });
     for (const summary of running) {
       const drill = await this.service.load(summary.id);
       if (drill) this.drillTimers.arm(drill);
     }
-    const recent = await this.service.store.listDrills({
+    const recent = await this.service.listDrills({
       status: "ended",
       surface: "slack",
       since: this.clock.now() - DEBRIEF_RECOVERY_MS,
@@ -405,8 +405,8 @@ export class SlackDrills {
     await this.threadNotices.settle(drillId);
     if (!this.noticeVenues.has(drillId)) {
       // Answers may have reached another instance: owed notices are in the database either way.
-      const drill = await this.service.store.loadDrill(drillId);
-      if (drill) this.noticeVenues.set(drillId, { channel: drill.venue, startedAt: drill.startedAt });
+      const drill = await this.service.load(drillId);
+      if (drill) this.noticeVenues.set(drillId, { channel: drill.state.venue, startedAt: drill.state.startedAt });
     }
     await this.flushNotices(drillId);
     this.noticeVenues.delete(drillId);

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
+import { DatabaseTooNewError } from "./errors.js";
+
+export { DatabaseTooNewError } from "./errors.js";
 
 export const MIGRATIONS_DIR = new URL("../../migrations", import.meta.url).pathname;
 
@@ -8,19 +11,6 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
-}
-
-export class DatabaseTooNewError extends Error {
-  constructor(
-    readonly dbVersion: number,
-    readonly codeVersion: number,
-  ) {
-    super(
-      `the database is at schema version ${dbVersion}, but this drillbot knows only up to version ${codeVersion}; ` +
-        "upgrade drillbot (or point DRILLBOT_DB at another file) instead of running an older version on it",
-    );
-    this.name = "DatabaseTooNewError";
-  }
 }
 
 /** migrations/NNN_name.sql, in order; the numbers must run 1, 2, 3… with no gap. */

@@ -5,22 +5,24 @@ import type { DrillChange } from "../domain/drillChanges.js";
 import type { DecisionStepRecord, DrillEvent, DrillState, EndReason, Person, ResponderRecord } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { StoredScore } from "../domain/scoring.js";
+import { DatabaseDamagedError, DrillAlreadyRunningError } from "./errors.js";
 import { SqliteInstanceRegistry } from "./instances.js";
 import { migrate } from "./migrations.js";
 import { SqliteOutboxStore } from "./outbox.js";
 import { SqliteRequestLog } from "./requestLog.js";
 import { SqliteActionItemStore, SqliteHistoryStore, SqliteScheduleStore } from "./sqliteHistory.js";
-import {
-  DrillAlreadyRunningError,
-  type DrillFilter,
-  type DrillResults,
-  type DrillStore,
-  type DrillSummary,
-  type ReviewedAnswer,
-  type ReviewRecord,
-  type StoredScenarioVersion,
-  type Surface,
+import type {
+  DrillFilter,
+  DrillResults,
+  DrillStore,
+  DrillSummary,
+  ReviewedAnswer,
+  ReviewRecord,
+  StoredScenarioVersion,
+  Surface,
 } from "./store.js";
+
+export { DatabaseDamagedError } from "./errors.js";
 
 export const DEFAULT_DB_PATH = "./data/drillbot.db";
 
@@ -44,15 +46,6 @@ export function openDatabase(path: string): Database.Database {
     throw error;
   }
   return db;
-}
-
-export class DatabaseDamagedError extends Error {
-  constructor(path: string, problem: string) {
-    super(
-      `${path} failed SQLite's integrity check (${problem}). Nothing was changed. Restore a backup made with "drillbot backup", or move the file aside to start a new one.`,
-    );
-    this.name = "DatabaseDamagedError";
-  }
 }
 
 /** PRAGMA quick_check at start: a damaged file is refused before anything writes to it. */

@@ -76,16 +76,6 @@ export interface ReviewedAnswer {
   decidedAt: number;
 }
 
-export class DrillAlreadyRunningError extends Error {
-  constructor(
-    readonly venue: string,
-    readonly runningDrillId: number | null,
-  ) {
-    super(`a drill is already running in ${venue}`);
-    this.name = "DrillAlreadyRunningError";
-  }
-}
-
 export interface DrillStore {
   saveScenarioVersion(scenario: Scenario): Promise<void>;
   getScenarioVersion(hash: string): Promise<StoredScenarioVersion | null>;
@@ -111,3 +101,5 @@ export interface DrillStore {
 
   close(): Promise<void>;
 }
+
+export { DrillAlreadyRunningError } from "./errors.js";

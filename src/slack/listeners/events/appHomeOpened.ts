@@ -8,12 +8,11 @@ type Args = SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs;
 export function appHomeOpened(deps: SlackDeps) {
   return async ({ event, client }: Args): Promise<void> => {
     if (event.tab !== "home") return;
-    const store = deps.service.store;
     const [you, schedules, running, recent, coverage] = await Promise.all([
       deps.insights.personStats(event.user),
       deps.schedules.listSchedules({ active: true }),
-      store.listDrills({ status: "running", surface: "slack", limit: 20 }),
-      store.listDrills({ surface: "slack", limit: 20 }),
+      deps.service.listDrills({ status: "running", surface: "slack", limit: 20 }),
+      deps.service.listDrills({ surface: "slack", limit: 20 }),
       deps.insights.coverage(deps.scenarios.values()),
     ]);
     const upcoming = schedules

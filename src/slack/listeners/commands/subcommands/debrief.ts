@@ -28,7 +28,7 @@ export const debrief = subcommand({
    * messages. */
   async handle(deps, ctx, args: { which: "last" | number }) {
     const which = args.which;
-    const id = which === "last" ? (await deps.service.store.listDrills({ venue: ctx.channel, status: "ended", limit: 1 }))[0]?.id : which;
+    const id = which === "last" ? (await deps.service.listDrills({ venue: ctx.channel, status: "ended", limit: 1 }))[0]?.id : which;
     const drill = id === undefined ? null : await deps.service.load(id);
     if (drill && drill.state.venue !== ctx.channel) {
       // Answers from another (maybe private) channel are not re-posted here.
@@ -43,7 +43,7 @@ export const debrief = subcommand({
     }
     // A debrief carries the expected first move, the expected path and earlier answers: while the
     // same scenario is being drilled here (or blind anywhere) it would hand out the answer.
-    const running = await deps.service.store.listDrills({ status: "running", scenarioId: drill.scenario.id, limit: 100 });
+    const running = await deps.service.listDrills({ status: "running", scenarioId: drill.scenario.id, limit: 100 });
     const spoiled = running.find((r) => r.venue === ctx.channel || r.mode === "blind");
     if (spoiled) {
       await ctx.reply(
