@@ -484,13 +484,13 @@ async function timeReads(stores: SqliteStores, scenarios: Map<string, Scenario>,
 
   await time(
     "One drill's debrief",
-    "`/drill debrief <id>`: service.load + service.debrief + drills.debriefMessages (trend, mastery)",
+    "`/drill debrief <id>`: service.load + service.debrief + delivery.debriefMessages (trend, mastery)",
     async () => {
       const id = pickDrill();
       const drill = await deps.service.load(id);
       const debrief = await deps.service.debrief(id);
       if (!drill || !debrief) throw new Error(`generated drill #${id} has no debrief`);
-      await deps.drills.debriefMessages(debrief, drill);
+      await deps.delivery.debriefMessages(debrief, drill);
     },
   );
   await time("Per-person stats", "`/drill stats @person`: the stats subcommand → insights.personStats", () =>

@@ -97,9 +97,9 @@ export function renderRunbookText(scenario: Scenario): string {
   return out.join("\n");
 }
 
-function renderInject(due: DueInject, startedAt: number, late: boolean): string {
+function renderInject(due: DueInject, late: boolean): string {
   const kind = due.inject.kind ? ` (${due.inject.kind})` : "";
-  return `\n⏱ +${formatClock(due.dueAt - startedAt)} inject${kind}${late ? " — late" : ""}: ${due.inject.text.trim()}`;
+  return `\n⏱ +${formatClock(due.offsetMs)} inject${kind}${late ? " — late" : ""}: ${due.inject.text.trim()}`;
 }
 
 function renderNode(options: TreeOption[], position: Extract<TreePosition, { kind: "node" }>): string {
@@ -156,7 +156,7 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
     const current = await service.load(drillId);
     for (const due of current?.dueInjects() ?? []) {
       const marked = await service.markInjectPosted(drillId, due.index);
-      if (marked.ok) say(renderInject(due, drill.state.startedAt, marked.late));
+      if (marked.ok) say(renderInject(due, marked.late));
     }
     if (interactive && !over) reader.rl.prompt(true);
   };
@@ -214,7 +214,7 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
     // Scripted runs never sleep: the story's injects arrive in order before the tree walk.
     for (const due of drill.pendingInjects()) {
       const marked = await service.markInjectPosted(drillId, due.index);
-      if (marked.ok) say(renderInject(due, drill.state.startedAt, false));
+      if (marked.ok) say(renderInject(due, false));
     }
   }
 

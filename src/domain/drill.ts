@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.js";
 import type { DrillChange } from "./drillChanges.js";
+import { drillTimeAt, isPaused, timeLimitMs, wallTimeAt } from "./drillClock.js";
 import type {
   DecisionStepRecord,
   DrillMode,
@@ -36,6 +37,8 @@ export type Refusal =
   | "unknown_responder"
   | "inject_already_posted"
   | "no_tree"
+  /** A facilitator paused the drill: nothing moves until it resumes. */
+  | "paused"
   /** A front end's check: the drill named by a button is not the drill of the channel it came from. */
   | "wrong_venue";
 
@@ -51,7 +54,10 @@ export type TreePosition =
 export interface DueInject {
   index: number;
   inject: Inject;
-  dueAt: number;
+  /** Its offset in drill time ("+3:00"). */
+  offsetMs: number;
+  /** When it falls due on the wall clock (later by any pause before it), or null while paused. */
+  dueAt: number | null;
 }
 
 const refuse = (reason: Refusal): { ok: false; reason: Refusal } => ({ ok: false, reason });
@@ -96,17 +102,32 @@ export class Drill {
     return new Drill(state, scenario, clock);
   }
 
+  /** The time limit with every extension (drill time). */
+  get timeLimitMs(): number {
+    return timeLimitMs(this.state);
+  }
+
+  /** When the time limit falls on the wall clock; Infinity while paused. */
   get endsAt(): number {
-    return this.state.startedAt + this.state.timeLimitMs;
+    return wallTimeAt(this.state, this.timeLimitMs) ?? Number.POSITIVE_INFINITY;
   }
 
   get readWindowEndsAt(): number {
-    return this.state.startedAt + this.state.readWindowMs;
+    return wallTimeAt(this.state, this.state.readWindowMs) ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Running and inside the time limit. */
+  get isPaused(): boolean {
+    return isPaused(this.state);
+  }
+
+  /** Drill time now (pauses left out). */
+  get elapsedMs(): number {
+    return drillTimeAt(this.state, this.clock.now());
+  }
+
+  /** Running, not paused and inside the time limit. */
   get isOpen(): boolean {
-    return this.state.status === "running" && this.clock.now() < this.endsAt;
+    return this.state.status === "running" && !this.isPaused && this.clock.now() < this.endsAt;
   }
 
   /** Running but past the time limit: the front end should end it now. */
@@ -120,6 +141,7 @@ export class Drill {
 
   private checkOpen(): { ok: false; reason: Refusal } | null {
     if (this.state.status !== "running") return refuse("not_running");
+    if (this.isPaused) return refuse("paused");
     if (this.clock.now() >= this.endsAt) return refuse("time_up");
     return null;
   }
@@ -239,29 +261,34 @@ export class Drill {
     return { ok: true, step, option, position: this.positionOf(responder), changes };
   }
 
-  /** Injects whose offset has passed and that have not been posted, in order. */
+  /** Every inject with its offset and when it falls due (one formula for timers, posts, debriefs). */
+  injectSchedule(): DueInject[] {
+    return this.scenario.injects
+      .map((inject, index) => {
+        const offsetMs = this.scenario.injectOffsetsMs[index] ?? 0;
+        return { index, inject, offsetMs, dueAt: wallTimeAt(this.state, offsetMs) };
+      })
+      .sort((a, b) => a.offsetMs - b.offsetMs || a.index - b.index);
+  }
+
+  /** Injects whose time has come and that have not been posted, in order. */
   dueInjects(): DueInject[] {
     if (this.state.status !== "running") return [];
     const now = this.clock.now();
-    return this.scenario.injects
-      .map((inject, index) => ({ index, inject, dueAt: this.state.startedAt + (this.scenario.injectOffsetsMs[index] ?? 0) }))
-      .filter((d) => d.dueAt <= now && !this.state.injects.some((p) => p.index === d.index))
-      .sort((a, b) => a.dueAt - b.dueAt || a.index - b.index);
+    return this.pendingInjects().filter((d) => d.dueAt !== null && d.dueAt <= now);
   }
 
   /** Every inject not yet posted, due or not: for timers and for the scripted terminal. */
   pendingInjects(): DueInject[] {
-    return this.scenario.injects
-      .map((inject, index) => ({ index, inject, dueAt: this.state.startedAt + (this.scenario.injectOffsetsMs[index] ?? 0) }))
-      .filter((d) => !this.state.injects.some((p) => p.index === d.index))
-      .sort((a, b) => a.dueAt - b.dueAt || a.index - b.index);
+    return this.injectSchedule().filter((d) => !this.state.injects.some((p) => p.index === d.index));
   }
 
   markInjectPosted(index: number): Result<Changed<{ post: InjectPostRecord; late: boolean }>> {
     if (this.state.status !== "running") return refuse("not_running");
     if (this.state.injects.some((p) => p.index === index)) return refuse("inject_already_posted");
-    const dueAt = this.state.startedAt + (this.scenario.injectOffsetsMs[index] ?? 0);
-    const post: InjectPostRecord = { index, dueAt, postedAt: this.clock.now() };
+    const now = this.clock.now();
+    const dueAt = wallTimeAt(this.state, this.scenario.injectOffsetsMs[index] ?? 0) ?? now;
+    const post: InjectPostRecord = { index, dueAt, postedAt: now };
     this.state.injects.push(post);
     return { ok: true, post, late: post.postedAt - dueAt > LATE_AFTER_MS, changes: [{ type: "inject_posted", post }] };
   }

@@ -28,11 +28,17 @@ export class DrillTimers {
     if (drill.state.status !== "running") return;
     const now = this.clock.now();
     const handles: TimerHandle[] = [];
-    const dueTimes = [...new Set(drill.pendingInjects().map((d) => d.dueAt))].filter((at) => at < drill.endsAt);
+    // While the drill is paused nothing is due (due times are null, the limit is Infinity): a
+    // resume arms it again.
+    const dueTimes = [...new Set(drill.pendingInjects().flatMap((d) => (d.dueAt === null ? [] : [d.dueAt])))].filter(
+      (at) => at < drill.endsAt,
+    );
     for (const at of dueTimes) {
       handles.push(this.timers.set(() => this.fire(id, () => this.handlers.onInjectDue(id)), Math.max(0, at - now)));
     }
-    handles.push(this.timers.set(() => this.fire(id, () => this.handlers.onTimeLimit(id)), Math.max(0, drill.endsAt - now)));
+    if (Number.isFinite(drill.endsAt)) {
+      handles.push(this.timers.set(() => this.fire(id, () => this.handlers.onTimeLimit(id)), Math.max(0, drill.endsAt - now)));
+    }
     this.armed.set(id, handles);
   }
 

@@ -286,6 +286,7 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
   inject_already_posted: "That inject was already posted.",
   wrong_venue: "That button belongs to a drill in another channel.",
   no_tree: "This is a quick drill: it has no decision tree, only the first move.",
+  paused: "The facilitator has paused this drill: nothing moves until they resume it.",
 };
 
 /** The rows trends, stats and mastery read, from a finished drill's debrief. */

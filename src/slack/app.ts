@@ -5,6 +5,7 @@ import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, webApi } from "@slack
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
+import { DrillLifecycle } from "../scheduler/drillLifecycle.js";
 import { type CronArmer, GameDays, nodeCronArmer } from "../scheduler/gameDays.js";
 import { Housekeeping } from "../scheduler/housekeeping.js";
 import type { TimerHost } from "../scheduler/timers.js";
@@ -21,7 +22,7 @@ import { registerListeners } from "./listeners/index.js";
 import { DEFAULT_LOAD_LIMITS, type LoadLimits, LoadShedder } from "./middleware/shedLoad.js";
 import { RateLimiter } from "./rateLimit.js";
 import { guardRequests } from "./requestGuard.js";
-import { SlackDrills } from "./slackDrills.js";
+import { SlackDelivery } from "./slackDelivery.js";
 import { WorkTracker } from "./workTracker.js";
 
 export const EVENTS_PATH = "/slack/events";
@@ -163,7 +164,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   const work = new WorkTracker();
   const insights = new Insights(options.stores.history, options.stores.actions);
-  const drills = new SlackDrills({
+  const delivery = new SlackDelivery({
     service: options.service,
     client: apiClient,
     clock: options.clock,
@@ -182,6 +183,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }),
     ...(options.channelPaceMs !== undefined ? { channelPaceMs: options.channelPaceMs } : {}),
   });
+  const drills = new DrillLifecycle({
+    service: options.service,
+    venue: delivery,
+    clock: options.clock,
+    timers: options.timers,
+    logger: options.logger,
+    track: (promise) => work.run(promise),
+  });
   let depsRef: SlackDeps | null = null;
   const gameDays = new GameDays({
     store: options.stores.schedules,
@@ -199,6 +208,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const deps: SlackDeps = {
     service: options.service,
     drills,
+    delivery,
     schedules: options.stores.schedules,
     actions: options.stores.actions,
     history: options.stores.history,
@@ -237,15 +247,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     async start(port) {
       await housekeeping.start();
       await drills.rearm();
+      await delivery.recover();
       await gameDays.start();
       if (receiver) return receiver.start(port);
       await app.start();
       return undefined;
     },
     async stop() {
-      drills.drillTimers.disarmAll();
+      delivery.stop();
       gameDays.stop();
-      drills.stop();
+      delivery.stop();
       // Work in flight gets a grace period, not forever: whatever it has not sent by then stays
       // in the outbox for the next start, and its lease is released below.
       const grace = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;

@@ -2,18 +2,22 @@ import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Person } from "../domain/drillState.js";
 import type { Scenario } from "../domain/scenario.js";
+import type { DrillLifecycle } from "../scheduler/drillLifecycle.js";
 import type { GameDays } from "../scheduler/gameDays.js";
 import type { DrillService } from "../service/drillService.js";
 import type { Insights } from "../service/insights.js";
 import type { ActionItemStore, HistoryStore, ScheduleStore } from "../store/history.js";
 import type { RateLimiter } from "./rateLimit.js";
-import type { SlackDrills } from "./slackDrills.js";
+import type { SlackDelivery } from "./slackDelivery.js";
 import type { WorkTracker } from "./workTracker.js";
 
 /** What every listener gets: the engine's service, the Slack drill runtime and settings. */
 export interface SlackDeps {
   service: DrillService;
-  drills: SlackDrills;
+  /** Starts, ends, cancels and controls drills (timers, the time limit). */
+  drills: DrillLifecycle;
+  /** How drills reach their Slack channel: posts, coalesced updates, notices, debriefs. */
+  delivery: SlackDelivery;
   schedules: ScheduleStore;
   actions: ActionItemStore;
   history: HistoryStore;

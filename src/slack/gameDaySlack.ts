@@ -27,7 +27,7 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
       } else if (!d.scenarios.has(scenarioId)) {
         return { problem: `scenario ${scenarioId} no longer exists` };
       }
-      const started = await d.drills.start({ scenarioId, mode: schedule.mode, user: GAME_DAY_STARTER, channel: schedule.channel });
+      const started = await d.drills.start({ scenarioId, mode: schedule.mode, user: GAME_DAY_STARTER, venue: schedule.channel });
       if (!started.ok) {
         const problem =
           started.reason === "already_running"
@@ -39,7 +39,7 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
       }
       const drillId = started.drill.state.id;
       const note = `🎲 ${why}${late ? " (started late: the app was down at the scheduled time)" : ""}`;
-      await d.drills.postInThread(drillId, schedule.channel, `drill:${drillId}:game-day`, note);
+      await d.delivery.postInThread(drillId, schedule.channel, `drill:${drillId}:game-day`, note);
       return { drillId: started.drill.state.id };
     },
     async headsUp(schedule, period) {
@@ -47,7 +47,7 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
       const what = schedule.scenario.startsWith("random")
         ? "a scenario picked for what this channel has practised least"
         : `\`${schedule.scenario}\``;
-      await d.drills.postInChannel(
+      await d.delivery.postInChannel(
         schedule.channel,
         `schedule:${schedule.id}:heads-up:${period}`,
         `📅 Heads-up: a game-day drill runs here tomorrow at ${slackTime(period, "{date_short_pretty} {time}")} — ${what}, ${schedule.mode} mode. It is practice only; nobody is paged.`,

@@ -75,7 +75,7 @@ describe("who may end or cancel a drill", () => {
       scenarioId: "cache-miss",
       mode: "read",
       user: GAME_DAY_STARTER,
-      channel: "C0GAMEDAY",
+      venue: "C0GAMEDAY",
     });
     assert.ok(gameDay.ok);
     await h.command("end", bob);

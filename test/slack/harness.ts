@@ -210,6 +210,7 @@ export class SlackHarness {
    * the database file are simply closed, as the operating system would. */
   async crash(): Promise<void> {
     this.slack.deps.drills.stop();
+    this.slack.deps.delivery.stop();
     await this.slack.app.stop();
     await this.store.close();
     nock.cleanAll();

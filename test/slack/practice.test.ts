@@ -192,7 +192,7 @@ describe("debriefs and game days across channels", () => {
       scenarioId: "payment-5xx",
       mode: "read",
       user: GAME_DAY_STARTER,
-      channel: "C0PRIVATE",
+      venue: "C0PRIVATE",
     });
     assert.ok(started.ok);
     await h.command("end", bob, "C0PRIVATE");

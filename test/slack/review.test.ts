@@ -138,7 +138,7 @@ describe("facilitators decide in Slack", () => {
       scenarioId: "payment-5xx",
       mode: "read",
       user: GAME_DAY_STARTER,
-      channel: "C0GAMEDAY",
+      venue: "C0GAMEDAY",
     });
     assert.ok(started.ok);
     const id = started.drill.state.id;

@@ -13,6 +13,6 @@ export function ackDrill(deps: SlackDeps) {
       await respond({ response_type: "ephemeral", replace_original: false, text: REFUSAL_TEXT[result.reason] });
       return;
     }
-    if (result.first) deps.drills.requestTriggerUpdate(result.drill.state.id);
+    if (result.first) deps.delivery.changed(result.drill);
   };
 }

@@ -37,6 +37,6 @@ export function firstMoveSubmission(deps: SlackDeps) {
         ? runbookModal(drill.scenario, `${recorded}\nHere is the runbook. ${then}`)
         : noticeModal("First move", `${recorded}\n${then}`);
     await ack({ response_action: "update", view: next });
-    deps.drills.noteFirstMove(drill);
+    deps.delivery.noteFirstMove(drill);
   };
 }

@@ -57,7 +57,7 @@ export const debrief = subcommand({
     // One re-post of a debrief per channel per window, however many people ask.
     const window = Math.floor(now / REPOST_WINDOW_MS);
     const firstKey = `debrief-repost:${drill.state.id}:${ctx.channel}:${window}:0`;
-    const earlier = await deps.drills.queued(firstKey);
+    const earlier = await deps.delivery.queued(firstKey);
     if (earlier) {
       await ctx.reply(
         `Drill #${drill.state.id}'s debrief was ${earlier.status === "pending" ? "just queued" : "posted"} here a moment ago${earlier.status === "sent" ? ": scroll up" : ""}.`,
@@ -73,9 +73,9 @@ export const debrief = subcommand({
     }
     const debrief = await deps.service.debrief(drill.state.id);
     if (!debrief) return;
-    const messages = await deps.drills.debriefMessages(debrief, drill);
+    const messages = await deps.delivery.debriefMessages(debrief, drill);
     for (const [i, blocks] of messages.entries()) {
-      await deps.drills.repostInChannel(
+      await deps.delivery.repostInChannel(
         ctx.channel,
         `debrief-repost:${drill.state.id}:${ctx.channel}:${window}:${i}`,
         `Debrief: ${drill.scenario.title}`,

@@ -5,7 +5,7 @@ import type { CommandContext } from "../context.js";
 
 /** Starts a drill in the channel and tells the starter anything they need to know. */
 export async function startDrill(deps: SlackDeps, ctx: CommandContext, scenarioId: string, mode: DrillMode, lead = ""): Promise<void> {
-  const started = await deps.drills.start({ scenarioId, mode, user: ctx.user, channel: ctx.channel });
+  const started = await deps.drills.start({ scenarioId, mode, user: ctx.user, venue: ctx.channel });
   if (started.ok) {
     if (lead) await ctx.reply(lead);
     if (started.delayed)

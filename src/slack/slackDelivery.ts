@@ -2,13 +2,13 @@ import type { webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Debrief } from "../domain/debrief.js";
-import { type Drill, LATE_AFTER_MS } from "../domain/drill.js";
-import type { DrillMode, Person } from "../domain/drillState.js";
+import type { Drill, DueInject } from "../domain/drill.js";
+import type { Person } from "../domain/drillState.js";
 import { formatClock } from "../domain/duration.js";
 import { Coalescer } from "../scheduler/coalescer.js";
-import { DrillTimers } from "../scheduler/drillTimers.js";
+import type { DrillVenue } from "../scheduler/drillLifecycle.js";
 import type { TimerHost } from "../scheduler/timers.js";
-import type { DrillService, StartResult } from "../service/drillService.js";
+import type { DrillService } from "../service/drillService.js";
 import type { Insights } from "../service/insights.js";
 import { type OutboxEntry, type OutboxKind, type OutboxPriority, type OutboxStore, REPOST_PRIORITY } from "../store/outbox.js";
 import { type DebriefRenderOptions, debriefSummaryText, renderDebriefMessages } from "./blocks/debriefBlocks.js";
@@ -19,10 +19,11 @@ import { escapeMrkdwn, escapeUserText, truncate } from "./blocks/text.js";
 import { OutboxWorker } from "./outboxWorker.js";
 import type { WorkTracker } from "./workTracker.js";
 
-// The drill as it lives in a Slack channel: the trigger message and its thread. Listeners and
-// timers call in here. What users did is recorded through the service first; every message
-// that must reach the channel goes through the persisted outbox, so a Slack outage, a 429 or
-// a restart delays it but never loses or doubles it.
+// How a drill reaches a Slack channel: its trigger message (updated, coalesced, as people join),
+// its thread (injects, "who answered" notices, notes) and its debrief. Every message that must
+// reach the channel goes through the persisted outbox, so a Slack outage, a 429 or a restart
+// delays it but never loses or doubles it. What happens when (timers, the time limit, the end) is
+// decided by the drill lifecycle (src/scheduler/drillLifecycle.ts), which calls in here.
 
 /** chat.update is Tier 3 (~50/min): one trigger message is updated at most every 1.5 s. */
 export const TRIGGER_UPDATE_INTERVAL_MS = 1_500;
@@ -31,10 +32,10 @@ export const THREAD_NOTICE_INTERVAL_MS = 5_000;
 /** Ended drills younger than this get their debrief queued again on start if it never was. */
 const DEBRIEF_RECOVERY_MS = 24 * 60 * 60 * 1000;
 
-export interface SlackDrillsOptions {
+export interface SlackDeliveryOptions {
   service: DrillService;
   outbox: OutboxStore;
-  /** For chat.update and chat.getPermalink (best effort, Bolt's client with its retries). */
+  /** For chat.update and chat.getPermalink (best effort, with bounded retries). */
   client: webApi.WebClient;
   /** For outbox deliveries: no built-in retries, 429s reported, so the outbox decides. */
   deliveryClient: webApi.WebClient;
@@ -50,10 +51,7 @@ export interface SlackDrillsOptions {
   owner: string;
 }
 
-export type SlackStartResult = StartResult | { ok: false; reason: "post_failed"; error: string };
-
-export class SlackDrills {
-  readonly drillTimers: DrillTimers;
+export class SlackDelivery implements DrillVenue {
   readonly worker: OutboxWorker;
   private readonly triggerUpdates: Coalescer<number>;
   private readonly threadNotices: Coalescer<number>;
@@ -67,7 +65,7 @@ export class SlackDrills {
   private readonly work: WorkTracker;
   private readonly insights: Insights | undefined;
 
-  constructor(options: SlackDrillsOptions) {
+  constructor(options: SlackDeliveryOptions) {
     this.service = options.service;
     this.outbox = options.outbox;
     this.client = options.client;
@@ -88,15 +86,6 @@ export class SlackDrills {
       owner: options.owner,
       ...(options.channelPaceMs !== undefined ? { paceMs: options.channelPaceMs } : {}),
     });
-    this.drillTimers = new DrillTimers(
-      options.timers,
-      options.clock,
-      {
-        onInjectDue: (id) => this.work.run(this.postDueInjects(id)),
-        onTimeLimit: (id) => this.work.run(this.endAtLimit(id, options.timers)),
-      },
-      logError("timer"),
-    );
     this.triggerUpdates = new Coalescer(
       options.timers,
       options.clock,
@@ -137,41 +126,20 @@ export class SlackDrills {
     return queued;
   }
 
-  /** Starts a drill in a channel: record it, queue the trigger and try it at once, arm timers.
-   * A permanent refusal (bot not in channel) cancels the drill; a slow Slack does not. */
-  async start(options: {
-    scenarioId: string;
-    mode: DrillMode;
-    user: Person;
-    channel: string;
-  }): Promise<SlackStartResult & { delayed?: boolean }> {
-    const started = await this.service.start({
-      scenarioId: options.scenarioId,
-      mode: options.mode,
-      startedBy: options.user,
-      venue: options.channel,
-      surface: "slack",
-    });
-    if (!started.ok) return started;
-    const drill = started.drill;
+  /** Queues the trigger message and tries it at once. Pending because Slack failed (not merely
+   * because the channel's pace made it wait a second) is "delayed". */
+  async announce(drill: Drill): Promise<{ ok: true; delayed: boolean } | { ok: false; error: string }> {
     const entry = await this.enqueue({
       key: `drill:${drill.state.id}:trigger`,
-      channel: options.channel,
+      channel: drill.state.venue,
       kind: "trigger",
       text: triggerFallbackText(drill),
       blocks: triggerBlocks(drill),
       drillId: drill.state.id,
     });
     const after = await this.worker.deliverNow(entry.id);
-    if (!after || after.status === "failed") {
-      await this.service.cancel(drill.state.id, "drillbot");
-      return { ok: false, reason: "post_failed", error: after?.lastError ?? "unknown error" };
-    }
-    const fresh = await this.service.load(drill.state.id);
-    this.drillTimers.arm(fresh ?? drill);
-    // Pending because Slack failed (not merely because the channel's pace made it wait a second).
-    const delayed = after.status === "pending" && after.attempts > 0;
-    return { ...started, drill: fresh ?? drill, delayed };
+    if (!after || after.status === "failed") return { ok: false, error: after?.lastError ?? "unknown error" };
+    return { ok: true, delayed: after.status === "pending" && after.attempts > 0 };
   }
 
   private async triggerPosted(entry: OutboxEntry, ts: string): Promise<void> {
@@ -190,14 +158,11 @@ export class SlackDrills {
     }
   }
 
-  /** After a restart: timers for running drills (overdue ones fire at once), first-move
-   * notices and debriefs that were never queued, and whatever the outbox still holds. */
-  async rearm(): Promise<number> {
+  /** After a restart: first-move notices and debriefs that were never queued, and whatever the
+   * outbox still holds (in the background: a Slack that is down must not keep the app from
+   * starting to listen). */
+  async recover(): Promise<void> {
     const running = await this.service.listDrills({ status: "running", surface: "slack", limit: 10_000 });
-    for (const summary of running) {
-      const drill = await this.service.load(summary.id);
-      if (drill) this.drillTimers.arm(drill);
-    }
     const recent = await this.service.listDrills({
       status: "ended",
       surface: "slack",
@@ -209,21 +174,22 @@ export class SlackDrills {
       await this.flushNotices(summary.id);
     }
     for (const summary of recent) {
-      if (!(await this.outbox.byKey(`drill:${summary.id}:summary`))) await this.queueDebrief(summary.id);
+      if (await this.outbox.byKey(`drill:${summary.id}:summary`)) continue;
+      const drill = await this.service.load(summary.id);
+      const debrief = await this.service.debrief(summary.id);
+      if (drill && debrief) await this.queueDebrief(drill, debrief);
     }
-    // A restart is a fresh chance: do not sit out a backoff from before it. Delivery runs in the
-    // background: a Slack that is down must not keep the app from starting to listen.
+    // A restart is a fresh chance: do not sit out a backoff from before it.
     await this.outbox.retryNow(this.clock.now());
     void this.worker.kick();
-    return running.length;
   }
 
   stop(): void {
     this.worker.stop();
   }
 
-  requestTriggerUpdate(drillId: number): void {
-    this.triggerUpdates.request(drillId);
+  changed(drill: Drill): void {
+    this.triggerUpdates.request(drill.state.id);
   }
 
   /** The answer is already stored, with its notice owed (see enqueueFirstMoveNotices): this
@@ -234,8 +200,8 @@ export class SlackDrills {
     this.triggerUpdates.request(drill.state.id);
   }
 
-  private async updateTrigger(drillId: number): Promise<void> {
-    const drill = await this.service.load(drillId);
+  private async updateTrigger(drillId: number, loaded?: Drill): Promise<void> {
+    const drill = loaded ?? (await this.service.load(drillId));
     if (!drill?.state.venueRef) return;
     await this.client.chat.update({
       channel: drill.state.venue,
@@ -262,24 +228,25 @@ export class SlackDrills {
     if (entry) void this.worker.kick();
   }
 
-  /** Queues every inject that is due, in order, then records it as posted: the queue's key
-   * makes a second attempt (a restart, another instance) a no-op. */
-  async postDueInjects(drillId: number): Promise<void> {
-    const drill = await this.service.load(drillId);
-    if (!drill) return;
-    for (const due of drill.dueInjects()) {
-      const late = this.clock.now() - due.dueAt > LATE_AFTER_MS;
-      const kind = due.inject.kind ? ` · ${due.inject.kind}` : "";
-      await this.enqueue({
-        key: `drill:${drillId}:inject:${due.index}`,
-        channel: drill.state.venue,
-        kind: "inject",
-        text: `⏱ *+${formatClock(due.dueAt - drill.state.startedAt)}*${kind}${late ? " · _late: the app was down when it was due_" : ""}\n${escapeMrkdwn(due.inject.text.trim())}`,
-        drillId,
-        inThread: true,
-      });
-      await this.service.markInjectPosted(drillId, due.index);
-    }
+  async postInject(drill: Drill, due: DueInject, how: { late: boolean; early?: Person }): Promise<void> {
+    const kind = due.inject.kind ? ` · ${due.inject.kind}` : "";
+    const when = how.early
+      ? ` · _early: ${escapeUserText(how.early.name)} sent it now_`
+      : how.late
+        ? " · _late: the app was down when it was due_"
+        : "";
+    await this.enqueue({
+      key: `drill:${drill.state.id}:inject:${due.index}`,
+      channel: drill.state.venue,
+      kind: "inject",
+      text: `⏱ *+${formatClock(due.offsetMs)}*${kind}${when}\n${escapeMrkdwn(due.inject.text.trim())}`,
+      drillId: drill.state.id,
+      inThread: true,
+    });
+  }
+
+  async note(drill: Drill, key: string, text: string): Promise<void> {
+    await this.enqueue({ key, channel: drill.state.venue, kind: "game_day", text, drillId: drill.state.id, inThread: true });
   }
 
   /** The debrief's messages with trend, mastery and action items. */
@@ -311,10 +278,8 @@ export class SlackDrills {
     return updated;
   }
 
-  private async queueDebrief(drillId: number): Promise<void> {
-    const drill = await this.service.load(drillId);
-    const debrief = await this.service.debrief(drillId);
-    if (!drill || !debrief) return;
+  private async queueDebrief(drill: Drill, debrief: Debrief): Promise<void> {
+    const drillId = drill.state.id;
     const messages = await this.debriefMessages(debrief, drill, { reviewControls: true });
     for (const [i, blocks] of messages.entries()) {
       await this.enqueue({
@@ -336,48 +301,25 @@ export class SlackDrills {
     });
   }
 
-  /** The time limit: end the drill; if that fails (a busy database), try again in 30 s while it
-   * still runs, so a channel is never left blocked until the next restart. */
-  private async endAtLimit(drillId: number, timers: TimerHost): Promise<void> {
-    try {
-      await this.finish(drillId, "drillbot", "time_limit");
-    } catch (error) {
-      this.logger.error(`ending drill #${drillId} at its time limit failed; retrying in 30 s:`, error);
-      timers.set(() => {
-        void this.service
-          .load(drillId)
-          .then((drill) => (drill?.state.status === "running" ? this.work.run(this.endAtLimit(drillId, timers)) : undefined));
-      }, 30_000);
-    }
+  /** The drill ended: "who answered" lines, then the debrief and summary, then the trigger
+   * message marked ended. */
+  async ended(drill: Drill, debrief: Debrief): Promise<void> {
+    await this.settleNotices(drill);
+    await this.queueDebrief(drill, debrief);
+    await this.finalTriggerUpdate(drill);
   }
 
-  /** Ends a drill (by hand or at the time limit) and queues the debrief. */
-  async finish(drillId: number, by: string, reason: "manual" | "time_limit"): Promise<{ ok: true; debrief: Debrief } | { ok: false }> {
-    if (reason === "time_limit") await this.postDueInjects(drillId);
-    const ended = await this.service.end(drillId, by, reason);
-    if (!ended.ok) return { ok: false };
-    this.drillTimers.disarm(drillId);
-    await this.settleNotices(drillId);
-    await this.queueDebrief(drillId);
-    await this.finalTriggerUpdate(drillId);
-    return { ok: true, debrief: ended.debrief };
-  }
-
-  async cancel(drillId: number, by: Person): Promise<boolean> {
-    const cancelled = await this.service.cancel(drillId, by.id);
-    if (!cancelled.ok) return false;
-    this.drillTimers.disarm(drillId);
-    await this.settleNotices(drillId);
+  async cancelled(drill: Drill, by: Person): Promise<void> {
+    await this.settleNotices(drill);
     await this.enqueue({
-      key: `drill:${drillId}:cancel`,
-      channel: cancelled.drill.state.venue,
+      key: `drill:${drill.state.id}:cancel`,
+      channel: drill.state.venue,
       kind: "cancel",
       text: `Drill cancelled by ${escapeUserText(by.name)}: no debrief.`,
-      drillId,
+      drillId: drill.state.id,
       inThread: true,
     });
-    await this.finalTriggerUpdate(drillId);
-    return true;
+    await this.finalTriggerUpdate(drill);
   }
 
   async postInThread(drillId: number, channel: string, key: string, text: string): Promise<void> {
@@ -400,24 +342,23 @@ export class SlackDrills {
   }
 
   /** Pending "who answered" lines go out before the debrief. */
-  private async settleNotices(drillId: number): Promise<void> {
+  private async settleNotices(drill: Drill): Promise<void> {
+    const drillId = drill.state.id;
     this.threadNotices.cancel(drillId);
     await this.threadNotices.settle(drillId);
-    if (!this.noticeVenues.has(drillId)) {
-      // Answers may have reached another instance: owed notices are in the database either way.
-      const drill = await this.service.load(drillId);
-      if (drill) this.noticeVenues.set(drillId, { channel: drill.state.venue, startedAt: drill.state.startedAt });
-    }
+    // Answers may have reached another instance: owed notices are in the database either way.
+    this.noticeVenues.set(drillId, { channel: drill.state.venue, startedAt: drill.state.startedAt });
     await this.flushNotices(drillId);
     this.noticeVenues.delete(drillId);
   }
 
   /** The last update of the trigger message wins over any coalesced one still pending. */
-  private async finalTriggerUpdate(drillId: number): Promise<void> {
+  private async finalTriggerUpdate(drill: Drill): Promise<void> {
+    const drillId = drill.state.id;
     this.triggerUpdates.cancel(drillId);
     await this.triggerUpdates.settle(drillId);
     try {
-      await this.updateTrigger(drillId);
+      await this.updateTrigger(drillId, drill);
     } catch (error) {
       this.logger.warn(`could not mark drill #${drillId}'s message as ended:`, error);
     }
