@@ -1,4 +1,5 @@
 import { type Debrief, findingPartName, pathVerdict, QUICK_DRILL_NOTE, type ResponderDebrief, reviewOrder } from "../domain/debrief.js";
+import { clarityPhrase, clockOrDash, endPhrase, teamPhrase, verdictPhrase } from "../domain/debriefWords.js";
 import { formatClock } from "../domain/duration.js";
 import { PART_TITLES } from "../domain/runbook.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -13,18 +14,9 @@ export function terminalSafe(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "");
 }
 
-const pct = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)}%`);
-const clock = (ms: number | null) => (ms === null ? "—" : formatClock(ms));
-
-function verdict(r: ResponderDebrief): string {
-  if (r.correct === null) return "no first move";
-  const by =
-    r.scoredBy === "facilitator"
-      ? ` (${r.override?.correct === r.score?.correct ? "confirmed" : "overridden"} by ${r.override?.by ?? "a facilitator"})`
-      : "";
-  const when = r.withinReadWindow ? "inside the read window" : "after the read window";
-  return `${r.correct ? "correct" : "wrong"}${by}, ${when}`;
-}
+const TERMINAL = { countNoun: "responder(s)" };
+const clock = clockOrDash;
+const verdict = (r: ResponderDebrief) => verdictPhrase(r);
 
 function verdictMark(r: ResponderDebrief): string {
   return r.needsReview && !r.override ? " · needs review" : "";
@@ -39,21 +31,12 @@ function pathLine(r: ResponderDebrief, quick: boolean): string {
 }
 
 function clarityLine(d: Debrief): string {
-  if (!d.clarity) return "Runbook clarity: not measured in blind mode (it tests recall, not the runbook)";
-  const verdicts = { clear: "clear", "needs-work": "needs work", fails: "fails the two-minute test" } as const;
-  return `Runbook clarity: ${verdicts[d.clarity.verdict]} — ${pct(d.clarity.share)} of ${d.clarity.sample} responder(s) stated the right first move within ${formatClock(d.readWindowMs)}`;
+  return `Runbook clarity: ${clarityPhrase(d, TERMINAL)}`;
 }
 
 export function renderDebriefText(d: Debrief, _scenario?: Scenario): string {
   const lines: string[] = [];
-  const how =
-    d.status === "cancelled"
-      ? "cancelled"
-      : d.endReason === "time_limit"
-        ? "ended at the time limit"
-        : d.status === "running"
-          ? "still running"
-          : "ended by hand";
+  const how = endPhrase(d);
   lines.push(`━━ Debrief · drill #${d.drillId} · ${d.scenarioId} — ${d.scenarioTitle}`);
   lines.push(
     `mode ${d.mode} · ran ${clock(d.durationMs)} · ${how} · ${d.quick ? "quick drill (first move only)" : `injects posted ${d.injectsPosted} of ${d.injectsTotal}`}`,
@@ -69,9 +52,7 @@ export function renderDebriefText(d: Debrief, _scenario?: Scenario): string {
   }
   if (d.responders.length === 0) lines.push("  nobody responded");
   lines.push("");
-  lines.push(
-    `Team: ${d.team.correctInReadWindow} of ${d.team.responders} responder(s) stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)})`,
-  );
+  lines.push(`Team: ${teamPhrase(d, TERMINAL)}`);
   lines.push(clarityLine(d));
   lines.push(`Expected first move: ${d.expectedFirstMove}`);
   if (d.quick) lines.push(QUICK_DRILL_NOTE);
@@ -114,9 +95,7 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario, actionIte
   out.push("");
   out.push("## Findings");
   out.push("");
-  out.push(
-    `- Team: ${d.team.correctInReadWindow} of ${d.team.responders} stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)}).`,
-  );
+  out.push(`- Team: ${teamPhrase(d)}.`);
   out.push(`- ${clarityLine(d)}.`);
   out.push(`- Expected first move: ${mdEscape(d.expectedFirstMove)}`);
   if (d.quick) out.push(`- ${QUICK_DRILL_NOTE}`);

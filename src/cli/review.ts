@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import type { CatalogConfig } from "../catalog/config.js";
 import { reviewOrder } from "../domain/debrief.js";
+import { percent } from "../domain/debriefWords.js";
 import type { Person } from "../domain/drillState.js";
 import { type DrillService, REFUSAL_TEXT } from "../service/drillService.js";
 import { dbPathFrom, openService } from "./context.js";
@@ -22,7 +23,7 @@ export interface ReviewOptions {
   interactive: boolean;
 }
 
-const pct = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)}%`);
+const pct = percent;
 
 export async function runReview(o: ReviewOptions): Promise<number> {
   const { service, io } = o;

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog/catalog.js";
 import type { CatalogConfig } from "../catalog/config.js";
 import { closestId } from "../domain/closest.js";
+import { percentPrecise } from "../domain/debriefWords.js";
 import { evaluateRubric, type LabelledAnswer } from "../domain/rubricEval.js";
 import { suggestRubricChanges } from "../domain/rubricSuggest.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -16,7 +17,7 @@ import { terminalSafe } from "./renderDebrief.js";
 // answer a facilitator reviewed, and what to add to it.
 
 const USAGE = "usage: drillbot rubric eval <scenario> [--db PATH]   ·   drillbot rubric suggest <scenario> [--db PATH]";
-const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+const pct = percentPrecise;
 
 /** The scenario's samples and every reviewed answer in the database, labelled. */
 async function labelledAnswers(scenario: Scenario, dbPath: string, io: CliIO): Promise<{ answers: LabelledAnswer[]; reviewed: number }> {

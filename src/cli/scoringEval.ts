@@ -1,6 +1,7 @@
 import { loadCatalog } from "../catalog/catalog.js";
 import { readCorpus } from "../catalog/corpus.js";
 import { formatProblem } from "../catalog/problems.js";
+import { percentPrecise } from "../domain/debriefWords.js";
 import { type EvalStats, evaluateRubric, type ScoredAnswer, TARGETS, targetMisses, totalStats } from "../domain/rubricEval.js";
 
 // The scoring evaluation behind `npm run eval:scoring` and its test: the corpus against the
@@ -15,7 +16,7 @@ export interface ScoringEvalReport {
   problems: string[];
 }
 
-const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+const pct = percentPrecise;
 
 export function runScoringEval(root: string, folder: string, options: { misses?: boolean } = {}): ScoringEvalReport {
   const catalog = loadCatalog(root);

@@ -1,3 +1,4 @@
+import { percent } from "./debriefWords.js";
 import { formatClock } from "./duration.js";
 
 // Trend lines people read at a glance: shares as a text sparkline, times as first → last.
@@ -23,8 +24,7 @@ export function trendLine(points: readonly TrendPoint[]): string | null {
   const firstShare = shares.find((s) => s !== null);
   const lastShare = [...shares].reverse().find((s) => s !== null);
   const times = points.map((p) => p.medianFirstMoveMs).filter((t): t is number => t !== null);
-  const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${Math.round(v * 100)}%`);
-  const parts = [`correct ${sparkline(shares)} ${pct(firstShare)} → ${pct(lastShare)}`];
+  const parts = [`correct ${sparkline(shares)} ${percent(firstShare)} → ${percent(lastShare)}`];
   if (times.length >= 2) parts.push(`median first move ${formatClock(times[0] ?? 0)} → ${formatClock(times.at(-1) ?? 0)}`);
   return `${parts.join(" · ")} (${points.length} drills)`;
 }

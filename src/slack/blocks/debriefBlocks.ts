@@ -1,4 +1,5 @@
 import { type Debrief, findingPartName, pathVerdict, QUICK_DRILL_NOTE, type ResponderDebrief, reviewOrder } from "../../domain/debrief.js";
+import { clarityPhrase, clockOrDash, endPhrase, teamPhrase, verdictPhrase } from "../../domain/debriefWords.js";
 import { formatClock } from "../../domain/duration.js";
 import type { Scenario } from "../../domain/scenario.js";
 import { type Block, LIMITS } from "./limits.js";
@@ -7,9 +8,8 @@ import { cleanPlain, escapeMrkdwn, escapeUserText, truncate } from "./text.js";
 // The debrief in Slack: answers are revealed here for the first time. Answers and names are
 // user text and are escaped; long debriefs are split across messages of at most 50 blocks.
 
-const pct = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)}%`);
-const clock = (ms: number | null) => (ms === null ? "—" : formatClock(ms));
-const CLARITY = { clear: "clear ✅", "needs-work": "needs work ⚠️", fails: "fails the two-minute test ❌" } as const;
+const clock = clockOrDash;
+const CLARITY_MARK = { clear: " ✅", "needs-work": " ⚠️", fails: " ❌" } as const;
 
 /** At most this many messages; beyond it the debrief points at the full export. */
 export const MAX_DEBRIEF_MESSAGES = 6;
@@ -27,18 +27,13 @@ export function parseReviewValue(value: string | undefined): { drillId: number; 
 }
 
 export function clarityText(d: Debrief): string {
-  if (!d.clarity) return "not measured in blind mode (it tests recall, not the runbook)";
-  return `${CLARITY[d.clarity.verdict]} — ${pct(d.clarity.share)} of ${d.clarity.sample} stated the right first move within ${formatClock(d.readWindowMs)}`;
+  return clarityPhrase(d, { mark: (verdict) => CLARITY_MARK[verdict] });
 }
 
 function verdictText(r: ResponderDebrief): string {
   if (r.correct === null) return "no first move";
-  const mark = r.correct ? "✅ correct" : "❌ wrong";
-  const who = r.override
-    ? ` (${r.override.correct === r.score?.correct ? "confirmed" : "overridden"} by ${escapeUserText(r.override.by)})`
-    : "";
   const review = r.needsReview && !r.override ? " · ⚠️ *needs review*" : "";
-  return `${mark}${who}${r.withinReadWindow ? ", inside the read window" : ", after the read window"}${review}`;
+  return `${r.correct ? "✅" : "❌"} ${verdictPhrase(r, escapeUserText)}${review}`;
 }
 
 export function responderLine(r: ResponderDebrief, _scenario?: Scenario): string {
@@ -90,7 +85,7 @@ export interface DebriefRenderOptions {
 
 /** The full debrief as a list of messages, each within Slack's block limits. */
 export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Block[] = [], options: DebriefRenderOptions = {}): Block[][] {
-  const how = d.endReason === "time_limit" ? "ended at the time limit" : "ended by hand";
+  const how = endPhrase(d);
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: truncate(cleanPlain(`Debrief · ${d.scenarioTitle}`), LIMITS.headerText, "…") } },
     {
@@ -99,7 +94,7 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
         type: "mrkdwn",
         text: truncate(
           [
-            `*Team:* ${d.team.correctInReadWindow} of ${d.team.responders} stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)})`,
+            `*Team:* ${teamPhrase(d)}`,
             `*Runbook clarity:* ${clarityText(d)}`,
             `*Median time to first move:* ${clock(d.team.medianTimeToFirstMoveMs)} · ${d.team.acked} acked · ${d.team.answered} answered · ran ${clock(d.durationMs)}, ${how} · ${d.quick ? "quick drill" : `injects ${d.injectsPosted}/${d.injectsTotal}`}`,
           ].join("\n"),
@@ -204,5 +199,5 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
 
 /** One line for the channel when a drill ends. */
 export function debriefSummaryText(d: Debrief): string {
-  return `Drill *${escapeMrkdwn(d.scenarioTitle)}* is over: ${d.team.correctInReadWindow} of ${d.team.responders} stated a correct first move inside the read window (${pct(d.team.shareCorrectInReadWindow)}). Runbook clarity: ${clarityText(d)}. The debrief is in the thread.`;
+  return `Drill *${escapeMrkdwn(d.scenarioTitle)}* is over: ${teamPhrase(d)}. Runbook clarity: ${clarityText(d)}. The debrief is in the thread.`;
 }

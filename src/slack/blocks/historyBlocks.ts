@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import { percent } from "../../domain/debriefWords.js";
 import { formatClock } from "../../domain/duration.js";
 import { MASTERY_STREAK } from "../../domain/mastery.js";
 import { PART_TITLES } from "../../domain/runbook.js";
@@ -17,7 +18,7 @@ export const HISTORY_ACTIONS = { actionDone: "action_item_done" } as const;
 export const HISTORY_VIEWS = { flag: "drill_flag_submit" } as const;
 export const FLAG_BLOCKS = { part: "flag_part", kind: "flag_kind", text: "flag_text" } as const;
 
-const pct = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)}%`);
+const pct = percent;
 const dateOf = (ms: number) => slackTime(ms, "{date_short_pretty} {time}");
 const section = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } });
 const context = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.sectionText) }] });

@@ -1,0 +1,62 @@
+import type { ClarityVerdict, Debrief, ResponderDebrief } from "./debrief.js";
+import { formatClock } from "./duration.js";
+
+// The debrief's vocabulary, in one place for every renderer (Slack, terminal, Markdown, CSV):
+// verdicts, clarity, how a drill ended, shares and times. A renderer adds only its own markup.
+
+/** A share as a whole percentage, or a dash when there is nothing to share. */
+export const percent = (share: number | null | undefined): string =>
+  share === null || share === undefined ? "—" : `${Math.round(share * 100)}%`;
+
+/** A share with one decimal (evaluation tables, where 95.4% and 95.0% differ). */
+export const percentPrecise = (share: number | null | undefined): string =>
+  share === null || share === undefined ? "—" : `${(share * 100).toFixed(1)}%`;
+
+/** m:ss, or a dash for "did not happen". */
+export const clockOrDash = (ms: number | null | undefined): string => (ms === null || ms === undefined ? "—" : formatClock(ms));
+
+export const CLARITY_WORDS: Record<ClarityVerdict, string> = {
+  clear: "clear",
+  "needs-work": "needs work",
+  fails: "fails the two-minute test",
+};
+
+export const NOT_MEASURED_BLIND = "not measured in blind mode (it tests recall, not the runbook)";
+
+/** "fails the two-minute test — 33% of 3 stated the right first move within 2:00"; `mark` adds
+ * a renderer's sign to the verdict word (Slack: ✅ ⚠️ ❌). */
+export function clarityPhrase(d: Debrief, style: PhraseStyle = {}): string {
+  if (!d.clarity) return NOT_MEASURED_BLIND;
+  const word = `${CLARITY_WORDS[d.clarity.verdict]}${style.mark?.(d.clarity.verdict) ?? ""}`;
+  return `${word} — ${percent(d.clarity.share)} of ${d.clarity.sample}${noun(style)} stated the right first move within ${formatClock(d.readWindowMs)}`;
+}
+
+/** How a renderer words a count and marks a verdict: the terminal says "3 responder(s)",
+ * Slack "3"; Slack adds ✅ ⚠️ ❌ to the clarity word. */
+export interface PhraseStyle {
+  countNoun?: string;
+  mark?: (verdict: ClarityVerdict) => string;
+}
+
+const noun = (style: PhraseStyle) => (style.countNoun ? ` ${style.countNoun}` : "");
+
+/** "1 of 3 stated a correct first move inside the read window (33%)". */
+export function teamPhrase(d: Debrief, style: PhraseStyle = {}): string {
+  return `${d.team.correctInReadWindow} of ${d.team.responders}${noun(style)} stated a correct first move inside the read window (${percent(d.team.shareCorrectInReadWindow)})`;
+}
+
+/** How the drill came to an end. */
+export function endPhrase(d: Pick<Debrief, "status" | "endReason">): string {
+  if (d.status === "cancelled") return "cancelled";
+  if (d.status === "running") return "still running";
+  return d.endReason === "time_limit" ? "ended at the time limit" : "ended by hand";
+}
+
+export const windowPhrase = (within: boolean): string => (within ? "inside the read window" : "after the read window");
+
+/** "correct (overridden by alice), inside the read window" — without any markup. */
+export function verdictPhrase(r: ResponderDebrief, name: (text: string) => string = (t) => t): string {
+  if (r.correct === null) return "no first move";
+  const by = r.override ? ` (${r.override.correct === r.score?.correct ? "confirmed" : "overridden"} by ${name(r.override.by)})` : "";
+  return `${r.correct ? "correct" : "wrong"}${by}, ${windowPhrase(r.withinReadWindow)}`;
+}

@@ -1,0 +1,552 @@
+import Database from "better-sqlite3";
+import type { DrillChange } from "../domain/drillChanges.js";
+import type { DecisionStepRecord, DrillEvent, DrillState, EndReason, Person, ResponderRecord } from "../domain/drillState.js";
+import type { Scenario, ScenarioFile } from "../domain/scenario.js";
+import type { StoredScore } from "../domain/scoring.js";
+import { DrillAlreadyRunningError } from "./errors.js";
+import { openDatabase } from "./sqliteDatabase.js";
+import type {
+  DrillFilter,
+  DrillResults,
+  DrillStore,
+  DrillSummary,
+  ReviewedAnswer,
+  ReviewRecord,
+  StoredScenarioVersion,
+  Surface,
+} from "./store.js";
+
+// Drills and everything responders did in them, on SQLite: one apply() for every change.
+
+interface DrillRow {
+  id: number;
+  scenario_id: string;
+  scenario_hash: string;
+  mode: DrillState["mode"];
+  surface: Surface;
+  venue: string;
+  venue_ref: string | null;
+  venue_link: string | null;
+  started_by_id: string;
+  started_by_name: string;
+  started_at: number;
+  read_window_ms: number;
+  time_limit_ms: number;
+  status: DrillState["status"];
+  ended_at: number | null;
+  end_reason: EndReason | null;
+  ended_by: string | null;
+}
+
+interface ResponderRow {
+  user_id: string;
+  user_name: string;
+  joined_at: number;
+  acked_at: number | null;
+  walk_started_at: number | null;
+  role: string | null;
+}
+
+interface EventRow {
+  kind: DrillEvent["kind"];
+  by_id: string;
+  by_name: string;
+  at: number;
+  data: string;
+}
+
+interface FirstMoveRow {
+  user_id: string;
+  text: string;
+  answered_at: number;
+  score: string;
+  override_correct: number | null;
+  override_by: string | null;
+  override_by_id: string | null;
+  override_at: number | null;
+}
+
+interface StepRow {
+  user_id: string;
+  seq: number;
+  node_id: string;
+  option_id: string;
+  next_id: string;
+  entered_at: number;
+  chosen_at: number;
+}
+
+export class SqliteDrillStore implements DrillStore {
+  readonly db: Database.Database;
+
+  /** Prepared once, reused: a stampede of clicks runs the same few statements thousands of times. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(pathOrDb: string | Database.Database) {
+    this.db = typeof pathOrDb === "string" ? openDatabase(pathOrDb) : pathOrDb;
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async saveScenarioVersion(scenario: Scenario): Promise<void> {
+    const content: ScenarioFile = pickFile(scenario);
+    this.stmt("INSERT OR IGNORE INTO scenario_versions (hash, scenario_id, content, runbook, first_seen_at) VALUES (?, ?, ?, ?, ?)").run(
+      scenario.hash,
+      scenario.id,
+      JSON.stringify(content),
+      scenario.runbookDoc.source,
+      Date.now(),
+    );
+  }
+
+  async getScenarioVersion(hash: string): Promise<StoredScenarioVersion | null> {
+    const row = this.stmt("SELECT hash, scenario_id, content, runbook FROM scenario_versions WHERE hash = ?").get(hash) as
+      | { hash: string; scenario_id: string; content: string; runbook: string }
+      | undefined;
+    return row
+      ? { hash: row.hash, scenarioId: row.scenario_id, content: JSON.parse(row.content) as ScenarioFile, runbook: row.runbook }
+      : null;
+  }
+
+  async createDrill(state: DrillState, surface: Surface): Promise<number> {
+    try {
+      const result = this.stmt(
+        `INSERT INTO drills (scenario_id, scenario_hash, mode, surface, venue, started_by_id, started_by_name, started_at,
+             read_window_ms, time_limit_ms, status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+      ).run(
+        state.scenarioId,
+        state.scenarioHash,
+        state.mode,
+        surface,
+        state.venue,
+        state.startedBy.id,
+        state.startedBy.name,
+        state.startedAt,
+        state.readWindowMs,
+        state.timeLimitMs,
+      );
+      return Number(result.lastInsertRowid);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
+        const running = await this.findRunningDrill(state.venue);
+        throw new DrillAlreadyRunningError(state.venue, running?.id ?? null);
+      }
+      throw error;
+    }
+  }
+
+  async setVenueRef(drillId: number, ref: string): Promise<void> {
+    this.stmt("UPDATE drills SET venue_ref = ? WHERE id = ?").run(ref, drillId);
+  }
+
+  async setVenueLink(drillId: number, link: string): Promise<void> {
+    this.stmt("UPDATE drills SET venue_link = ? WHERE id = ?").run(link, drillId);
+  }
+
+  async loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null> {
+    return this.loadDrillSync(id, onlyUserId);
+  }
+
+  /** The whole drill, or with only one responder's records (the hot path of a click). */
+  private loadDrillSync(id: number, onlyUserId?: string): DrillState | null {
+    const row = this.stmt("SELECT * FROM drills WHERE id = ?").get(id) as DrillRow | undefined;
+    if (!row) return null;
+    // With one user: that responder's rows only, so a click costs the same at 5 or 500 responders.
+    const byUser = onlyUserId === undefined ? "" : " AND user_id = ?";
+    const args: (number | string)[] = onlyUserId === undefined ? [id] : [id, onlyUserId];
+    const responders = this.stmt(
+      `SELECT user_id, user_name, joined_at, acked_at, walk_started_at, role FROM responders WHERE drill_id = ?${byUser} ORDER BY joined_at, rowid`,
+    ).all(...args) as ResponderRow[];
+    const moves = this.stmt(`SELECT * FROM first_moves WHERE drill_id = ?${byUser}`).all(...args) as FirstMoveRow[];
+    const steps = this.stmt(`SELECT * FROM decision_steps WHERE drill_id = ?${byUser} ORDER BY user_id, seq`).all(...args) as StepRow[];
+    const injects = this.stmt(
+      "SELECT inject_index, due_at, posted_at FROM inject_posts WHERE drill_id = ? ORDER BY posted_at, inject_index",
+    ).all(id) as {
+      inject_index: number;
+      due_at: number;
+      posted_at: number;
+    }[];
+    const events = (
+      this.stmt("SELECT kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = ? ORDER BY id").all(id) as EventRow[]
+    ).map((e) => ({ ...(JSON.parse(e.data) as object), kind: e.kind, by: { id: e.by_id, name: e.by_name }, at: e.at }) as DrillEvent);
+    const movesByUser = new Map(moves.map((m) => [m.user_id, m]));
+    const stepsByUser = new Map<string, DecisionStepRecord[]>();
+    for (const s of steps) {
+      const list = stepsByUser.get(s.user_id) ?? [];
+      list.push({
+        seq: s.seq,
+        nodeId: s.node_id,
+        optionId: s.option_id,
+        nextId: s.next_id,
+        enteredAt: s.entered_at,
+        chosenAt: s.chosen_at,
+      });
+      stepsByUser.set(s.user_id, list);
+    }
+    return {
+      id: row.id,
+      scenarioId: row.scenario_id,
+      scenarioHash: row.scenario_hash,
+      mode: row.mode,
+      startedBy: { id: row.started_by_id, name: row.started_by_name },
+      venue: row.venue,
+      venueRef: row.venue_ref,
+      startedAt: row.started_at,
+      readWindowMs: row.read_window_ms,
+      timeLimitMs: row.time_limit_ms,
+      status: row.status,
+      endedAt: row.ended_at,
+      endReason: row.end_reason,
+      endedBy: row.ended_by,
+      responders: responders.map((r): ResponderRecord => {
+        const move = movesByUser.get(r.user_id);
+        return {
+          user: { id: r.user_id, name: r.user_name },
+          joinedAt: r.joined_at,
+          role: r.role,
+          ackAt: r.acked_at,
+          walkStartedAt: r.walk_started_at,
+          firstMove: move
+            ? {
+                text: move.text,
+                at: move.answered_at,
+                score: JSON.parse(move.score) as StoredScore,
+                override:
+                  move.override_correct === null
+                    ? null
+                    : {
+                        correct: move.override_correct === 1,
+                        by: move.override_by ?? "",
+                        ...(move.override_by_id ? { byId: move.override_by_id } : {}),
+                        at: move.override_at ?? 0,
+                      },
+              }
+            : null,
+          steps: stepsByUser.get(r.user_id) ?? [],
+        };
+      }),
+      injects: injects.map((i) => ({ index: i.inject_index, dueAt: i.due_at, postedAt: i.posted_at })),
+      events,
+    };
+  }
+
+  async findRunningDrill(venue: string): Promise<DrillState | null> {
+    const row = this.stmt("SELECT id FROM drills WHERE venue = ? AND status = 'running' ORDER BY id DESC LIMIT 1").get(venue) as
+      | { id: number }
+      | undefined;
+    return row ? this.loadDrillSync(row.id) : null;
+  }
+
+  async listDrills(filter: DrillFilter = {}): Promise<DrillSummary[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.status) {
+      where.push("d.status = ?");
+      params.push(filter.status);
+    }
+    if (filter.scenarioId) {
+      where.push("d.scenario_id = ?");
+      params.push(filter.scenarioId);
+    }
+    if (filter.since !== undefined) {
+      where.push("d.started_at >= ?");
+      params.push(filter.since);
+    }
+    if (filter.surface) {
+      where.push("d.surface = ?");
+      params.push(filter.surface);
+    }
+    if (filter.responder) {
+      where.push("EXISTS (SELECT 1 FROM responders r WHERE r.drill_id = d.id AND r.user_id = ?)");
+      params.push(filter.responder);
+    }
+    if (filter.venue) {
+      where.push("d.venue = ?");
+      params.push(filter.venue);
+    }
+    const rows = this.stmt(
+      `SELECT d.*, (SELECT count(*) FROM responders r WHERE r.drill_id = d.id) AS responder_count
+         FROM drills d ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY d.started_at DESC, d.id DESC LIMIT ?`,
+    ).all(...params, filter.limit ?? 50) as (DrillRow & { responder_count: number })[];
+    return rows.map((r) => ({
+      id: r.id,
+      scenarioId: r.scenario_id,
+      mode: r.mode,
+      surface: r.surface,
+      venue: r.venue,
+      venueRef: r.venue_ref,
+      venueLink: r.venue_link,
+      status: r.status,
+      startedBy: { id: r.started_by_id, name: r.started_by_name },
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      responders: r.responder_count,
+    }));
+  }
+
+  /** Applies an operation's changes in one IMMEDIATE transaction (the write lock from the start,
+   * so an answer can never land after another instance ended the drill). Changes that need a
+   * running drill (acks, answers, steps, roles, the end) apply only while it runs. Each change
+   * reports whether it took effect: false for a repeat (a double click, a retry, another
+   * instance first) or a drill no longer running. */
+  async apply(drillId: number, changes: readonly DrillChange[], derived: { results?: DrillResults } = {}): Promise<boolean[]> {
+    return this.db
+      .transaction(() => {
+        const row = this.stmt("SELECT status FROM drills WHERE id = ?").get(drillId) as { status: string } | undefined;
+        let running = row?.status === "running";
+        const applied = changes.map((change) => {
+          const took = this.applyOne(drillId, change, running);
+          if (change.type === "finished" && took) running = false;
+          return took;
+        });
+        if (derived.results && row) this.writeResults(derived.results);
+        return applied;
+      })
+      .immediate();
+  }
+
+  private applyOne(drillId: number, change: DrillChange, running: boolean): boolean {
+    switch (change.type) {
+      case "acked":
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.joinedAt);
+        return (
+          this.stmt("UPDATE responders SET acked_at = ? WHERE drill_id = ? AND user_id = ? AND acked_at IS NULL").run(
+            change.at,
+            drillId,
+            change.user.id,
+          ).changes === 1
+        );
+      case "first_move":
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.joinedAt);
+        return (
+          this.stmt(
+            "INSERT OR IGNORE INTO first_moves (drill_id, user_id, text, answered_at, correct, score, noticed) VALUES (?, ?, ?, ?, ?, ?, 0)",
+          ).run(
+            drillId,
+            change.user.id,
+            change.move.text,
+            change.move.at,
+            change.move.score.correct ? 1 : 0,
+            JSON.stringify(change.move.score),
+          ).changes === 1
+        );
+      case "walk_started":
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.at);
+        return (
+          this.stmt("UPDATE responders SET walk_started_at = ? WHERE drill_id = ? AND user_id = ? AND walk_started_at IS NULL").run(
+            change.at,
+            drillId,
+            change.user.id,
+          ).changes === 1
+        );
+      case "step":
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.step.enteredAt);
+        return (
+          this.stmt(
+            `INSERT OR IGNORE INTO decision_steps (drill_id, user_id, seq, node_id, option_id, next_id, entered_at, chosen_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            drillId,
+            change.user.id,
+            change.step.seq,
+            change.step.nodeId,
+            change.step.optionId,
+            change.step.nextId,
+            change.step.enteredAt,
+            change.step.chosenAt,
+          ).changes === 1
+        );
+      case "inject_posted":
+        return (
+          this.stmt("INSERT OR IGNORE INTO inject_posts (drill_id, inject_index, due_at, posted_at) VALUES (?, ?, ?, ?)").run(
+            drillId,
+            change.post.index,
+            change.post.dueAt,
+            change.post.postedAt,
+          ).changes === 1
+        );
+      case "verdict": {
+        const changed =
+          this.stmt(
+            "UPDATE first_moves SET override_correct = ?, override_by = ?, override_by_id = ?, override_at = ? WHERE drill_id = ? AND user_id = ?",
+          ).run(change.correct ? 1 : 0, change.by.name, change.by.id, change.at, drillId, change.userId).changes === 1;
+        if (changed) {
+          this.stmt(
+            `INSERT INTO first_move_reviews (drill_id, user_id, decided_by_id, decided_by_name, decided_at, via, before_correct, after_correct)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(drillId, change.userId, change.by.id, change.by.name, change.at, change.via, change.before ? 1 : 0, change.correct ? 1 : 0);
+        }
+        return changed;
+      }
+      case "role": {
+        if (!running) return false;
+        this.ensureResponder(drillId, change.user, change.joinedAt);
+        // One person per role: the unique index refuses a role someone else holds.
+        const taken =
+          change.role !== null &&
+          this.stmt("SELECT 1 FROM responders WHERE drill_id = ? AND role = ? AND user_id <> ?").get(drillId, change.role, change.user.id);
+        if (taken) return false;
+        return (
+          this.stmt("UPDATE responders SET role = ? WHERE drill_id = ? AND user_id = ? AND role IS NOT ?").run(
+            change.role,
+            drillId,
+            change.user.id,
+            change.role,
+          ).changes === 1
+        );
+      }
+      case "finished":
+        return (
+          this.stmt("UPDATE drills SET status = ?, ended_at = ?, end_reason = ?, ended_by = ? WHERE id = ? AND status = 'running'").run(
+            change.status,
+            change.endedAt,
+            change.reason,
+            change.by,
+            drillId,
+          ).changes === 1
+        );
+      case "event": {
+        const { kind, by, at, ...data } = change.event;
+        this.stmt("INSERT INTO drill_events (drill_id, kind, by_id, by_name, at, data) VALUES (?, ?, ?, ?, ?, ?)").run(
+          drillId,
+          kind,
+          by.id,
+          by.name,
+          at,
+          JSON.stringify(data),
+        );
+        return true;
+      }
+    }
+  }
+
+  private ensureResponder(drillId: number, user: Person, joinedAt: number): void {
+    this.stmt("INSERT OR IGNORE INTO responders (drill_id, user_id, user_name, joined_at) VALUES (?, ?, ?, ?)").run(
+      drillId,
+      user.id,
+      user.name,
+      joinedAt,
+    );
+  }
+
+  async listReviews(drillId: number): Promise<ReviewRecord[]> {
+    const rows = this.stmt("SELECT * FROM first_move_reviews WHERE drill_id = ? ORDER BY decided_at, id").all(drillId) as {
+      drill_id: number;
+      user_id: string;
+      decided_by_id: string;
+      decided_by_name: string;
+      decided_at: number;
+      via: "slack" | "terminal";
+      before_correct: number;
+      after_correct: number;
+    }[];
+    return rows.map((r) => ({
+      drillId: r.drill_id,
+      userId: r.user_id,
+      by: { id: r.decided_by_id, name: r.decided_by_name },
+      at: r.decided_at,
+      via: r.via,
+      before: r.before_correct === 1,
+      correct: r.after_correct === 1,
+    }));
+  }
+
+  async reviewedAnswers(scenarioId: string): Promise<ReviewedAnswer[]> {
+    const rows = this.stmt(
+      `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at
+         FROM first_moves f JOIN drills d ON d.id = f.drill_id
+        WHERE d.scenario_id = ? AND f.override_correct IS NOT NULL
+        ORDER BY f.override_at, f.drill_id`,
+    ).all(scenarioId) as {
+      drill_id: number;
+      user_id: string;
+      text: string;
+      correct: number;
+      override_correct: number;
+      override_by: string | null;
+      override_at: number | null;
+    }[];
+    return rows.map((r) => ({
+      drillId: r.drill_id,
+      userId: r.user_id,
+      text: r.text,
+      correct: r.override_correct === 1,
+      rubricCorrect: r.correct === 1,
+      decidedBy: r.override_by ?? "",
+      decidedAt: r.override_at ?? 0,
+    }));
+  }
+
+  private writeResults({ drill, responders }: DrillResults): void {
+    this.stmt("DELETE FROM responder_results WHERE drill_id = ?").run(drill.drillId);
+    this.stmt(
+      `INSERT OR REPLACE INTO drill_results (drill_id, scenario_id, venue, mode, ended_at, responders, answered, correct_in_window, median_first_move_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      drill.drillId,
+      drill.scenarioId,
+      drill.venue,
+      drill.mode,
+      drill.endedAt,
+      drill.responders,
+      drill.answered,
+      drill.correctInWindow,
+      drill.medianFirstMoveMs,
+    );
+    const insert = this.stmt(
+      `INSERT INTO responder_results (drill_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct, correct_in_window, time_to_first_move_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const r of responders) {
+      insert.run(
+        r.drillId,
+        r.userId,
+        r.userName,
+        r.scenarioId,
+        r.venue,
+        r.endedAt,
+        r.answered ? 1 : 0,
+        r.correct ? 1 : 0,
+        r.correctInWindow ? 1 : 0,
+        r.timeToFirstMoveMs,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** The scenario as written in its file, without the fields drillbot derives from it; the runbook's path from the catalog
+ * (`x-runbook-ref`) and a catalog heading map (`x-runbook-headings`, it decides how the stored
+ * runbook reads) ride along. */
+function pickFile(scenario: Scenario): ScenarioFile {
+  const {
+    readWindowMs: _r,
+    timeLimitMs: _t,
+    injectOffsetsMs: _i,
+    runbookDoc: _d,
+    runbookFindings: _f,
+    quick: _q,
+    runbookHeadings,
+    runbookRef,
+    hash: _h,
+    rubric: _c,
+    ...file
+  } = scenario;
+  return { ...file, "x-runbook-ref": runbookRef, ...(runbookHeadings ? { "x-runbook-headings": runbookHeadings } : {}) } as ScenarioFile;
+}

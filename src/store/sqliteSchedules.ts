@@ -1,0 +1,114 @@
+// Game-day schedules and their runs, on SQLite.
+import type Database from "better-sqlite3";
+import type { Schedule, ScheduleRun, ScheduleRunKind, ScheduleRunStatus, ScheduleStore } from "./history.js";
+
+interface ScheduleRow {
+  id: number;
+  channel: string;
+  cron: string;
+  timezone: string;
+  scenario: string;
+  mode: "read" | "blind";
+  heads_up: number;
+  created_by: string;
+  created_at: number;
+  active: number;
+}
+
+const toSchedule = (r: ScheduleRow): Schedule => ({
+  id: r.id,
+  channel: r.channel,
+  cron: r.cron,
+  timezone: r.timezone,
+  scenario: r.scenario,
+  mode: r.mode,
+  headsUp: r.heads_up === 1,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  active: r.active === 1,
+});
+
+export class SqliteScheduleStore implements ScheduleStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async createSchedule(s: Omit<Schedule, "id" | "active">): Promise<Schedule> {
+    const result = this.db
+      .prepare(
+        "INSERT INTO schedules (channel, cron, timezone, scenario, mode, heads_up, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(s.channel, s.cron, s.timezone, s.scenario, s.mode, s.headsUp ? 1 : 0, s.createdBy, s.createdAt);
+    return { ...s, id: Number(result.lastInsertRowid), active: true };
+  }
+
+  async listSchedules(filter: { channel?: string; active?: boolean } = {}): Promise<Schedule[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.channel !== undefined) {
+      where.push("channel = ?");
+      params.push(filter.channel);
+    }
+    if (filter.active !== undefined) {
+      where.push("active = ?");
+      params.push(filter.active ? 1 : 0);
+    }
+    const rows = this.db
+      .prepare(`SELECT * FROM schedules ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id`)
+      .all(...params) as ScheduleRow[];
+    return rows.map(toSchedule);
+  }
+
+  async getSchedule(id: number): Promise<Schedule | null> {
+    const row = this.db.prepare("SELECT * FROM schedules WHERE id = ?").get(id) as ScheduleRow | undefined;
+    return row ? toSchedule(row) : null;
+  }
+
+  async deactivateSchedule(id: number): Promise<boolean> {
+    return this.db.prepare("UPDATE schedules SET active = 0 WHERE id = ? AND active = 1").run(id).changes === 1;
+  }
+
+  async claimScheduleRun(
+    run: Omit<ScheduleRun, "drillId" | "detail"> & { drillId?: number | null; detail?: string | null },
+  ): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          "INSERT OR IGNORE INTO schedule_runs (schedule_id, period, kind, status, drill_id, detail, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(run.scheduleId, run.period, run.kind, run.status, run.drillId ?? null, run.detail ?? null, run.recordedAt).changes === 1
+    );
+  }
+
+  async completeScheduleRun(
+    scheduleId: number,
+    period: number,
+    kind: ScheduleRunKind,
+    outcome: { status: ScheduleRunStatus; drillId?: number | null; detail?: string | null },
+  ): Promise<void> {
+    this.db
+      .prepare("UPDATE schedule_runs SET status = ?, drill_id = ?, detail = ? WHERE schedule_id = ? AND period = ? AND kind = ?")
+      .run(outcome.status, outcome.drillId ?? null, outcome.detail ?? null, scheduleId, period, kind);
+  }
+
+  async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY period DESC LIMIT ?")
+      .all(scheduleId, limit) as {
+      schedule_id: number;
+      period: number;
+      kind: ScheduleRunKind;
+      status: ScheduleRunStatus;
+      drill_id: number | null;
+      detail: string | null;
+      recorded_at: number;
+    }[];
+    return rows.map((r) => ({
+      scheduleId: r.schedule_id,
+      period: r.period,
+      kind: r.kind,
+      status: r.status,
+      drillId: r.drill_id,
+      detail: r.detail,
+      recordedAt: r.recorded_at,
+    }));
+  }
+}
