@@ -6,7 +6,7 @@ import type { CompiledLexicon } from "../domain/lexicon.js";
 import { checkRubric } from "../domain/rubricChecks.js";
 import { type HeadingMap, parseRunbook } from "../domain/runbook.js";
 import { runbookFindings } from "../domain/runbookFindings.js";
-import { type Scenario, type ScenarioFile, ScenarioSchema } from "../domain/scenario.js";
+import { type Role, type Scenario, type ScenarioFile, ScenarioSchema } from "../domain/scenario.js";
 import { checkScenario } from "../domain/scenarioChecks.js";
 import { type CompiledRubric, compileRubric } from "../domain/scoring.js";
 import { type CatalogConfig, PACKAGE_ROOT } from "./config.js";
@@ -151,6 +151,13 @@ export function loadScenarioFile(
   return { id, scenario, problems };
 }
 
+/** The roles of a scenario that declares none: who leads, who talks to people, who writes it down. */
+export const DEFAULT_ROLES: Role[] = [
+  { id: "ic", name: "Incident Commander" },
+  { id: "comms", name: "Communications" },
+  { id: "scribe", name: "Scribe" },
+];
+
 /** A drillable scenario from validated file data and its runbook text (also used for stored versions). */
 export function buildScenario(
   data: ScenarioFile,
@@ -162,6 +169,12 @@ export function buildScenario(
   return {
     ...data,
     rubric: options.rubric ?? compileRubric(data.first_move.rubric, options.lexicon ?? builtinLexicon()),
+    roleList: data.roles ?? DEFAULT_ROLES,
+    roleRubrics: Object.fromEntries(
+      (data.roles ?? []).flatMap((role) =>
+        role.first_move ? [[role.id, compileRubric(role.first_move.rubric, options.lexicon ?? builtinLexicon())]] : [],
+      ),
+    ),
     readWindowMs: parseDuration(data.read_window) ?? 0,
     timeLimitMs: parseDuration(data.time_limit) ?? 0,
     injectOffsetsMs: data.injects.map((i) => parseDuration(i.at) ?? 0),

@@ -1,4 +1,5 @@
 import { isCorrect } from "./drill.js";
+import { drillTimeAt, pauseSpans, timeLimitMs } from "./drillClock.js";
 import type { DrillState, EndReason, Person } from "./drillState.js";
 import { PART_TITLES } from "./runbook.js";
 import type { RunbookFinding } from "./runbookFindings.js";
@@ -19,6 +20,10 @@ export interface PathStep {
 
 export interface ResponderDebrief {
   user: Person;
+  /** The incident role they held, if any. */
+  role: { id: string; name: string } | null;
+  /** They stated their first move after a facilitator's hint. */
+  afterHint: boolean;
   timeToAckMs: number | null;
   timeToFirstMoveMs: number | null;
   answer: string | null;
@@ -45,6 +50,15 @@ export interface ResponderDebrief {
 
 export type ClarityVerdict = "clear" | "needs-work" | "fails";
 
+/** One moment of the drill as it ran: an inject, or something a facilitator did. */
+export type TimelineEntry = { atMs: number } & (
+  | { kind: "inject"; index: number; injectKind: string | null; early: Person | null }
+  | { kind: "extended"; by: Person; minutes: number }
+  | { kind: "paused"; by: Person; forMs: number | null }
+  | { kind: "resumed"; by: Person }
+  | { kind: "hint"; by: Person }
+);
+
 export interface Debrief {
   drillId: number;
   scenarioId: string;
@@ -58,7 +72,15 @@ export interface Debrief {
   endedAt: number | null;
   durationMs: number | null;
   readWindowMs: number;
+  /** The time limit with every extension. */
+  timeLimitMs: number;
+  /** Time the drill spent paused. */
+  pausedMs: number;
+  /** Injects and facilitators' controls, in drill time. */
+  timeline: TimelineEntry[];
   expectedFirstMove: string;
+  /** Roles with a first move of their own, and what it is. */
+  roleExpectations: { role: string; name: string; expected: string }[];
   /** A quick drill: first move only, no decision tree (expectedPath is empty). */
   quick: boolean;
   expectedPath: string[];
@@ -133,11 +155,16 @@ export function median(values: number[]): number | null {
 export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
   const tree = scenario.tree ?? { start: "", nodes: {}, outcomes: {}, expected_path: [] };
   const expected = tree.expected_path;
+  const drillTime = (at: number) => drillTimeAt(state, at);
+  const hintAt = state.events.find((e) => e.kind === "hint")?.at ?? null;
+  const roleOf = (id: string | null) => (id === null ? null : (scenario.roleList.find((r) => r.id === id) ?? { id, name: id }));
   const responders = state.responders.map((r): ResponderDebrief => {
     const firstMove = r.firstMove;
-    const timeToFirstMoveMs = firstMove ? firstMove.at - state.startedAt : null;
+    const timeToFirstMoveMs = firstMove ? drillTime(firstMove.at) : null;
     const correct = firstMove ? isCorrect(firstMove) : null;
-    const score = firstMove ? verdictOf(firstMove.score, scenario.first_move.rubric) : null;
+    const role = roleOf(r.role);
+    const rubric = (role && scenario.roles?.find((x) => x.id === role.id)?.first_move?.rubric) || scenario.first_move.rubric;
+    const score = firstMove ? verdictOf(firstMove.score, rubric) : null;
     const withinReadWindow = timeToFirstMoveMs !== null && timeToFirstMoveMs <= state.readWindowMs;
     const walked = [tree.start, ...r.steps.map((s) => s.nextId)];
     const path = r.steps.map((step, i): PathStep => {
@@ -163,7 +190,9 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
       r.steps.length === 0 ? null : walked.length === expected.length && walked.every((id, i) => expected[i] === id);
     return {
       user: r.user,
-      timeToAckMs: r.ackAt === null ? null : r.ackAt - state.startedAt,
+      role: role ? { id: role.id, name: role.name } : null,
+      afterHint: firstMove !== null && hintAt !== null && firstMove.at >= hintAt,
+      timeToAckMs: r.ackAt === null ? null : drillTime(r.ackAt),
       timeToFirstMoveMs,
       answer: firstMove?.text ?? null,
       correct,
@@ -194,9 +223,15 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
     startedBy: state.startedBy,
     startedAt: state.startedAt,
     endedAt: state.endedAt,
-    durationMs: state.endedAt === null ? null : state.endedAt - state.startedAt,
+    durationMs: state.endedAt === null ? null : drillTime(state.endedAt),
     readWindowMs: state.readWindowMs,
+    timeLimitMs: timeLimitMs(state),
+    pausedMs: pauseSpans(state).reduce((sum, p) => sum + ((p.to ?? state.endedAt ?? p.from) - p.from), 0),
+    timeline: timelineOf(state, scenario, drillTime),
     expectedFirstMove: scenario.first_move.expected,
+    roleExpectations: (scenario.roles ?? []).flatMap((role) =>
+      role.first_move ? [{ role: role.id, name: role.name, expected: role.first_move.expected }] : [],
+    ),
     quick: scenario.quick,
     expectedPath: expected,
     runbookFindings: scenario.runbookFindings,
@@ -216,4 +251,29 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
     },
     clarity: state.mode === "read" && share !== null ? { share, verdict: clarityVerdict(share), sample: responders.length } : null,
   };
+}
+
+/** Injects as they were posted and what facilitators did, in drill time, in order. */
+function timelineOf(state: DrillState, scenario: Scenario, drillTime: (at: number) => number): TimelineEntry[] {
+  const early = new Map(state.events.flatMap((e) => (e.kind === "inject_now" ? [[e.index, e.by] as const] : [])));
+  const spans = pauseSpans(state);
+  const entries: TimelineEntry[] = state.injects.map((post) => ({
+    kind: "inject",
+    atMs: drillTime(post.postedAt),
+    index: post.index,
+    injectKind: scenario.injects[post.index]?.kind ?? null,
+    early: early.get(post.index) ?? null,
+  }));
+  let pauseNo = 0;
+  for (const event of state.events) {
+    const atMs = drillTime(event.at);
+    if (event.kind === "extended") entries.push({ kind: "extended", atMs, by: event.by, minutes: event.minutes });
+    if (event.kind === "paused") {
+      const span = spans[pauseNo++];
+      entries.push({ kind: "paused", atMs, by: event.by, forMs: span?.to == null ? null : span.to - span.from });
+    }
+    if (event.kind === "resumed") entries.push({ kind: "resumed", atMs, by: event.by });
+    if (event.kind === "hint") entries.push({ kind: "hint", atMs, by: event.by });
+  }
+  return entries.sort((a, b) => a.atMs - b.atMs);
 }

@@ -1,8 +1,9 @@
 import type { Clock } from "./clock.js";
 import type { DrillChange } from "./drillChanges.js";
-import { drillTimeAt, isPaused, timeLimitMs, wallTimeAt } from "./drillClock.js";
+import { drillTimeAt, isPaused, pauseSpans, timeLimitMs, wallTimeAt } from "./drillClock.js";
 import type {
   DecisionStepRecord,
+  DrillEvent,
   DrillMode,
   DrillState,
   EndReason,
@@ -11,7 +12,7 @@ import type {
   Person,
   ResponderRecord,
 } from "./drillState.js";
-import type { Inject, Outcome, Scenario, TreeNode, TreeOption } from "./scenario.js";
+import type { Inject, Outcome, Role, Scenario, TreeNode, TreeOption } from "./scenario.js";
 import { firstMoveScore } from "./scoring.js";
 
 // The drill state machine. Pure: no I/O, time only from the injected clock. Every operation
@@ -20,6 +21,8 @@ import { firstMoveScore } from "./scoring.js";
 // The front ends persist what changed before telling anyone.
 
 export const MAX_FIRST_MOVE_CHARS = 600;
+/** The most one extension adds to a drill's time limit. */
+export const MAX_EXTENSION_MINUTES = 60;
 /** An inject reaching people more than this after its offset is marked late (the app was down);
  * timers fire within milliseconds, so anything slower is not ordinary jitter. */
 export const LATE_AFTER_MS = 5_000;
@@ -39,6 +42,20 @@ export type Refusal =
   | "no_tree"
   /** A facilitator paused the drill: nothing moves until it resumes. */
   | "paused"
+  | "already_paused"
+  | "not_paused"
+  /** An extension outside 1–60 minutes. */
+  | "bad_extension"
+  /** Every inject has been posted already. */
+  | "no_inject_left"
+  /** `inject now 7` for a scenario with fewer injects. */
+  | "unknown_inject"
+  | "hint_given"
+  /** Someone else holds the role. */
+  | "role_taken"
+  | "unknown_role"
+  /** Roles can change until the first move, which is judged for the role held. */
+  | "role_locked"
   /** A front end's check: the drill named by a button is not the drill of the channel it came from. */
   | "wrong_venue";
 
@@ -187,11 +204,32 @@ export class Drill {
     const firstMove: FirstMoveRecord = {
       text: trimmed,
       at: this.clock.now(),
-      score: firstMoveScore(trimmed, this.scenario.rubric),
+      score: firstMoveScore(trimmed, this.rubricFor(existing?.role ?? null)),
       override: null,
     };
     responder.firstMove = firstMove;
     return { ok: true, responder, firstMove, changes: [{ type: "first_move", user, joinedAt: responder.joinedAt, move: firstMove }] };
+  }
+
+  /** The rubric a responder's first move is judged by: their role's own, else the scenario's. */
+  rubricFor(role: string | null) {
+    return (role !== null ? this.scenario.roleRubrics[role] : undefined) ?? this.scenario.rubric;
+  }
+
+  /** Takes an incident role (or gives one up: null). One person per role; changeable until the
+   * first move, which is then judged for the role held. */
+  takeRole(user: Person, roleId: string | null): Result<Changed<{ responder: ResponderRecord; role: Role | null }>> {
+    const closed = this.checkOpen();
+    if (closed) return closed;
+    const role = roleId === null ? null : (this.scenario.roleList.find((r) => r.id === roleId) ?? null);
+    if (roleId !== null && !role) return refuse("unknown_role");
+    if (this.responder(user.id)?.firstMove) return refuse("role_locked");
+    // Only this person may be loaded (a click): the store refuses a role someone else holds too.
+    if (roleId !== null && this.state.responders.some((r) => r.role === roleId && r.user.id !== user.id)) return refuse("role_taken");
+    const responder = this.join(user);
+    if (responder.role === roleId) return { ok: true, responder, role, changes: [] };
+    responder.role = roleId;
+    return { ok: true, responder, role, changes: [{ type: "role", user, joinedAt: responder.joinedAt, role: roleId }] };
   }
 
   /** In read mode the runbook is open from the trigger; in blind mode only after a first move. */
@@ -315,6 +353,66 @@ export class Drill {
     return { ok: true, endedAt, changes: [{ type: "finished", status: "cancelled", endedAt, reason: "cancelled", by }] };
   }
 
+  // Facilitator controls. Each is a timeline event (see DrillEvent): a new control is a method
+  // here and its words in the vocabulary, never a store method.
+
+  /** Gives the drill more time: 1–60 minutes on its time limit. */
+  extend(by: Person, minutes: number): Result<Changed<{ minutes: number; endsAt: number }>> {
+    if (this.state.status !== "running") return refuse("not_running");
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_EXTENSION_MINUTES) return refuse("bad_extension");
+    const changed = this.record({ kind: "extended", by, at: this.clock.now(), minutes });
+    return { ok: true, minutes, endsAt: this.endsAt, changes: changed };
+  }
+
+  /** Freezes the drill's clock: read window, injects and time limit wait; responders see it paused. */
+  pause(by: Person): Result<Changed<Record<never, never>>> {
+    const closed = this.checkOpen();
+    if (closed) return closed.reason === "paused" ? refuse("already_paused") : closed;
+    return { ok: true, changes: this.record({ kind: "paused", by, at: this.clock.now() }) };
+  }
+
+  /** Starts the clock again where it stopped. */
+  resume(by: Person): Result<Changed<{ pausedMs: number }>> {
+    if (this.state.status !== "running") return refuse("not_running");
+    const open = pauseSpans(this.state).at(-1);
+    if (!open || open.to !== null) return refuse("not_paused");
+    const at = this.clock.now();
+    return { ok: true, pausedMs: at - open.from, changes: this.record({ kind: "resumed", by, at }) };
+  }
+
+  /** Posts the next inject (or inject `number`, 1-based) now instead of at its offset. */
+  injectNow(by: Person, number?: number): Result<Changed<{ due: DueInject; post: InjectPostRecord }>> {
+    if (this.state.status !== "running") return refuse("not_running");
+    let due: DueInject | undefined;
+    if (number === undefined) due = this.pendingInjects()[0];
+    else {
+      due = this.injectSchedule().find((d) => d.index === number - 1);
+      if (!due) return refuse("unknown_inject");
+    }
+    if (!due) return refuse("no_inject_left");
+    const index = due.index;
+    if (this.state.injects.some((p) => p.index === index)) return refuse("inject_already_posted");
+    const at = this.clock.now();
+    const post: InjectPostRecord = { index, dueAt: due.dueAt ?? at, postedAt: at };
+    this.state.injects.push(post);
+    const event = this.record({ kind: "inject_now", by, at, index });
+    return { ok: true, due, post, changes: [{ type: "inject_posted", post }, ...event] };
+  }
+
+  /** A nudge in the thread: the scenario's hint, else the runbook's immediate verification. Once. */
+  hint(by: Person): Result<Changed<{ text: string }>> {
+    if (this.state.status !== "running") return refuse("not_running");
+    if (this.state.events.some((e) => e.kind === "hint")) return refuse("hint_given");
+    const text = this.scenario.hint ?? hintFromRunbook(this.scenario);
+    return { ok: true, text, changes: this.record({ kind: "hint", by, at: this.clock.now(), text }) };
+  }
+
+  /** Appends a timeline event to the state; the change that stores it. */
+  private record(event: DrillEvent): DrillChange[] {
+    this.state.events.push(event);
+    return [{ type: "event", event }];
+  }
+
   /** A facilitator's decision on an answer (Accept or Reject), allowed during and after the drill.
    * It wins over the rubric; `before` is the verdict that counted until now. */
   overrideScore(
@@ -345,4 +443,11 @@ export class Drill {
 /** The verdict on a first move: the facilitator's override if there is one, else the rubric's. */
 export function isCorrect(firstMove: FirstMoveRecord): boolean {
   return firstMove.override ? firstMove.override.correct : firstMove.score.correct;
+}
+
+/** The runbook's immediate verification as a hint: its first paragraph or list. */
+export function hintFromRunbook(scenario: Scenario): string {
+  const body = scenario.runbookDoc.sections.verify?.body.trim() ?? "";
+  const first = body.split(/\n\s*\n/)[0]?.trim() ?? "";
+  return first === "" ? "Start with the runbook's immediate verification: confirm the signal is real and scoped before changing anything." : first;
 }

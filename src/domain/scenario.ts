@@ -112,6 +112,16 @@ export const FirstMoveSchema = z
   })
   .strict();
 
+export const RoleSchema = z
+  .object({
+    id: Id.describe("Short id people pick, e.g. ic, comms, scribe"),
+    name: Text.describe("As shown, e.g. Incident Commander"),
+    first_move: FirstMoveSchema.optional().describe(
+      "This role's own expected first move and rubric (e.g. Communications: post a status-page update); without one the scenario's is used",
+    ),
+  })
+  .strict();
+
 export const InjectSchema = z
   .object({
     at: Duration.describe("Offset from the trigger"),
@@ -171,6 +181,14 @@ export const ScenarioSchema = z
     injects: z.array(InjectSchema).default([]).describe("Timed events posted during the drill; a full drill has at least 2"),
     tree: TreeSchema.optional().describe("The decision tree; without one the scenario is a quick drill (first move only)"),
     hidden_facts: z.array(Text).default([]).describe("What is really going on; revealed in the debrief"),
+    hint: Text.optional().describe(
+      "What a facilitator's hint posts in the thread (/drill hint); without one, the runbook's immediate verification",
+    ),
+    roles: z
+      .array(RoleSchema)
+      .min(1, "list at least one role, or leave roles out for the default ones")
+      .optional()
+      .describe("Incident roles responders can take; default: Incident Commander, Communications, Scribe"),
   })
   .strict();
 
@@ -179,6 +197,7 @@ export type Trigger = ScenarioFile["trigger"];
 export type Rubric = ScenarioFile["first_move"]["rubric"];
 export type Concept = NonNullable<Rubric["core"]>[number];
 export type Inject = ScenarioFile["injects"][number];
+export type Role = z.output<typeof RoleSchema>;
 export type Tree = NonNullable<ScenarioFile["tree"]>;
 export type TreeNode = Tree["nodes"][string];
 export type TreeOption = TreeNode["options"][number];
@@ -188,6 +207,10 @@ export type Outcome = Tree["outcomes"][string];
 export interface Scenario extends ScenarioFile {
   /** The first-move rubric compiled with the lexicon, ready to score answers. */
   rubric: CompiledRubric;
+  /** Incident roles responders can take (the scenario's, or the default three). */
+  roleList: Role[];
+  /** The rubric of each role that has a first move of its own, compiled. */
+  roleRubrics: Record<string, CompiledRubric>;
   readWindowMs: number;
   timeLimitMs: number;
   injectOffsetsMs: number[];

@@ -207,6 +207,15 @@ export class DrillService {
     return result.ok && !result.applied.at(-1) ? ({ ok: false, reason: "stale_node" } as const) : result;
   }
 
+  /** Takes an incident role (null gives it up); refused when someone else holds it. */
+  async takeRole(drillId: number, user: Person, roleId: string | null, venue?: string) {
+    const result = await this.run(drillId, (drill) => drill.takeRole(user, roleId), {
+      userId: user.id,
+      ...(venue !== undefined ? { venue } : {}),
+    });
+    return result.ok && result.changes.length > 0 && !result.applied[0] ? ({ ok: false, reason: "role_taken" } as const) : result;
+  }
+
   /** Records a due inject as posted; refused when it was already (by a retry or another instance). */
   async markInjectPosted(drillId: number, index: number) {
     const result = await this.run(drillId, (drill) => drill.markInjectPosted(index));
@@ -287,6 +296,15 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
   wrong_venue: "That button belongs to a drill in another channel.",
   no_tree: "This is a quick drill: it has no decision tree, only the first move.",
   paused: "The facilitator has paused this drill: nothing moves until they resume it.",
+  already_paused: "This drill is already paused. `/drill resume` starts its clock again.",
+  not_paused: "This drill is not paused.",
+  bad_extension: "Extend by 1 to 60 minutes, e.g. `/drill extend 10`.",
+  no_inject_left: "Every inject of this drill has been posted already.",
+  unknown_inject: "This scenario has no inject with that number: `/drill inject now` posts the next one.",
+  hint_given: "The hint has already been posted in the thread.",
+  role_taken: "Someone else holds that role in this drill: pick another.",
+  unknown_role: "This scenario has no such role.",
+  role_locked: "You have stated your first move: your role stays as it was for the debrief.",
 };
 
 /** The rows trends, stats and mastery read, from a finished drill's debrief. */
