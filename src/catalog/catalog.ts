@@ -107,9 +107,12 @@ export function loadScenarioFile(
   }
   const data = parsed.data;
   const rubric = compileRubric(data.first_move.rubric, scenarioLexicon);
+  const roleRubrics = Object.fromEntries(
+    (data.roles ?? []).flatMap((role) => (role.first_move ? [[role.id, compileRubric(role.first_move.rubric, scenarioLexicon)]] : [])),
+  );
   const problems: LintProblem[] = [
     ...checkScenario(data, fileId),
-    ...checkRubric(data, rubric, { samples: opts.checkSamples === true }),
+    ...checkRubric(data, rubric, { samples: opts.checkSamples === true, roleRubrics }),
   ].map((p) => ({
     file,
     line: source.lineOf(p.path),

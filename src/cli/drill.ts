@@ -6,16 +6,18 @@ import { dbPathFrom, openService } from "./context.js";
 import type { CliIO } from "./io.js";
 import { runTerminalDrill } from "./terminalDrill.js";
 
-/** `drillbot drill <id> [--mode read|blind] [--user NAME] [--db PATH]` */
+/** `drillbot drill <id> [--mode read|blind] [--user NAME] [--role ROLE] [--db PATH]` */
 export async function drillCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { mode: { type: "string", default: "read" }, user: { type: "string" }, db: { type: "string" } },
+    options: { mode: { type: "string", default: "read" }, user: { type: "string" }, role: { type: "string" }, db: { type: "string" } },
   });
   const scenarioId = positionals[0];
   if (!scenarioId || positionals.length > 1) {
-    io.err("usage: drillbot drill <scenario> [--mode read|blind] [--user NAME] [--db PATH]   (drillbot list shows the scenarios)");
+    io.err(
+      "usage: drillbot drill <scenario> [--mode read|blind] [--user NAME] [--role ROLE] [--db PATH]   (drillbot list shows the scenarios)",
+    );
     return 2;
   }
   if (values.mode !== "read" && values.mode !== "blind") {
@@ -33,6 +35,7 @@ export async function drillCommand(args: string[], config: CatalogConfig, io: Cl
       scenarioId,
       mode: values.mode as DrillMode,
       user: { id: `terminal:${name}`, name },
+      ...(values.role !== undefined ? { role: values.role.toLowerCase() } : {}),
       input: process.stdin,
       io,
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),

@@ -9,7 +9,7 @@ import { migrateCommand } from "./migrate.js";
 
 /** Each command's usage, shown by `drillbot <command> --help` and with a bad flag. */
 export const COMMAND_USAGE: Record<string, string> = {
-  drill: `drillbot drill <scenario> [--mode read|blind] [--user NAME] [--db PATH]
+  drill: `drillbot drill <scenario> [--mode read|blind] [--user NAME] [--role ROLE] [--db PATH]
   Run a drill in this terminal. On a terminal it runs in real time (read-window countdown,
   injects, time limit); with piped input it reads one line per prompt and never waits:
     printf 'check the error dashboard first\\n' | drillbot drill payment-5xx`,
@@ -56,7 +56,7 @@ export const USAGE = `drillbot — tabletop incident drills in Slack and in the 
 Usage:
   drillbot import --rules <file…> --runbooks <dir> [--out <dir>]
                                    draft quick drills from your Prometheus alerts and runbooks
-  drillbot drill <scenario> [--mode read|blind] [--user NAME] [--db PATH]
+  drillbot drill <scenario> [--mode read|blind] [--user NAME] [--role ROLE] [--db PATH]
                                    run a drill in this terminal
   drillbot list [--tag TAG]        list the scenarios
   drillbot lint [--strict] [paths…]

@@ -1,5 +1,5 @@
 import { type Debrief, findingPartName, pathVerdict, QUICK_DRILL_NOTE, type ResponderDebrief, reviewOrder } from "../domain/debrief.js";
-import { clarityPhrase, clockOrDash, endPhrase, teamPhrase, verdictPhrase } from "../domain/debriefWords.js";
+import { clarityPhrase, clockOrDash, endPhrase, responderName, teamPhrase, timelinePhrase, verdictPhrase } from "../domain/debriefWords.js";
 import { formatClock } from "../domain/duration.js";
 import { PART_TITLES } from "../domain/runbook.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -44,7 +44,7 @@ export function renderDebriefText(d: Debrief, _scenario?: Scenario): string {
   lines.push("");
   for (const r of reviewOrder(d.responders)) {
     lines.push(
-      `  ${terminalSafe(r.user.name)}: ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${terminalSafe(verdict(r))}${verdictMark(r)}`,
+      `  ${terminalSafe(responderName(r))}: ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)}${r.afterHint ? " (after the hint)" : ""} · ${terminalSafe(verdict(r))}${verdictMark(r)}`,
     );
     if (r.answer !== null) lines.push(`        “${terminalSafe(r.answer)}”`);
     if (r.reason) lines.push(`        why: ${terminalSafe(r.reason)}`);
@@ -55,8 +55,13 @@ export function renderDebriefText(d: Debrief, _scenario?: Scenario): string {
   lines.push(`Team: ${teamPhrase(d, TERMINAL)}`);
   lines.push(clarityLine(d));
   lines.push(`Expected first move: ${d.expectedFirstMove}`);
+  for (const e of d.roleExpectations) lines.push(`Expected of ${e.name}: ${e.expected}`);
   if (d.quick) lines.push(QUICK_DRILL_NOTE);
   else lines.push(`Expected path: ${d.expectedPath.join(" → ")}`);
+  if (d.timeline.some((e) => e.kind !== "inject" || e.early)) {
+    lines.push("Timeline:");
+    for (const entry of d.timeline) lines.push(`  ${terminalSafe(timelinePhrase(entry))}`);
+  }
   if (d.hiddenFacts.length) {
     lines.push("What was really going on:");
     for (const fact of d.hiddenFacts) lines.push(`  - ${fact}`);
@@ -89,7 +94,7 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario, actionIte
     const path =
       r.path.length === 0 ? "—" : `${r.path.map((p) => mdEscape(p.optionLabel)).join(" → ")}${r.pathMatchesExpected ? " (expected)" : ""}`;
     out.push(
-      `| ${mdEscape(r.user.name)} | ${clock(r.timeToAckMs)} | ${clock(r.timeToFirstMoveMs)} | ${r.answer === null ? "—" : mdEscape(r.answer)} | ${mdEscape(verdict(r))}${verdictMark(r)} | ${r.reason === null ? "—" : mdEscape(r.reason)} | ${path} |`,
+      `| ${mdEscape(responderName(r))} | ${clock(r.timeToAckMs)} | ${clock(r.timeToFirstMoveMs)}${r.afterHint ? " (after the hint)" : ""} | ${r.answer === null ? "—" : mdEscape(r.answer)} | ${mdEscape(verdict(r))}${verdictMark(r)} | ${r.reason === null ? "—" : mdEscape(r.reason)} | ${path} |`,
     );
   }
   out.push("");
@@ -98,9 +103,16 @@ export function renderDebriefMarkdown(d: Debrief, scenario?: Scenario, actionIte
   out.push(`- Team: ${teamPhrase(d)}.`);
   out.push(`- ${clarityLine(d)}.`);
   out.push(`- Expected first move: ${mdEscape(d.expectedFirstMove)}`);
+  for (const e of d.roleExpectations) out.push(`- Expected of ${mdEscape(e.name)}: ${mdEscape(e.expected)}`);
   if (d.quick) out.push(`- ${QUICK_DRILL_NOTE}`);
   else out.push(`- Expected path: ${d.expectedPath.map((p) => `\`${p}\``).join(" → ")}`);
   for (const fact of d.hiddenFacts) out.push(`- Hidden fact: ${mdEscape(fact)}`);
+  if (d.timeline.some((e) => e.kind !== "inject" || e.early)) {
+    out.push("");
+    out.push("## Timeline");
+    out.push("");
+    for (const entry of d.timeline) out.push(`- ${mdEscape(timelinePhrase(entry))}`);
+  }
   if (d.runbookFindings.length) {
     out.push("");
     out.push(`## Runbook findings (\`${mdEscape(d.runbook)}\`)`);

@@ -19,6 +19,8 @@ export interface TerminalDrillOptions {
   scenarioId: string;
   mode: DrillMode;
   user: Person;
+  /** An incident role to answer as (a role id of the scenario). */
+  role?: string;
   input: Readable;
   io: CliIO;
   interactive: boolean;
@@ -164,6 +166,16 @@ export async function runTerminalDrill(options: TerminalDrillOptions): Promise<n
   say(renderTrigger(scenario, options.mode));
   await service.ack(drillId, user);
   say(`\nAcknowledged as ${user.name}. This drill is #${drillId}.`);
+  if (options.role !== undefined) {
+    const took = await service.takeRole(drillId, user, options.role);
+    if (!took.ok) {
+      const roles = scenario.roleList.map((r) => `${r.id} (${r.name})`).join(", ");
+      io.err(`${REFUSAL_TEXT[took.reason]} Roles of ${scenario.id}: ${roles}.`);
+      await service.cancel(drillId, user.id);
+      return 2;
+    }
+    say(`You answer as ${took.role?.name ?? "nobody in particular"}.`);
+  }
 
   if (interactive) {
     // Real time: injects at their offsets, countdown notices, and the time limit ends the drill.

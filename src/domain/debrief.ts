@@ -191,7 +191,7 @@ export function computeDebrief(state: DrillState, scenario: Scenario): Debrief {
     return {
       user: r.user,
       role: role ? { id: role.id, name: role.name } : null,
-      afterHint: firstMove !== null && hintAt !== null && firstMove.at >= hintAt,
+      afterHint: firstMove !== null && hintAt !== null && firstMove.at > hintAt,
       timeToAckMs: r.ackAt === null ? null : drillTime(r.ackAt),
       timeToFirstMoveMs,
       answer: firstMove?.text ?? null,

@@ -1,4 +1,5 @@
-import type { ClarityVerdict, Debrief, ResponderDebrief } from "./debrief.js";
+import type { ClarityVerdict, Debrief, ResponderDebrief, TimelineEntry } from "./debrief.js";
+import type { DrillEvent } from "./drillState.js";
 import { formatClock } from "./duration.js";
 
 // The debrief's vocabulary, in one place for every renderer (Slack, terminal, Markdown, CSV):
@@ -26,7 +27,7 @@ export const NOT_MEASURED_BLIND = "not measured in blind mode (it tests recall, 
 /** "fails the two-minute test — 33% of 3 stated the right first move within 2:00"; `mark` adds
  * a renderer's sign to the verdict word (Slack: ✅ ⚠️ ❌). */
 export function clarityPhrase(d: Debrief, style: PhraseStyle = {}): string {
-  if (!d.clarity) return NOT_MEASURED_BLIND;
+  if (!d.clarity) return d.mode === "blind" ? NOT_MEASURED_BLIND : "not measured: nobody took part";
   const word = `${CLARITY_WORDS[d.clarity.verdict]}${style.mark?.(d.clarity.verdict) ?? ""}`;
   return `${word} — ${percent(d.clarity.share)} of ${d.clarity.sample}${noun(style)} stated the right first move within ${formatClock(d.readWindowMs)}`;
 }
@@ -59,4 +60,39 @@ export function verdictPhrase(r: ResponderDebrief, name: (text: string) => strin
   if (r.correct === null) return "no first move";
   const by = r.override ? ` (${r.override.correct === r.score?.correct ? "confirmed" : "overridden"} by ${name(r.override.by)})` : "";
   return `${r.correct ? "correct" : "wrong"}${by}, ${windowPhrase(r.withinReadWindow)}`;
+}
+
+/** One timeline entry: "+4:10 ⏸ paused by alice for 1:30". `name` escapes a person's name for
+ * the renderer. */
+export function timelinePhrase(entry: TimelineEntry, name: (text: string) => string = (t) => t): string {
+  const at = `+${formatClock(entry.atMs)}`;
+  switch (entry.kind) {
+    case "inject":
+      return `${at} ⏱ inject ${entry.index + 1}${entry.injectKind ? ` (${entry.injectKind})` : ""}${entry.early ? `, sent early by ${name(entry.early.name)}` : ""}`;
+    case "extended":
+      return `${at} ⏳ time limit extended by ${entry.minutes} min by ${name(entry.by.name)}`;
+    case "paused":
+      return `${at} ⏸ paused by ${name(entry.by.name)}${entry.forMs === null ? " (still paused)" : ` for ${formatClock(entry.forMs)}`}`;
+    case "resumed":
+      return `${at} ▶️ resumed by ${name(entry.by.name)}`;
+    case "hint":
+      return `${at} 💡 hint posted by ${name(entry.by.name)}`;
+  }
+}
+
+/** "bob (Communications)" — a responder with the role they held. */
+export function responderName(r: ResponderDebrief, name: (text: string) => string = (t) => t): string {
+  return r.role ? `${name(r.user.name)} (${name(r.role.name)})` : name(r.user.name);
+}
+
+/** Words for how a drill currently stands, for status lines: paused, extended, hint given. */
+export function controlStatePhrases(state: { events: readonly DrillEvent[] }, name: (text: string) => string = (t) => t): string[] {
+  const phrases: string[] = [];
+  const extended = state.events.filter((e): e is Extract<DrillEvent, { kind: "extended" }> => e.kind === "extended");
+  if (extended.length) phrases.push(`extended by ${extended.reduce((n, e) => n + e.minutes, 0)} min`);
+  const lastPause = [...state.events].reverse().find((e) => e.kind === "paused" || e.kind === "resumed");
+  if (lastPause?.kind === "paused") phrases.push(`⏸ paused by ${name(lastPause.by.name)}`);
+  const hint = state.events.find((e) => e.kind === "hint");
+  if (hint) phrases.push(`hint posted by ${name(hint.by.name)}`);
+  return phrases;
 }

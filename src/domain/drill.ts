@@ -142,6 +142,11 @@ export class Drill {
     return drillTimeAt(this.state, this.clock.now());
   }
 
+  /** Drill time at a wall-clock instant (pauses left out): "first move at 0:41". */
+  drillTimeAt(at: number): number {
+    return drillTimeAt(this.state, at);
+  }
+
   /** Running, not paused and inside the time limit. */
   get isOpen(): boolean {
     return this.state.status === "running" && !this.isPaused && this.clock.now() < this.endsAt;
@@ -445,9 +450,17 @@ export function isCorrect(firstMove: FirstMoveRecord): boolean {
   return firstMove.override ? firstMove.override.correct : firstMove.score.correct;
 }
 
-/** The runbook's immediate verification as a hint: its first paragraph or list. */
+/** The runbook's immediate verification as a hint: its opening lines, up to the first code
+ * block (a hint points the way; the commands are in the runbook). */
 export function hintFromRunbook(scenario: Scenario): string {
-  const body = scenario.runbookDoc.sections.verify?.body.trim() ?? "";
-  const first = body.split(/\n\s*\n/)[0]?.trim() ?? "";
-  return first === "" ? "Start with the runbook's immediate verification: confirm the signal is real and scoped before changing anything." : first;
+  const lines = scenario.runbookDoc.sections.verify?.body.split("\n") ?? [];
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (/^\s*(```|~~~)/.test(line) || kept.join("\n").length > 600) break;
+    kept.push(line);
+  }
+  const text = kept.join("\n").trim();
+  return text === ""
+    ? "Start with the runbook's immediate verification: confirm the signal is real and scoped before changing anything."
+    : text;
 }

@@ -1,4 +1,7 @@
 import type { ScenarioFile } from "./scenario.js";
+
+type FirstMove = ScenarioFile["first_move"];
+
 import type { ScenarioProblem } from "./scenarioChecks.js";
 import { type CompiledRubric, firstMoveScore } from "./scoring.js";
 
@@ -17,36 +20,55 @@ export function rubricV2Text(rubric: { must?: string[][]; must_not?: string[] })
 }
 
 /** With `samples`, every sample is scored too (lint does; loading the catalog to run drills need not). */
-export function checkRubric(scenario: ScenarioFile, rubric: CompiledRubric, options: { samples?: boolean } = {}): ScenarioProblem[] {
+export function checkRubric(
+  scenario: ScenarioFile,
+  rubric: CompiledRubric,
+  options: { samples?: boolean; roleRubrics?: Record<string, CompiledRubric> } = {},
+): ScenarioProblem[] {
+  const problems = checkFirstMove(scenario.first_move, rubric, ["first_move"], options);
+  // A role with a first move of its own is checked the same way.
+  (scenario.roles ?? []).forEach((role, i) => {
+    const own = options.roleRubrics?.[role.id];
+    if (role.first_move && own) problems.push(...checkFirstMove(role.first_move, own, ["roles", i, "first_move"], options));
+  });
+  return problems;
+}
+
+function checkFirstMove(
+  firstMove: FirstMove,
+  rubric: CompiledRubric,
+  at: (string | number)[],
+  options: { samples?: boolean },
+): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
-  const written = scenario.first_move.rubric;
+  const written = firstMove.rubric;
   if (written.must !== undefined) {
     problems.push({
-      path: ["first_move", "rubric", "must"],
+      path: [...at, "rubric", "must"],
       severity: "warning",
       message: `deprecated rubric shape (must/must_not): it still works, but rubric v2 is shorter and fairer. Same rubric in v2 form (then drop terms the lexicon already covers):\n${rubricV2Text(written)}`,
     });
   }
   for (const term of rubric.emptyTerms) {
-    problems.push({ path: ["first_move", "rubric"], message: `term "${term}" has only filler words (the, of, it…) and can never match` });
+    problems.push({ path: [...at, "rubric"], message: `term "${term}" has only filler words (the, of, it…) and can never match` });
   }
   for (const term of rubric.shrunkTerms) {
     problems.push({
-      path: ["first_move", "rubric"],
+      path: [...at, "rubric"],
       severity: "warning",
       message: `term "${term}" matches a single word once filler (the, each, it…) is dropped: it may accept more than you meant`,
     });
   }
-  const own = firstMoveScore(scenario.first_move.expected, rubric);
+  const own = firstMoveScore(firstMove.expected, rubric);
   if (!own.correct) {
-    problems.push({ path: ["first_move", "expected"], message: `the rubric rejects its own expected first move: ${own.reason}` });
+    problems.push({ path: [...at, "expected"], message: `the rubric rejects its own expected first move: ${own.reason}` });
   }
-  const samples = options.samples ? scenario.first_move.samples : undefined;
+  const samples = options.samples ? firstMove.samples : undefined;
   samples?.accept.forEach((answer, i) => {
     const verdict = firstMoveScore(answer, rubric);
     if (!verdict.correct)
       problems.push({
-        path: ["first_move", "samples", "accept", i],
+        path: [...at, "samples", "accept", i],
         message: `the rubric scores this accept sample wrong (${verdict.reason}): "${answer}"`,
       });
   });
@@ -54,7 +76,7 @@ export function checkRubric(scenario: ScenarioFile, rubric: CompiledRubric, opti
     const verdict = firstMoveScore(answer, rubric);
     if (verdict.correct)
       problems.push({
-        path: ["first_move", "samples", "reject", i],
+        path: [...at, "samples", "reject", i],
         message: `the rubric scores this reject sample correct (${verdict.reason}): "${answer}"`,
       });
   });

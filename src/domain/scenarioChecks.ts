@@ -155,6 +155,12 @@ export function checkScenario(scenario: ScenarioFile, fileId?: string): Scenario
   if (fileId !== undefined && fileId !== scenario.id) {
     problems.push({ path: ["id"], message: `id "${scenario.id}" must match the file name "${fileId}.yml"` });
   }
+  const seenRoles = new Set<string>();
+  (scenario.roles ?? []).forEach((role, i) => {
+    if (seenRoles.has(role.id))
+      problems.push({ path: ["roles", i, "id"], message: `role "${role.id}" is listed twice; role ids must be unique` });
+    seenRoles.add(role.id);
+  });
   const limit = parseDuration(scenario.time_limit) ?? 0;
   const readWindow = parseDuration(scenario.read_window) ?? 0;
   if (readWindow >= limit) {

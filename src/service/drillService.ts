@@ -333,6 +333,7 @@ export function resultsOf(debrief: Debrief, venue: string): DrillResults {
       correct: r.correct === true,
       correctInWindow: r.correctInReadWindow,
       timeToFirstMoveMs: r.timeToFirstMoveMs,
+      role: r.role?.id ?? null,
     })),
   };
 }

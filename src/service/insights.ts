@@ -62,7 +62,9 @@ export class Insights {
     const reachedMastery: string[] = [];
     const slipping: string[] = [];
     for (const r of debrief.responders) {
-      const results = byUser.get(r.user.id) ?? [];
+      // Where roles exist, mastery is kept per role: a Scribe's streak is not an IC's.
+      const role = r.role?.id ?? null;
+      const results = (byUser.get(r.user.id) ?? []).filter((x) => x.role === role);
       // Mastery as of this drill: results up to and including it.
       const upTo = results.slice(0, results.findIndex((x) => x.drillId === debrief.drillId) + 1 || results.length);
       const mastery = masteryOf(upTo.map((x) => x.correctInWindow));
@@ -77,8 +79,12 @@ export class Insights {
 
   async personStats(userId: string, limit = 20): Promise<PersonStats> {
     const results = await this.history.personResults(userId);
+    // Per scenario, and per role where the person held one.
     const byScenario = new Map<string, ResponderResult[]>();
-    for (const r of results) byScenario.set(r.scenarioId, [...(byScenario.get(r.scenarioId) ?? []), r]);
+    for (const r of results) {
+      const key = r.role ? `${r.scenarioId} (${r.role})` : r.scenarioId;
+      byScenario.set(key, [...(byScenario.get(key) ?? []), r]);
+    }
     return {
       userId,
       name: results.at(-1)?.userName ?? null,

@@ -110,6 +110,8 @@ export interface ResponderResult {
   correct: boolean;
   correctInWindow: boolean;
   timeToFirstMoveMs: number | null;
+  /** The incident role held in that drill, if any. */
+  role: string | null;
 }
 
 export interface ScenarioCoverage {

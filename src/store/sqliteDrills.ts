@@ -507,8 +507,8 @@ export class SqliteDrillStore implements DrillStore {
       drill.medianFirstMoveMs,
     );
     const insert = this.stmt(
-      `INSERT INTO responder_results (drill_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct, correct_in_window, time_to_first_move_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO responder_results (drill_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct, correct_in_window, time_to_first_move_ms, role)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const r of responders) {
       insert.run(
@@ -522,6 +522,7 @@ export class SqliteDrillStore implements DrillStore {
         r.correct ? 1 : 0,
         r.correctInWindow ? 1 : 0,
         r.timeToFirstMoveMs,
+        r.role,
       );
     }
   }

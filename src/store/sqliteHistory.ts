@@ -37,6 +37,7 @@ interface ResponderResultRow {
   correct: number;
   correct_in_window: number;
   time_to_first_move_ms: number | null;
+  role: string | null;
 }
 
 const toResponderResult = (r: ResponderResultRow): ResponderResult => ({
@@ -50,6 +51,7 @@ const toResponderResult = (r: ResponderResultRow): ResponderResult => ({
   correct: r.correct === 1,
   correctInWindow: r.correct_in_window === 1,
   timeToFirstMoveMs: r.time_to_first_move_ms,
+  role: r.role ?? null,
 });
 
 const share = (r: { responders: number; correct_in_window: number }) => (r.responders === 0 ? null : r.correct_in_window / r.responders);

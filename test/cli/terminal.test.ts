@@ -94,4 +94,22 @@ describe("terminal drill (scripted)", () => {
     assert.match(missing.stderr, /no drill #42/);
     assert.match(drillbot(["debrief", "--format", "xml"]).stderr, /--format must be text, md, json or csv/);
   });
+
+  it("answers as an incident role with --role, judged by that role's own first move", () => {
+    const db = join(tempDir(), "roles.db");
+    const comms = "post a first update in #incident-payments and give support the payment-provider-degraded macro";
+    const run = drillbot(["drill", "payment-5xx", "--user", "sam", "--role", "comms", "--db", db], `${comms}\n`, {
+      DRILLBOT_HOME: REPO_ROOT,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /You answer as Communications/);
+    assert.match(run.stdout, /sam \(Communications\): ack 0:00 · first move 0:0\d · correct/);
+    assert.match(run.stdout, /Expected of Communications: Post a first update/);
+    const wrongRole = drillbot(["drill", "payment-5xx", "--role", "chef", "--db", db], "", { DRILLBOT_HOME: REPO_ROOT });
+    assert.equal(wrongRole.code, 2);
+    assert.match(
+      wrongRole.stderr,
+      /no such role\. Roles of payment-5xx: ic \(Incident Commander\), comms \(Communications\), scribe \(Scribe\)/,
+    );
+  });
 });

@@ -288,6 +288,21 @@ export class SlackHarness {
     return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
   }
 
+  /** A choice in a menu on a message (a static_select or the ⋯ overflow menu). */
+  choose(actionId: string, value: string, user: User, type: "static_select" | "overflow" = "static_select") {
+    return this.click(actionId, value, user, {
+      actions: [
+        {
+          type,
+          action_id: actionId,
+          block_id: "drill_actions",
+          selected_option: { value, text: { type: "plain_text", text: value } },
+          action_ts: "1700000001.000000",
+        },
+      ],
+    });
+  }
+
   /** A click inside a modal (the decision tree). */
   clickInView(actionId: string, value: string, user: User, viewId = "V_TREE") {
     return this.click(actionId, value, user, {

@@ -1,5 +1,13 @@
 import { type Debrief, findingPartName, pathVerdict, QUICK_DRILL_NOTE, type ResponderDebrief, reviewOrder } from "../../domain/debrief.js";
-import { clarityPhrase, clockOrDash, endPhrase, teamPhrase, verdictPhrase } from "../../domain/debriefWords.js";
+import {
+  clarityPhrase,
+  clockOrDash,
+  endPhrase,
+  responderName,
+  teamPhrase,
+  timelinePhrase,
+  verdictPhrase,
+} from "../../domain/debriefWords.js";
 import { formatClock } from "../../domain/duration.js";
 import type { Scenario } from "../../domain/scenario.js";
 import { type Block, LIMITS } from "./limits.js";
@@ -38,7 +46,7 @@ function verdictText(r: ResponderDebrief): string {
 
 export function responderLine(r: ResponderDebrief, _scenario?: Scenario): string {
   const lines = [
-    `*${escapeUserText(r.user.name)}* — ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)} · ${verdictText(r)}`,
+    `*${responderName(r, escapeUserText)}* — ack ${clock(r.timeToAckMs)} · first move ${clock(r.timeToFirstMoveMs)}${r.afterHint ? " (after the hint)" : ""} · ${verdictText(r)}`,
   ];
   if (r.answer !== null) lines.push(`> ${escapeUserText(truncate(r.answer, 600).replace(/\s+/g, " "))}`);
   // The reason quotes the answer: user text, so it cannot style itself either.
@@ -107,7 +115,7 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
       text: {
         type: "mrkdwn",
         text: truncate(
-          `*Expected first move:* ${escapeMrkdwn(d.expectedFirstMove)}\n${d.quick ? `_${QUICK_DRILL_NOTE}_` : `*Expected path:* ${d.expectedPath.map(escapeMrkdwn).join(" → ")}`}`,
+          `*Expected first move:* ${escapeMrkdwn(d.expectedFirstMove)}${d.roleExpectations.map((e) => `\n*Expected of ${escapeMrkdwn(e.name)}:* ${escapeMrkdwn(e.expected)}`).join("")}\n${d.quick ? `_${QUICK_DRILL_NOTE}_` : `*Expected path:* ${d.expectedPath.map(escapeMrkdwn).join(" → ")}`}`,
           LIMITS.sectionText,
         ),
       },
@@ -148,6 +156,17 @@ export function renderDebriefMessages(d: Debrief, scenario?: Scenario, extra: Bl
     ]);
   }
   const tail: Block[] = [];
+  if (d.timeline.some((e) => e.kind !== "inject" || e.early)) {
+    // Only when facilitators did something: a plain run's injects are in the thread already.
+    tail.push({ type: "divider" });
+    tail.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncate(`*Timeline*\n${d.timeline.map((e) => timelinePhrase(e, escapeUserText)).join("\n")}`, LIMITS.sectionText),
+      },
+    });
+  }
   if (d.hiddenFacts.length) {
     tail.push({ type: "divider" });
     tail.push({

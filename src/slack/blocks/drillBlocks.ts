@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import { controlStatePhrases } from "../../domain/debriefWords.js";
 import type { Drill, TreePosition } from "../../domain/drill.js";
 import { formatClock } from "../../domain/duration.js";
 import { displayOrder } from "../../domain/optionOrder.js";
@@ -17,7 +18,31 @@ export const ACTIONS = {
   tree: "drill_tree",
   treeChoice: "drill_tree_choice",
   flag: "drill_flag",
+  /** The "Take a role" menu. */
+  role: "drill_role",
+  /** The facilitator's overflow menu: extend, pause/resume, inject now, hint, end. */
+  panel: "drill_panel",
 } as const;
+
+/** What the facilitator panel's options run, as /drill text (the same subcommands, the same checks). */
+export const PANEL_COMMANDS: Record<string, string> = {
+  extend5: "extend 5",
+  pause: "pause",
+  resume: "resume",
+  inject: "inject now",
+  hint: "hint",
+  end: "end",
+};
+
+/** Option value "<operation>:<drill id>": the drill is checked against the channel's running one. */
+export function panelValue(operation: keyof typeof PANEL_COMMANDS, drillId: number): string {
+  return `${operation}:${drillId}`;
+}
+
+/** Role menu value "<role id>:<drill id>" ("-" gives a role up). */
+export function roleValue(roleId: string | null, drillId: number): string {
+  return `${roleId ?? "-"}:${drillId}`;
+}
 
 export const VIEWS = { firstMove: "drill_first_move_submit" } as const;
 export const FIRST_MOVE_BLOCK = "first_move";
@@ -61,16 +86,26 @@ export function triggerBlocks(drill: Drill): Block[] {
     blocks.push({ type: "section", fields: fields.slice(i, i + LIMITS.sectionFields) });
 
   const readEnds = drill.readWindowEndsAt;
+  const until = (at: number) => (Number.isFinite(at) ? slackTime(at) : "paused");
   const timing =
     state.mode === "read"
-      ? `Read the runbook, then state your first move in one sentence. Read window ${formatClock(state.readWindowMs)} (until ${slackTime(readEnds)})`
-      : `Blind mode: state your first move cold; the runbook opens after it. Answer within ${formatClock(state.readWindowMs)} (by ${slackTime(readEnds)})`;
-  blocks.push(mrkdwnSection(`${timing} · time limit ${formatClock(state.timeLimitMs)}, ends ${slackTime(drill.endsAt)}`));
+      ? `Read the runbook, then state your first move in one sentence. Read window ${formatClock(state.readWindowMs)} (until ${until(readEnds)})`
+      : `Blind mode: state your first move cold; the runbook opens after it. Answer within ${formatClock(state.readWindowMs)} (by ${until(readEnds)})`;
+  const ends = Number.isFinite(drill.endsAt) ? `ends ${slackTime(drill.endsAt)}` : "its clock is stopped";
+  blocks.push(mrkdwnSection(`${timing} · time limit ${formatClock(drill.timeLimitMs)}, ${ends}`));
+  const controls = controlStatePhrases(state, escapeUserText);
+  if (state.status === "running" && controls.length) blocks.push(context(`*Facilitator:* ${controls.join(" · ")}`));
   if (scenario.quick) blocks.push(context("_Quick drill: first move only, no decision tree._"));
 
   const acked = state.responders.filter((r) => r.ackAt !== null).map((r) => r.user.name);
   const answered = state.responders.filter((r) => r.firstMove !== null).length;
   blocks.push(context(`On it: ${acked.length ? nameList(acked) : "nobody yet"} · First moves submitted: *${answered}*`));
+  const holders = new Map(state.responders.flatMap((r) => (r.role ? [[r.role, r.user.name] as const] : [])));
+  blocks.push(
+    context(
+      `Roles: ${scenario.roleList.map((role) => `${escapeMrkdwn(role.name)} — ${holders.has(role.id) ? escapeUserText(holders.get(role.id) ?? "") : "_open_"}`).join(" · ")}`,
+    ),
+  );
 
   if (state.status === "running") {
     const value = String(state.id);
@@ -85,8 +120,31 @@ export function triggerBlocks(drill: Drill): Block[] {
           ? []
           : [{ type: "button" as const, action_id: ACTIONS.tree, text: plain("🌳 Decision tree", LIMITS.buttonText), value }]),
         { type: "button", action_id: ACTIONS.flag, text: plain("🚩 Flag runbook", LIMITS.buttonText), value },
+        {
+          type: "static_select",
+          action_id: ACTIONS.role,
+          placeholder: plain("🎭 Take a role", 150),
+          options: [
+            ...scenario.roleList.slice(0, 99).map((role) => ({ text: plain(role.name, 75), value: roleValue(role.id, state.id) })),
+            { text: plain("No role", 75), value: roleValue(null, state.id) },
+          ],
+        },
+        {
+          type: "overflow",
+          action_id: ACTIONS.panel,
+          options: [
+            { text: plain("⏳ Extend by 5 min", 75), value: panelValue("extend5", state.id) },
+            drill.isPaused
+              ? { text: plain("▶️ Resume", 75), value: panelValue("resume", state.id) }
+              : { text: plain("⏸ Pause", 75), value: panelValue("pause", state.id) },
+            { text: plain("⏩ Next inject now", 75), value: panelValue("inject", state.id) },
+            { text: plain("💡 Post a hint", 75), value: panelValue("hint", state.id) },
+            { text: plain("🏁 End and debrief", 75), value: panelValue("end", state.id) },
+          ],
+        },
       ],
     });
+    blocks.push(context("🎛 The ⋯ menu is the facilitator's: extend, pause or resume, an inject now, a hint, the end."));
   } else {
     const how = state.status === "cancelled" ? "Cancelled — no debrief." : "Ended — the debrief is in the thread.";
     blocks.push(context(`*${how}*`));
@@ -132,11 +190,14 @@ export function viewRef(privateMetadata: string): { drillId: number; channel: st
   }
 }
 
-export function firstMoveModal(drill: Drill): types.ModalView {
+export function firstMoveModal(drill: Drill, userId?: string): types.ModalView {
+  const roleId = userId === undefined ? null : (drill.responder(userId)?.role ?? null);
+  const role = roleId === null ? null : drill.scenario.roleList.find((r) => r.id === roleId);
+  const as = role ? ` You answer as *${escapeMrkdwn(role.name)}*.` : "";
   const hint =
-    drill.state.mode === "blind"
+    (drill.state.mode === "blind"
       ? "Blind mode: no runbook yet. What would you do first?"
-      : "You have read the runbook: what is the first thing you do?";
+      : "You have read the runbook: what is the first thing you do?") + as;
   return modal(
     "First move",
     [

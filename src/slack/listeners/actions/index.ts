@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction } from "@slack/bolt";
 import { REVIEW_ACTIONS } from "../../blocks/debriefBlocks.js";
 import { ACTIONS } from "../../blocks/drillBlocks.js";
 import { HISTORY_ACTIONS } from "../../blocks/historyBlocks.js";
@@ -6,12 +6,14 @@ import type { SlackDeps } from "../../deps.js";
 import { tracked } from "../../workTracker.js";
 import { ackDrill } from "./ackDrill.js";
 import { chooseTreeOption } from "./chooseTreeOption.js";
+import { facilitatorPanel } from "./facilitatorPanel.js";
 import { markActionDone } from "./markActionDone.js";
 import { openFirstMove } from "./openFirstMove.js";
 import { openFlag } from "./openFlag.js";
 import { openRunbook } from "./openRunbook.js";
 import { openTree } from "./openTree.js";
 import { reviewFirstMove } from "./reviewFirstMove.js";
+import { takeRole } from "./takeRole.js";
 
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTIONS.ack, tracked(deps.work, ackDrill(deps)));
@@ -23,4 +25,6 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(HISTORY_ACTIONS.actionDone, tracked(deps.work, markActionDone(deps)));
   app.action<BlockAction<ButtonAction>>(REVIEW_ACTIONS.accept, tracked(deps.work, reviewFirstMove(deps)));
   app.action<BlockAction<ButtonAction>>(REVIEW_ACTIONS.reject, tracked(deps.work, reviewFirstMove(deps)));
+  app.action<BlockAction<StaticSelectAction>>(ACTIONS.role, tracked(deps.work, takeRole(deps)));
+  app.action<BlockAction<OverflowAction>>(ACTIONS.panel, tracked(deps.work, facilitatorPanel(deps)));
 }

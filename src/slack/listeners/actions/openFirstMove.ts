@@ -12,18 +12,20 @@ export function openFirstMove(deps: SlackDeps) {
     await ack();
     // Only this person's records: whether they answered is all the modal needs.
     const drill = await deps.service.load(Number(action.value), body.user.id);
-    let view = drill ? firstMoveModal(drill) : noticeModal("First move", "This drill no longer exists.");
+    let view = drill ? firstMoveModal(drill, body.user.id) : noticeModal("First move", "This drill no longer exists.");
     if (drill && body.channel?.id !== undefined && drill.state.venue !== body.channel.id) {
       view = noticeModal("First move", REFUSAL_TEXT.wrong_venue);
       await client.views.open({ trigger_id: body.trigger_id, view });
       return;
     }
     const answered = drill?.responder(body.user.id)?.firstMove;
-    if (drill && !drill.isOpen) view = noticeModal("First move", "This drill is over: answers are closed. The debrief is in the thread.");
+    if (drill?.isPaused) view = noticeModal("First move", REFUSAL_TEXT.paused);
+    else if (drill && !drill.isOpen)
+      view = noticeModal("First move", "This drill is over: answers are closed. The debrief is in the thread.");
     else if (drill && answered) {
       view = noticeModal(
         "First move",
-        `You already stated your first move at ${formatClock(answered.at - drill.state.startedAt)}. One per person: it stays blind until the debrief. Walk the 🌳 Decision tree next.`,
+        `You already stated your first move at ${formatClock(drill.drillTimeAt(answered.at))}. One per person: it stays blind until the debrief. Walk the 🌳 Decision tree next.`,
       );
     }
     await client.views.open({ trigger_id: body.trigger_id, view });

@@ -7,9 +7,14 @@ import { actions } from "./actions.js";
 import { cancel } from "./cancel.js";
 import { debrief } from "./debrief.js";
 import { end } from "./end.js";
+import { extend } from "./extend.js";
 import { help } from "./help.js";
+import { hint } from "./hint.js";
+import { inject } from "./inject.js";
 import { list } from "./list.js";
+import { pause } from "./pause.js";
 import { random } from "./random.js";
+import { resume } from "./resume.js";
 import { schedule } from "./schedule.js";
 import { schedules } from "./schedules.js";
 import { start } from "./start.js";
@@ -19,7 +24,7 @@ import { unschedule } from "./unschedule.js";
 
 // Every `/drill` subcommand, in the order help lists them. Adding one is adding a file and a
 // line here: the parser, /drill help, the manifest's usage_hint (test/slack/manifest.test.ts) and
-// the README's command table (test/docs.test.ts) follow from this list.
+// the README's command table (test/slack/manifest.test.ts) follow from this list.
 
 export const SUBCOMMANDS = [
   start,
@@ -28,6 +33,11 @@ export const SUBCOMMANDS = [
   status,
   end,
   cancel,
+  extend,
+  pause,
+  resume,
+  inject,
+  hint,
   schedule,
   schedules,
   unschedule,

@@ -1,3 +1,4 @@
+import { controlStatePhrases } from "../../../../domain/debriefWords.js";
 import { formatClock } from "../../../../domain/duration.js";
 import { slackTime } from "../../../blocks/drillBlocks.js";
 import { escapeMrkdwn, escapeUserText } from "../../../blocks/text.js";
@@ -20,8 +21,14 @@ export const status = subcommand({
     }
     const p = drill.progress();
     const elapsed = formatClock(deps.clock.now() - drill.state.startedAt);
+    const ends = Number.isFinite(drill.endsAt) ? `ends ${slackTime(drill.endsAt)}` : "its clock is stopped";
+    const controls = controlStatePhrases(drill.state, escapeUserText);
+    const roles = drill.scenario.roleList.flatMap((role) => {
+      const holder = drill.state.responders.find((r) => r.role === role.id);
+      return holder ? [`${escapeMrkdwn(role.name)}: ${escapeUserText(holder.user.name)}`] : [];
+    });
     await ctx.reply(
-      `*${escapeMrkdwn(drill.scenario.title)}* (\`${drill.scenario.id}\`, drill #${drill.state.id}, mode ${drill.state.mode}) — started ${elapsed} ago by ${escapeUserText(drill.state.startedBy.name)}; ${p.acked} on it, ${p.answered} first move(s); ends ${slackTime(drill.endsAt)}.`,
+      `*${escapeMrkdwn(drill.scenario.title)}* (\`${drill.scenario.id}\`, drill #${drill.state.id}, mode ${drill.state.mode}) — started ${elapsed} ago by ${escapeUserText(drill.state.startedBy.name)}; ${p.acked} on it, ${p.answered} first move(s); ${ends}${drill.timeLimitMs === drill.scenario.timeLimitMs ? "" : ` (time limit now ${formatClock(drill.timeLimitMs)})`}.${controls.length ? ` Facilitator: ${controls.join(", ")}.` : ""}${roles.length ? ` Roles: ${roles.join(", ")}.` : ""}`,
     );
   },
 });
