@@ -47,6 +47,10 @@ export const COMMAND_USAGE: Record<string, string> = {
   Create or upgrade the database.`,
   backup: `drillbot backup <file> [--db PATH] [--force]
   Copy the database with SQLite's online backup, safe while the app runs.`,
+  "rotate-key": `drillbot rotate-key [--db PATH]
+  Re-encrypt the Slack tokens stored for installed workspaces with DRILLBOT_ENCRYPTION_KEY, opening
+  older ones with DRILLBOT_ENCRYPTION_KEY_PREVIOUS. PostgreSQL when DATABASE_URL is set, else the
+  SQLite file. Says when the previous key can be removed.`,
   serve: `drillbot serve
   Run the Slack app (same as npm start); configured by SLACK_* environment variables.`,
 };
@@ -78,6 +82,7 @@ Usage:
   drillbot migrate [--db PATH]     create or upgrade the database
   drillbot backup <file> [--db PATH]
                                    copy the database safely, even while the app runs
+  drillbot rotate-key [--db PATH]  re-encrypt stored Slack tokens with DRILLBOT_ENCRYPTION_KEY
   drillbot serve                   run the Slack app (same as npm start)
 
   drillbot <command> --help        more about one command
@@ -140,6 +145,8 @@ async function run(
       return migrateCommand(args, io);
     case "backup":
       return (await import("./backup.js")).backupCommand(args, io);
+    case "rotate-key":
+      return (await import("./rotateKey.js")).rotateKeyCommand(args, io, env);
     case "export":
       return (await import("./export.js")).exportCommand(args, config(), io);
     case "actions":
