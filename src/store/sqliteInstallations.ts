@@ -2,7 +2,7 @@ import type { InstallURLOptions } from "@slack/bolt";
 import type Database from "better-sqlite3";
 import type { InstallationRowInput, InstallationRows, InstallationScope, OAuthStateRows, SealedInstallationRow } from "./installations.js";
 
-// Installation and OAuth state rows in SQLite (migrations/008_slack_installations.sql).
+// Installation and OAuth state rows in SQLite (migrations/009_slack_installations.sql).
 
 interface Row {
   id: number;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { isStoreError } from "../../src/store/errors.js";
 import { DatabaseTooNewError, readMigrations } from "../../src/store/migrations.js";
 import { MIGRATIONS_TABLE, migratePg, PgMigrationError, readPgMigrations } from "../../src/store/pg/migrations.js";
 import { openDatabase } from "../../src/store/sqlite.js";
@@ -46,7 +47,7 @@ describe("PostgreSQL migrations", { skip: PG_SKIP }, () => {
     await db.pool.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES ($1, 'from_the_future')`, [latest + 1]);
     await assert.rejects(migratePg(db.pool), (error: Error) => {
       assert.ok(error instanceof DatabaseTooNewError, "the CLI reports it like SQLite's");
-      assert.equal(error.name, "DatabaseTooNewError");
+      assert.ok(isStoreError(error, "database_too_new"), "with the code callers act on");
       assert.equal(
         error.message,
         `the database is at schema version ${latest + 1}, but this drillbot knows only up to version ${latest}; ` +

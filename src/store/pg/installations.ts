@@ -2,7 +2,7 @@ import type { InstallURLOptions } from "@slack/bolt";
 import type pg from "pg";
 import type { InstallationRowInput, InstallationRows, InstallationScope, OAuthStateRows, SealedInstallationRow } from "../installations.js";
 
-// Installation and OAuth state rows in PostgreSQL (migrations/pg/008_slack_installations.sql).
+// Installation and OAuth state rows in PostgreSQL (migrations/pg/009_slack_installations.sql).
 
 interface Row {
   id: number;
