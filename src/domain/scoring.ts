@@ -323,7 +323,15 @@ const lexiconTypoCache = new WeakMap<CompiledLexicon, Map<string, string | null 
 
 function typoFix(raw: string, stem: string, rubric: CompiledRubric): string | null {
   const lexicon = lexiconVocabulary(rubric.lexicon);
-  if (raw.length < TYPO_MIN_LENGTH || rubric.vocabulary.stems.has(stem) || lexicon.stems.has(stem) || !/^\p{L}+$/u.test(raw)) return null;
+  // A stem that is not all letters was set on purpose ("deploy/x" read as the object): keep it.
+  if (
+    raw.length < TYPO_MIN_LENGTH ||
+    rubric.vocabulary.stems.has(stem) ||
+    lexicon.stems.has(stem) ||
+    !/^\p{L}+$/u.test(raw) ||
+    !/^\p{L}+$/u.test(stem)
+  )
+    return null;
   let cache = typoCache.get(rubric);
   if (!cache) {
     cache = new Map();

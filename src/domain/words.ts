@@ -80,6 +80,9 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
 
+/** Kubernetes kinds whose name is also an ops verb: before a slash they name an object. */
+const RESOURCE_KINDS: ReadonlySet<string> = new Set(["deploy", "deployment", "deployments"]);
+
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 /** Punctuation that ends a clause when it stands between words (not the dot in token.refresh). */
 const CLAUSE_BREAK = /^(?:[,;!?()[\]{}|\n]|[.:](?=\s|$)|\s[-–—]+\s|->|=>|→|⇒|…)/;
@@ -140,7 +143,12 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         clause++;
         segment++;
       }
-      words.push({ raw, stem: forms?.get(raw) ?? stemWord(raw), clause, segment, filler: FILLER_WORDS.has(raw) });
+      // "deploy/catalog-api", "deployment.apps/x": the Kubernetes object, not an act of deploying.
+      const stem =
+        RESOURCE_KINDS.has(raw) && /^(?:\.apps)?\//.test(folded.slice(i + raw.length))
+          ? `${raw}_object`
+          : (forms?.get(raw) ?? stemWord(raw));
+      words.push({ raw, stem, clause, segment, filler: FILLER_WORDS.has(raw) });
       i += raw.length;
       continue;
     }

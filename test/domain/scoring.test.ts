@@ -151,6 +151,13 @@ describe("first-move scoring v2", () => {
       ["ja3", "hash", "head", "ref", "oid", "revoked", "at", "asns"],
     );
   });
+
+  it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
+    const deploys = compileRubric({ core: [["deploy"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("kubectl logs deploy/catalog-api | grep miss", deploys).correct, false);
+    assert.equal(score("kubectl get deployment.apps/catalog-api", deploys).correct, false);
+    assert.equal(score("when was the last deploy of catalog-api?", deploys).correct, true);
+  });
 });
 
 describe("typos", () => {
