@@ -13,6 +13,9 @@ export interface RubricV2 {
   core: (string | string[])[];
   supporting?: (string | string[])[];
   risky?: string[];
+  /** The runbook's next steps once the check confirms ("deactivate the key"): risky as a first
+   * move, but not when the answer makes them depend on the check ("if it's active, deactivate it"). */
+  after_check?: string[];
 }
 
 /** The old shape: every phrase group required, must_not phrases forbidden. */
@@ -104,6 +107,8 @@ export interface CompiledRubric {
   core: CompiledConcept[];
   supporting: CompiledConcept[];
   risky: CompiledTerm[];
+  /** Risky too, unless the answer makes them conditional on the check. */
+  afterCheck: CompiledTerm[];
   lexicon: CompiledLexicon;
   /** Terms with no content words (only "the", "of"…): reported by lint, never matched. */
   emptyTerms: string[];
@@ -133,6 +138,8 @@ export interface FirstMoveVerdict {
   supporting: ConceptResult[];
   /** The answer's words for each risky action it takes. */
   risky: string[];
+  /** Next steps the answer takes only if the check confirms ("if active -> deactivate"). */
+  conditional?: string[];
   /** One line: why correct or wrong. */
   reason: string;
 }
@@ -153,10 +160,10 @@ const conceptTerms = (concept: string | string[]): string[] => (Array.isArray(co
 export function normaliseRubric(rubric: RubricInput): RubricV2 {
   if ("must" in rubric && Array.isArray(rubric.must)) {
     const legacy = rubric as LegacyRubric;
-    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [] };
+    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [], after_check: [] };
   }
   const v2 = rubric as RubricV2;
-  return { core: v2.core ?? [], supporting: v2.supporting ?? [], risky: v2.risky ?? [] };
+  return { core: v2.core ?? [], supporting: v2.supporting ?? [], risky: v2.risky ?? [], after_check: v2.after_check ?? [] };
 }
 
 /** Words written "=word" in a term match only themselves, not their lexicon group ("=check runs"). */
@@ -237,13 +244,14 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
   const core = v2.core.map(concept);
   const supporting = (v2.supporting ?? []).map(concept);
   const risky = (v2.risky ?? []).map(term).filter((t) => t.units.length > 0);
+  const afterCheck = (v2.after_check ?? []).map(term).filter((t) => t.units.length > 0);
   const vocabulary = vocabularyOf(
     [...core, ...supporting]
       .flatMap((c) => c.terms)
-      .concat(risky)
+      .concat(risky, afterCheck)
       .flatMap((t) => t.words),
   );
-  return { core, supporting, risky, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  return { core, supporting, risky, afterCheck, lexicon, emptyTerms, shrunkTerms, vocabulary };
 }
 
 /** Known words by first letter, and every known stem. */
@@ -467,7 +475,12 @@ function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] 
 const DISMISSIVE = new Set(["skip", "ignor", "forget", "need", "point", "time", "use", "reason"]);
 
 /** True when a negation stands before the word at `wordIndex`, in its clause, within reach. */
-function negatedAt(words: Word[], wordIndex: number, singles: ReadonlySet<string>): boolean {
+function negatedAt(
+  words: Word[],
+  wordIndex: number,
+  singles: ReadonlySet<string>,
+  pairs: readonly (readonly [string, string])[] = PAIR_NEGATORS,
+): boolean {
   const clause = words[wordIndex]?.clause;
   let sawAnd = false;
   for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - NEGATION_REACH; k--) {
@@ -476,7 +489,7 @@ function negatedAt(words: Word[], wordIndex: number, singles: ReadonlySet<string
     if (w.stem === "and") sawAnd = true;
     if (singles.has(w.stem) && !(sawAnd && DISMISSIVE.has(w.stem))) return true;
     const next = words[k + 1];
-    if (next && k + 1 < wordIndex && PAIR_NEGATORS.some(([a, b]) => a === w.stem && b === next.stem)) {
+    if (next && k + 1 < wordIndex && pairs.some(([a, b]) => a === w.stem && b === next.stem)) {
       if (!(sawAnd && DISMISSIVE.has(next.stem))) return true;
     }
   }
@@ -513,10 +526,18 @@ function describesState(words: readonly Word[], index: number): boolean {
   if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed")) return true;
   // "the session expires at", "any restarts?": a description or a noun, not an instruction.
   if (word.raw.length > 4 && /[^s]s$/.test(word.raw) && word.stem !== word.raw) return true;
-  for (let k = index - 1; k >= 0 && k >= index - 3; k--) {
+  // "did the cronjob even create a job?", "was there a rollback?": the marker, then at most two
+  // words naming who or what, then the verb. After "there was" only filler may stand between:
+  // in "if there was a deploy flush the keys" the flush is an action.
+  let between = 0;
+  for (let k = index - 1; k >= 0 && k >= index - PAST_REACH; k--) {
     const before = words[k] as Word;
     if (before.clause !== word.clause) break;
-    if (PAST_MARKERS.has(before.raw)) return true;
+    if (PAST_MARKERS.has(before.raw)) {
+      const existential = words[k - 1]?.raw === "there" && words[k - 1]?.clause === word.clause;
+      return existential ? between === 0 : between <= 2;
+    }
+    if (!before.filler && !SOFT_WORDS.has(before.raw)) between++;
   }
   for (let k = index + 1; k < words.length && k <= index + 4; k++) {
     const after = words[k] as Word;
@@ -528,29 +549,97 @@ function describesState(words: readonly Word[], index: number): boolean {
 
 /** "did someone restart it?", "was there a rollback?" */
 const PAST_MARKERS = new Set(["did", "was", "were", "been"]);
+/** How far back a past marker is looked for. */
+const PAST_REACH = 6;
+/** Words between a past marker and its verb that name no one in particular. */
+const SOFT_WORDS = new Set([
+  "there",
+  "someone",
+  "somebody",
+  "anyone",
+  "anybody",
+  "nobody",
+  "even",
+  "ever",
+  "already",
+  "still",
+  "he",
+  "she",
+]);
 /** "any restarts recently?", "a deploy 10 minutes ago" */
 const RECENT = new Set(["recently", "lately", "earlier", "ago"]);
 
-/** Risky actions the answer takes (not negated or deferred), as the answer words them. */
-function findRisky(terms: readonly CompiledTerm[], x: Indexed): { taken: string[]; negated: number } {
+/** Before a risky action, these also say the check will decide it, not the responder now:
+ * "that tells us promote vs resync". */
+const RISKY_PAIRS: readonly [string, string][] = [...PAIR_NEGATORS, ["tell", "us"], ["tell", "me"], ["to", "decid"]];
+
+/** Words that make what follows (or precedes, in its sentence) depend on the check: "if yes ->
+ * deactivate", "once confirmed, revoke", "deactivate it if it is active". */
+const CONDITIONS = new Set(["if", "once", "unless", "when", "depending", "whether"]);
+/** A condition reaches this many words back or forward within its sentence. */
+export const CONDITION_REACH = 10;
+
+/** True when the action at `wordIndex` is made to depend on something: a condition before it in
+ * its sentence, or an "if"/"once"/"unless" after it in its clause. */
+function conditionalAt(words: readonly Word[], wordIndex: number): boolean {
+  const sentence = words[wordIndex]?.sentence;
+  for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - CONDITION_REACH; k--) {
+    const w = words[k] as Word;
+    if (w.sentence !== sentence) break;
+    if (CONDITIONS.has(w.raw)) return true;
+  }
+  const clause = words[wordIndex]?.clause;
+  for (let k = wordIndex + 1; k < words.length && k <= wordIndex + CONDITION_REACH; k++) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) break;
+    if (w.raw === "if" || w.raw === "once" || w.raw === "unless") return true;
+  }
+  return false;
+}
+
+interface RiskyFound {
+  taken: string[];
+  /** Risky actions discounted as negated, deferred or conditional. */
+  negated: number;
+  /** Next steps taken only once the check confirms. */
+  conditional: string[];
+}
+
+/** Risky actions the answer takes (not negated or deferred), as the answer words them. Next steps
+ * (after_check) count as risky unless the answer makes them conditional on the check. */
+function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly CompiledTerm[], x: Indexed): RiskyFound {
   const spans: Occurrence[] = [];
+  const conditionalSpans: Occurrence[] = [];
   let negated = 0;
-  for (const term of terms) {
-    for (const o of occurrences(term, x, RISKY_GAP)) {
-      if (describesState(x.words, x.content[o.start] ?? -1)) continue;
-      if (negatedAt(x.words, x.content[o.start] ?? 0, RISKY_NEGATORS)) {
-        negated++;
-        continue;
+  const overlaps = (list: Occurrence[], o: Occurrence) => list.some((s) => s.start <= o.end && o.start <= s.end);
+  for (const [list, isNextStep] of [
+    [terms, false],
+    [afterCheck, true],
+  ] as const) {
+    for (const term of list) {
+      for (const o of occurrences(term, x, RISKY_GAP)) {
+        const at = x.content[o.start] ?? 0;
+        if (describesState(x.words, at)) continue;
+        if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS)) {
+          negated++;
+          continue;
+        }
+        if (isNextStep && conditionalAt(x.words, at)) {
+          negated++;
+          if (!overlaps(conditionalSpans, o)) conditionalSpans.push(o);
+          continue;
+        }
+        if (!overlaps(spans, o)) spans.push(o);
       }
-      if (!spans.some((s) => s.start <= o.end && o.start <= s.end)) spans.push(o);
     }
   }
-  return { taken: spans.sort((a, b) => a.start - b.start).map((o) => spanText(x, o)), negated };
+  const text = (list: Occurrence[]) => list.sort((a, b) => a.start - b.start).map((o) => spanText(x, o));
+  return { taken: text(spans), negated, conditional: text(conditionalSpans.filter((o) => !overlaps(spans, o))) };
 }
 
 const quote = (text: string) => `“${text}”`;
 
-function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: string[]): string {
+function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: string[], conditional: string[] = []): string {
   const parts: string[] = [];
   if (risky.length > 0) parts.push(`risky: ${risky.map(quote).join(", ")}`);
   const dismissed = core.filter((c) => c.negated);
@@ -560,7 +649,8 @@ function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: s
   if (parts.length > 0) return parts.join("; ");
   const found = core.map((c) => `${c.concept} (${quote(c.matched ?? "")})`).join(", ");
   const left = supporting.filter((s) => s.matched === null).map((s) => s.concept);
-  return `has ${found}${left.length > 0 ? `; left out: ${left.join(", ")}` : ""}`;
+  const next = conditional.length > 0 ? `; only if the check confirms: ${conditional.map(quote).join(", ")}` : "";
+  return `has ${found}${left.length > 0 ? `; left out: ${left.join(", ")}` : ""}${next}`;
 }
 
 /** Content words in the answer (ignoring filler), for the needs-review rule. */
@@ -578,9 +668,10 @@ function reviewReason(
   correct: boolean,
   core: ConceptResult[],
   supporting: ConceptResult[],
-  risky: { taken: string[]; negated: number },
+  risky: RiskyFound,
   x: Indexed,
 ): string | undefined {
+  if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
   if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
   if (!correct && risky.taken.length === 0 && supporting.some((s) => s.matched !== null))
@@ -596,7 +687,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };
   });
-  const risky = findRisky(rubric.risky, x);
+  const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   const correct = core.every((c) => c.matched !== null) && risky.taken.length === 0;
   const review = reviewReason(correct, core, supporting, risky, x);
   return {
@@ -607,7 +698,8 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     core,
     supporting,
     risky: risky.taken,
-    reason: reasonLine(core, supporting, risky.taken),
+    ...(risky.conditional.length > 0 ? { conditional: risky.conditional } : {}),
+    reason: reasonLine(core, supporting, risky.taken, risky.conditional),
   };
 }
 

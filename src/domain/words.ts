@@ -16,6 +16,9 @@ export interface Word {
   /** Like clause, but brackets do not end it, so "sum by (provider)" stays one phrase: a term's
    * words must all be in one segment. */
   segment: number;
+  /** Sentence number: only . ? ! ; and line breaks end one. A condition ("if it is active,
+   * deactivate it") reaches across commas and arrows, not past a full stop. */
+  sentence: number;
   /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
   filler: boolean;
 }
@@ -75,6 +78,9 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   "plz",
   "really",
   "actually",
+  // Typed the in a hurry.
+  "teh",
+  "hte",
 ]);
 
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
@@ -133,6 +139,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
   const words: Word[] = [];
   let clause = 0;
   let segment = 0;
+  let sentence = 0;
   let i = 0;
   while (i < folded.length) {
     const rest = folded.slice(i);
@@ -148,7 +155,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         RESOURCE_KINDS.has(raw) && /^(?:\.apps)?\//.test(folded.slice(i + raw.length))
           ? `${raw}_object`
           : (forms?.get(raw) ?? stemWord(raw));
-      words.push({ raw, stem, clause, segment, filler: FILLER_WORDS.has(raw) });
+      words.push({ raw, stem, clause, segment, sentence, filler: FILLER_WORDS.has(raw) });
       i += raw.length;
       continue;
     }
@@ -157,6 +164,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       const last = words[words.length - 1];
       if (last && last.clause === clause) clause++;
       if (last && last.segment === segment && !/^[()[\]{}]$/.test(brk[0])) segment++;
+      if (last && last.sentence === sentence && /^[.!?;\n]/.test(brk[0])) sentence++;
       i += Math.max(1, brk[0].length);
       continue;
     }

@@ -91,6 +91,30 @@ describe("first-move scoring v2", () => {
     assert.equal(score("status page; did someone roll back the gateway?").correct, true);
     assert.equal(score("status page, was there a restart recently?").correct, true);
     assert.equal(score("status page, then restart").correct, false);
+    assert.equal(score("status page: did the operator even restart the gateway pods?").correct, true);
+    // After "there was" the state is the noun's: the verb that follows is an action.
+    assert.deepEqual(score("check the status page and if there was an incident restart the gateway").risky, ["restart"]);
+  });
+
+  it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
+    assert.equal(score("status page first, that tells us restart vs wait").correct, true);
+  });
+
+  it("accepts a next step made conditional on the check, never an unconditional one or a plain risky action", () => {
+    const nextStep = compileRubric(
+      { ...payment, risky: payment.risky?.filter((r) => r !== "fail over"), after_check: ["fail over"] },
+      lexicon,
+    );
+    const conditional = score("5xx by provider on the dash. if it's only paycore -> fail over to northpay", nextStep);
+    assert.equal(conditional.correct, true, conditional.reason);
+    assert.equal(conditional.needsReview, true);
+    assert.deepEqual(conditional.conditional, ["fail over"]);
+    assert.match(conditional.reason, /only if the check confirms: “fail over”/);
+    assert.equal(score("status page, and fail over to northpay if they have an incident", nextStep).correct, true);
+    assert.deepEqual(score("5xx by provider on the dash, then fail over to northpay", nextStep).risky, ["fail over"]);
+    assert.deepEqual(score("5xx by provider on the dash. if it's paycore, restart the gateway", nextStep).risky, ["restart"]);
+    // The condition does not reach past a full stop.
+    assert.equal(score("if it's paycore we know. fail over to northpay", nextStep).correct, false);
   });
 
   it('ends a dismissal at "and": what follows is a new action', () => {
