@@ -83,6 +83,9 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   "hte",
 ]);
 
+/** Verbs whose "on" is part of the verb ("turn on enforce_admins"). */
+const PARTICLE_VERBS: ReadonlySet<string> = new Set(["turn", "turns", "turned", "turning", "switch", "switched", "switching"]);
+
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
 
@@ -155,7 +158,9 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         RESOURCE_KINDS.has(raw) && /^(?:\.apps)?\//.test(folded.slice(i + raw.length))
           ? `${raw}_object`
           : (forms?.get(raw) ?? stemWord(raw));
-      words.push({ raw, stem, clause, segment, sentence, filler: FILLER_WORDS.has(raw) });
+      // "turn on", "switch on": the particle is the meaning, not filler.
+      const particle = raw === "on" && PARTICLE_VERBS.has(words[words.length - 1]?.raw ?? "");
+      words.push({ raw, stem, clause, segment, sentence, filler: FILLER_WORDS.has(raw) && !particle });
       i += raw.length;
       continue;
     }

@@ -176,7 +176,14 @@ describe("first-move scoring v2", () => {
     );
   });
 
-  it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
+  it('keeps the particle of "turn on" (a change), but "on" elsewhere is filler', () => {
+    const enable = compileLexicon([{ groups: { enable: ["turn on"] }, forms: {} }]);
+    const turnOn = compileRubric({ core: [["okta"]], risky: ["enable"] }, enable);
+    assert.deepEqual(firstMoveScore("turn on SCIM push deactivation in okta", turnOn).risky, ["turn on"]);
+    assert.equal(firstMoveScore("turn to okta: is the user deactivated? on which day?", turnOn).correct, true);
+  });
+
+    it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
     const deploys = compileRubric({ core: [["deploy"]], risky: ["restart"] }, lexicon);
     assert.equal(score("kubectl logs deploy/catalog-api | grep miss", deploys).correct, false);
     assert.equal(score("kubectl get deployment.apps/catalog-api", deploys).correct, false);
