@@ -183,7 +183,7 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("turn to okta: is the user deactivated? on which day?", turnOn).correct, true);
   });
 
-    it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
+  it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
     const deploys = compileRubric({ core: [["deploy"]], risky: ["restart"] }, lexicon);
     assert.equal(score("kubectl logs deploy/catalog-api | grep miss", deploys).correct, false);
     assert.equal(score("kubectl get deployment.apps/catalog-api", deploys).correct, false);
