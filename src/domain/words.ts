@@ -19,6 +19,9 @@ export interface Word {
   /** Sentence number: only . ? ! ; and line breaks end one. A condition ("if it is active,
    * deactivate it") reaches across commas and arrows, not past a full stop. */
   sentence: number;
+  /** Part of an API or event name such as UpdateSecretVersionStage: what a query searches for,
+   * never an action the responder takes. */
+  identifier?: boolean;
   /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
   filler: boolean;
 }
@@ -83,8 +86,18 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   "hte",
 ]);
 
-/** Verbs whose "on" is part of the verb ("turn on enforce_admins"). */
-const PARTICLE_VERBS: ReadonlySet<string> = new Set(["turn", "turns", "turned", "turning", "switch", "switched", "switching"]);
+/** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event. */
+const API_NAME =
+  /(?<![\p{L}\p{N}])(?:Update|Delete|Put|Create|Attach|Detach|Remove|Deactivate|Disable|Enable|Revoke|Rotate|Stop|Terminate|Modify|Reboot|Restart|Start|Cancel|Reset|Set|Tag|Untag|Get|List|Describe|Assume)(?:\p{Lu}[\p{Ll}\p{N}]+)+(?![\p{L}\p{N}])/gu;
+/** Joins the words of an API name (a control character: neither a word nor a clause break). */
+const API_JOIN = "\u0002";
+
+/** Particles that are part of the verb before them ("turn on enforce_admins", "shell into the
+ * pod"): kept as words, so "shell into" is not any mention of a shell. */
+const PARTICLE_VERBS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["on", new Set(["turn", "turns", "turned", "turning", "switch", "switched", "switching"])],
+  ["into", new Set(["shell", "shelled", "ssh", "exec", "execd", "execing", "attach", "attached"])],
+]);
 
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
@@ -126,6 +139,9 @@ export function foldText(text: string): string {
 export function splitCamelCase(text: string): string {
   return (
     text
+      // API and event names (DeleteAccessKey, UpdateSecretVersionStage): words joined by a mark,
+      // so toWords knows they name an event, not an instruction.
+      .replace(API_NAME, (name) => name.replace(/(\p{Ll}|\p{N})(?=\p{Lu})/gu, `$1${API_JOIN}`).toLowerCase())
       // notAfter, noSchedule: split, they would read as a negation ("not after").
       .replace(/(?<![\p{L}\p{N}])(not|no|non)(?=\p{Lu})/gu, "$1\u0000")
       .replace(/(\p{Ll})(?=\p{Lu})/gu, "$1 ")
@@ -159,8 +175,17 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
           ? `${raw}_object`
           : (forms?.get(raw) ?? stemWord(raw));
       // "turn on", "switch on": the particle is the meaning, not filler.
-      const particle = raw === "on" && PARTICLE_VERBS.has(words[words.length - 1]?.raw ?? "");
-      words.push({ raw, stem, clause, segment, sentence, filler: FILLER_WORDS.has(raw) && !particle });
+      const particle = PARTICLE_VERBS.get(raw)?.has(words[words.length - 1]?.raw ?? "") ?? false;
+      const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN;
+      words.push({
+        raw,
+        stem,
+        clause,
+        segment,
+        sentence,
+        filler: FILLER_WORDS.has(raw) && !particle,
+        ...(identifier ? { identifier: true } : {}),
+      });
       i += raw.length;
       continue;
     }

@@ -183,7 +183,12 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("turn to okta: is the user deactivated? on which day?", turnOn).correct, true);
   });
 
-  it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
+  it("reads an API or event name a query searches for (DeleteSession) as a name, never as the action", () => {
+    assert.equal(score("status page, and cloudtrail lookup-events AttributeValue=DeleteSession").correct, true);
+    assert.deepEqual(score("status page, then delete the session").risky, ["delete the session"]);
+  });
+
+    it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
     const deploys = compileRubric({ core: [["deploy"]], risky: ["restart"] }, lexicon);
     assert.equal(score("kubectl logs deploy/catalog-api | grep miss", deploys).correct, false);
     assert.equal(score("kubectl get deployment.apps/catalog-api", deploys).correct, false);
