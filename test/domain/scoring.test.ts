@@ -188,7 +188,7 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page, then delete the session").risky, ["delete the session"]);
   });
 
-    it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
+  it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
     const deploys = compileRubric({ core: [["deploy"]], risky: ["restart"] }, lexicon);
     assert.equal(score("kubectl logs deploy/catalog-api | grep miss", deploys).correct, false);
     assert.equal(score("kubectl get deployment.apps/catalog-api", deploys).correct, false);
