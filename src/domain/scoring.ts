@@ -506,10 +506,26 @@ const spanText = (x: Indexed, o: Occurrence): string => {
 };
 
 /** The concept's first unnegated occurrence, or a note that it was only there negated. */
+/** Words that turn a two-word term around: "logs of the edge" for "edge logs", "connections from
+ * the db" for "db connections". ("for" and "on" would not: "the dashboard for payments-gateway" is
+ * not the payments dashboard.) */
+const INVERTING = new Set(["of", "from"]);
+
+/** Where a two-word term ("edge logs") occurs turned around a preposition ("logs of the edge"). */
+function invertedOccurrences(term: CompiledTerm, x: Indexed): Occurrence[] {
+  if (term.units.length !== 2) return [];
+  const [a, b] = term.units as [Unit, Unit];
+  return occurrences({ ...term, units: [b, a] }, x, TERM_GAP).filter((o) => {
+    const from = x.content[o.start] ?? 0;
+    const to = x.content[o.end] ?? from;
+    return x.words.slice(from + 1, to).some((w) => INVERTING.has(w.raw));
+  });
+}
+
 function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet<string>): ConceptResult {
   let negatedSpan: string | null = null;
   for (const term of concept.terms) {
-    for (const o of occurrences(term, x, TERM_GAP)) {
+    for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
       if (!negatedAt(x.words, x.content[o.start] ?? 0, negators)) return { concept: concept.name, matched: spanText(x, o) };
       negatedSpan ??= spanText(x, o);
     }

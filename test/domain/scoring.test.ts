@@ -54,6 +54,11 @@ describe("first-move scoring v2", () => {
     assert.equal(score("vérifier le status page").correct, true);
   });
 
+  it('matches a two-word term turned around "of" ("errors of each provider"), not around "for"', () => {
+    assert.equal(score("look at the errors of each provider").correct, true);
+    assert.equal(score("look at the errors for the checkout provider page").correct, false);
+  });
+
   it("finds a risky action with words in between, and fails the move", () => {
     const v = score("check the status page and then wipe every session");
     assert.equal(v.correct, false);
