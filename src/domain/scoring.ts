@@ -511,11 +511,18 @@ const spanText = (x: Indexed, o: Occurrence): string => {
  * not the payments dashboard.) */
 const INVERTING = new Set(["of", "from"]);
 
+const turnedTerms = new WeakMap<CompiledTerm, CompiledTerm>();
+
 /** Where a two-word term ("edge logs") occurs turned around a preposition ("logs of the edge"). */
 function invertedOccurrences(term: CompiledTerm, x: Indexed): Occurrence[] {
   if (term.units.length !== 2) return [];
-  const [a, b] = term.units as [Unit, Unit];
-  return occurrences({ ...term, units: [b, a] }, x, TERM_GAP).filter((o) => {
+  let turned = turnedTerms.get(term);
+  if (!turned) {
+    const [a, b] = term.units as [Unit, Unit];
+    turned = { ...term, units: [b, a] };
+    turnedTerms.set(term, turned);
+  }
+  return occurrences(turned, x, TERM_GAP).filter((o) => {
     const from = x.content[o.start] ?? 0;
     const to = x.content[o.end] ?? from;
     return x.words.slice(from + 1, to).some((w) => INVERTING.has(w.raw));
