@@ -140,6 +140,9 @@ export interface FirstMoveVerdict {
   risky: string[];
   /** Next steps the answer takes only if the check confirms ("if active -> deactivate"). */
   conditional?: string[];
+  /** The whole answer, when it names the core but all it says is "look into <it>" (wrong: it
+   * names no check). */
+  vague?: string;
   /** One line: why correct or wrong. */
   reason: string;
 }
@@ -685,7 +688,8 @@ const contentCount = (x: Indexed) => x.content.length;
  *   that is otherwise correct, or a core concept was only there dismissed;
  * - it is wrong only for a missing core concept although the answer has supporting concepts
  *   (it talks about the right things but not in the words the rubric knows);
- * - it is correct on a bare minimum: three content words or fewer.
+ * - it is correct on a bare minimum: three content words or fewer;
+ * - it is wrong only because it reads as vague ("look into the provider errors").
  */
 function reviewReason(
   correct: boolean,
@@ -693,7 +697,10 @@ function reviewReason(
   supporting: ConceptResult[],
   risky: RiskyFound,
   x: Indexed,
+  vague: string | null,
 ): string | undefined {
+  if (vague !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
+    return "wrong only because it reads as vague (look into …)";
   if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
   if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
@@ -711,8 +718,12 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     return { concept: found.concept, matched: found.matched };
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
-  const correct = core.every((c) => c.matched !== null) && risky.taken.length === 0;
-  const review = reviewReason(correct, core, supporting, risky, x);
+  const vague = vagueMove(answer, x);
+  const hasCore = core.every((c) => c.matched !== null);
+  const correct = hasCore && risky.taken.length === 0 && vague === null;
+  /** Vagueness is the reason only when nothing else already makes the move wrong. */
+  const vagueDecided = vague !== null && hasCore && risky.taken.length === 0;
+  const review = reviewReason(correct, core, supporting, risky, x, vague);
   return {
     version: 2,
     correct,
@@ -722,9 +733,73 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     supporting,
     risky: risky.taken,
     ...(risky.conditional.length > 0 ? { conditional: risky.conditional } : {}),
-    reason: reasonLine(core, supporting, risky.taken, risky.conditional),
+    ...(vagueDecided ? { vague } : {}),
+    reason: vagueDecided
+      ? `vague: ${quote(vague ?? "")} names no check to run`
+      : reasonLine(core, supporting, risky.taken, risky.conditional),
   };
 }
+
+/** Verbs that promise attention without naming a check: "look into the cert", "investigate the 401s". */
+const VAGUE_VERBS: readonly (readonly string[])[] = [
+  ["look", "into"],
+  ["looking", "into"],
+  ["look", "in", "to"],
+  ["dig", "into"],
+  ["digging", "into"],
+  ["dig", "in"],
+  ["investigate"],
+  ["investigating"],
+  ["check", "into"],
+];
+/** At most this many content words after the verb for the move to be vague. */
+const VAGUE_MAX_WORDS = 4;
+/** Anything that makes a short answer specific: a command, query, path, id or number. */
+const SPECIFIC = /[\d=|/$`{}?<>]|--|\s-[a-z]/i;
+
+/** Status codes say which errors, not which check: "investigate the 401s" is still vague. */
+const STATUS_CODES = /\b[1-5](?:\d\d|xx)s?\b/gi;
+
+/** The answer, when all it says is "look into <a thing>": the move names no check, so a fair
+ * peer calls it vague however right the thing is ("look into the provider errors"). */
+function vagueMove(answer: string, x: Indexed): string | null {
+  if (SPECIFIC.test(answer.replace(STATUS_CODES, ""))) return null;
+  const words = x.words;
+  let start = 0;
+  // "first", "i'd", "lets", "gonna" before the verb.
+  while (start < words.length && LEAD_IN.has(words[start]?.raw ?? "")) start++;
+  const verb = VAGUE_VERBS.find((v) => v.every((w, k) => words[start + k]?.raw === w));
+  if (!verb) return null;
+  const rest = words.slice(start + verb.length);
+  if (rest.some((w) => w.clause !== rest[0]?.clause)) return null;
+  if (rest.filter((w) => !w.filler).length > VAGUE_MAX_WORDS) return null;
+  return words.map((w) => w.raw).join(" ");
+}
+
+const LEAD_IN = new Set([
+  "first",
+  "firstly",
+  "id",
+  "ill",
+  "i",
+  "will",
+  "would",
+  "lets",
+  "let",
+  "us",
+  "gonna",
+  "going",
+  "to",
+  "we",
+  "should",
+  "can",
+  "someone",
+  "pls",
+  "please",
+  "im",
+  "ok",
+  "so",
+]);
 
 /** A stored score of either version as a v2 verdict (old drills keep rendering). The rubric, when
  * known, names the old score's phrase groups. */

@@ -127,6 +127,18 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page, don't restart and roll back").risky, []);
   });
 
+  it('rejects a vague "look into <the right thing>", and marks it for review', () => {
+    const v = score("look into the provider errors");
+    assert.equal(v.correct, false);
+    assert.equal(v.needsReview, true);
+    assert.match(v.reason, /^vague: “look into the provider errors”/);
+    assert.equal(score("investigate the 5xx by provider").correct, false);
+    // A question, a query or more detail make it a check.
+    assert.equal(score("look into the provider errors: is it only paycore?").correct, true);
+    assert.equal(score("investigate the provider errors split by endpoint on the grafana dash").correct, true);
+    assert.equal(score("dig into 5xx by provider | sum by (provider)").correct, true);
+  });
+
   it("says which core concept is missing", () => {
     const v = score("investigate the issue and keep an eye on it");
     assert.equal(v.correct, false);
