@@ -110,6 +110,9 @@ export interface CompiledRubric {
   /** Risky too, unless the answer makes them conditional on the check. */
   afterCheck: CompiledTerm[];
   lexicon: CompiledLexicon;
+  /** True when the core itself is about telling people (a Communications role's first move):
+   * then posting or paging is the move, not a hand-off. */
+  communicates: boolean;
   /** Terms with no content words (only "the", "of"…): reported by lint, never matched. */
   emptyTerms: string[];
   /** Every word the rubric's terms use (with its stem), by first letter: typos are read as the
@@ -143,6 +146,9 @@ export interface FirstMoveVerdict {
   /** The whole answer, when it names the core but all it says is "look into <it>" (wrong: it
    * names no check). */
   vague?: string;
+  /** The whole answer, when it names the core but hands the move to someone else ("ask #payments
+   * who owns the pod", "@identity-team can you look?"): wrong, nobody checks anything yet. */
+  handOff?: string;
   /** One line: why correct or wrong. */
   reason: string;
 }
@@ -254,8 +260,31 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
       .concat(risky, afterCheck)
       .flatMap((t) => t.words),
   );
-  return { core, supporting, risky, afterCheck, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
+  return { core, supporting, risky, afterCheck, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
 }
+
+/** Words of a core that is about telling people rather than checking. */
+const COMMS_WORDS = new Set([
+  "post",
+  "update",
+  "updates",
+  "tell",
+  "notify",
+  "email",
+  "paging",
+  "message",
+  "announce",
+  "channel",
+  "support",
+  "stakeholder",
+  "stakeholders",
+  "comms",
+  "slack",
+  "macro",
+  "escalate",
+  "ping",
+]);
 
 /** Known words by first letter, and every known stem. */
 export interface Vocabulary {
@@ -689,7 +718,8 @@ const contentCount = (x: Indexed) => x.content.length;
  * - it is wrong only for a missing core concept although the answer has supporting concepts
  *   (it talks about the right things but not in the words the rubric knows);
  * - it is correct on a bare minimum: three content words or fewer;
- * - it is wrong only because it reads as vague ("look into the provider errors").
+ * - it is wrong only because it reads as vague ("look into the provider errors") or as a hand-off
+ *   ("ask #payments who owns the pod").
  */
 function reviewReason(
   correct: boolean,
@@ -698,9 +728,12 @@ function reviewReason(
   risky: RiskyFound,
   x: Indexed,
   vague: string | null,
+  handOff: string | null,
 ): string | undefined {
   if (vague !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
     return "wrong only because it reads as vague (look into …)";
+  if (handOff !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
+    return "wrong only because it reads as handing the move to someone else (ask …, ping …)";
   if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
   if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
@@ -719,11 +752,13 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   const vague = vagueMove(answer, x);
+  const handOff = vague === null ? handOffMove(answer, x, rubric) : null;
   const hasCore = core.every((c) => c.matched !== null);
-  const correct = hasCore && risky.taken.length === 0 && vague === null;
+  const correct = hasCore && risky.taken.length === 0 && vague === null && handOff === null;
   /** Vagueness is the reason only when nothing else already makes the move wrong. */
   const vagueDecided = vague !== null && hasCore && risky.taken.length === 0;
-  const review = reviewReason(correct, core, supporting, risky, x, vague);
+  const handOffDecided = handOff !== null && hasCore && risky.taken.length === 0;
+  const review = reviewReason(correct, core, supporting, risky, x, vague, handOff);
   return {
     version: 2,
     correct,
@@ -734,9 +769,12 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     risky: risky.taken,
     ...(risky.conditional.length > 0 ? { conditional: risky.conditional } : {}),
     ...(vagueDecided ? { vague } : {}),
+    ...(handOffDecided ? { handOff } : {}),
     reason: vagueDecided
       ? `vague: ${quote(vague ?? "")} names no check to run`
-      : reasonLine(core, supporting, risky.taken, risky.conditional),
+      : handOffDecided
+        ? `hands off: ${quote(handOff ?? "")} asks someone else instead of checking`
+        : reasonLine(core, supporting, risky.taken, risky.conditional),
   };
 }
 
@@ -774,6 +812,48 @@ function vagueMove(answer: string, x: Indexed): string | null {
   if (rest.some((w) => w.clause !== rest[0]?.clause)) return null;
   if (rest.filter((w) => !w.filler).length > VAGUE_MAX_WORDS) return null;
   return words.map((w) => w.raw).join(" ");
+}
+
+/** Moves that hand the incident to someone else: "ask #data-eng", "ping security on-call",
+ * "escalate to platform", "open a ticket with paycore", "@identity-team can you look?". */
+const HAND_OFF_VERBS = new Set([
+  "ask",
+  "asking",
+  "ping",
+  "pinging",
+  "slack",
+  "dm",
+  "email",
+  "emailing",
+  "message",
+  "post",
+  "posting",
+  "tell",
+  "page",
+  "paging",
+  "escalate",
+  "escalating",
+  "notify",
+  "contact",
+  "contacting",
+]);
+
+/** The answer, when its first move is to ask, page or tell someone (unless the rubric's core is
+ * itself about telling people, as a Communications role's is). */
+function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string | null {
+  if (rubric.communicates) return null;
+  const whole = () => x.words.map((w) => w.raw).join(" ");
+  if (/^\s*@/.test(answer)) return whole();
+  const words = x.words;
+  let start = 0;
+  while (start < words.length && LEAD_IN.has(words[start]?.raw ?? "")) start++;
+  const first = words[start]?.raw ?? "";
+  // "POST /api/v1/login" is a request, not a Slack post.
+  if (first === "post" && /\bpost\s+\//i.test(answer)) return null;
+  if (HAND_OFF_VERBS.has(first)) return whole();
+  if (first === "open" && words.slice(start + 1, start + 4).some((w) => w.raw === "ticket")) return whole();
+  if (first === "reach" && words[start + 1]?.raw === "out") return whole();
+  return null;
 }
 
 const LEAD_IN = new Set([

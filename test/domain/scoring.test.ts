@@ -139,6 +139,17 @@ describe("first-move scoring v2", () => {
     assert.equal(score("dig into 5xx by provider | sum by (provider)").correct, true);
   });
 
+  it("rejects handing the move to someone else, unless telling people is the move", () => {
+    const v = score("ask paycore if their status page shows an incident");
+    assert.equal(v.correct, false);
+    assert.equal(v.needsReview, true);
+    assert.match(v.reason, /^hands off: “ask paycore/);
+    assert.equal(score("@payments-oncall can you check the 5xx by provider?").correct, false);
+    assert.equal(score("first check the provider errors, then ping security").correct, true);
+    const comms = compileRubric({ core: [["status update", "post an update"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("post a status update in #incident: cards failing for 10%", comms).correct, true);
+  });
+
   it("says which core concept is missing", () => {
     const v = score("investigate the issue and keep an eye on it");
     assert.equal(v.correct, false);
