@@ -578,6 +578,14 @@ function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet
 function describesState(words: readonly Word[], index: number): boolean {
   const word = words[index];
   if (word === undefined) return false;
+  // "did catalog-api last reconcile a new image?", "has anyone rolled it back?": asked about.
+  if (word.question) {
+    let first = index;
+    while (first > 0 && words[first - 1]?.clause === word.clause) first--;
+    // "when did…", "what was…": the question word, then the marker.
+    if (WH_WORDS.has(words[first]?.raw ?? "") && first + 1 < index) first++;
+    if (STATE_QUESTIONS.has(words[first]?.raw ?? "")) return true;
+  }
   if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed")) return true;
   // "the session expires at", "any restarts?": a description or a noun, not an instruction.
   if (word.raw.length > 4 && /[^s]s$/.test(word.raw) && word.stem !== word.raw) return true;
@@ -604,6 +612,25 @@ function describesState(words: readonly Word[], index: number): boolean {
 
 /** "did someone restart it?", "was there a rollback?" */
 const PAST_MARKERS = new Set(["did", "was", "were", "been"]);
+/** A question starting with these asks about what happened, not whether to do it ("should we
+ * roll back?" and "can we fail over?" still propose the action). */
+const STATE_QUESTIONS = new Set([
+  "did",
+  "was",
+  "were",
+  "has",
+  "have",
+  "had",
+  "does",
+  "do",
+  "any",
+  "anything",
+  "anyone",
+  "anybody",
+  "someone",
+  "somebody",
+]);
+const WH_WORDS = new Set(["when", "what", "which", "where", "why", "how", "who"]);
 /** How far back a past marker is looked for. */
 const PAST_REACH = 6;
 /** Words between a past marker and its verb that name no one in particular. */

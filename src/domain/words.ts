@@ -19,6 +19,8 @@ export interface Word {
   /** Sentence number: only . ? ! ; and line breaks end one. A condition ("if it is active,
    * deactivate it") reaches across commas and arrows, not past a full stop. */
   sentence: number;
+  /** In a sentence that ends with a question mark. */
+  question?: boolean;
   /** Part of an API or event name such as UpdateSecretVersionStage: what a query searches for,
    * never an action the responder takes. */
   identifier?: boolean;
@@ -194,6 +196,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       const last = words[words.length - 1];
       if (last && last.clause === clause) clause++;
       if (last && last.segment === segment && !/^[()[\]{}]$/.test(brk[0])) segment++;
+      if (brk[0] === "?") for (let k = words.length - 1; k >= 0 && words[k]?.sentence === sentence; k--) (words[k] as Word).question = true;
       if (last && last.sentence === sentence && /^[.!?;\n]/.test(brk[0])) sentence++;
       i += Math.max(1, brk[0].length);
       continue;

@@ -97,6 +97,9 @@ describe("first-move scoring v2", () => {
     assert.equal(score("status page, was there a restart recently?").correct, true);
     assert.equal(score("status page, then restart").correct, false);
     assert.equal(score("status page: did the operator even restart the gateway pods?").correct, true);
+    // A question about what happened, however long, is not a proposal; "should we…?" is.
+    assert.equal(score("status page first. when did the gateway team last roll back the release?").correct, true);
+    assert.deepEqual(score("status page first. should we roll back the release?").risky, ["roll back"]);
     // After "there was" the state is the noun's: the verb that follows is an action.
     assert.deepEqual(score("check the status page and if there was an incident restart the gateway").risky, ["restart"]);
   });
