@@ -114,11 +114,16 @@ describe("facilitator controls", () => {
     await h.command("extend 10", alice);
     assert.match(lastReply(), /Extended by 10 min/);
     assert.ok(
-      threadTexts().some((t) => /alice gave the drill 10 more minute\(s\): its clock is stopped; it has 24:00 left when it resumes/.test(t)),
+      threadTexts().some((t) =>
+        /alice gave the drill 10 more minute\(s\): its clock is stopped; it has 24:00 left when it resumes/.test(t),
+      ),
       threadTexts().join("\n"),
     );
     await h.choose(ACTIONS.panel, panelValue("extend5", 1), alice, "overflow");
-    assert.ok(threadTexts().some((t) => /5 more minute\(s\): its clock is stopped; it has 29:00 left/.test(t)), threadTexts().join("\n"));
+    assert.ok(
+      threadTexts().some((t) => /5 more minute\(s\): its clock is stopped; it has 29:00 left/.test(t)),
+      threadTexts().join("\n"),
+    );
     await h.advance(40 * MIN);
     assert.equal((await h.store.listDrills())[0]?.status, "running", "paused: the limit waits");
     await h.command("resume", alice);
