@@ -145,6 +145,10 @@ describe("facilitator controls", () => {
     const injects = threadTexts().filter((t) => t.startsWith("⏱"));
     assert.equal(injects.filter((t) => t.includes("+3:00")).length, 1, "not again at its time");
     assert.match(injects[0] ?? "", /early: alice sent it now/);
+    assert.match(await status(), /Facilitator: inject 1 sent early by alice/);
+    await h.command("end", alice);
+    const debrief = blockText(h.callsTo("chat.postMessage").find((c) => blockText(c.params.blocks).includes("Debrief ·"))?.params.blocks);
+    assert.match(debrief, /0:00 ⏱ inject 1[^\n]*, sent early by alice/, "the timeline says it came early, and when");
   });
 
   it("posts a hint once, and the debrief says who answered after it", async () => {

@@ -25,17 +25,24 @@ export const ACTIONS = {
 } as const;
 
 /** What the facilitator panel's options run, as /drill text (the same subcommands, the same checks). */
-export const PANEL_COMMANDS: Record<string, string> = {
+export const PANEL_COMMANDS = {
   extend5: "extend 5",
   pause: "pause",
   resume: "resume",
   inject: "inject now",
   hint: "hint",
   end: "end",
-};
+} as const satisfies Record<string, string>;
+
+export type PanelOperation = keyof typeof PANEL_COMMANDS;
+
+/** The /drill text a panel option value names, or null for a value we did not build. */
+export function panelCommand(operation: string): string | null {
+  return Object.hasOwn(PANEL_COMMANDS, operation) ? PANEL_COMMANDS[operation as PanelOperation] : null;
+}
 
 /** Option value "<operation>:<drill id>": the drill is checked against the channel's running one. */
-export function panelValue(operation: keyof typeof PANEL_COMMANDS, drillId: number): string {
+export function panelValue(operation: PanelOperation, drillId: number): string {
   return `${operation}:${drillId}`;
 }
 
