@@ -701,7 +701,7 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
     for (const term of list) {
       for (const o of occurrences(term, x, RISKY_GAP)) {
         const at = x.content[o.start] ?? 0;
-        if (describesState(x.words, at) || x.words[at]?.identifier) continue;
+        if (describesState(x.words, at) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
         if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS)) {
           negated++;
           continue;

@@ -21,6 +21,8 @@ export interface Word {
   sentence: number;
   /** In a sentence that ends with a question mark. */
   question?: boolean;
+  /** A search pattern ("grep -i evict", LogQL |= "kill"): what is looked for, never an action. */
+  pattern?: boolean;
   /** Part of an API or event name such as UpdateSecretVersionStage: what a query searches for,
    * never an action the responder takes. */
   identifier?: boolean;
@@ -91,6 +93,9 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
 /** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event. */
 const API_NAME =
   /(?<![\p{L}\p{N}])(?:Update|Delete|Put|Create|Attach|Detach|Remove|Deactivate|Disable|Enable|Revoke|Rotate|Stop|Terminate|Modify|Reboot|Restart|Start|Cancel|Reset|Set|Tag|Untag|Get|List|Describe|Assume)(?:\p{Lu}[\p{Ll}\p{N}]+)+(?![\p{L}\p{N}])/gu;
+/** Commands whose arguments are what is searched for. */
+const SEARCH_COMMANDS: ReadonlySet<string> = new Set(["grep", "egrep", "fgrep", "rg", "ag", "zgrep"]);
+
 /** Joins the words of an API name (a control character: neither a word nor a clause break). */
 const API_JOIN = "\u0002";
 
@@ -161,6 +166,8 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
   let clause = 0;
   let segment = 0;
   let sentence = 0;
+  /** After grep (or LogQL |=, |~) until the next pipe: a search pattern. */
+  let inPattern = false;
   let i = 0;
   while (i < folded.length) {
     const rest = folded.slice(i);
@@ -187,12 +194,16 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         sentence,
         filler: FILLER_WORDS.has(raw) && !particle,
         ...(identifier ? { identifier: true } : {}),
+        ...(inPattern ? { pattern: true } : {}),
       });
+      if (SEARCH_COMMANDS.has(raw)) inPattern = true;
       i += raw.length;
       continue;
     }
     const brk = CLAUSE_BREAK.exec(rest);
     if (brk) {
+      if (brk[0] === "|") inPattern = /^[=~]/.test(rest.slice(1));
+      else if (/^[\n;]/.test(brk[0])) inPattern = false;
       const last = words[words.length - 1];
       if (last && last.clause === clause) clause++;
       if (last && last.segment === segment && !/^[()[\]{}]$/.test(brk[0])) segment++;

@@ -219,6 +219,12 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page, then delete the session").risky, ["delete the session"]);
   });
 
+  it("reads what grep or a LogQL filter searches for as a pattern, never as the action", () => {
+    assert.equal(score("status page, and kubectl logs deploy/gw | grep -i restart | head").correct, true);
+    assert.equal(score('status page; logcli query \'{app="gw"} |= "rollback"\'').correct, true);
+    assert.deepEqual(score("status page | grep 5xx; then restart the gateway").risky, ["restart"]);
+  });
+
   it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
     const deploys = compileRubric({ core: [["deploy"]], risky: ["restart"] }, lexicon);
     assert.equal(score("kubectl logs deploy/catalog-api | grep miss", deploys).correct, false);
