@@ -202,3 +202,19 @@ describe("drillbot migrate --from sqlite: --to postgres:", { skip: PG_SKIP }, ()
     assert.match(file.out.join("\n"), /x\.db: migrated schema from version 0/);
   });
 });
+
+describe("drillbot backup with DATABASE_URL set", () => {
+  it("says to use pg_dump instead of copying an unrelated SQLite file", async () => {
+    const { backupCommand } = await import("../../src/cli/backup.js");
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = "postgres://u:pw@127.0.0.1:1/db";
+    try {
+      const { io, err } = capture();
+      assert.equal(await backupCommand([join(tempDir(), "copy.db")], io), 1);
+      assert.match(err.join("\n"), /DATABASE_URL says the data is in PostgreSQL: back it up with pg_dump/);
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+  });
+});
