@@ -1,6 +1,9 @@
 import type Database from "better-sqlite3";
+import { LOCAL_TEAM, type Team } from "../domain/team.js";
 
-// The persisted outbox (see migrations/004_outbox.sql).
+// The persisted outbox (see migrations/004_outbox.sql). One outbox for every workspace: each
+// entry names its workspace (team), whose bot token sends it, and order is kept per channel of a
+// workspace. Dedupe keys are global: they carry drill or schedule ids, which are.
 
 export type OutboxKind = "trigger" | "inject" | "notice" | "debrief" | "summary" | "game_day" | "cancel" | "repost";
 
@@ -19,6 +22,7 @@ export interface OutboxPayload {
 
 export interface OutboxEntry {
   id: number;
+  team: Team;
   dedupeKey: string;
   channel: string;
   drillId: number | null;
@@ -39,6 +43,7 @@ export interface OutboxEntry {
 /** What the worker needs to decide what to send next, without reading any payload. */
 export interface OutboxHead {
   id: number;
+  team: Team;
   channel: string;
   dueAt: number;
   /** Held by a live sender until then, or null (free, or its holder is dead). */
@@ -53,6 +58,8 @@ export interface UnnoticedFirstMove {
 
 interface Row {
   id: number;
+  team_id: string;
+  enterprise_id: string | null;
   dedupe_key: string;
   channel: string;
   drill_id: number | null;
@@ -71,6 +78,7 @@ interface Row {
 
 const toEntry = (r: Row): OutboxEntry => ({
   id: r.id,
+  team: { id: r.team_id, enterpriseId: r.enterprise_id },
   dedupeKey: r.dedupe_key,
   channel: r.channel,
   drillId: r.drill_id,
@@ -88,6 +96,8 @@ const toEntry = (r: Row): OutboxEntry => ({
 });
 
 export interface OutboxEntryInput {
+  /** Whose bot token sends it (LOCAL_TEAM when not given: a single-workspace install). */
+  team?: Team;
   dedupeKey: string;
   channel: string;
   drillId?: number | null;
@@ -124,6 +134,7 @@ export interface OutboxStore {
     channel: string,
     now: number,
     render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
+    team?: Team,
   ): Promise<OutboxEntry | null>;
 }
 
@@ -143,8 +154,11 @@ export class SqliteOutboxStore implements OutboxStore {
 
   private enqueueSync(e: OutboxEntryInput): OutboxEntry {
     this.stmt(
-      "INSERT OR IGNORE INTO outbox (dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      `INSERT OR IGNORE INTO outbox (team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, priority)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
+      (e.team ?? LOCAL_TEAM).id,
+      (e.team ?? LOCAL_TEAM).enterpriseId,
       e.dedupeKey,
       e.channel,
       e.drillId ?? null,
@@ -165,21 +179,34 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   async heads(now: number): Promise<OutboxHead[]> {
-    // One row per channel: its lowest (priority, id) pending entry. A lease counts only while
-    // its holder is alive (a fresh heartbeat); a dead sender's lease is free at once.
+    // One row per channel of a workspace: its lowest (priority, id) pending entry. A lease counts
+    // only while its holder is alive (a fresh heartbeat); a dead sender's lease is free at once.
     const rows = this.stmt(
-      `SELECT o.id, o.channel, o.due_at,
+      `SELECT o.id, o.team_id, o.enterprise_id, o.channel, o.due_at,
               CASE WHEN o.lease_until IS NULL OR o.lease_until < @now THEN NULL
                    WHEN o.lease_owner IS NOT NULL AND NOT EXISTS
                         (SELECT 1 FROM instances i WHERE i.id = o.lease_owner AND i.heartbeat_at >= @alive) THEN NULL
                    ELSE o.lease_until END AS lease_until
-         FROM (SELECT id, row_number() OVER (PARTITION BY channel ORDER BY priority, id) AS rank
+         FROM (SELECT id, row_number() OVER (PARTITION BY team_id, channel ORDER BY priority, id) AS rank
                  FROM outbox WHERE status = 'pending') h
          JOIN outbox o ON o.id = h.id
         WHERE h.rank = 1
         ORDER BY o.priority, o.id`,
-    ).all({ now, alive: now - OWNER_STALE_MS }) as { id: number; channel: string; due_at: number; lease_until: number | null }[];
-    return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: r.due_at, leaseUntil: r.lease_until }));
+    ).all({ now, alive: now - OWNER_STALE_MS }) as {
+      id: number;
+      team_id: string;
+      enterprise_id: string | null;
+      channel: string;
+      due_at: number;
+      lease_until: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      team: { id: r.team_id, enterpriseId: r.enterprise_id },
+      channel: r.channel,
+      dueAt: r.due_at,
+      leaseUntil: r.lease_until,
+    }));
   }
 
   async get(id: number): Promise<OutboxEntry | null> {
@@ -243,16 +270,19 @@ export class SqliteOutboxStore implements OutboxStore {
     channel: string,
     now: number,
     render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
+    team: Team = LOCAL_TEAM,
   ): Promise<OutboxEntry | null> {
     return this.db
       .transaction((): OutboxEntry | null => {
         const rows = this.stmt(
           `SELECT f.rowid AS seq, r.user_name, f.answered_at FROM first_moves f
              JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
+             JOIN drills d ON d.id = f.drill_id AND d.team_id = ?
             WHERE f.drill_id = ? AND f.noticed = 0 ORDER BY f.answered_at, f.rowid`,
-        ).all(drillId) as { seq: number; user_name: string; answered_at: number }[];
+        ).all(team.id, drillId) as { seq: number; user_name: string; answered_at: number }[];
         if (rows.length === 0) return null;
         const entry = this.enqueueSync({
+          team,
           // The first row's rowid is unique to this batch: a key no other batch can take.
           dedupeKey: `drill:${drillId}:notice:${Math.min(...rows.map((r) => r.seq))}`,
           channel,

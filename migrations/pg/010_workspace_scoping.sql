@@ -1,0 +1,17 @@
+-- Many workspaces (issue 13), as migrations/010_workspace_scoping.sql does for SQLite. The
+-- PostgreSQL schema carried team_id from its first file, with NULL for a terminal drill; here it
+-- becomes what SQLite has: never NULL, 'local' meaning the workspace of a single-workspace
+-- install (SLACK_BOT_TOKEN in the environment) and of the terminal, so both stores read the same
+-- and a row copied from SQLite keeps its workspace. A Slack team id never reads 'local'.
+-- Tables reached only through their drill or schedule (responders, first_moves, decision_steps,
+-- inject_posts, drill_events, first_move_reviews, schedule_runs) inherit the workspace from it.
+
+UPDATE drills SET team_id = 'local' WHERE team_id IS NULL;
+ALTER TABLE drills ALTER COLUMN team_id SET NOT NULL;
+ALTER TABLE drills DROP CONSTRAINT drills_slack_has_team;
+UPDATE action_items SET team_id = 'local' WHERE team_id IS NULL;
+ALTER TABLE action_items ALTER COLUMN team_id SET NOT NULL;
+UPDATE drill_results SET team_id = 'local' WHERE team_id IS NULL;
+ALTER TABLE drill_results ALTER COLUMN team_id SET NOT NULL;
+UPDATE responder_results SET team_id = 'local' WHERE team_id IS NULL;
+ALTER TABLE responder_results ALTER COLUMN team_id SET NOT NULL;
