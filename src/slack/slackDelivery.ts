@@ -117,7 +117,8 @@ export class SlackDelivery implements DrillVenue {
     priority?: OutboxPriority;
   }): Promise<OutboxEntry> {
     const queued = await this.outbox.enqueue({
-      team: entry.team,
+      teamId: entry.team.id,
+      enterpriseId: entry.team.enterpriseId,
       dedupeKey: entry.key,
       channel: entry.channel,
       drillId: entry.drillId ?? null,

@@ -96,8 +96,6 @@ const toEntry = (r: Row): OutboxEntry => ({
 });
 
 export interface OutboxEntryInput {
-  /** Whose bot token sends it (LOCAL_TEAM when not given: a single-workspace install). */
-  team?: Team;
   dedupeKey: string;
   channel: string;
   drillId?: number | null;
@@ -106,6 +104,10 @@ export interface OutboxEntryInput {
   payload: OutboxPayload;
   now: number;
   priority?: OutboxPriority;
+  /** Its Slack workspace, whose bot token sends it; by default the drill's, or the deployment's
+   * own ('local' on SQLite: a single-workspace install). */
+  teamId?: string | null;
+  enterpriseId?: string | null;
 }
 
 export interface OutboxStore {
@@ -115,7 +117,8 @@ export interface OutboxStore {
   heads(now: number): Promise<OutboxHead[]>;
   get(id: number): Promise<OutboxEntry | null>;
   byKey(key: string): Promise<OutboxEntry | null>;
-  /** Takes the entry for one send attempt; false when a live sender holds it. */
+  /** Takes the entry for one send attempt; false when a live sender holds it, or when an
+   * earlier entry of its channel is still pending (a channel's messages go out in order). */
   claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
   markSent(id: number, at: number, ts: string | null): Promise<boolean>;
   retryLater(id: number, dueAt: number, error: string): Promise<void>;
@@ -134,6 +137,7 @@ export interface OutboxStore {
     channel: string,
     now: number,
     render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
+    /** Given: only a drill of this workspace (another's queues nothing). The entry is the drill's workspace's. */
     team?: Team,
   ): Promise<OutboxEntry | null>;
 }
@@ -155,20 +159,21 @@ export class SqliteOutboxStore implements OutboxStore {
   private enqueueSync(e: OutboxEntryInput): OutboxEntry {
     this.stmt(
       `INSERT OR IGNORE INTO outbox (team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, priority)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      (e.team ?? LOCAL_TEAM).id,
-      (e.team ?? LOCAL_TEAM).enterpriseId,
-      e.dedupeKey,
-      e.channel,
-      e.drillId ?? null,
-      e.inThread ? 1 : 0,
-      e.kind,
-      JSON.stringify(e.payload),
-      e.now,
-      e.now,
-      e.priority ?? DRILL_PRIORITY,
-    );
+       VALUES (coalesce(@teamId, (SELECT team_id FROM drills WHERE id = @drillId), '${LOCAL_TEAM.id}'),
+               coalesce(@enterpriseId, (SELECT enterprise_id FROM drills WHERE id = @drillId)),
+               @dedupeKey, @channel, @drillId, @inThread, @kind, @payload, @now, @now, @priority)`,
+    ).run({
+      teamId: e.teamId ?? null,
+      enterpriseId: e.enterpriseId ?? null,
+      dedupeKey: e.dedupeKey,
+      channel: e.channel,
+      drillId: e.drillId ?? null,
+      inThread: e.inThread ? 1 : 0,
+      kind: e.kind,
+      payload: JSON.stringify(e.payload),
+      now: e.now,
+      priority: e.priority ?? DRILL_PRIORITY,
+    });
     const row = this.stmt("SELECT * FROM outbox WHERE dedupe_key = ?").get(e.dedupeKey) as Row | undefined;
     if (!row) throw new Error(`outbox entry ${e.dedupeKey} vanished`);
     return toEntry(row);
@@ -225,7 +230,9 @@ export class SqliteOutboxStore implements OutboxStore {
         `UPDATE outbox SET lease_until = @until, lease_owner = @owner
           WHERE id = @id AND status = 'pending'
             AND (lease_until IS NULL OR lease_until < @now OR lease_owner IS NULL
-                 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))`,
+                 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))
+            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.channel = outbox.channel AND e.status = 'pending'
+                             AND (e.priority, e.id) < (outbox.priority, outbox.id))`,
       ).run({ until: now + leaseMs, owner, id, now, alive: now - OWNER_STALE_MS }).changes === 1
     );
   }
@@ -270,19 +277,20 @@ export class SqliteOutboxStore implements OutboxStore {
     channel: string,
     now: number,
     render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
-    team: Team = LOCAL_TEAM,
+    team?: Team,
   ): Promise<OutboxEntry | null> {
     return this.db
       .transaction((): OutboxEntry | null => {
         const rows = this.stmt(
           `SELECT f.rowid AS seq, r.user_name, f.answered_at FROM first_moves f
              JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
-             JOIN drills d ON d.id = f.drill_id AND d.team_id = ?
-            WHERE f.drill_id = ? AND f.noticed = 0 ORDER BY f.answered_at, f.rowid`,
-        ).all(team.id, drillId) as { seq: number; user_name: string; answered_at: number }[];
+             JOIN drills d ON d.id = f.drill_id AND (d.team_id = @team OR @team IS NULL)
+            WHERE f.drill_id = @drillId AND f.noticed = 0 ORDER BY f.answered_at, f.rowid`,
+        ).all({ team: team?.id ?? null, drillId }) as { seq: number; user_name: string; answered_at: number }[];
         if (rows.length === 0) return null;
         const entry = this.enqueueSync({
-          team,
+          teamId: team?.id ?? null,
+          enterpriseId: team?.enterpriseId ?? null,
           // The first row's rowid is unique to this batch: a key no other batch can take.
           dedupeKey: `drill:${drillId}:notice:${Math.min(...rows.map((r) => r.seq))}`,
           channel,

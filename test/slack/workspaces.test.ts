@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import nock from "nock";
 import { main } from "../../src/cli/main.js";
 import type { Team } from "../../src/domain/team.js";
 import { REFUSAL_TEXT } from "../../src/service/drillService.js";
 import { ACTIONS, FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, VIEWS } from "../../src/slack/blocks/drillBlocks.js";
 import { FLAG_BLOCKS, HISTORY_ACTIONS, HISTORY_VIEWS } from "../../src/slack/blocks/historyBlocks.js";
 import { loadConfig } from "../../src/slack/config.js";
-import { blockText, type SlackHarness as Harness, SlackHarness } from "./harness.js";
+import { blockText, type SlackHarness as Harness, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, SlackHarness } from "./harness.js";
 
 // Two workspaces installed through OAuth on one drillbot (one database, one process), driven as
 // Slack drives them: signed requests carrying each workspace's team id, a fake Web API that
@@ -265,6 +266,77 @@ describe("two workspaces on one drillbot stay apart", () => {
 
     const bad = await cli(["forget-workspace", "acme", "--db", h.dbPath]);
     assert.equal(bad.code, 2);
+
+    // Acme has a history of its own: handing it the single-workspace rows would mix two.
+    const adopt = await cli(["adopt-workspace", ACME.id, "--db", h.dbPath]);
+    assert.equal(adopt.code, 1);
+    assert.match(adopt.err, /already has 1 drills.*nothing was changed/);
+  });
+});
+
+describe("installing into a new workspace through the app's own /slack/install", () => {
+  const h = new SlackHarness({ workspaces: [] });
+  const GAMMA = "T0GAMMA";
+  const TOKEN_GAMMA = "xoxb-gamma-3333-secret";
+  let base = "";
+
+  before(async () => {
+    // Slack's side of the install: the code the redirect carries becomes Gamma's bot token.
+    nock("https://slack.com")
+      .post("/api/oauth.v2.access")
+      .reply((_uri, body) => {
+        const params = new URLSearchParams(String(body));
+        if (params.get("code") !== "code-gamma" || params.get("client_secret") !== OAUTH_CLIENT_SECRET) {
+          return [200, { ok: false, error: "invalid_code" }];
+        }
+        return [
+          200,
+          {
+            ok: true,
+            app_id: "A0DRILL",
+            authed_user: { id: "U0GAMMA" },
+            scope: "commands,chat:write,chat:write.public",
+            token_type: "bot",
+            access_token: TOKEN_GAMMA,
+            bot_user_id: "U0DRILLBOT",
+            team: { id: GAMMA, name: "Gamma" },
+            enterprise: null,
+            is_enterprise_install: false,
+          },
+        ];
+      });
+    await h.start();
+    base = h.eventsUrl.replace(/\/slack\/events$/, "");
+  });
+  after(() => h.stop());
+
+  it("sends the browser to Slack with a state, stores the workspace's token sealed, and serves it at once", async () => {
+    const started = await fetch(`${base}/slack/install`, { redirect: "manual" });
+    assert.equal(started.status, 302);
+    const location = new URL(started.headers.get("location") ?? "about:blank");
+    assert.equal(location.origin + location.pathname, "https://slack.com/oauth/v2/authorize");
+    assert.equal(location.searchParams.get("client_id"), OAUTH_CLIENT_ID);
+    const state = location.searchParams.get("state") ?? "";
+    assert.ok(state.length > 20);
+
+    const forged = await fetch(`${base}/slack/oauth_redirect?code=code-gamma&state=forged`, {
+      headers: { cookie: (started.headers.get("set-cookie") ?? "").split(";")[0] ?? "" },
+    });
+    assert.equal(forged.status, 400);
+    assert.equal(await h.installations?.findForWorkspace(GAMMA, null), null, "a forged state installs nothing");
+
+    const back = await fetch(`${base}/slack/oauth_redirect?code=code-gamma&state=${encodeURIComponent(state)}`, {
+      headers: { cookie: (started.headers.get("set-cookie") ?? "").split(";")[0] ?? "" },
+    });
+    assert.equal(back.status, 200, await back.text());
+    assert.equal((await h.installations?.findForWorkspace(GAMMA, null))?.bot?.token, TOKEN_GAMMA);
+    const stored = h.store.db.prepare("SELECT installation FROM slack_installations").all() as { installation: string }[];
+    assert.ok(stored.length === 1 && !stored[0]?.installation.includes(TOKEN_GAMMA), "the token is sealed at rest");
+
+    await h.from(GAMMA).command("payment-5xx", { id: "U0GAMMA", name: "gus" }, "C0GAMMA");
+    const trigger = h.callsTo("chat.postMessage").at(-1);
+    assert.equal(trigger?.token, TOKEN_GAMMA);
+    assert.equal((await h.store.forTeam({ id: GAMMA, enterpriseId: null }).listDrills({ status: "running" })).length, 1);
   });
 });
 

@@ -1,0 +1,147 @@
+import type pg from "pg";
+import { LOCAL_TEAM, type Team } from "../../domain/team.js";
+import type { Schedule, ScheduleRun, ScheduleRunKind, ScheduleRunStatus, ScheduleStore } from "../history.js";
+import { Params } from "./db.js";
+
+// Game-day schedules and their runs, on PostgreSQL (the contract of src/store/sqliteSchedules.ts).
+// A schedule fires with nobody's request, so it says whose workspace it posts in.
+
+interface ScheduleRow {
+  id: number;
+  team_id: string;
+  enterprise_id: string | null;
+  channel: string;
+  cron: string;
+  timezone: string;
+  scenario: string;
+  mode: "read" | "blind";
+  heads_up: boolean;
+  created_by: string;
+  created_at: number;
+  active: boolean;
+}
+
+const toSchedule = (r: ScheduleRow): Schedule => ({
+  id: r.id,
+  team: { id: r.team_id, enterpriseId: r.enterprise_id },
+  channel: r.channel,
+  cron: r.cron,
+  timezone: r.timezone,
+  scenario: r.scenario,
+  mode: r.mode,
+  headsUp: r.heads_up,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  active: r.active,
+});
+
+export class PgScheduleStore implements ScheduleStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly team: Team = LOCAL_TEAM,
+  ) {}
+
+  forTeam(team: Team): PgScheduleStore {
+    return team.id === this.team.id ? this : new PgScheduleStore(this.pool, team);
+  }
+
+  private inTeam(params: Params): string {
+    return ` AND team_id = ${params.add(this.team.id)}`;
+  }
+
+  async listActiveSchedulesOfEveryTeam(): Promise<Schedule[]> {
+    const { rows } = await this.pool.query<ScheduleRow>("SELECT * FROM schedules WHERE active ORDER BY id");
+    return rows.map(toSchedule);
+  }
+
+  async createSchedule(s: Omit<Schedule, "id" | "active" | "team">): Promise<Schedule> {
+    const { rows } = await this.pool.query<{ id: number }>(
+      `INSERT INTO schedules (team_id, enterprise_id, channel, cron, timezone, scenario, mode, heads_up, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [this.team.id, this.team.enterpriseId, s.channel, s.cron, s.timezone, s.scenario, s.mode, s.headsUp, s.createdBy, s.createdAt],
+    );
+    return { ...s, id: rows[0]?.id ?? Number.NaN, team: this.team, active: true };
+  }
+
+  async listSchedules(filter: { channel?: string; active?: boolean } = {}): Promise<Schedule[]> {
+    const params = new Params();
+    const where = ["true"];
+    if (filter.channel !== undefined) where.push(`channel = ${params.add(filter.channel)}`);
+    if (filter.active !== undefined) where.push(`active = ${params.add(filter.active)}`);
+    const { rows } = await this.pool.query<ScheduleRow>(
+      `SELECT * FROM schedules WHERE ${where.join(" AND ")}${this.inTeam(params)} ORDER BY id`,
+      params.values,
+    );
+    return rows.map(toSchedule);
+  }
+
+  async getSchedule(id: number): Promise<Schedule | null> {
+    const params = new Params();
+    const { rows } = await this.pool.query<ScheduleRow>(
+      `SELECT * FROM schedules WHERE id = ${params.add(id)}${this.inTeam(params)}`,
+      params.values,
+    );
+    return rows[0] ? toSchedule(rows[0]) : null;
+  }
+
+  async deactivateSchedule(id: number): Promise<boolean> {
+    const params = new Params();
+    const result = await this.pool.query(
+      `UPDATE schedules SET active = false WHERE id = ${params.add(id)} AND active${this.inTeam(params)}`,
+      params.values,
+    );
+    return result.rowCount === 1;
+  }
+
+  async claimScheduleRun(
+    run: Omit<ScheduleRun, "drillId" | "detail"> & { drillId?: number | null; detail?: string | null },
+  ): Promise<boolean> {
+    // The primary key (schedule, period, kind) makes a period fire once across every instance;
+    // a schedule of another workspace claims nothing here.
+    const result = await this.pool.query(
+      `INSERT INTO schedule_runs (schedule_id, period, kind, status, drill_id, detail, recorded_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM schedules WHERE id = $1 AND team_id = $8)
+         ON CONFLICT (schedule_id, period, kind) DO NOTHING`,
+      [run.scheduleId, run.period, run.kind, run.status, run.drillId ?? null, run.detail ?? null, run.recordedAt, this.team.id],
+    );
+    return result.rowCount === 1;
+  }
+
+  async completeScheduleRun(
+    scheduleId: number,
+    period: number,
+    kind: ScheduleRunKind,
+    outcome: { status: ScheduleRunStatus; drillId?: number | null; detail?: string | null },
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE schedule_runs SET status = $1, drill_id = $2, detail = $3 WHERE schedule_id = $4 AND period = $5 AND kind = $6
+         AND EXISTS (SELECT 1 FROM schedules WHERE id = $4 AND team_id = $7)`,
+      [outcome.status, outcome.drillId ?? null, outcome.detail ?? null, scheduleId, period, kind, this.team.id],
+    );
+  }
+
+  async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
+    const { rows } = await this.pool.query<{
+      schedule_id: number;
+      period: number;
+      kind: ScheduleRunKind;
+      status: ScheduleRunStatus;
+      drill_id: number | null;
+      detail: string | null;
+      recorded_at: number;
+    }>(
+      `SELECT r.* FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id
+        WHERE r.schedule_id = $1 AND s.team_id = $3 ORDER BY r.period DESC LIMIT $2`,
+      [scheduleId, limit, this.team.id],
+    );
+    return rows.map((r) => ({
+      scheduleId: r.schedule_id,
+      period: r.period,
+      kind: r.kind,
+      status: r.status,
+      drillId: r.drill_id,
+      detail: r.detail,
+      recordedAt: r.recorded_at,
+    }));
+  }
+}
