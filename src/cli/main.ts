@@ -45,7 +45,10 @@ export const COMMAND_USAGE: Record<string, string> = {
   actions: `drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
   Runbook fixes flagged during drills and runbook findings; --done marks one done.`,
   migrate: `drillbot migrate [--db PATH]
-  Create or upgrade the database.`,
+drillbot migrate --from sqlite:<file> [--to postgres://…]
+  Create or upgrade the database (PostgreSQL when DATABASE_URL is set and --db is not given).
+  With --from: copy every table of a SQLite database into an empty PostgreSQL one (--to, or
+  DATABASE_URL), in one transaction, and check each table's row count.`,
   backup: `drillbot backup <file> [--db PATH] [--force]
   Copy the database with SQLite's online backup, safe while the app runs.`,
   "rotate-key": `drillbot rotate-key [--db PATH]
@@ -55,7 +58,7 @@ export const COMMAND_USAGE: Record<string, string> = {
   "forget-workspace": `drillbot forget-workspace <team-id> [--yes] [--db PATH]
   Delete everything drillbot keeps for one Slack workspace: its drills with every answer in them,
   schedules, action items, queued messages and its installation tokens. Without --yes it only
-  counts what would go. PostgreSQL when DATABASE_URL is set, else the SQLite file.`,
+  counts what would go. PostgreSQL when DATABASE_URL is set and --db is not given, else the SQLite file.`,
   "adopt-workspace": `drillbot adopt-workspace <team-id> [--enterprise E…] [--db PATH]
   Moving from one workspace (SLACK_BOT_TOKEN) to OAuth installs: hand the single-workspace
   history to that workspace's Slack team id, so its drills, stats and schedules stay with it.`,
@@ -88,6 +91,8 @@ Usage:
   drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
                                    runbook fixes flagged during drills
   drillbot migrate [--db PATH]     create or upgrade the database
+  drillbot migrate --from sqlite:<file> --to postgres://…
+                                   copy a SQLite database into an empty PostgreSQL one
   drillbot backup <file> [--db PATH]
                                    copy the database safely, even while the app runs
   drillbot rotate-key [--db PATH]  re-encrypt stored Slack tokens with DRILLBOT_ENCRYPTION_KEY
@@ -101,7 +106,8 @@ Usage:
 
 Catalog: drillbot.yml in this folder or above (DRILLBOT_HOME: the folder to use instead) lists
 your scenario folders; the built-in library comes along unless builtin: false.
-Environment: DRILLBOT_DB (default ./data/drillbot.db), DRILLBOT_HOME`;
+Environment: DRILLBOT_DB (default ./data/drillbot.db), DATABASE_URL (set: PostgreSQL instead of
+the SQLite file; --db PATH still picks a file), DRILLBOT_HOME`;
 
 const wantsHelp = (args: string[]) => args.some((a) => a === "--help" || a === "-h");
 
@@ -154,7 +160,7 @@ async function run(
     case "debrief":
       return debriefCommand(args, config(), io);
     case "migrate":
-      return migrateCommand(args, io);
+      return migrateCommand(args, io, env);
     case "backup":
       return (await import("./backup.js")).backupCommand(args, io);
     case "rotate-key":

@@ -3,12 +3,13 @@ import { LOCAL_TEAM_ID } from "../domain/team.js";
 import { migratePg } from "../store/pg/migrations.js";
 import { createPgPool } from "../store/pg/pool.js";
 import { openDatabase } from "../store/sqlite.js";
+import { databaseFromEnv, describePostgresUrl } from "../store/stores.js";
 import { PgWorkspaceData, type RowCounts, SqliteWorkspaceData, type WorkspaceData } from "../store/workspaces.js";
-import { dbPathFrom } from "./context.js";
 import type { CliIO } from "./io.js";
 
 // `drillbot forget-workspace` and `drillbot adopt-workspace`: a workspace's data as a whole, on
-// the SQLite file or (DATABASE_URL set) PostgreSQL, like rotate-key.
+// PostgreSQL when DATABASE_URL is set (unless --db names a file), else the SQLite file, like
+// every other command.
 
 const TEAM_ID = /^T[A-Z0-9]{2,}$/;
 const ENTERPRISE_ID = /^E[A-Z0-9]{2,}$/;
@@ -25,16 +26,16 @@ async function withWorkspaceData(
   io: CliIO,
   work: (data: WorkspaceData, where: string) => Promise<number>,
 ): Promise<number> {
-  const url = env.DATABASE_URL?.trim();
-  if (url && !/^postgres(ql)?:\/\//.test(url)) {
-    io.err(`drillbot ${name}: DATABASE_URL must be a postgres:// URL (or unset, for the SQLite file)`);
+  const chosen = databaseFromEnv(env, dbFlag);
+  if (!chosen.ok) {
+    io.err(`drillbot ${name}: ${chosen.problem}`);
     return 1;
   }
-  if (url) {
-    const pool = createPgPool(url, { max: 1, applicationName: `drillbot ${name}` });
+  if (chosen.database.kind === "postgres") {
+    const pool = createPgPool(chosen.database.url, { max: 1, applicationName: `drillbot ${name}` });
     try {
       await migratePg(pool);
-      return await work(new PgWorkspaceData(pool), "the PostgreSQL database");
+      return await work(new PgWorkspaceData(pool), describePostgresUrl(chosen.database.url));
     } catch (error) {
       io.err(`drillbot ${name}: ${(error as Error).message}`);
       return 1;
@@ -42,7 +43,7 @@ async function withWorkspaceData(
       await pool.end();
     }
   }
-  const path = dbPathFrom(dbFlag);
+  const path = chosen.database.path;
   const db = openDatabase(path);
   try {
     return await work(new SqliteWorkspaceData(db), path);

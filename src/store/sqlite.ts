@@ -22,6 +22,9 @@ export interface SqliteStores {
   outbox: SqliteOutboxStore;
   instances: SqliteInstanceRegistry;
   requests: SqliteRequestLog;
+  /** Resolves when the database answers (the file is open and readable). */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Every SQLite store on one database file, bound to one workspace (default LOCAL_TEAM: the
@@ -36,5 +39,9 @@ export function openSqliteStores(path: string, team: Team = LOCAL_TEAM): SqliteS
     outbox: new SqliteOutboxStore(drills.db),
     instances: new SqliteInstanceRegistry(drills.db),
     requests: new SqliteRequestLog(drills.db),
+    async ping() {
+      drills.db.prepare("SELECT 1").get();
+    },
+    close: () => drills.close(),
   };
 }
