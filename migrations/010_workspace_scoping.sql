@@ -36,6 +36,9 @@ DROP INDEX drills_by_venue_started;
 CREATE INDEX drills_by_venue_started ON drills (team_id, venue, started_at, id);
 DROP INDEX drills_by_started;
 CREATE INDEX drills_by_started ON drills (team_id, started_at, id);
+-- A workspace's running drills (App Home, /drill status, a debrief's spoiler check) by team,
+-- status and surface; re-arming every workspace's drills at start keeps the status-led index.
+CREATE INDEX drills_by_team_status_surface_started ON drills (team_id, status, surface, started_at, id);
 
 DROP INDEX schedules_active;
 CREATE INDEX schedules_active ON schedules (team_id, active, channel);

@@ -15,3 +15,7 @@ UPDATE drill_results SET team_id = 'local' WHERE team_id IS NULL;
 ALTER TABLE drill_results ALTER COLUMN team_id SET NOT NULL;
 UPDATE responder_results SET team_id = 'local' WHERE team_id IS NULL;
 ALTER TABLE responder_results ALTER COLUMN team_id SET NOT NULL;
+
+-- A workspace's running drills (App Home, /drill status, a debrief's spoiler check) by team,
+-- status and surface; re-arming every workspace's drills at start keeps the status-led index.
+CREATE INDEX drills_by_team_status_surface_started ON drills (team_id, status, surface, started_at, id);
