@@ -338,6 +338,12 @@ describe("installing into a new workspace through the app's own /slack/install",
     assert.equal(trigger?.token, TOKEN_GAMMA);
     assert.equal((await h.store.forTeam({ id: GAMMA, enterpriseId: null }).listDrills({ status: "running" })).length, 1);
   });
+
+  it("deletes the workspace's installation when its bot token is revoked (tokens_revoked)", async () => {
+    await h.from(GAMMA).event({ type: "tokens_revoked", tokens: { bot: ["U0DRILLBOT"] } });
+    assert.equal(await h.installations?.findForWorkspace(GAMMA, null), null);
+    assert.ok(h.logLines.some((l) => l.includes("tokens revoked in workspace T0GAMMA: 1 bot, 0 user; deleted")));
+  });
 });
 
 describe("configuration of many workspaces", () => {
