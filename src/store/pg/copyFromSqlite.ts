@@ -108,9 +108,10 @@ export async function copySqliteToPostgres(
     sqlite.exec("BEGIN");
     try {
       const tables = await inTransaction(pool, (client) => copyTables(sqlite, client, workspace, options.onTable));
-      // Fresh statistics for the planner, rather than waiting for autovacuum to notice a whole
-      // history arriving at once (until then, history queries could pick poor plans).
-      await pool.query("ANALYZE");
+      // Fresh statistics for the planner and a visibility map, rather than waiting for
+      // autovacuum to notice a whole history arriving at once: until then history queries could
+      // pick poor plans and could not answer from their indexes alone.
+      await pool.query("VACUUM (ANALYZE)");
       return { schemaVersion: pgVersion, tables };
     } finally {
       sqlite.exec("COMMIT");
