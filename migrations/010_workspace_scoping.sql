@@ -40,6 +40,11 @@ CREATE INDEX drills_by_started ON drills (team_id, started_at, id);
 -- status and surface; re-arming every workspace's drills at start keeps the status-led index.
 CREATE INDEX drills_by_team_status_surface_started ON drills (team_id, status, surface, started_at, id);
 
+-- The outbox worker's heads (the next message of each channel of a workspace) and its in-order
+-- claim read pending rows in (team, channel, priority, id) order straight from this index.
+DROP INDEX outbox_pending;
+CREATE INDEX outbox_pending ON outbox (status, team_id, channel, priority, id);
+
 DROP INDEX schedules_active;
 CREATE INDEX schedules_active ON schedules (team_id, active, channel);
 

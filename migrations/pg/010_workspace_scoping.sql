@@ -19,3 +19,8 @@ ALTER TABLE responder_results ALTER COLUMN team_id SET NOT NULL;
 -- A workspace's running drills (App Home, /drill status, a debrief's spoiler check) by team,
 -- status and surface; re-arming every workspace's drills at start keeps the status-led index.
 CREATE INDEX drills_by_team_status_surface_started ON drills (team_id, status, surface, started_at, id);
+
+-- The outbox worker's heads (DISTINCT ON team and channel) and its in-order claim read pending
+-- rows in (team, channel, priority, id) order straight from this index.
+DROP INDEX outbox_pending;
+CREATE INDEX outbox_pending ON outbox (status, team_id, channel, priority, id);
