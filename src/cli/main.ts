@@ -39,6 +39,9 @@ export const COMMAND_USAGE: Record<string, string> = {
   A rubric against its samples and every reviewed answer in the database; suggest proposes changes.`,
   debrief: `drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
   Print a recorded drill's debrief.`,
+  stats: `drillbot stats [--user NAME|U…] [--scenario ID] [--workspace T…] [--db PATH]
+  What /drill stats shows in Slack: the team's trend and every scenario's coverage (stalest
+  first), one scenario's recent drills, or one person's accuracy, speed and mastery.`,
   export: `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--workspace TEAM_ID] [--db PATH]
   Every response of every drill, one row per responder per drill: of one Slack workspace with
   --workspace (OAuth installs), else of the terminal and the single-workspace install.`,
@@ -86,6 +89,8 @@ Usage:
                                    a rubric against its samples and every reviewed answer
   drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
                                    print a recorded debrief
+  drillbot stats [--user NAME] [--scenario ID] [--db PATH]
+                                   coverage, trends, a person's accuracy and mastery
   drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]
                                    every response of every drill
   drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
@@ -169,6 +174,8 @@ async function run(
       return (await import("./workspaces.js")).forgetWorkspaceCommand(args, io, env);
     case "adopt-workspace":
       return (await import("./workspaces.js")).adoptWorkspaceCommand(args, io, env);
+    case "stats":
+      return (await import("./stats.js")).statsCommand(args, config(), io);
     case "export":
       return (await import("./export.js")).exportCommand(args, config(), io);
     case "actions":
