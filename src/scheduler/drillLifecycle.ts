@@ -24,6 +24,9 @@ export interface DrillVenue {
   note(drill: Drill, key: string, text: string): Promise<void>;
   ended(drill: Drill, debrief: Debrief): Promise<void>;
   cancelled(drill: Drill, by: Person): Promise<void>;
+  /** The drill stopped running on another instance, which may have died before it queued the
+   * closing messages: queue whatever is still owed (a no-op when everything is). */
+  settle(drillId: number): Promise<void>;
 }
 
 export type LifecycleStartResult = StartResult | { ok: false; reason: "post_failed"; error: string };
@@ -32,6 +35,9 @@ export type LifecycleStartResult = StartResult | { ok: false; reason: "post_fail
 export const LIMIT_ENDER = "drillbot";
 /** A failed end at the time limit (a busy database) is tried again after this. */
 const RETRY_END_MS = 30_000;
+/** A drill that stopped running elsewhere gets its closing messages checked after this: the
+ * instance that ended it queues them within milliseconds unless it died doing so. */
+export const SETTLE_AFTER_MS = 3_000;
 
 export interface DrillLifecycleOptions {
   service: DrillService;
@@ -45,6 +51,8 @@ export interface DrillLifecycleOptions {
 
 export class DrillLifecycle {
   readonly timers: DrillTimers;
+  /** Drills seen running here that stopped running elsewhere, and when that was noticed. */
+  private readonly stoppedElsewhere = new Map<number, number>();
 
   constructor(private readonly o: DrillLifecycleOptions) {
     this.timers = new DrillTimers(
@@ -92,6 +100,30 @@ export class DrillLifecycle {
       if (drill) this.timers.arm(drill);
     }
     return running.length;
+  }
+
+  /** Several instances on one database: every few seconds each one arms the timers of drills
+   * started (or extended, paused, resumed) on another, so the injects and the time limit happen
+   * even if that instance dies; and a drill another instance ended gets its closing messages
+   * checked, in case that instance died before queuing them. */
+  async follow(): Promise<void> {
+    const running = await this.o.service.listDrills({ status: "running", surface: "slack", limit: 10_000 });
+    const now = this.o.clock.now();
+    const ids = new Set(running.map((d) => d.id));
+    for (const id of this.timers.armedDrills()) {
+      if (ids.has(id)) continue;
+      this.timers.disarm(id);
+      this.stoppedElsewhere.set(id, now);
+    }
+    for (const summary of running) {
+      const drill = await this.o.service.loadForTimers(summary.id);
+      if (drill) this.timers.follow(drill);
+    }
+    for (const [id, since] of this.stoppedElsewhere) {
+      if (now - since < SETTLE_AFTER_MS) continue;
+      this.stoppedElsewhere.delete(id);
+      await this.o.venue.settle(id);
+    }
   }
 
   stop(): void {

@@ -73,7 +73,7 @@ export interface GameDayOptions {
 }
 
 export class GameDays {
-  private readonly armed = new Map<number, { stop(): void }>();
+  private readonly armed = new Map<number, { stop(): void; schedule: string }>();
   private readonly headsUps = new Map<number, TimerHandle>();
   /** Next runs, computed once per schedule and kept until they pass (App Home asks a lot). */
   private readonly nextRuns = new Map<number, { key: string; at: number | null; computedAt: number }>();
@@ -100,8 +100,19 @@ export class GameDays {
     const task = this.options.armer.arm(schedule.cron, schedule.timezone, (occurrence) => {
       this.track(this.fire(schedule, occurrence, false).then(() => this.armHeadsUp(schedule)));
     });
-    this.armed.set(schedule.id, task);
+    this.armed.set(schedule.id, { stop: () => task.stop(), schedule: JSON.stringify(schedule) });
     this.armHeadsUp(schedule);
+  }
+
+  /** Several instances on one database: schedules added, changed or removed on another one
+   * are armed or disarmed here too (each period is still claimed once, in the database). */
+  async follow(): Promise<void> {
+    const active = await this.options.store.listSchedules({ active: true });
+    const ids = new Set(active.map((s) => s.id));
+    for (const id of [...this.armed.keys()]) if (!ids.has(id)) this.disarm(id);
+    for (const schedule of active) {
+      if (this.armed.get(schedule.id)?.schedule !== JSON.stringify(schedule)) this.arm(schedule);
+    }
   }
 
   disarm(scheduleId: number): void {

@@ -226,6 +226,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const shedder = new LoadShedder({ ...DEFAULT_LOAD_LIMITS, ...options.loadLimits }, options.logger);
   app.use(shedder.middleware());
   registerListeners(app, deps);
+  let stopping = false;
   const housekeeping = new Housekeeping({
     me: instance,
     instances: options.stores.instances,
@@ -235,6 +236,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timers: options.timers,
     isAlive: pidIsAlive,
     onError: (what, error) => options.logger.error(`${what} failed:`, error),
+    follow: () =>
+      stopping
+        ? Promise.resolve()
+        : work.run(
+            (async () => {
+              await drills.follow();
+              await gameDays.follow();
+              // Messages another instance queued (and maybe could not send before it died).
+              void delivery.worker.kick();
+            })(),
+          ),
   });
   app.error(async (error) => {
     options.logger.error("listener failed:", error);
@@ -254,6 +266,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       return undefined;
     },
     async stop() {
+      stopping = true;
       delivery.stop();
       gameDays.stop();
       delivery.stop();

@@ -322,6 +322,21 @@ export class SlackDelivery implements DrillVenue {
     await this.finalTriggerUpdate(drill);
   }
 
+  async settle(drillId: number): Promise<void> {
+    const drill = await this.service.load(drillId);
+    if (drill?.state.status === "ended") {
+      if (await this.outbox.byKey(`drill:${drillId}:summary`)) return;
+      const debrief = await this.service.debrief(drillId);
+      if (!debrief) return;
+      this.logger.warn(`drill #${drillId} ended without its debrief queued (its instance stopped?): queuing it`);
+      await this.ended(drill, debrief);
+    } else if (drill?.state.status === "cancelled") {
+      if (await this.outbox.byKey(`drill:${drillId}:cancel`)) return;
+      const by = drill.state.endedBy ?? drill.state.startedBy.id;
+      await this.cancelled(drill, { id: by, name: by === drill.state.startedBy.id ? drill.state.startedBy.name : by });
+    }
+  }
+
   async postInThread(drillId: number, channel: string, key: string, text: string): Promise<void> {
     await this.enqueue({ key, channel, kind: "game_day", text, drillId, inThread: true });
   }

@@ -89,6 +89,8 @@ export interface HarnessOptions {
   instance?: InstanceIdentity;
   /** Scenarios that exist as files but could not be loaded, with why (as lint lines). */
   skipped?: Map<string, string[]>;
+  /** The app's timers, when a test runs several instances on one clock (else this harness's own). */
+  timers?: TimerHost;
 }
 
 let catalogCache: Map<string, Scenario> | null = null;
@@ -117,6 +119,7 @@ export class SlackHarness {
   constructor(options: HarnessOptions = {}) {
     this.clock = options.clock ?? new FakeClock(Date.UTC(2026, 10, 23, 10, 0, 0));
     this.timers = new FakeTimers(this.clock);
+    const timers = options.timers ?? this.timers;
     this.dbPath = options.dbPath ?? join(tempDir(), "drillbot.db");
     this.stores = openSqliteStores(this.dbPath);
     this.store = this.stores.drills;
@@ -132,14 +135,14 @@ export class SlackHarness {
       service,
       stores: this.stores,
       scenarios,
-      armer: timerCronArmer(this.timers, this.clock),
+      armer: timerCronArmer(timers, this.clock),
       channelPaceMs: options.channelPaceMs ?? 0,
       ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
       ...(options.instance ? { instance: options.instance } : {}),
       unhandledRequestTimeoutMs: 250,
       facilitators: new Set(options.facilitators ?? []),
       clock: this.clock,
-      timers: this.timers,
+      timers,
       logger: createLogger({ level: LogLevel.DEBUG, secrets: [BOT_TOKEN, SIGNING_SECRET], write: (line) => this.logLines.push(line) }),
       random: () => 0,
       botId: "B0DRILL",
@@ -149,6 +152,17 @@ export class SlackHarness {
   }
 
   async start(): Promise<this> {
+    this.fakeSlackApi();
+    const server = await this.slack.start(0);
+    const address = server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error("the HTTP receiver did not start");
+    this.port = address.port;
+    return this;
+  }
+
+  /** The faked Web API, recording into this harness (nock is global: with several instances in
+   * one test, the first harness's fake answers every one of them). */
+  fakeSlackApi(): void {
     nock.disableNetConnect();
     nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
     const calls = this.calls;
@@ -192,11 +206,6 @@ export class SlackHarness {
         responses.push({ url: uri, body: typeof body === "string" ? JSON.parse(body) : (body as Record<string, unknown>) });
         return [200, "ok"];
       });
-    const server = await this.slack.start(0);
-    const address = server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error("the HTTP receiver did not start");
-    this.port = address.port;
-    return this;
   }
 
   async stop(): Promise<void> {
