@@ -6,7 +6,7 @@ import { reviewOrder } from "../domain/debrief.js";
 import { percent } from "../domain/debriefWords.js";
 import type { Person } from "../domain/drillState.js";
 import { type DrillService, REFUSAL_TEXT } from "../service/drillService.js";
-import { dbPathFrom, openService } from "./context.js";
+import { openService } from "./context.js";
 import type { CliIO } from "./io.js";
 import { terminalSafe } from "./renderDebrief.js";
 import { LineReader } from "./terminalDrill.js";
@@ -101,7 +101,7 @@ export async function reviewCommand(args: string[], config: CatalogConfig, io: C
     io.err("usage: drillbot review <drill-id> [--user NAME] [--db PATH]   (drillbot debrief last shows the latest drill's id)");
     return 2;
   }
-  const opened = openService(config, dbPathFrom(values.db), io);
+  const opened = await openService(config, values.db, io);
   if (!opened) return 1;
   const name = values.user ?? process.env.USER ?? safeUsername();
   try {
@@ -114,7 +114,7 @@ export async function reviewCommand(args: string[], config: CatalogConfig, io: C
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     });
   } finally {
-    await opened.store.close();
+    await opened.stores.close();
   }
 }
 

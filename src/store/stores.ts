@@ -78,10 +78,15 @@ export function describePostgresUrl(url: string): string {
   }
 }
 
-/** A database that could not be opened: the message says which and why, never a password. */
+/** Which database, for messages: the SQLite path, or PostgreSQL's server and database. */
+export function describeDatabase(database: DatabaseConfig): string {
+  return database.kind === "sqlite" ? database.path : describePostgresUrl(database.url);
+}
+
+/** A PostgreSQL server that could not be used: the message says why (never a password). */
 export class DatabaseOpenError extends Error {
-  constructor(location: string, cause: unknown) {
-    super(`${location}: ${reason(cause)}`, { cause });
+  constructor(cause: unknown) {
+    super(reason(cause), { cause });
     this.name = "DatabaseOpenError";
   }
 }
@@ -111,20 +116,13 @@ export async function openStores(database: DatabaseConfig, options: OpenStoresOp
 }
 
 function openSqlite(path: string): Stores {
-  const s = openSqliteStores(path);
-  const db = s.drills.db;
+  const stores = openSqliteStores(path);
   return {
     dialect: "sqlite",
     location: path,
-    ...s,
-    installations: new SqliteInstallationRows(db),
-    oauthStates: new SqliteOAuthStateRows(db),
-    async ping() {
-      db.prepare("SELECT 1").get();
-    },
-    async close() {
-      await s.drills.close();
-    },
+    ...stores,
+    installations: new SqliteInstallationRows(stores.drills.db),
+    oauthStates: new SqliteOAuthStateRows(stores.drills.db),
   };
 }
 
@@ -138,7 +136,7 @@ async function openPostgres(url: string, options: OpenStoresOptions): Promise<St
     });
   } catch (error) {
     if ((error as { code?: string }).code === "database_too_new") throw error;
-    throw new DatabaseOpenError(location, error);
+    throw new DatabaseOpenError(error);
   }
   const { pool, stores } = opened;
   let closed = false;
