@@ -15,7 +15,7 @@ function scenarioPool(deps: SlackDeps, schedule: Schedule) {
 
 export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
   return {
-    async startDrill(schedule, _period, late) {
+    async startDrill(schedule, period, late) {
       const d = deps();
       let scenarioId = schedule.scenario;
       let why = `Scheduled game day #${schedule.id}.`;
@@ -28,6 +28,15 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
         return { problem: `scenario ${scenarioId} no longer exists` };
       }
       const started = await d.drills.start({ scenarioId, mode: schedule.mode, user: GAME_DAY_STARTER, venue: schedule.channel });
+      if (!started.ok && started.reason === "already_running" && started.runningDrillId !== null) {
+        // This period's own drill, started by an instance that died before recording it: done.
+        const running = await d.service.load(started.runningDrillId);
+        if (running?.state.startedBy.id === GAME_DAY_STARTER.id && running.state.startedAt >= period) {
+          const drillId = running.state.id;
+          await d.delivery.postInThread(drillId, schedule.channel, `drill:${drillId}:game-day`, `🎲 Scheduled game day #${schedule.id}.`);
+          return { drillId };
+        }
+      }
       if (!started.ok) {
         const problem =
           started.reason === "already_running"

@@ -89,6 +89,18 @@ export class SqliteScheduleStore implements ScheduleStore {
       .run(outcome.status, outcome.drillId ?? null, outcome.detail ?? null, scheduleId, period, kind);
   }
 
+  async retakeScheduleRun(scheduleId: number, period: number, claimedBefore: number, now: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE schedule_runs SET recorded_at = ?
+            WHERE schedule_id = ? AND period = ? AND kind = 'drill' AND status = 'fired'
+              AND drill_id IS NULL AND detail IS NULL AND recorded_at < ?`,
+        )
+        .run(now, scheduleId, period, claimedBefore).changes === 1
+    );
+  }
+
   async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
     const rows = this.db
       .prepare("SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY period DESC LIMIT ?")

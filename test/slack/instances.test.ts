@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { FakeClock } from "../../src/domain/clock.js";
 import { SETTLE_AFTER_MS } from "../../src/scheduler/drillLifecycle.js";
+import { RETAKE_AFTER_MS } from "../../src/scheduler/gameDays.js";
 import { FOLLOW_MS } from "../../src/scheduler/housekeeping.js";
 import type { TimerHandle, TimerHost } from "../../src/scheduler/timers.js";
 import { ACTIONS, FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, VIEWS } from "../../src/slack/blocks/drillBlocks.js";
@@ -215,3 +216,46 @@ describe("several instances on one database", () => {
 
 /** A's last heartbeat may be up to one beat before it died. */
 const HEARTBEAT_GAP = 2_000;
+
+describe("a game day whose instance died mid-fire", () => {
+  it("is started by another instance, once, when the claim was left without a drill", async () => {
+    const pair = await twoInstances();
+    const schedule = await pair.a.slack.deps.schedules.createSchedule({
+      channel: "C0WEEKLY",
+      cron: "0 11 * * *",
+      timezone: "UTC",
+      scenario: "payment-5xx",
+      mode: "read",
+      headsUp: false,
+      createdBy: alice.id,
+      createdAt: pair.a.clock.now(),
+    });
+    await pair.advance(FOLLOW_MS); // both instances have armed it
+    // At 11:00 A claims the period and dies before it starts the drill; B's own timer for 11:00
+    // finds the period claimed and stands down.
+    const period = Date.UTC(2026, 10, 23, 11, 0, 0);
+    await pair.advance(period - 1 - pair.a.clock.now());
+    assert.ok(
+      await pair.a.slack.deps.schedules.claimScheduleRun({
+        scheduleId: schedule.id,
+        period,
+        kind: "drill",
+        status: "fired",
+        recordedAt: period,
+      }),
+    );
+    await pair.crashA();
+    await pair.advance(RETAKE_AFTER_MS - FOLLOW_MS);
+    assert.equal((await pair.b.store.listDrills({ venue: "C0WEEKLY" })).length, 0, "B waits before it takes over");
+    await pair.advance(3 * FOLLOW_MS);
+    const drills = await pair.b.store.listDrills({ venue: "C0WEEKLY" });
+    assert.equal(drills.length, 1, "B started the game day");
+    const runs = await pair.b.slack.deps.schedules.listScheduleRuns(schedule.id);
+    assert.deepEqual(
+      runs.map((r) => [r.period, r.status, r.drillId]),
+      [[period, "fired", drills[0]?.id]],
+    );
+    await pair.advance(MINUTE);
+    assert.equal((await pair.b.store.listDrills({ venue: "C0WEEKLY" })).length, 1, "and only once");
+  });
+});
