@@ -181,6 +181,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     insights,
     outbox: options.stores.outbox,
     owner: instance.id,
+    once: options.stores.requests,
     deliveryClient: new webApi.WebClient(options.botToken, {
       ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}),
       retryConfig: { retries: 0 },

@@ -11,6 +11,7 @@ import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService } from "../service/drillService.js";
 import type { Insights } from "../service/insights.js";
 import { type OutboxEntry, type OutboxKind, type OutboxPriority, type OutboxStore, REPOST_PRIORITY } from "../store/outbox.js";
+import type { RequestLog } from "../store/requestLog.js";
 import { type DebriefRenderOptions, debriefSummaryText, renderDebriefMessages } from "./blocks/debriefBlocks.js";
 import { triggerBlocks, triggerFallbackText } from "./blocks/drillBlocks.js";
 import { insightBlocks } from "./blocks/historyBlocks.js";
@@ -49,6 +50,9 @@ export interface SlackDeliveryOptions {
   channelPaceMs?: number;
   /** This process's id on the database (it holds the outbox leases it takes). */
   owner: string;
+  /** The database's once-per-key record, shared by every instance: a trigger message is updated
+   * by one instance per 1.5 s window, so several instances share Slack's chat.update budget. */
+  once?: Pick<RequestLog, "firstSeen">;
 }
 
 export class SlackDelivery implements DrillVenue {
@@ -64,6 +68,7 @@ export class SlackDelivery implements DrillVenue {
   private readonly logger: Logger;
   private readonly work: WorkTracker;
   private readonly insights: Insights | undefined;
+  private readonly once: Pick<RequestLog, "firstSeen"> | undefined;
 
   constructor(options: SlackDeliveryOptions) {
     this.service = options.service;
@@ -90,9 +95,10 @@ export class SlackDelivery implements DrillVenue {
       options.timers,
       options.clock,
       TRIGGER_UPDATE_INTERVAL_MS,
-      (id) => this.work.run(this.updateTrigger(id)),
+      (id) => this.work.run(this.sharedTriggerUpdate(id)),
       logError("trigger update"),
     );
+    this.once = options.once;
     this.threadNotices = new Coalescer(
       options.timers,
       options.clock,
@@ -198,6 +204,18 @@ export class SlackDelivery implements DrillVenue {
     this.noticeVenues.set(drill.state.id, { channel: drill.state.venue, startedAt: drill.state.startedAt });
     this.threadNotices.request(drill.state.id);
     this.triggerUpdates.request(drill.state.id);
+  }
+
+  /** A coalesced update, unless another instance updated this message in the current 1.5 s
+   * window: then it is asked for again for the next window, so the latest state still shows. */
+  private async sharedTriggerUpdate(drillId: number): Promise<void> {
+    const now = this.clock.now();
+    const window = Math.floor(now / TRIGGER_UPDATE_INTERVAL_MS);
+    if (this.once && !(await this.once.firstSeen(`trigger-update:${drillId}:${window}`, now))) {
+      this.triggerUpdates.request(drillId);
+      return;
+    }
+    await this.updateTrigger(drillId);
   }
 
   private async updateTrigger(drillId: number, loaded?: Drill): Promise<void> {

@@ -8,6 +8,7 @@ import { RETAKE_AFTER_MS } from "../../src/scheduler/gameDays.js";
 import { FOLLOW_MS } from "../../src/scheduler/housekeeping.js";
 import type { TimerHandle, TimerHost } from "../../src/scheduler/timers.js";
 import { ACTIONS, FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, VIEWS } from "../../src/slack/blocks/drillBlocks.js";
+import { TRIGGER_UPDATE_INTERVAL_MS } from "../../src/slack/slackDelivery.js";
 import { OWNER_STALE_MS } from "../../src/store/outbox.js";
 import { tempDir } from "../helpers.js";
 import { type ApiCall, blockText, FakeTimers, SlackHarness } from "./harness.js";
@@ -257,5 +258,32 @@ describe("a game day whose instance died mid-fire", () => {
     );
     await pair.advance(MINUTE);
     assert.equal((await pair.b.store.listDrills({ venue: "C0WEEKLY" })).length, 1, "and only once");
+  });
+});
+
+describe("Slack's budget for updating a trigger message", () => {
+  it("is shared by the instances: one update per 1.5 s window between them, and the last one shows everyone", async () => {
+    const pair = await twoInstances();
+    await pair.a.command("payment-5xx", alice);
+    await pair.advance(FOLLOW_MS);
+    const before = [...pair.a.calls, ...pair.b.calls].filter((c) => c.method === "chat.update").length;
+    const started = pair.a.clock.now();
+    for (let i = 0; i < 20; i++) {
+      await (i % 2 === 0 ? pair.a : pair.b).click(ACTIONS.ack, "1", { id: `U${String(i).padStart(4, "0")}`, name: `responder${i}` });
+      await pair.advance(300);
+    }
+    await pair.advance(5_000);
+    const updates = [...pair.a.calls, ...pair.b.calls].filter((c) => c.method === "chat.update").slice(before);
+    const windows = Math.ceil((pair.a.clock.now() - started) / TRIGGER_UPDATE_INTERVAL_MS);
+    assert.ok(updates.length <= windows, `${updates.length} updates in ${windows} windows of 1.5 s`);
+    const times = updates.map((u) => u.at).sort((x, y) => x - y);
+    assert.ok(
+      times.every(
+        (t, i) => i === 0 || Math.floor(t / TRIGGER_UPDATE_INTERVAL_MS) !== Math.floor((times[i - 1] ?? 0) / TRIGGER_UPDATE_INTERVAL_MS),
+      ),
+      "never two in one window",
+    );
+    // 15 names, then "and 5 more": all 20 people, whichever instance recorded them.
+    assert.match(blockText(updates.at(-1)?.params.blocks), /and 5 more/, "the last update shows everyone");
   });
 });
