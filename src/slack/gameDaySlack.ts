@@ -17,6 +17,12 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
   return {
     async startDrill(schedule, period, late) {
       const d = deps();
+      // This period's drill may exist already (running or over): started by an instance that
+      // died before recording it, whose claim another instance has taken over.
+      const earlier = (await d.service.listDrills({ venue: schedule.channel, surface: "slack", since: period, limit: 10 })).find(
+        (drill) => drill.startedBy.id === GAME_DAY_STARTER.id,
+      );
+      if (earlier) return { drillId: earlier.id };
       let scenarioId = schedule.scenario;
       let why = `Scheduled game day #${schedule.id}.`;
       if (schedule.scenario.startsWith("random")) {
@@ -28,15 +34,6 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
         return { problem: `scenario ${scenarioId} no longer exists` };
       }
       const started = await d.drills.start({ scenarioId, mode: schedule.mode, user: GAME_DAY_STARTER, venue: schedule.channel });
-      if (!started.ok && started.reason === "already_running" && started.runningDrillId !== null) {
-        // This period's own drill, started by an instance that died before recording it: done.
-        const running = await d.service.load(started.runningDrillId);
-        if (running?.state.startedBy.id === GAME_DAY_STARTER.id && running.state.startedAt >= period) {
-          const drillId = running.state.id;
-          await d.delivery.postInThread(drillId, schedule.channel, `drill:${drillId}:game-day`, `🎲 Scheduled game day #${schedule.id}.`);
-          return { drillId };
-        }
-      }
       if (!started.ok) {
         const problem =
           started.reason === "already_running"

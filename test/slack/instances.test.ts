@@ -8,6 +8,7 @@ import { RETAKE_AFTER_MS } from "../../src/scheduler/gameDays.js";
 import { FOLLOW_MS } from "../../src/scheduler/housekeeping.js";
 import type { TimerHandle, TimerHost } from "../../src/scheduler/timers.js";
 import { ACTIONS, FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, VIEWS } from "../../src/slack/blocks/drillBlocks.js";
+import { GAME_DAY_STARTER } from "../../src/slack/gameDaySlack.js";
 import { TRIGGER_UPDATE_INTERVAL_MS } from "../../src/slack/slackDelivery.js";
 import { OWNER_STALE_MS } from "../../src/store/outbox.js";
 import { tempDir } from "../helpers.js";
@@ -285,5 +286,49 @@ describe("Slack's budget for updating a trigger message", () => {
     );
     // 15 names, then "and 5 more": all 20 people, whichever instance recorded them.
     assert.match(blockText(updates.at(-1)?.params.blocks), /and 5 more/, "the last update shows everyone");
+  });
+});
+
+describe("a game day whose instance started the drill and died before recording it", () => {
+  it("is not started twice, even once that drill is over", async () => {
+    const pair = await twoInstances();
+    const schedule = await pair.a.slack.deps.schedules.createSchedule({
+      channel: "C0WEEKLY",
+      cron: "0 11 * * *",
+      timezone: "UTC",
+      scenario: "payment-5xx",
+      mode: "read",
+      headsUp: false,
+      createdBy: alice.id,
+      createdAt: pair.a.clock.now(),
+    });
+    const period = Date.UTC(2026, 10, 23, 11, 0, 0);
+    await pair.advance(period - 1 - pair.a.clock.now());
+    assert.ok(
+      await pair.a.slack.deps.schedules.claimScheduleRun({
+        scheduleId: schedule.id,
+        period,
+        kind: "drill",
+        status: "fired",
+        recordedAt: period,
+      }),
+    );
+    await pair.advance(1);
+    const started = await pair.a.slack.deps.drills.start({
+      scenarioId: "payment-5xx",
+      mode: "read",
+      user: GAME_DAY_STARTER,
+      venue: "C0WEEKLY",
+    });
+    assert.ok(started.ok);
+    await pair.a.slack.deps.drills.finish(started.drill.state.id, alice.id, "manual");
+    await pair.crashA();
+    await pair.advance(RETAKE_AFTER_MS + 3 * FOLLOW_MS);
+    assert.equal((await pair.b.store.listDrills({ venue: "C0WEEKLY" })).length, 1);
+    const runs = await pair.b.slack.deps.schedules.listScheduleRuns(schedule.id);
+    assert.deepEqual(
+      runs.map((r) => [r.status, r.drillId]),
+      [["fired", started.drill.state.id]],
+    );
   });
 });
