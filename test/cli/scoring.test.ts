@@ -67,6 +67,16 @@ describe("drillbot score", () => {
     assert.match(risky.stdout, /risky: “kill”/);
     const dismissed = drillbot(["score", "payment-5xx", "no need to look at the status page, just restart"]);
     assert.match(dismissed.stdout, /dismissed or negated/);
+    const conditional = drillbot([
+      "score",
+      "leaked-cloud-key",
+      "whose key + last used + cloudtrail since the push. if yes -> deactivate it",
+    ]);
+    assert.match(conditional.stdout, /^leaked-cloud-key: CORRECT · needs review/);
+    assert.match(conditional.stdout, /next step, only if the check confirms: “deactivate”/);
+    const vague = drillbot(["score", "payment-5xx", "look into the provider errors"]);
+    assert.match(vague.stdout, /^payment-5xx: WRONG/);
+    assert.match(vague.stdout, /why: vague: “look into the provider errors” names no check to run/);
   });
 
   it("gives JSON with --json and helps with a wrong scenario name or no answer", () => {
