@@ -25,6 +25,9 @@ export interface DrillVenue {
   note(drill: Drill, key: string, text: string): Promise<void>;
   ended(drill: Drill, debrief: Debrief): Promise<void>;
   cancelled(drill: Drill, by: Person): Promise<void>;
+  /** The drill stopped running on another instance, which may have died before it queued the
+   * closing messages: queue whatever is still owed (a no-op when everything is). */
+  settle(team: Team, drillId: number): Promise<void>;
 }
 
 export type LifecycleStartResult = StartResult | { ok: false; reason: "post_failed"; error: string };
@@ -33,6 +36,9 @@ export type LifecycleStartResult = StartResult | { ok: false; reason: "post_fail
 export const LIMIT_ENDER = "drillbot";
 /** A failed end at the time limit (a busy database) is tried again after this. */
 const RETRY_END_MS = 30_000;
+/** A drill that stopped running elsewhere gets its closing messages checked after this: the
+ * instance that ended it queues them within milliseconds unless it died doing so. */
+export const SETTLE_AFTER_MS = 3_000;
 
 export interface DrillLifecycleOptions {
   service: DrillService;
@@ -51,12 +57,21 @@ export class DrillLifecycle {
   /** The workspace of each armed drill, so its timers act in that workspace. */
   private readonly armedTeams: Map<number, Team>;
   private readonly views: Map<string, DrillLifecycle>;
+  /** Drills seen running here that stopped running elsewhere, and when that was noticed (with
+   * their workspace). Shared by every workspace's view. */
+  private readonly stoppedElsewhere: Map<number, { since: number; team: Team }>;
 
   constructor(
     private readonly o: DrillLifecycleOptions,
-    shared?: { timers: DrillTimers; armedTeams: Map<number, Team>; views: Map<string, DrillLifecycle> },
+    shared?: {
+      timers: DrillTimers;
+      armedTeams: Map<number, Team>;
+      views: Map<string, DrillLifecycle>;
+      stoppedElsewhere: Map<number, { since: number; team: Team }>;
+    },
   ) {
     this.armedTeams = shared?.armedTeams ?? new Map();
+    this.stoppedElsewhere = shared?.stoppedElsewhere ?? new Map();
     this.views = shared?.views ?? new Map();
     this.views.set(o.service.team.id, this);
     this.timers =
@@ -85,6 +100,7 @@ export class DrillLifecycle {
           timers: this.timers,
           armedTeams: this.armedTeams,
           views: this.views,
+          stoppedElsewhere: this.stoppedElsewhere,
         },
       )
     );
@@ -139,6 +155,33 @@ export class DrillLifecycle {
       if (drill) this.arm(drill);
     }
     return running.length;
+  }
+
+  /** Several instances on one database: every few seconds each one arms the timers of drills
+   * started (or extended, paused, resumed) on another, so the injects and the time limit happen
+   * even if that instance dies; and a drill another instance ended gets its closing messages
+   * checked, in case that instance died before queuing them. */
+  async follow(): Promise<void> {
+    const running = await this.o.service.listDrillsOfEveryTeam({ status: "running", surface: "slack", limit: 10_000 });
+    const now = this.o.clock.now();
+    const ids = new Set(running.map((d) => d.id));
+    for (const id of this.timers.armedDrills()) {
+      if (ids.has(id)) continue;
+      const team = this.armedTeams.get(id) ?? this.team;
+      this.disarm(id);
+      this.stoppedElsewhere.set(id, { since: now, team });
+    }
+    for (const summary of running) {
+      const drill = await this.o.service.forTeam(summary.team).loadForTimers(summary.id);
+      if (!drill) continue;
+      this.armedTeams.set(drill.state.id, drill.state.team);
+      this.timers.follow(drill);
+    }
+    for (const [id, { since, team }] of this.stoppedElsewhere) {
+      if (now - since < SETTLE_AFTER_MS) continue;
+      this.stoppedElsewhere.delete(id);
+      await this.o.venue.settle(team, id);
+    }
   }
 
   stop(): void {

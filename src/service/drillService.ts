@@ -161,6 +161,12 @@ export class DrillService {
     return Drill.restore(state, await this.versionOf(state.scenarioHash), this.clock);
   }
 
+  /** The drill's clock, injects and status without anyone's answers (no Slack user id is
+   * empty): what its timers need, at the same cost at 5 or 500 responders. */
+  loadForTimers(drillId: number): Promise<Drill | null> {
+    return this.load(drillId, "");
+  }
+
   async runningIn(venue: string): Promise<Drill | null> {
     const state = await this.store.findRunningDrill(venue);
     return state ? Drill.restore(state, await this.versionOf(state.scenarioHash), this.clock) : null;

@@ -259,6 +259,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     insights: insightsFor,
     outbox: options.stores.outbox,
     owner: instance.id,
+    once: options.stores.requests,
     ...(options.channelPaceMs !== undefined ? { channelPaceMs: options.channelPaceMs } : {}),
   });
   const drills = new DrillLifecycle({
@@ -333,6 +334,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timers: options.timers,
     isAlive: pidIsAlive,
     onError: (what, error) => options.logger.error(`${what} failed:`, error),
+    follow: () =>
+      stopping
+        ? Promise.resolve()
+        : work.run(
+            (async () => {
+              await drills.follow();
+              await gameDays.follow();
+              // Messages another instance queued (and maybe could not send before it died).
+              void delivery.worker.kick();
+            })(),
+          ),
   });
   app.error(async (error) => {
     options.logger.error("listener failed:", error);

@@ -17,8 +17,14 @@ function scenarioPool(deps: SlackDeps, schedule: Schedule) {
 /** `deps(team)`: the app's deps for the schedule's workspace. */
 export function gameDayHandlers(deps: (team: Team) => SlackDeps): GameDayHandlers {
   return {
-    async startDrill(schedule, _period, late) {
+    async startDrill(schedule, period, late) {
       const d = deps(schedule.team);
+      // This period's drill may exist already (running or over): started by an instance that
+      // died before recording it, whose claim another instance has taken over.
+      const earlier = (await d.service.listDrills({ venue: schedule.channel, surface: "slack", since: period, limit: 10 })).find(
+        (drill) => drill.startedBy.id === GAME_DAY_STARTER.id,
+      );
+      if (earlier) return { drillId: earlier.id };
       let scenarioId = schedule.scenario;
       let why = `Scheduled game day #${schedule.id}.`;
       if (schedule.scenario.startsWith("random")) {

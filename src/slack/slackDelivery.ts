@@ -11,6 +11,7 @@ import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService } from "../service/drillService.js";
 import type { Insights } from "../service/insights.js";
 import { type OutboxEntry, type OutboxKind, type OutboxPriority, type OutboxStore, REPOST_PRIORITY } from "../store/outbox.js";
+import type { RequestLog } from "../store/requestLog.js";
 import { type DebriefRenderOptions, debriefSummaryText, renderDebriefMessages } from "./blocks/debriefBlocks.js";
 import { triggerBlocks, triggerFallbackText } from "./blocks/drillBlocks.js";
 import { insightBlocks } from "./blocks/historyBlocks.js";
@@ -50,6 +51,9 @@ export interface SlackDeliveryOptions {
   channelPaceMs?: number;
   /** This process's id on the database (it holds the outbox leases it takes). */
   owner: string;
+  /** The database's once-per-key record, shared by every instance: a trigger message is updated
+   * by one instance per 1.5 s window, so several instances share Slack's chat.update budget. */
+  once?: Pick<RequestLog, "firstSeen">;
 }
 
 export class SlackDelivery implements DrillVenue {
@@ -67,6 +71,7 @@ export class SlackDelivery implements DrillVenue {
   private readonly logger: Logger;
   private readonly work: WorkTracker;
   private readonly insights: ((team: Team) => Insights) | undefined;
+  private readonly once: Pick<RequestLog, "firstSeen"> | undefined;
 
   constructor(options: SlackDeliveryOptions) {
     this.service = options.service;
@@ -93,9 +98,10 @@ export class SlackDelivery implements DrillVenue {
       options.timers,
       options.clock,
       TRIGGER_UPDATE_INTERVAL_MS,
-      (id) => this.work.run(this.updateTrigger(this.drillTeams.get(id), id)),
+      (id) => this.work.run(this.sharedTriggerUpdate(id)),
       logError("trigger update"),
     );
+    this.once = options.once;
     this.threadNotices = new Coalescer(
       options.timers,
       options.clock,
@@ -208,6 +214,18 @@ export class SlackDelivery implements DrillVenue {
     this.noticeVenues.set(drill.state.id, { channel: drill.state.venue, startedAt: drill.state.startedAt, team: drill.state.team });
     this.threadNotices.request(drill.state.id);
     this.changed(drill);
+  }
+
+  /** A coalesced update, unless another instance updated this message in the current 1.5 s
+   * window: then it is asked for again for the next window, so the latest state still shows. */
+  private async sharedTriggerUpdate(drillId: number): Promise<void> {
+    const now = this.clock.now();
+    const window = Math.floor(now / TRIGGER_UPDATE_INTERVAL_MS);
+    if (this.once && !(await this.once.firstSeen(`trigger-update:${drillId}:${window}`, now))) {
+      this.triggerUpdates.request(drillId);
+      return;
+    }
+    await this.updateTrigger(this.drillTeams.get(drillId), drillId);
   }
 
   private async updateTrigger(team: Team | undefined, drillId: number, loaded?: Drill): Promise<void> {
@@ -354,6 +372,22 @@ export class SlackDelivery implements DrillVenue {
       inThread: true,
     });
     await this.finalTriggerUpdate(drill);
+  }
+
+  async settle(team: Team, drillId: number): Promise<void> {
+    const service = this.service.forTeam(team);
+    const drill = await service.load(drillId);
+    if (drill?.state.status === "ended") {
+      if (await this.outbox.byKey(`drill:${drillId}:summary`)) return;
+      const debrief = await service.debrief(drillId);
+      if (!debrief) return;
+      this.logger.warn(`drill #${drillId} ended without its debrief queued (its instance stopped?): queuing it`);
+      await this.ended(drill, debrief);
+    } else if (drill?.state.status === "cancelled") {
+      if (await this.outbox.byKey(`drill:${drillId}:cancel`)) return;
+      const by = drill.state.endedBy ?? drill.state.startedBy.id;
+      await this.cancelled(drill, { id: by, name: by === drill.state.startedBy.id ? drill.state.startedBy.name : by });
+    }
   }
 
   async postInThread(team: Team, drillId: number, channel: string, key: string, text: string): Promise<void> {

@@ -50,6 +50,11 @@ export interface ScheduleStore extends TeamScoped<ScheduleStore> {
     outcome: { status: ScheduleRunStatus; drillId?: number | null; detail?: string | null },
   ): Promise<void>;
   listScheduleRuns(scheduleId: number, limit?: number): Promise<ScheduleRun[]>;
+  /** Takes over a drill run whose claimer never finished it (it died between claiming the
+   * period and recording the drill): true when the run is still "fired" with no drill and no
+   * detail and was claimed before `claimedBefore`; it is then claimed again at `now`, so of
+   * several instances trying, one takes it. */
+  retakeScheduleRun(scheduleId: number, period: number, claimedBefore: number, now: number): Promise<boolean>;
 }
 
 export interface ActionItem {

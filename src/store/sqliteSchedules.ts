@@ -131,6 +131,18 @@ export class SqliteScheduleStore implements ScheduleStore {
       .run(outcome.status, outcome.drillId ?? null, outcome.detail ?? null, scheduleId, period, kind, scheduleId, this.team.id);
   }
 
+  async retakeScheduleRun(scheduleId: number, period: number, claimedBefore: number, now: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE schedule_runs SET recorded_at = ?
+            WHERE schedule_id = ? AND period = ? AND kind = 'drill' AND status = 'fired'
+              AND drill_id IS NULL AND detail IS NULL AND recorded_at < ?`,
+        )
+        .run(now, scheduleId, period, claimedBefore).changes === 1
+    );
+  }
+
   async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
     const rows = this.db
       .prepare(

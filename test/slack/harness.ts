@@ -94,6 +94,8 @@ export interface HarnessOptions {
   instance?: InstanceIdentity;
   /** Scenarios that exist as files but could not be loaded, with why (as lint lines). */
   skipped?: Map<string, string[]>;
+  /** The app's timers, when a test runs several instances on one clock (else this harness's own). */
+  timers?: TimerHost;
   /** Many workspaces: the app runs in OAuth mode (no bot token of its own) with these
    * workspaces installed in its database, each with its own bot token. */
   workspaces?: { teamId: string; enterpriseId?: string; token: string }[];
@@ -132,6 +134,7 @@ export class SlackHarness {
   constructor(private readonly options: HarnessOptions = {}) {
     this.clock = options.clock ?? new FakeClock(Date.UTC(2026, 10, 23, 10, 0, 0));
     this.timers = new FakeTimers(this.clock);
+    const timers = options.timers ?? this.timers;
     this.dbPath = options.dbPath ?? join(tempDir(), "drillbot.db");
     this.stores = openSqliteStores(this.dbPath);
     this.store = this.stores.drills;
@@ -165,14 +168,14 @@ export class SlackHarness {
       service,
       stores: this.stores,
       scenarios,
-      armer: timerCronArmer(this.timers, this.clock),
+      armer: timerCronArmer(timers, this.clock),
       channelPaceMs: options.channelPaceMs ?? 0,
       ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
       ...(options.instance ? { instance: options.instance } : {}),
       unhandledRequestTimeoutMs: 250,
       facilitators: new Set(options.facilitators ?? []),
       clock: this.clock,
-      timers: this.timers,
+      timers,
       logger: createLogger({
         level: LogLevel.DEBUG,
         secrets: [BOT_TOKEN, SIGNING_SECRET, ...(workspaces ?? []).map((w) => w.token)],
@@ -198,6 +201,17 @@ export class SlackHarness {
         authVersion: "v2",
       });
     }
+    this.fakeSlackApi();
+    const server = await this.slack.start(0);
+    const address = server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error("the HTTP receiver did not start");
+    this.port = address.port;
+    return this;
+  }
+
+  /** The faked Web API, recording into this harness (nock is global: with several instances in
+   * one test, the first harness's fake answers every one of them). */
+  fakeSlackApi(): void {
     nock.disableNetConnect();
     nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
     const calls = this.calls;
@@ -242,11 +256,6 @@ export class SlackHarness {
         responses.push({ url: uri, body: typeof body === "string" ? JSON.parse(body) : (body as Record<string, unknown>) });
         return [200, "ok"];
       });
-    const server = await this.slack.start(0);
-    const address = server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error("the HTTP receiver did not start");
-    this.port = address.port;
-    return this;
   }
 
   async stop(): Promise<void> {

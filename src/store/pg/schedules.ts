@@ -120,6 +120,18 @@ export class PgScheduleStore implements ScheduleStore {
     );
   }
 
+  async retakeScheduleRun(scheduleId: number, period: number, claimedBefore: number, now: number): Promise<boolean> {
+    // One UPDATE: of two instances racing, the second re-reads the row after the first commits
+    // and finds it claimed again (recorded_at no longer before the cut-off).
+    const result = await this.pool.query(
+      `UPDATE schedule_runs SET recorded_at = $1
+        WHERE schedule_id = $2 AND period = $3 AND kind = 'drill' AND status = 'fired'
+          AND drill_id IS NULL AND detail IS NULL AND recorded_at < $4`,
+      [now, scheduleId, period, claimedBefore],
+    );
+    return result.rowCount === 1;
+  }
+
   async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
     const { rows } = await this.pool.query<{
       schedule_id: number;
