@@ -20,7 +20,8 @@ import { benchStampede, type StampedeResult } from "./stampede.js";
 //   BENCH_ROUNDS=3        measured stampede rounds per app and delivery (default 3, at least 3, after one warm-up
 //                         each); both deliveries, the CLI and the history must fit in the issue's 5 minutes
 //   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes (node --cpu-prof)
-//   BENCH_ONLY=stampede   only these parts (comma-separated: catalog, stampede, cli, history, scoring), for
+//   BENCH_ONLY=stampede   only these parts (comma-separated: catalog, stampede or one of http / socket, cli,
+//                         history, scoring), for
 //                         trying a change; the figures are printed and bench/RESULTS.md is left alone
 //   BENCH_APP_NODE_FLAGS="--max-semi-space-size=8"
 //                         drillbot's Node flags instead of those of `npm start` (to try heap settings;
@@ -57,11 +58,12 @@ async function main(): Promise<number> {
     }
 
     const stampedes: StampedeResult[] = [];
-    if (runs("stampede")) {
+    const deliveries = (["http", "socket"] as const).filter((delivery) => runs("stampede") || runs(delivery));
+    if (deliveries.length > 0) {
       await fake.start();
       const cpuProfRoot = process.env.BENCH_CPU_PROF ? join(tmpdir(), `drillbot-cpu-prof-${Date.now()}`) : undefined;
       const rounds = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
-      for (const delivery of ["http", "socket"] as const) {
+      for (const delivery of deliveries) {
         log(
           `stampede over ${delivery === "http" ? "HTTP" : "Socket Mode"}: 500 responders over 2 s, drillbot and a bare Bolt app, alternating`,
         );

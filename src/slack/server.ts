@@ -1,3 +1,4 @@
+import { setFlagsFromString } from "node:v8";
 import type { Logger } from "@slack/logger";
 import { loadCatalog } from "../catalog/catalog.js";
 import type { CatalogConfig } from "../catalog/config.js";
@@ -40,9 +41,21 @@ export function wireSlackApp(
   });
 }
 
+/** The Web API client calls Slack with Node's fetch, whose HTTP parser (undici's llhttp) is
+ * WebAssembly. V8 compiles it twice: at once with its baseline compiler (Liftoff), then again
+ * with its optimising one on background threads, which takes about 30 MB for a moment just
+ * after the first call: the highest the process's memory ever gets, higher than a game day's
+ * stampede. The baseline code parses Slack's small JSON answers fast enough (the bench shows no
+ * CPU difference), so the app keeps to it. Set before the first call, as V8 reads the flag when
+ * it compiles. */
+function keepWebAssemblyCompilerSmall(): void {
+  setFlagsFromString("--liftoff-only");
+}
+
 /** `npm start` / `drillbot serve`: validate the environment, load the catalog, open the store,
  * re-arm running drills and listen. Returns an exit code when it cannot start. */
 export async function serve(catalogConfig: CatalogConfig, env: NodeJS.ProcessEnv, io: CliIO): Promise<number> {
+  keepWebAssemblyCompilerSmall();
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     io.err("drillbot cannot start; fix the environment:");
