@@ -18,5 +18,12 @@ const dist = new URL("../dist/", import.meta.url);
 // From scratch, so a module deleted from src/ does not linger in dist/.
 rmSync(dist, { recursive: true, force: true });
 const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
-if (result.status === 0) writeFileSync(new URL(".build-stamp", dist), `${new Date().toISOString()}\n`);
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+// The built-in library read and validated once, here, rather than by every command (src/catalog/builtinCache.ts).
+const { writeBuiltinCache } = await import(new URL("catalog/builtinCache.js", dist).href);
+const { scenarioFiles } = await import(new URL("catalog/catalog.js", dist).href);
+const { BUILTIN_LEXICON_PATH } = await import(new URL("catalog/lexicon.js", dist).href);
+const scenarios = new URL("../scenarios/", import.meta.url).pathname;
+const cached = writeBuiltinCache(scenarioFiles([scenarios]), BUILTIN_LEXICON_PATH);
+console.log(`drillbot: built dist/ (the built-in library: ${cached} files validated into dist/catalog/builtin-library.json)`);
+writeFileSync(new URL(".build-stamp", dist), `${new Date().toISOString()}\n`);
