@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -137,6 +137,12 @@ export class AppProcess {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
+    // BENCH_APP_LOG=<folder>: everything each app writes (its log, --trace-gc), one file per process.
+    if (process.env.BENCH_APP_LOG) {
+      const file = createWriteStream(`${process.env.BENCH_APP_LOG}/${kind}-${options.delivery}-${child.pid}.log`);
+      child.stdout?.pipe(file);
+      child.stderr?.pipe(file);
+    }
     await waitForReady(child, output, READY[kind], 30_000);
     return new AppProcess(kind, options.delivery, child, port, output);
   }

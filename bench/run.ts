@@ -23,6 +23,7 @@ import { benchStampede, type StampedeResult } from "./stampede.js";
 //   BENCH_ONLY=stampede   only these parts (comma-separated: catalog, stampede or one of http / socket, cli,
 //                         history, scoring), for
 //                         trying a change; the figures are printed and bench/RESULTS.md is left alone
+//   BENCH_APP_LOG=/tmp/logs  write each app process's output there (with BENCH_APP_NODE_FLAGS="--trace-gc")
 //   BENCH_APP_NODE_FLAGS="--max-semi-space-size=8"
 //                         drillbot's Node flags instead of those of `npm start` (to try heap settings;
 //                         set but empty: no flags)
