@@ -29,6 +29,8 @@ export interface CliCommandResult {
   measures: string;
   /** VmHWM at exit, per run, bytes; null where /proc is missing. */
   peakRssBytes: (number | null)[];
+  /** CPU time (user + system) the process used, per run, ms: steadier than wall time on a busy machine. */
+  cpuMs: number[];
   /** Scripted drill: from spawn to the process's exit, per run, ms. */
   exitMs: number[] | null;
 }
@@ -78,6 +80,7 @@ export async function benchCliStart(options: {
       wallMs: [],
       measures: command.until ? `to the prompt "${command.until}"` : "to the exit",
       peakRssBytes: [],
+      cpuMs: [],
       exitMs: command.until ? [] : null,
     }),
   );
@@ -89,13 +92,14 @@ export async function benchCliStart(options: {
       result.wallMs.push(run.untilMs ?? run.exitMs);
       result.exitMs?.push(run.exitMs);
       result.peakRssBytes.push(run.peakRssBytes);
+      if (run.cpuMs !== null) result.cpuMs.push(run.cpuMs);
     }
   }
   for (const result of results) {
     const rss = result.peakRssBytes.filter((b): b is number => b !== null);
     options.log(
       `  ${result.name.padEnd(24)} median ${median(result.wallMs).toFixed(0)} ms ${result.measures} (runs ${result.wallMs.map((v) => v.toFixed(0)).join(", ")}), ` +
-        `peak RSS ${rss.length ? (median(rss) / 1024 / 1024).toFixed(1) : "n/a"} MB`,
+        `CPU ${median(result.cpuMs).toFixed(0)} ms, peak RSS ${rss.length ? (median(rss) / 1024 / 1024).toFixed(1) : "n/a"} MB`,
     );
   }
   return { runs: options.runs, commands: results };
@@ -104,7 +108,7 @@ export async function benchCliStart(options: {
 async function runOnce(
   command: CliCommand,
   options: { repoRoot: string; workDir: string },
-): Promise<{ exitMs: number; untilMs: number | null; peakRssBytes: number | null }> {
+): Promise<{ exitMs: number; untilMs: number | null; peakRssBytes: number | null; cpuMs: number | null }> {
   const peakFile = join(options.workDir, "peak-rss");
   rmSync(peakFile, { force: true });
   const start = performance.now();
@@ -138,6 +142,13 @@ async function runOnce(
   const exitMs = performance.now() - start;
   if (code !== 0) throw new Error(`node ${command.args.join(" ")} exited with ${code}:\n${output.split("\n").slice(-20).join("\n")}`);
   if (command.until && untilMs === null) throw new Error(`node ${command.args.join(" ")} never printed "${command.until}"`);
-  const kb = existsSync(peakFile) ? Number(readFileSync(peakFile, "utf8")) : Number.NaN;
-  return { exitMs, untilMs, peakRssBytes: Number.isFinite(kb) && kb > 0 ? kb * 1024 : null };
+  const [kbText, cpuText] = existsSync(peakFile) ? readFileSync(peakFile, "utf8").split(" ") : [];
+  const kb = Number(kbText);
+  const cpuMs = Number(cpuText);
+  return {
+    exitMs,
+    untilMs,
+    peakRssBytes: Number.isFinite(kb) && kb > 0 ? kb * 1024 : null,
+    cpuMs: cpuText !== undefined && Number.isFinite(cpuMs) ? cpuMs : null,
+  };
 }
