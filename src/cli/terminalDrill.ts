@@ -5,8 +5,9 @@ import type { Drill, DueInject, TreePosition } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
 import { formatClock } from "../domain/duration.js";
 import { displayOrder } from "../domain/optionOrder.js";
+import { REFUSAL_TEXT } from "../domain/refusals.js";
 import { RUNBOOK_PARTS, type Scenario, type TreeOption } from "../domain/scenario.js";
-import { type DrillService, REFUSAL_TEXT } from "../service/drillService.js";
+import type { DrillService } from "../service/drillService.js";
 import type { CliIO } from "./io.js";
 import { renderDebriefText } from "./renderDebrief.js";
 
@@ -111,6 +112,13 @@ function renderNode(options: TreeOption[], position: Extract<TreePosition, { kin
 
 export async function runTerminalDrill(options: TerminalDrillOptions): Promise<number> {
   const { service, io, user, interactive } = options;
+  // A role the scenario does not have is refused before anything is recorded or printed.
+  const planned = service.scenario(options.scenarioId);
+  if (planned && options.role !== undefined && !planned.roleList.some((r) => r.id === options.role)) {
+    const roles = planned.roleList.map((r) => `${r.id} (${r.name})`).join(", ");
+    io.err(`${REFUSAL_TEXT.unknown_role} Roles of ${planned.id}: ${roles}.`);
+    return 2;
+  }
   const started = await service.start({
     scenarioId: options.scenarioId,
     mode: options.mode,

@@ -85,13 +85,18 @@ export function responderName(r: ResponderDebrief, name: (text: string) => strin
   return r.role ? `${name(r.user.name)} (${name(r.role.name)})` : name(r.user.name);
 }
 
-/** Words for how a drill currently stands, for status lines: paused, extended, hint given. */
+/** Words for how a drill currently stands, for status lines: paused, extended, injects sent early, hint given. */
 export function controlStatePhrases(state: { events: readonly DrillEvent[] }, name: (text: string) => string = (t) => t): string[] {
   const phrases: string[] = [];
   const extended = state.events.filter((e): e is Extract<DrillEvent, { kind: "extended" }> => e.kind === "extended");
   if (extended.length) phrases.push(`extended by ${extended.reduce((n, e) => n + e.minutes, 0)} min`);
   const lastPause = [...state.events].reverse().find((e) => e.kind === "paused" || e.kind === "resumed");
   if (lastPause?.kind === "paused") phrases.push(`⏸ paused by ${name(lastPause.by.name)}`);
+  const early = state.events.filter((e): e is Extract<DrillEvent, { kind: "inject_now" }> => e.kind === "inject_now");
+  if (early.length) {
+    const who = [...new Set(early.map((e) => name(e.by.name)))].join(", ");
+    phrases.push(`${early.length === 1 ? `inject ${(early[0]?.index ?? 0) + 1}` : `${early.length} injects`} sent early by ${who}`);
+  }
   const hint = state.events.find((e) => e.kind === "hint");
   if (hint) phrases.push(`hint posted by ${name(hint.by.name)}`);
   return phrases;

@@ -27,37 +27,9 @@ export const MAX_EXTENSION_MINUTES = 60;
  * timers fire within milliseconds, so anything slower is not ordinary jitter. */
 export const LATE_AFTER_MS = 5_000;
 
-export type Refusal =
-  | "not_running"
-  | "time_up"
-  | "already_answered"
-  | "empty_answer"
-  | "answer_too_long"
-  | "first_move_required"
-  | "walk_finished"
-  | "stale_node"
-  | "unknown_option"
-  | "unknown_responder"
-  | "inject_already_posted"
-  | "no_tree"
-  /** A facilitator paused the drill: nothing moves until it resumes. */
-  | "paused"
-  | "already_paused"
-  | "not_paused"
-  /** An extension outside 1–60 minutes. */
-  | "bad_extension"
-  /** Every inject has been posted already. */
-  | "no_inject_left"
-  /** `inject now 7` for a scenario with fewer injects. */
-  | "unknown_inject"
-  | "hint_given"
-  /** Someone else holds the role. */
-  | "role_taken"
-  | "unknown_role"
-  /** Roles can change until the first move, which is judged for the role held. */
-  | "role_locked"
-  /** A front end's check: the drill named by a button is not the drill of the channel it came from. */
-  | "wrong_venue";
+import type { Refusal } from "./refusals.js";
+
+export type { Refusal };
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; reason: Refusal };
 

@@ -109,6 +109,9 @@ export class GameDays {
       this.track(this.fire(schedule, occurrence, false).then(() => this.armHeadsUp(schedule)));
     });
     this.armed.set(schedule.id, task);
+    // Worked out now, while the app starts and before it listens, so the first App Home open
+    // after a restart reads cached next runs instead of computing thousands of them.
+    this.nextRun(schedule);
     this.armHeadsUp(schedule);
   }
 

@@ -2,7 +2,7 @@ import { buildScenario } from "../catalog/catalog.js";
 import type { Clock } from "../domain/clock.js";
 import { closestId } from "../domain/closest.js";
 import { computeDebrief, type Debrief } from "../domain/debrief.js";
-import { type Changed, Drill, type DueInject, type Refusal, type Result } from "../domain/drill.js";
+import { type Changed, Drill, type DueInject, type Result } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
 import type { CompiledLexicon } from "../domain/lexicon.js";
 import type { HeadingMap } from "../domain/runbook.js";
@@ -280,32 +280,6 @@ export class DrillService {
     return drill ? computeDebrief(drill.state, drill.scenario) : null;
   }
 }
-
-export const REFUSAL_TEXT: Record<Refusal, string> = {
-  not_running: "This drill is not running any more.",
-  time_up: "Time is up for this drill; the debrief is on its way.",
-  already_answered: "You have already submitted your first move for this drill; it is locked in until the debrief.",
-  empty_answer: "Write your first move in one sentence.",
-  answer_too_long: "Keep it to one sentence (600 characters at most).",
-  first_move_required: "State your first move before walking the decision tree.",
-  walk_finished: "You have reached an outcome; your path is recorded.",
-  stale_node: "That step was already taken; here is where you are now.",
-  unknown_option: "That is not one of the options at this step.",
-  unknown_responder: "That person has not submitted a first move in this drill.",
-  inject_already_posted: "That inject was already posted.",
-  wrong_venue: "That button belongs to a drill in another channel.",
-  no_tree: "This is a quick drill: it has no decision tree, only the first move.",
-  paused: "The facilitator has paused this drill: nothing moves until they resume it.",
-  already_paused: "This drill is already paused. `/drill resume` starts its clock again.",
-  not_paused: "This drill is not paused.",
-  bad_extension: "Extend by 1 to 60 minutes, e.g. `/drill extend 10`.",
-  no_inject_left: "Every inject of this drill has been posted already.",
-  unknown_inject: "This scenario has no inject with that number: `/drill inject now` posts the next one.",
-  hint_given: "The hint has already been posted in the thread.",
-  role_taken: "Someone else holds that role in this drill: pick another.",
-  unknown_role: "This scenario has no such role.",
-  role_locked: "You have stated your first move: your role stays as it was for the debrief.",
-};
 
 /** The rows trends, stats and mastery read, from a finished drill's debrief. */
 export function resultsOf(debrief: Debrief, venue: string): DrillResults {

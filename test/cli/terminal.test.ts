@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import Database from "better-sqlite3";
 import { LINT_FIXTURES, REPO_ROOT, tempDir } from "../helpers.js";
 
 // The terminal drill as a user scripts it: `printf … | drillbot drill <id>`, a child process
@@ -111,5 +112,13 @@ describe("terminal drill (scripted)", () => {
       wrongRole.stderr,
       /no such role\. Roles of payment-5xx: ic \(Incident Commander\), comms \(Communications\), scribe \(Scribe\)/,
     );
+    assert.doesNotMatch(wrongRole.stdout, /DRILL/, "refused before the trigger is shown");
+    const recorded = new Database(db, { readonly: true });
+    assert.equal(
+      (recorded.prepare("SELECT count(*) AS n FROM drills").get() as { n: number }).n,
+      1,
+      "nothing recorded for the refused run",
+    );
+    recorded.close();
   });
 });

@@ -37,6 +37,8 @@ const figures = {
   attacksSent: 0,
   restartsNeeded: 0,
   honestAckP99Ms: 0,
+  honestClickP99Ms: 0,
+  honestAnswerP99Ms: 0,
   answersLost: 0,
   shutdownMs: 0,
 };
@@ -474,7 +476,10 @@ async function hostileLoad(app: AppProcess, slack: FakeSlack, dbPath: string): P
   };
 
   // Honest people: each acks and then states a first move, spread over the 10 s.
-  const latencies: number[] = [];
+  // Every honest request must be acknowledged fast; clicks ("I'm on it") and first-move
+  // submissions (scored and recorded before the ack) are also reported apart.
+  const clickLatencies: number[] = [];
+  const answerLatencies: number[] = [];
   let accepted = 0;
   const honest = async (n: number) => {
     await new Promise((r) => setTimeout(r, (n * 97) % 9_000));
@@ -482,15 +487,17 @@ async function hostileLoad(app: AppProcess, slack: FakeSlack, dbPath: string): P
     const failed = { status: 0, text: "" }; // the app did not answer at all
     const t0 = Date.now();
     const acked = await click(app, "drill_ack", drillId, user).catch(() => failed);
-    latencies.push(Date.now() - t0);
+    clickLatencies.push(Date.now() - t0);
     const t1 = Date.now();
     const answered = await answer(app, drillId, user, n % 2 ? GOOD : BAD).catch(() => failed);
-    latencies.push(Date.now() - t1);
+    answerLatencies.push(Date.now() - t1);
     if (acked.status === 200 && answered.status === 200 && answered.text.includes('"update"')) accepted++;
   };
 
   await Promise.all([...Array.from({ length: 12 }, attacker), ...Array.from({ length: 60 }, (_, n) => honest(n))]);
-  figures.honestAckP99Ms = percentile(latencies, 99);
+  figures.honestAckP99Ms = percentile([...clickLatencies, ...answerLatencies], 99);
+  figures.honestClickP99Ms = percentile(clickLatencies, 99);
+  figures.honestAnswerP99Ms = percentile(answerLatencies, 99);
   figures.restartsNeeded = app.unexpectedExits - exitsBefore + (app.pid === pidBefore ? 0 : 1);
   const d = db(dbPath);
   const recorded = (d.prepare("SELECT count(*) AS n FROM first_moves WHERE drill_id = ?").get(drillId) as { n: number }).n;
@@ -504,7 +511,11 @@ async function hostileLoad(app: AppProcess, slack: FakeSlack, dbPath: string): P
     accepted === 60 && recorded === 60,
     `${accepted} accepted, ${recorded} recorded`,
   );
-  check("hostile load: honest ack p99 under 200 ms", figures.honestAckP99Ms < 200, `${figures.honestAckP99Ms} ms`);
+  check(
+    "hostile load: honest ack p99 under 200 ms",
+    figures.honestAckP99Ms < 200,
+    `${figures.honestAckP99Ms} ms (clicks ${figures.honestClickP99Ms}, first moves ${figures.honestAnswerP99Ms})`,
+  );
   check("hostile load: no cron bomb became a schedule", schedules === 0);
   await command(app, slack, "end", "C0HONEST");
 }
@@ -709,7 +720,10 @@ async function main(): Promise<void> {
     ["pings produced", figures.pings],
     ["hostile load: attacks sent in 10 s", figures.attacksSent],
     ["hostile load: app restarts needed", figures.restartsNeeded],
-    ["hostile load: honest ack p99", `${figures.honestAckP99Ms} ms`],
+    [
+      "hostile load: honest ack p99 (clicks / first moves)",
+      `${figures.honestAckP99Ms} ms (${figures.honestClickP99Ms} / ${figures.honestAnswerP99Ms} ms)`,
+    ],
     ["hostile load: answers lost", figures.answersLost],
     ["SIGTERM with Slack hanging: exit after", `${figures.shutdownMs} ms`],
     ["wall time", `${((Date.now() - started) / 1000).toFixed(1)} s`],

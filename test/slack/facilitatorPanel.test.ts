@@ -106,6 +106,32 @@ describe("facilitator controls", () => {
     assert.match(debrief, /paused by alice for 20:00/);
   });
 
+  it("extends a paused drill: the time limit grows, the thread says when it will end, nothing breaks", async () => {
+    h = await new SlackHarness().start();
+    await h.command("payment-5xx", alice);
+    await h.advance(MIN);
+    await h.command("pause", alice);
+    await h.command("extend 10", alice);
+    assert.match(lastReply(), /Extended by 10 min/);
+    assert.ok(
+      threadTexts().some((t) =>
+        /alice gave the drill 10 more minute\(s\): its clock is stopped; it has 24:00 left when it resumes/.test(t),
+      ),
+      threadTexts().join("\n"),
+    );
+    await h.choose(ACTIONS.panel, panelValue("extend5", 1), alice, "overflow");
+    assert.ok(
+      threadTexts().some((t) => /5 more minute\(s\): its clock is stopped; it has 29:00 left/.test(t)),
+      threadTexts().join("\n"),
+    );
+    await h.advance(40 * MIN);
+    assert.equal((await h.store.listDrills())[0]?.status, "running", "paused: the limit waits");
+    await h.command("resume", alice);
+    assert.match(await status(), /time limit now 30:00/);
+    await h.advance(29 * MIN + 30_000);
+    assert.equal((await h.store.listDrills())[0]?.status, "ended");
+  });
+
   it("posts the next inject now, once, marked early", async () => {
     h = await new SlackHarness().start();
     await h.command("payment-5xx", alice);
@@ -119,6 +145,10 @@ describe("facilitator controls", () => {
     const injects = threadTexts().filter((t) => t.startsWith("⏱"));
     assert.equal(injects.filter((t) => t.includes("+3:00")).length, 1, "not again at its time");
     assert.match(injects[0] ?? "", /early: alice sent it now/);
+    assert.match(await status(), /Facilitator: inject 1 sent early by alice/);
+    await h.command("end", alice);
+    const debrief = blockText(h.callsTo("chat.postMessage").find((c) => blockText(c.params.blocks).includes("Debrief ·"))?.params.blocks);
+    assert.match(debrief, /0:00 ⏱ inject 1[^\n]*, sent early by alice/, "the timeline says it came early, and when");
   });
 
   it("posts a hint once, and the debrief says who answered after it", async () => {

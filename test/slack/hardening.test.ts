@@ -124,6 +124,28 @@ describe("blind drills stay blind", () => {
   });
 });
 
+describe("blind drills elsewhere", () => {
+  it("refuses a debrief whose scenario is running blind in another channel, and posts it once that drill ends", async () => {
+    await harness();
+    await h.command("token-replay", alice);
+    await h.submitView(VIEWS.firstMove, JSON.stringify({ drillId: 1 }), answer("check the session store for both IPs first"), bob);
+    await h.command("end", alice);
+    await h.advance(10_000);
+    await h.command("token-replay blind", alice, "C0OTHER");
+    await h.advance(1_000);
+    const before = posts().length;
+    await h.command("debrief 1", carol);
+    assert.match(lastReply(), /A blind `token-replay` drill is running in another channel: this debrief would give its answer away/);
+    await h.advance(5_000);
+    assert.equal(posts().length, before, "nothing was posted");
+    await h.command("end", alice, "C0OTHER");
+    await h.advance(10_000);
+    await h.command("debrief 1", carol);
+    await h.advance(5_000);
+    assert.ok(posts().some((c) => c.params.channel === "C0GAMEDAY" && blockText(c.params.blocks).includes("check the session store")));
+  });
+});
+
 describe("re-posts cannot starve a channel", () => {
   it("coalesces identical re-posts, limits each person, and never delays a drill's own messages", async () => {
     await harness({ channelPaceMs: 1_100 });

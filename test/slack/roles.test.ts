@@ -51,6 +51,19 @@ describe("incident roles", () => {
     assert.match(lastReply(), /Roles: Incident Commander: alice, Communications: bob, Scribe: carol/);
   });
 
+  it("gives a scenario that declares no roles the three default ones, judged by the scenario's own rubric", async () => {
+    h = await new SlackHarness().start();
+    await h.command("cache-miss", alice);
+    const trigger = blockText(h.callsTo("chat.postMessage")[0]?.params.blocks);
+    assert.match(trigger, /Roles: Incident Commander — _open_ · Communications — _open_ · Scribe — _open_/);
+    await h.choose(ACTIONS.role, roleValue("scribe", 1), bob);
+    assert.match(lastReply(), /You are \*Scribe\*/);
+    await h.submitView(VIEWS.firstMove, JSON.stringify({ drillId: 1 }), answer("restart the redis pods"), bob);
+    await h.command("end", alice);
+    const debrief = blockText(h.callsTo("chat.postMessage").find((c) => blockText(c.params.blocks).includes("Debrief ·"))?.params.blocks);
+    assert.match(debrief, /\*bob \(Scribe\)\*[^\n]*❌/, "a Scribe's wrong first move is judged like anyone's");
+  });
+
   it("judges a role's first move by that role's rubric, and the debrief says who was what", async () => {
     h = await new SlackHarness().start();
     await h.command("payment-5xx", alice);

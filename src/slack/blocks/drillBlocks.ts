@@ -25,17 +25,24 @@ export const ACTIONS = {
 } as const;
 
 /** What the facilitator panel's options run, as /drill text (the same subcommands, the same checks). */
-export const PANEL_COMMANDS: Record<string, string> = {
+export const PANEL_COMMANDS = {
   extend5: "extend 5",
   pause: "pause",
   resume: "resume",
   inject: "inject now",
   hint: "hint",
   end: "end",
-};
+} as const satisfies Record<string, string>;
+
+export type PanelOperation = keyof typeof PANEL_COMMANDS;
+
+/** The /drill text a panel option value names, or null for a value we did not build. */
+export function panelCommand(operation: string): string | null {
+  return Object.hasOwn(PANEL_COMMANDS, operation) ? PANEL_COMMANDS[operation as PanelOperation] : null;
+}
 
 /** Option value "<operation>:<drill id>": the drill is checked against the channel's running one. */
-export function panelValue(operation: keyof typeof PANEL_COMMANDS, drillId: number): string {
+export function panelValue(operation: PanelOperation, drillId: number): string {
   return `${operation}:${drillId}`;
 }
 
@@ -50,8 +57,17 @@ export const FIRST_MOVE_INPUT = "text";
 
 /** `<!date…>` so every reader sees the time in their own zone; the fallback is UTC. */
 export function slackTime(ms: number, format = "{time}"): string {
+  // A time that does not exist (a paused drill's end is Infinity) must never crash a handler.
+  if (!Number.isFinite(ms)) return "(no time yet)";
   const fallback = `${new Date(ms).toISOString().slice(11, 16)} UTC`;
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
+}
+
+/** When a running drill ends: "it ends at 10:45" ("it now ends at" after a change), or while paused
+ * "its clock is stopped; it has 12:00 left when it resumes" (a paused drill has no end on the wall clock). */
+export function drillEndsPhrase(drill: Pick<Drill, "endsAt" | "timeLimitMs" | "elapsedMs">, changed = false): string {
+  if (Number.isFinite(drill.endsAt)) return `it ${changed ? "now " : ""}ends at ${slackTime(drill.endsAt)}`;
+  return `its clock is stopped; it has ${formatClock(Math.max(0, drill.timeLimitMs - drill.elapsedMs))} left when it resumes`;
 }
 
 const plain = (text: string, max: number): types.PlainTextElement => ({
@@ -91,7 +107,7 @@ export function triggerBlocks(drill: Drill): Block[] {
     state.mode === "read"
       ? `Read the runbook, then state your first move in one sentence. Read window ${formatClock(state.readWindowMs)} (until ${until(readEnds)})`
       : `Blind mode: state your first move cold; the runbook opens after it. Answer within ${formatClock(state.readWindowMs)} (by ${until(readEnds)})`;
-  const ends = Number.isFinite(drill.endsAt) ? `ends ${slackTime(drill.endsAt)}` : "its clock is stopped";
+  const ends = drillEndsPhrase(drill);
   blocks.push(mrkdwnSection(`${timing} · time limit ${formatClock(drill.timeLimitMs)}, ${ends}`));
   const controls = controlStatePhrases(state, escapeUserText);
   if (state.status === "running" && controls.length) blocks.push(context(`*Facilitator:* ${controls.join(" · ")}`));

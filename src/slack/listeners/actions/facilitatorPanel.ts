@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, OverflowAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { PANEL_COMMANDS } from "../../blocks/drillBlocks.js";
+import { panelCommand } from "../../blocks/drillBlocks.js";
 import type { SlackDeps } from "../../deps.js";
 import { runDrillCommand } from "../commands/runDrillCommand.js";
 import { usageLines } from "../commands/subcommands/index.js";
@@ -12,7 +12,7 @@ export function facilitatorPanel(deps: SlackDeps) {
   return async ({ ack, action, body, respond }: Args): Promise<void> => {
     await ack();
     const [operation = "", drillId = ""] = (action.selected_option?.value ?? "").split(":");
-    const text = PANEL_COMMANDS[operation];
+    const text = panelCommand(operation);
     const channel = body.channel?.id;
     if (!text || !channel) return; // not an option we built
     const reply = (message: string) => respond({ response_type: "ephemeral", replace_original: false, text: message });

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { formatClock } from "../../../domain/duration.js";
-import { REFUSAL_TEXT } from "../../../service/drillService.js";
+import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { firstMoveModal, noticeModal } from "../../blocks/drillBlocks.js";
 import type { SlackDeps } from "../../deps.js";
 

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { REFUSAL_TEXT } from "../../../service/drillService.js";
+import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { noticeModal, runbookModal } from "../../blocks/drillBlocks.js";
 import type { SlackDeps } from "../../deps.js";
 

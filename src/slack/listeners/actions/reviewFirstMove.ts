@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { REFUSAL_TEXT } from "../../../service/drillService.js";
+import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { parseReviewValue, REVIEW_ACTIONS } from "../../blocks/debriefBlocks.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { isConfiguredFacilitator, personFrom, type SlackDeps } from "../../deps.js";

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, StaticSelectAction } from "@slack/bolt";
-import { REFUSAL_TEXT } from "../../../service/drillService.js";
+import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { escapeMrkdwn } from "../../blocks/text.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
 

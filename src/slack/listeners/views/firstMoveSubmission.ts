@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { formatClock } from "../../../domain/duration.js";
-import { REFUSAL_TEXT } from "../../../service/drillService.js";
+import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { FIRST_MOVE_BLOCK, FIRST_MOVE_INPUT, noticeModal, runbookModal, viewRef } from "../../blocks/drillBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
 

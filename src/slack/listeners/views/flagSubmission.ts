@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { RUNBOOK_PARTS, type RunbookPart } from "../../../domain/scenario.js";
-import { REFUSAL_TEXT } from "../../../service/drillService.js";
 import { noticeModal, viewRef } from "../../blocks/drillBlocks.js";
 import { FLAG_BLOCKS } from "../../blocks/historyBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";

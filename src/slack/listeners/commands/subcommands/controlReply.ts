@@ -1,5 +1,5 @@
 import type { Drill, Refusal } from "../../../../domain/drill.js";
-import { REFUSAL_TEXT } from "../../../../service/drillService.js";
+import { REFUSAL_TEXT } from "../../../../domain/refusals.js";
 import type { SlackDeps } from "../../../deps.js";
 import type { CommandContext } from "../context.js";
 

@@ -1,5 +1,5 @@
 import { MAX_EXTENSION_MINUTES } from "../../../../domain/drill.js";
-import { slackTime } from "../../../blocks/drillBlocks.js";
+import { drillEndsPhrase } from "../../../blocks/drillBlocks.js";
 import { escapeUserText } from "../../../blocks/text.js";
 import { fail, ok, subcommand } from "../subcommand.js";
 import { afterControl } from "./controlReply.js";
@@ -26,8 +26,9 @@ export const extend = subcommand({
   async handle(deps, ctx, args: { minutes: number }) {
     const result = await deps.drills.control(ctx.drill.state.id, (drill) => drill.extend(ctx.user, args.minutes));
     await afterControl(deps, ctx, result, (drill) => ({
-      key: `drill:${drill.state.id}:extended:${deps.clock.now()}`,
-      text: `⏳ ${escapeUserText(ctx.user.name)} gave the drill ${args.minutes} more minute(s): it now ends at ${slackTime(drill.endsAt)}.`,
+      // One thread line per timeline event (two controls in the same millisecond are still two lines).
+      key: `drill:${drill.state.id}:extended:${drill.state.events.length}`,
+      text: `⏳ ${escapeUserText(ctx.user.name)} gave the drill ${args.minutes} more minute(s): ${drillEndsPhrase(drill, true)}.`,
       confirm: `Extended by ${args.minutes} min.`,
     }));
   },

@@ -1,4 +1,4 @@
-import { REFUSAL_TEXT } from "../../../../service/drillService.js";
+import { REFUSAL_TEXT } from "../../../../domain/refusals.js";
 import { fail, ok, subcommand } from "../subcommand.js";
 
 export const inject = subcommand({

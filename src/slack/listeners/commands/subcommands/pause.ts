@@ -18,7 +18,8 @@ export const pause = subcommand({
   async handle(deps, ctx) {
     const result = await deps.drills.control(ctx.drill.state.id, (drill) => drill.pause(ctx.user));
     await afterControl(deps, ctx, result, (drill) => ({
-      key: `drill:${drill.state.id}:paused:${deps.clock.now()}`,
+      // One thread line per timeline event (two controls in the same millisecond are still two lines).
+      key: `drill:${drill.state.id}:paused:${drill.state.events.length}`,
       text: `⏸ ${escapeUserText(ctx.user.name)} paused the drill: its clock is stopped (read window, injects, time limit). Answers wait until it resumes.`,
       confirm: "Paused. `/drill resume` starts the clock again.",
     }));

@@ -1,5 +1,5 @@
 import { formatClock } from "../../../../domain/duration.js";
-import { slackTime } from "../../../blocks/drillBlocks.js";
+import { drillEndsPhrase } from "../../../blocks/drillBlocks.js";
 import { escapeUserText } from "../../../blocks/text.js";
 import { noArguments, subcommand } from "../subcommand.js";
 import { afterControl } from "./controlReply.js";
@@ -14,8 +14,9 @@ export const resume = subcommand({
   async handle(deps, ctx) {
     const result = await deps.drills.control(ctx.drill.state.id, (drill) => drill.resume(ctx.user));
     await afterControl(deps, ctx, result, (drill) => ({
-      key: `drill:${drill.state.id}:resumed:${deps.clock.now()}`,
-      text: `▶️ ${escapeUserText(ctx.user.name)} resumed the drill${result.ok ? ` after ${formatClock(result.pausedMs)}` : ""}: it now ends at ${slackTime(drill.endsAt)}.`,
+      // One thread line per timeline event (two controls in the same millisecond are still two lines).
+      key: `drill:${drill.state.id}:resumed:${drill.state.events.length}`,
+      text: `▶️ ${escapeUserText(ctx.user.name)} resumed the drill${result.ok ? ` after ${formatClock(result.pausedMs)}` : ""}: ${drillEndsPhrase(drill, true)}.`,
       confirm: "Resumed.",
     }));
   },

@@ -1,6 +1,6 @@
 import { controlStatePhrases } from "../../../../domain/debriefWords.js";
 import { formatClock } from "../../../../domain/duration.js";
-import { slackTime } from "../../../blocks/drillBlocks.js";
+import { drillEndsPhrase } from "../../../blocks/drillBlocks.js";
 import { escapeMrkdwn, escapeUserText } from "../../../blocks/text.js";
 import { noArguments, subcommand } from "../subcommand.js";
 
@@ -21,7 +21,7 @@ export const status = subcommand({
     }
     const p = drill.progress();
     const elapsed = formatClock(deps.clock.now() - drill.state.startedAt);
-    const ends = Number.isFinite(drill.endsAt) ? `ends ${slackTime(drill.endsAt)}` : "its clock is stopped";
+    const ends = drillEndsPhrase(drill);
     const controls = controlStatePhrases(drill.state, escapeUserText);
     const roles = drill.scenario.roleList.flatMap((role) => {
       const holder = drill.state.responders.find((r) => r.role === role.id);
