@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LexiconSchema } from "../domain/lexicon.js";
-import { ScenarioSchema } from "../domain/scenario.js";
+import { lexiconSchema } from "../domain/lexicon.js";
+import { scenarioSchemas } from "../domain/scenario.js";
 import { PACKAGE_ROOT } from "./config.js";
 import { parseYamlSource } from "./yamlSource.js";
 
@@ -46,15 +46,15 @@ export function cachedBuiltin(path: string, text: string): unknown {
 /** Build time: validate every given built-in file and write the cache (files that fail are left out). */
 export function writeBuiltinCache(scenarioPaths: readonly string[], lexiconPath: string): number {
   const files: CacheFile["files"] = {};
-  const add = (path: string, schema: typeof ScenarioSchema | typeof LexiconSchema) => {
+  const add = (path: string, schema: { safeParse(data: unknown): { success: true; data: unknown } | { success: false } }) => {
     const text = readFileSync(path, "utf8");
     const source = parseYamlSource(text);
     if (source.errors.length > 0) return;
     const parsed = schema.safeParse(source.data ?? {});
     if (parsed.success) files[keyOf(path)] = { sha256: sha256(text), data: parsed.data };
   };
-  for (const path of scenarioPaths) add(path, ScenarioSchema);
-  add(lexiconPath, LexiconSchema);
+  for (const path of scenarioPaths) add(path, scenarioSchemas().ScenarioSchema);
+  add(lexiconPath, lexiconSchema());
   writeFileSync(CACHE_PATH, `${JSON.stringify({ files } satisfies CacheFile)}\n`);
   return Object.keys(files).length;
 }

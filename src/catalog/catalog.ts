@@ -6,7 +6,7 @@ import type { CompiledLexicon } from "../domain/lexicon.js";
 import { checkRubric } from "../domain/rubricChecks.js";
 import { type HeadingMap, parseRunbook } from "../domain/runbook.js";
 import { runbookFindings } from "../domain/runbookFindings.js";
-import { type Role, type Scenario, type ScenarioFile, ScenarioSchema } from "../domain/scenario.js";
+import { type Role, type Scenario, type ScenarioFile, scenarioSchemas } from "../domain/scenario.js";
 import { checkScenario } from "../domain/scenarioChecks.js";
 import { type CompiledRubric, compileRubric } from "../domain/scoring.js";
 import { cachedBuiltin } from "./builtinCache.js";
@@ -114,7 +114,7 @@ export function loadScenarioFile(
   }
   const declared = (source.data as { id?: unknown } | null)?.id;
   const id = typeof declared === "string" && declared !== "" ? declared : fileId;
-  const parsed = cached ? { success: true as const, data: cached } : ScenarioSchema.safeParse(source.data);
+  const parsed = cached ? { success: true as const, data: cached } : scenarioSchemas().ScenarioSchema.safeParse(source.data);
   if (!parsed.success) {
     return { id, scenario: null, problems: schemaIssueProblems(parsed.error.issues, source, file) };
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CompiledLexicon, checkLexicon, compileLexicon, type LexiconFile, LexiconSchema } from "../domain/lexicon.js";
+import { type CompiledLexicon, checkLexicon, compileLexicon, type LexiconFile, lexiconSchema } from "../domain/lexicon.js";
 import { cachedBuiltin } from "./builtinCache.js";
 import { fieldName, type LintProblem } from "./problems.js";
 import { parseYamlSource } from "./yamlSource.js";
@@ -40,7 +40,7 @@ export function readLexiconFile(path: string): LoadedLexiconFile {
   if (source.errors.length > 0) {
     return { file: null, problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
   }
-  const parsed = LexiconSchema.safeParse(source.data ?? {});
+  const parsed = lexiconSchema().safeParse(source.data ?? {});
   if (!parsed.success) {
     return {
       file: null,

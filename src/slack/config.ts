@@ -1,31 +1,34 @@
 import { LogLevel } from "@slack/logger";
-import { z } from "zod";
+import { onFirstUse, zod } from "../domain/zodOnDemand.js";
 import { DEFAULT_DB_PATH } from "../store/sqlite.js";
 
 // The environment contract from DESIGN.md, validated at start. Problems are reported one line
 // each and never include a value, so a secret pasted into the wrong variable is not printed.
 
-const EnvSchema = z.object({
-  SLACK_BOT_TOKEN: z
-    .string({ error: "is required (the Bot User OAuth Token, xoxb-…)" })
-    .regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
-  SLACK_SIGNING_SECRET: z
-    .string()
-    .regex(/^[0-9a-f]{16,}$/i, "must be the app's Signing Secret (hex)")
-    .optional(),
-  SLACK_APP_TOKEN: z
-    .string()
-    .regex(/^xapp-/, "must be an app-level token starting with xapp- (or unset for the HTTP receiver)")
-    .optional(),
-  PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(1).max(65535).default(3000),
-  SLACK_API_URL: z.url({ error: "must be a URL such as https://slack.com/api/" }).optional(),
-  DRILLBOT_DB: z.string().min(1).default(DEFAULT_DB_PATH),
-  DRILLBOT_FACILITATORS: z
-    .string()
-    .default("")
-    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
-    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), "must be Slack user IDs like U012ABCDEF, separated by commas"),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
+const envSchema = onFirstUse(() => {
+  const z = zod().z;
+  return z.object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: "is required (the Bot User OAuth Token, xoxb-…)" })
+      .regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
+    SLACK_SIGNING_SECRET: z
+      .string()
+      .regex(/^[0-9a-f]{16,}$/i, "must be the app's Signing Secret (hex)")
+      .optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .regex(/^xapp-/, "must be an app-level token starting with xapp- (or unset for the HTTP receiver)")
+      .optional(),
+    PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(1).max(65535).default(3000),
+    SLACK_API_URL: z.url({ error: "must be a URL such as https://slack.com/api/" }).optional(),
+    DRILLBOT_DB: z.string().min(1).default(DEFAULT_DB_PATH),
+    DRILLBOT_FACILITATORS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), "must be Slack user IDs like U012ABCDEF, separated by commas"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
+  });
 });
 
 export interface SlackConfig {
@@ -44,7 +47,7 @@ export type ConfigResult = { ok: true; config: SlackConfig } | { ok: false; prob
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   // Empty strings count as unset, as they do in most .env files.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = EnvSchema.safeParse(present);
+  const parsed = envSchema().safeParse(present);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`);
   // Checked apart from the schema so it is reported alongside every other problem.
   if (!present.SLACK_APP_TOKEN && !present.SLACK_SIGNING_SECRET) {
