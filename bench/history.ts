@@ -6,11 +6,15 @@ import type { Scenario } from "../src/domain/scenario.js";
 import { firstMoveScore } from "../src/domain/scoring.js";
 import { realTimers } from "../src/scheduler/timers.js";
 import { DrillService } from "../src/service/drillService.js";
-import { createSlackApp, type SlackApp } from "../src/slack/app.js";
+import { createSlackApp, type SlackApp, type SlackAppOptions } from "../src/slack/app.js";
 import { stats } from "../src/slack/listeners/commands/subcommands/stats.js";
 import { appHomeOpened } from "../src/slack/listeners/events/appHomeOpened.js";
 import { createLogger } from "../src/slack/logger.js";
+import { copySqliteToPostgres } from "../src/store/pg/copyFromSqlite.js";
+import { createPgPool } from "../src/store/pg/pool.js";
 import { openSqliteStores, type SqliteStores } from "../src/store/sqlite.js";
+import type { DrillStore } from "../src/store/store.js";
+import { openStores } from "../src/store/stores.js";
 import { BOT_TOKEN, SIGNING_SECRET } from "./app-process.js";
 import { type Summary, seededRandom, summarise, timeRuns } from "./stats.js";
 
@@ -68,6 +72,53 @@ export async function benchHistory(options: {
     return { generateMs, rows, dbBytes: fileBytes(options.dbPath), timings };
   } finally {
     await stores.drills.close();
+  }
+}
+
+/** The same history and the same reads on PostgreSQL: generated in a SQLite file as above, copied
+ * with `drillbot migrate --from sqlite:`'s code into the database at `url` (an empty one), then
+ * read through the PostgreSQL stores. */
+export async function benchHistoryOnPostgres(options: {
+  url: string;
+  dbPath: string;
+  scenarios: Map<string, Scenario>;
+  runs: number;
+  log: (line: string) => void;
+}): Promise<HistoryResult & { copyMs: number }> {
+  const sqlite = openSqliteStores(options.dbPath);
+  const started = performance.now();
+  let rows: Record<string, number>;
+  try {
+    for (const scenario of options.scenarios.values()) await sqlite.drills.saveScenarioVersion(scenario);
+    rows = generate(sqlite.drills.db, [...options.scenarios.values()]);
+    rows.schedules = await addSchedules(sqlite);
+    rows.action_items = addActionItems(sqlite.drills.db, [...options.scenarios.values()]);
+  } finally {
+    await sqlite.close();
+  }
+  const generateMs = performance.now() - started;
+  options.log(`  generated ${formatRows(rows)} in SQLite in ${(generateMs / 1000).toFixed(1)} s`);
+  const pool = createPgPool(options.url, { max: 1, applicationName: "drillbot bench" });
+  const copyStarted = performance.now();
+  let dbBytes: number;
+  try {
+    await copySqliteToPostgres(options.dbPath, pool);
+    // Tables with their indexes and TOAST, in this connection's schema.
+    const { rows: size } = await pool.query<{ bytes: string }>(
+      "SELECT sum(pg_total_relation_size(oid))::text AS bytes FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'",
+    );
+    dbBytes = Number(size[0]?.bytes ?? 0);
+  } finally {
+    await pool.end();
+  }
+  const copyMs = performance.now() - copyStarted;
+  options.log(`  copied to PostgreSQL in ${(copyMs / 1000).toFixed(1)} s`);
+  const stores = await openStores({ kind: "postgres", url: options.url });
+  try {
+    const timings = await timeReads(stores, options.scenarios, options.runs);
+    return { generateMs, copyMs, rows, dbBytes, timings };
+  } finally {
+    await stores.close();
   }
 }
 
@@ -448,7 +499,10 @@ type HomeArgs = Parameters<ReturnType<typeof appHomeOpened>>[0];
 
 /** The app as the server wires it, on the history file, never started: its listeners and
  * services are called directly and its Web API client is never used. */
-function offlineApp(stores: SqliteStores, scenarios: Map<string, Scenario>): SlackApp {
+/** What the timed reads need: the app's stores on either database. */
+type ReadStores = SlackAppOptions["stores"] & { drills: DrillStore };
+
+function offlineApp(stores: ReadStores, scenarios: Map<string, Scenario>): SlackApp {
   return createSlackApp({
     botToken: BOT_TOKEN,
     signingSecret: SIGNING_SECRET,
@@ -465,7 +519,7 @@ function offlineApp(stores: SqliteStores, scenarios: Map<string, Scenario>): Sla
   });
 }
 
-async function timeReads(stores: SqliteStores, scenarios: Map<string, Scenario>, runs: number): Promise<HistoryTiming[]> {
+async function timeReads(stores: ReadStores, scenarios: Map<string, Scenario>, runs: number): Promise<HistoryTiming[]> {
   const random = seededRandom(42);
   const pickDrill = () => 1 + Math.floor(random() * (DRILLS - RUNNING));
   const pickUser = () => userId(Math.floor(random() * USERS));

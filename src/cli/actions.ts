@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { CatalogConfig } from "../catalog/config.js";
 import { PART_TITLES } from "../domain/runbook.js";
-import { dbPathFrom, openService } from "./context.js";
+import { openService } from "./context.js";
 import type { CliIO } from "./io.js";
 
 /** `drillbot actions [--all] [--done ID] [--by NAME] [--db PATH]`: runbook fixes flagged in drills. */
@@ -10,7 +10,7 @@ export async function actionsCommand(args: string[], config: CatalogConfig, io: 
     args,
     options: { all: { type: "boolean", default: false }, done: { type: "string" }, by: { type: "string" }, db: { type: "string" } },
   });
-  const opened = openService(config, dbPathFrom(values.db), io);
+  const opened = await openService(config, values.db, io);
   if (!opened) return 1;
   try {
     const actions = opened.stores.actions;
@@ -38,6 +38,6 @@ export async function actionsCommand(args: string[], config: CatalogConfig, io: 
     }
     return 0;
   } finally {
-    await opened.store.close();
+    await opened.stores.close();
   }
 }

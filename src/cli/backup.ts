@@ -20,6 +20,12 @@ export async function backupCommand(args: string[], io: CliIO): Promise<number> 
     io.err(`${target} exists; choose another name or pass --force to overwrite it`);
     return 1;
   }
+  if (values.db === undefined && process.env.DATABASE_URL?.trim()) {
+    io.err(
+      "drillbot backup copies a SQLite file, and DATABASE_URL says the data is in PostgreSQL: back it up with pg_dump (or pass --db PATH for a SQLite file)",
+    );
+    return 1;
+  }
   const source = dbPathFrom(values.db);
   if (!existsSync(source)) {
     io.err(`no database at ${source} (set --db or DRILLBOT_DB)`);

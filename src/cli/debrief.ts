@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import type { CatalogConfig } from "../catalog/config.js";
 import { responseRows, rowsToCsv } from "../service/exports.js";
 import { flaggedByPeople } from "../store/history.js";
-import { dbPathFrom, openService } from "./context.js";
+import { openService } from "./context.js";
 import type { CliIO } from "./io.js";
 import { renderDebriefJson, renderDebriefMarkdown, renderDebriefText } from "./renderDebrief.js";
 
@@ -23,7 +23,7 @@ export async function debriefCommand(args: string[], config: CatalogConfig, io: 
     io.err(`usage: drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv] ("${which}" is not a drill id)`);
     return 2;
   }
-  const opened = openService(config, dbPathFrom(values.db), io);
+  const opened = await openService(config, values.db, io);
   if (!opened) return 1;
   try {
     const id = which === "last" ? (await opened.store.listDrills({ limit: 1 }))[0]?.id : Number(which);
@@ -46,6 +46,6 @@ export async function debriefCommand(args: string[], config: CatalogConfig, io: 
     else io.out(renderDebriefText(debrief, drill.scenario));
     return 0;
   } finally {
-    await opened.store.close();
+    await opened.stores.close();
   }
 }

@@ -2,7 +2,7 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import type { CatalogConfig } from "../catalog/config.js";
 import type { DrillMode } from "../domain/drillState.js";
-import { dbPathFrom, openService } from "./context.js";
+import { openService } from "./context.js";
 import type { CliIO } from "./io.js";
 import { runTerminalDrill } from "./terminalDrill.js";
 
@@ -24,9 +24,8 @@ export async function drillCommand(args: string[], config: CatalogConfig, io: Cl
     io.err(`--mode must be read (runbook shown at once) or blind (runbook after your first move), not "${values.mode}"`);
     return 2;
   }
-  const dbPath = dbPathFrom(values.db);
   // Other scenarios' problems are not this drill's business; its own are said if it cannot run.
-  const opened = openService(config, dbPath, io, { quiet: true });
+  const opened = await openService(config, values.db, io, { quiet: true });
   if (!opened) return 1;
   const name = values.user ?? process.env.USER ?? safeUsername();
   try {
@@ -39,10 +38,10 @@ export async function drillCommand(args: string[], config: CatalogConfig, io: Cl
       input: process.stdin,
       io,
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-      dbPath,
+      dbPath: opened.stores.location,
     });
   } finally {
-    await opened.store.close();
+    await opened.stores.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { CatalogConfig } from "../catalog/config.js";
 import { exportResponses, rowsToCsv } from "../service/exports.js";
-import { dbPathFrom, openService } from "./context.js";
+import { openService } from "./context.js";
 import type { CliIO } from "./io.js";
 
 /** `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]` */
@@ -28,7 +28,7 @@ export async function exportCommand(args: string[], config: CatalogConfig, io: C
       return 2;
     }
   }
-  const opened = openService(config, dbPathFrom(values.db), io);
+  const opened = await openService(config, values.db, io);
   if (!opened) return 1;
   try {
     const rows = await exportResponses(opened.service, {
@@ -38,6 +38,6 @@ export async function exportCommand(args: string[], config: CatalogConfig, io: C
     io.out(format === "json" ? JSON.stringify(rows, null, 2) : rowsToCsv(rows).trimEnd());
     return 0;
   } finally {
-    await opened.store.close();
+    await opened.stores.close();
   }
 }

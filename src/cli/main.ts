@@ -42,7 +42,10 @@ export const COMMAND_USAGE: Record<string, string> = {
   actions: `drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
   Runbook fixes flagged during drills and runbook findings; --done marks one done.`,
   migrate: `drillbot migrate [--db PATH]
-  Create or upgrade the database.`,
+drillbot migrate --from sqlite:<file> [--to postgres://…]
+  Create or upgrade the database (PostgreSQL when DATABASE_URL is set and --db is not given).
+  With --from: copy every table of a SQLite database into an empty PostgreSQL one (--to, or
+  DATABASE_URL), in one transaction, and check each table's row count.`,
   backup: `drillbot backup <file> [--db PATH] [--force]
   Copy the database with SQLite's online backup, safe while the app runs.`,
   "rotate-key": `drillbot rotate-key [--db PATH]
@@ -78,6 +81,8 @@ Usage:
   drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
                                    runbook fixes flagged during drills
   drillbot migrate [--db PATH]     create or upgrade the database
+  drillbot migrate --from sqlite:<file> --to postgres://…
+                                   copy a SQLite database into an empty PostgreSQL one
   drillbot backup <file> [--db PATH]
                                    copy the database safely, even while the app runs
   drillbot rotate-key [--db PATH]  re-encrypt stored Slack tokens with DRILLBOT_ENCRYPTION_KEY
@@ -87,7 +92,8 @@ Usage:
 
 Catalog: drillbot.yml in this folder or above (DRILLBOT_HOME: the folder to use instead) lists
 your scenario folders; the built-in library comes along unless builtin: false.
-Environment: DRILLBOT_DB (default ./data/drillbot.db), DRILLBOT_HOME`;
+Environment: DRILLBOT_DB (default ./data/drillbot.db), DATABASE_URL (set: PostgreSQL instead of
+the SQLite file; --db PATH still picks a file), DRILLBOT_HOME`;
 
 const wantsHelp = (args: string[]) => args.some((a) => a === "--help" || a === "-h");
 
@@ -140,7 +146,7 @@ async function run(
     case "debrief":
       return (await import("./debrief.js")).debriefCommand(args, config(), io);
     case "migrate":
-      return (await import("./migrate.js")).migrateCommand(args, io);
+      return (await import("./migrate.js")).migrateCommand(args, io, env);
     case "backup":
       return (await import("./backup.js")).backupCommand(args, io);
     case "rotate-key":

@@ -7,7 +7,7 @@ import { percent } from "../domain/debriefWords.js";
 import type { Person } from "../domain/drillState.js";
 import { REFUSAL_TEXT } from "../domain/refusals.js";
 import type { DrillService } from "../service/drillService.js";
-import { dbPathFrom, openService } from "./context.js";
+import { openService } from "./context.js";
 import type { CliIO } from "./io.js";
 import { terminalSafe } from "./renderDebrief.js";
 import { LineReader } from "./terminalDrill.js";
@@ -102,7 +102,7 @@ export async function reviewCommand(args: string[], config: CatalogConfig, io: C
     io.err("usage: drillbot review <drill-id> [--user NAME] [--db PATH]   (drillbot debrief last shows the latest drill's id)");
     return 2;
   }
-  const opened = openService(config, dbPathFrom(values.db), io);
+  const opened = await openService(config, values.db, io);
   if (!opened) return 1;
   const name = values.user ?? process.env.USER ?? safeUsername();
   try {
@@ -115,7 +115,7 @@ export async function reviewCommand(args: string[], config: CatalogConfig, io: C
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     });
   } finally {
-    await opened.store.close();
+    await opened.stores.close();
   }
 }
 

@@ -6,13 +6,13 @@ import { migratePg } from "../store/pg/migrations.js";
 import { createPgPool } from "../store/pg/pool.js";
 import { openDatabase } from "../store/sqlite.js";
 import { SqliteInstallationRows } from "../store/sqliteInstallations.js";
-import { dbPathFrom } from "./context.js";
+import { databaseFromEnv } from "../store/stores.js";
 import type { CliIO } from "./io.js";
 
 /** `drillbot rotate-key [--db PATH]`: re-seals every stored Slack token with DRILLBOT_ENCRYPTION_KEY.
  * Run it after moving the old key to DRILLBOT_ENCRYPTION_KEY_PREVIOUS and setting a new one; once
- * it reports nothing left to read with an old key, the old key can be removed. PostgreSQL when
- * DATABASE_URL is set, else the SQLite file. */
+ * it reports nothing left to read with an old key, the old key can be removed. The SQLite file
+ * given with --db, else PostgreSQL when DATABASE_URL is set, else the SQLite file DRILLBOT_DB. */
 export async function rotateKeyCommand(args: string[], io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: "string" } } });
   let cipher: ReturnType<typeof cipherFromEnv>;
@@ -23,12 +23,12 @@ export async function rotateKeyCommand(args: string[], io: CliIO, env: NodeJS.Pr
     io.err(`drillbot rotate-key: ${error.message}`);
     return 1;
   }
-  const url = env.DATABASE_URL?.trim();
-  if (url && !/^postgres(ql)?:\/\//.test(url)) {
-    io.err("drillbot rotate-key: DATABASE_URL must be a postgres:// URL (or unset, for the SQLite file)");
+  const chosen = databaseFromEnv(env, values.db);
+  if (!chosen.ok) {
+    io.err(`drillbot rotate-key: ${chosen.problem}`);
     return 1;
   }
-  return url ? onPostgres(url, cipher, io) : onSqlite(dbPathFrom(values.db), cipher, io);
+  return chosen.database.kind === "postgres" ? onPostgres(chosen.database.url, cipher, io) : onSqlite(chosen.database.path, cipher, io);
 }
 
 async function onSqlite(path: string, cipher: ReturnType<typeof cipherFromEnv>, io: CliIO): Promise<number> {

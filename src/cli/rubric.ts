@@ -8,8 +8,8 @@ import { evaluateRubric, type LabelledAnswer } from "../domain/rubricEval.js";
 import { suggestRubricChanges } from "../domain/rubricSuggest.js";
 import type { Scenario } from "../domain/scenario.js";
 import { termWords } from "../domain/scoring.js";
-import { openSqliteStores } from "../store/sqlite.js";
-import { dbPathFrom } from "./context.js";
+import { databaseFromEnv } from "../store/stores.js";
+import { openCliStores } from "./context.js";
 import type { CliIO } from "./io.js";
 import { terminalSafe } from "./renderDebrief.js";
 
@@ -20,22 +20,28 @@ const USAGE = "usage: drillbot rubric eval <scenario> [--db PATH]   ·   drillbo
 const pct = percentPrecise;
 
 /** The scenario's samples and every reviewed answer in the database, labelled. */
-async function labelledAnswers(scenario: Scenario, dbPath: string, io: CliIO): Promise<{ answers: LabelledAnswer[]; reviewed: number }> {
+async function labelledAnswers(
+  scenario: Scenario,
+  dbFlag: string | undefined,
+  io: CliIO,
+): Promise<{ answers: LabelledAnswer[]; reviewed: number }> {
   const answers: LabelledAnswer[] = [];
   const samples = scenario.first_move.samples;
   for (const text of samples?.accept ?? []) answers.push({ text, accept: true, source: "sample" });
   for (const text of samples?.reject ?? []) answers.push({ text, accept: false, source: "sample" });
-  if (!existsSync(dbPath)) {
-    io.err(`(no database at ${dbPath}: samples only)`);
+  const chosen = databaseFromEnv(process.env, dbFlag);
+  if (chosen.ok && chosen.database.kind === "sqlite" && !existsSync(chosen.database.path)) {
+    io.err(`(no database at ${chosen.database.path}: samples only)`);
     return { answers, reviewed: 0 };
   }
-  const stores = openSqliteStores(dbPath);
+  const stores = await openCliStores(dbFlag, io);
+  if (!stores) return { answers, reviewed: 0 };
   try {
     const reviewed = await stores.drills.reviewedAnswers(scenario.id);
     for (const r of reviewed) answers.push({ text: r.text, accept: r.correct, source: `drill #${r.drillId}, decided by ${r.decidedBy}` });
     return { answers, reviewed: reviewed.length };
   } finally {
-    await stores.drills.close();
+    await stores.close();
   }
 }
 
@@ -53,7 +59,7 @@ export async function rubricCommand(args: string[], config: CatalogConfig, io: C
     io.err(`no scenario "${scenarioId}"${closest ? `; did you mean ${closest}?` : ""} (drillbot list shows them)`);
     return 2;
   }
-  const { answers, reviewed } = await labelledAnswers(scenario, dbPathFrom(values.db), io);
+  const { answers, reviewed } = await labelledAnswers(scenario, values.db, io);
   if (answers.length === 0) {
     io.err(`${scenarioId} has no samples and no reviewed answers yet: add first_move.samples, or review a drill (drillbot review <id>)`);
     return 1;

@@ -20,6 +20,8 @@ export function renderVerdict(scenarioId: string, answer: string, v: FirstMoveVe
     for (const c of v.supporting) lines.push(`    ${c.concept}: ${c.matched !== null ? `✓ “${terminalSafe(c.matched)}”` : "– left out"}`);
   }
   lines.push(`  risky: ${v.risky.length > 0 ? v.risky.map((r) => `“${terminalSafe(r)}”`).join(", ") : "none"}`);
+  if (v.conditional?.length)
+    lines.push(`  next step, only if the check confirms: ${v.conditional.map((r) => `“${terminalSafe(r)}”`).join(", ")}`);
   lines.push(`  why: ${terminalSafe(v.reason)}`);
   return lines.join("\n");
 }

@@ -82,6 +82,12 @@ function defineSchemas(z: typeof Z) {
         .describe(
           'Actions that make a first move wrong unless negated or deferred ("don\'t restart", "before rolling back"); words may stand between a verb and its object',
         ),
+      after_check: z
+        .array(Text)
+        .optional()
+        .describe(
+          'The runbook\'s next steps once the check confirms (e.g. deactivate the key): risky as a first move, but accepted when the answer makes them depend on the check ("if it is active, deactivate it", "once confirmed, revoke")',
+        ),
       must: z
         .array(z.array(Text).min(1, "a phrase group needs at least one phrase"))
         .min(1, "the rubric needs at least one phrase group")

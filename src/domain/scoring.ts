@@ -13,6 +13,9 @@ export interface RubricV2 {
   core: (string | string[])[];
   supporting?: (string | string[])[];
   risky?: string[];
+  /** The runbook's next steps once the check confirms ("deactivate the key"): risky as a first
+   * move, but not when the answer makes them depend on the check ("if it's active, deactivate it"). */
+  after_check?: string[];
 }
 
 /** The old shape: every phrase group required, must_not phrases forbidden. */
@@ -104,7 +107,12 @@ export interface CompiledRubric {
   core: CompiledConcept[];
   supporting: CompiledConcept[];
   risky: CompiledTerm[];
+  /** Risky too, unless the answer makes them conditional on the check. */
+  afterCheck: CompiledTerm[];
   lexicon: CompiledLexicon;
+  /** True when the core itself is about telling people (a Communications role's first move):
+   * then posting or paging is the move, not a hand-off. */
+  communicates: boolean;
   /** Terms with no content words (only "the", "of"…): reported by lint, never matched. */
   emptyTerms: string[];
   /** Every word the rubric's terms use (with its stem), by first letter: typos are read as the
@@ -133,6 +141,14 @@ export interface FirstMoveVerdict {
   supporting: ConceptResult[];
   /** The answer's words for each risky action it takes. */
   risky: string[];
+  /** Next steps the answer takes only if the check confirms ("if active -> deactivate"). */
+  conditional?: string[];
+  /** The whole answer, when it names the core but all it says is "look into <it>" (wrong: it
+   * names no check). */
+  vague?: string;
+  /** The whole answer, when it names the core but hands the move to someone else ("ask #payments
+   * who owns the pod", "@identity-team can you look?"): wrong, nobody checks anything yet. */
+  handOff?: string;
   /** One line: why correct or wrong. */
   reason: string;
 }
@@ -153,10 +169,10 @@ const conceptTerms = (concept: string | string[]): string[] => (Array.isArray(co
 export function normaliseRubric(rubric: RubricInput): RubricV2 {
   if ("must" in rubric && Array.isArray(rubric.must)) {
     const legacy = rubric as LegacyRubric;
-    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [] };
+    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [], after_check: [] };
   }
   const v2 = rubric as RubricV2;
-  return { core: v2.core ?? [], supporting: v2.supporting ?? [], risky: v2.risky ?? [] };
+  return { core: v2.core ?? [], supporting: v2.supporting ?? [], risky: v2.risky ?? [], after_check: v2.after_check ?? [] };
 }
 
 /** Words written "=word" in a term match only themselves, not their lexicon group ("=check runs"). */
@@ -237,14 +253,38 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
   const core = v2.core.map(concept);
   const supporting = (v2.supporting ?? []).map(concept);
   const risky = (v2.risky ?? []).map(term).filter((t) => t.units.length > 0);
+  const afterCheck = (v2.after_check ?? []).map(term).filter((t) => t.units.length > 0);
   const vocabulary = vocabularyOf(
     [...core, ...supporting]
       .flatMap((c) => c.terms)
-      .concat(risky)
+      .concat(risky, afterCheck)
       .flatMap((t) => t.words),
   );
-  return { core, supporting, risky, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
+  return { core, supporting, risky, afterCheck, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
 }
+
+/** Words of a core that is about telling people rather than checking. */
+const COMMS_WORDS = new Set([
+  "post",
+  "update",
+  "updates",
+  "tell",
+  "notify",
+  "email",
+  "paging",
+  "message",
+  "announce",
+  "channel",
+  "support",
+  "stakeholder",
+  "stakeholders",
+  "comms",
+  "slack",
+  "macro",
+  "escalate",
+  "ping",
+]);
 
 /** Known words by first letter, and every known stem. */
 export interface Vocabulary {
@@ -323,7 +363,15 @@ const lexiconTypoCache = new WeakMap<CompiledLexicon, Map<string, string | null 
 
 function typoFix(raw: string, stem: string, rubric: CompiledRubric): string | null {
   const lexicon = lexiconVocabulary(rubric.lexicon);
-  if (raw.length < TYPO_MIN_LENGTH || rubric.vocabulary.stems.has(stem) || lexicon.stems.has(stem) || !/^\p{L}+$/u.test(raw)) return null;
+  // A stem that is not all letters was set on purpose ("deploy/x" read as the object): keep it.
+  if (
+    raw.length < TYPO_MIN_LENGTH ||
+    rubric.vocabulary.stems.has(stem) ||
+    lexicon.stems.has(stem) ||
+    !/^\p{L}+$/u.test(raw) ||
+    !/^\p{L}+$/u.test(stem)
+  )
+    return null;
   let cache = typoCache.get(rubric);
   if (!cache) {
     cache = new Map();
@@ -459,7 +507,12 @@ function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] 
 const DISMISSIVE = new Set(["skip", "ignor", "forget", "need", "point", "time", "use", "reason"]);
 
 /** True when a negation stands before the word at `wordIndex`, in its clause, within reach. */
-function negatedAt(words: Word[], wordIndex: number, singles: ReadonlySet<string>): boolean {
+function negatedAt(
+  words: Word[],
+  wordIndex: number,
+  singles: ReadonlySet<string>,
+  pairs: readonly (readonly [string, string])[] = PAIR_NEGATORS,
+): boolean {
   const clause = words[wordIndex]?.clause;
   let sawAnd = false;
   for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - NEGATION_REACH; k--) {
@@ -468,7 +521,7 @@ function negatedAt(words: Word[], wordIndex: number, singles: ReadonlySet<string
     if (w.stem === "and") sawAnd = true;
     if (singles.has(w.stem) && !(sawAnd && DISMISSIVE.has(w.stem))) return true;
     const next = words[k + 1];
-    if (next && k + 1 < wordIndex && PAIR_NEGATORS.some(([a, b]) => a === w.stem && b === next.stem)) {
+    if (next && k + 1 < wordIndex && pairs.some(([a, b]) => a === w.stem && b === next.stem)) {
       if (!(sawAnd && DISMISSIVE.has(next.stem))) return true;
     }
   }
@@ -485,10 +538,33 @@ const spanText = (x: Indexed, o: Occurrence): string => {
 };
 
 /** The concept's first unnegated occurrence, or a note that it was only there negated. */
+/** Words that turn a two-word term around: "logs of the edge" for "edge logs", "connections from
+ * the db" for "db connections". ("for" and "on" would not: "the dashboard for payments-gateway" is
+ * not the payments dashboard.) */
+const INVERTING = new Set(["of", "from"]);
+
+const turnedTerms = new WeakMap<CompiledTerm, CompiledTerm>();
+
+/** Where a two-word term ("edge logs") occurs turned around a preposition ("logs of the edge"). */
+function invertedOccurrences(term: CompiledTerm, x: Indexed): Occurrence[] {
+  if (term.units.length !== 2) return [];
+  let turned = turnedTerms.get(term);
+  if (!turned) {
+    const [a, b] = term.units as [Unit, Unit];
+    turned = { ...term, units: [b, a] };
+    turnedTerms.set(term, turned);
+  }
+  return occurrences(turned, x, TERM_GAP).filter((o) => {
+    const from = x.content[o.start] ?? 0;
+    const to = x.content[o.end] ?? from;
+    return x.words.slice(from + 1, to).some((w) => INVERTING.has(w.raw));
+  });
+}
+
 function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet<string>): ConceptResult {
   let negatedSpan: string | null = null;
   for (const term of concept.terms) {
-    for (const o of occurrences(term, x, TERM_GAP)) {
+    for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
       if (!negatedAt(x.words, x.content[o.start] ?? 0, negators)) return { concept: concept.name, matched: spanText(x, o) };
       negatedSpan ??= spanText(x, o);
     }
@@ -502,13 +578,29 @@ function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet
 function describesState(words: readonly Word[], index: number): boolean {
   const word = words[index];
   if (word === undefined) return false;
+  // "did catalog-api last reconcile a new image?", "has anyone rolled it back?": asked about.
+  if (word.question) {
+    let first = index;
+    while (first > 0 && words[first - 1]?.clause === word.clause) first--;
+    // "when did…", "what was…": the question word, then the marker.
+    if (WH_WORDS.has(words[first]?.raw ?? "") && first + 1 < index) first++;
+    if (STATE_QUESTIONS.has(words[first]?.raw ?? "")) return true;
+  }
   if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed")) return true;
   // "the session expires at", "any restarts?": a description or a noun, not an instruction.
   if (word.raw.length > 4 && /[^s]s$/.test(word.raw) && word.stem !== word.raw) return true;
-  for (let k = index - 1; k >= 0 && k >= index - 3; k--) {
+  // "did the cronjob even create a job?", "was there a rollback?": the marker, then at most two
+  // words naming who or what, then the verb. After "there was" only filler may stand between:
+  // in "if there was a deploy flush the keys" the flush is an action.
+  let between = 0;
+  for (let k = index - 1; k >= 0 && k >= index - PAST_REACH; k--) {
     const before = words[k] as Word;
     if (before.clause !== word.clause) break;
-    if (PAST_MARKERS.has(before.raw)) return true;
+    if (PAST_MARKERS.has(before.raw)) {
+      const existential = words[k - 1]?.raw === "there" && words[k - 1]?.clause === word.clause;
+      return existential ? between === 0 : between <= 2;
+    }
+    if (!before.filler && !SOFT_WORDS.has(before.raw)) between++;
   }
   for (let k = index + 1; k < words.length && k <= index + 4; k++) {
     const after = words[k] as Word;
@@ -520,29 +612,116 @@ function describesState(words: readonly Word[], index: number): boolean {
 
 /** "did someone restart it?", "was there a rollback?" */
 const PAST_MARKERS = new Set(["did", "was", "were", "been"]);
+/** A question starting with these asks about what happened, not whether to do it ("should we
+ * roll back?" and "can we fail over?" still propose the action). */
+const STATE_QUESTIONS = new Set([
+  "did",
+  "was",
+  "were",
+  "has",
+  "have",
+  "had",
+  "does",
+  "do",
+  "any",
+  "anything",
+  "anyone",
+  "anybody",
+  "someone",
+  "somebody",
+]);
+const WH_WORDS = new Set(["when", "what", "which", "where", "why", "how", "who"]);
+/** How far back a past marker is looked for. */
+const PAST_REACH = 6;
+/** Words between a past marker and its verb that name no one in particular. */
+const SOFT_WORDS = new Set([
+  "there",
+  "someone",
+  "somebody",
+  "anyone",
+  "anybody",
+  "nobody",
+  "even",
+  "ever",
+  "already",
+  "still",
+  "he",
+  "she",
+]);
 /** "any restarts recently?", "a deploy 10 minutes ago" */
 const RECENT = new Set(["recently", "lately", "earlier", "ago"]);
 
-/** Risky actions the answer takes (not negated or deferred), as the answer words them. */
-function findRisky(terms: readonly CompiledTerm[], x: Indexed): { taken: string[]; negated: number } {
+/** Before a risky action, these also say the check will decide it, not the responder now:
+ * "that tells us promote vs resync". */
+const RISKY_PAIRS: readonly [string, string][] = [...PAIR_NEGATORS, ["tell", "us"], ["tell", "me"], ["to", "decid"]];
+
+/** Words that make what follows (or precedes, in its sentence) depend on the check: "if yes ->
+ * deactivate", "once confirmed, revoke", "deactivate it if it is active". */
+const CONDITIONS = new Set(["if", "once", "unless", "when", "depending", "whether"]);
+/** A condition reaches this many words back or forward within its sentence. */
+export const CONDITION_REACH = 10;
+
+/** True when the action at `wordIndex` is made to depend on something: a condition before it in
+ * its sentence, or an "if"/"once"/"unless" after it in its clause. */
+function conditionalAt(words: readonly Word[], wordIndex: number): boolean {
+  const sentence = words[wordIndex]?.sentence;
+  for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - CONDITION_REACH; k--) {
+    const w = words[k] as Word;
+    if (w.sentence !== sentence) break;
+    if (CONDITIONS.has(w.raw)) return true;
+  }
+  const clause = words[wordIndex]?.clause;
+  for (let k = wordIndex + 1; k < words.length && k <= wordIndex + CONDITION_REACH; k++) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) break;
+    if (w.raw === "if" || w.raw === "once" || w.raw === "unless") return true;
+  }
+  return false;
+}
+
+interface RiskyFound {
+  taken: string[];
+  /** Risky actions discounted as negated, deferred or conditional. */
+  negated: number;
+  /** Next steps taken only once the check confirms. */
+  conditional: string[];
+}
+
+/** Risky actions the answer takes (not negated or deferred), as the answer words them. Next steps
+ * (after_check) count as risky unless the answer makes them conditional on the check. */
+function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly CompiledTerm[], x: Indexed): RiskyFound {
   const spans: Occurrence[] = [];
+  const conditionalSpans: Occurrence[] = [];
   let negated = 0;
-  for (const term of terms) {
-    for (const o of occurrences(term, x, RISKY_GAP)) {
-      if (describesState(x.words, x.content[o.start] ?? -1)) continue;
-      if (negatedAt(x.words, x.content[o.start] ?? 0, RISKY_NEGATORS)) {
-        negated++;
-        continue;
+  const overlaps = (list: Occurrence[], o: Occurrence) => list.some((s) => s.start <= o.end && o.start <= s.end);
+  for (const [list, isNextStep] of [
+    [terms, false],
+    [afterCheck, true],
+  ] as const) {
+    for (const term of list) {
+      for (const o of occurrences(term, x, RISKY_GAP)) {
+        const at = x.content[o.start] ?? 0;
+        if (describesState(x.words, at) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
+        if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS)) {
+          negated++;
+          continue;
+        }
+        if (isNextStep && conditionalAt(x.words, at)) {
+          negated++;
+          if (!overlaps(conditionalSpans, o)) conditionalSpans.push(o);
+          continue;
+        }
+        if (!overlaps(spans, o)) spans.push(o);
       }
-      if (!spans.some((s) => s.start <= o.end && o.start <= s.end)) spans.push(o);
     }
   }
-  return { taken: spans.sort((a, b) => a.start - b.start).map((o) => spanText(x, o)), negated };
+  const text = (list: Occurrence[]) => list.sort((a, b) => a.start - b.start).map((o) => spanText(x, o));
+  return { taken: text(spans), negated, conditional: text(conditionalSpans.filter((o) => !overlaps(spans, o))) };
 }
 
 const quote = (text: string) => `“${text}”`;
 
-function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: string[]): string {
+function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: string[], conditional: string[] = []): string {
   const parts: string[] = [];
   if (risky.length > 0) parts.push(`risky: ${risky.map(quote).join(", ")}`);
   const dismissed = core.filter((c) => c.negated);
@@ -552,7 +731,8 @@ function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: s
   if (parts.length > 0) return parts.join("; ");
   const found = core.map((c) => `${c.concept} (${quote(c.matched ?? "")})`).join(", ");
   const left = supporting.filter((s) => s.matched === null).map((s) => s.concept);
-  return `has ${found}${left.length > 0 ? `; left out: ${left.join(", ")}` : ""}`;
+  const next = conditional.length > 0 ? `; only if the check confirms: ${conditional.map(quote).join(", ")}` : "";
+  return `has ${found}${left.length > 0 ? `; left out: ${left.join(", ")}` : ""}${next}`;
 }
 
 /** Content words in the answer (ignoring filler), for the needs-review rule. */
@@ -564,15 +744,24 @@ const contentCount = (x: Indexed) => x.content.length;
  *   that is otherwise correct, or a core concept was only there dismissed;
  * - it is wrong only for a missing core concept although the answer has supporting concepts
  *   (it talks about the right things but not in the words the rubric knows);
- * - it is correct on a bare minimum: three content words or fewer.
+ * - it is correct on a bare minimum: three content words or fewer;
+ * - it is wrong only because it reads as vague ("look into the provider errors") or as a hand-off
+ *   ("ask #payments who owns the pod").
  */
 function reviewReason(
   correct: boolean,
   core: ConceptResult[],
   supporting: ConceptResult[],
-  risky: { taken: string[]; negated: number },
+  risky: RiskyFound,
   x: Indexed,
+  vague: string | null,
+  handOff: string | null,
 ): string | undefined {
+  if (vague !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
+    return "wrong only because it reads as vague (look into …)";
+  if (handOff !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
+    return "wrong only because it reads as handing the move to someone else (ask …, ping …)";
+  if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
   if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
   if (!correct && risky.taken.length === 0 && supporting.some((s) => s.matched !== null))
@@ -588,9 +777,15 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };
   });
-  const risky = findRisky(rubric.risky, x);
-  const correct = core.every((c) => c.matched !== null) && risky.taken.length === 0;
-  const review = reviewReason(correct, core, supporting, risky, x);
+  const risky = findRisky(rubric.risky, rubric.afterCheck, x);
+  const vague = vagueMove(answer, x);
+  const handOff = vague === null ? handOffMove(answer, x, rubric) : null;
+  const hasCore = core.every((c) => c.matched !== null);
+  const correct = hasCore && risky.taken.length === 0 && vague === null && handOff === null;
+  /** Vagueness is the reason only when nothing else already makes the move wrong. */
+  const vagueDecided = vague !== null && hasCore && risky.taken.length === 0;
+  const handOffDecided = handOff !== null && hasCore && risky.taken.length === 0;
+  const review = reviewReason(correct, core, supporting, risky, x, vague, handOff);
   return {
     version: 2,
     correct,
@@ -599,9 +794,119 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     core,
     supporting,
     risky: risky.taken,
-    reason: reasonLine(core, supporting, risky.taken),
+    ...(risky.conditional.length > 0 ? { conditional: risky.conditional } : {}),
+    ...(vagueDecided ? { vague } : {}),
+    ...(handOffDecided ? { handOff } : {}),
+    reason: vagueDecided
+      ? `vague: ${quote(vague ?? "")} names no check to run`
+      : handOffDecided
+        ? `hands off: ${quote(handOff ?? "")} asks someone else instead of checking`
+        : reasonLine(core, supporting, risky.taken, risky.conditional),
   };
 }
+
+/** Verbs that promise attention without naming a check: "look into the cert", "investigate the 401s". */
+const VAGUE_VERBS: readonly (readonly string[])[] = [
+  ["look", "into"],
+  ["looking", "into"],
+  ["look", "in", "to"],
+  ["dig", "into"],
+  ["digging", "into"],
+  ["dig", "in"],
+  ["investigate"],
+  ["investigating"],
+  ["check", "into"],
+];
+/** At most this many content words after the verb for the move to be vague. */
+const VAGUE_MAX_WORDS = 4;
+/** Anything that makes a short answer specific: a command, query, path, id or number. */
+const SPECIFIC = /[\d=|/$`{}?<>]|--|\s-[a-z]/i;
+
+/** Status codes say which errors, not which check: "investigate the 401s" is still vague. */
+const STATUS_CODES = /\b[1-5](?:\d\d|xx)s?\b/gi;
+
+/** The answer, when all it says is "look into <a thing>": the move names no check, so a fair
+ * peer calls it vague however right the thing is ("look into the provider errors"). */
+function vagueMove(answer: string, x: Indexed): string | null {
+  if (SPECIFIC.test(answer.replace(STATUS_CODES, ""))) return null;
+  const words = x.words;
+  let start = 0;
+  // "first", "i'd", "lets", "gonna" before the verb.
+  while (start < words.length && LEAD_IN.has(words[start]?.raw ?? "")) start++;
+  const verb = VAGUE_VERBS.find((v) => v.every((w, k) => words[start + k]?.raw === w));
+  if (!verb) return null;
+  const rest = words.slice(start + verb.length);
+  if (rest.some((w) => w.clause !== rest[0]?.clause)) return null;
+  if (rest.filter((w) => !w.filler).length > VAGUE_MAX_WORDS) return null;
+  return words.map((w) => w.raw).join(" ");
+}
+
+/** Moves that hand the incident to someone else: "ask #data-eng", "ping security on-call",
+ * "escalate to platform", "open a ticket with paycore", "@identity-team can you look?". */
+const HAND_OFF_VERBS = new Set([
+  "ask",
+  "asking",
+  "ping",
+  "pinging",
+  "slack",
+  "dm",
+  "email",
+  "emailing",
+  "message",
+  "post",
+  "posting",
+  "tell",
+  "page",
+  "paging",
+  "escalate",
+  "escalating",
+  "notify",
+  "contact",
+  "contacting",
+]);
+
+/** The answer, when its first move is to ask, page or tell someone (unless the rubric's core is
+ * itself about telling people, as a Communications role's is). */
+function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string | null {
+  if (rubric.communicates) return null;
+  const whole = () => x.words.map((w) => w.raw).join(" ");
+  if (/^\s*@/.test(answer)) return whole();
+  const words = x.words;
+  let start = 0;
+  while (start < words.length && LEAD_IN.has(words[start]?.raw ?? "")) start++;
+  const first = words[start]?.raw ?? "";
+  // "POST /api/v1/login" is a request, not a Slack post.
+  if (first === "post" && /\bpost\s+\//i.test(answer)) return null;
+  if (HAND_OFF_VERBS.has(first)) return whole();
+  if (first === "open" && words.slice(start + 1, start + 4).some((w) => w.raw === "ticket")) return whole();
+  if (first === "reach" && words[start + 1]?.raw === "out") return whole();
+  return null;
+}
+
+const LEAD_IN = new Set([
+  "first",
+  "firstly",
+  "id",
+  "ill",
+  "i",
+  "will",
+  "would",
+  "lets",
+  "let",
+  "us",
+  "gonna",
+  "going",
+  "to",
+  "we",
+  "should",
+  "can",
+  "someone",
+  "pls",
+  "please",
+  "im",
+  "ok",
+  "so",
+]);
 
 /** A stored score of either version as a v2 verdict (old drills keep rendering). The rubric, when
  * known, names the old score's phrase groups. */

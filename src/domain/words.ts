@@ -16,6 +16,16 @@ export interface Word {
   /** Like clause, but brackets do not end it, so "sum by (provider)" stays one phrase: a term's
    * words must all be in one segment. */
   segment: number;
+  /** Sentence number: only . ? ! ; and line breaks end one. A condition ("if it is active,
+   * deactivate it") reaches across commas and arrows, not past a full stop. */
+  sentence: number;
+  /** In a sentence that ends with a question mark. */
+  question?: boolean;
+  /** A search pattern ("grep -i evict", LogQL |= "kill"): what is looked for, never an action. */
+  pattern?: boolean;
+  /** Part of an API or event name such as UpdateSecretVersionStage: what a query searches for,
+   * never an action the responder takes. */
+  identifier?: boolean;
   /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
   filler: boolean;
 }
@@ -75,10 +85,32 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   "plz",
   "really",
   "actually",
+  // Typed the in a hurry.
+  "teh",
+  "hte",
+]);
+
+/** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event. */
+const API_NAME =
+  /(?<![\p{L}\p{N}])(?:Update|Delete|Put|Create|Attach|Detach|Remove|Deactivate|Disable|Enable|Revoke|Rotate|Stop|Terminate|Modify|Reboot|Restart|Start|Cancel|Reset|Set|Tag|Untag|Get|List|Describe|Assume)(?:\p{Lu}[\p{Ll}\p{N}]+)+(?![\p{L}\p{N}])/gu;
+/** Commands whose arguments are what is searched for. */
+const SEARCH_COMMANDS: ReadonlySet<string> = new Set(["grep", "egrep", "fgrep", "rg", "ag", "zgrep"]);
+
+/** Joins the words of an API name (a control character: neither a word nor a clause break). */
+const API_JOIN = "\u0002";
+
+/** Particles that are part of the verb before them ("turn on enforce_admins", "shell into the
+ * pod"): kept as words, so "shell into" is not any mention of a shell. */
+const PARTICLE_VERBS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["on", new Set(["turn", "turns", "turned", "turning", "switch", "switched", "switching"])],
+  ["into", new Set(["shell", "shelled", "ssh", "exec", "execd", "execing", "attach", "attached"])],
 ]);
 
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
+
+/** Kubernetes kinds whose name is also an ops verb: before a slash they name an object. */
+const RESOURCE_KINDS: ReadonlySet<string> = new Set(["deploy", "deployment", "deployments"]);
 
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 /** Punctuation that ends a clause when it stands between words (not the dot in token.refresh). */
@@ -114,6 +146,9 @@ export function foldText(text: string): string {
 export function splitCamelCase(text: string): string {
   return (
     text
+      // API and event names (DeleteAccessKey, UpdateSecretVersionStage): words joined by a mark,
+      // so toWords knows they name an event, not an instruction.
+      .replace(API_NAME, (name) => name.replace(/(\p{Ll}|\p{N})(?=\p{Lu})/gu, `$1${API_JOIN}`).toLowerCase())
       // notAfter, noSchedule: split, they would read as a negation ("not after").
       .replace(/(?<![\p{L}\p{N}])(not|no|non)(?=\p{Lu})/gu, "$1\u0000")
       .replace(/(\p{Ll})(?=\p{Lu})/gu, "$1 ")
@@ -130,6 +165,9 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
   const words: Word[] = [];
   let clause = 0;
   let segment = 0;
+  let sentence = 0;
+  /** After grep (or LogQL |=, |~) until the next pipe: a search pattern. */
+  let inPattern = false;
   let i = 0;
   while (i < folded.length) {
     const rest = folded.slice(i);
@@ -140,15 +178,37 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         clause++;
         segment++;
       }
-      words.push({ raw, stem: forms?.get(raw) ?? stemWord(raw), clause, segment, filler: FILLER_WORDS.has(raw) });
+      // "deploy/catalog-api", "deployment.apps/x": the Kubernetes object, not an act of deploying.
+      const stem =
+        RESOURCE_KINDS.has(raw) && /^(?:\.apps)?\//.test(folded.slice(i + raw.length))
+          ? `${raw}_object`
+          : (forms?.get(raw) ?? stemWord(raw));
+      // "turn on", "switch on": the particle is the meaning, not filler.
+      const particle = PARTICLE_VERBS.get(raw)?.has(words[words.length - 1]?.raw ?? "") ?? false;
+      const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN;
+      words.push({
+        raw,
+        stem,
+        clause,
+        segment,
+        sentence,
+        filler: FILLER_WORDS.has(raw) && !particle,
+        ...(identifier ? { identifier: true } : {}),
+        ...(inPattern ? { pattern: true } : {}),
+      });
+      if (SEARCH_COMMANDS.has(raw)) inPattern = true;
       i += raw.length;
       continue;
     }
     const brk = CLAUSE_BREAK.exec(rest);
     if (brk) {
+      if (brk[0] === "|") inPattern = /^[=~]/.test(rest.slice(1));
+      else if (/^[\n;]/.test(brk[0])) inPattern = false;
       const last = words[words.length - 1];
       if (last && last.clause === clause) clause++;
       if (last && last.segment === segment && !/^[()[\]{}]$/.test(brk[0])) segment++;
+      if (brk[0] === "?") for (let k = words.length - 1; k >= 0 && words[k]?.sentence === sentence; k--) (words[k] as Word).question = true;
+      if (last && last.sentence === sentence && /^[.!?;\n]/.test(brk[0])) sentence++;
       i += Math.max(1, brk[0].length);
       continue;
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { hostname } from "node:os";
 import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
@@ -18,6 +18,7 @@ import type { RequestLog } from "../store/requestLog.js";
 import { replayGuard } from "./admission.js";
 import type { SlackDeps } from "./deps.js";
 import { gameDayHandlers } from "./gameDaySlack.js";
+import { healthListener, healthRoutes } from "./health.js";
 import { registerListeners } from "./listeners/index.js";
 import { DEFAULT_LOAD_LIMITS, type LoadLimits, LoadShedder } from "./middleware/shedLoad.js";
 import { RateLimiter } from "./rateLimit.js";
@@ -54,6 +55,8 @@ export interface SlackAppOptions {
     outbox: OutboxStore;
     instances: InstanceRegistry;
     requests: RequestLog;
+    /** Resolves when the database answers within the time given: what /readyz reports. */
+    ping(timeoutMs: number): Promise<void>;
   };
   scenarios: Map<string, Scenario>;
   facilitators: Set<string>;
@@ -130,6 +133,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: options.logger,
   };
   const socketMode = Boolean(options.appToken);
+  let stopping = false;
+  const health = { ping: (ms: number) => options.stores.ping(ms), stopping: () => stopping, logger: options.logger };
+  let healthServer: Server | undefined;
   // Web API calls outside a listener (trigger updates, permalinks), with Bolt's retries bounded.
   const apiClient = new webApi.WebClient(options.botToken, clientOptions);
   const receiver =
@@ -142,6 +148,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           // Slack gives up after 3 s; a request no listener acknowledges by then gets a 404.
           unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs ?? 3001,
           processEventErrorHandler: answerMalformedRequest,
+          customRoutes: healthRoutes(health),
         });
   const instance: InstanceIdentity = options.instance ?? { id: randomUUID(), host: hostname(), pid: process.pid };
   if (receiver && options.signingSecret) {
@@ -251,9 +258,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await gameDays.start();
       if (receiver) return receiver.start(port);
       await app.start();
-      return undefined;
+      // Socket Mode needs no inbound HTTP, but a load balancer or orchestrator still asks
+      // whether this process is alive and ready: a listener for those two routes only.
+      healthServer = await listen(createServer(healthListener(health)), port);
+      return healthServer;
     },
     async stop() {
+      stopping = true;
       delivery.stop();
       gameDays.stop();
       delivery.stop();
@@ -271,6 +282,18 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       if (!finished) options.logger.warn(`stopping with work still in flight after ${grace} ms; unsent messages stay in the outbox`);
       await housekeeping.stop();
       await Promise.race([app.stop(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      if (healthServer) await new Promise((resolve) => healthServer?.close(resolve));
     },
   };
+}
+
+/** Starts `server` on `port` (0: a free one); a port in use is an error here, not a crash later. */
+function listen(server: Server, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
+  });
 }

@@ -1,6 +1,7 @@
 import { LogLevel } from "@slack/logger";
 import { onFirstUse, zod } from "../domain/zodOnDemand.js";
 import { DEFAULT_DB_PATH } from "../store/sqlite.js";
+import { type DatabaseConfig, databaseUrlSchema } from "../store/stores.js";
 
 // The environment contract from DESIGN.md, validated at start. Problems are reported one line
 // each and never include a value, so a secret pasted into the wrong variable is not printed.
@@ -22,6 +23,7 @@ const envSchema = onFirstUse(() => {
     PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(1).max(65535).default(3000),
     SLACK_API_URL: z.url({ error: "must be a URL such as https://slack.com/api/" }).optional(),
     DRILLBOT_DB: z.string().min(1).default(DEFAULT_DB_PATH),
+    DATABASE_URL: databaseUrlSchema().optional(),
     DRILLBOT_FACILITATORS: z
       .string()
       .default("")
@@ -38,6 +40,8 @@ export interface SlackConfig {
   port: number;
   apiUrl: string | undefined;
   dbPath: string;
+  /** PostgreSQL when DATABASE_URL is set, else the SQLite file dbPath. */
+  database: DatabaseConfig;
   facilitators: Set<string>;
   logLevel: LogLevel;
 }
@@ -65,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       port: e.PORT,
       apiUrl: e.SLACK_API_URL,
       dbPath: e.DRILLBOT_DB,
+      database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "sqlite", path: e.DRILLBOT_DB },
       facilitators: new Set(e.DRILLBOT_FACILITATORS),
       logLevel: levels[e.LOG_LEVEL],
     },

@@ -10,8 +10,8 @@ import type { CompiledLexicon } from "../domain/lexicon.js";
 import type { Scenario } from "../domain/scenario.js";
 import { realTimers } from "../scheduler/timers.js";
 import { DrillService } from "../service/drillService.js";
-import { openSqliteStores, type SqliteStores } from "../store/sqlite.js";
-import { createSlackApp, EVENTS_PATH, type SlackApp } from "./app.js";
+import { describeDatabase, openStores, type Stores } from "../store/stores.js";
+import { createSlackApp, EVENTS_PATH, type SlackApp, type SlackAppOptions } from "./app.js";
 import { loadConfig, type SlackConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 
@@ -19,7 +19,7 @@ import { createLogger } from "./logger.js";
 export function wireSlackApp(
   config: SlackConfig,
   scenarios: Map<string, Scenario>,
-  stores: SqliteStores,
+  stores: SlackAppOptions["stores"] & { drills: Stores["drills"] },
   logger: Logger,
   known: { botId?: string; botUserId?: string } = {},
   skipped: Map<string, string[]> = new Map(),
@@ -89,14 +89,13 @@ export async function serve(catalogConfig: CatalogConfig, env: NodeJS.ProcessEnv
     return 1;
   }
 
-  let stores: SqliteStores;
+  let stores: Stores;
   try {
-    stores = openSqliteStores(config.dbPath);
+    stores = await openStores(config.database);
   } catch (error) {
-    io.err(`drillbot cannot start: database ${config.dbPath}: ${(error as Error).message}`);
+    io.err(`drillbot cannot start: database ${describeDatabase(config.database)}: ${(error as Error).message}`);
     return 1;
   }
-  const store = stores.drills;
   const slack = wireSlackApp(config, catalog.scenarios, stores, logger, {}, skippedReasons(catalog), catalog.lexicon);
   // A stray rejection must not end a game day for everyone: log it and carry on.
   process.on("unhandledRejection", (reason) => logger.error("unhandled rejection:", reason));
@@ -106,6 +105,7 @@ export async function serve(catalogConfig: CatalogConfig, env: NodeJS.ProcessEnv
       ? `drillbot connected in Socket Mode with ${catalog.scenarios.size} scenarios`
       : `drillbot listening on port ${config.port} at ${EVENTS_PATH} with ${catalog.scenarios.size} scenarios`,
   );
+  logger.info(`data in ${stores.location}; health checks at /healthz and /readyz on port ${config.port}`);
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -116,7 +116,7 @@ export async function serve(catalogConfig: CatalogConfig, env: NodeJS.ProcessEnv
     process.once("SIGTERM", () => shutdown("SIGTERM"));
   });
   await slack.stop();
-  await store.close();
+  await stores.close();
   // Whatever is still waiting on Slack (a request that never answers) must not keep the process
   // alive past its grace period: unsent messages are in the outbox for the next start.
   setTimeout(() => process.exit(0), 250).unref();

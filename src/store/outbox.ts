@@ -96,6 +96,10 @@ export interface OutboxEntryInput {
   payload: OutboxPayload;
   now: number;
   priority?: OutboxPriority;
+  /** Its Slack workspace, where the database keeps one per message (PostgreSQL); by default
+   * the drill's, or the deployment's own. */
+  teamId?: string | null;
+  enterpriseId?: string | null;
 }
 
 export interface OutboxStore {
@@ -105,7 +109,8 @@ export interface OutboxStore {
   heads(now: number): Promise<OutboxHead[]>;
   get(id: number): Promise<OutboxEntry | null>;
   byKey(key: string): Promise<OutboxEntry | null>;
-  /** Takes the entry for one send attempt; false when a live sender holds it. */
+  /** Takes the entry for one send attempt; false when a live sender holds it, or when an
+   * earlier entry of its channel is still pending (a channel's messages go out in order). */
   claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
   markSent(id: number, at: number, ts: string | null): Promise<boolean>;
   retryLater(id: number, dueAt: number, error: string): Promise<void>;
@@ -198,7 +203,9 @@ export class SqliteOutboxStore implements OutboxStore {
         `UPDATE outbox SET lease_until = @until, lease_owner = @owner
           WHERE id = @id AND status = 'pending'
             AND (lease_until IS NULL OR lease_until < @now OR lease_owner IS NULL
-                 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))`,
+                 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))
+            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = outbox.channel AND e.status = 'pending'
+                             AND (e.priority, e.id) < (outbox.priority, outbox.id))`,
       ).run({ until: now + leaseMs, owner, id, now, alive: now - OWNER_STALE_MS }).changes === 1
     );
   }

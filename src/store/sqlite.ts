@@ -21,6 +21,9 @@ export interface SqliteStores {
   outbox: SqliteOutboxStore;
   instances: SqliteInstanceRegistry;
   requests: SqliteRequestLog;
+  /** Resolves when the database answers (the file is open and readable). */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
 }
 
 export function openSqliteStores(path: string): SqliteStores {
@@ -33,5 +36,9 @@ export function openSqliteStores(path: string): SqliteStores {
     outbox: new SqliteOutboxStore(drills.db),
     instances: new SqliteInstanceRegistry(drills.db),
     requests: new SqliteRequestLog(drills.db),
+    async ping() {
+      drills.db.prepare("SELECT 1").get();
+    },
+    close: () => drills.close(),
   };
 }

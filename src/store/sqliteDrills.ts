@@ -4,6 +4,7 @@ import type { DecisionStepRecord, DrillEvent, DrillState, EndReason, Person, Res
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { StoredScore } from "../domain/scoring.js";
 import { DrillAlreadyRunningError } from "./errors.js";
+import { pickScenarioFile } from "./scenarioFile.js";
 import { openDatabase } from "./sqliteDatabase.js";
 import type {
   DrillFilter,
@@ -96,7 +97,7 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   async saveScenarioVersion(scenario: Scenario): Promise<void> {
-    const content: ScenarioFile = pickFile(scenario);
+    const content: ScenarioFile = pickScenarioFile(scenario);
     this.stmt("INSERT OR IGNORE INTO scenario_versions (hash, scenario_id, content, runbook, first_seen_at) VALUES (?, ?, ?, ?, ?)").run(
       scenario.hash,
       scenario.id,
@@ -530,24 +531,4 @@ export class SqliteDrillStore implements DrillStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-/** The scenario as written in its file, without the fields drillbot derives from it; the runbook's path from the catalog
- * (`x-runbook-ref`) and a catalog heading map (`x-runbook-headings`, it decides how the stored
- * runbook reads) ride along. */
-function pickFile(scenario: Scenario): ScenarioFile {
-  const {
-    readWindowMs: _r,
-    timeLimitMs: _t,
-    injectOffsetsMs: _i,
-    runbookDoc: _d,
-    runbookFindings: _f,
-    quick: _q,
-    runbookHeadings,
-    runbookRef,
-    hash: _h,
-    rubric: _c,
-    ...file
-  } = scenario;
-  return { ...file, "x-runbook-ref": runbookRef, ...(runbookHeadings ? { "x-runbook-headings": runbookHeadings } : {}) } as ScenarioFile;
 }

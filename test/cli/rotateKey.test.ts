@@ -107,6 +107,6 @@ describe("drillbot rotate-key", () => {
   it("refuses a DATABASE_URL that is not PostgreSQL's", async () => {
     const result = await drillbot(["rotate-key"], { DATABASE_URL: "mysql://x", DRILLBOT_ENCRYPTION_KEY: randomBytes(32).toString("hex") });
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /DATABASE_URL must be a postgres:\/\/ URL/);
+    assert.match(result.stderr, /DATABASE_URL must be a PostgreSQL URL such as postgres:\/\//);
   });
 });

@@ -5,17 +5,25 @@ import { describe, it } from "node:test";
 import { loadCatalog } from "../../src/catalog/catalog.js";
 import { FakeClock } from "../../src/domain/clock.js";
 import { DrillService } from "../../src/service/drillService.js";
-import { openSqliteStores } from "../../src/store/sqlite.js";
-import { REPO_ROOT, tempDir } from "../helpers.js";
+import { REPO_ROOT } from "../helpers.js";
+import { describeStores, type TestDatabase } from "../stores.js";
 
 // drillbot score, review and rubric eval|suggest, run as a user runs them.
 
-function drillbot(args: string[], input = "") {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, "bin/drillbot.js"), ...args], {
+function drillbot(args: string[], input = "", db?: TestDatabase) {
+  const { DATABASE_URL: _url, ...env } = process.env;
+  // On the test's database: `--db FILE` for SQLite, DATABASE_URL for PostgreSQL.
+  const where = db?.location.kind === "sqlite" ? ["--db", db.location.path] : [];
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, "bin/drillbot.js"), ...args, ...where], {
     input,
     encoding: "utf8",
     cwd: REPO_ROOT,
-    env: { ...process.env, DRILLBOT_HOME: REPO_ROOT, USER: "tester" },
+    env: {
+      ...env,
+      DRILLBOT_HOME: REPO_ROOT,
+      USER: "tester",
+      ...(db?.location.kind === "postgres" ? { DATABASE_URL: db.location.url } : {}),
+    },
     timeout: 30_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -25,9 +33,9 @@ const scenarios = loadCatalog(REPO_ROOT).scenarios;
 
 /** An ended payment-5xx drill with four answers: two the rubric gets right, one good answer it
  * rejects and one bad answer it accepts (so reviews have something to correct). */
-async function recordedDrill(dbPath: string): Promise<number> {
+async function recordedDrill(db: TestDatabase): Promise<number> {
   const clock = new FakeClock(Date.UTC(2026, 2, 2, 10));
-  const stores = openSqliteStores(dbPath);
+  const stores = db.stores;
   const service = new DrillService(stores.drills, scenarios, clock);
   const started = await service.start({ scenarioId: "payment-5xx", startedBy: { id: "U1", name: "ana" }, venue: "C1", surface: "slack" });
   assert.ok(started.ok);
@@ -44,7 +52,6 @@ async function recordedDrill(dbPath: string): Promise<number> {
     assert.ok(submitted.ok);
   }
   assert.ok((await service.end(id, "ana", "manual")).ok);
-  await stores.drills.close();
   return id;
 }
 
@@ -60,6 +67,16 @@ describe("drillbot score", () => {
     assert.match(risky.stdout, /risky: “kill”/);
     const dismissed = drillbot(["score", "payment-5xx", "no need to look at the status page, just restart"]);
     assert.match(dismissed.stdout, /dismissed or negated/);
+    const conditional = drillbot([
+      "score",
+      "leaked-cloud-key",
+      "whose key + last used + cloudtrail since the push. if yes -> deactivate it",
+    ]);
+    assert.match(conditional.stdout, /^leaked-cloud-key: CORRECT · needs review/);
+    assert.match(conditional.stdout, /next step, only if the check confirms: “deactivate”/);
+    const vague = drillbot(["score", "payment-5xx", "look into the provider errors"]);
+    assert.match(vague.stdout, /^payment-5xx: WRONG/);
+    assert.match(vague.stdout, /why: vague: “look into the provider errors” names no check to run/);
   });
 
   it("gives JSON with --json and helps with a wrong scenario name or no answer", () => {
@@ -73,70 +90,70 @@ describe("drillbot score", () => {
   });
 });
 
-describe("drillbot review", () => {
+describeStores("drillbot review", (open) => {
   it("walks the answers, unsure ones first, and records each decision with who made it", async () => {
-    const db = join(tempDir(), "drillbot.db");
+    const db = await open();
     const id = await recordedDrill(db);
     // Order: needs-review answers first; then the rest in answer order. Decide on each.
-    const walk = drillbot(["review", String(id), "--db", db, "--user", "fran"], "a\nr\nhuh\nr\na\n");
+    const walk = drillbot(["review", String(id), "--user", "fran"], "a\nr\nhuh\nr\na\n", db);
     assert.equal(walk.code, 0, walk.stderr);
     assert.match(walk.stdout, /4 answer\(s\), \d marked needs review \(shown first\)/);
     assert.match(walk.stdout, /"huh" is not a choice/);
     assert.match(walk.stdout, /4 decision\(s\) recorded by fran/);
 
-    const stores = openSqliteStores(db);
+    const stores = await db.another();
     const reviews = await stores.drills.listReviews(id);
     assert.equal(reviews.length, 4);
     assert.ok(reviews.every((r) => r.by.name === "fran" && r.via === "terminal"));
     const drill = await stores.drills.loadDrill(id);
     const decided = new Map(drill?.responders.map((r) => [r.user.id, r.firstMove?.override?.correct]));
-    await stores.drills.close();
     // The debrief and its figures follow the decisions.
-    const debrief = drillbot(["debrief", String(id), "--db", db]);
+    const debrief = drillbot(["debrief", String(id)], "", db);
     assert.match(debrief.stdout, /(confirmed|overridden) by fran/);
     const correct = [...decided.values()].filter(Boolean).length;
     assert.match(debrief.stdout, new RegExp(`Team: ${correct} of 4 responder`));
   });
 
   it("stops at q and explains a missing drill", async () => {
-    const db = join(tempDir(), "drillbot.db");
+    const db = await open();
     const id = await recordedDrill(db);
-    const quit = drillbot(["review", String(id), "--db", db], "q\n");
+    const quit = drillbot(["review", String(id)], "q\n", db);
     assert.match(quit.stdout, /0 decision\(s\) recorded by tester/);
-    assert.match(drillbot(["review", "99", "--db", db]).stderr, /no drill #99/);
+    assert.match(drillbot(["review", "99"], "", db).stderr, /no drill #99/);
     assert.match(drillbot(["review", "x"]).stderr, /usage: drillbot review/);
   });
 });
 
-describe("drillbot rubric eval and suggest", () => {
+describeStores("drillbot rubric eval and suggest", (open) => {
   it("scores the rubric against its samples and every reviewed answer in the database", async () => {
-    const db = join(tempDir(), "drillbot.db");
+    const db = await open();
     const id = await recordedDrill(db);
-    const samplesOnly = drillbot(["rubric", "eval", "payment-5xx", "--db", db]);
+    const samplesOnly = drillbot(["rubric", "eval", "payment-5xx"], "", db);
     assert.match(samplesOnly.stdout, /0 reviewed by people/);
     assert.match(samplesOnly.stdout, /accuracy {6}100\.0%/);
 
     // People accept the kubectl one-liner (the rubric rejected it) and reject the hand-off (it accepted it).
-    const stores = openSqliteStores(db);
+    const stores = await db.another();
     const service = new DrillService(stores.drills, scenarios, new FakeClock(Date.UTC(2026, 2, 2, 11)));
     assert.ok((await service.overrideScore(id, "U4", true, { id: "U1", name: "ana" }, "slack")).ok);
     assert.ok((await service.overrideScore(id, "U5", false, { id: "U1", name: "ana" }, "slack")).ok);
     assert.ok((await service.overrideScore(id, "U2", true, { id: "U1", name: "ana" }, "slack")).ok);
-    await stores.drills.close();
 
-    const evaluated = drillbot(["rubric", "eval", "payment-5xx", "--db", db]);
+    const evaluated = drillbot(["rubric", "eval", "payment-5xx"], "", db);
     assert.equal(evaluated.code, 0, evaluated.stderr);
     assert.match(evaluated.stdout, /3 reviewed by people/);
     assert.match(evaluated.stdout, /false rejects \d+\.\d% \(1 of \d+ acceptable answers called wrong\)/);
     assert.match(evaluated.stdout, /false accepts \d+\.\d% \(1 of \d+ unacceptable answers called correct\)/);
     assert.match(evaluated.stdout, /false reject \(drill #\d+, decided by ana\): “kubectl logs/);
 
-    const suggested = drillbot(["rubric", "suggest", "payment-5xx", "--db", db]);
+    const suggested = drillbot(["rubric", "suggest", "payment-5xx"], "", db);
     assert.equal(suggested.code, 0, suggested.stderr);
     assert.match(suggested.stdout, /add to first_move\.rubric\.core: "[^"]+"/);
     assert.match(suggested.stdout, /add to first_move\.rubric\.risky: "[^"]+"/);
   });
+});
 
+describe("drillbot rubric usage", () => {
   it("explains its usage", () => {
     assert.match(drillbot(["rubric", "nope", "payment-5xx"]).stderr, /usage: drillbot rubric eval/);
     assert.match(drillbot(["rubric", "eval", "payment5xx"]).stderr, /did you mean payment-5xx/);

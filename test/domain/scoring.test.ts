@@ -54,6 +54,11 @@ describe("first-move scoring v2", () => {
     assert.equal(score("vérifier le status page").correct, true);
   });
 
+  it('matches a two-word term turned around "of" ("errors of each provider"), not around "for"', () => {
+    assert.equal(score("look at the errors of each provider").correct, true);
+    assert.equal(score("look at the errors for the checkout provider page").correct, false);
+  });
+
   it("finds a risky action with words in between, and fails the move", () => {
     const v = score("check the status page and then wipe every session");
     assert.equal(v.correct, false);
@@ -91,11 +96,61 @@ describe("first-move scoring v2", () => {
     assert.equal(score("status page; did someone roll back the gateway?").correct, true);
     assert.equal(score("status page, was there a restart recently?").correct, true);
     assert.equal(score("status page, then restart").correct, false);
+    assert.equal(score("status page: did the operator even restart the gateway pods?").correct, true);
+    // A question about what happened, however long, is not a proposal; "should we…?" is.
+    assert.equal(score("status page first. when did the gateway team last roll back the release?").correct, true);
+    assert.deepEqual(score("status page first. should we roll back the release?").risky, ["roll back"]);
+    // After "there was" the state is the noun's: the verb that follows is an action.
+    assert.deepEqual(score("check the status page and if there was an incident restart the gateway").risky, ["restart"]);
+  });
+
+  it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
+    assert.equal(score("status page first, that tells us restart vs wait").correct, true);
+  });
+
+  it("accepts a next step made conditional on the check, never an unconditional one or a plain risky action", () => {
+    const nextStep = compileRubric(
+      { ...payment, risky: payment.risky?.filter((r) => r !== "fail over"), after_check: ["fail over"] },
+      lexicon,
+    );
+    const conditional = score("5xx by provider on the dash. if it's only paycore -> fail over to northpay", nextStep);
+    assert.equal(conditional.correct, true, conditional.reason);
+    assert.equal(conditional.needsReview, true);
+    assert.deepEqual(conditional.conditional, ["fail over"]);
+    assert.match(conditional.reason, /only if the check confirms: “fail over”/);
+    assert.equal(score("status page, and fail over to northpay if they have an incident", nextStep).correct, true);
+    assert.deepEqual(score("5xx by provider on the dash, then fail over to northpay", nextStep).risky, ["fail over"]);
+    assert.deepEqual(score("5xx by provider on the dash. if it's paycore, restart the gateway", nextStep).risky, ["restart"]);
+    // The condition does not reach past a full stop.
+    assert.equal(score("if it's paycore we know. fail over to northpay", nextStep).correct, false);
   });
 
   it('ends a dismissal at "and": what follows is a new action', () => {
     assert.deepEqual(score("skip the status page and restart the gateway").risky, ["restart"]);
     assert.deepEqual(score("status page, don't restart and roll back").risky, []);
+  });
+
+  it('rejects a vague "look into <the right thing>", and marks it for review', () => {
+    const v = score("look into the provider errors");
+    assert.equal(v.correct, false);
+    assert.equal(v.needsReview, true);
+    assert.match(v.reason, /^vague: “look into the provider errors”/);
+    assert.equal(score("investigate the 5xx by provider").correct, false);
+    // A question, a query or more detail make it a check.
+    assert.equal(score("look into the provider errors: is it only paycore?").correct, true);
+    assert.equal(score("investigate the provider errors split by endpoint on the grafana dash").correct, true);
+    assert.equal(score("dig into 5xx by provider | sum by (provider)").correct, true);
+  });
+
+  it("rejects handing the move to someone else, unless telling people is the move", () => {
+    const v = score("ask paycore if their status page shows an incident");
+    assert.equal(v.correct, false);
+    assert.equal(v.needsReview, true);
+    assert.match(v.reason, /^hands off: “ask paycore/);
+    assert.equal(score("@payments-oncall can you check the 5xx by provider?").correct, false);
+    assert.equal(score("first check the provider errors, then ping security").correct, true);
+    const comms = compileRubric({ core: [["status update", "post an update"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("post a status update in #incident: cards failing for 10%", comms).correct, true);
   });
 
   it("says which core concept is missing", () => {
@@ -150,6 +205,31 @@ describe("first-move scoring v2", () => {
       toWords("JA3Hash headRefOid revoked_at ASNs").map((w) => w.raw),
       ["ja3", "hash", "head", "ref", "oid", "revoked", "at", "asns"],
     );
+  });
+
+  it('keeps the particle of "turn on" (a change), but "on" elsewhere is filler', () => {
+    const enable = compileLexicon([{ groups: { enable: ["turn on"] }, forms: {} }]);
+    const turnOn = compileRubric({ core: [["okta"]], risky: ["enable"] }, enable);
+    assert.deepEqual(firstMoveScore("turn on SCIM push deactivation in okta", turnOn).risky, ["turn on"]);
+    assert.equal(firstMoveScore("turn to okta: is the user deactivated? on which day?", turnOn).correct, true);
+  });
+
+  it("reads an API or event name a query searches for (DeleteSession) as a name, never as the action", () => {
+    assert.equal(score("status page, and cloudtrail lookup-events AttributeValue=DeleteSession").correct, true);
+    assert.deepEqual(score("status page, then delete the session").risky, ["delete the session"]);
+  });
+
+  it("reads what grep or a LogQL filter searches for as a pattern, never as the action", () => {
+    assert.equal(score("status page, and kubectl logs deploy/gw | grep -i restart | head").correct, true);
+    assert.equal(score('status page; logcli query \'{app="gw"} |= "rollback"\'').correct, true);
+    assert.deepEqual(score("status page | grep 5xx; then restart the gateway").risky, ["restart"]);
+  });
+
+  it('reads "deploy/name" as the Kubernetes object, not an act of deploying', () => {
+    const deploys = compileRubric({ core: [["deploy"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("kubectl logs deploy/catalog-api | grep miss", deploys).correct, false);
+    assert.equal(score("kubectl get deployment.apps/catalog-api", deploys).correct, false);
+    assert.equal(score("when was the last deploy of catalog-api?", deploys).correct, true);
   });
 });
 

@@ -1,19 +1,21 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { FakeClock } from "../../src/domain/clock.js";
 import { cronMatcher, nextOccurrence, previousOccurrence, weeklyCron } from "../../src/scheduler/cronTime.js";
 import { type GameDayHandlers, GameDays, nodeCronArmer, timerCronArmer } from "../../src/scheduler/gameDays.js";
 import { DrillService } from "../../src/service/drillService.js";
 import type { Schedule } from "../../src/store/history.js";
-import { openSqliteStores } from "../../src/store/sqlite.js";
-import { baseScenario, tempDir } from "../helpers.js";
+import type { Stores } from "../../src/store/stores.js";
+import { baseScenario } from "../helpers.js";
 import { FakeTimers } from "../slack/harness.js";
+import { describeStores, type TestDatabase } from "../stores.js";
 
 const HOUR = 3_600_000;
 
-function setup(clock: FakeClock, dbPath = join(tempDir(), "g.db"), graceMs?: number) {
-  const stores = openSqliteStores(dbPath);
+/** One app process's game days; with `db`, another process on that test database. */
+async function setup(clock: FakeClock, open: () => Promise<TestDatabase>, db?: TestDatabase, graceMs?: number) {
+  const database = db ?? (await open());
+  const stores = db ? await db.another() : database.stores;
   const scenario = baseScenario();
   const service = new DrillService(stores.drills, new Map([[scenario.id, scenario]]), clock);
   const timers = new FakeTimers(clock);
@@ -48,10 +50,10 @@ function setup(clock: FakeClock, dbPath = join(tempDir(), "g.db"), graceMs?: num
   const settle = async () => {
     while (pending.length) await pending.shift();
   };
-  return { stores, timers, gameDays, fired, headsUps, dbPath, advance: (ms: number) => timers.advance(ms, settle) };
+  return { stores, timers, gameDays, fired, headsUps, db: database, advance: (ms: number) => timers.advance(ms, settle) };
 }
 
-async function weekly(stores: ReturnType<typeof openSqliteStores>, clock: FakeClock, extra: Partial<Schedule> = {}): Promise<Schedule> {
+async function weekly(stores: Stores, clock: FakeClock, extra: Partial<Schedule> = {}): Promise<Schedule> {
   const cron = weeklyCron("mon", "10:00");
   assert.ok("cron" in cron);
   return stores.schedules.createSchedule({
@@ -92,10 +94,10 @@ describe("cron time", () => {
   });
 });
 
-describe("game days", () => {
+describeStores("game days", (open) => {
   it("fires at 10:00 local time each week across the daylight-saving change", async () => {
     const clock = new FakeClock(Date.UTC(2026, 2, 20, 12));
-    const { stores, gameDays, fired, advance } = setup(clock);
+    const { stores, gameDays, fired, advance } = await setup(clock, open);
     await weekly(stores, clock);
     await gameDays.start();
     await advance(11 * 24 * HOUR);
@@ -116,7 +118,7 @@ describe("game days", () => {
 
   it("after downtime fires the missed run once, and a restart never fires it again", async () => {
     const clock = new FakeClock(Date.UTC(2026, 5, 1, 7)); // Monday 09:00 Berlin
-    const first = setup(clock);
+    const first = await setup(clock, open);
     await weekly(first.stores, clock);
     // Down from before 10:00 until 12:00 Berlin: the app starts two hours late.
     clock.set(Date.UTC(2026, 5, 1, 10));
@@ -125,8 +127,8 @@ describe("game days", () => {
     first.gameDays.stop();
     // Restart again a minute later, and a second instance on the same database.
     clock.advance(60_000);
-    const again = setup(clock, first.dbPath);
-    const other = setup(clock, first.dbPath);
+    const again = await setup(clock, open, first.db);
+    const other = await setup(clock, open, first.db);
     await Promise.all([again.gameDays.start(), other.gameDays.start()]);
     assert.equal(again.fired.length + other.fired.length, 0);
     const runs = await again.stores.schedules.listScheduleRuns(1);
@@ -135,10 +137,10 @@ describe("game days", () => {
 
   it("records a run missed beyond the grace window as missed and does not fire it", async () => {
     const clock = new FakeClock(Date.UTC(2026, 5, 1, 7));
-    const { stores, fired, dbPath } = setup(clock);
+    const { stores, fired, db } = await setup(clock, open);
     await weekly(stores, clock);
     clock.set(Date.UTC(2026, 5, 1, 16)); // 8 h after 10:00 Berlin
-    const later = setup(clock, dbPath);
+    const later = await setup(clock, open, db);
     await later.gameDays.start();
     assert.equal(fired.length + later.fired.length, 0);
     const [run] = await later.stores.schedules.listScheduleRuns(1);
@@ -148,9 +150,9 @@ describe("game days", () => {
 
   it("two instances claiming the same period fire it once", async () => {
     const clock = new FakeClock(Date.UTC(2026, 5, 1, 7));
-    const a = setup(clock);
+    const a = await setup(clock, open);
     const schedule = await weekly(a.stores, clock);
-    const b = setup(clock, a.dbPath);
+    const b = await setup(clock, open, a.db);
     const period = Date.UTC(2026, 5, 1, 8);
     const results = await Promise.all([a.gameDays.fire(schedule, period, false), b.gameDays.fire(schedule, period, false)]);
     assert.deepEqual(results.sort(), [false, true]);
@@ -159,7 +161,7 @@ describe("game days", () => {
 
   it("sends the optional heads-up the day before, once", async () => {
     const clock = new FakeClock(Date.UTC(2026, 5, 3, 12)); // a Wednesday
-    const { stores, gameDays, headsUps, fired, advance } = setup(clock);
+    const { stores, gameDays, headsUps, fired, advance } = await setup(clock, open);
     await weekly(stores, clock, { headsUp: true });
     await gameDays.start();
     await advance(5 * 24 * HOUR); // to Monday 12:00 UTC
@@ -169,7 +171,7 @@ describe("game days", () => {
 
   it("stops firing once unscheduled", async () => {
     const clock = new FakeClock(Date.UTC(2026, 5, 3, 12));
-    const { stores, gameDays, fired, advance } = setup(clock);
+    const { stores, gameDays, fired, advance } = await setup(clock, open);
     const schedule = await weekly(stores, clock);
     await gameDays.start();
     await stores.schedules.deactivateSchedule(schedule.id);

@@ -120,6 +120,22 @@ describe("configuration", () => {
     const socket = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", DRILLBOT_FACILITATORS: "U01, U02" });
     assert.ok(socket.ok);
     assert.deepEqual([...socket.config.facilitators], ["U01", "U02"]);
+    assert.deepEqual(socket.config.database, { kind: "sqlite", path: "./data/drillbot.db" });
+  });
+
+  it("switches to PostgreSQL with DATABASE_URL, and refuses another URL without printing it", () => {
+    const base = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" };
+    const url = "postgresql://drillbot:s3cret@db.internal:5432/drillbot";
+    const pg = loadConfig({ ...base, DATABASE_URL: url });
+    assert.ok(pg.ok);
+    assert.deepEqual(pg.config.database, { kind: "postgres", url });
+    for (const wrong of ["mysql://drillbot:s3cret@db/drillbot", "postgres://drillbot:s3cret@[bad/x", "s3cret"]) {
+      const refused = loadConfig({ ...base, DATABASE_URL: wrong });
+      assert.ok(!refused.ok);
+      assert.deepEqual(refused.problems, [
+        "DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/drillbot (or unset, to use the SQLite file DRILLBOT_DB)",
+      ]);
+    }
   });
 });
 

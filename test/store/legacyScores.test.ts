@@ -1,20 +1,19 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { describe, it } from "node:test";
+import { it } from "node:test";
 import { renderDebriefText } from "../../src/cli/renderDebrief.js";
 import { FakeClock } from "../../src/domain/clock.js";
 import { DrillService } from "../../src/service/drillService.js";
 import { renderDebriefMessages } from "../../src/slack/blocks/debriefBlocks.js";
-import { openSqliteStores } from "../../src/store/sqlite.js";
-import { baseScenario, tempDir } from "../helpers.js";
+import { baseScenario } from "../helpers.js";
+import { describeStores } from "../stores.js";
 
 // Drills recorded before rubric v2 stored a v1 score ({correct, matched, missingGroups,
 // forbidden}). They must still load, render with a reason, and take a facilitator's decision.
 
-describe("scores stored by rubric v1", () => {
+describeStores("scores stored by rubric v1", (open) => {
   it("load, render with a reason line, and can be overruled", async () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 5, 9));
-    const stores = openSqliteStores(join(tempDir(), "drillbot.db"));
+    const { stores } = await open();
     const scenario = baseScenario(); // its rubric is in the old must/must_not shape
     const service = new DrillService(stores.drills, new Map([[scenario.id, scenario]]), clock);
     const started = await service.start({ scenarioId: "base", startedBy: { id: "U1", name: "ana" }, venue: "C1", surface: "slack" });
@@ -46,7 +45,6 @@ describe("scores stored by rubric v1", () => {
     const after = await service.debrief(id);
     assert.equal(after?.team.correct, 1);
     assert.match(after?.responders[0]?.reason ?? "", /^accepted by ana \(rubric: wrong — risky: “restart”; missing: confirm\)$/);
-    await stores.drills.close();
   });
 });
 

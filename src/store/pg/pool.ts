@@ -19,6 +19,8 @@ export interface PgPoolOptions {
   /** An idle connection that breaks (server restart, network) is reported here; without a
    * listener node-postgres would throw it as an uncaught error and end the process. */
   onIdleError?: (error: Error) => void;
+  /** How long getting a connection may take before the query fails (default: no limit). */
+  connectionTimeoutMs?: number;
 }
 
 export function createPgPool(connectionString: string, options: PgPoolOptions = {}): pg.Pool {
@@ -29,6 +31,7 @@ export function createPgPool(connectionString: string, options: PgPoolOptions = 
     max: options.max ?? 10,
     application_name: options.applicationName ?? "drillbot",
     types,
+    ...(options.connectionTimeoutMs !== undefined ? { connectionTimeoutMillis: options.connectionTimeoutMs } : {}),
   });
   pool.on(
     "error",

@@ -1,0 +1,511 @@
+import type pg from "pg";
+import type { DrillChange } from "../../domain/drillChanges.js";
+import type { DrillEvent, DrillState, EndReason, Person, ResponderRecord } from "../../domain/drillState.js";
+import type { Scenario, ScenarioFile } from "../../domain/scenario.js";
+import type { StoredScore } from "../../domain/scoring.js";
+import { DrillAlreadyRunningError } from "../errors.js";
+import { pickScenarioFile } from "../scenarioFile.js";
+import type {
+  DrillFilter,
+  DrillResults,
+  DrillStore,
+  DrillSummary,
+  ReviewedAnswer,
+  ReviewRecord,
+  StoredScenarioVersion,
+  Surface,
+} from "../store.js";
+import { inTransaction, isUniqueViolation, LOCAL_WORKSPACE, Params, type PgWorkspace } from "./db.js";
+
+// Drills and everything responders did in them, on PostgreSQL: the same contract as
+// src/store/sqliteDrills.ts. Where SQLite takes the database's one write lock, PostgreSQL locks
+// the drill's row: answers share it, the end takes it alone, so nothing lands after the end.
+
+interface DrillRow {
+  id: number;
+  scenario_id: string;
+  scenario_hash: string;
+  mode: DrillState["mode"];
+  surface: Surface;
+  venue: string;
+  venue_ref: string | null;
+  venue_link: string | null;
+  started_by_id: string;
+  started_by_name: string;
+  started_at: number;
+  read_window_ms: number;
+  time_limit_ms: number;
+  status: DrillState["status"];
+  ended_at: number | null;
+  end_reason: EndReason | null;
+  ended_by: string | null;
+}
+
+/** A drill row with its records as JSON arrays (one query, one consistent snapshot). */
+interface LoadedRow extends DrillRow {
+  responders: {
+    user_id: string;
+    user_name: string;
+    joined_at: number;
+    acked_at: number | null;
+    walk_started_at: number | null;
+    role: string | null;
+  }[];
+  moves: {
+    user_id: string;
+    text: string;
+    answered_at: number;
+    score: StoredScore;
+    override_correct: boolean | null;
+    override_by: string | null;
+    override_by_id: string | null;
+    override_at: number | null;
+  }[];
+  steps: {
+    user_id: string;
+    seq: number;
+    node_id: string;
+    option_id: string;
+    next_id: string;
+    entered_at: number;
+    chosen_at: number;
+  }[];
+  injects: { inject_index: number; due_at: number; posted_at: number }[];
+  events: { kind: DrillEvent["kind"]; by_id: string; by_name: string; at: number; data: Record<string, unknown> }[];
+}
+
+// With $2 set, one responder's rows only, so a click costs the same at 5 or 500 responders.
+const LOAD_DRILL = `
+  SELECT d.*,
+    (SELECT coalesce(json_agg(r ORDER BY r.joined_at, r.rowid), '[]')
+       FROM (SELECT user_id, user_name, joined_at, acked_at, walk_started_at, role, rowid FROM responders
+              WHERE drill_id = d.id AND ($2::text IS NULL OR user_id = $2)) r) AS responders,
+    (SELECT coalesce(json_agg(f), '[]')
+       FROM (SELECT user_id, text, answered_at, score, override_correct, override_by, override_by_id, override_at FROM first_moves
+              WHERE drill_id = d.id AND ($2::text IS NULL OR user_id = $2)) f) AS moves,
+    (SELECT coalesce(json_agg(s ORDER BY s.user_id, s.seq), '[]')
+       FROM (SELECT user_id, seq, node_id, option_id, next_id, entered_at, chosen_at FROM decision_steps
+              WHERE drill_id = d.id AND ($2::text IS NULL OR user_id = $2)) s) AS steps,
+    (SELECT coalesce(json_agg(i ORDER BY i.posted_at, i.inject_index), '[]')
+       FROM (SELECT inject_index, due_at, posted_at FROM inject_posts WHERE drill_id = d.id) i) AS injects,
+    (SELECT coalesce(json_agg(e ORDER BY e.id), '[]')
+       FROM (SELECT id, kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = d.id) e) AS events
+  FROM drills d WHERE d.id = $1 AND d.team_id = $3`;
+
+const toSummary = (r: DrillRow & { responder_count: number }): DrillSummary => ({
+  id: r.id,
+  scenarioId: r.scenario_id,
+  mode: r.mode,
+  surface: r.surface,
+  venue: r.venue,
+  venueRef: r.venue_ref,
+  venueLink: r.venue_link,
+  status: r.status,
+  startedBy: { id: r.started_by_id, name: r.started_by_name },
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  responders: r.responder_count,
+});
+
+export class PgDrillStore implements DrillStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly workspace: PgWorkspace = LOCAL_WORKSPACE,
+  ) {}
+
+  /** `AND <alias>team_id = $n`: this store's workspace only (a drill of another is unknown here). */
+  private team(params: Params, alias = ""): string {
+    return ` AND ${alias}team_id = ${params.add(this.workspace.teamId)}`;
+  }
+
+  async saveScenarioVersion(scenario: Scenario): Promise<void> {
+    await this.pool.query(
+      "INSERT INTO scenario_versions (hash, scenario_id, content, runbook, first_seen_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING",
+      [scenario.hash, scenario.id, JSON.stringify(pickScenarioFile(scenario)), scenario.runbookDoc.source, Date.now()],
+    );
+  }
+
+  async getScenarioVersion(hash: string): Promise<StoredScenarioVersion | null> {
+    const { rows } = await this.pool.query<{ hash: string; scenario_id: string; content: ScenarioFile; runbook: string }>(
+      "SELECT hash, scenario_id, content, runbook FROM scenario_versions WHERE hash = $1",
+      [hash],
+    );
+    const row = rows[0];
+    return row ? { hash: row.hash, scenarioId: row.scenario_id, content: row.content, runbook: row.runbook } : null;
+  }
+
+  async createDrill(state: DrillState, surface: Surface): Promise<number> {
+    try {
+      const { rows } = await this.pool.query<{ id: number }>(
+        `INSERT INTO drills (team_id, enterprise_id, scenario_id, scenario_hash, mode, surface, venue, started_by_id, started_by_name,
+             started_at, read_window_ms, time_limit_ms, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'running') RETURNING id`,
+        [
+          this.workspace.teamId,
+          this.workspace.enterpriseId,
+          state.scenarioId,
+          state.scenarioHash,
+          state.mode,
+          surface,
+          state.venue,
+          state.startedBy.id,
+          state.startedBy.name,
+          state.startedAt,
+          state.readWindowMs,
+          state.timeLimitMs,
+        ],
+      );
+      return rows[0]?.id ?? Number.NaN;
+    } catch (error) {
+      // The partial unique index decides, so two instances starting at once cannot both win.
+      if (isUniqueViolation(error, "drills_one_running_per_channel")) {
+        const running = await this.findRunningDrill(state.venue);
+        throw new DrillAlreadyRunningError(state.venue, running?.id ?? null);
+      }
+      throw error;
+    }
+  }
+
+  async setVenueRef(drillId: number, ref: string): Promise<void> {
+    await this.pool.query("UPDATE drills SET venue_ref = $1 WHERE id = $2 AND team_id = $3", [ref, drillId, this.workspace.teamId]);
+  }
+
+  async setVenueLink(drillId: number, link: string): Promise<void> {
+    await this.pool.query("UPDATE drills SET venue_link = $1 WHERE id = $2 AND team_id = $3", [link, drillId, this.workspace.teamId]);
+  }
+
+  async loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null> {
+    const { rows } = await this.pool.query<LoadedRow>(LOAD_DRILL, [id, onlyUserId ?? null, this.workspace.teamId]);
+    const row = rows[0];
+    return row ? toState(row) : null;
+  }
+
+  async findRunningDrill(venue: string): Promise<DrillState | null> {
+    const params = new Params();
+    const { rows } = await this.pool.query<{ id: number }>(
+      `SELECT id FROM drills WHERE venue = ${params.add(venue)} AND status = 'running'${this.team(params)} ORDER BY id DESC LIMIT 1`,
+      params.values,
+    );
+    return rows[0] ? this.loadDrill(rows[0].id) : null;
+  }
+
+  async listDrills(filter: DrillFilter = {}): Promise<DrillSummary[]> {
+    const params = new Params();
+    const where: string[] = ["true"];
+    if (filter.status) where.push(`d.status = ${params.add(filter.status)}`);
+    if (filter.scenarioId) where.push(`d.scenario_id = ${params.add(filter.scenarioId)}`);
+    if (filter.since !== undefined) where.push(`d.started_at >= ${params.add(filter.since)}`);
+    if (filter.surface) where.push(`d.surface = ${params.add(filter.surface)}`);
+    if (filter.responder)
+      where.push(`EXISTS (SELECT 1 FROM responders r WHERE r.drill_id = d.id AND r.user_id = ${params.add(filter.responder)})`);
+    if (filter.venue) where.push(`d.venue = ${params.add(filter.venue)}`);
+    const team = this.team(params, "d.");
+    const { rows } = await this.pool.query<DrillRow & { responder_count: number }>(
+      `SELECT d.*, (SELECT count(*) FROM responders r WHERE r.drill_id = d.id) AS responder_count
+         FROM drills d WHERE ${where.join(" AND ")}${team}
+         ORDER BY d.started_at DESC, d.id DESC LIMIT ${params.add(filter.limit ?? 50)}`,
+      params.values,
+    );
+    return rows.map(toSummary);
+  }
+
+  /** Applies an operation's changes in one transaction. The drill's row is locked first: shared
+   * by operations that only add records (many responders answer at once), alone by one that ends
+   * the drill or hands out a role, so an answer can never land after another instance ended the
+   * drill and two people can never race for one role. Each change reports whether it took
+   * effect: false for a repeat (a double click, a retry, another instance first) or a drill no
+   * longer running. */
+  async apply(drillId: number, changes: readonly DrillChange[], derived: { results?: DrillResults } = {}): Promise<boolean[]> {
+    const alone = changes.some((c) => c.type === "finished" || c.type === "role");
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ status: string; team_id: string | null }>(
+        `SELECT status, team_id FROM drills WHERE id = $1 AND team_id = $2 ${alone ? "FOR NO KEY UPDATE" : "FOR SHARE"}`,
+        [drillId, this.workspace.teamId],
+      );
+      const row = rows[0];
+      // No such drill in this workspace: nothing is written for it.
+      if (!row) return changes.map(() => false);
+      let running = row?.status === "running";
+      const applied: boolean[] = [];
+      for (const change of changes) {
+        const took = await applyOne(client, drillId, change, running);
+        if (change.type === "finished" && took) running = false;
+        applied.push(took);
+      }
+      if (derived.results) await writeResults(client, derived.results, row.team_id);
+      return applied;
+    });
+  }
+
+  async listReviews(drillId: number): Promise<ReviewRecord[]> {
+    const { rows } = await this.pool.query<{
+      drill_id: number;
+      user_id: string;
+      decided_by_id: string;
+      decided_by_name: string;
+      decided_at: number;
+      via: "slack" | "terminal";
+      before_correct: boolean;
+      after_correct: boolean;
+    }>(
+      `SELECT r.* FROM first_move_reviews r JOIN drills d ON d.id = r.drill_id
+        WHERE r.drill_id = $1 AND d.team_id = $2 ORDER BY r.decided_at, r.id`,
+      [drillId, this.workspace.teamId],
+    );
+    return rows.map((r) => ({
+      drillId: r.drill_id,
+      userId: r.user_id,
+      by: { id: r.decided_by_id, name: r.decided_by_name },
+      at: r.decided_at,
+      via: r.via,
+      before: r.before_correct,
+      correct: r.after_correct,
+    }));
+  }
+
+  async reviewedAnswers(scenarioId: string): Promise<ReviewedAnswer[]> {
+    const params = new Params();
+    const { rows } = await this.pool.query<{
+      drill_id: number;
+      user_id: string;
+      text: string;
+      correct: boolean;
+      override_correct: boolean;
+      override_by: string | null;
+      override_at: number | null;
+    }>(
+      `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at
+         FROM first_moves f JOIN drills d ON d.id = f.drill_id
+        WHERE d.scenario_id = ${params.add(scenarioId)} AND f.override_correct IS NOT NULL${this.team(params, "d.")}
+        ORDER BY f.override_at, f.drill_id`,
+      params.values,
+    );
+    return rows.map((r) => ({
+      drillId: r.drill_id,
+      userId: r.user_id,
+      text: r.text,
+      correct: r.override_correct,
+      rubricCorrect: r.correct,
+      decidedBy: r.override_by ?? "",
+      decidedAt: r.override_at ?? 0,
+    }));
+  }
+
+  /** The pool belongs to the set of stores that opened it (src/store/stores.ts closes it). */
+  async close(): Promise<void> {}
+}
+
+async function applyOne(client: pg.PoolClient, drillId: number, change: DrillChange, running: boolean): Promise<boolean> {
+  const changed = async (sql: string, values: unknown[]) => (await client.query(sql, values)).rowCount === 1;
+  switch (change.type) {
+    case "acked":
+      if (!running) return false;
+      await ensureResponder(client, drillId, change.user, change.joinedAt);
+      return changed("UPDATE responders SET acked_at = $1 WHERE drill_id = $2 AND user_id = $3 AND acked_at IS NULL", [
+        change.at,
+        drillId,
+        change.user.id,
+      ]);
+    case "first_move":
+      if (!running) return false;
+      await ensureResponder(client, drillId, change.user, change.joinedAt);
+      return changed(
+        `INSERT INTO first_moves (drill_id, user_id, text, answered_at, correct, score, noticed) VALUES ($1, $2, $3, $4, $5, $6, false)
+           ON CONFLICT (drill_id, user_id) DO NOTHING`,
+        [drillId, change.user.id, change.move.text, change.move.at, change.move.score.correct, JSON.stringify(change.move.score)],
+      );
+    case "walk_started":
+      if (!running) return false;
+      await ensureResponder(client, drillId, change.user, change.at);
+      return changed("UPDATE responders SET walk_started_at = $1 WHERE drill_id = $2 AND user_id = $3 AND walk_started_at IS NULL", [
+        change.at,
+        drillId,
+        change.user.id,
+      ]);
+    case "step":
+      if (!running) return false;
+      await ensureResponder(client, drillId, change.user, change.step.enteredAt);
+      return changed(
+        `INSERT INTO decision_steps (drill_id, user_id, seq, node_id, option_id, next_id, entered_at, chosen_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (drill_id, user_id, seq) DO NOTHING`,
+        [
+          drillId,
+          change.user.id,
+          change.step.seq,
+          change.step.nodeId,
+          change.step.optionId,
+          change.step.nextId,
+          change.step.enteredAt,
+          change.step.chosenAt,
+        ],
+      );
+    case "inject_posted":
+      return changed(
+        "INSERT INTO inject_posts (drill_id, inject_index, due_at, posted_at) VALUES ($1, $2, $3, $4) ON CONFLICT (drill_id, inject_index) DO NOTHING",
+        [drillId, change.post.index, change.post.dueAt, change.post.postedAt],
+      );
+    case "verdict": {
+      const took = await changed(
+        "UPDATE first_moves SET override_correct = $1, override_by = $2, override_by_id = $3, override_at = $4 WHERE drill_id = $5 AND user_id = $6",
+        [change.correct, change.by.name, change.by.id, change.at, drillId, change.userId],
+      );
+      if (took) {
+        await client.query(
+          `INSERT INTO first_move_reviews (drill_id, user_id, decided_by_id, decided_by_name, decided_at, via, before_correct, after_correct)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [drillId, change.userId, change.by.id, change.by.name, change.at, change.via, change.before, change.correct],
+        );
+      }
+      return took;
+    }
+    case "role": {
+      if (!running) return false;
+      await ensureResponder(client, drillId, change.user, change.joinedAt);
+      // One person per role (the drill's row is held alone here, and a unique index backs it).
+      if (change.role !== null) {
+        const { rowCount } = await client.query("SELECT 1 FROM responders WHERE drill_id = $1 AND role = $2 AND user_id <> $3", [
+          drillId,
+          change.role,
+          change.user.id,
+        ]);
+        if (rowCount) return false;
+      }
+      return changed("UPDATE responders SET role = $1 WHERE drill_id = $2 AND user_id = $3 AND role IS DISTINCT FROM $1", [
+        change.role,
+        drillId,
+        change.user.id,
+      ]);
+    }
+    case "finished":
+      return changed("UPDATE drills SET status = $1, ended_at = $2, end_reason = $3, ended_by = $4 WHERE id = $5 AND status = 'running'", [
+        change.status,
+        change.endedAt,
+        change.reason,
+        change.by,
+        drillId,
+      ]);
+    case "event": {
+      const { kind, by, at, ...data } = change.event;
+      await client.query("INSERT INTO drill_events (drill_id, kind, by_id, by_name, at, data) VALUES ($1, $2, $3, $4, $5, $6)", [
+        drillId,
+        kind,
+        by.id,
+        by.name,
+        at,
+        JSON.stringify(data),
+      ]);
+      return true;
+    }
+  }
+}
+
+async function ensureResponder(client: pg.PoolClient, drillId: number, user: Person, joinedAt: number): Promise<void> {
+  await client.query(
+    "INSERT INTO responders (drill_id, user_id, user_name, joined_at) VALUES ($1, $2, $3, $4) ON CONFLICT (drill_id, user_id) DO NOTHING",
+    [drillId, user.id, user.name, joinedAt],
+  );
+}
+
+/** The figures trends, stats and mastery read, rewritten whole; they carry the drill's workspace. */
+async function writeResults(client: pg.PoolClient, { drill, responders }: DrillResults, teamId: string | null): Promise<void> {
+  await client.query("DELETE FROM responder_results WHERE drill_id = $1", [drill.drillId]);
+  await client.query(
+    `INSERT INTO drill_results (drill_id, team_id, scenario_id, venue, mode, ended_at, responders, answered, correct_in_window, median_first_move_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (drill_id) DO UPDATE SET team_id = excluded.team_id, scenario_id = excluded.scenario_id, venue = excluded.venue,
+       mode = excluded.mode, ended_at = excluded.ended_at, responders = excluded.responders, answered = excluded.answered,
+       correct_in_window = excluded.correct_in_window, median_first_move_ms = excluded.median_first_move_ms`,
+    [
+      drill.drillId,
+      teamId,
+      drill.scenarioId,
+      drill.venue,
+      drill.mode,
+      drill.endedAt,
+      drill.responders,
+      drill.answered,
+      drill.correctInWindow,
+      drill.medianFirstMoveMs,
+    ],
+  );
+  if (responders.length === 0) return;
+  // One statement for every responder (500 of them is one round trip, not 500).
+  await client.query(
+    `INSERT INTO responder_results (drill_id, team_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct,
+         correct_in_window, time_to_first_move_ms, role)
+     SELECT r.drill_id, $1, r.user_id, r.user_name, r.scenario_id, r.venue, r.ended_at, r.answered, r.correct, r.correct_in_window,
+            r.time_to_first_move_ms, r.role
+       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::boolean[], $9::boolean[],
+                   $10::boolean[], $11::bigint[], $12::text[])
+         AS r (drill_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct, correct_in_window, time_to_first_move_ms, role)`,
+    [
+      teamId,
+      responders.map((r) => r.drillId),
+      responders.map((r) => r.userId),
+      responders.map((r) => r.userName),
+      responders.map((r) => r.scenarioId),
+      responders.map((r) => r.venue),
+      responders.map((r) => r.endedAt),
+      responders.map((r) => r.answered),
+      responders.map((r) => r.correct),
+      responders.map((r) => r.correctInWindow),
+      responders.map((r) => r.timeToFirstMoveMs),
+      responders.map((r) => r.role),
+    ],
+  );
+}
+
+function toState(row: LoadedRow): DrillState {
+  const movesByUser = new Map(row.moves.map((m) => [m.user_id, m]));
+  const stepsByUser = new Map<string, ResponderRecord["steps"]>();
+  for (const s of row.steps) {
+    const list = stepsByUser.get(s.user_id) ?? [];
+    list.push({ seq: s.seq, nodeId: s.node_id, optionId: s.option_id, nextId: s.next_id, enteredAt: s.entered_at, chosenAt: s.chosen_at });
+    stepsByUser.set(s.user_id, list);
+  }
+  return {
+    id: row.id,
+    scenarioId: row.scenario_id,
+    scenarioHash: row.scenario_hash,
+    mode: row.mode,
+    startedBy: { id: row.started_by_id, name: row.started_by_name },
+    venue: row.venue,
+    venueRef: row.venue_ref,
+    startedAt: row.started_at,
+    readWindowMs: row.read_window_ms,
+    timeLimitMs: row.time_limit_ms,
+    status: row.status,
+    endedAt: row.ended_at,
+    endReason: row.end_reason,
+    endedBy: row.ended_by,
+    responders: row.responders.map((r): ResponderRecord => {
+      const move = movesByUser.get(r.user_id);
+      return {
+        user: { id: r.user_id, name: r.user_name },
+        joinedAt: r.joined_at,
+        role: r.role,
+        ackAt: r.acked_at,
+        walkStartedAt: r.walk_started_at,
+        firstMove: move
+          ? {
+              text: move.text,
+              at: move.answered_at,
+              score: move.score,
+              override:
+                move.override_correct === null
+                  ? null
+                  : {
+                      correct: move.override_correct,
+                      by: move.override_by ?? "",
+                      ...(move.override_by_id ? { byId: move.override_by_id } : {}),
+                      at: move.override_at ?? 0,
+                    },
+            }
+          : null,
+        steps: stepsByUser.get(r.user_id) ?? [],
+      };
+    }),
+    injects: row.injects.map((i) => ({ index: i.inject_index, dueAt: i.due_at, postedAt: i.posted_at })),
+    events: row.events.map((e) => ({ ...e.data, kind: e.kind, by: { id: e.by_id, name: e.by_name }, at: e.at }) as DrillEvent),
+  };
+}
