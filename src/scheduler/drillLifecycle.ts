@@ -3,6 +3,7 @@ import type { Clock } from "../domain/clock.js";
 import type { Debrief } from "../domain/debrief.js";
 import { type Changed, type Drill, type DueInject, LATE_AFTER_MS, type Result } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
+import type { Team } from "../domain/team.js";
 import type { DrillService, StartResult } from "../service/drillService.js";
 import { DrillTimers } from "./drillTimers.js";
 import type { TimerHost } from "./timers.js";
@@ -43,19 +44,65 @@ export interface DrillLifecycleOptions {
   track: <T>(work: Promise<T>) => Promise<T>;
 }
 
+/** Bound to one workspace like its service; forTeam gives another workspace's, sharing the
+ * timers (a timer fires for its drill's workspace). */
 export class DrillLifecycle {
   readonly timers: DrillTimers;
+  /** The workspace of each armed drill, so its timers act in that workspace. */
+  private readonly armedTeams: Map<number, Team>;
+  private readonly views: Map<string, DrillLifecycle>;
 
-  constructor(private readonly o: DrillLifecycleOptions) {
-    this.timers = new DrillTimers(
-      o.timers,
-      o.clock,
-      {
-        onInjectDue: (id) => o.track(this.injectsDue(id)),
-        onTimeLimit: (id) => o.track(this.limitReached(id)),
-      },
-      (id, error) => o.logger.error(`timer for drill #${id} failed:`, error),
+  constructor(
+    private readonly o: DrillLifecycleOptions,
+    shared?: { timers: DrillTimers; armedTeams: Map<number, Team>; views: Map<string, DrillLifecycle> },
+  ) {
+    this.armedTeams = shared?.armedTeams ?? new Map();
+    this.views = shared?.views ?? new Map();
+    this.views.set(o.service.team.id, this);
+    this.timers =
+      shared?.timers ??
+      new DrillTimers(
+        o.timers,
+        o.clock,
+        {
+          onInjectDue: (id) => o.track(this.forDrill(id).injectsDue(id)),
+          onTimeLimit: (id) => o.track(this.forDrill(id).limitReached(id)),
+        },
+        (id, error) => o.logger.error(`timer for drill #${id} failed:`, error),
+      );
+  }
+
+  get team(): Team {
+    return this.o.service.team;
+  }
+
+  forTeam(team: Team): DrillLifecycle {
+    return (
+      this.views.get(team.id) ??
+      new DrillLifecycle(
+        { ...this.o, service: this.o.service.forTeam(team) },
+        {
+          timers: this.timers,
+          armedTeams: this.armedTeams,
+          views: this.views,
+        },
+      )
     );
+  }
+
+  private forDrill(drillId: number): DrillLifecycle {
+    const team = this.armedTeams.get(drillId);
+    return team ? this.forTeam(team) : this;
+  }
+
+  private arm(drill: Drill): void {
+    this.armedTeams.set(drill.state.id, drill.state.team);
+    this.timers.arm(drill);
+  }
+
+  private disarm(drillId: number): void {
+    this.timers.disarm(drillId);
+    this.armedTeams.delete(drillId);
   }
 
   /** Records a new drill, announces it and arms its timers. A permanent refusal to announce it
@@ -80,22 +127,23 @@ export class DrillLifecycle {
       return { ok: false, reason: "post_failed", error: announced.error };
     }
     const drill = (await this.o.service.load(started.drill.state.id)) ?? started.drill;
-    this.timers.arm(drill);
+    this.arm(drill);
     return { ...started, drill, delayed: announced.delayed };
   }
 
-  /** After a restart: timers for every running drill (overdue ones fire at once). */
+  /** After a restart: timers for every running drill of every workspace (overdue ones fire at once). */
   async rearm(): Promise<number> {
-    const running = await this.o.service.listDrills({ status: "running", surface: "slack", limit: 10_000 });
+    const running = await this.o.service.listDrillsOfEveryTeam({ status: "running", surface: "slack", limit: 10_000 });
     for (const summary of running) {
-      const drill = await this.o.service.load(summary.id);
-      if (drill) this.timers.arm(drill);
+      const drill = await this.o.service.forTeam(summary.team).load(summary.id);
+      if (drill) this.arm(drill);
     }
     return running.length;
   }
 
   stop(): void {
     this.timers.disarmAll();
+    this.armedTeams.clear();
   }
 
   /** A facilitator's control on a running drill (extend, pause, resume, inject now, hint…): the
@@ -104,7 +152,7 @@ export class DrillLifecycle {
   async control<T>(drillId: number, operation: (drill: Drill) => Result<Changed<T>>) {
     const result = await this.o.service.control(drillId, operation);
     if (result.ok) {
-      this.timers.arm(result.drill);
+      this.arm(result.drill);
       this.o.venue.changed(result.drill);
     }
     return result;
@@ -129,7 +177,7 @@ export class DrillLifecycle {
     const drill = await this.o.service.load(drillId);
     if (drill?.state.status !== "running") return;
     if (!drill.isOverdue) {
-      this.timers.arm(drill);
+      this.arm(drill);
       return;
     }
     try {
@@ -150,7 +198,7 @@ export class DrillLifecycle {
     if (reason === "time_limit") await this.injectsDue(drillId, loaded);
     const ended = await this.o.service.end(drillId, by, reason);
     if (!ended.ok) return { ok: false };
-    this.timers.disarm(drillId);
+    this.disarm(drillId);
     await this.o.venue.ended(ended.drill, ended.debrief);
     return { ok: true, debrief: ended.debrief };
   }
@@ -158,7 +206,7 @@ export class DrillLifecycle {
   async cancel(drillId: number, by: Person): Promise<boolean> {
     const cancelled = await this.o.service.cancel(drillId, by.id);
     if (!cancelled.ok) return false;
-    this.timers.disarm(drillId);
+    this.disarm(drillId);
     await this.o.venue.cancelled(cancelled.drill, by);
     return true;
   }

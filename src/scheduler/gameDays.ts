@@ -93,7 +93,7 @@ export class GameDays {
 
   /** On start: catch up what was missed while down, then arm every active schedule. */
   async start(): Promise<void> {
-    for (const schedule of await this.options.store.listSchedules({ active: true })) {
+    for (const schedule of await this.options.store.listActiveSchedulesOfEveryTeam()) {
       await this.catchUp(schedule);
       this.arm(schedule);
     }
@@ -145,7 +145,7 @@ export class GameDays {
     if (now - previous <= this.graceMs) {
       return (await this.fire(schedule, previous, true)) ? "fired" : "none";
     }
-    const claimed = await this.options.store.claimScheduleRun({
+    const claimed = await this.options.store.forTeam(schedule.team).claimScheduleRun({
       scheduleId: schedule.id,
       period: previous,
       kind: "drill",
@@ -158,7 +158,7 @@ export class GameDays {
 
   /** Claims the period, then starts the drill. False when the period was already claimed. */
   async fire(schedule: Schedule, period: number, late: boolean): Promise<boolean> {
-    const store = this.options.store;
+    const store = this.options.store.forTeam(schedule.team);
     const claimed = await store.claimScheduleRun({
       scheduleId: schedule.id,
       period,
@@ -196,7 +196,8 @@ export class GameDays {
   }
 
   private async sendHeadsUp(schedule: Schedule, period: number): Promise<void> {
-    const claimed = await this.options.store.claimScheduleRun({
+    const store = this.options.store.forTeam(schedule.team);
+    const claimed = await store.claimScheduleRun({
       scheduleId: schedule.id,
       period,
       kind: "heads_up",
@@ -207,7 +208,7 @@ export class GameDays {
     try {
       await this.options.handlers.headsUp(schedule, period);
     } catch (error) {
-      await this.options.store.completeScheduleRun(schedule.id, period, "heads_up", { status: "failed", detail: (error as Error).message });
+      await store.completeScheduleRun(schedule.id, period, "heads_up", { status: "failed", detail: (error as Error).message });
       this.options.onError?.(schedule.id, error);
     }
   }

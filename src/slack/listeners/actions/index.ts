@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } f
 import { REVIEW_ACTIONS } from "../../blocks/debriefBlocks.js";
 import { ACTIONS } from "../../blocks/drillBlocks.js";
 import { HISTORY_ACTIONS } from "../../blocks/historyBlocks.js";
-import type { SlackDeps } from "../../deps.js";
+import { type SlackDeps, scoped } from "../../deps.js";
 import { tracked } from "../../workTracker.js";
 import { type RoutedHandler, routeById } from "../router.js";
 import { ackDrill } from "./ackDrill.js";
@@ -24,19 +24,19 @@ const asRouted = <A>(handler: (args: A) => Promise<void>) => handler as unknown 
 
 /** Every block action reaches one listener, which runs the handler of its action_id. */
 export function register(app: App, deps: SlackDeps): void {
-  const review = tracked(deps.work, reviewFirstMove(deps));
+  const review = tracked(deps.work, scoped(deps, reviewFirstMove));
   const handlers = new Map<string, RoutedHandler<ActionArgs>>([
-    [ACTIONS.ack, asRouted(tracked(deps.work, ackDrill(deps)))],
-    [ACTIONS.firstMove, asRouted(tracked(deps.work, openFirstMove(deps)))],
-    [ACTIONS.runbook, asRouted(tracked(deps.work, openRunbook(deps)))],
-    [ACTIONS.tree, asRouted(tracked(deps.work, openTree(deps)))],
-    [ACTIONS.treeChoice, asRouted(tracked(deps.work, chooseTreeOption(deps)))],
-    [ACTIONS.flag, asRouted(tracked(deps.work, openFlag(deps)))],
-    [HISTORY_ACTIONS.actionDone, asRouted(tracked(deps.work, markActionDone(deps)))],
+    [ACTIONS.ack, asRouted(tracked(deps.work, scoped(deps, ackDrill)))],
+    [ACTIONS.firstMove, asRouted(tracked(deps.work, scoped(deps, openFirstMove)))],
+    [ACTIONS.runbook, asRouted(tracked(deps.work, scoped(deps, openRunbook)))],
+    [ACTIONS.tree, asRouted(tracked(deps.work, scoped(deps, openTree)))],
+    [ACTIONS.treeChoice, asRouted(tracked(deps.work, scoped(deps, chooseTreeOption)))],
+    [ACTIONS.flag, asRouted(tracked(deps.work, scoped(deps, openFlag)))],
+    [HISTORY_ACTIONS.actionDone, asRouted(tracked(deps.work, scoped(deps, markActionDone)))],
     [REVIEW_ACTIONS.accept, asRouted(review)],
     [REVIEW_ACTIONS.reject, asRouted(review)],
-    [ACTIONS.role, asRouted(tracked(deps.work, takeRole(deps)))],
-    [ACTIONS.panel, asRouted(tracked(deps.work, facilitatorPanel(deps)))],
+    [ACTIONS.role, asRouted(tracked(deps.work, scoped(deps, takeRole)))],
+    [ACTIONS.panel, asRouted(tracked(deps.work, scoped(deps, facilitatorPanel)))],
   ]);
   app.action<BlockAction>(
     { type: "block_actions" },

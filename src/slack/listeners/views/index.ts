@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { VIEWS } from "../../blocks/drillBlocks.js";
 import { HISTORY_VIEWS } from "../../blocks/historyBlocks.js";
-import type { SlackDeps } from "../../deps.js";
+import { type SlackDeps, scoped } from "../../deps.js";
 import { tracked } from "../../workTracker.js";
 import { type RoutedHandler, routeById } from "../router.js";
 import { firstMoveSubmission } from "./firstMoveSubmission.js";
@@ -12,8 +12,8 @@ type SubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareA
 /** Every form submission reaches one listener, which runs the handler of its callback_id. */
 export function register(app: App, deps: SlackDeps): void {
   const handlers = new Map<string, RoutedHandler<SubmissionArgs>>([
-    [VIEWS.firstMove, tracked(deps.work, firstMoveSubmission(deps))],
-    [HISTORY_VIEWS.flag, tracked(deps.work, flagSubmission(deps))],
+    [VIEWS.firstMove, tracked(deps.work, scoped(deps, firstMoveSubmission))],
+    [HISTORY_VIEWS.flag, tracked(deps.work, scoped(deps, flagSubmission))],
   ]);
   app.view<ViewSubmitAction>(
     { type: "view_submission" },
