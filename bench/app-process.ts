@@ -1,12 +1,16 @@
-import { type ChildProcess, fork } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { FromChild, ToChild } from "./childProtocol.js";
 
 // Starts an app (drillbot, or the bare Bolt floor) in its own Node process, so its memory is
-// its own and can be measured, and stops it again whatever happens. Either app runs with the
-// HTTP receiver (the bench sends signed requests to its port) or in Socket Mode (it connects to
-// the fake Slack with its app-level token and receives envelopes over a WebSocket).
+// its own and can be measured, and stops it again whatever happens. drillbot runs exactly as
+// `npm start` runs it: `node <npm start's flags> bin/drillbot.js serve`, the compiled JavaScript
+// in dist/ (the bench builds it first), configured by the environment only. The bare app is
+// plain JavaScript too (bench/bare-child.mjs), so neither carries a TypeScript loader. Either
+// app runs with the HTTP receiver (the bench sends signed requests to its port) or in Socket
+// Mode (it connects to the fake Slack with its app-level token and receives envelopes over a
+// WebSocket).
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
 export const BOT_TOKEN = "xoxb-bench-0000-secret";
@@ -23,6 +27,8 @@ export const APP_TOKENS: Record<AppKind, string> = {
 
 /** USER_HZ on Linux: /proc reports CPU time in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Where drillbot's Node flags come from: `npm start`, unless BENCH_APP_NODE_FLAGS is set (even
  * to nothing, which means no flags) to try other heap settings. */
@@ -42,9 +48,15 @@ export const SERVE_NODE_FLAGS: string[] =
         .split(/\s+/)
         .filter((word) => word.startsWith("--"));
 
-const ENTRY: Record<AppKind, string> = {
-  drillbot: fileURLToPath(new URL("./drillbot-child.ts", import.meta.url)),
-  bare: fileURLToPath(new URL("./bare-child.ts", import.meta.url)),
+const ENTRY: Record<AppKind, string[]> = {
+  drillbot: [fileURLToPath(new URL("../bin/drillbot.js", import.meta.url)), "serve"],
+  bare: [fileURLToPath(new URL("./bare-child.mjs", import.meta.url))],
+};
+
+/** What each app prints once it can take Slack's requests (drillbot: serve's own log line). */
+const READY: Record<AppKind, RegExp> = {
+  drillbot: /drillbot (connected in Socket Mode|listening on port)/,
+  bare: /bare Bolt app ready/,
 };
 
 export interface AppProcessOptions {
@@ -56,6 +68,19 @@ export interface AppProcessOptions {
   databaseUrl?: string;
   /** Write a V8 CPU profile of the child into this folder (node --cpu-prof). */
   cpuProfDir?: string;
+}
+
+/** A port nobody listens on right now, for the HTTP receiver (PORT must be a real port). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export class AppProcess {
@@ -72,6 +97,7 @@ export class AppProcess {
     /** The latest chunks the app wrote to stdout/stderr, for error reports. */
     private readonly output: string[],
   ) {
+    if (child.exitCode !== null || child.signalCode !== null) this.exited = true;
     child.once("exit", () => {
       this.exited = true;
     });
@@ -83,12 +109,13 @@ export class AppProcess {
   }
 
   static async start(kind: AppKind, options: AppProcessOptions): Promise<AppProcess> {
-    // drillbot runs with the Node flags `npm start` uses (package.json "serveNodeFlags").
+    // drillbot runs with the Node flags `npm start` uses; the bare app with Node's defaults.
     const appFlags = kind === "drillbot" ? SERVE_NODE_FLAGS : [];
-    const execArgv = ["--import", "tsx", ...appFlags, ...(options.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir] : [])];
-    const child = fork(ENTRY[kind], [], {
-      execArgv,
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    const execArgv = [...appFlags, ...(options.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir] : [])];
+    const port = options.delivery === "http" ? await freePort() : null;
+    const child = spawn(process.execPath, [...execArgv, ...ENTRY[kind]], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
       // Socket Mode as the README sets it up: the bot token and the app-level token, no signing
       // secret (requests come over the app's own connection, not to a public URL).
       env: {
@@ -97,8 +124,9 @@ export class AppProcess {
         NODE_ENV: "production",
         SLACK_BOT_TOKEN: BOT_TOKEN,
         ...(options.delivery === "socket" ? { SLACK_APP_TOKEN: APP_TOKENS[kind] } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+        ...(port === null ? {} : { PORT: String(port) }),
         SLACK_API_URL: options.apiUrl,
-        DRILLBOT_DB: options.dbPath ?? "",
+        ...(options.dbPath ? { DRILLBOT_DB: options.dbPath } : {}),
         ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
         LOG_LEVEL: "info",
       },
@@ -112,7 +140,13 @@ export class AppProcess {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    const port = await waitForReady(child, output, 30_000);
+    // BENCH_APP_LOG=<folder>: everything each app writes (its log, --trace-gc), one file per process.
+    if (process.env.BENCH_APP_LOG) {
+      const file = createWriteStream(`${process.env.BENCH_APP_LOG}/${kind}-${options.delivery}-${child.pid}.log`);
+      child.stdout?.pipe(file);
+      child.stderr?.pipe(file);
+    }
+    await waitForReady(child, output, READY[kind], 30_000);
     return new AppProcess(kind, options.delivery, child, port, output);
   }
 
@@ -132,7 +166,7 @@ export class AppProcess {
     return APP_TOKENS[this.kind];
   }
 
-  /** The process's peak resident set so far (VmHWM), in bytes; null where /proc is missing. */
+  /** The process's peak resident set so far (VmHWM, start-up included), in bytes; null where /proc is missing. */
   peakRssBytes(): number | null {
     return this.procStatusBytes("VmHWM");
   }
@@ -164,64 +198,31 @@ export class AppProcess {
     }
   }
 
-  /** The child's own view of its memory (V8 heap, external, RSS) at this moment. */
-  memoryUsage(): Promise<NodeJS.MemoryUsage | null> {
-    if (this.exited) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(null), 2_000);
-      const onMessage = (message: FromChild) => {
-        if (message.type === "memory") done(message.usage);
-      };
-      const done = (usage: NodeJS.MemoryUsage | null) => {
-        clearTimeout(timer);
-        this.child.off("message", onMessage);
-        resolve(usage);
-      };
-      this.child.on("message", onMessage);
-      this.child.send({ type: "memory" } satisfies ToChild);
-    });
-  }
-
   /** What the app wrote to stdout/stderr lately (for error reports). */
   logTail(lines = 20): string {
     return this.output.join("").split("\n").slice(-lines).join("\n");
   }
 
-  /** Asks the app to stop cleanly (so a CPU profile gets written) and returns its peak RSS as
-   * the child measured it; kills it if it does not stop in time. */
+  /** Sends SIGTERM, as a process manager would, and waits for the exit (a CPU profile is written
+   * then); returns the peak RSS read just before. Kills the process if it does not stop in time. */
   async stop(timeoutMs = 15_000): Promise<number | null> {
     if (this.exited) return null;
-    const stopped = new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        this.child.kill("SIGKILL");
-        resolve(null);
-      }, timeoutMs);
-      this.child.on("message", (message: FromChild) => {
-        if (message.type === "stopped") resolve(message.maxRssKb * 1024);
-      });
-      this.child.once("exit", () => {
-        clearTimeout(timer);
-        resolve(null);
-      });
-    });
-    this.child.send({ type: "stop" } satisfies ToChild);
-    const maxRss = await stopped;
-    await this.exitedPromise();
-    return maxRss;
+    const peak = this.peakRssBytes();
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
+    this.child.kill("SIGTERM");
+    await exited;
+    clearTimeout(timer);
+    return peak;
   }
 
   /** Last resort for finally blocks: no questions, no waiting. */
   kill(): void {
     if (!this.exited) this.child.kill("SIGKILL");
   }
-
-  private exitedPromise(): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => this.child.once("exit", () => resolve()));
-  }
 }
 
-function waitForReady(child: ChildProcess, output: string[], timeoutMs: number): Promise<number | null> {
+function waitForReady(child: ChildProcess, output: string[], ready: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (why: string) => {
@@ -232,15 +233,16 @@ function waitForReady(child: ChildProcess, output: string[], timeoutMs: number):
       reject(new Error(`${why}\n${output.join("").split("\n").slice(-20).join("\n")}`));
     };
     const timer = setTimeout(() => fail(`the app did not start within ${timeoutMs} ms`), timeoutMs);
-    child.on("message", (message: FromChild) => {
-      if (message.type === "ready" && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        resolve(message.port);
-      } else if (message.type === "failed") {
-        fail(`the app failed to start: ${message.message}`);
-      }
-    });
+    const watch = () => {
+      if (settled || !ready.test(output.join(""))) return;
+      settled = true;
+      clearTimeout(timer);
+      child.stdout?.off("data", watch);
+      child.stderr?.off("data", watch);
+      resolve();
+    };
+    child.stdout?.on("data", watch);
+    child.stderr?.on("data", watch);
     child.once("exit", (code) => fail(`the app exited with code ${code} before it was ready`));
   });
 }

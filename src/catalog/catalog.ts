@@ -6,14 +6,15 @@ import type { CompiledLexicon } from "../domain/lexicon.js";
 import { checkRubric } from "../domain/rubricChecks.js";
 import { type HeadingMap, parseRunbook } from "../domain/runbook.js";
 import { runbookFindings } from "../domain/runbookFindings.js";
-import { type Role, type Scenario, type ScenarioFile, ScenarioSchema } from "../domain/scenario.js";
+import { type Role, type Scenario, type ScenarioFile, scenarioSchemas } from "../domain/scenario.js";
 import { checkScenario } from "../domain/scenarioChecks.js";
 import { type CompiledRubric, compileRubric } from "../domain/scoring.js";
+import { cachedBuiltin } from "./builtinCache.js";
 import { type CatalogConfig, PACKAGE_ROOT } from "./config.js";
 import { builtinLexicon, LEXICON_FILE, lexiconFolders, loadLexicon } from "./lexicon.js";
 import { fieldName, isError, type LintProblem } from "./problems.js";
 import { schemaIssueProblems } from "./schemaProblems.js";
-import { parseYamlSource } from "./yamlSource.js";
+import { parseYamlSource, validatedYamlSource } from "./yamlSource.js";
 
 export interface Catalog {
   config: CatalogConfig;
@@ -43,7 +44,15 @@ export interface LoadOptions {
   checkSamples?: boolean;
 }
 
-export interface ScenarioLoadOptions extends LoadOptions {
+/** The package's own library: its files are read and validated against the schema, but the
+ * content checks (rubric, runbook findings) are left to the package's CI and `drillbot lint`,
+ * which run them on every change; rubrics and runbooks are compiled when a drill first needs
+ * them. This keeps `drillbot list` and a drill's start from compiling fourteen rubrics. */
+interface TrustedLoad {
+  trusted?: boolean;
+}
+
+export interface ScenarioLoadOptions extends LoadOptions, TrustedLoad {
   /** Where an old-style runbook path (from the repository root) is looked up. */
   base: string;
   headings?: HeadingMap;
@@ -95,17 +104,22 @@ export function loadScenarioFile(
       problems: [{ file, line: 1, field: "(file)", message: `cannot read: ${(error as Error).message}` }],
     };
   }
-  const source = parseYamlSource(text);
+  // A built-in file exactly as it was validated at build time needs no parsing or validation
+  // (builtinCache.ts); its YAML is read again only if a problem needs a line number.
+  const cached = cachedBuiltin(path, text) as ScenarioFile | undefined;
+  if (opts.trusted && cached) return trustedScenario(path, cached, opts, scenarioLexicon);
+  const source = cached ? validatedYamlSource(text, cached) : parseYamlSource(text);
   if (source.errors.length > 0) {
     return { id: fileId, scenario: null, problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
   }
   const declared = (source.data as { id?: unknown } | null)?.id;
   const id = typeof declared === "string" && declared !== "" ? declared : fileId;
-  const parsed = ScenarioSchema.safeParse(source.data);
+  const parsed = cached ? { success: true as const, data: cached } : scenarioSchemas().ScenarioSchema.safeParse(source.data);
   if (!parsed.success) {
     return { id, scenario: null, problems: schemaIssueProblems(parsed.error.issues, source, file) };
   }
   const data = parsed.data;
+  if (opts.trusted) return trustedScenario(path, data, opts, scenarioLexicon);
   const rubric = compileRubric(data.first_move.rubric, scenarioLexicon);
   const roleRubrics = Object.fromEntries(
     (data.roles ?? []).flatMap((role) => (role.first_move ? [[role.id, compileRubric(role.first_move.rubric, scenarioLexicon)]] : [])),
@@ -143,8 +157,7 @@ export function loadScenarioFile(
     });
   }
   const runbookText = readFileSync(found.path, "utf8");
-  const fromBase = relative(base, found.path);
-  const runbookRef = fromBase.startsWith("..") ? displayPath(found.path) : fromBase.split("\\").join("/");
+  const runbookRef = runbookRefOf(found.path, base);
   const scenario = buildScenario(data, runbookText, { headings, runbookRef, lexicon: scenarioLexicon, rubric });
   const runbookFile = displayPath(found.path);
   for (const finding of scenario.runbookFindings) {
@@ -154,6 +167,24 @@ export function loadScenarioFile(
   return { id, scenario, problems };
 }
 
+/** A built-in scenario from its validated data: its runbook is read, the rest waits for first use. */
+function trustedScenario(path: string, data: ScenarioFile, opts: ScenarioLoadOptions, lexicon: CompiledLexicon): LoadedScenario {
+  const found = resolveRunbookPath(path, data.runbook, opts.base);
+  if (!found) {
+    const problem = { file: displayPath(path), line: 1, field: "runbook", message: `runbook ${data.runbook} does not exist` };
+    return { id: data.id, scenario: null, problems: [problem] };
+  }
+  const runbookText = readFileSync(found.path, "utf8");
+  const runbookRef = runbookRefOf(found.path, opts.base);
+  return { id: data.id, scenario: buildScenario(data, runbookText, { headings: opts.headings ?? {}, runbookRef, lexicon }), problems: [] };
+}
+
+/** The runbook as people know it: its path from the base folder, else as displayed. */
+function runbookRefOf(runbookPath: string, base: string): string {
+  const fromBase = relative(base, runbookPath);
+  return fromBase.startsWith("..") ? displayPath(runbookPath) : fromBase.split("\\").join("/");
+}
+
 /** The roles of a scenario that declares none: who leads, who talks to people, who writes it down. */
 export const DEFAULT_ROLES: Role[] = [
   { id: "ic", name: "Incident Commander" },
@@ -161,33 +192,56 @@ export const DEFAULT_ROLES: Role[] = [
   { id: "scribe", name: "Scribe" },
 ];
 
-/** A drillable scenario from validated file data and its runbook text (also used for stored versions). */
+/** A drillable scenario from validated file data and its runbook text (also used for stored versions).
+ * The costly parts (compiled rubrics, the parsed runbook and its findings, the hash) are worked
+ * out on first use and kept: most commands read a catalog's ids and titles and drill one of
+ * them, so compiling every rubric up front was most of their start-up. A given `rubric` (already
+ * compiled by the checks) is used as it is. */
 export function buildScenario(
   data: ScenarioFile,
   runbookText: string,
   options: { headings?: HeadingMap; runbookRef?: string; lexicon?: CompiledLexicon; rubric?: CompiledRubric } = {},
 ): Scenario {
   const headings = options.headings ?? {};
-  const runbookDoc = parseRunbook(runbookText, { headings });
-  return {
+  const lexicon = () => options.lexicon ?? builtinLexicon();
+  const scenario = {
     ...data,
-    rubric: options.rubric ?? compileRubric(data.first_move.rubric, options.lexicon ?? builtinLexicon()),
     roleList: data.roles ?? DEFAULT_ROLES,
-    roleRubrics: Object.fromEntries(
-      (data.roles ?? []).flatMap((role) =>
-        role.first_move ? [[role.id, compileRubric(role.first_move.rubric, options.lexicon ?? builtinLexicon())]] : [],
-      ),
-    ),
     readWindowMs: parseDuration(data.read_window) ?? 0,
     timeLimitMs: parseDuration(data.time_limit) ?? 0,
     injectOffsetsMs: data.injects.map((i) => parseDuration(i.at) ?? 0),
-    runbookDoc,
-    runbookFindings: runbookFindings(runbookDoc, headings),
     quick: data.tree === undefined,
     runbookRef: options.runbookRef ?? data.runbook,
     ...(Object.keys(headings).length > 0 ? { runbookHeadings: headings } : {}),
-    hash: scenarioHash(data, runbookText, headings),
-  };
+  } as Scenario;
+  const given = options.rubric;
+  defineOnFirstUse(scenario, "rubric", () => given ?? compileRubric(data.first_move.rubric, lexicon()));
+  defineOnFirstUse(scenario, "roleRubrics", () =>
+    Object.fromEntries(
+      (data.roles ?? []).flatMap((role) => (role.first_move ? [[role.id, compileRubric(role.first_move.rubric, lexicon())]] : [])),
+    ),
+  );
+  defineOnFirstUse(scenario, "runbookDoc", () => parseRunbook(runbookText, { headings }));
+  defineOnFirstUse(scenario, "runbookFindings", () => runbookFindings(scenario.runbookDoc, headings));
+  defineOnFirstUse(scenario, "hash", () => scenarioHash(data, runbookText, headings));
+  return scenario;
+}
+
+/** An enumerable property computed by its first read and then kept as a plain value, so a
+ * scenario looks and copies (spread, JSON) as if it had been filled in up front. */
+function defineOnFirstUse<K extends keyof Scenario>(scenario: Scenario, key: K, compute: () => Scenario[K]): void {
+  Object.defineProperty(scenario, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(scenario, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: Scenario[K]) {
+      Object.defineProperty(scenario, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 /** sha256 of what a drill ran on. A heading map changes how the runbook reads, so it counts. */
@@ -242,7 +296,7 @@ export function loadCatalog(from: CatalogConfig | string, paths?: string[], opti
   const builtinIds = new Set<string>();
   if (config.builtin) {
     for (const path of scenarioFiles([join(PACKAGE_ROOT, "scenarios")])) {
-      const loaded = loadScenarioFile(path, { base: PACKAGE_ROOT, lexicon });
+      const loaded = loadScenarioFile(path, { base: PACKAGE_ROOT, lexicon, trusted: true });
       if (!loaded.scenario) continue; // the package's own library is checked by its own CI
       catalog.scenarios.set(loaded.scenario.id, loaded.scenario);
       catalog.files.set(loaded.scenario.id, path);

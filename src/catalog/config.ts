@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import { closeMatch } from "../domain/closest.js";
 import type { HeadingMap } from "../domain/runbook.js";
 import { RUNBOOK_PARTS } from "../domain/scenario.js";
+import { onFirstUse, zod } from "../domain/zodOnDemand.js";
 import { fieldName, type LintProblem } from "./problems.js";
 import { parseYamlSource } from "./yamlSource.js";
 
@@ -17,19 +17,22 @@ export const CONFIG_FILE = "drillbot.yml";
 /** The package's own folder (scenarios/, runbooks/, schema/), from src/catalog or dist/catalog. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-const ConfigSchema = z
-  .object({
-    catalogs: z
-      .array(z.string().trim().min(1, "must not be empty"))
-      .default([])
-      .describe("Folders of scenario files (*.yml), relative to drillbot.yml; each may hold a lexicon.yml"),
-    builtin: z.boolean().default(true).describe("Include drillbot's built-in scenario library (default true)"),
-    headings: z
-      .record(z.string(), z.enum([...RUNBOOK_PARTS, "none"]))
-      .default({})
-      .describe("Your runbook headings → the five parts (trigger, verify, impact, diagnose, mitigate, or none)"),
-  })
-  .strict();
+const configSchema = onFirstUse(() => {
+  const z = zod().z;
+  return z
+    .object({
+      catalogs: z
+        .array(z.string().trim().min(1, "must not be empty"))
+        .default([])
+        .describe("Folders of scenario files (*.yml), relative to drillbot.yml; each may hold a lexicon.yml"),
+      builtin: z.boolean().default(true).describe("Include drillbot's built-in scenario library (default true)"),
+      headings: z
+        .record(z.string(), z.enum([...RUNBOOK_PARTS, "none"]))
+        .default({})
+        .describe("Your runbook headings → the five parts (trigger, verify, impact, diagnose, mitigate, or none)"),
+    })
+    .strict();
+});
 
 export interface CatalogConfig {
   /** drillbot.yml, or null when there is none (the defaults apply). */
@@ -86,19 +89,19 @@ export function readConfig(file: string): CatalogConfig {
   if (source.errors.length > 0) {
     return { ...empty, problems: source.errors.map((e) => ({ file: shown, line: e.line, field: "yaml", message: e.message })) };
   }
-  const parsed = ConfigSchema.safeParse(source.data ?? {});
+  const parsed = configSchema().safeParse(source.data ?? {});
   if (!parsed.success) {
     return {
       ...empty,
       problems: parsed.error.issues.flatMap((issue) => {
         if (issue.code === "unrecognized_keys") {
           return issue.keys.map((key) => {
-            const close = closeMatch(key, Object.keys(ConfigSchema.shape));
+            const close = closeMatch(key, Object.keys(configSchema().shape));
             return {
               file: shown,
               line: source.lineOf([...issue.path, key]),
               field: fieldName([...issue.path, key]),
-              message: `unknown key "${key}"${close ? ` (did you mean "${close}"?)` : ` (known: ${Object.keys(ConfigSchema.shape).join(", ")})`}`,
+              message: `unknown key "${key}"${close ? ` (did you mean "${close}"?)` : ` (known: ${Object.keys(configSchema().shape).join(", ")})`}`,
             };
           });
         }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
-import { z } from "zod";
 import type { LabelledAnswer } from "../domain/rubricEval.js";
+import { onFirstUse, zod } from "../domain/zodOnDemand.js";
 import { displayPath } from "./catalog.js";
 import { fieldName, type LintProblem } from "./problems.js";
 import { parseYamlSource } from "./yamlSource.js";
@@ -10,22 +10,25 @@ import { parseYamlSource } from "./yamlSource.js";
 // the rubric, used to measure the scorer (`npm run eval:scoring <folder>`). Labels are data:
 // drillbot reads them and never writes them.
 
-export const CorpusFileSchema = z
-  .object({
-    scenario: z.string().min(1),
-    answers: z
-      .array(
-        z
-          .object({
-            text: z.string().min(1),
-            label: z.enum(["accept", "reject"]),
-            why: z.string().optional(),
-          })
-          .strict(),
-      )
-      .min(1),
-  })
-  .strict();
+export const corpusFileSchema = onFirstUse(() => {
+  const z = zod().z;
+  return z
+    .object({
+      scenario: z.string().min(1),
+      answers: z
+        .array(
+          z
+            .object({
+              text: z.string().min(1),
+              label: z.enum(["accept", "reject"]),
+              why: z.string().optional(),
+            })
+            .strict(),
+        )
+        .min(1),
+    })
+    .strict();
+});
 
 export interface CorpusFile {
   file: string;
@@ -45,7 +48,7 @@ export function readCorpus(folder: string): { files: CorpusFile[]; problems: Lin
       problems.push(...source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })));
       continue;
     }
-    const parsed = CorpusFileSchema.safeParse(source.data);
+    const parsed = corpusFileSchema().safeParse(source.data);
     if (!parsed.success) {
       problems.push(
         ...parsed.error.issues.map((issue) => ({

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CompiledLexicon, checkLexicon, compileLexicon, type LexiconFile, LexiconSchema } from "../domain/lexicon.js";
+import { type CompiledLexicon, checkLexicon, compileLexicon, type LexiconFile, lexiconSchema } from "../domain/lexicon.js";
+import { cachedBuiltin } from "./builtinCache.js";
 import { fieldName, type LintProblem } from "./problems.js";
 import { parseYamlSource } from "./yamlSource.js";
 
@@ -32,11 +33,14 @@ export function readLexiconFile(path: string): LoadedLexiconFile {
   } catch (error) {
     return { file: null, problems: [{ file, line: 1, field: "(file)", message: `cannot read: ${(error as Error).message}` }] };
   }
+  // The built-in lexicon as validated at build time, when this is the very text (builtinCache.ts).
+  const cached = path === BUILTIN_LEXICON_PATH ? (cachedBuiltin(path, text) as LexiconFile | undefined) : undefined;
+  if (cached && checkLexicon(cached).length === 0) return { file: cached, problems: [] };
   const source = parseYamlSource(text);
   if (source.errors.length > 0) {
     return { file: null, problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
   }
-  const parsed = LexiconSchema.safeParse(source.data ?? {});
+  const parsed = lexiconSchema().safeParse(source.data ?? {});
   if (!parsed.success) {
     return {
       file: null,

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { closeMatch } from "../domain/closest.js";
-import { ScenarioSchema } from "../domain/scenario.js";
+import { scenarioSchemas } from "../domain/scenario.js";
 import { fieldName, type LintProblem } from "./problems.js";
 import type { YamlSource } from "./yamlSource.js";
 
@@ -40,7 +40,7 @@ export function schemaIssueProblems(
   issues: z.core.$ZodIssue[],
   source: YamlSource,
   file: string,
-  schema: z.ZodType = ScenarioSchema,
+  schema: z.ZodType = scenarioSchemas().ScenarioSchema,
 ): LintProblem[] {
   return issues.flatMap((issue): LintProblem[] => {
     if (issue.code === "unrecognized_keys") {

@@ -1,5 +1,14 @@
+import { createRequire } from "node:module";
 import { CORE_SCHEMA, load } from "js-yaml";
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Node } from "yaml";
+
+/** The `yaml` package (about 8 MB of a process's memory once loaded), required on first use:
+ * only a file with a problem to report, or one js-yaml refuses, needs its line numbers. */
+let yamlWithLines: typeof import("yaml") | null = null;
+const withLines = (): typeof import("yaml") => {
+  yamlWithLines ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlWithLines;
+};
 
 /** A parsed YAML file that can say on which line any field path sits. */
 export interface YamlSource {
@@ -29,7 +38,22 @@ export function parseYamlSource(text: string): YamlSource {
   };
 }
 
+/** A file whose data is already known (validated at build time): the YAML is parsed only if
+ * something asks for a line. */
+export function validatedYamlSource(text: string, data: unknown): YamlSource {
+  let full: YamlSource | null = null;
+  return {
+    data,
+    errors: [],
+    lineOf: (path) => {
+      full ??= parseWithLines(text);
+      return full.lineOf(path);
+    },
+  };
+}
+
 function parseWithLines(text: string): YamlSource {
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = withLines();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);

@@ -1,27 +1,17 @@
 import { type Catalog, loadCatalog } from "../catalog/catalog.js";
 import type { CatalogConfig } from "../catalog/config.js";
-import { formatProblem } from "../catalog/problems.js";
 import { systemClock } from "../domain/clock.js";
 import { DrillService } from "../service/drillService.js";
 import { DEFAULT_DB_PATH } from "../store/sqlite.js";
 import type { DrillStore } from "../store/store.js";
 import { databaseFromEnv, describeDatabase, openStores, type Stores } from "../store/stores.js";
 import type { CliIO } from "./io.js";
+import { noteSkipped, skippedReasons } from "./skipped.js";
+
+export { noteSkipped, skippedReasons };
 
 export function dbPathFrom(flag: string | undefined): string {
   return flag ?? process.env.DRILLBOT_DB ?? DEFAULT_DB_PATH;
-}
-
-/** Why each skipped scenario was skipped, as lint lines, by id. */
-export function skippedReasons(catalog: Catalog): Map<string, string[]> {
-  return new Map([...catalog.skipped].map(([id, problems]) => [id, problems.map(formatProblem)]));
-}
-
-/** One line about scenarios that could not be loaded (the details: drillbot lint, or drill <id>). */
-export function noteSkipped(catalog: Catalog, io: CliIO): void {
-  const ids = [...catalog.skipped.keys()];
-  if (ids.length > 0) io.err(`note: ${ids.length} scenario(s) skipped (${ids.join(", ")}); drillbot lint says why`);
-  for (const problem of catalog.config.problems) io.err(formatProblem(problem));
 }
 
 /** The stores a command works with: `--db PATH` when given, else PostgreSQL when DATABASE_URL is

@@ -2,8 +2,8 @@ import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog/catalog.js";
 import type { CatalogConfig } from "../catalog/config.js";
 import type { Scenario } from "../domain/scenario.js";
-import { noteSkipped } from "./context.js";
 import type { CliIO } from "./io.js";
+import { noteSkipped } from "./skipped.js";
 
 export function scenariosWithTag(scenarios: Iterable<Scenario>, tag?: string): Scenario[] {
   return [...scenarios].filter((s) => tag === undefined || s.tags.includes(tag)).sort((a, b) => a.id.localeCompare(b.id));

@@ -1,11 +1,9 @@
 import { type CatalogConfig, resolveConfig } from "../catalog/config.js";
 import { isStoreError } from "../store/errors.js";
-import { debriefCommand } from "./debrief.js";
-import { drillCommand } from "./drill.js";
 import { type CliIO, handleClosedPipes, processIO } from "./io.js";
-import { lintCommand } from "./lint.js";
-import { listCommand } from "./list.js";
-import { migrateCommand } from "./migrate.js";
+
+// Each command is imported when it runs, so `drillbot list` loads the catalog code and nothing
+// of the database, the Slack app or the other commands (Node compiles every module it imports).
 
 /** Each command's usage, shown by `drillbot <command> --help` and with a bad flag. */
 export const COMMAND_USAGE: Record<string, string> = {
@@ -161,11 +159,11 @@ async function run(
 ): Promise<number> {
   switch (command) {
     case "drill":
-      return drillCommand(args, config(), io);
+      return (await import("./drill.js")).drillCommand(args, config(), io);
     case "debrief":
-      return debriefCommand(args, config(), io);
+      return (await import("./debrief.js")).debriefCommand(args, config(), io);
     case "migrate":
-      return migrateCommand(args, io, env);
+      return (await import("./migrate.js")).migrateCommand(args, io, env);
     case "backup":
       return (await import("./backup.js")).backupCommand(args, io);
     case "rotate-key":
@@ -183,7 +181,7 @@ async function run(
     case "serve":
       return (await import("../slack/server.js")).serve(config(), env, io);
     case "lint":
-      return lintCommand(args, config(), io);
+      return (await import("./lint.js")).lintCommand(args, config(), io);
     case "score":
       return (await import("./score.js")).scoreCommand(args, config(), io);
     case "review":
@@ -191,7 +189,7 @@ async function run(
     case "rubric":
       return (await import("./rubric.js")).rubricCommand(args, config(), io);
     case "list":
-      return listCommand(args, config(), io);
+      return (await import("./list.js")).listCommand(args, config(), io);
     case "import":
       return (await import("./import.js")).importCommand(args, config(), io, cwd);
     case "init":

@@ -6,7 +6,7 @@ import { migrate } from "../store/migrations.js";
 import { CopyRefusedError, copySqliteToPostgres } from "../store/pg/copyFromSqlite.js";
 import { migratePg } from "../store/pg/migrations.js";
 import { createPgPool } from "../store/pg/pool.js";
-import { DatabaseOpenError, DatabaseUrlSchema, databaseFromEnv, describePostgresUrl } from "../store/stores.js";
+import { DatabaseOpenError, databaseFromEnv, databaseUrlSchema, describePostgresUrl } from "../store/stores.js";
 import type { CliIO } from "./io.js";
 
 const USAGE = "usage: drillbot migrate [--db PATH]   ·   drillbot migrate --from sqlite:<file> --to postgres://…";
@@ -67,7 +67,7 @@ async function copyCommand(from: string | undefined, to: string | undefined, io:
     io.err(`drillbot migrate: --from must name the SQLite file, as sqlite:<file> (e.g. sqlite:./data/drillbot.db)\n${USAGE}`);
     return 2;
   }
-  if (!to || !DatabaseUrlSchema.safeParse(to).success) {
+  if (!to || !databaseUrlSchema().safeParse(to).success) {
     io.err(
       `drillbot migrate: --to must be a PostgreSQL URL such as postgres://user:password@host:5432/drillbot (or set DATABASE_URL)\n${USAGE}`,
     );

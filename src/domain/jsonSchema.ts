@@ -1,11 +1,11 @@
-import { z } from "zod";
-import { LexiconSchema } from "./lexicon.js";
-import { ScenarioSchema } from "./scenario.js";
+import { lexiconSchema } from "./lexicon.js";
+import { scenarioSchemas } from "./scenario.js";
+import { zod } from "./zodOnDemand.js";
 
 /** The JSON Schema editors use for scenarios/*.yml, as committed text. */
 export function scenarioJsonSchemaText(): string {
   // io "input": defaulted fields (read_window, must_not…) are optional to the author.
-  const schema = z.toJSONSchema(ScenarioSchema, { io: "input", target: "draft-2020-12" });
+  const schema = zod().z.toJSONSchema(scenarioSchemas().ScenarioSchema, { io: "input", target: "draft-2020-12" });
   const withMeta = {
     $schema: schema.$schema,
     $id: "https://drillbot.dev/schema/scenario.schema.json",
@@ -18,7 +18,7 @@ export function scenarioJsonSchemaText(): string {
 
 /** The JSON Schema for scenarios/lexicon.yml (and a catalog's own lexicon.yml). */
 export function lexiconJsonSchemaText(): string {
-  const schema = z.toJSONSchema(LexiconSchema, { io: "input", target: "draft-2020-12" });
+  const schema = zod().z.toJSONSchema(lexiconSchema(), { io: "input", target: "draft-2020-12" });
   const withMeta = {
     $schema: schema.$schema,
     $id: "https://drillbot.dev/schema/lexicon.schema.json",

@@ -1,5 +1,6 @@
-import { z } from "zod";
+import type { z as Z } from "zod";
 import { toWords } from "./words.js";
+import { onFirstUse, zod } from "./zodOnDemand.js";
 
 // The shared ops lexicon (scenarios/lexicon.yml): groups of interchangeable words and phrases
 // ("dash", "dashboard", "grafana"…), so a rubric names a concept in a few words and every
@@ -7,34 +8,40 @@ import { toWords } from "./words.js";
 
 const GROUP_NAME = /^[a-z0-9][a-z0-9 _'-]{0,59}$/;
 
-const Phrase = z.union([
-  z.string().trim().min(1, "must not be empty").max(80, "keep a phrase to a few words"),
-  z.number().transform(String), // 500, 503: status codes written bare
-]);
+/** The lexicon file schema, built on first use (zod loads then: see zodOnDemand.ts). */
+function defineLexiconSchema(z: typeof Z) {
+  const Phrase = z.union([
+    z.string().trim().min(1, "must not be empty").max(80, "keep a phrase to a few words"),
+    z.number().transform(String), // 500, 503: status codes written bare
+  ]);
 
-export const LexiconSchema = z
-  .object({
-    groups: z
-      .record(z.string(), z.array(Phrase).min(1, "list at least one other word or phrase"))
-      .superRefine((groups, ctx) => {
-        for (const name of Object.keys(groups)) {
-          if (!GROUP_NAME.test(name))
-            ctx.addIssue({ code: "custom", path: [name], message: "name a group in lower case, e.g. dashboard or roll back" });
-        }
-      })
-      .describe(
-        "Groups of interchangeable words or phrases. The group's name is a member too; a rubric term naming any member matches every member.",
-      ),
-    forms: z
-      .record(z.string().regex(/^[a-z0-9_]+$/, "a single lower-case word"), z.string().regex(/^[a-z0-9_]+$/, "a single lower-case word"))
-      .default({})
-      .describe(
-        "Words the stemmer gets wrong, mapped to the form they are matched as (e.g. containers: container, so that it does not match contain).",
-      ),
-  })
-  .strict();
+  const LexiconSchema = z
+    .object({
+      groups: z
+        .record(z.string(), z.array(Phrase).min(1, "list at least one other word or phrase"))
+        .superRefine((groups, ctx) => {
+          for (const name of Object.keys(groups)) {
+            if (!GROUP_NAME.test(name))
+              ctx.addIssue({ code: "custom", path: [name], message: "name a group in lower case, e.g. dashboard or roll back" });
+          }
+        })
+        .describe(
+          "Groups of interchangeable words or phrases. The group's name is a member too; a rubric term naming any member matches every member.",
+        ),
+      forms: z
+        .record(z.string().regex(/^[a-z0-9_]+$/, "a single lower-case word"), z.string().regex(/^[a-z0-9_]+$/, "a single lower-case word"))
+        .default({})
+        .describe(
+          "Words the stemmer gets wrong, mapped to the form they are matched as (e.g. containers: container, so that it does not match contain).",
+        ),
+    })
+    .strict();
+  return LexiconSchema;
+}
 
-export type LexiconFile = z.output<typeof LexiconSchema>;
+export const lexiconSchema = onFirstUse(() => defineLexiconSchema(zod().z));
+
+export type LexiconFile = Z.output<ReturnType<typeof defineLexiconSchema>>;
 
 export interface LexiconPhrase {
   /** Stems of the phrase's content words, matched on adjacent content words of an answer. */

@@ -1,4 +1,4 @@
-import cron from "node-cron";
+import { createRequire } from "node:module";
 import type { Clock } from "../domain/clock.js";
 import type { Schedule, ScheduleStore } from "../store/history.js";
 import { cronMatcher, nextOccurrence, previousOccurrence } from "./cronTime.js";
@@ -22,10 +22,18 @@ export interface CronArmer {
   arm(expression: string, timezone: string, fire: (occurrence: number) => void): { stop(): void };
 }
 
+/** node-cron, required when the first game day is armed: most installations schedule none, and
+ * a process that never arms one need not load it. */
+let nodeCron: typeof import("node-cron").default | null = null;
+const cronModule = () => {
+  nodeCron ??= createRequire(import.meta.url)("node-cron") as typeof import("node-cron").default;
+  return nodeCron;
+};
+
 /** Production: node-cron, in the schedule's zone. */
 export const nodeCronArmer: CronArmer = {
   arm(expression, timezone, fire) {
-    const task = cron.schedule(expression, (context) => fire(Math.floor(context.date.getTime() / 60_000) * 60_000), {
+    const task = cronModule().schedule(expression, (context) => fire(Math.floor(context.date.getTime() / 60_000) * 60_000), {
       timezone,
       noOverlap: false,
     });

@@ -1,4 +1,12 @@
-import { stringify } from "csv-stringify/sync";
+import { createRequire } from "node:module";
+
+/** csv-stringify, required when a CSV is first written (the Slack app and most commands never do). */
+let csvStringify: typeof import("csv-stringify/sync").stringify | null = null;
+const stringify: typeof import("csv-stringify/sync").stringify = (input, options) => {
+  csvStringify ??= (createRequire(import.meta.url)("csv-stringify/sync") as typeof import("csv-stringify/sync")).stringify;
+  return csvStringify(input, options);
+};
+
 import type { Debrief } from "../domain/debrief.js";
 import type { DrillService } from "./drillService.js";
 

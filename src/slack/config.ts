@@ -1,47 +1,50 @@
 import { LogLevel } from "@slack/logger";
-import { z } from "zod";
+import { onFirstUse, zod } from "../domain/zodOnDemand.js";
 import { cipherFromEnv, EncryptionConfigError, type TokenCipher } from "../store/crypto.js";
 import { DEFAULT_DB_PATH } from "../store/sqlite.js";
-import { type DatabaseConfig, DatabaseUrlSchema } from "../store/stores.js";
+import { type DatabaseConfig, databaseUrlSchema } from "../store/stores.js";
 
 // The environment contract from DESIGN.md, validated at start. Problems are reported one line
 // each and never include a value, so a secret pasted into the wrong variable is not printed.
 
-const EnvSchema = z.object({
-  SLACK_BOT_TOKEN: z
-    .string({ error: "is required (the Bot User OAuth Token, xoxb-…)" })
-    .regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
-  // Many workspaces (OAuth install), used when SLACK_BOT_TOKEN is unset.
-  SLACK_CLIENT_ID: z
-    .string()
-    .regex(/^\d+\.\d+$/, "must be the app's Client ID (digits.digits, from Basic Information)")
-    .optional(),
-  SLACK_CLIENT_SECRET: z
-    .string()
-    .regex(/^[0-9a-f]{16,}$/i, "must be the app's Client Secret (hex, from Basic Information)")
-    .optional(),
-  SLACK_REDIRECT_URI: z
-    .url({ error: "must be the public URL of /slack/oauth_redirect, e.g. https://drillbot.example.com/slack/oauth_redirect" })
-    .refine((u) => new URL(u).pathname === "/slack/oauth_redirect", "must end in /slack/oauth_redirect")
-    .optional(),
-  SLACK_SIGNING_SECRET: z
-    .string()
-    .regex(/^[0-9a-f]{16,}$/i, "must be the app's Signing Secret (hex)")
-    .optional(),
-  SLACK_APP_TOKEN: z
-    .string()
-    .regex(/^xapp-/, "must be an app-level token starting with xapp- (or unset for the HTTP receiver)")
-    .optional(),
-  PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(1).max(65535).default(3000),
-  SLACK_API_URL: z.url({ error: "must be a URL such as https://slack.com/api/" }).optional(),
-  DRILLBOT_DB: z.string().min(1).default(DEFAULT_DB_PATH),
-  DATABASE_URL: DatabaseUrlSchema.optional(),
-  DRILLBOT_FACILITATORS: z
-    .string()
-    .default("")
-    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
-    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), "must be Slack user IDs like U012ABCDEF, separated by commas"),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
+const envSchema = onFirstUse(() => {
+  const z = zod().z;
+  return z.object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: "is required (the Bot User OAuth Token, xoxb-…)" })
+      .regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
+    // Many workspaces (OAuth install), used when SLACK_BOT_TOKEN is unset.
+    SLACK_CLIENT_ID: z
+      .string()
+      .regex(/^\d+\.\d+$/, "must be the app's Client ID (digits.digits, from Basic Information)")
+      .optional(),
+    SLACK_CLIENT_SECRET: z
+      .string()
+      .regex(/^[0-9a-f]{16,}$/i, "must be the app's Client Secret (hex, from Basic Information)")
+      .optional(),
+    SLACK_REDIRECT_URI: z
+      .url({ error: "must be the public URL of /slack/oauth_redirect, e.g. https://drillbot.example.com/slack/oauth_redirect" })
+      .refine((u) => new URL(u).pathname === "/slack/oauth_redirect", "must end in /slack/oauth_redirect")
+      .optional(),
+    SLACK_SIGNING_SECRET: z
+      .string()
+      .regex(/^[0-9a-f]{16,}$/i, "must be the app's Signing Secret (hex)")
+      .optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .regex(/^xapp-/, "must be an app-level token starting with xapp- (or unset for the HTTP receiver)")
+      .optional(),
+    PORT: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(1).max(65535).default(3000),
+    SLACK_API_URL: z.url({ error: "must be a URL such as https://slack.com/api/" }).optional(),
+    DRILLBOT_DB: z.string().min(1).default(DEFAULT_DB_PATH),
+    DATABASE_URL: databaseUrlSchema().optional(),
+    DRILLBOT_FACILITATORS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), "must be Slack user IDs like U012ABCDEF, separated by commas"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
+  });
 });
 
 /** Many workspaces: Slack OAuth installs, tokens sealed in the database. */
@@ -78,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const oauthWanted = !present.SLACK_BOT_TOKEN && Boolean(present.SLACK_CLIENT_ID || present.SLACK_CLIENT_SECRET);
   // In OAuth mode there is no bot token to require: each workspace's comes from its install.
-  const schema = oauthWanted ? EnvSchema.extend({ SLACK_BOT_TOKEN: EnvSchema.shape.SLACK_BOT_TOKEN.optional() }) : EnvSchema;
+  const schema = oauthWanted ? envSchema().extend({ SLACK_BOT_TOKEN: envSchema().shape.SLACK_BOT_TOKEN.optional() }) : envSchema();
   const parsed = schema.safeParse(present);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`);
   let cipher: TokenCipher | undefined;

@@ -1,11 +1,11 @@
 import type pg from "pg";
-import { z } from "zod";
 import type { Team } from "../domain/team.js";
+import { onFirstUse, zod } from "../domain/zodOnDemand.js";
 import type { ActionItemStore, HistoryStore, ScheduleStore } from "./history.js";
 import type { InstallationRows, OAuthStateRows } from "./installations.js";
 import type { InstanceRegistry } from "./instances.js";
 import type { OutboxStore } from "./outbox.js";
-import { openPgStores } from "./pg/stores.js";
+import type { openPgStores } from "./pg/stores.js";
 import type { RequestLog } from "./requestLog.js";
 import { DEFAULT_DB_PATH, openSqliteStores } from "./sqlite.js";
 import { SqliteInstallationRows, SqliteOAuthStateRows } from "./sqliteInstallations.js";
@@ -50,7 +50,7 @@ function isPostgresUrl(value: string): boolean {
 
 /** DATABASE_URL as the configuration schemas check it. The message never repeats the value: it
  * usually holds a password. */
-export const DatabaseUrlSchema = z.string().refine(isPostgresUrl, POSTGRES_URL_PROBLEM);
+export const databaseUrlSchema = onFirstUse(() => zod().z.string().refine(isPostgresUrl, POSTGRES_URL_PROBLEM));
 
 /** Which database a command uses: `--db PATH` when given (an explicit file wins), else
  * DATABASE_URL when set, else DRILLBOT_DB or ./data/drillbot.db. */
@@ -131,6 +131,9 @@ async function openPostgres(url: string, options: OpenStoresOptions): Promise<St
   const location = describePostgresUrl(url);
   let opened: Awaited<ReturnType<typeof openPgStores>>;
   try {
+    // The PostgreSQL stores and the pg driver load only for a PostgreSQL database: the SQLite
+    // app and CLI never pay for them.
+    const { openPgStores } = await import("./pg/stores.js");
     opened = await openPgStores(url, {
       ...(options.team ? { team: options.team } : {}),
       pool: { applicationName: options.applicationName ?? "drillbot", connectionTimeoutMs: 10_000 },

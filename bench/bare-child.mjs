@@ -1,12 +1,13 @@
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
-import { stopRequested, tellParent } from "./childProtocol.js";
 
 // The floor: a bare Bolt app doing only the Slack work a click must cause. "I'm on it" is acked;
 // "First move" is acked and opens a one-input modal. No store, no engine, no rendering. With
 // SLACK_APP_TOKEN set it runs in Socket Mode (Bolt's own SocketModeReceiver), otherwise with the
-// HTTP receiver on a free port.
+// HTTP receiver on $PORT. Plain JavaScript, so it runs with no TypeScript loader, as drillbot's
+// compiled dist/ does. Prints "bare Bolt app ready" once it takes requests; SIGTERM stops it.
 
-function listen(app: App): void {
+/** @param {App} app */
+function listen(app) {
   app.action("drill_ack", async ({ ack }) => {
     await ack();
   });
@@ -33,7 +34,7 @@ function listen(app: App): void {
   });
 }
 
-async function main(): Promise<void> {
+async function main() {
   const apiUrl = process.env.SLACK_API_URL;
   const appToken = process.env.SLACK_APP_TOKEN;
   const signingSecret = process.env.SLACK_SIGNING_SECRET;
@@ -45,12 +46,12 @@ async function main(): Promise<void> {
     logLevel: LogLevel.INFO,
     clientOptions: { slackApiUrl: apiUrl },
   };
-  let app: App;
+  /** @type {App} */
+  let app;
   if (appToken) {
     app = new App({ ...common, appToken, socketMode: true });
     listen(app);
     await app.start();
-    await tellParent({ type: "ready", port: null });
   } else {
     const receiver = new HTTPReceiver({
       signingSecret: signingSecret ?? "",
@@ -59,19 +60,15 @@ async function main(): Promise<void> {
     });
     app = new App({ ...common, receiver });
     listen(app);
-    const server = await receiver.start({ port: 0, host: "127.0.0.1" });
-    const address = server.address();
-    if (!address || typeof address === "string") throw new Error("the HTTP receiver did not start");
-    await tellParent({ type: "ready", port: address.port });
+    await receiver.start({ port: Number(process.env.PORT), host: "127.0.0.1" });
   }
-
-  await stopRequested();
-  await app.stop();
-  await tellParent({ type: "stopped", maxRssKb: process.resourceUsage().maxRSS });
-  process.exit(0);
+  process.stdout.write("bare Bolt app ready\n");
+  process.once("SIGTERM", () => {
+    app.stop().finally(() => process.exit(0));
+  });
 }
 
-main().catch(async (error: unknown) => {
-  await tellParent({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+main().catch((error) => {
+  process.stderr.write(`the bare Bolt app failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
