@@ -1,44 +1,11 @@
 import type pg from "pg";
-import type { RunbookPart } from "../../domain/scenario.js";
 import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import type { ActionItem, ActionItemStore } from "../history.js";
+import { type ActionRow, toAction } from "../rows/actionItemRows.js";
 import { inTransaction, Params } from "./db.js";
 
 // Runbook action items (flags and findings), on PostgreSQL (the contract of
 // src/store/sqliteActionItems.ts). An item carries its drill's workspace.
-
-interface ActionRow {
-  id: number;
-  drill_id: number;
-  scenario_id: string;
-  runbook: string;
-  part: RunbookPart;
-  kind: "wrong" | "unclear";
-  text: string;
-  raised_by_id: string;
-  raised_by_name: string;
-  raised_at: number;
-  status: "open" | "done";
-  done_by: string | null;
-  done_at: number | null;
-  venue: string;
-}
-
-const toAction = (r: ActionRow): ActionItem => ({
-  id: r.id,
-  drillId: r.drill_id,
-  scenarioId: r.scenario_id,
-  runbook: r.runbook,
-  part: r.part,
-  kind: r.kind,
-  text: r.text,
-  raisedBy: { id: r.raised_by_id, name: r.raised_by_name },
-  raisedAt: r.raised_at,
-  status: r.status,
-  doneBy: r.done_by,
-  doneAt: r.done_at,
-  venue: r.venue,
-});
 
 type NewItem = Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt" | "venue">;
 
