@@ -2,35 +2,16 @@
 import type Database from "better-sqlite3";
 import { LOCAL_TEAM, type Team } from "../domain/team.js";
 import type { Schedule, ScheduleRun, ScheduleRunKind, ScheduleRunStatus, ScheduleStore } from "./history.js";
+import {
+  fromSqliteScheduleRow,
+  type ScheduleRunRow,
+  type SqliteScheduleRow,
+  toSchedule as toScheduleOfRow,
+  toScheduleRun,
+} from "./rows/scheduleRows.js";
 
-interface ScheduleRow {
-  id: number;
-  team_id: string;
-  enterprise_id: string | null;
-  channel: string;
-  cron: string;
-  timezone: string;
-  scenario: string;
-  mode: "read" | "blind";
-  heads_up: number;
-  created_by: string;
-  created_at: number;
-  active: number;
-}
-
-const toSchedule = (r: ScheduleRow): Schedule => ({
-  id: r.id,
-  team: { id: r.team_id, enterpriseId: r.enterprise_id },
-  channel: r.channel,
-  cron: r.cron,
-  timezone: r.timezone,
-  scenario: r.scenario,
-  mode: r.mode,
-  headsUp: r.heads_up === 1,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  active: r.active === 1,
-});
+// SQLite returns the booleans as 0/1: converted here, then mapped like PostgreSQL's rows.
+const toSchedule = (r: SqliteScheduleRow): Schedule => toScheduleOfRow(fromSqliteScheduleRow(r));
 
 /** One workspace's schedules (`team`); their runs are reached through them. */
 export class SqliteScheduleStore implements ScheduleStore {
@@ -65,7 +46,7 @@ export class SqliteScheduleStore implements ScheduleStore {
   }
 
   async listActiveSchedulesOfEveryTeam(): Promise<Schedule[]> {
-    return (this.db.prepare("SELECT * FROM schedules WHERE active = 1 ORDER BY id").all() as ScheduleRow[]).map(toSchedule);
+    return (this.db.prepare("SELECT * FROM schedules WHERE active = 1 ORDER BY id").all() as SqliteScheduleRow[]).map(toSchedule);
   }
 
   async listSchedules(filter: { channel?: string; active?: boolean } = {}): Promise<Schedule[]> {
@@ -79,12 +60,14 @@ export class SqliteScheduleStore implements ScheduleStore {
       where.push("active = ?");
       params.push(filter.active ? 1 : 0);
     }
-    const rows = this.db.prepare(`SELECT * FROM schedules WHERE ${where.join(" AND ")} ORDER BY id`).all(...params) as ScheduleRow[];
+    const rows = this.db.prepare(`SELECT * FROM schedules WHERE ${where.join(" AND ")} ORDER BY id`).all(...params) as SqliteScheduleRow[];
     return rows.map(toSchedule);
   }
 
   async getSchedule(id: number): Promise<Schedule | null> {
-    const row = this.db.prepare("SELECT * FROM schedules WHERE id = ? AND team_id = ?").get(id, this.team.id) as ScheduleRow | undefined;
+    const row = this.db.prepare("SELECT * FROM schedules WHERE id = ? AND team_id = ?").get(id, this.team.id) as
+      | SqliteScheduleRow
+      | undefined;
     return row ? toSchedule(row) : null;
   }
 
@@ -149,23 +132,7 @@ export class SqliteScheduleStore implements ScheduleStore {
         `SELECT r.* FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id
           WHERE r.schedule_id = ? AND s.team_id = ? ORDER BY r.period DESC LIMIT ?`,
       )
-      .all(scheduleId, this.team.id, limit) as {
-      schedule_id: number;
-      period: number;
-      kind: ScheduleRunKind;
-      status: ScheduleRunStatus;
-      drill_id: number | null;
-      detail: string | null;
-      recorded_at: number;
-    }[];
-    return rows.map((r) => ({
-      scheduleId: r.schedule_id,
-      period: r.period,
-      kind: r.kind,
-      status: r.status,
-      drillId: r.drill_id,
-      detail: r.detail,
-      recordedAt: r.recorded_at,
-    }));
+      .all(scheduleId, this.team.id, limit) as ScheduleRunRow[];
+    return rows.map(toScheduleRun);
   }
 }

@@ -1,39 +1,11 @@
 import type pg from "pg";
 import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import type { Schedule, ScheduleRun, ScheduleRunKind, ScheduleRunStatus, ScheduleStore } from "../history.js";
+import { type ScheduleRow, type ScheduleRunRow, toSchedule, toScheduleRun } from "../rows/scheduleRows.js";
 import { Params } from "./db.js";
 
 // Game-day schedules and their runs, on PostgreSQL (the contract of src/store/sqliteSchedules.ts).
 // A schedule fires with nobody's request, so it says whose workspace it posts in.
-
-interface ScheduleRow {
-  id: number;
-  team_id: string;
-  enterprise_id: string | null;
-  channel: string;
-  cron: string;
-  timezone: string;
-  scenario: string;
-  mode: "read" | "blind";
-  heads_up: boolean;
-  created_by: string;
-  created_at: number;
-  active: boolean;
-}
-
-const toSchedule = (r: ScheduleRow): Schedule => ({
-  id: r.id,
-  team: { id: r.team_id, enterpriseId: r.enterprise_id },
-  channel: r.channel,
-  cron: r.cron,
-  timezone: r.timezone,
-  scenario: r.scenario,
-  mode: r.mode,
-  headsUp: r.heads_up,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  active: r.active,
-});
 
 export class PgScheduleStore implements ScheduleStore {
   constructor(
@@ -133,27 +105,11 @@ export class PgScheduleStore implements ScheduleStore {
   }
 
   async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
-    const { rows } = await this.pool.query<{
-      schedule_id: number;
-      period: number;
-      kind: ScheduleRunKind;
-      status: ScheduleRunStatus;
-      drill_id: number | null;
-      detail: string | null;
-      recorded_at: number;
-    }>(
+    const { rows } = await this.pool.query<ScheduleRunRow>(
       `SELECT r.* FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id
         WHERE r.schedule_id = $1 AND s.team_id = $3 ORDER BY r.period DESC LIMIT $2`,
       [scheduleId, limit, this.team.id],
     );
-    return rows.map((r) => ({
-      scheduleId: r.schedule_id,
-      period: r.period,
-      kind: r.kind,
-      status: r.status,
-      drillId: r.drill_id,
-      detail: r.detail,
-      recordedAt: r.recorded_at,
-    }));
+    return rows.map(toScheduleRun);
   }
 }
