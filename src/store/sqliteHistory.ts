@@ -2,58 +2,16 @@
 import type Database from "better-sqlite3";
 import { LOCAL_TEAM, type Team } from "../domain/team.js";
 import type { DrillResult, HistoryStore, ResponderResult, ScenarioCoverage } from "./history.js";
+import {
+  type DrillResultRow,
+  fromSqliteResponderResultRow,
+  type SqliteResponderResultRow,
+  toDrillResult,
+  toResponderResult as toResponderResultOfRow,
+} from "./rows/historyRows.js";
 
-interface DrillResultRow {
-  drill_id: number;
-  scenario_id: string;
-  venue: string;
-  mode: "read" | "blind";
-  ended_at: number;
-  responders: number;
-  answered: number;
-  correct_in_window: number;
-  median_first_move_ms: number | null;
-}
-
-const toDrillResult = (r: DrillResultRow): DrillResult => ({
-  drillId: r.drill_id,
-  scenarioId: r.scenario_id,
-  venue: r.venue,
-  mode: r.mode,
-  endedAt: r.ended_at,
-  responders: r.responders,
-  answered: r.answered,
-  correctInWindow: r.correct_in_window,
-  medianFirstMoveMs: r.median_first_move_ms,
-});
-
-interface ResponderResultRow {
-  drill_id: number;
-  user_id: string;
-  user_name: string;
-  scenario_id: string;
-  venue: string;
-  ended_at: number;
-  answered: number;
-  correct: number;
-  correct_in_window: number;
-  time_to_first_move_ms: number | null;
-  role: string | null;
-}
-
-const toResponderResult = (r: ResponderResultRow): ResponderResult => ({
-  drillId: r.drill_id,
-  userId: r.user_id,
-  userName: r.user_name,
-  scenarioId: r.scenario_id,
-  venue: r.venue,
-  endedAt: r.ended_at,
-  answered: r.answered === 1,
-  correct: r.correct === 1,
-  correctInWindow: r.correct_in_window === 1,
-  timeToFirstMoveMs: r.time_to_first_move_ms,
-  role: r.role ?? null,
-});
+// SQLite returns the booleans as 0/1: converted here, then mapped like PostgreSQL's rows.
+const toResponderResult = (r: SqliteResponderResultRow): ResponderResult => toResponderResultOfRow(fromSqliteResponderResultRow(r));
 
 const share = (r: { responders: number; correct_in_window: number }) => (r.responders === 0 ? null : r.correct_in_window / r.responders);
 
@@ -84,7 +42,7 @@ export class SqliteHistoryStore implements HistoryStore {
         : this.db
             .prepare("SELECT * FROM responder_results WHERE team_id = ? AND user_id = ? ORDER BY ended_at DESC LIMIT ?")
             .all(this.team.id, userId, limit)
-    ) as ResponderResultRow[];
+    ) as SqliteResponderResultRow[];
     return rows.map(toResponderResult).reverse();
   }
 
@@ -93,7 +51,7 @@ export class SqliteHistoryStore implements HistoryStore {
     const statement = this.db.prepare(
       "SELECT * FROM responder_results WHERE team_id = ? AND user_id = ? AND scenario_id = ? ORDER BY ended_at",
     );
-    return userIds.flatMap((id) => (statement.all(this.team.id, id, scenarioId) as ResponderResultRow[]).map(toResponderResult));
+    return userIds.flatMap((id) => (statement.all(this.team.id, id, scenarioId) as SqliteResponderResultRow[]).map(toResponderResult));
   }
 
   async coverage(venue?: string): Promise<ScenarioCoverage[]> {

@@ -1,64 +1,13 @@
 import type pg from "pg";
 import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import type { DrillResult, HistoryStore, ResponderResult, ScenarioCoverage } from "../history.js";
+import { type DrillResultRow, type ResponderResultRow, toDrillResult, toResponderResult } from "../rows/historyRows.js";
 import { Params } from "./db.js";
 
 // Finished drills' results on PostgreSQL (the contract of src/store/sqliteHistory.ts): trends,
 // stats, mastery and coverage read them. In a store of one workspace every query names its
 // team_id first, which is how the indexes of migrations/pg/003 and 005 are led, so years of
 // history (100,000 drills, 2,000,000 responses) stay a few index reads away.
-
-interface DrillResultRow {
-  drill_id: number;
-  scenario_id: string;
-  venue: string;
-  mode: "read" | "blind";
-  ended_at: number;
-  responders: number;
-  answered: number;
-  correct_in_window: number;
-  median_first_move_ms: number | null;
-}
-
-const toDrillResult = (r: DrillResultRow): DrillResult => ({
-  drillId: r.drill_id,
-  scenarioId: r.scenario_id,
-  venue: r.venue,
-  mode: r.mode,
-  endedAt: r.ended_at,
-  responders: r.responders,
-  answered: r.answered,
-  correctInWindow: r.correct_in_window,
-  medianFirstMoveMs: r.median_first_move_ms,
-});
-
-interface ResponderResultRow {
-  drill_id: number;
-  user_id: string;
-  user_name: string;
-  scenario_id: string;
-  venue: string;
-  ended_at: number;
-  answered: boolean;
-  correct: boolean;
-  correct_in_window: boolean;
-  time_to_first_move_ms: number | null;
-  role: string | null;
-}
-
-const toResponderResult = (r: ResponderResultRow): ResponderResult => ({
-  drillId: r.drill_id,
-  userId: r.user_id,
-  userName: r.user_name,
-  scenarioId: r.scenario_id,
-  venue: r.venue,
-  endedAt: r.ended_at,
-  answered: r.answered,
-  correct: r.correct,
-  correctInWindow: r.correct_in_window,
-  timeToFirstMoveMs: r.time_to_first_move_ms,
-  role: r.role ?? null,
-});
 
 const DRILL_RESULT_COLUMNS = "drill_id, scenario_id, venue, mode, ended_at, responders, answered, correct_in_window, median_first_move_ms";
 const RESPONDER_RESULT_COLUMNS =
