@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { LOCAL_TEAM, type Team } from "../domain/team.js";
+import { fromSqliteOutboxRow, type OutboxHeadRow, type SqliteOutboxRow, toEntry as toEntryOfRow, toHead } from "./rows/outboxRows.js";
 
 // The persisted outbox (see migrations/004_outbox.sql). One outbox for every workspace: each
 // entry names its workspace (team), whose bot token sends it, and order is kept per channel of a
@@ -56,44 +57,8 @@ export interface UnnoticedFirstMove {
   answeredAt: number;
 }
 
-interface Row {
-  id: number;
-  team_id: string;
-  enterprise_id: string | null;
-  dedupe_key: string;
-  channel: string;
-  drill_id: number | null;
-  in_thread: number;
-  kind: OutboxKind;
-  payload: string;
-  created_at: number;
-  due_at: number;
-  attempts: number;
-  lease_until: number | null;
-  status: "pending" | "sent" | "failed";
-  last_error: string | null;
-  message_ts: string | null;
-  priority: number;
-}
-
-const toEntry = (r: Row): OutboxEntry => ({
-  id: r.id,
-  team: { id: r.team_id, enterpriseId: r.enterprise_id },
-  dedupeKey: r.dedupe_key,
-  channel: r.channel,
-  drillId: r.drill_id,
-  inThread: r.in_thread === 1,
-  kind: r.kind,
-  payload: JSON.parse(r.payload) as OutboxPayload,
-  createdAt: r.created_at,
-  dueAt: r.due_at,
-  attempts: r.attempts,
-  leaseUntil: r.lease_until,
-  status: r.status,
-  lastError: r.last_error,
-  messageTs: r.message_ts,
-  priority: r.priority === 1 ? 1 : 0,
-});
+// SQLite returns in_thread as 0/1 and the payload as text: converted here, then mapped like PostgreSQL's rows.
+const toEntry = (r: SqliteOutboxRow): OutboxEntry => toEntryOfRow(fromSqliteOutboxRow(r));
 
 export interface OutboxEntryInput {
   dedupeKey: string;
@@ -174,7 +139,7 @@ export class SqliteOutboxStore implements OutboxStore {
       now: e.now,
       priority: e.priority ?? DRILL_PRIORITY,
     });
-    const row = this.stmt("SELECT * FROM outbox WHERE dedupe_key = ?").get(e.dedupeKey) as Row | undefined;
+    const row = this.stmt("SELECT * FROM outbox WHERE dedupe_key = ?").get(e.dedupeKey) as SqliteOutboxRow | undefined;
     if (!row) throw new Error(`outbox entry ${e.dedupeKey} vanished`);
     return toEntry(row);
   }
@@ -197,30 +162,17 @@ export class SqliteOutboxStore implements OutboxStore {
          JOIN outbox o ON o.id = h.id
         WHERE h.rank = 1
         ORDER BY o.priority, o.id`,
-    ).all({ now, alive: now - OWNER_STALE_MS }) as {
-      id: number;
-      team_id: string;
-      enterprise_id: string | null;
-      channel: string;
-      due_at: number;
-      lease_until: number | null;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      team: { id: r.team_id, enterpriseId: r.enterprise_id },
-      channel: r.channel,
-      dueAt: r.due_at,
-      leaseUntil: r.lease_until,
-    }));
+    ).all({ now, alive: now - OWNER_STALE_MS }) as OutboxHeadRow[];
+    return rows.map(toHead);
   }
 
   async get(id: number): Promise<OutboxEntry | null> {
-    const row = this.stmt("SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
+    const row = this.stmt("SELECT * FROM outbox WHERE id = ?").get(id) as SqliteOutboxRow | undefined;
     return row ? toEntry(row) : null;
   }
 
   async byKey(key: string): Promise<OutboxEntry | null> {
-    const row = this.stmt("SELECT * FROM outbox WHERE dedupe_key = ?").get(key) as Row | undefined;
+    const row = this.stmt("SELECT * FROM outbox WHERE dedupe_key = ?").get(key) as SqliteOutboxRow | undefined;
     return row ? toEntry(row) : null;
   }
 

@@ -5,57 +5,18 @@ import {
   type OutboxEntry,
   type OutboxEntryInput,
   type OutboxHead,
-  type OutboxKind,
   type OutboxPayload,
   type OutboxStore,
   OWNER_STALE_MS,
   type UnnoticedFirstMove,
 } from "../outbox.js";
+import { type OutboxHeadRow, type OutboxRow, toEntry, toHead } from "../rows/outboxRows.js";
 
 // The outbox on PostgreSQL (migrations/pg/004_outbox.sql, 006_hardening.sql), shared by every app
 // instance on the database. A send is claimed with SELECT … FOR UPDATE SKIP LOCKED: of several
 // instances reaching for one entry, one takes it and the others move on at once instead of
 // queueing behind its row lock. A claim also checks that the entry is still its channel's head,
 // so no instance can overtake an earlier message of the same channel, whoever holds it.
-
-interface Row {
-  id: number;
-  team_id: string;
-  enterprise_id: string | null;
-  dedupe_key: string;
-  channel: string;
-  drill_id: number | null;
-  in_thread: boolean;
-  kind: OutboxKind;
-  payload: OutboxPayload;
-  created_at: number;
-  due_at: number;
-  attempts: number;
-  lease_until: number | null;
-  status: "pending" | "sent" | "failed";
-  last_error: string | null;
-  message_ts: string | null;
-  priority: number;
-}
-
-const toEntry = (r: Row): OutboxEntry => ({
-  id: r.id,
-  team: { id: r.team_id, enterpriseId: r.enterprise_id },
-  dedupeKey: r.dedupe_key,
-  channel: r.channel,
-  drillId: r.drill_id,
-  inThread: r.in_thread,
-  kind: r.kind,
-  payload: r.payload,
-  createdAt: r.created_at,
-  dueAt: r.due_at,
-  attempts: r.attempts,
-  leaseUntil: r.lease_until,
-  status: r.status,
-  lastError: r.last_error,
-  messageTs: r.message_ts,
-  priority: r.priority === 1 ? 1 : 0,
-});
 
 const COLUMNS =
   "id, team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, attempts, lease_until, status, last_error, message_ts, priority";
@@ -91,7 +52,7 @@ export class PgOutboxStore implements OutboxStore {
   private async enqueueOn(db: Queryable, e: OutboxEntryInput): Promise<OutboxEntry> {
     // Its workspace: the one given, else its drill's, else this deployment's own.
     const inserted = await db
-      .query<Row>(
+      .query<OutboxRow>(
         `INSERT INTO outbox (team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, priority)
        SELECT coalesce($1, d.team_id, $11), coalesce($2, d.enterprise_id), $3, $4, $5, $6, $7, $8, $9, $9, $10
          FROM (SELECT 1) one LEFT JOIN drills d ON d.id = $5
@@ -115,7 +76,8 @@ export class PgOutboxStore implements OutboxStore {
         if ((error as { code?: string; column?: string }).code === "23502") throw new MissingWorkspaceError(e.dedupeKey);
         throw error;
       });
-    const row = inserted.rows[0] ?? (await db.query<Row>(`SELECT ${COLUMNS} FROM outbox WHERE dedupe_key = $1`, [e.dedupeKey])).rows[0];
+    const row =
+      inserted.rows[0] ?? (await db.query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE dedupe_key = $1`, [e.dedupeKey])).rows[0];
     if (!row) throw new Error(`outbox entry ${e.dedupeKey} vanished`);
     return toEntry(row);
   }
@@ -127,14 +89,7 @@ export class PgOutboxStore implements OutboxStore {
   async heads(now: number): Promise<OutboxHead[]> {
     // One row per channel of a workspace: its lowest (priority, id) pending entry, with its lease
     // only while its holder is alive (a dead sender's lease is free at once).
-    const { rows } = await this.pool.query<{
-      id: number;
-      team_id: string;
-      enterprise_id: string | null;
-      channel: string;
-      due_at: number;
-      lease_until: number | null;
-    }>(
+    const { rows } = await this.pool.query<OutboxHeadRow>(
       `SELECT id, team_id, enterprise_id, channel, due_at, lease_until FROM (
          SELECT DISTINCT ON (o.team_id, o.channel) o.id, o.team_id, o.enterprise_id, o.channel, o.due_at, o.priority,
                 CASE WHEN ${leaseHeld("$1", "$2")} THEN o.lease_until END AS lease_until
@@ -143,22 +98,16 @@ export class PgOutboxStore implements OutboxStore {
         ORDER BY priority, id`,
       [now, now - OWNER_STALE_MS],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      team: { id: r.team_id, enterpriseId: r.enterprise_id },
-      channel: r.channel,
-      dueAt: r.due_at,
-      leaseUntil: r.lease_until,
-    }));
+    return rows.map(toHead);
   }
 
   async get(id: number): Promise<OutboxEntry | null> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM outbox WHERE id = $1`, [id]);
+    const { rows } = await this.pool.query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = $1`, [id]);
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
   async byKey(key: string): Promise<OutboxEntry | null> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM outbox WHERE dedupe_key = $1`, [key]);
+    const { rows } = await this.pool.query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE dedupe_key = $1`, [key]);
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
