@@ -1,10 +1,22 @@
 import Database from "better-sqlite3";
 import type { DrillChange } from "../domain/drillChanges.js";
-import type { DecisionStepRecord, DrillEvent, DrillState, EndReason, Person, ResponderRecord } from "../domain/drillState.js";
+import type { DrillState, Person } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
-import type { StoredScore } from "../domain/scoring.js";
 import { LOCAL_TEAM, type Team } from "../domain/team.js";
 import { DrillAlreadyRunningError } from "./errors.js";
+import {
+  type DrillRow,
+  type DrillSummaryRow,
+  fromSqliteEventRow,
+  fromSqliteFirstMoveRow,
+  type InjectRow,
+  type ResponderRow,
+  type SqliteEventRow,
+  type SqliteFirstMoveRow,
+  type StepRow,
+  toDrillState,
+  toSummary,
+} from "./rows/drillRows.js";
 import { pickScenarioFile } from "./scenarioFile.js";
 import { openDatabase } from "./sqliteDatabase.js";
 import type {
@@ -19,66 +31,6 @@ import type {
 } from "./store.js";
 
 // Drills and everything responders did in them, on SQLite: one apply() for every change.
-
-interface DrillRow {
-  id: number;
-  team_id: string;
-  enterprise_id: string | null;
-  scenario_id: string;
-  scenario_hash: string;
-  mode: DrillState["mode"];
-  surface: Surface;
-  venue: string;
-  venue_ref: string | null;
-  venue_link: string | null;
-  started_by_id: string;
-  started_by_name: string;
-  started_at: number;
-  read_window_ms: number;
-  time_limit_ms: number;
-  status: DrillState["status"];
-  ended_at: number | null;
-  end_reason: EndReason | null;
-  ended_by: string | null;
-}
-
-interface ResponderRow {
-  user_id: string;
-  user_name: string;
-  joined_at: number;
-  acked_at: number | null;
-  walk_started_at: number | null;
-  role: string | null;
-}
-
-interface EventRow {
-  kind: DrillEvent["kind"];
-  by_id: string;
-  by_name: string;
-  at: number;
-  data: string;
-}
-
-interface FirstMoveRow {
-  user_id: string;
-  text: string;
-  answered_at: number;
-  score: string;
-  override_correct: number | null;
-  override_by: string | null;
-  override_by_id: string | null;
-  override_at: number | null;
-}
-
-interface StepRow {
-  user_id: string;
-  seq: number;
-  node_id: string;
-  option_id: string;
-  next_id: string;
-  entered_at: number;
-  chosen_at: number;
-}
 
 export class SqliteDrillStore implements DrillStore {
   readonly db: Database.Database;
@@ -183,78 +135,22 @@ export class SqliteDrillStore implements DrillStore {
     const responders = this.stmt(
       `SELECT user_id, user_name, joined_at, acked_at, walk_started_at, role FROM responders WHERE drill_id = ?${byUser} ORDER BY joined_at, rowid`,
     ).all(...args) as ResponderRow[];
-    const moves = this.stmt(`SELECT * FROM first_moves WHERE drill_id = ?${byUser}`).all(...args) as FirstMoveRow[];
+    const moves = this.stmt(`SELECT * FROM first_moves WHERE drill_id = ?${byUser}`).all(...args) as SqliteFirstMoveRow[];
     const steps = this.stmt(`SELECT * FROM decision_steps WHERE drill_id = ?${byUser} ORDER BY user_id, seq`).all(...args) as StepRow[];
     const injects = this.stmt(
       "SELECT inject_index, due_at, posted_at FROM inject_posts WHERE drill_id = ? ORDER BY posted_at, inject_index",
-    ).all(id) as {
-      inject_index: number;
-      due_at: number;
-      posted_at: number;
-    }[];
-    const events = (
-      this.stmt("SELECT kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = ? ORDER BY id").all(id) as EventRow[]
-    ).map((e) => ({ ...(JSON.parse(e.data) as object), kind: e.kind, by: { id: e.by_id, name: e.by_name }, at: e.at }) as DrillEvent);
-    const movesByUser = new Map(moves.map((m) => [m.user_id, m]));
-    const stepsByUser = new Map<string, DecisionStepRecord[]>();
-    for (const s of steps) {
-      const list = stepsByUser.get(s.user_id) ?? [];
-      list.push({
-        seq: s.seq,
-        nodeId: s.node_id,
-        optionId: s.option_id,
-        nextId: s.next_id,
-        enteredAt: s.entered_at,
-        chosenAt: s.chosen_at,
-      });
-      stepsByUser.set(s.user_id, list);
-    }
-    return {
-      id: row.id,
-      team: teamOf(row),
-      scenarioId: row.scenario_id,
-      scenarioHash: row.scenario_hash,
-      mode: row.mode,
-      startedBy: { id: row.started_by_id, name: row.started_by_name },
-      venue: row.venue,
-      venueRef: row.venue_ref,
-      startedAt: row.started_at,
-      readWindowMs: row.read_window_ms,
-      timeLimitMs: row.time_limit_ms,
-      status: row.status,
-      endedAt: row.ended_at,
-      endReason: row.end_reason,
-      endedBy: row.ended_by,
-      responders: responders.map((r): ResponderRecord => {
-        const move = movesByUser.get(r.user_id);
-        return {
-          user: { id: r.user_id, name: r.user_name },
-          joinedAt: r.joined_at,
-          role: r.role,
-          ackAt: r.acked_at,
-          walkStartedAt: r.walk_started_at,
-          firstMove: move
-            ? {
-                text: move.text,
-                at: move.answered_at,
-                score: JSON.parse(move.score) as StoredScore,
-                override:
-                  move.override_correct === null
-                    ? null
-                    : {
-                        correct: move.override_correct === 1,
-                        by: move.override_by ?? "",
-                        ...(move.override_by_id ? { byId: move.override_by_id } : {}),
-                        at: move.override_at ?? 0,
-                      },
-              }
-            : null,
-          steps: stepsByUser.get(r.user_id) ?? [],
-        };
-      }),
-      injects: injects.map((i) => ({ index: i.inject_index, dueAt: i.due_at, postedAt: i.posted_at })),
-      events,
-    };
+    ).all(id) as InjectRow[];
+    const events = this.stmt("SELECT kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = ? ORDER BY id").all(
+      id,
+    ) as SqliteEventRow[];
+    // SQLite returns JSON as text and booleans as 0/1: converted here, then mapped like PostgreSQL's rows.
+    return toDrillState(row, {
+      responders,
+      moves: moves.map(fromSqliteFirstMoveRow),
+      steps,
+      injects,
+      events: events.map(fromSqliteEventRow),
+    });
   }
 
   async findRunningDrill(venue: string): Promise<DrillState | null> {
@@ -308,22 +204,8 @@ export class SqliteDrillStore implements DrillStore {
       `SELECT d.*, (SELECT count(*) FROM responders r WHERE r.drill_id = d.id) AS responder_count
          FROM drills d ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY d.started_at DESC, d.id DESC LIMIT ?`,
-    ).all(...params, filter.limit ?? 50) as (DrillRow & { responder_count: number })[];
-    return rows.map((r) => ({
-      id: r.id,
-      team: teamOf(r),
-      scenarioId: r.scenario_id,
-      mode: r.mode,
-      surface: r.surface,
-      venue: r.venue,
-      venueRef: r.venue_ref,
-      venueLink: r.venue_link,
-      status: r.status,
-      startedBy: { id: r.started_by_id, name: r.started_by_name },
-      startedAt: r.started_at,
-      endedAt: r.ended_at,
-      responders: r.responder_count,
-    }));
+    ).all(...params, filter.limit ?? 50) as DrillSummaryRow[];
+    return rows.map(toSummary);
   }
 
   /** Applies an operation's changes in one IMMEDIATE transaction (the write lock from the start,
@@ -573,5 +455,3 @@ export class SqliteDrillStore implements DrillStore {
     if (this.db.open) this.db.close();
   }
 }
-
-const teamOf = (r: { team_id: string; enterprise_id: string | null }): Team => ({ id: r.team_id, enterpriseId: r.enterprise_id });

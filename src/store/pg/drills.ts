@@ -1,10 +1,10 @@
 import type pg from "pg";
 import type { DrillChange } from "../../domain/drillChanges.js";
-import type { DrillEvent, DrillState, EndReason, Person, ResponderRecord } from "../../domain/drillState.js";
+import type { DrillState, Person } from "../../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../../domain/scenario.js";
-import type { StoredScore } from "../../domain/scoring.js";
 import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import { DrillAlreadyRunningError } from "../errors.js";
+import { type DrillRecordRows, type DrillRow, type DrillSummaryRow, toDrillState, toSummary } from "../rows/drillRows.js";
 import { pickScenarioFile } from "../scenarioFile.js";
 import type {
   DrillFilter,
@@ -22,60 +22,8 @@ import { inTransaction, isUniqueViolation, Params } from "./db.js";
 // src/store/sqliteDrills.ts. Where SQLite takes the database's one write lock, PostgreSQL locks
 // the drill's row: answers share it, the end takes it alone, so nothing lands after the end.
 
-interface DrillRow {
-  id: number;
-  team_id: string;
-  enterprise_id: string | null;
-  scenario_id: string;
-  scenario_hash: string;
-  mode: DrillState["mode"];
-  surface: Surface;
-  venue: string;
-  venue_ref: string | null;
-  venue_link: string | null;
-  started_by_id: string;
-  started_by_name: string;
-  started_at: number;
-  read_window_ms: number;
-  time_limit_ms: number;
-  status: DrillState["status"];
-  ended_at: number | null;
-  end_reason: EndReason | null;
-  ended_by: string | null;
-}
-
 /** A drill row with its records as JSON arrays (one query, one consistent snapshot). */
-interface LoadedRow extends DrillRow {
-  responders: {
-    user_id: string;
-    user_name: string;
-    joined_at: number;
-    acked_at: number | null;
-    walk_started_at: number | null;
-    role: string | null;
-  }[];
-  moves: {
-    user_id: string;
-    text: string;
-    answered_at: number;
-    score: StoredScore;
-    override_correct: boolean | null;
-    override_by: string | null;
-    override_by_id: string | null;
-    override_at: number | null;
-  }[];
-  steps: {
-    user_id: string;
-    seq: number;
-    node_id: string;
-    option_id: string;
-    next_id: string;
-    entered_at: number;
-    chosen_at: number;
-  }[];
-  injects: { inject_index: number; due_at: number; posted_at: number }[];
-  events: { kind: DrillEvent["kind"]; by_id: string; by_name: string; at: number; data: Record<string, unknown> }[];
-}
+interface LoadedRow extends DrillRow, DrillRecordRows {}
 
 // With $2 set, one responder's rows only, so a click costs the same at 5 or 500 responders.
 const LOAD_DRILL = `
@@ -94,24 +42,6 @@ const LOAD_DRILL = `
     (SELECT coalesce(json_agg(e ORDER BY e.id), '[]')
        FROM (SELECT id, kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = d.id) e) AS events
   FROM drills d WHERE d.id = $1 AND d.team_id = $3`;
-
-const teamOf = (r: { team_id: string; enterprise_id: string | null }): Team => ({ id: r.team_id, enterpriseId: r.enterprise_id });
-
-const toSummary = (r: DrillRow & { responder_count: number }): DrillSummary => ({
-  id: r.id,
-  team: teamOf(r),
-  scenarioId: r.scenario_id,
-  mode: r.mode,
-  surface: r.surface,
-  venue: r.venue,
-  venueRef: r.venue_ref,
-  venueLink: r.venue_link,
-  status: r.status,
-  startedBy: { id: r.started_by_id, name: r.started_by_name },
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  responders: r.responder_count,
-});
 
 export class PgDrillStore implements DrillStore {
   constructor(
@@ -187,7 +117,7 @@ export class PgDrillStore implements DrillStore {
   async loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null> {
     const { rows } = await this.pool.query<LoadedRow>(LOAD_DRILL, [id, onlyUserId ?? null, this.team.id]);
     const row = rows[0];
-    return row ? toState(row) : null;
+    return row ? toDrillState(row, row) : null;
   }
 
   async findRunningDrill(venue: string): Promise<DrillState | null> {
@@ -218,7 +148,7 @@ export class PgDrillStore implements DrillStore {
       where.push(`EXISTS (SELECT 1 FROM responders r WHERE r.drill_id = d.id AND r.user_id = ${params.add(filter.responder)})`);
     if (filter.venue) where.push(`d.venue = ${params.add(filter.venue)}`);
     const team = ownTeam ? this.inTeam(params, "d.") : "";
-    const { rows } = await this.pool.query<DrillRow & { responder_count: number }>(
+    const { rows } = await this.pool.query<DrillSummaryRow>(
       `SELECT d.*, (SELECT count(*) FROM responders r WHERE r.drill_id = d.id) AS responder_count
          FROM drills d WHERE ${where.join(" AND ")}${team}
          ORDER BY d.started_at DESC, d.id DESC LIMIT ${params.add(filter.limit ?? 50)}`,
@@ -471,60 +401,4 @@ async function writeResults(client: pg.PoolClient, { drill, responders }: DrillR
       responders.map((r) => r.role),
     ],
   );
-}
-
-function toState(row: LoadedRow): DrillState {
-  const movesByUser = new Map(row.moves.map((m) => [m.user_id, m]));
-  const stepsByUser = new Map<string, ResponderRecord["steps"]>();
-  for (const s of row.steps) {
-    const list = stepsByUser.get(s.user_id) ?? [];
-    list.push({ seq: s.seq, nodeId: s.node_id, optionId: s.option_id, nextId: s.next_id, enteredAt: s.entered_at, chosenAt: s.chosen_at });
-    stepsByUser.set(s.user_id, list);
-  }
-  return {
-    id: row.id,
-    team: teamOf(row),
-    scenarioId: row.scenario_id,
-    scenarioHash: row.scenario_hash,
-    mode: row.mode,
-    startedBy: { id: row.started_by_id, name: row.started_by_name },
-    venue: row.venue,
-    venueRef: row.venue_ref,
-    startedAt: row.started_at,
-    readWindowMs: row.read_window_ms,
-    timeLimitMs: row.time_limit_ms,
-    status: row.status,
-    endedAt: row.ended_at,
-    endReason: row.end_reason,
-    endedBy: row.ended_by,
-    responders: row.responders.map((r): ResponderRecord => {
-      const move = movesByUser.get(r.user_id);
-      return {
-        user: { id: r.user_id, name: r.user_name },
-        joinedAt: r.joined_at,
-        role: r.role,
-        ackAt: r.acked_at,
-        walkStartedAt: r.walk_started_at,
-        firstMove: move
-          ? {
-              text: move.text,
-              at: move.answered_at,
-              score: move.score,
-              override:
-                move.override_correct === null
-                  ? null
-                  : {
-                      correct: move.override_correct,
-                      by: move.override_by ?? "",
-                      ...(move.override_by_id ? { byId: move.override_by_id } : {}),
-                      at: move.override_at ?? 0,
-                    },
-            }
-          : null,
-        steps: stepsByUser.get(r.user_id) ?? [],
-      };
-    }),
-    injects: row.injects.map((i) => ({ index: i.inject_index, dueAt: i.due_at, postedAt: i.posted_at })),
-    events: row.events.map((e) => ({ ...e.data, kind: e.kind, by: { id: e.by_id, name: e.by_name }, at: e.at }) as DrillEvent),
-  };
 }
