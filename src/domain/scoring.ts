@@ -88,6 +88,9 @@ export interface Unit {
   prefix?: string;
   /** …or any member of these lexicon groups. */
   groups?: string[];
+  /** Written as a past participle ("deactivated in okta"): a state, so the stem matches only a
+   * word in -ed, never the verb itself ("deactivate j.doe in okta" is an action). */
+  participle?: boolean;
 }
 
 export interface CompiledTerm {
@@ -220,11 +223,12 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
       if (best === null || phrase.stems.length > best.length) best = { length: phrase.stems.length, groups: [phrase.group] };
       else if (phrase.stems.length === best.length && !best.groups.includes(phrase.group)) best.groups.push(phrase.group);
     }
+    const participle = PARTICIPLE.test(word.raw) && word.stem !== word.raw ? { participle: true } : {};
     if (best) {
-      units.push({ groups: best.groups, ...(best.length === 1 ? { stem: word.stem } : {}) });
+      units.push({ groups: best.groups, ...(best.length === 1 ? { stem: word.stem, ...participle } : {}) });
       i += best.length;
     } else {
-      units.push({ stem: word.stem });
+      units.push({ stem: word.stem, ...participle });
       i++;
     }
   }
@@ -457,6 +461,7 @@ function unitEnd(unit: Unit, at: number, x: Indexed): number {
   const word = x.words[x.content[at] ?? -1];
   if (!word) return -1;
   let end = -1;
+  if (unit.participle && !word.raw.endsWith("ed") && imperativeAt(x.words, x.content[at] ?? 0)) return -1;
   if (unit.stem !== undefined && word.stem === unit.stem) end = at;
   if (unit.prefix !== undefined && (word.raw.startsWith(unit.prefix) || word.stem.startsWith(unit.prefix))) end = at;
   if (unit.groups) {
@@ -468,6 +473,19 @@ function unitEnd(unit: Unit, at: number, x: Indexed): number {
   }
   return end;
 }
+
+/** True when the word opens its clause, after lead-ins ("first", "i'd", "then"): read as an
+ * order ("deactivate j.doe in okta"), not as a noun or a state ("the sync revision"). */
+function imperativeAt(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index - 1; k >= 0; k--) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) return true;
+    if (!LEAD_IN.has(w.raw) && !CLAUSE_WORDS_LEAD.has(w.raw)) return false;
+  }
+  return true;
+}
+const CLAUSE_WORDS_LEAD = new Set(["then", "just", "and", "now", "also"]);
 
 interface Occurrence {
   /** Content positions of the first and last matched word. */
@@ -610,6 +628,28 @@ function describesState(words: readonly Word[], index: number): boolean {
   return false;
 }
 
+/** A word written as a past participle: "deactivated", "managed". */
+const PARTICIPLE = /^\p{L}{3,}ed$/u;
+
+/** Modals that make a risky noun before them the subject of a consequence, not a move: "a revert
+ * would ship through the same bypass", "a restart could lose the evidence". */
+const CONSEQUENCE_MODALS = new Set(["would", "could", "might", "wont", "cant", "wouldnt", "couldnt"]);
+
+/** True when the risky occurrence is a noun an article introduces and a modal follows: "a revert
+ * would ship…" describes what the action would do; "do a revert" is still the action. */
+function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
+  const from = x.content[o.start] ?? 0;
+  const to = x.content[o.end] ?? from;
+  const before = x.words[from - 1];
+  const after = x.words[to + 1];
+  const clause = x.words[from]?.clause;
+  if (!before || !after || before.clause !== clause || after.clause !== clause) return false;
+  return (before.raw === "a" || before.raw === "the" || before.raw === "any") && CONSEQUENCE_MODALS.has(after.raw);
+}
+
+/** After these a word is an adjective, not an action: "how close is catalog-db to falling over". */
+const DEGREE_WORDS = new Set(["how", "too", "very", "pretty", "quite"]);
+
 /** "did someone restart it?", "was there a rollback?" */
 const PAST_MARKERS = new Set(["did", "was", "were", "been"]);
 /** A question starting with these asks about what happened, not whether to do it ("should we
@@ -701,7 +741,10 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
     for (const term of list) {
       for (const o of occurrences(term, x, RISKY_GAP)) {
         const at = x.content[o.start] ?? 0;
-        if (describesState(x.words, at) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
+        // A term written as a participle ("managed challenge") names the action itself.
+        const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
+        if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
+        if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
         if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS)) {
           negated++;
           continue;

@@ -104,6 +104,18 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("check the status page and if there was an incident restart the gateway").risky, ["restart"]);
   });
 
+  it("reads a risky term written as a participle as the action, and a core participle as a state, not an order", () => {
+    const edge = compileRubric({ core: [["deactivated in okta", "status page"]], risky: ["managed challenge"] }, lexicon);
+    assert.deepEqual(score("status page, then managed_challenge on /login", edge).risky, ["managed challenge"]);
+    assert.equal(score("is j.doe really deactivated in okta?", edge).correct, true);
+    assert.equal(score("deactivate j.doe in okta", edge).correct, false);
+  });
+
+  it('reads a risky noun a modal follows as a consequence, not the move ("a revert would ship through the bypass")', () => {
+    assert.equal(score("status page first; no rollback yet, a rollback would lose the evidence").correct, true);
+    assert.deepEqual(score("status page, then do a rollback").risky, ["rollback"]);
+  });
+
   it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
     assert.equal(score("status page first, that tells us restart vs wait").correct, true);
   });
