@@ -1,0 +1,2 @@
+import { readFileSync } from "node:fs";
+import { loadCatalog } from "../src/cli/catalog.js";
