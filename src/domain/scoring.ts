@@ -647,6 +647,41 @@ function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
   return (before.raw === "a" || before.raw === "the" || before.raw === "any") && CONSEQUENCE_MODALS.has(after.raw);
 }
 
+/** True when a condition opens the sentence and the risky word follows a subject, not an order:
+ * "if only pending works, rotation set the password but never finished", "if it's s3:* that's
+ * delete territory" reason about what the check would show. "if it's paycore, fail over" and
+ * "if so the pods need a restart" still act. */
+function describedUnderCondition(words: readonly Word[], index: number): boolean {
+  const sentence = words[index]?.sentence;
+  let first = index;
+  while (first > 0 && words[first - 1]?.sentence === sentence) first--;
+  while (first < index && LEAD_IN.has(words[first]?.raw ?? "")) first++;
+  const clause = words[index]?.clause;
+  // The condition has its own clause ("if only pending works, …"): in "if its paycore fail over"
+  // the subject is the condition's, and fail over is the order.
+  if (!CONDITIONS.has(words[first]?.raw ?? "") || words[first]?.clause === clause || imperativeAt(words, index)) return false;
+  for (let k = index - 1; k >= 0 && words[k]?.clause === clause; k--) if (INTENT_WORDS.has(words[k]?.raw ?? "")) return false;
+  return true;
+}
+/** Words that make what follows a proposal even after a subject ("the pods need a restart"). */
+const INTENT_WORDS = new Set([
+  "need",
+  "needs",
+  "should",
+  "must",
+  "will",
+  "to",
+  "gotta",
+  "can",
+  "lets",
+  "let",
+  "we",
+  "i",
+  "id",
+  "ill",
+  "then",
+]);
+
 /** After these a word is an adjective, not an action: "how close is catalog-db to falling over". */
 const DEGREE_WORDS = new Set(["how", "too", "very", "pretty", "quite"]);
 
@@ -745,6 +780,7 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
         const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
         if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
+        if (describedUnderCondition(x.words, at)) continue;
         if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS)) {
           negated++;
           continue;

@@ -116,6 +116,13 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page, then do a rollback").risky, ["rollback"]);
   });
 
+  it("reads a risky verb after a subject, in the clause after an if-clause, as reasoning, not a move", () => {
+    assert.equal(score("status page. if only paycore fails, their release rolled back badly").correct, true);
+    assert.deepEqual(score("status page; if its paycore restart the gateway").risky, ["restart"]);
+    assert.deepEqual(score("status page; if its paycore, the gateway needs a restart").risky, ["restart"]);
+    assert.deepEqual(score("status page; if its paycore, restart the gateway").risky, ["restart"]);
+  });
+
   it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
     assert.equal(score("status page first, that tells us restart vs wait").correct, true);
   });
