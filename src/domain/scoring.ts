@@ -949,18 +949,54 @@ const HAND_OFF_VERBS = new Set([
 function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string | null {
   if (rubric.communicates) return null;
   const whole = () => x.words.map((w) => w.raw).join(" ");
-  if (/^\s*@/.test(answer)) return whole();
+  if (/^\s*(?:(?:hey|hi|yo)\s+)?@/i.test(answer)) return whole();
   const words = x.words;
+  // "let paycore know": before "let" is skipped as a lead-in ("let's check").
+  if (words[0]?.raw === "let" && words.slice(1, 5).some((w) => w.raw === "know")) return whole();
   let start = 0;
-  while (start < words.length && LEAD_IN.has(words[start]?.raw ?? "")) start++;
+  while (start < words.length && (LEAD_IN.has(words[start]?.raw ?? "") || GREETINGS.has(words[start]?.raw ?? ""))) start++;
   const first = words[start]?.raw ?? "";
+  const next = words.slice(start + 1, start + 6);
   // "POST /api/v1/login" is a request, not a Slack post.
   if (first === "post" && /\bpost\s+\//i.test(answer)) return null;
   if (HAND_OFF_VERBS.has(first)) return whole();
-  if (first === "open" && words.slice(start + 1, start + 4).some((w) => w.raw === "ticket")) return whole();
-  if (first === "reach" && words[start + 1]?.raw === "out") return whole();
+  // "open a ticket with paycore", "raise a jira for platform".
+  if (TICKET_VERBS.has(first) && words.slice(start + 1, start + 4).some((w) => TICKETS.has(w.raw))) return whole();
+  if ((first === "reach" || first === "loop") && (next[0]?.raw === "out" || next[0]?.raw === "in")) return whole();
+  // "have the payments team check…", "get someone from payments to look…".
+  if ((first === "have" || first === "get") && next.some((w) => PEOPLE.has(w.raw))) return whole();
+  // "can you / could someone check…" asks someone else.
+  if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return whole();
+  // "check with data-eng whether…" (but "check with openssl" uses a tool).
+  if (words[start + 1]?.raw === "with" && words.slice(start + 2, start + 5).some((w) => PEOPLE.has(w.raw))) return whole();
   return null;
 }
+
+const GREETINGS = new Set(["hey", "hi", "yo", "hello"]);
+const TICKET_VERBS = new Set(["open", "raise", "file", "create", "cut", "log", "submit"]);
+const TICKETS = new Set(["ticket", "jira", "case", "issue", "sr", "servicenow"]);
+/** Words that name other people rather than a system. */
+const PEOPLE = new Set([
+  "someone",
+  "somebody",
+  "anyone",
+  "anybody",
+  "team",
+  "teams",
+  "oncall",
+  "owner",
+  "owners",
+  "folks",
+  "people",
+  "eng",
+  "engineering",
+  "dba",
+  "dbas",
+  "sre",
+  "sres",
+  "devs",
+  "developers",
+]);
 
 const LEAD_IN = new Set([
   "first",

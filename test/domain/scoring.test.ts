@@ -168,6 +168,18 @@ describe("first-move scoring v2", () => {
     assert.match(v.reason, /^hands off: “ask paycore/);
     assert.equal(score("@payments-oncall can you check the 5xx by provider?").correct, false);
     assert.equal(score("first check the provider errors, then ping security").correct, true);
+    for (const handOff of [
+      "have the payments team check the provider errors",
+      "get someone from payments to look at the status page",
+      "hey @payments-oncall can you check the status page",
+      "could someone check the status page",
+      "check with the payments team whether the 5xx are by provider",
+      "open a jira for payments: provider errors up",
+      "loop in the payments team on the status page",
+    ])
+      assert.match(score(handOff).reason, /^hands off/, handOff);
+    assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
+    assert.equal(score("get the status page and the provider errors").correct, true);
     const comms = compileRubric({ core: [["status update", "post an update"]], risky: ["restart"] }, lexicon);
     assert.equal(score("post a status update in #incident: cards failing for 10%", comms).correct, true);
   });
