@@ -895,6 +895,15 @@ const VAGUE_VERBS: readonly (readonly string[])[] = [
   ["investigate"],
   ["investigating"],
   ["check", "into"],
+  // Watching is not checking: "keep an eye on the provider errors", "monitor the dashboard".
+  ["keep", "an", "eye", "on"],
+  ["keep", "eye", "on"],
+  ["monitor"],
+  ["monitoring"],
+  ["watch"],
+  ["watching"],
+  ["wait"],
+  ["triage"],
 ];
 /** At most this many content words after the verb for the move to be vague. */
 const VAGUE_MAX_WORDS = 4;

@@ -159,6 +159,8 @@ describe("first-move scoring v2", () => {
     assert.equal(score("look into the provider errors: is it only paycore?").correct, true);
     assert.equal(score("investigate the provider errors split by endpoint on the grafana dash").correct, true);
     assert.equal(score("dig into 5xx by provider | sum by (provider)").correct, true);
+    assert.match(score("keep an eye on the provider errors").reason, /^vague/);
+    assert.match(score("watch the status page").reason, /^vague/);
   });
 
   it("rejects handing the move to someone else, unless telling people is the move", () => {
