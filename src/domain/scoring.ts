@@ -16,6 +16,9 @@ export interface RubricV2 {
   /** The runbook's next steps once the check confirms ("deactivate the key"): risky as a first
    * move, but not when the answer makes them depend on the check ("if it's active, deactivate it"). */
   after_check?: string[];
+  /** Things a check can be about that are not this incident's ("redis connections" when the
+   * concept is catalog-db's): a core term inside or right next to one does not count. */
+  off_target?: string[];
 }
 
 /** The old shape: every phrase group required, must_not phrases forbidden. */
@@ -112,6 +115,8 @@ export interface CompiledRubric {
   risky: CompiledTerm[];
   /** Risky too, unless the answer makes them conditional on the check. */
   afterCheck: CompiledTerm[];
+  /** Checks of the wrong thing: core terms inside or next to these do not count. */
+  offTarget: CompiledTerm[];
   lexicon: CompiledLexicon;
   /** True when the core itself is about telling people (a Communications role's first move):
    * then posting or paging is the move, not a hand-off. */
@@ -132,6 +137,8 @@ export interface ConceptResult {
   matched: string | null;
   /** True when the concept was there but negated or dismissed ("no need to check the dashboard"). */
   negated?: boolean;
+  /** The answer's words when the concept was there only about the wrong thing ("redis connections"). */
+  offTarget?: string;
 }
 
 /** The verdict on one first move (stored as JSON with the answer). */
@@ -172,10 +179,16 @@ const conceptTerms = (concept: string | string[]): string[] => (Array.isArray(co
 export function normaliseRubric(rubric: RubricInput): RubricV2 {
   if ("must" in rubric && Array.isArray(rubric.must)) {
     const legacy = rubric as LegacyRubric;
-    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [], after_check: [] };
+    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [], after_check: [], off_target: [] };
   }
   const v2 = rubric as RubricV2;
-  return { core: v2.core ?? [], supporting: v2.supporting ?? [], risky: v2.risky ?? [], after_check: v2.after_check ?? [] };
+  return {
+    core: v2.core ?? [],
+    supporting: v2.supporting ?? [],
+    risky: v2.risky ?? [],
+    after_check: v2.after_check ?? [],
+    off_target: v2.off_target ?? [],
+  };
 }
 
 /** Words written "=word" in a term match only themselves, not their lexicon group ("=check runs"). */
@@ -258,14 +271,15 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
   const supporting = (v2.supporting ?? []).map(concept);
   const risky = (v2.risky ?? []).map(term).filter((t) => t.units.length > 0);
   const afterCheck = (v2.after_check ?? []).map(term).filter((t) => t.units.length > 0);
+  const offTarget = (v2.off_target ?? []).map(term).filter((t) => t.units.length > 0);
   const vocabulary = vocabularyOf(
     [...core, ...supporting]
       .flatMap((c) => c.terms)
-      .concat(risky, afterCheck)
+      .concat(risky, afterCheck, offTarget)
       .flatMap((t) => t.words),
   );
   const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
-  return { core, supporting, risky, afterCheck, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  return { core, supporting, risky, afterCheck, offTarget, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
 }
 
 /** Words of a core that is about telling people rather than checking. */
@@ -579,15 +593,29 @@ function invertedOccurrences(term: CompiledTerm, x: Indexed): Occurrence[] {
   });
 }
 
-function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet<string>): ConceptResult {
+function findConcept(
+  concept: CompiledConcept,
+  x: Indexed,
+  negators: ReadonlySet<string>,
+  offTarget: readonly Occurrence[] = [],
+): ConceptResult {
   let negatedSpan: string | null = null;
+  let offTargetSpan: string | null = null;
   for (const term of concept.terms) {
     for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
+      const wrong = offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1);
+      if (wrong) {
+        offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
+        continue;
+      }
       if (!negatedAt(x.words, x.content[o.start] ?? 0, negators)) return { concept: concept.name, matched: spanText(x, o) };
       negatedSpan ??= spanText(x, o);
     }
   }
-  return negatedSpan === null ? { concept: concept.name, matched: null } : { concept: concept.name, matched: null, negated: true };
+  if (negatedSpan !== null) return { concept: concept.name, matched: null, negated: true };
+  return offTargetSpan === null
+    ? { concept: concept.name, matched: null }
+    : { concept: concept.name, matched: null, offTarget: offTargetSpan };
 }
 
 /** A verb in the past participle describes a state ("the key was deactivated", "synced to v2",
@@ -804,8 +832,10 @@ function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: s
   const parts: string[] = [];
   if (risky.length > 0) parts.push(`risky: ${risky.map(quote).join(", ")}`);
   const dismissed = core.filter((c) => c.negated);
-  const missing = core.filter((c) => c.matched === null && !c.negated);
+  const wrong = core.filter((c) => c.offTarget !== undefined && !c.negated);
+  const missing = core.filter((c) => c.matched === null && !c.negated && c.offTarget === undefined);
   if (dismissed.length > 0) parts.push(`dismissed: ${dismissed.map((c) => c.concept).join(", ")}`);
+  if (wrong.length > 0) parts.push(`checks the wrong thing: ${wrong.map((c) => quote(c.offTarget ?? "")).join(", ")}`);
   if (missing.length > 0) parts.push(`missing: ${missing.map((c) => c.concept).join(", ")}`);
   if (parts.length > 0) return parts.join("; ");
   const found = core.map((c) => `${c.concept} (${quote(c.matched ?? "")})`).join(", ");
@@ -843,6 +873,8 @@ function reviewReason(
   if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
   if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
+  if (!correct && risky.taken.length === 0 && core.some((c) => c.offTarget !== undefined))
+    return "wrong only because a core concept reads as about the wrong thing";
   if (!correct && risky.taken.length === 0 && supporting.some((s) => s.matched !== null))
     return "wrong for a missing core concept, but it names supporting ones";
   if (correct && contentCount(x) <= 3) return "correct on very few words";
@@ -851,7 +883,8 @@ function reviewReason(
 
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
-  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS));
+  const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };

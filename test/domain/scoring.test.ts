@@ -186,6 +186,15 @@ describe("first-move scoring v2", () => {
     assert.equal(score("post a status update in #incident: cards failing for 10%", comms).correct, true);
   });
 
+  it("does not count a core term that is about the wrong thing (off_target), and says so", () => {
+    const cache = compileRubric({ core: [["connections", "last deploy"]], off_target: ["=redis connections"], risky: ["flush"] }, lexicon);
+    const v = score("check redis connections and memory", cache);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing: “redis connections”/);
+    assert.equal(v.needsReview, true);
+    assert.equal(score("catalog-db connections and redis memory", cache).correct, true);
+  });
+
   it("says which core concept is missing", () => {
     const v = score("investigate the issue and keep an eye on it");
     assert.equal(v.correct, false);
