@@ -82,6 +82,7 @@ const PAIR_NEGATORS: readonly [string, string][] = [
   ["rather", "than"],
   ["hand", "off"],
   ["hold", "off"],
+  ["who", "care"],
 ];
 
 export interface Unit {
@@ -608,7 +609,8 @@ function findConcept(
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
       }
-      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators)) return { concept: concept.name, matched: spanText(x, o) };
+      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0))
+        return { concept: concept.name, matched: spanText(x, o) };
       negatedSpan ??= spanText(x, o);
     }
   }
@@ -616,6 +618,36 @@ function findConcept(
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
+}
+
+/** Said of a thing after it, these dismiss it: "the status page is useless", "cloudtrail takes
+ * too long", "openssl is overkill". Stems. */
+const DISMISSED_AFTER = new Set(["useless", "pointless", "overkil", "irrelev", "unnecessari", "wast"]);
+const DISMISSED_AFTER_PAIRS: readonly [string, string][] = [
+  ["wont", "help"],
+  ["doesnt", "help"],
+  ["doesnt", "matter"],
+  ["not", "need"],
+  ["not", "necessari"],
+  ["not", "relev"],
+  ["too", "long"],
+  ["too", "slow"],
+  ["can", "wait"],
+];
+/** How far after the thing such a predicate is looked for, within its clause. */
+const DISMISSED_AFTER_REACH = 4;
+
+/** True when the words right after a core term dismiss it ("status page is useless"). */
+function dismissedAfter(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index + 1; k < words.length && k <= index + DISMISSED_AFTER_REACH; k++) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) return false;
+    if (DISMISSED_AFTER.has(w.stem)) return true;
+    const next = words[k + 1];
+    if (next && next.clause === clause && DISMISSED_AFTER_PAIRS.some(([a, b]) => a === w.stem && b === next.stem)) return true;
+  }
+  return false;
 }
 
 /** A verb in the past participle describes a state ("the key was deactivated", "synced to v2",
@@ -809,7 +841,7 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
         if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
         if (describedUnderCondition(x.words, at)) continue;
-        if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS)) {
+        if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) || dismissedAfter(x.words, x.content[o.end] ?? at)) {
           negated++;
           continue;
         }

@@ -195,6 +195,13 @@ describe("first-move scoring v2", () => {
     assert.equal(score("catalog-db connections and redis memory", cache).correct, true);
   });
 
+  it('reads a thing the answer calls useless, pointless or too slow as dismissed ("the status page is useless")', () => {
+    assert.match(score("the status page is useless, its our side").reason, /dismissed: provider error/);
+    assert.match(score("the provider errors wont help us").reason, /dismissed/);
+    assert.equal(score("check the status page, restarting wont help if its paycore").correct, true);
+    assert.deepEqual(score("status page then restart, waiting is pointless").risky, ["restart"]);
+  });
+
   it("says which core concept is missing", () => {
     const v = score("investigate the issue and keep an eye on it");
     assert.equal(v.correct, false);
