@@ -1027,7 +1027,9 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   const words = x.words;
   // "let paycore know": before "let" is skipped as a lead-in ("let's check").
   if (words[0]?.raw === "let" && words.slice(1, 5).some((w) => w.raw === "know")) return whole();
+  // "paycore errors? open a ticket with paycore": a question first, then the move.
   let start = 0;
+  while (start < words.length && words[start]?.question && words.some((w, k) => k > start && !w.question)) start++;
   while (start < words.length && (LEAD_IN.has(words[start]?.raw ?? "") || GREETINGS.has(words[start]?.raw ?? ""))) start++;
   const first = words[start]?.raw ?? "";
   const next = words.slice(start + 1, start + 6);

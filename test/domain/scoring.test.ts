@@ -181,6 +181,8 @@ describe("first-move scoring v2", () => {
     ])
       assert.match(score(handOff).reason, /^hands off/, handOff);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
+    assert.match(score("provider errors? open a ticket with paycore").reason, /^hands off/);
+    assert.equal(score("only one provider? check their status page").correct, true);
     assert.equal(score("get the status page and the provider errors").correct, true);
     const comms = compileRubric({ core: [["status update", "post an update"]], risky: ["restart"] }, lexicon);
     assert.equal(score("post a status update in #incident: cards failing for 10%", comms).correct, true);
