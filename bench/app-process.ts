@@ -52,6 +52,8 @@ export interface AppProcessOptions {
   apiUrl: string;
   /** drillbot only: its SQLite file. */
   dbPath?: string;
+  /** drillbot only: a PostgreSQL database instead of the file (several instances share it). */
+  databaseUrl?: string;
   /** Write a V8 CPU profile of the child into this folder (node --cpu-prof). */
   cpuProfDir?: string;
 }
@@ -97,6 +99,7 @@ export class AppProcess {
         ...(options.delivery === "socket" ? { SLACK_APP_TOKEN: APP_TOKENS[kind] } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
         SLACK_API_URL: options.apiUrl,
         DRILLBOT_DB: options.dbPath ?? "",
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
         LOG_LEVEL: "info",
       },
     });

@@ -8,7 +8,7 @@ import { openStores } from "../src/store/stores.js";
 import { stopRequested, tellParent } from "./childProtocol.js";
 
 // The app under test, wired as src/slack/server.ts wires it (config from the environment, the
-// repo's catalog, a SQLite file, real clock and timers), except that the bot ids are given so
+// repo's catalog, a SQLite file or DATABASE_URL's PostgreSQL, real clock and timers), except that the bot ids are given so
 // Bolt does not call auth.test. With SLACK_APP_TOKEN set it runs in Socket Mode, as `npm start`
 // does: start() resolves once the fake Slack's hello has arrived. Without it, the HTTP receiver
 // listens on a free port reported to the bench. (createSlackApp's start(port) takes no host, so
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const secrets = [config.botToken, config.signingSecret, config.appToken].filter((s): s is string => Boolean(s));
   const logger = createLogger({ level: config.logLevel, secrets });
   const catalog = loadCatalog(REPO_ROOT);
-  // DATABASE_URL set: PostgreSQL, as in production.
+  // The SQLite file, or PostgreSQL when DATABASE_URL is set (several instances share it).
   const stores = await openStores(config.database);
   // Exactly the production wiring, but with the bot ids known so Bolt does not call auth.test.
   const slack = wireSlackApp(config, catalog.scenarios, stores, logger, { botId: "B0DRILL", botUserId: "U0DRILLBOT" });

@@ -4,7 +4,7 @@ import type { CatalogResult } from "./catalog.js";
 import type { CliStartResult } from "./cliStart.js";
 import { formatRows, type HistoryResult } from "./history.js";
 import type { ScoringResult } from "./scoring.js";
-import { RESPONDERS, type RoundResult, SCENARIO_ID, SPREAD_MS, type StampedeResult } from "./stampede.js";
+import { type InstancesStampedeResult, RESPONDERS, type RoundResult, SCENARIO_ID, SPREAD_MS, type StampedeResult } from "./stampede.js";
 import { mb, median, ms, quantile } from "./stats.js";
 
 // Turns the figures into the Markdown that is printed and saved as bench/RESULTS.md.
@@ -39,6 +39,8 @@ export interface BenchResults {
   load: { before: number[]; after: number[] };
   catalog: CatalogResult;
   stampedes: StampedeResult[];
+  /** The HTTP stampede against several instances on one PostgreSQL, or why it did not run. */
+  instances: InstancesStampedeResult | { skipped: string };
   cli: CliStartResult;
   history: HistoryResult;
   scoring: ScoringResult;
@@ -62,6 +64,10 @@ const loadLine = (load: number[]): string => load.map((l) => l.toFixed(2)).join(
 export function renderMarkdown(results: BenchResults): string {
   const rows = [
     ...results.stampedes.flatMap(stampedeRows),
+    ...instancesRows(
+      results.instances,
+      results.stampedes.find((st) => st.delivery === "http"),
+    ),
     ...cliRows(results.cli),
     ...historyRows(results.history),
     ...catalogRows(results.catalog),
@@ -83,6 +89,7 @@ export function renderMarkdown(results: BenchResults): string {
     ...rows.map((r) => `| ${r.area} | ${r.measure} | ${r.result} | ${r.target} | ${r.pass === null ? "—" : r.pass ? "✅" : "❌"} |`),
     "",
     ...results.stampedes.flatMap(stampedeDetails),
+    ...instancesDetails(results.instances),
     ...cliDetails(results.cli),
     ...historyDetails(results.history),
     ...catalogDetails(results.catalog),
@@ -217,6 +224,47 @@ function stampedeRows(s: StampedeResult): Row[] {
 }
 
 const orMs = (value: number | null): string => (value === null ? "n/a" : ms(value));
+
+function instancesRows(i: InstancesStampedeResult | { skipped: string }, single: StampedeResult | undefined): Row[] {
+  const area = "Stampede, 2 instances on PostgreSQL";
+  if ("skipped" in i) return [{ area, measure: "Not run", result: i.skipped, target: "—", pass: null }];
+  const r = i.ours;
+  const lost = (r.lost.acksNotRecorded ?? 0) + r.lost.modalsNotOpened + r.errors;
+  return [
+    {
+      area,
+      measure: "Ack latency p50 / p95 / p99 / max",
+      result: `${ms(r.latency.p50)} / ${ms(r.latency.p95)} / ${ms(r.latency.p99)} / ${ms(r.latency.max)}`,
+      target: "—",
+      pass: null,
+    },
+    {
+      area,
+      measure: "Ack latency p99, beside the single SQLite process",
+      result: `${ms(r.latency.p99)}${single ? ` (one process on SQLite: ${ms(single.ours.latency.p99)})` : ""}`,
+      target: `< ${TARGETS.p99AckMs} ms`,
+      pass: r.latency.p99 < TARGETS.p99AckMs,
+    },
+    ...(i.follow
+      ? [
+          {
+            area,
+            measure: `One instance's 2 s poll of the others' work, ${i.follow.runningDrills} drills running (p50 / p95)`,
+            result: `${ms(i.follow.p50Ms)} / ${ms(i.follow.p95Ms)}`,
+            target: "—",
+            pass: null,
+          },
+        ]
+      : []),
+    {
+      area,
+      measure: "Clicks lost (errors, acks not recorded, modals not opened)",
+      result: `${lost} (acks recorded ${r.acksRecorded ?? "?"} / ${r.clicksSent}, missing acks ${r.missingAcks})`,
+      target: "0",
+      pass: lost === 0 && r.missingAcks === 0,
+    },
+  ];
+}
 
 function cliRows(c: CliStartResult): Row[] {
   return c.commands.map((command) => {
@@ -399,6 +447,33 @@ function roundLine(r: RoundResult): string {
 function newConnections(r: RoundResult): string {
   const fresh = r.timeline.filter((s) => s.newConnection === true).map((s) => s.latencyMs);
   return fresh.length ? `${fresh.length} (${ms(quantile(fresh, 0.5))})` : "0";
+}
+
+function instancesDetails(i: InstancesStampedeResult | { skipped: string }): string[] {
+  if ("skipped" in i) return ["## Stampede against several instances on PostgreSQL", "", `Not run: ${i.skipped}`, ""];
+  return [
+    `## Stampede against ${i.instances} instances on PostgreSQL`,
+    "",
+    `The HTTP stampede above, against ${i.instances} drillbot processes sharing one PostgreSQL database (a throwaway server`,
+    "started by scripts/pg-test-server.sh on this machine, fsync off), each wired as `npm start` wires it with",
+    "`DATABASE_URL` set. Requests go round-robin over the processes, as a load balancer in HTTP mode spreads them (the",
+    "balancer's own hop is not measured). The database, the load generator, the fake Slack and both processes share the",
+    "machine's cores. *Acks recorded* counts *I'm on it* rows in PostgreSQL; *app CPU per click* sums both processes.",
+    "",
+    "| App | Round | p50 | p95 | p99 | max | *I'm on it* p99 | *First move* p99 | req/s | errors | missing acks | acks recorded | modals | chat.update | app CPU per click | generator lag | new connections (p50) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...i.rounds.map(roundLine),
+    "",
+    ...(i.follow
+      ? [
+          `Every 2 s each instance looks at what the others did (src/scheduler/housekeeping.ts \`FOLLOW_MS\`): the running`,
+          "drills and their clocks, the active schedules and the outbox's next messages. With",
+          `${i.follow.runningDrills} drills running, one such cycle took p50 ${ms(i.follow.p50Ms)} / p95 ${ms(i.follow.p95Ms)} (${i.follow.cycles} cycles, from`,
+          "the benchmark process, on the same database).",
+          "",
+        ]
+      : []),
+  ];
 }
 
 function cliDetails(c: CliStartResult): string[] {

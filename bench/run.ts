@@ -3,6 +3,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalog } from "../src/catalog/catalog.js";
+import { openStores } from "../src/store/stores.js";
 import { AppProcess } from "./app-process.js";
 import { benchCatalog } from "./catalog.js";
 import { benchCliStart } from "./cliStart.js";
@@ -10,10 +11,10 @@ import { FakeSlack } from "./fakeSlack.js";
 import { benchHistory } from "./history.js";
 import { type BenchResults, machineLine, renderMarkdown } from "./report.js";
 import { benchScoring } from "./scoring.js";
-import { benchStampede, type StampedeResult } from "./stampede.js";
+import { benchInstancesStampede, benchStampede, type InstancesStampedeResult, type StampedeResult } from "./stampede.js";
 
-// `npm run bench`: the catalog, the game-day stampede (over HTTP, then over Socket Mode), the
-// CLI's start and years of history, one after the other (never at once: each would disturb the
+// `npm run bench`: the catalog, the game-day stampede (over HTTP, then over Socket Mode, then
+// against two instances on one PostgreSQL), the CLI's start and years of history, one after the other (never at once: each would disturb the
 // others' timings), then bench/RESULTS.md.
 //
 //   BENCH_ROUNDS=3        measured stampede rounds per app and delivery (default 3, at least 3, after one warm-up
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
         await benchStampede({ delivery, fake, dbPath: join(work, `stampede-${delivery}`, "drillbot.db"), rounds, cpuProfDir, log }),
       );
     }
+    const instances = await stampedeOnPostgres(fake, rounds);
     await fake.stop();
 
     log("CLI start: each command in a new process, median of 5 runs after one untimed run");
@@ -80,6 +82,7 @@ async function main(): Promise<number> {
       load: { before: loadBefore, after: loadavg() },
       catalog,
       stampedes,
+      instances,
       cli,
       history,
       scoring,
@@ -93,6 +96,43 @@ async function main(): Promise<number> {
     AppProcess.killAll();
     await fake.stop();
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The stampede against two drillbot processes sharing a throwaway PostgreSQL server (started by
+ * scripts/pg-test-server.sh, or DRILLBOT_TEST_DATABASE_URL), or why it could not run. */
+async function stampedeOnPostgres(fake: FakeSlack, rounds: number): Promise<InstancesStampedeResult | { skipped: string }> {
+  const { createTestSchema, PG_SKIP } = await import("../test/pgServer.js");
+  if (PG_SKIP) {
+    log(`stampede against 2 instances on PostgreSQL: skipped (${PG_SKIP})`);
+    return { skipped: PG_SKIP };
+  }
+  log("stampede against 2 instances on one PostgreSQL: 500 responders over 2 s, requests round-robin");
+  const schema = await createTestSchema();
+  const stores = await openStores({ kind: "postgres", url: schema.url });
+  try {
+    return await benchInstancesStampede({
+      // What DrillLifecycle.follow, GameDays.follow and the outbox kick read every 2 s.
+      followCycle: async () => {
+        const running = await stores.drills.listDrills({ status: "running", surface: "slack", limit: 10_000 });
+        for (const drill of running) await stores.drills.loadDrill(drill.id, "");
+        await stores.schedules.listSchedules({ active: true });
+        await stores.outbox.heads(Date.now());
+      },
+      instances: 2,
+      fake,
+      databaseUrl: schema.url,
+      countAcks: async (drillId) =>
+        Number(
+          (await schema.pool.query("SELECT count(*) AS n FROM responders WHERE drill_id = $1 AND acked_at IS NOT NULL", [drillId])).rows[0]
+            ?.n ?? 0,
+        ),
+      rounds,
+      log,
+    });
+  } finally {
+    await stores.close();
+    await schema.drop();
   }
 }
 

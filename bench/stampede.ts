@@ -83,9 +83,13 @@ interface Sender {
 
 interface Target {
   app: AppProcess;
+  /** More instances of the same app on the same database: requests go round-robin over all. */
+  others?: AppProcess[];
   fake: FakeSlack;
   /** drillbot's SQLite file, to count what it recorded. */
   dbPath?: string;
+  /** Or how to count "I'm on it" recorded for a drill (PostgreSQL). */
+  countAcks?: (drillId: number) => Promise<number>;
 }
 
 /** Signed form posts to the app's HTTP receiver over a keep-alive pool, as Slack sends them. */
@@ -112,7 +116,22 @@ function socketSender(fake: FakeSlack, appToken: string): Sender {
 }
 
 function senderFor(target: Target): Sender {
+  if (target.others?.length) return roundRobinSender([target.app, ...target.others].map((app) => httpSender(app.eventsUrl)));
   return target.app.delivery === "socket" ? socketSender(target.fake, target.app.appToken) : httpSender(target.app.eventsUrl);
+}
+
+/** Several instances behind a load balancer: each request goes to the next one in turn. (The
+ * balancer's own hop is left out: what is measured is how fast the instances ack.) */
+function roundRobinSender(senders: Sender[]): Sender {
+  let next = 0;
+  const pick = () => senders[next++ % senders.length] as Sender;
+  return {
+    command: (params) => pick().command(params),
+    click: (payload) => pick().click(payload),
+    close: () => {
+      for (const s of senders) s.close();
+    },
+  };
 }
 
 let channelSeq = 0;
@@ -125,17 +144,22 @@ export async function runRound(target: Target, label: string, warmup: boolean): 
     const channel = `C0BENCH${String(++channelSeq).padStart(3, "0")}`;
     const drill = target.app.kind === "drillbot" ? await startDrill(target, sender, channel) : { id: "0", ts: "1700000000.000100" };
     await sleep(300); // responders read the alert before clicking; lets the start's own work finish
-    const cpuBefore = target.app.cpuMs();
+    const apps = [target.app, ...(target.others ?? [])];
+    const cpuBefore = totalCpuMs(apps);
     const stampede = await clickStampede(target, sender, channel, drill);
-    const acksRecorded = target.dbPath ? await waitForAcks(target.dbPath, Number(drill.id), RESPONDERS) : null;
+    const acksRecorded = target.countAcks
+      ? await waitForCount(() => target.countAcks?.(Number(drill.id)) ?? Promise.resolve(0), RESPONDERS)
+      : target.dbPath
+        ? await waitForAcks(target.dbPath, Number(drill.id), RESPONDERS)
+        : null;
     // The last coalesced update comes up to 1.5 s after the last click: wait it out, then
     // count every Web API call from the first click to the last call the stampede caused.
     await waitForQuiet(target.fake, 2_000, 15_000);
     const apiEnd = Math.max(stampede.lastResponseAt, target.fake.lastCallAt()) + 1;
     const api = target.fake.window(stampede.firstSendAt, apiEnd);
     const updateTimes = target.fake.callTimes("chat.update", stampede.firstSendAt, apiEnd);
-    const cpuAfter = target.app.cpuMs();
-    const peakRssBytes = target.app.peakRssBytes();
+    const cpuAfter = totalCpuMs(apps);
+    const peakRssBytes = Math.max(...apps.map((app) => app.peakRssBytes() ?? 0)) || null;
     if (target.app.kind === "drillbot") await cancelDrill(target, sender, channel);
     return {
       kind: target.app.kind,
@@ -164,15 +188,34 @@ export async function runRound(target: Target, label: string, warmup: boolean): 
   }
 }
 
+/** CPU time of every process of the app, summed; null without /proc. */
+function totalCpuMs(apps: AppProcess[]): number | null {
+  const each = apps.map((app) => app.cpuMs());
+  return each.some((v) => v === null) ? null : each.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+}
+
+/** A count that catches up just after the acks (recorded after the HTTP ack): polled until it
+ * reaches `expected` or stops short for 15 s. */
+async function waitForCount(count: () => Promise<number>, expected: number): Promise<number> {
+  const deadline = performance.now() + 15_000;
+  let n = 0;
+  while (performance.now() < deadline) {
+    n = await count();
+    if (n >= expected) return n;
+    await sleep(100);
+  }
+  return n;
+}
+
 function smallestGap(times: readonly number[]): number | null {
   let gap: number | null = null;
   for (let i = 1; i < times.length; i++) gap = Math.min(gap ?? Number.POSITIVE_INFINITY, (times[i] ?? 0) - (times[i - 1] ?? 0));
   return gap;
 }
 
-async function startDrill(target: Target, sender: Sender, channel: string): Promise<{ id: string; ts: string }> {
+async function startDrill(target: Target, sender: Sender, channel: string, by = FACILITATOR): Promise<{ id: string; ts: string }> {
   const since = performance.now();
-  const sent = await sender.command(commandParams(SCENARIO_ID, channel, target.fake));
+  const sent = await sender.command(commandParams(SCENARIO_ID, channel, target.fake, by));
   if (sent.error) throw new Error(`/drill ${SCENARIO_ID} was not acknowledged: ${sent.error}`);
   const post = await target.fake.waitForPost(channel, since);
   if (!post.ackValue) throw new Error("the trigger message has no I'm on it button");
@@ -180,8 +223,8 @@ async function startDrill(target: Target, sender: Sender, channel: string): Prom
 }
 
 /** Cancels the round's drill so its timers (injects, time limit) never fire during later rounds. */
-async function cancelDrill(target: Target, sender: Sender, channel: string): Promise<void> {
-  const sent = await sender.command(commandParams("cancel", channel, target.fake));
+async function cancelDrill(target: Target, sender: Sender, channel: string, by = FACILITATOR): Promise<void> {
+  const sent = await sender.command(commandParams("cancel", channel, target.fake, by));
   if (sent.error) throw new Error(`/drill cancel was not acknowledged: ${sent.error}`);
   await waitForQuiet(target.fake, 500, 10_000);
 }
@@ -299,7 +342,7 @@ function send(agent: Agent, url: string, body: string): Promise<Sent> {
 }
 
 /** A slash command's fields: the form Slack posts over HTTP, the payload of its envelope in Socket Mode. */
-function commandParams(text: string, channel: string, fake: FakeSlack): Record<string, string> {
+function commandParams(text: string, channel: string, fake: FakeSlack, by = FACILITATOR): Record<string, string> {
   const seq = ++triggerSeq;
   return {
     token: "legacy-verification-token",
@@ -307,8 +350,8 @@ function commandParams(text: string, channel: string, fake: FakeSlack): Record<s
     team_domain: "acme",
     channel_id: channel,
     channel_name: "gameday",
-    user_id: FACILITATOR.id,
-    user_name: FACILITATOR.name,
+    user_id: by.id,
+    user_name: by.name,
     command: "/drill",
     text,
     api_app_id: "A0DRILL",
@@ -490,4 +533,84 @@ export function connectionSplit(timeline: readonly Sample[]): string {
   const fresh = timeline.filter((s) => s.newConnection === true).map((s) => s.latencyMs);
   const reused = timeline.filter((s) => s.newConnection === false).map((s) => s.latencyMs);
   return `new connections ${fresh.length} (p50 ${ms(quantile(fresh, 0.5))}), kept-alive p99 ${ms(quantile(reused, 0.99))}`;
+}
+
+/** The same stampede against several drillbot instances on one PostgreSQL database, requests
+ * spread round-robin over them as a load balancer in HTTP mode would. */
+export interface InstancesStampedeResult {
+  instances: number;
+  rounds: RoundResult[];
+  /** The median measured round by p99. */
+  ours: RoundResult;
+  /** One instance's look at what the others did (its every-2-seconds poll), timed with this
+   * many drills running; null when not measured. */
+  follow: { runningDrills: number; cycles: number; p50Ms: number; p95Ms: number } | null;
+}
+
+/** Drills running while the poll is timed: a busy day with several game days at once. */
+export const FOLLOW_DRILLS = 10;
+const FOLLOW_CYCLES = 100;
+
+export async function benchInstancesStampede(options: {
+  instances: number;
+  fake: FakeSlack;
+  databaseUrl: string;
+  countAcks: (drillId: number) => Promise<number>;
+  rounds: number;
+  log: (line: string) => void;
+  /** One poll cycle's queries, as an instance runs them every 2 s. */
+  followCycle?: () => Promise<void>;
+}): Promise<InstancesStampedeResult> {
+  const apps: AppProcess[] = [];
+  try {
+    // One after the other: the first migrates the empty database, the others find it done.
+    for (let i = 0; i < options.instances; i++) {
+      apps.push(await AppProcess.start("drillbot", { delivery: "http", apiUrl: options.fake.apiUrl, databaseUrl: options.databaseUrl }));
+    }
+    await sleep(SETTLE_MS);
+    const [first, ...others] = apps as [AppProcess, ...AppProcess[]];
+    const target: Target = { app: first, others, fake: options.fake, countAcks: options.countAcks };
+    const rounds: RoundResult[] = [];
+    for (const label of ["warm-up", ...Array.from({ length: options.rounds }, (_, i) => `round ${i + 1}`)]) {
+      const result = await runRound(target, label, label === "warm-up");
+      rounds.push(result);
+      options.log(describeRound(result));
+    }
+    let follow: InstancesStampedeResult["follow"] = null;
+    if (options.followCycle) {
+      const sender = senderFor(target);
+      try {
+        // Each started by its own facilitator (one person's slash commands in flight are capped).
+        const channels = Array.from({ length: FOLLOW_DRILLS }, (_, i) => `C0FOLLOW${String(i).padStart(2, "0")}`);
+        const starter = (i: number) => ({ id: `U0FAC${String(i).padStart(3, "0")}`, name: `facilitator${i}` });
+        for (const [i, channel] of channels.entries()) await startDrill(target, sender, channel, starter(i));
+        const times: number[] = [];
+        for (let i = 0; i < FOLLOW_CYCLES; i++) {
+          const t = performance.now();
+          await options.followCycle();
+          times.push(performance.now() - t);
+        }
+        follow = { runningDrills: FOLLOW_DRILLS, cycles: FOLLOW_CYCLES, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95) };
+        options.log(`  one poll cycle with ${FOLLOW_DRILLS} drills running: p50 ${ms(follow.p50Ms)} · p95 ${ms(follow.p95Ms)}`);
+        for (const [i, channel] of channels.entries()) await cancelDrill(target, sender, channel, starter(i));
+      } finally {
+        sender.close();
+      }
+    }
+    for (const app of apps) await app.stop();
+    return {
+      follow,
+      instances: options.instances,
+      rounds,
+      ours: medianBy(
+        rounds.filter((r) => !r.warmup),
+        (r) => r.latency.p99,
+      ),
+    };
+  } catch (error) {
+    for (const [i, app] of apps.entries()) options.log(`  instance ${i + 1}'s last lines:\n${app.logTail(30)}`);
+    throw error;
+  } finally {
+    for (const app of apps) app.kill();
+  }
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { after, describe } from "node:test";
 import Database from "better-sqlite3";
-import type { PgWorkspace } from "../src/store/pg/db.js";
+import type { Team } from "../src/domain/team.js";
 import { openStores, type Stores } from "../src/store/stores.js";
 import { tempDir } from "./helpers.js";
 import { createTestSchema, PG_SKIP, type TestSchema } from "./pgServer.js";
@@ -17,7 +17,7 @@ export interface TestDatabase {
   /** The stores of one app process on this database. */
   stores: Stores;
   /** The stores of another app process on the same database (closed with the test database). */
-  another(options?: { workspace?: PgWorkspace }): Promise<Stores>;
+  another(options?: { team?: Team }): Promise<Stores>;
   /** Raw SQL with $1, $2… placeholders (SQLite gets them as ?), returning rows. */
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   /** How to reach it: the SQLite path or the PostgreSQL URL (with a search_path to its schema). */
@@ -55,7 +55,7 @@ async function sqliteDatabase(cleanups: (() => Promise<void>)[]): Promise<TestDa
 async function postgresDatabase(cleanups: (() => Promise<void>)[]): Promise<TestDatabase> {
   const schema: TestSchema = await createTestSchema();
   const opened: Stores[] = [];
-  const open = async (options: { workspace?: PgWorkspace } = {}) => {
+  const open = async (options: { team?: Team } = {}) => {
     const stores = await openStores({ kind: "postgres", url: schema.url }, options);
     opened.push(stores);
     return stores;

@@ -4,7 +4,7 @@ import { exportResponses, rowsToCsv } from "../service/exports.js";
 import { openService } from "./context.js";
 import type { CliIO } from "./io.js";
 
-/** `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]` */
+/** `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--workspace TEAM_ID] [--db PATH]` */
 export async function exportCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -13,6 +13,7 @@ export async function exportCommand(args: string[], config: CatalogConfig, io: C
       scenario: { type: "string" },
       format: { type: "string", default: "csv" },
       db: { type: "string" },
+      workspace: { type: "string" },
     },
   });
   const format = values.format ?? "csv";
@@ -31,7 +32,9 @@ export async function exportCommand(args: string[], config: CatalogConfig, io: C
   const opened = await openService(config, values.db, io);
   if (!opened) return 1;
   try {
-    const rows = await exportResponses(opened.service, {
+    // One workspace's drills only: the terminal's and a single-workspace install's by default.
+    const service = values.workspace ? opened.service.forTeam({ id: values.workspace, enterpriseId: null }) : opened.service;
+    const rows = await exportResponses(service, {
       ...(since !== undefined ? { since } : {}),
       ...(values.scenario ? { scenarioId: values.scenario } : {}),
     });

@@ -39,8 +39,12 @@ export const COMMAND_USAGE: Record<string, string> = {
   A rubric against its samples and every reviewed answer in the database; suggest proposes changes.`,
   debrief: `drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
   Print a recorded drill's debrief.`,
-  export: `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]
-  Every response of every drill, one row per responder per drill.`,
+  stats: `drillbot stats [--user NAME|U…] [--scenario ID] [--workspace T…] [--db PATH]
+  What /drill stats shows in Slack: the team's trend and every scenario's coverage (stalest
+  first), one scenario's recent drills, or one person's accuracy, speed and mastery.`,
+  export: `drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--workspace TEAM_ID] [--db PATH]
+  Every response of every drill, one row per responder per drill: of one Slack workspace with
+  --workspace (OAuth installs), else of the terminal and the single-workspace install.`,
   actions: `drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
   Runbook fixes flagged during drills and runbook findings; --done marks one done.`,
   migrate: `drillbot migrate [--db PATH]
@@ -54,6 +58,13 @@ drillbot migrate --from sqlite:<file> [--to postgres://…]
   Re-encrypt the Slack tokens stored for installed workspaces with DRILLBOT_ENCRYPTION_KEY, opening
   older ones with DRILLBOT_ENCRYPTION_KEY_PREVIOUS. PostgreSQL when DATABASE_URL is set, else the
   SQLite file. Says when the previous key can be removed.`,
+  "forget-workspace": `drillbot forget-workspace <team-id> [--yes] [--db PATH]
+  Delete everything drillbot keeps for one Slack workspace: its drills with every answer in them,
+  schedules, action items, queued messages and its installation tokens. Without --yes it only
+  counts what would go. PostgreSQL when DATABASE_URL is set and --db is not given, else the SQLite file.`,
+  "adopt-workspace": `drillbot adopt-workspace <team-id> [--enterprise E…] [--db PATH]
+  Moving from one workspace (SLACK_BOT_TOKEN) to OAuth installs: hand the single-workspace
+  history to that workspace's Slack team id, so its drills, stats and schedules stay with it.`,
   serve: `drillbot serve
   Run the Slack app (same as npm start); configured by SLACK_* environment variables.`,
 };
@@ -78,6 +89,8 @@ Usage:
                                    a rubric against its samples and every reviewed answer
   drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
                                    print a recorded debrief
+  drillbot stats [--user NAME] [--scenario ID] [--db PATH]
+                                   coverage, trends, a person's accuracy and mastery
   drillbot export [--since DATE] [--scenario ID] [--format csv|json] [--db PATH]
                                    every response of every drill
   drillbot actions [--all] [--done ID [--by NAME]] [--db PATH]
@@ -88,6 +101,10 @@ Usage:
   drillbot backup <file> [--db PATH]
                                    copy the database safely, even while the app runs
   drillbot rotate-key [--db PATH]  re-encrypt stored Slack tokens with DRILLBOT_ENCRYPTION_KEY
+  drillbot forget-workspace <team-id> [--yes]
+                                   delete everything kept for one Slack workspace
+  drillbot adopt-workspace <team-id>
+                                   give single-workspace history to an OAuth-installed workspace
   drillbot serve                   run the Slack app (same as npm start)
 
   drillbot <command> --help        more about one command
@@ -153,6 +170,12 @@ async function run(
       return (await import("./backup.js")).backupCommand(args, io);
     case "rotate-key":
       return (await import("./rotateKey.js")).rotateKeyCommand(args, io, env);
+    case "forget-workspace":
+      return (await import("./workspaces.js")).forgetWorkspaceCommand(args, io, env);
+    case "adopt-workspace":
+      return (await import("./workspaces.js")).adoptWorkspaceCommand(args, io, env);
+    case "stats":
+      return (await import("./stats.js")).statsCommand(args, config(), io);
     case "export":
       return (await import("./export.js")).exportCommand(args, config(), io);
     case "actions":

@@ -14,6 +14,7 @@ import type {
 } from "./drillState.js";
 import type { Inject, Outcome, Role, Scenario, TreeNode, TreeOption } from "./scenario.js";
 import { firstMoveScore } from "./scoring.js";
+import { LOCAL_TEAM, type Team } from "./team.js";
 
 // The drill state machine. Pure: no I/O, time only from the injected clock. Every operation
 // either changes the state and returns what changed as `changes` (DrillChange, which the store
@@ -59,11 +60,20 @@ export class Drill {
   ) {}
 
   /** A new drill; `id` is the store's, 0 until saved. */
-  static start(options: { scenario: Scenario; mode: DrillMode; startedBy: Person; venue: string; clock: Clock; id?: number }): Drill {
+  static start(options: {
+    scenario: Scenario;
+    mode: DrillMode;
+    startedBy: Person;
+    venue: string;
+    clock: Clock;
+    id?: number;
+    team?: Team;
+  }): Drill {
     const { scenario, clock } = options;
     return new Drill(
       {
         id: options.id ?? 0,
+        team: options.team ?? LOCAL_TEAM,
         scenarioId: scenario.id,
         scenarioHash: scenario.hash,
         mode: options.mode,

@@ -1,4 +1,5 @@
 import type { StoredScore } from "./scoring.js";
+import type { Team } from "./team.js";
 
 // Plain data for one drill: what the store saves and loads, and what the engine works on.
 // Times are milliseconds since the epoch.
@@ -50,6 +51,8 @@ export interface InjectPostRecord {
 
 export interface DrillState {
   id: number;
+  /** The workspace it runs in (LOCAL_TEAM in the terminal and a single-workspace install). */
+  team: Team;
   scenarioId: string;
   scenarioHash: string;
   mode: DrillMode;

@@ -3,6 +3,7 @@ import type { Clock } from "../domain/clock.js";
 import type { Debrief } from "../domain/debrief.js";
 import { type Changed, type Drill, type DueInject, LATE_AFTER_MS, type Result } from "../domain/drill.js";
 import type { DrillMode, Person } from "../domain/drillState.js";
+import type { Team } from "../domain/team.js";
 import type { DrillService, StartResult } from "../service/drillService.js";
 import { DrillTimers } from "./drillTimers.js";
 import type { TimerHost } from "./timers.js";
@@ -24,6 +25,9 @@ export interface DrillVenue {
   note(drill: Drill, key: string, text: string): Promise<void>;
   ended(drill: Drill, debrief: Debrief): Promise<void>;
   cancelled(drill: Drill, by: Person): Promise<void>;
+  /** The drill stopped running on another instance, which may have died before it queued the
+   * closing messages: queue whatever is still owed (a no-op when everything is). */
+  settle(team: Team, drillId: number): Promise<void>;
 }
 
 export type LifecycleStartResult = StartResult | { ok: false; reason: "post_failed"; error: string };
@@ -32,6 +36,9 @@ export type LifecycleStartResult = StartResult | { ok: false; reason: "post_fail
 export const LIMIT_ENDER = "drillbot";
 /** A failed end at the time limit (a busy database) is tried again after this. */
 const RETRY_END_MS = 30_000;
+/** A drill that stopped running elsewhere gets its closing messages checked after this: the
+ * instance that ended it queues them within milliseconds unless it died doing so. */
+export const SETTLE_AFTER_MS = 3_000;
 
 export interface DrillLifecycleOptions {
   service: DrillService;
@@ -43,19 +50,75 @@ export interface DrillLifecycleOptions {
   track: <T>(work: Promise<T>) => Promise<T>;
 }
 
+/** Bound to one workspace like its service; forTeam gives another workspace's, sharing the
+ * timers (a timer fires for its drill's workspace). */
 export class DrillLifecycle {
   readonly timers: DrillTimers;
+  /** The workspace of each armed drill, so its timers act in that workspace. */
+  private readonly armedTeams: Map<number, Team>;
+  private readonly views: Map<string, DrillLifecycle>;
+  /** Drills seen running here that stopped running elsewhere, and when that was noticed (with
+   * their workspace). Shared by every workspace's view. */
+  private readonly stoppedElsewhere: Map<number, { since: number; team: Team }>;
 
-  constructor(private readonly o: DrillLifecycleOptions) {
-    this.timers = new DrillTimers(
-      o.timers,
-      o.clock,
-      {
-        onInjectDue: (id) => o.track(this.injectsDue(id)),
-        onTimeLimit: (id) => o.track(this.limitReached(id)),
-      },
-      (id, error) => o.logger.error(`timer for drill #${id} failed:`, error),
+  constructor(
+    private readonly o: DrillLifecycleOptions,
+    shared?: {
+      timers: DrillTimers;
+      armedTeams: Map<number, Team>;
+      views: Map<string, DrillLifecycle>;
+      stoppedElsewhere: Map<number, { since: number; team: Team }>;
+    },
+  ) {
+    this.armedTeams = shared?.armedTeams ?? new Map();
+    this.stoppedElsewhere = shared?.stoppedElsewhere ?? new Map();
+    this.views = shared?.views ?? new Map();
+    this.views.set(o.service.team.id, this);
+    this.timers =
+      shared?.timers ??
+      new DrillTimers(
+        o.timers,
+        o.clock,
+        {
+          onInjectDue: (id) => o.track(this.forDrill(id).injectsDue(id)),
+          onTimeLimit: (id) => o.track(this.forDrill(id).limitReached(id)),
+        },
+        (id, error) => o.logger.error(`timer for drill #${id} failed:`, error),
+      );
+  }
+
+  get team(): Team {
+    return this.o.service.team;
+  }
+
+  forTeam(team: Team): DrillLifecycle {
+    return (
+      this.views.get(team.id) ??
+      new DrillLifecycle(
+        { ...this.o, service: this.o.service.forTeam(team) },
+        {
+          timers: this.timers,
+          armedTeams: this.armedTeams,
+          views: this.views,
+          stoppedElsewhere: this.stoppedElsewhere,
+        },
+      )
     );
+  }
+
+  private forDrill(drillId: number): DrillLifecycle {
+    const team = this.armedTeams.get(drillId);
+    return team ? this.forTeam(team) : this;
+  }
+
+  private arm(drill: Drill): void {
+    this.armedTeams.set(drill.state.id, drill.state.team);
+    this.timers.arm(drill);
+  }
+
+  private disarm(drillId: number): void {
+    this.timers.disarm(drillId);
+    this.armedTeams.delete(drillId);
   }
 
   /** Records a new drill, announces it and arms its timers. A permanent refusal to announce it
@@ -80,22 +143,50 @@ export class DrillLifecycle {
       return { ok: false, reason: "post_failed", error: announced.error };
     }
     const drill = (await this.o.service.load(started.drill.state.id)) ?? started.drill;
-    this.timers.arm(drill);
+    this.arm(drill);
     return { ...started, drill, delayed: announced.delayed };
   }
 
-  /** After a restart: timers for every running drill (overdue ones fire at once). */
+  /** After a restart: timers for every running drill of every workspace (overdue ones fire at once). */
   async rearm(): Promise<number> {
-    const running = await this.o.service.listDrills({ status: "running", surface: "slack", limit: 10_000 });
+    const running = await this.o.service.listDrillsOfEveryTeam({ status: "running", surface: "slack", limit: 10_000 });
     for (const summary of running) {
-      const drill = await this.o.service.load(summary.id);
-      if (drill) this.timers.arm(drill);
+      const drill = await this.o.service.forTeam(summary.team).load(summary.id);
+      if (drill) this.arm(drill);
     }
     return running.length;
   }
 
+  /** Several instances on one database: every few seconds each one arms the timers of drills
+   * started (or extended, paused, resumed) on another, so the injects and the time limit happen
+   * even if that instance dies; and a drill another instance ended gets its closing messages
+   * checked, in case that instance died before queuing them. */
+  async follow(): Promise<void> {
+    const running = await this.o.service.listDrillsOfEveryTeam({ status: "running", surface: "slack", limit: 10_000 });
+    const now = this.o.clock.now();
+    const ids = new Set(running.map((d) => d.id));
+    for (const id of this.timers.armedDrills()) {
+      if (ids.has(id)) continue;
+      const team = this.armedTeams.get(id) ?? this.team;
+      this.disarm(id);
+      this.stoppedElsewhere.set(id, { since: now, team });
+    }
+    for (const summary of running) {
+      const drill = await this.o.service.forTeam(summary.team).loadForTimers(summary.id);
+      if (!drill) continue;
+      this.armedTeams.set(drill.state.id, drill.state.team);
+      this.timers.follow(drill);
+    }
+    for (const [id, { since, team }] of this.stoppedElsewhere) {
+      if (now - since < SETTLE_AFTER_MS) continue;
+      this.stoppedElsewhere.delete(id);
+      await this.o.venue.settle(team, id);
+    }
+  }
+
   stop(): void {
     this.timers.disarmAll();
+    this.armedTeams.clear();
   }
 
   /** A facilitator's control on a running drill (extend, pause, resume, inject now, hint…): the
@@ -104,7 +195,7 @@ export class DrillLifecycle {
   async control<T>(drillId: number, operation: (drill: Drill) => Result<Changed<T>>) {
     const result = await this.o.service.control(drillId, operation);
     if (result.ok) {
-      this.timers.arm(result.drill);
+      this.arm(result.drill);
       this.o.venue.changed(result.drill);
     }
     return result;
@@ -129,7 +220,7 @@ export class DrillLifecycle {
     const drill = await this.o.service.load(drillId);
     if (drill?.state.status !== "running") return;
     if (!drill.isOverdue) {
-      this.timers.arm(drill);
+      this.arm(drill);
       return;
     }
     try {
@@ -150,7 +241,7 @@ export class DrillLifecycle {
     if (reason === "time_limit") await this.injectsDue(drillId, loaded);
     const ended = await this.o.service.end(drillId, by, reason);
     if (!ended.ok) return { ok: false };
-    this.timers.disarm(drillId);
+    this.disarm(drillId);
     await this.o.venue.ended(ended.drill, ended.debrief);
     return { ok: true, debrief: ended.debrief };
   }
@@ -158,7 +249,7 @@ export class DrillLifecycle {
   async cancel(drillId: number, by: Person): Promise<boolean> {
     const cancelled = await this.o.service.cancel(drillId, by.id);
     if (!cancelled.ok) return false;
-    this.timers.disarm(drillId);
+    this.disarm(drillId);
     await this.o.venue.cancelled(cancelled.drill, by);
     return true;
   }

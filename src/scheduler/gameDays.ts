@@ -7,9 +7,14 @@ import type { TimerHandle, TimerHost } from "./timers.js";
 // Game-day schedules: armed in their own time zone, caught up once after downtime, and never
 // fired twice for one period. The database decides "twice": a run is claimed by inserting
 // (schedule, period, kind) before anything is posted, so a restart or a second instance racing
-// on the same file finds the claim and stands down.
+// on the same database finds the claim and stands down. A claim whose instance died before it
+// started the drill is taken over by another instance (RETAKE_AFTER_MS), so a period is not lost
+// either.
 
 export const DEFAULT_GRACE_MS = 6 * 60 * 60 * 1000;
+/** A period claimed this long ago with no drill recorded was abandoned: its instance died between
+ * claiming it and starting the drill (which takes well under a second), and another takes over. */
+export const RETAKE_AFTER_MS = 30_000;
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Calls `fire(occurrence)` at each occurrence of a cron expression in a time zone. */
@@ -73,7 +78,7 @@ export interface GameDayOptions {
 }
 
 export class GameDays {
-  private readonly armed = new Map<number, { stop(): void }>();
+  private readonly armed = new Map<number, { stop(): void; schedule: string }>();
   private readonly headsUps = new Map<number, TimerHandle>();
   /** Next runs, computed once per schedule and kept until they pass (App Home asks a lot). */
   private readonly nextRuns = new Map<number, { key: string; at: number | null; computedAt: number }>();
@@ -85,7 +90,7 @@ export class GameDays {
 
   /** On start: catch up what was missed while down, then arm every active schedule. */
   async start(): Promise<void> {
-    for (const schedule of await this.options.store.listSchedules({ active: true })) {
+    for (const schedule of await this.options.store.listActiveSchedulesOfEveryTeam()) {
       await this.catchUp(schedule);
       this.arm(schedule);
     }
@@ -100,11 +105,34 @@ export class GameDays {
     const task = this.options.armer.arm(schedule.cron, schedule.timezone, (occurrence) => {
       this.track(this.fire(schedule, occurrence, false).then(() => this.armHeadsUp(schedule)));
     });
-    this.armed.set(schedule.id, task);
+    this.armed.set(schedule.id, { stop: () => task.stop(), schedule: JSON.stringify(schedule) });
     // Worked out now, while the app starts and before it listens, so the first App Home open
     // after a restart reads cached next runs instead of computing thousands of them.
     this.nextRun(schedule);
     this.armHeadsUp(schedule);
+  }
+
+  /** Several instances on one database: schedules added, changed or removed on another one
+   * are armed or disarmed here too (each period is still claimed once, in the database). */
+  async follow(): Promise<void> {
+    const active = await this.options.store.listSchedules({ active: true });
+    const ids = new Set(active.map((s) => s.id));
+    for (const id of [...this.armed.keys()]) if (!ids.has(id)) this.disarm(id);
+    for (const schedule of active) {
+      if (this.armed.get(schedule.id)?.schedule !== JSON.stringify(schedule)) this.arm(schedule);
+      await this.retakeAbandoned(schedule);
+    }
+  }
+
+  /** The schedule's latest drill run, if an instance claimed it and died before starting the
+   * drill: claimed again here (one instance wins) and started, late but within the grace window. */
+  private async retakeAbandoned(schedule: Schedule): Promise<void> {
+    const now = this.options.clock.now();
+    const latest = (await this.options.store.listScheduleRuns(schedule.id, 4)).find((r) => r.kind === "drill");
+    if (latest?.status !== "fired" || latest.drillId !== null || latest.detail !== null) return;
+    if (latest.period > now || now - latest.recordedAt <= RETAKE_AFTER_MS || now - latest.period > this.graceMs) return;
+    if (!(await this.options.store.retakeScheduleRun(schedule.id, latest.period, now - RETAKE_AFTER_MS, now))) return;
+    await this.startClaimed(schedule, latest.period, true);
   }
 
   disarm(scheduleId: number): void {
@@ -137,7 +165,7 @@ export class GameDays {
     if (now - previous <= this.graceMs) {
       return (await this.fire(schedule, previous, true)) ? "fired" : "none";
     }
-    const claimed = await this.options.store.claimScheduleRun({
+    const claimed = await this.options.store.forTeam(schedule.team).claimScheduleRun({
       scheduleId: schedule.id,
       period: previous,
       kind: "drill",
@@ -150,7 +178,7 @@ export class GameDays {
 
   /** Claims the period, then starts the drill. False when the period was already claimed. */
   async fire(schedule: Schedule, period: number, late: boolean): Promise<boolean> {
-    const store = this.options.store;
+    const store = this.options.store.forTeam(schedule.team);
     const claimed = await store.claimScheduleRun({
       scheduleId: schedule.id,
       period,
@@ -159,6 +187,13 @@ export class GameDays {
       recordedAt: this.options.clock.now(),
     });
     if (!claimed) return false;
+    await this.startClaimed(schedule, period, late);
+    return true;
+  }
+
+  /** Starts the drill of a period this instance has claimed, and records how that went. */
+  private async startClaimed(schedule: Schedule, period: number, late: boolean): Promise<void> {
+    const store = this.options.store;
     try {
       const result = await this.options.handlers.startDrill(schedule, period, late);
       if ("drillId" in result) await store.completeScheduleRun(schedule.id, period, "drill", { status: "fired", drillId: result.drillId });
@@ -167,7 +202,6 @@ export class GameDays {
       await store.completeScheduleRun(schedule.id, period, "drill", { status: "failed", detail: (error as Error).message });
       this.options.onError?.(schedule.id, error);
     }
-    return true;
   }
 
   /** A heads-up the day before the next occurrence, for schedules that asked for one. */
@@ -188,7 +222,8 @@ export class GameDays {
   }
 
   private async sendHeadsUp(schedule: Schedule, period: number): Promise<void> {
-    const claimed = await this.options.store.claimScheduleRun({
+    const store = this.options.store.forTeam(schedule.team);
+    const claimed = await store.claimScheduleRun({
       scheduleId: schedule.id,
       period,
       kind: "heads_up",
@@ -199,7 +234,7 @@ export class GameDays {
     try {
       await this.options.handlers.headsUp(schedule, period);
     } catch (error) {
-      await this.options.store.completeScheduleRun(schedule.id, period, "heads_up", { status: "failed", detail: (error as Error).message });
+      await store.completeScheduleRun(schedule.id, period, "heads_up", { status: "failed", detail: (error as Error).message });
       this.options.onError?.(schedule.id, error);
     }
   }

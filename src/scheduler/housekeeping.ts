@@ -5,10 +5,16 @@ import type { RequestLog } from "../store/requestLog.js";
 import type { TimerHandle, TimerHost } from "./timers.js";
 
 // Background chores of a running app: a heartbeat so other processes know this one is alive
-// (and take over its outbox leases when it stops beating), and pruning of what only needs to
-// be kept for a while (sent outbox rows, request fingerprints).
+// (and take over its outbox leases when it stops beating), following what other processes on
+// the same database did (drills and schedules they started, messages they queued), and pruning
+// of what only needs to be kept for a while (sent outbox rows, request fingerprints).
 
 export const HEARTBEAT_MS = 2_000;
+/** How often an instance looks at what the others did. A poll rather than PostgreSQL's
+ * LISTEN/NOTIFY: it works the same on SQLite, needs no connection held open per instance, and
+ * cannot miss an event while a connection is being re-established; at a few cheap queries
+ * every two seconds per instance it costs little (docs/deployment.md). */
+export const FOLLOW_MS = 2_000;
 export const PRUNE_EVERY_MS = 10 * 60_000;
 /** Sent and failed outbox rows are kept this long: longer than any window in which a dedupe key
  * still matters (debriefs are re-queued after a restart for drills of the last 24 h). */
@@ -23,11 +29,14 @@ export interface HousekeepingOptions {
   timers: TimerHost;
   isAlive: (pid: number) => boolean;
   onError: (what: string, error: unknown) => void;
+  /** Catches up with what other instances did (see FOLLOW_MS). */
+  follow?: () => Promise<void>;
 }
 
 export class Housekeeping {
   private heartbeat: TimerHandle | null = null;
   private pruning: TimerHandle | null = null;
+  private following: TimerHandle | null = null;
   private stopped = false;
 
   constructor(private readonly o: HousekeepingOptions) {}
@@ -38,6 +47,7 @@ export class Housekeeping {
     await this.prune();
     this.beat();
     this.schedulePrune();
+    this.scheduleFollow();
   }
 
   /** Leaves the instance table and lets go of this process's leases. */
@@ -45,6 +55,7 @@ export class Housekeeping {
     this.stopped = true;
     if (this.heartbeat) this.o.timers.clear(this.heartbeat);
     if (this.pruning) this.o.timers.clear(this.pruning);
+    if (this.following) this.o.timers.clear(this.following);
     await this.o.outbox.releaseLeases(this.o.me.id);
     await this.o.instances.unregister(this.o.me.id);
   }
@@ -66,6 +77,20 @@ export class Housekeeping {
         },
       );
     }, HEARTBEAT_MS);
+  }
+
+  private scheduleFollow(): void {
+    const follow = this.o.follow;
+    if (this.stopped || !follow) return;
+    this.following = this.o.timers.set(() => {
+      follow().then(
+        () => this.scheduleFollow(),
+        (error: unknown) => {
+          this.o.onError("following other instances", error);
+          this.scheduleFollow();
+        },
+      );
+    }, FOLLOW_MS);
   }
 
   private schedulePrune(): void {

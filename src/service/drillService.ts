@@ -8,6 +8,7 @@ import type { CompiledLexicon } from "../domain/lexicon.js";
 import type { HeadingMap } from "../domain/runbook.js";
 import type { RunbookFinding } from "../domain/runbookFindings.js";
 import type { RunbookPart, Scenario, ScenarioFile } from "../domain/scenario.js";
+import type { Team } from "../domain/team.js";
 import { isStoreError } from "../store/errors.js";
 import { type ActionItemStore, FINDINGS_RAISER } from "../store/history.js";
 import type { DrillFilter, DrillResults, DrillStore, DrillSummary, ReviewRecord, Surface } from "../store/store.js";
@@ -22,27 +23,60 @@ export type StartResult =
   | { ok: false; reason: "skipped_scenario"; problems: string[] }
   | { ok: false; reason: "already_running"; runningDrillId: number | null; runningScenarioId: string | null };
 
+interface DrillServiceOptions {
+  skipped?: Map<string, string[]>;
+  actions?: ActionItemStore;
+  /** The catalog's lexicon (the built-in one when not given), for scenario versions read back from the store. */
+  lexicon?: CompiledLexicon;
+}
+
+/** Bound to one workspace, as its store is (`team`): a drill id of another workspace is an
+ * unknown drill here. forTeam gives the service of another workspace, sharing the catalog. */
 export class DrillService {
-  private readonly versions = new Map<string, Scenario>();
+  private readonly versions: Map<string, Scenario>;
 
   private readonly skipped: Map<string, string[]>;
   private readonly actions: ActionItemStore | null;
   private readonly lexicon: CompiledLexicon | undefined;
+  private readonly teams: Map<string, DrillService>;
 
   constructor(
     private readonly store: DrillStore,
     private readonly scenarios: Map<string, Scenario>,
     readonly clock: Clock,
-    options: {
-      skipped?: Map<string, string[]>;
-      actions?: ActionItemStore;
-      /** The catalog's lexicon (the built-in one when not given), for scenario versions read back from the store. */
-      lexicon?: CompiledLexicon;
-    } = {},
+    private readonly options: DrillServiceOptions = {},
+    shared?: { versions: Map<string, Scenario>; teams: Map<string, DrillService> },
   ) {
     this.skipped = options.skipped ?? new Map();
     this.actions = options.actions ?? null;
     this.lexicon = options.lexicon;
+    this.versions = shared?.versions ?? new Map();
+    this.teams = shared?.teams ?? new Map();
+    this.teams.set(store.team.id, this);
+  }
+
+  get team(): Team {
+    return this.store.team;
+  }
+
+  /** The same service for another workspace (one per workspace, kept). */
+  forTeam(team: Team): DrillService {
+    const known = this.teams.get(team.id);
+    if (known) return known;
+    const { actions, ...rest } = this.options;
+    return new DrillService(
+      this.store.forTeam(team),
+      this.scenarios,
+      this.clock,
+      { ...rest, ...(actions ? { actions: actions.forTeam(team) } : {}) },
+      { versions: this.versions, teams: this.teams },
+    );
+  }
+
+  /** Drills of every workspace, each with its team: for re-arming timers and re-queuing debriefs
+   * after a restart only (then forTeam(summary.team) for anything else). */
+  listDrillsOfEveryTeam(filter: Parameters<DrillStore["listDrillsOfEveryTeam"]>[0]): Promise<DrillSummary[]> {
+    return this.store.listDrillsOfEveryTeam(filter);
   }
 
   /** Drills as summaries (newest first), for lists, recovery after a restart and exports. */
@@ -100,6 +134,7 @@ export class DrillService {
       startedBy: options.startedBy,
       venue: options.venue,
       clock: this.clock,
+      team: this.store.team,
     });
     try {
       drill.state.id = await this.store.createDrill(drill.state, options.surface);
@@ -124,6 +159,12 @@ export class DrillService {
     const state = await this.store.loadDrill(drillId, onlyUserId);
     if (!state) return null;
     return Drill.restore(state, await this.versionOf(state.scenarioHash), this.clock);
+  }
+
+  /** The drill's clock, injects and status without anyone's answers (no Slack user id is
+   * empty): what its timers need, at the same cost at 5 or 500 responders. */
+  loadForTimers(drillId: number): Promise<Drill | null> {
+    return this.load(drillId, "");
   }
 
   async runningIn(venue: string): Promise<Drill | null> {

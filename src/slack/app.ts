@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { hostname } from "node:os";
-import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, webApi } from "@slack/bolt";
+import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, type webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
+import type { Team } from "../domain/team.js";
 import { DrillLifecycle } from "../scheduler/drillLifecycle.js";
 import { type CronArmer, GameDays, nodeCronArmer } from "../scheduler/gameDays.js";
 import { Housekeeping } from "../scheduler/housekeeping.js";
@@ -12,18 +13,21 @@ import type { TimerHost } from "../scheduler/timers.js";
 import type { DrillService } from "../service/drillService.js";
 import { Insights } from "../service/insights.js";
 import type { ActionItemStore, HistoryStore, ScheduleStore } from "../store/history.js";
+import type { DatabaseStateStore, EncryptedInstallationStore } from "../store/installations.js";
 import { type InstanceIdentity, type InstanceRegistry, pidIsAlive } from "../store/instances.js";
 import type { OutboxStore } from "../store/outbox.js";
 import type { RequestLog } from "../store/requestLog.js";
 import { replayGuard } from "./admission.js";
-import type { SlackDeps } from "./deps.js";
+import { depsForTeam, type SlackDeps } from "./deps.js";
 import { gameDayHandlers } from "./gameDaySlack.js";
 import { healthListener, healthRoutes } from "./health.js";
 import { registerListeners } from "./listeners/index.js";
 import { DEFAULT_LOAD_LIMITS, type LoadLimits, LoadShedder } from "./middleware/shedLoad.js";
+import { oauthReceiverOptions, registerInstallationEvents } from "./oauth.js";
 import { RateLimiter } from "./rateLimit.js";
 import { guardRequests } from "./requestGuard.js";
 import { SlackDelivery } from "./slackDelivery.js";
+import { clientPair, fixedTeamClients, installedTeamClients } from "./teamClients.js";
 import { WorkTracker } from "./workTracker.js";
 
 export const EVENTS_PATH = "/slack/events";
@@ -41,8 +45,23 @@ async function answerMalformedRequest(args: Parameters<typeof HTTPModuleFunction
   return true;
 }
 
+/** Many workspaces: installs through Slack OAuth, each workspace's token from the database. */
+export interface SlackOAuthOptions {
+  clientId: string;
+  clientSecret: string;
+  /** The public URL of /slack/oauth_redirect, when the app lists several redirect URLs. */
+  redirectUri?: string;
+  installationStore: EncryptedInstallationStore;
+  stateStore: DatabaseStateStore;
+  /** Socket Mode only: the port of the small HTTP server Bolt serves the install pages on. */
+  installerPort?: number;
+}
+
 export interface SlackAppOptions {
-  botToken: string;
+  /** Single-workspace mode: the one bot token (every row belongs to LOCAL_TEAM). Leave unset
+   * and give `oauth` for many workspaces. */
+  botToken?: string;
+  oauth?: SlackOAuthOptions;
   signingSecret?: string;
   /** Set: Socket Mode. Unset: the HTTP receiver at /slack/events. */
   appToken?: string;
@@ -123,7 +142,18 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+/** The workspace a request came from, as Bolt's context has it (OAuth mode): the team, or for an
+ * org-wide install acting outside any one workspace, the org. */
+export function teamOfContext(context: { teamId?: string | undefined; enterpriseId?: string | undefined }): Team | null {
+  const id = context.teamId ?? context.enterpriseId;
+  return id ? { id, enterpriseId: context.enterpriseId ?? null } : null;
+}
+
 export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const oauth = options.oauth;
+  const botToken = options.botToken;
+  if (oauth && botToken) throw new Error("createSlackApp: give either a bot token (one workspace) or OAuth options (many), not both");
+  if (!oauth && !botToken) throw new Error("createSlackApp: a bot token (one workspace) or OAuth options (many workspaces) is required");
   const clientOptions = {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/` } : {}),
     // Bounded: a Slack that does not answer must not hold a listener (or shutdown) for half an
@@ -136,8 +166,30 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   let stopping = false;
   const health = { ping: (ms: number) => options.stores.ping(ms), stopping: () => stopping, logger: options.logger };
   let healthServer: Server | undefined;
-  // Web API calls outside a listener (trigger updates, permalinks), with Bolt's retries bounded.
-  const apiClient = new webApi.WebClient(options.botToken, clientOptions);
+  // Web API calls outside a listener (trigger updates, permalinks), with Bolt's retries bounded,
+  // and outbox deliveries, with none (the outbox decides), per workspace.
+  const deliveryOptions = {
+    ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger: options.logger,
+  };
+  const single = botToken ? clientPair(botToken, clientOptions, deliveryOptions) : null;
+  const clients = single
+    ? fixedTeamClients(single)
+    : installedTeamClients((oauth as SlackOAuthOptions).installationStore, (token) => clientPair(token, clientOptions, deliveryOptions));
+  const installer = oauth
+    ? oauthReceiverOptions({
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        ...(oauth.redirectUri ? { redirectUri: oauth.redirectUri } : {}),
+        installationStore: oauth.installationStore,
+        stateStore: oauth.stateStore,
+        logger: options.logger,
+        ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+      })
+    : null;
   const receiver =
     socketMode || !options.signingSecret
       ? undefined
@@ -148,6 +200,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           // Slack gives up after 3 s; a request no listener acknowledges by then gets a 404.
           unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs ?? 3001,
           processEventErrorHandler: answerMalformedRequest,
+          // OAuth: /slack/install and /slack/oauth_redirect, and every request authorized from
+          // the installation store (Bolt's installer.authorize).
+          ...(installer ?? {}),
           customRoutes: healthRoutes(health),
         });
   const instance: InstanceIdentity = options.instance ?? { id: randomUUID(), host: hostname(), pid: process.pid };
@@ -159,9 +214,23 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       admit: replayGuard(options.stores.requests, options.clock),
     });
   }
+  const socketInstaller =
+    installer && socketMode
+      ? {
+          ...installer,
+          installerOptions: { ...installer.installerOptions, ...(oauth?.installerPort !== undefined ? { port: oauth.installerPort } : {}) },
+        }
+      : {};
   const app = new App({
-    authorize: botAuthorization(apiClient, options.botToken, { botId: options.botId, botUserId: options.botUserId }),
-    ...(socketMode ? { appToken: options.appToken, socketMode: true } : { receiver }),
+    // One workspace: its token. Many: Bolt's installer authorizes each request from the database.
+    ...(single && botToken
+      ? { authorize: botAuthorization(single.api, botToken, { botId: options.botId, botUserId: options.botUserId }) }
+      : {}),
+    // Socket Mode with OAuth: Bolt's own HTTP server on PORT serves the install pages, and the
+    // health routes beside them (a second server could not take the same port).
+    ...(socketMode
+      ? { appToken: options.appToken, socketMode: true, ...socketInstaller, ...(installer ? { customRoutes: healthRoutes(health) } : {}) }
+      : { receiver }),
     logger: options.logger,
     logLevel: options.logger.getLevel() ?? LogLevel.INFO,
     clientOptions,
@@ -170,24 +239,27 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
 
   const work = new WorkTracker();
-  const insights = new Insights(options.stores.history, options.stores.actions);
+  const insightsByTeam = new Map<string, Insights>();
+  const insightsFor = (team: Team): Insights => {
+    let found = insightsByTeam.get(team.id);
+    if (!found) {
+      found = new Insights(options.stores.history.forTeam(team), options.stores.actions.forTeam(team));
+      insightsByTeam.set(team.id, found);
+    }
+    return found;
+  };
+  const insights = insightsFor(options.service.team);
   const delivery = new SlackDelivery({
     service: options.service,
-    client: apiClient,
+    clients,
     clock: options.clock,
     timers: options.timers,
     logger: options.logger,
     work,
-    insights,
+    insights: insightsFor,
     outbox: options.stores.outbox,
     owner: instance.id,
-    deliveryClient: new webApi.WebClient(options.botToken, {
-      ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: 10_000,
-      logger: options.logger,
-    }),
+    once: options.stores.requests,
     ...(options.channelPaceMs !== undefined ? { channelPaceMs: options.channelPaceMs } : {}),
   });
   const drills = new DrillLifecycle({
@@ -204,15 +276,33 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     clock: options.clock,
     timers: options.timers,
     armer: options.armer ?? nodeCronArmer,
-    handlers: gameDayHandlers(() => {
+    handlers: gameDayHandlers((team) => {
       if (!depsRef) throw new Error("game day fired before the app was wired");
-      return depsRef;
+      return depsFor(team);
     }),
     ...(options.gameDayGraceMs !== undefined ? { graceMs: options.gameDayGraceMs } : {}),
     onError: (id, error) => options.logger.error(`game day schedule #${id} failed:`, error),
     track: (promise) => void work.run(promise),
   });
+  const depsByTeam = new Map<string, SlackDeps>();
+  const depsFor = (team: Team): SlackDeps => {
+    const base = depsRef as SlackDeps;
+    let found = depsByTeam.get(team.id);
+    if (!found) {
+      found = depsForTeam(base, team, insightsFor);
+      depsByTeam.set(team.id, found);
+    }
+    return found;
+  };
   const deps: SlackDeps = {
+    team: options.service.team,
+    forRequest: (context) => {
+      // One workspace: every request is LOCAL_TEAM's, as every row was before workspaces existed.
+      if (single) return deps;
+      const team = teamOfContext(context);
+      if (!team) throw new Error("a request without a workspace (no team or enterprise id) cannot be served");
+      return depsFor(team);
+    },
     service: options.service,
     drills,
     delivery,
@@ -233,6 +323,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const shedder = new LoadShedder({ ...DEFAULT_LOAD_LIMITS, ...options.loadLimits }, options.logger);
   app.use(shedder.middleware());
   registerListeners(app, deps);
+  // Uninstalling drillbot or revoking its token deletes the workspace's tokens at once.
+  if (oauth) registerInstallationEvents(app, oauth.installationStore, options.logger);
   const housekeeping = new Housekeeping({
     me: instance,
     instances: options.stores.instances,
@@ -242,6 +334,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timers: options.timers,
     isAlive: pidIsAlive,
     onError: (what, error) => options.logger.error(`${what} failed:`, error),
+    follow: () =>
+      stopping
+        ? Promise.resolve()
+        : work.run(
+            (async () => {
+              await drills.follow();
+              await gameDays.follow();
+              // Messages another instance queued (and maybe could not send before it died).
+              void delivery.worker.kick();
+            })(),
+          ),
   });
   app.error(async (error) => {
     options.logger.error("listener failed:", error);
@@ -258,6 +361,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await gameDays.start();
       if (receiver) return receiver.start(port);
       await app.start();
+      // With OAuth, Bolt's install server on PORT serves the health routes too.
+      if (installer) return undefined;
       // Socket Mode needs no inbound HTTP, but a load balancer or orchestrator still asks
       // whether this process is alive and ready: a listener for those two routes only.
       healthServer = await listen(createServer(healthListener(health)), port);

@@ -1,5 +1,6 @@
 import { LogLevel } from "@slack/logger";
 import { z } from "zod";
+import { cipherFromEnv, EncryptionConfigError, type TokenCipher } from "../store/crypto.js";
 import { DEFAULT_DB_PATH } from "../store/sqlite.js";
 import { type DatabaseConfig, DatabaseUrlSchema } from "../store/stores.js";
 
@@ -10,6 +11,19 @@ const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: "is required (the Bot User OAuth Token, xoxb-…)" })
     .regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
+  // Many workspaces (OAuth install), used when SLACK_BOT_TOKEN is unset.
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, "must be the app's Client ID (digits.digits, from Basic Information)")
+    .optional(),
+  SLACK_CLIENT_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{16,}$/i, "must be the app's Client Secret (hex, from Basic Information)")
+    .optional(),
+  SLACK_REDIRECT_URI: z
+    .url({ error: "must be the public URL of /slack/oauth_redirect, e.g. https://drillbot.example.com/slack/oauth_redirect" })
+    .refine((u) => new URL(u).pathname === "/slack/oauth_redirect", "must end in /slack/oauth_redirect")
+    .optional(),
   SLACK_SIGNING_SECRET: z
     .string()
     .regex(/^[0-9a-f]{16,}$/i, "must be the app's Signing Secret (hex)")
@@ -30,8 +44,22 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }).default("info"),
 });
 
+/** Many workspaces: Slack OAuth installs, tokens sealed in the database. */
+export interface OAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string | undefined;
+  /** DRILLBOT_ENCRYPTION_KEY (and previous keys): seals every stored token. */
+  cipher: TokenCipher;
+}
+
 export interface SlackConfig {
-  botToken: string;
+  /** Single-workspace mode; undefined in OAuth mode. */
+  botToken: string | undefined;
+  /** OAuth mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, no SLACK_BOT_TOKEN); undefined otherwise. */
+  oauth: OAuthConfig | undefined;
+  /** Set when both modes were configured: SLACK_BOT_TOKEN wins, and the OAuth variables are ignored. */
+  ignoredOAuth: boolean;
   signingSecret: string | undefined;
   appToken: string | undefined;
   port: number;
@@ -48,8 +76,24 @@ export type ConfigResult = { ok: true; config: SlackConfig } | { ok: false; prob
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   // Empty strings count as unset, as they do in most .env files.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = EnvSchema.safeParse(present);
+  const oauthWanted = !present.SLACK_BOT_TOKEN && Boolean(present.SLACK_CLIENT_ID || present.SLACK_CLIENT_SECRET);
+  // In OAuth mode there is no bot token to require: each workspace's comes from its install.
+  const schema = oauthWanted ? EnvSchema.extend({ SLACK_BOT_TOKEN: EnvSchema.shape.SLACK_BOT_TOKEN.optional() }) : EnvSchema;
+  const parsed = schema.safeParse(present);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`);
+  let cipher: TokenCipher | undefined;
+  if (oauthWanted) {
+    for (const name of ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"] as const) {
+      if (!present[name])
+        problems.push(`${name} is required for installs in many workspaces (OAuth), or set SLACK_BOT_TOKEN for one workspace`);
+    }
+    try {
+      cipher = cipherFromEnv(present);
+    } catch (error) {
+      if (!(error instanceof EncryptionConfigError)) throw error;
+      problems.push(error.message);
+    }
+  }
   // Checked apart from the schema so it is reported alongside every other problem.
   if (!present.SLACK_APP_TOKEN && !present.SLACK_SIGNING_SECRET) {
     problems.push("SLACK_SIGNING_SECRET is required for the HTTP receiver (or set SLACK_APP_TOKEN for Socket Mode)");
@@ -61,6 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     ok: true,
     config: {
       botToken: e.SLACK_BOT_TOKEN,
+      oauth:
+        oauthWanted && cipher && e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET
+          ? { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, redirectUri: e.SLACK_REDIRECT_URI, cipher }
+          : undefined,
+      ignoredOAuth: Boolean(e.SLACK_BOT_TOKEN && (present.SLACK_CLIENT_ID || present.SLACK_CLIENT_SECRET)),
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       port: e.PORT,

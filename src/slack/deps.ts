@@ -2,6 +2,7 @@ import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Person } from "../domain/drillState.js";
 import type { Scenario } from "../domain/scenario.js";
+import type { Team } from "../domain/team.js";
 import type { DrillLifecycle } from "../scheduler/drillLifecycle.js";
 import type { GameDays } from "../scheduler/gameDays.js";
 import type { DrillService } from "../service/drillService.js";
@@ -11,8 +12,13 @@ import type { RateLimiter } from "./rateLimit.js";
 import type { SlackDelivery } from "./slackDelivery.js";
 import type { WorkTracker } from "./workTracker.js";
 
-/** What every listener gets: the engine's service, the Slack drill runtime and settings. */
+/** What every listener gets: the engine's service, the Slack drill runtime and settings, all
+ * bound to the workspace the request came from (`team`): the service, lifecycle and stores read
+ * and write that workspace's rows only. */
 export interface SlackDeps {
+  team: Team;
+  /** The deps of the workspace a request came from (Bolt's context: team, enterprise). */
+  forRequest(context: { teamId?: string | undefined; enterpriseId?: string | undefined }): SlackDeps;
   service: DrillService;
   /** Starts, ends, cancels and controls drills (timers, the time limit). */
   drills: DrillLifecycle;
@@ -22,6 +28,7 @@ export interface SlackDeps {
   actions: ActionItemStore;
   history: HistoryStore;
   insights: Insights;
+  /** Shared by every workspace: each schedule carries its own. */
   gameDays: GameDays;
   scenarios: Map<string, Scenario>;
   /** Who may start, end and cancel drills; empty means everyone (DRILLBOT_FACILITATORS). */
@@ -33,6 +40,30 @@ export interface SlackDeps {
   work: WorkTracker;
   /** /drill debrief re-posts per person. */
   reposts: RateLimiter;
+}
+
+/** The same deps for another workspace (its service, lifecycle, stores and insights; the rest is shared). */
+export function depsForTeam(deps: SlackDeps, team: Team, insights: (team: Team) => Insights): SlackDeps {
+  if (team.id === deps.team.id) return deps;
+  return {
+    ...deps,
+    team,
+    service: deps.service.forTeam(team),
+    drills: deps.drills.forTeam(team),
+    schedules: deps.schedules.forTeam(team),
+    actions: deps.actions.forTeam(team),
+    history: deps.history.forTeam(team),
+    insights: insights(team),
+  };
+}
+
+/** A listener made for the workspace of each request: `make(deps)` gets the deps bound to the
+ * request's team, so nothing it reads or writes belongs to another workspace. */
+export function scoped<A extends { context: { teamId?: string | undefined; enterpriseId?: string | undefined } }>(
+  deps: SlackDeps,
+  make: (deps: SlackDeps) => (args: A) => Promise<void>,
+): (args: A) => Promise<void> {
+  return (args) => make(deps.forRequest(args.context))(args);
 }
 
 /** May start drills and change schedules: a configured facilitator, or anyone when

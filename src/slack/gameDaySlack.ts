@@ -1,3 +1,4 @@
+import type { Team } from "../domain/team.js";
 import type { GameDayHandlers } from "../scheduler/gameDays.js";
 import type { Schedule } from "../store/history.js";
 import { slackTime } from "./blocks/drillBlocks.js";
@@ -13,10 +14,17 @@ function scenarioPool(deps: SlackDeps, schedule: Schedule) {
   return [...deps.scenarios.values()].filter((s) => tag === undefined || s.tags.includes(tag)).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
+/** `deps(team)`: the app's deps for the schedule's workspace. */
+export function gameDayHandlers(deps: (team: Team) => SlackDeps): GameDayHandlers {
   return {
-    async startDrill(schedule, _period, late) {
-      const d = deps();
+    async startDrill(schedule, period, late) {
+      const d = deps(schedule.team);
+      // This period's drill may exist already (running or over): started by an instance that
+      // died before recording it, whose claim another instance has taken over.
+      const earlier = (await d.service.listDrills({ venue: schedule.channel, surface: "slack", since: period, limit: 10 })).find(
+        (drill) => drill.startedBy.id === GAME_DAY_STARTER.id,
+      );
+      if (earlier) return { drillId: earlier.id };
       let scenarioId = schedule.scenario;
       let why = `Scheduled game day #${schedule.id}.`;
       if (schedule.scenario.startsWith("random")) {
@@ -39,15 +47,16 @@ export function gameDayHandlers(deps: () => SlackDeps): GameDayHandlers {
       }
       const drillId = started.drill.state.id;
       const note = `🎲 ${why}${late ? " (started late: the app was down at the scheduled time)" : ""}`;
-      await d.delivery.postInThread(drillId, schedule.channel, `drill:${drillId}:game-day`, note);
+      await d.delivery.postInThread(d.team, drillId, schedule.channel, `drill:${drillId}:game-day`, note);
       return { drillId: started.drill.state.id };
     },
     async headsUp(schedule, period) {
-      const d = deps();
+      const d = deps(schedule.team);
       const what = schedule.scenario.startsWith("random")
         ? "a scenario picked for what this channel has practised least"
         : `\`${schedule.scenario}\``;
       await d.delivery.postInChannel(
+        d.team,
         schedule.channel,
         `schedule:${schedule.id}:heads-up:${period}`,
         `📅 Heads-up: a game-day drill runs here tomorrow at ${slackTime(period, "{date_short_pretty} {time}")} — ${what}, ${schedule.mode} mode. It is practice only; nobody is paged.`,

@@ -1,6 +1,7 @@
 import { webApi } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
+import type { Team } from "../domain/team.js";
 import type { TimerHandle, TimerHost } from "../scheduler/timers.js";
 import type { OutboxEntry, OutboxHead, OutboxStore } from "../store/outbox.js";
 import type { WorkTracker } from "./workTracker.js";
@@ -56,12 +57,17 @@ export function classifySlackError(error: unknown, attempts: number): Classified
   }
 }
 
+/** Channels are paced per workspace: a channel shared by two workspaces is two venues. */
+const channelKey = (team: Team, channel: string) => `${team.id}/${channel}`;
+
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
   /** The thread a drill's messages go under (its trigger message ts), once known. */
-  threadOf(drillId: number): Promise<string | null>;
+  threadOf(team: Team, drillId: number): Promise<string | null>;
   onTriggerSent(entry: OutboxEntry, ts: string): Promise<void>;
-  client: webApi.WebClient;
+  /** The client with the bot token of the entry's workspace; null when drillbot is no longer
+   * installed there (the entry then fails: nobody can send it). */
+  clientFor(team: Team): Promise<webApi.WebClient | null>;
   clock: Clock;
   timers: TimerHost;
   logger: Logger;
@@ -122,7 +128,7 @@ export class OutboxWorker {
       let nextAt = Number.POSITIVE_INFINITY;
       for (const head of await this.o.outbox.heads(now)) {
         if (this.stopped) return;
-        const paceAt = (this.lastSent.get(head.channel) ?? Number.NEGATIVE_INFINITY) + this.paceMs;
+        const paceAt = (this.lastSent.get(channelKey(head.team, head.channel)) ?? Number.NEGATIVE_INFINITY) + this.paceMs;
         const readyAt = Math.max(head.dueAt, paceAt, head.leaseUntil ?? 0);
         if (readyAt > now) {
           nextAt = Math.min(nextAt, readyAt);
@@ -157,7 +163,7 @@ export class OutboxWorker {
     if (entry?.status !== "pending") return true; // sent or given up meanwhile (another instance)
     let threadTs: string | undefined;
     if (entry.inThread) {
-      let ts = entry.drillId === null ? null : await this.o.threadOf(entry.drillId);
+      let ts = entry.drillId === null ? null : await this.o.threadOf(entry.team, entry.drillId);
       const trigger = ts || entry.drillId === null ? null : await this.o.outbox.byKey(`drill:${entry.drillId}:trigger`);
       if (!ts && trigger?.status === "sent" && trigger.messageTs) {
         // Sent, but the process died before the drill learned its ts: learn it now.
@@ -171,12 +177,17 @@ export class OutboxWorker {
       }
       threadTs = ts;
     }
+    const client = await this.o.clientFor(entry.team);
+    if (!client) {
+      await this.o.outbox.markFailed(entry.id, "drillbot is no longer installed in this workspace");
+      return true;
+    }
     const now = this.o.clock.now();
     // Another instance on the same database may be sending it right now: one of us sends.
     if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS, this.o.owner))) return false;
-    this.lastSent.set(entry.channel, now);
+    this.lastSent.set(channelKey(entry.team, entry.channel), now);
     try {
-      const posted = await this.o.client.chat.postMessage({
+      const posted = await client.chat.postMessage({
         channel: entry.channel,
         text: entry.payload.text,
         ...(entry.payload.blocks ? { blocks: entry.payload.blocks as never } : {}),

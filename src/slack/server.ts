@@ -9,23 +9,38 @@ import type { CompiledLexicon } from "../domain/lexicon.js";
 import type { Scenario } from "../domain/scenario.js";
 import { realTimers } from "../scheduler/timers.js";
 import { DrillService } from "../service/drillService.js";
+import { DatabaseStateStore, EncryptedInstallationStore } from "../store/installations.js";
 import { describeDatabase, openStores, type Stores } from "../store/stores.js";
 import { createSlackApp, EVENTS_PATH, type SlackApp, type SlackAppOptions } from "./app.js";
 import { loadConfig, type SlackConfig } from "./config.js";
 import { createLogger } from "./logger.js";
+import { INSTALL_PATH } from "./oauth.js";
 
 /** The production wiring of the Slack app (the benchmark starts exactly this). */
 export function wireSlackApp(
   config: SlackConfig,
   scenarios: Map<string, Scenario>,
-  stores: SlackAppOptions["stores"] & { drills: Stores["drills"] },
+  stores: SlackAppOptions["stores"] & Pick<Stores, "drills" | "installations" | "oauthStates">,
   logger: Logger,
   known: { botId?: string; botUserId?: string } = {},
   skipped: Map<string, string[]> = new Map(),
   lexicon?: CompiledLexicon,
 ): SlackApp {
+  const oauth = config.oauth;
   return createSlackApp({
-    botToken: config.botToken,
+    ...(config.botToken ? { botToken: config.botToken } : {}),
+    ...(oauth
+      ? {
+          oauth: {
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            ...(oauth.redirectUri ? { redirectUri: oauth.redirectUri } : {}),
+            installationStore: new EncryptedInstallationStore(stores.installations, oauth.cipher),
+            stateStore: new DatabaseStateStore(stores.oauthStates),
+            installerPort: config.port,
+          },
+        }
+      : {}),
     signingSecret: config.signingSecret,
     appToken: config.appToken,
     apiUrl: config.apiUrl,
@@ -50,8 +65,12 @@ export async function serve(catalogConfig: CatalogConfig, env: NodeJS.ProcessEnv
     return 1;
   }
   const config = loaded.config;
-  const secrets = [config.botToken, config.signingSecret, config.appToken].filter((s): s is string => Boolean(s));
+  const secrets = [config.botToken, config.signingSecret, config.appToken, config.oauth?.clientSecret].filter((s): s is string =>
+    Boolean(s),
+  );
   const logger = createLogger({ level: config.logLevel, secrets });
+  if (config.ignoredOAuth)
+    logger.warn("SLACK_BOT_TOKEN is set: drillbot serves that one workspace and ignores SLACK_CLIENT_ID / SLACK_CLIENT_SECRET");
 
   const catalog = loadCatalog(catalogConfig);
   for (const problem of catalogConfig.problems) logger.warn(`drillbot.yml: ${formatProblem(problem)}`);
@@ -82,6 +101,7 @@ export async function serve(catalogConfig: CatalogConfig, env: NodeJS.ProcessEnv
       : `drillbot listening on port ${config.port} at ${EVENTS_PATH} with ${catalog.scenarios.size} scenarios`,
   );
   logger.info(`data in ${stores.location}; health checks at /healthz and /readyz on port ${config.port}`);
+  if (config.oauth) logger.info(`many workspaces: install drillbot at ${INSTALL_PATH} (port ${config.port})`);
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {

@@ -1,10 +1,14 @@
 import type { RunbookPart } from "../domain/scenario.js";
+import type { Team } from "../domain/team.js";
+import type { TeamScoped } from "./store.js";
 
 // Game days, action items and results history: the stores behind schedules, flags, trends,
 // stats, mastery and exports. Async at the boundary like DrillStore.
 
 export interface Schedule {
   id: number;
+  /** The workspace it posts in (whose bot token game days use). */
+  team: Team;
   channel: string;
   cron: string;
   timezone: string;
@@ -30,8 +34,10 @@ export interface ScheduleRun {
   recordedAt: number;
 }
 
-export interface ScheduleStore {
-  createSchedule(schedule: Omit<Schedule, "id" | "active">): Promise<Schedule>;
+export interface ScheduleStore extends TeamScoped<ScheduleStore> {
+  createSchedule(schedule: Omit<Schedule, "id" | "active" | "team">): Promise<Schedule>;
+  /** Active schedules of every workspace, each with its team: only for arming game days at start. */
+  listActiveSchedulesOfEveryTeam(): Promise<Schedule[]>;
   listSchedules(filter?: { channel?: string; active?: boolean }): Promise<Schedule[]>;
   getSchedule(id: number): Promise<Schedule | null>;
   deactivateSchedule(id: number): Promise<boolean>;
@@ -44,6 +50,11 @@ export interface ScheduleStore {
     outcome: { status: ScheduleRunStatus; drillId?: number | null; detail?: string | null },
   ): Promise<void>;
   listScheduleRuns(scheduleId: number, limit?: number): Promise<ScheduleRun[]>;
+  /** Takes over a drill run whose claimer never finished it (it died between claiming the
+   * period and recording the drill): true when the run is still "fired" with no drill and no
+   * detail and was claimed before `claimedBefore`; it is then claimed again at `now`, so of
+   * several instances trying, one takes it. */
+  retakeScheduleRun(scheduleId: number, period: number, claimedBefore: number, now: number): Promise<boolean>;
 }
 
 export interface ActionItem {
@@ -69,7 +80,7 @@ export const FINDINGS_RAISER = { id: "drillbot", name: "drillbot" } as const;
 /** Items people flagged, without those from runbook findings (a debrief lists those apart). */
 export const flaggedByPeople = (items: ActionItem[]) => items.filter((i) => i.raisedBy.id !== FINDINGS_RAISER.id);
 
-export interface ActionItemStore {
+export interface ActionItemStore extends TeamScoped<ActionItemStore> {
   addActionItem(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt" | "venue">): Promise<ActionItem>;
   /** Adds the item unless an open one with the same runbook, part and text exists in drills of the same venue (null then). */
   addActionItemUnlessOpen(item: Omit<ActionItem, "id" | "status" | "doneBy" | "doneAt" | "venue">): Promise<ActionItem | null>;
@@ -129,7 +140,7 @@ export interface ExportFilter {
   scenarioId?: string;
 }
 
-export interface HistoryStore {
+export interface HistoryStore extends TeamScoped<HistoryStore> {
   /** The latest `limit` ended drills of a scenario (any channel), oldest first. */
   scenarioResults(scenarioId: string, limit: number): Promise<DrillResult[]>;
   /** One person's results, oldest first (optionally one scenario). */

@@ -1,6 +1,9 @@
 import type Database from "better-sqlite3";
+import { LOCAL_TEAM, type Team } from "../domain/team.js";
 
-// The persisted outbox (see migrations/004_outbox.sql).
+// The persisted outbox (see migrations/004_outbox.sql). One outbox for every workspace: each
+// entry names its workspace (team), whose bot token sends it, and order is kept per channel of a
+// workspace. Dedupe keys are global: they carry drill or schedule ids, which are.
 
 export type OutboxKind = "trigger" | "inject" | "notice" | "debrief" | "summary" | "game_day" | "cancel" | "repost";
 
@@ -19,6 +22,7 @@ export interface OutboxPayload {
 
 export interface OutboxEntry {
   id: number;
+  team: Team;
   dedupeKey: string;
   channel: string;
   drillId: number | null;
@@ -39,6 +43,7 @@ export interface OutboxEntry {
 /** What the worker needs to decide what to send next, without reading any payload. */
 export interface OutboxHead {
   id: number;
+  team: Team;
   channel: string;
   dueAt: number;
   /** Held by a live sender until then, or null (free, or its holder is dead). */
@@ -53,6 +58,8 @@ export interface UnnoticedFirstMove {
 
 interface Row {
   id: number;
+  team_id: string;
+  enterprise_id: string | null;
   dedupe_key: string;
   channel: string;
   drill_id: number | null;
@@ -71,6 +78,7 @@ interface Row {
 
 const toEntry = (r: Row): OutboxEntry => ({
   id: r.id,
+  team: { id: r.team_id, enterpriseId: r.enterprise_id },
   dedupeKey: r.dedupe_key,
   channel: r.channel,
   drillId: r.drill_id,
@@ -96,8 +104,8 @@ export interface OutboxEntryInput {
   payload: OutboxPayload;
   now: number;
   priority?: OutboxPriority;
-  /** Its Slack workspace, where the database keeps one per message (PostgreSQL); by default
-   * the drill's, or the deployment's own. */
+  /** Its Slack workspace, whose bot token sends it; by default the drill's, or the deployment's
+   * own ('local' on SQLite: a single-workspace install). */
   teamId?: string | null;
   enterpriseId?: string | null;
 }
@@ -129,6 +137,8 @@ export interface OutboxStore {
     channel: string,
     now: number,
     render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
+    /** Given: only a drill of this workspace (another's queues nothing). The entry is the drill's workspace's. */
+    team?: Team,
   ): Promise<OutboxEntry | null>;
 }
 
@@ -148,18 +158,22 @@ export class SqliteOutboxStore implements OutboxStore {
 
   private enqueueSync(e: OutboxEntryInput): OutboxEntry {
     this.stmt(
-      "INSERT OR IGNORE INTO outbox (dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    ).run(
-      e.dedupeKey,
-      e.channel,
-      e.drillId ?? null,
-      e.inThread ? 1 : 0,
-      e.kind,
-      JSON.stringify(e.payload),
-      e.now,
-      e.now,
-      e.priority ?? DRILL_PRIORITY,
-    );
+      `INSERT OR IGNORE INTO outbox (team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, priority)
+       VALUES (coalesce(@teamId, (SELECT team_id FROM drills WHERE id = @drillId), '${LOCAL_TEAM.id}'),
+               coalesce(@enterpriseId, (SELECT enterprise_id FROM drills WHERE id = @drillId)),
+               @dedupeKey, @channel, @drillId, @inThread, @kind, @payload, @now, @now, @priority)`,
+    ).run({
+      teamId: e.teamId ?? null,
+      enterpriseId: e.enterpriseId ?? null,
+      dedupeKey: e.dedupeKey,
+      channel: e.channel,
+      drillId: e.drillId ?? null,
+      inThread: e.inThread ? 1 : 0,
+      kind: e.kind,
+      payload: JSON.stringify(e.payload),
+      now: e.now,
+      priority: e.priority ?? DRILL_PRIORITY,
+    });
     const row = this.stmt("SELECT * FROM outbox WHERE dedupe_key = ?").get(e.dedupeKey) as Row | undefined;
     if (!row) throw new Error(`outbox entry ${e.dedupeKey} vanished`);
     return toEntry(row);
@@ -170,21 +184,34 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   async heads(now: number): Promise<OutboxHead[]> {
-    // One row per channel: its lowest (priority, id) pending entry. A lease counts only while
-    // its holder is alive (a fresh heartbeat); a dead sender's lease is free at once.
+    // One row per channel of a workspace: its lowest (priority, id) pending entry. A lease counts
+    // only while its holder is alive (a fresh heartbeat); a dead sender's lease is free at once.
     const rows = this.stmt(
-      `SELECT o.id, o.channel, o.due_at,
+      `SELECT o.id, o.team_id, o.enterprise_id, o.channel, o.due_at,
               CASE WHEN o.lease_until IS NULL OR o.lease_until < @now THEN NULL
                    WHEN o.lease_owner IS NOT NULL AND NOT EXISTS
                         (SELECT 1 FROM instances i WHERE i.id = o.lease_owner AND i.heartbeat_at >= @alive) THEN NULL
                    ELSE o.lease_until END AS lease_until
-         FROM (SELECT id, row_number() OVER (PARTITION BY channel ORDER BY priority, id) AS rank
+         FROM (SELECT id, row_number() OVER (PARTITION BY team_id, channel ORDER BY priority, id) AS rank
                  FROM outbox WHERE status = 'pending') h
          JOIN outbox o ON o.id = h.id
         WHERE h.rank = 1
         ORDER BY o.priority, o.id`,
-    ).all({ now, alive: now - OWNER_STALE_MS }) as { id: number; channel: string; due_at: number; lease_until: number | null }[];
-    return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: r.due_at, leaseUntil: r.lease_until }));
+    ).all({ now, alive: now - OWNER_STALE_MS }) as {
+      id: number;
+      team_id: string;
+      enterprise_id: string | null;
+      channel: string;
+      due_at: number;
+      lease_until: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      team: { id: r.team_id, enterpriseId: r.enterprise_id },
+      channel: r.channel,
+      dueAt: r.due_at,
+      leaseUntil: r.lease_until,
+    }));
   }
 
   async get(id: number): Promise<OutboxEntry | null> {
@@ -204,7 +231,7 @@ export class SqliteOutboxStore implements OutboxStore {
           WHERE id = @id AND status = 'pending'
             AND (lease_until IS NULL OR lease_until < @now OR lease_owner IS NULL
                  OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))
-            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = outbox.channel AND e.status = 'pending'
+            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.channel = outbox.channel AND e.status = 'pending'
                              AND (e.priority, e.id) < (outbox.priority, outbox.id))`,
       ).run({ until: now + leaseMs, owner, id, now, alive: now - OWNER_STALE_MS }).changes === 1
     );
@@ -250,16 +277,20 @@ export class SqliteOutboxStore implements OutboxStore {
     channel: string,
     now: number,
     render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
+    team?: Team,
   ): Promise<OutboxEntry | null> {
     return this.db
       .transaction((): OutboxEntry | null => {
         const rows = this.stmt(
           `SELECT f.rowid AS seq, r.user_name, f.answered_at FROM first_moves f
              JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
-            WHERE f.drill_id = ? AND f.noticed = 0 ORDER BY f.answered_at, f.rowid`,
-        ).all(drillId) as { seq: number; user_name: string; answered_at: number }[];
+             JOIN drills d ON d.id = f.drill_id AND (d.team_id = @team OR @team IS NULL)
+            WHERE f.drill_id = @drillId AND f.noticed = 0 ORDER BY f.answered_at, f.rowid`,
+        ).all({ team: team?.id ?? null, drillId }) as { seq: number; user_name: string; answered_at: number }[];
         if (rows.length === 0) return null;
         const entry = this.enqueueSync({
+          teamId: team?.id ?? null,
+          enterpriseId: team?.enterpriseId ?? null,
           // The first row's rowid is unique to this batch: a key no other batch can take.
           dedupeKey: `drill:${drillId}:notice:${Math.min(...rows.map((r) => r.seq))}`,
           channel,

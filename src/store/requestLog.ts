@@ -2,7 +2,9 @@ import type Database from "better-sqlite3";
 
 // Fingerprints of signed requests already processed. Slack signs a timestamp with each body and
 // drillbot refuses one older than five minutes, so remembering a body for ten minutes is enough
-// to make a replay of the very same request a no-op.
+// to make a replay of the very same request a no-op. Several instances also use it as a shared
+// "first one wins" record for short windows (one trigger message update per 1.5 s across all of
+// them, see SlackDelivery); such keys age out with the fingerprints.
 
 export const FINGERPRINT_TTL_MS = 10 * 60_000;
 

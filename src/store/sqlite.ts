@@ -1,3 +1,4 @@
+import { LOCAL_TEAM, type Team } from "../domain/team.js";
 import { SqliteInstanceRegistry } from "./instances.js";
 import { SqliteOutboxStore } from "./outbox.js";
 import { SqliteRequestLog } from "./requestLog.js";
@@ -26,13 +27,15 @@ export interface SqliteStores {
   close(): Promise<void>;
 }
 
-export function openSqliteStores(path: string): SqliteStores {
-  const drills = new SqliteDrillStore(path);
+/** Every SQLite store on one database file, bound to one workspace (default LOCAL_TEAM: the
+ * terminal and a single-workspace install); forTeam gives another's. */
+export function openSqliteStores(path: string, team: Team = LOCAL_TEAM): SqliteStores {
+  const drills = new SqliteDrillStore(path, team);
   return {
     drills,
-    schedules: new SqliteScheduleStore(drills.db),
-    actions: new SqliteActionItemStore(drills.db),
-    history: new SqliteHistoryStore(drills.db),
+    schedules: new SqliteScheduleStore(drills.db, team),
+    actions: new SqliteActionItemStore(drills.db, team),
+    history: new SqliteHistoryStore(drills.db, team),
     outbox: new SqliteOutboxStore(drills.db),
     instances: new SqliteInstanceRegistry(drills.db),
     requests: new SqliteRequestLog(drills.db),

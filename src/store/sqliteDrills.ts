@@ -3,6 +3,7 @@ import type { DrillChange } from "../domain/drillChanges.js";
 import type { DecisionStepRecord, DrillEvent, DrillState, EndReason, Person, ResponderRecord } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import type { StoredScore } from "../domain/scoring.js";
+import { LOCAL_TEAM, type Team } from "../domain/team.js";
 import { DrillAlreadyRunningError } from "./errors.js";
 import { pickScenarioFile } from "./scenarioFile.js";
 import { openDatabase } from "./sqliteDatabase.js";
@@ -21,6 +22,8 @@ import type {
 
 interface DrillRow {
   id: number;
+  team_id: string;
+  enterprise_id: string | null;
   scenario_id: string;
   scenario_hash: string;
   mode: DrillState["mode"];
@@ -80,11 +83,22 @@ interface StepRow {
 export class SqliteDrillStore implements DrillStore {
   readonly db: Database.Database;
 
-  /** Prepared once, reused: a stampede of clicks runs the same few statements thousands of times. */
-  private readonly statements = new Map<string, Database.Statement>();
+  /** Prepared once, reused (and shared by every workspace's store on this database): a stampede
+   * of clicks runs the same few statements thousands of times. */
+  private readonly statements: Map<string, Database.Statement>;
 
-  constructor(pathOrDb: string | Database.Database) {
+  /** `team`: the workspace this store reads and writes (LOCAL_TEAM: the terminal, a single-workspace install). */
+  constructor(
+    pathOrDb: string | Database.Database,
+    readonly team: Team = LOCAL_TEAM,
+    statements?: Map<string, Database.Statement>,
+  ) {
     this.db = typeof pathOrDb === "string" ? openDatabase(pathOrDb) : pathOrDb;
+    this.statements = statements ?? new Map();
+  }
+
+  forTeam(team: Team): SqliteDrillStore {
+    return team.id === this.team.id ? this : new SqliteDrillStore(this.db, team, this.statements);
   }
 
   private stmt(sql: string): Database.Statement {
@@ -119,10 +133,12 @@ export class SqliteDrillStore implements DrillStore {
   async createDrill(state: DrillState, surface: Surface): Promise<number> {
     try {
       const result = this.stmt(
-        `INSERT INTO drills (scenario_id, scenario_hash, mode, surface, venue, started_by_id, started_by_name, started_at,
-             read_window_ms, time_limit_ms, status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+        `INSERT INTO drills (team_id, enterprise_id, scenario_id, scenario_hash, mode, surface, venue, started_by_id, started_by_name,
+             started_at, read_window_ms, time_limit_ms, status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
       ).run(
+        this.team.id,
+        this.team.enterpriseId,
         state.scenarioId,
         state.scenarioHash,
         state.mode,
@@ -145,11 +161,11 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   async setVenueRef(drillId: number, ref: string): Promise<void> {
-    this.stmt("UPDATE drills SET venue_ref = ? WHERE id = ?").run(ref, drillId);
+    this.stmt("UPDATE drills SET venue_ref = ? WHERE id = ? AND team_id = ?").run(ref, drillId, this.team.id);
   }
 
   async setVenueLink(drillId: number, link: string): Promise<void> {
-    this.stmt("UPDATE drills SET venue_link = ? WHERE id = ?").run(link, drillId);
+    this.stmt("UPDATE drills SET venue_link = ? WHERE id = ? AND team_id = ?").run(link, drillId, this.team.id);
   }
 
   async loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null> {
@@ -158,7 +174,8 @@ export class SqliteDrillStore implements DrillStore {
 
   /** The whole drill, or with only one responder's records (the hot path of a click). */
   private loadDrillSync(id: number, onlyUserId?: string): DrillState | null {
-    const row = this.stmt("SELECT * FROM drills WHERE id = ?").get(id) as DrillRow | undefined;
+    // Another workspace's drill is not found: its id is refused like an unknown one.
+    const row = this.stmt("SELECT * FROM drills WHERE id = ? AND team_id = ?").get(id, this.team.id) as DrillRow | undefined;
     if (!row) return null;
     // With one user: that responder's rows only, so a click costs the same at 5 or 500 responders.
     const byUser = onlyUserId === undefined ? "" : " AND user_id = ?";
@@ -194,6 +211,7 @@ export class SqliteDrillStore implements DrillStore {
     }
     return {
       id: row.id,
+      team: teamOf(row),
       scenarioId: row.scenario_id,
       scenarioHash: row.scenario_hash,
       mode: row.mode,
@@ -240,15 +258,28 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   async findRunningDrill(venue: string): Promise<DrillState | null> {
-    const row = this.stmt("SELECT id FROM drills WHERE venue = ? AND status = 'running' ORDER BY id DESC LIMIT 1").get(venue) as
-      | { id: number }
-      | undefined;
+    const row = this.stmt("SELECT id FROM drills WHERE team_id = ? AND venue = ? AND status = 'running' ORDER BY id DESC LIMIT 1").get(
+      this.team.id,
+      venue,
+    ) as { id: number } | undefined;
     return row ? this.loadDrillSync(row.id) : null;
   }
 
   async listDrills(filter: DrillFilter = {}): Promise<DrillSummary[]> {
+    return this.summaries(filter, this.team);
+  }
+
+  async listDrillsOfEveryTeam(filter: Pick<DrillFilter, "status" | "surface" | "since" | "limit">): Promise<DrillSummary[]> {
+    return this.summaries(filter, null);
+  }
+
+  private summaries(filter: DrillFilter, team: Team | null): DrillSummary[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
+    if (team) {
+      where.push("d.team_id = ?");
+      params.push(team.id);
+    }
     if (filter.status) {
       where.push("d.status = ?");
       params.push(filter.status);
@@ -280,6 +311,7 @@ export class SqliteDrillStore implements DrillStore {
     ).all(...params, filter.limit ?? 50) as (DrillRow & { responder_count: number })[];
     return rows.map((r) => ({
       id: r.id,
+      team: teamOf(r),
       scenarioId: r.scenario_id,
       mode: r.mode,
       surface: r.surface,
@@ -302,14 +334,18 @@ export class SqliteDrillStore implements DrillStore {
   async apply(drillId: number, changes: readonly DrillChange[], derived: { results?: DrillResults } = {}): Promise<boolean[]> {
     return this.db
       .transaction(() => {
-        const row = this.stmt("SELECT status FROM drills WHERE id = ?").get(drillId) as { status: string } | undefined;
-        let running = row?.status === "running";
+        const row = this.stmt("SELECT status FROM drills WHERE id = ? AND team_id = ?").get(drillId, this.team.id) as
+          | { status: string }
+          | undefined;
+        // Another workspace's drill (or none): nothing is written.
+        if (!row) return changes.map(() => false);
+        let running = row.status === "running";
         const applied = changes.map((change) => {
           const took = this.applyOne(drillId, change, running);
           if (change.type === "finished" && took) running = false;
           return took;
         });
-        if (derived.results && row) this.writeResults(derived.results);
+        if (derived.results) this.writeResults(derived.results);
         return applied;
       })
       .immediate();
@@ -444,7 +480,10 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   async listReviews(drillId: number): Promise<ReviewRecord[]> {
-    const rows = this.stmt("SELECT * FROM first_move_reviews WHERE drill_id = ? ORDER BY decided_at, id").all(drillId) as {
+    const rows = this.stmt(
+      `SELECT r.* FROM first_move_reviews r JOIN drills d ON d.id = r.drill_id
+        WHERE r.drill_id = ? AND d.team_id = ? ORDER BY r.decided_at, r.id`,
+    ).all(drillId, this.team.id) as {
       drill_id: number;
       user_id: string;
       decided_by_id: string;
@@ -469,9 +508,9 @@ export class SqliteDrillStore implements DrillStore {
     const rows = this.stmt(
       `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at
          FROM first_moves f JOIN drills d ON d.id = f.drill_id
-        WHERE d.scenario_id = ? AND f.override_correct IS NOT NULL
+        WHERE d.team_id = ? AND d.scenario_id = ? AND f.override_correct IS NOT NULL
         ORDER BY f.override_at, f.drill_id`,
-    ).all(scenarioId) as {
+    ).all(this.team.id, scenarioId) as {
       drill_id: number;
       user_id: string;
       text: string;
@@ -494,10 +533,11 @@ export class SqliteDrillStore implements DrillStore {
   private writeResults({ drill, responders }: DrillResults): void {
     this.stmt("DELETE FROM responder_results WHERE drill_id = ?").run(drill.drillId);
     this.stmt(
-      `INSERT OR REPLACE INTO drill_results (drill_id, scenario_id, venue, mode, ended_at, responders, answered, correct_in_window, median_first_move_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO drill_results (drill_id, team_id, scenario_id, venue, mode, ended_at, responders, answered, correct_in_window, median_first_move_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       drill.drillId,
+      this.team.id,
       drill.scenarioId,
       drill.venue,
       drill.mode,
@@ -508,12 +548,13 @@ export class SqliteDrillStore implements DrillStore {
       drill.medianFirstMoveMs,
     );
     const insert = this.stmt(
-      `INSERT INTO responder_results (drill_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct, correct_in_window, time_to_first_move_ms, role)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO responder_results (drill_id, team_id, user_id, user_name, scenario_id, venue, ended_at, answered, correct, correct_in_window, time_to_first_move_ms, role)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const r of responders) {
       insert.run(
         r.drillId,
+        this.team.id,
         r.userId,
         r.userName,
         r.scenarioId,
@@ -532,3 +573,5 @@ export class SqliteDrillStore implements DrillStore {
     if (this.db.open) this.db.close();
   }
 }
+
+const teamOf = (r: { team_id: string; enterprise_id: string | null }): Team => ({ id: r.team_id, enterpriseId: r.enterprise_id });

@@ -1,5 +1,6 @@
 // Finished drills' results: trends, stats, mastery and coverage read them, on SQLite.
 import type Database from "better-sqlite3";
+import { LOCAL_TEAM, type Team } from "../domain/team.js";
 import type { DrillResult, HistoryStore, ResponderResult, ScenarioCoverage } from "./history.js";
 
 interface DrillResultRow {
@@ -56,13 +57,21 @@ const toResponderResult = (r: ResponderResultRow): ResponderResult => ({
 
 const share = (r: { responders: number; correct_in_window: number }) => (r.responders === 0 ? null : r.correct_in_window / r.responders);
 
+/** Every query is of one workspace's results (`team`). */
 export class SqliteHistoryStore implements HistoryStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    readonly team: Team = LOCAL_TEAM,
+  ) {}
+
+  forTeam(team: Team): SqliteHistoryStore {
+    return team.id === this.team.id ? this : new SqliteHistoryStore(this.db, team);
+  }
 
   async scenarioResults(scenarioId: string, limit: number): Promise<DrillResult[]> {
     const rows = this.db
-      .prepare("SELECT * FROM drill_results WHERE scenario_id = ? ORDER BY ended_at DESC LIMIT ?")
-      .all(scenarioId, limit) as DrillResultRow[];
+      .prepare("SELECT * FROM drill_results WHERE team_id = ? AND scenario_id = ? ORDER BY ended_at DESC LIMIT ?")
+      .all(this.team.id, scenarioId, limit) as DrillResultRow[];
     return rows.map(toDrillResult).reverse();
   }
 
@@ -70,22 +79,26 @@ export class SqliteHistoryStore implements HistoryStore {
     const rows = (
       scenarioId
         ? this.db
-            .prepare("SELECT * FROM responder_results WHERE user_id = ? AND scenario_id = ? ORDER BY ended_at DESC LIMIT ?")
-            .all(userId, scenarioId, limit)
-        : this.db.prepare("SELECT * FROM responder_results WHERE user_id = ? ORDER BY ended_at DESC LIMIT ?").all(userId, limit)
+            .prepare("SELECT * FROM responder_results WHERE team_id = ? AND user_id = ? AND scenario_id = ? ORDER BY ended_at DESC LIMIT ?")
+            .all(this.team.id, userId, scenarioId, limit)
+        : this.db
+            .prepare("SELECT * FROM responder_results WHERE team_id = ? AND user_id = ? ORDER BY ended_at DESC LIMIT ?")
+            .all(this.team.id, userId, limit)
     ) as ResponderResultRow[];
     return rows.map(toResponderResult).reverse();
   }
 
   async resultsFor(scenarioId: string, userIds: string[]): Promise<ResponderResult[]> {
     if (userIds.length === 0) return [];
-    const statement = this.db.prepare("SELECT * FROM responder_results WHERE user_id = ? AND scenario_id = ? ORDER BY ended_at");
-    return userIds.flatMap((id) => (statement.all(id, scenarioId) as ResponderResultRow[]).map(toResponderResult));
+    const statement = this.db.prepare(
+      "SELECT * FROM responder_results WHERE team_id = ? AND user_id = ? AND scenario_id = ? ORDER BY ended_at",
+    );
+    return userIds.flatMap((id) => (statement.all(this.team.id, id, scenarioId) as ResponderResultRow[]).map(toResponderResult));
   }
 
   async coverage(venue?: string): Promise<ScenarioCoverage[]> {
-    const filter = venue === undefined ? "" : "WHERE venue = ?";
-    const params = venue === undefined ? [] : [venue];
+    const filter = venue === undefined ? "WHERE team_id = ?" : "WHERE team_id = ? AND venue = ?";
+    const params = venue === undefined ? [this.team.id] : [this.team.id, venue];
     const totals = this.db
       .prepare(`SELECT scenario_id, count(*) AS drills, max(ended_at) AS last FROM drill_results ${filter} GROUP BY scenario_id`)
       .all(...params) as {
@@ -94,13 +107,13 @@ export class SqliteHistoryStore implements HistoryStore {
       last: number;
     }[];
     const latest = this.db.prepare(
-      `SELECT * FROM drill_results WHERE scenario_id = ? ${venue === undefined ? "" : "AND venue = ?"} ORDER BY ended_at DESC LIMIT 1`,
+      `SELECT * FROM drill_results WHERE team_id = ? AND scenario_id = ? ${venue === undefined ? "" : "AND venue = ?"} ORDER BY ended_at DESC LIMIT 1`,
     );
     const readMode = this.db.prepare(
-      `SELECT responders, correct_in_window FROM drill_results WHERE scenario_id = ? AND mode = 'read' ${venue === undefined ? "" : "AND venue = ?"} ORDER BY ended_at DESC LIMIT 5`,
+      `SELECT responders, correct_in_window FROM drill_results WHERE team_id = ? AND scenario_id = ? AND mode = 'read' ${venue === undefined ? "" : "AND venue = ?"} ORDER BY ended_at DESC LIMIT 5`,
     );
     return totals.map((t) => {
-      const args = venue === undefined ? [t.scenario_id] : [t.scenario_id, venue];
+      const args = venue === undefined ? [this.team.id, t.scenario_id] : [this.team.id, t.scenario_id, venue];
       const last = latest.get(...args) as DrillResultRow | undefined;
       const recent = readMode.all(...args) as { responders: number; correct_in_window: number }[];
       const people = recent.reduce((n, r) => n + r.responders, 0);
@@ -117,25 +130,30 @@ export class SqliteHistoryStore implements HistoryStore {
   async regulars(venue: string): Promise<string[]> {
     const rows = this.db
       .prepare(
-        `SELECT user_id FROM responder_results WHERE drill_id IN (SELECT drill_id FROM drill_results WHERE venue = ? ORDER BY ended_at DESC LIMIT 10)
+        `SELECT user_id FROM responder_results
+          WHERE drill_id IN (SELECT drill_id FROM drill_results WHERE team_id = ? AND venue = ? ORDER BY ended_at DESC LIMIT 10)
          GROUP BY user_id HAVING count(*) >= 2 ORDER BY user_id`,
       )
-      .all(venue) as { user_id: string }[];
+      .all(this.team.id, venue) as { user_id: string }[];
     return rows.map((r) => r.user_id);
   }
 
   async lastScenarioIn(venue: string): Promise<string | null> {
     const row = this.db
-      .prepare("SELECT scenario_id FROM drills WHERE venue = ? AND status != 'cancelled' ORDER BY started_at DESC, id DESC LIMIT 1")
-      .get(venue) as { scenario_id: string } | undefined;
+      .prepare(
+        "SELECT scenario_id FROM drills WHERE team_id = ? AND venue = ? AND status != 'cancelled' ORDER BY started_at DESC, id DESC LIMIT 1",
+      )
+      .get(this.team.id, venue) as { scenario_id: string } | undefined;
     return row?.scenario_id ?? null;
   }
 
   async recentResults(limit: number, venue?: string): Promise<DrillResult[]> {
     const rows = (
       venue === undefined
-        ? this.db.prepare("SELECT * FROM drill_results ORDER BY ended_at DESC LIMIT ?").all(limit)
-        : this.db.prepare("SELECT * FROM drill_results WHERE venue = ? ORDER BY ended_at DESC LIMIT ?").all(venue, limit)
+        ? this.db.prepare("SELECT * FROM drill_results WHERE team_id = ? ORDER BY ended_at DESC LIMIT ?").all(this.team.id, limit)
+        : this.db
+            .prepare("SELECT * FROM drill_results WHERE team_id = ? AND venue = ? ORDER BY ended_at DESC LIMIT ?")
+            .all(this.team.id, venue, limit)
     ) as DrillResultRow[];
     return rows.map(toDrillResult).reverse();
   }

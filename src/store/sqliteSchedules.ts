@@ -1,9 +1,12 @@
 // Game-day schedules and their runs, on SQLite.
 import type Database from "better-sqlite3";
+import { LOCAL_TEAM, type Team } from "../domain/team.js";
 import type { Schedule, ScheduleRun, ScheduleRunKind, ScheduleRunStatus, ScheduleStore } from "./history.js";
 
 interface ScheduleRow {
   id: number;
+  team_id: string;
+  enterprise_id: string | null;
   channel: string;
   cron: string;
   timezone: string;
@@ -17,6 +20,7 @@ interface ScheduleRow {
 
 const toSchedule = (r: ScheduleRow): Schedule => ({
   id: r.id,
+  team: { id: r.team_id, enterpriseId: r.enterprise_id },
   channel: r.channel,
   cron: r.cron,
   timezone: r.timezone,
@@ -28,21 +32,45 @@ const toSchedule = (r: ScheduleRow): Schedule => ({
   active: r.active === 1,
 });
 
+/** One workspace's schedules (`team`); their runs are reached through them. */
 export class SqliteScheduleStore implements ScheduleStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    readonly team: Team = LOCAL_TEAM,
+  ) {}
 
-  async createSchedule(s: Omit<Schedule, "id" | "active">): Promise<Schedule> {
+  forTeam(team: Team): SqliteScheduleStore {
+    return team.id === this.team.id ? this : new SqliteScheduleStore(this.db, team);
+  }
+
+  async createSchedule(s: Omit<Schedule, "id" | "active" | "team">): Promise<Schedule> {
     const result = this.db
       .prepare(
-        "INSERT INTO schedules (channel, cron, timezone, scenario, mode, heads_up, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        `INSERT INTO schedules (team_id, enterprise_id, channel, cron, timezone, scenario, mode, heads_up, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(s.channel, s.cron, s.timezone, s.scenario, s.mode, s.headsUp ? 1 : 0, s.createdBy, s.createdAt);
-    return { ...s, id: Number(result.lastInsertRowid), active: true };
+      .run(
+        this.team.id,
+        this.team.enterpriseId,
+        s.channel,
+        s.cron,
+        s.timezone,
+        s.scenario,
+        s.mode,
+        s.headsUp ? 1 : 0,
+        s.createdBy,
+        s.createdAt,
+      );
+    return { ...s, id: Number(result.lastInsertRowid), team: this.team, active: true };
+  }
+
+  async listActiveSchedulesOfEveryTeam(): Promise<Schedule[]> {
+    return (this.db.prepare("SELECT * FROM schedules WHERE active = 1 ORDER BY id").all() as ScheduleRow[]).map(toSchedule);
   }
 
   async listSchedules(filter: { channel?: string; active?: boolean } = {}): Promise<Schedule[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
+    const where: string[] = ["team_id = ?"];
+    const params: (string | number)[] = [this.team.id];
     if (filter.channel !== undefined) {
       where.push("channel = ?");
       params.push(filter.channel);
@@ -51,19 +79,19 @@ export class SqliteScheduleStore implements ScheduleStore {
       where.push("active = ?");
       params.push(filter.active ? 1 : 0);
     }
-    const rows = this.db
-      .prepare(`SELECT * FROM schedules ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id`)
-      .all(...params) as ScheduleRow[];
+    const rows = this.db.prepare(`SELECT * FROM schedules WHERE ${where.join(" AND ")} ORDER BY id`).all(...params) as ScheduleRow[];
     return rows.map(toSchedule);
   }
 
   async getSchedule(id: number): Promise<Schedule | null> {
-    const row = this.db.prepare("SELECT * FROM schedules WHERE id = ?").get(id) as ScheduleRow | undefined;
+    const row = this.db.prepare("SELECT * FROM schedules WHERE id = ? AND team_id = ?").get(id, this.team.id) as ScheduleRow | undefined;
     return row ? toSchedule(row) : null;
   }
 
   async deactivateSchedule(id: number): Promise<boolean> {
-    return this.db.prepare("UPDATE schedules SET active = 0 WHERE id = ? AND active = 1").run(id).changes === 1;
+    return (
+      this.db.prepare("UPDATE schedules SET active = 0 WHERE id = ? AND team_id = ? AND active = 1").run(id, this.team.id).changes === 1
+    );
   }
 
   async claimScheduleRun(
@@ -72,9 +100,20 @@ export class SqliteScheduleStore implements ScheduleStore {
     return (
       this.db
         .prepare(
-          "INSERT OR IGNORE INTO schedule_runs (schedule_id, period, kind, status, drill_id, detail, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          `INSERT OR IGNORE INTO schedule_runs (schedule_id, period, kind, status, drill_id, detail, recorded_at)
+           SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM schedules WHERE id = ? AND team_id = ?)`,
         )
-        .run(run.scheduleId, run.period, run.kind, run.status, run.drillId ?? null, run.detail ?? null, run.recordedAt).changes === 1
+        .run(
+          run.scheduleId,
+          run.period,
+          run.kind,
+          run.status,
+          run.drillId ?? null,
+          run.detail ?? null,
+          run.recordedAt,
+          run.scheduleId,
+          this.team.id,
+        ).changes === 1
     );
   }
 
@@ -85,14 +124,32 @@ export class SqliteScheduleStore implements ScheduleStore {
     outcome: { status: ScheduleRunStatus; drillId?: number | null; detail?: string | null },
   ): Promise<void> {
     this.db
-      .prepare("UPDATE schedule_runs SET status = ?, drill_id = ?, detail = ? WHERE schedule_id = ? AND period = ? AND kind = ?")
-      .run(outcome.status, outcome.drillId ?? null, outcome.detail ?? null, scheduleId, period, kind);
+      .prepare(
+        `UPDATE schedule_runs SET status = ?, drill_id = ?, detail = ? WHERE schedule_id = ? AND period = ? AND kind = ?
+           AND EXISTS (SELECT 1 FROM schedules WHERE id = ? AND team_id = ?)`,
+      )
+      .run(outcome.status, outcome.drillId ?? null, outcome.detail ?? null, scheduleId, period, kind, scheduleId, this.team.id);
+  }
+
+  async retakeScheduleRun(scheduleId: number, period: number, claimedBefore: number, now: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE schedule_runs SET recorded_at = ?
+            WHERE schedule_id = ? AND period = ? AND kind = 'drill' AND status = 'fired'
+              AND drill_id IS NULL AND detail IS NULL AND recorded_at < ?`,
+        )
+        .run(now, scheduleId, period, claimedBefore).changes === 1
+    );
   }
 
   async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
     const rows = this.db
-      .prepare("SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY period DESC LIMIT ?")
-      .all(scheduleId, limit) as {
+      .prepare(
+        `SELECT r.* FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id
+          WHERE r.schedule_id = ? AND s.team_id = ? ORDER BY r.period DESC LIMIT ?`,
+      )
+      .all(scheduleId, this.team.id, limit) as {
       schedule_id: number;
       period: number;
       kind: ScheduleRunKind;

@@ -1,6 +1,7 @@
 import type { DrillChange } from "../domain/drillChanges.js";
 import type { DrillState, Person } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
+import type { Team } from "../domain/team.js";
 import type { DrillResult, ResponderResult } from "./history.js";
 
 // The store as the rest of drillbot sees it. Async at the boundary so a networked store
@@ -19,6 +20,7 @@ export interface StoredScenarioVersion {
 
 export interface DrillSummary {
   id: number;
+  team: Team;
   scenarioId: string;
   mode: DrillState["mode"];
   surface: Surface;
@@ -76,7 +78,16 @@ export interface ReviewedAnswer {
   decidedAt: number;
 }
 
-export interface DrillStore {
+/** Every store of workspace data is bound to one workspace (its `team`): each read and write is
+ * of that workspace's rows only, and a drill id of another workspace is an unknown drill.
+ * `forTeam` gives the same store bound to another workspace. Scenario versions are the catalog's
+ * content, shared by every workspace. */
+export interface TeamScoped<Self> {
+  readonly team: Team;
+  forTeam(team: Team): Self;
+}
+
+export interface DrillStore extends TeamScoped<DrillStore> {
   saveScenarioVersion(scenario: Scenario): Promise<void>;
   getScenarioVersion(hash: string): Promise<StoredScenarioVersion | null>;
 
@@ -89,6 +100,9 @@ export interface DrillStore {
   setVenueLink(drillId: number, link: string): Promise<void>;
   findRunningDrill(venue: string): Promise<DrillState | null>;
   listDrills(filter?: DrillFilter): Promise<DrillSummary[]>;
+  /** Drills of every workspace, each with its team: only for work no request started (re-arming
+   * timers and re-queuing debriefs after a restart), which then goes on with forTeam(summary.team). */
+  listDrillsOfEveryTeam(filter: Pick<DrillFilter, "status" | "surface" | "since" | "limit">): Promise<DrillSummary[]>;
 
   /** Applies what one engine operation changed, in one transaction; for each change, whether it
    * took effect (false: already recorded, or the drill is no longer running). `derived.results`

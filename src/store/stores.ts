@@ -1,10 +1,10 @@
 import type pg from "pg";
 import { z } from "zod";
+import type { Team } from "../domain/team.js";
 import type { ActionItemStore, HistoryStore, ScheduleStore } from "./history.js";
 import type { InstallationRows, OAuthStateRows } from "./installations.js";
 import type { InstanceRegistry } from "./instances.js";
 import type { OutboxStore } from "./outbox.js";
-import type { PgWorkspace } from "./pg/db.js";
 import { openPgStores } from "./pg/stores.js";
 import type { RequestLog } from "./requestLog.js";
 import { DEFAULT_DB_PATH, openSqliteStores } from "./sqlite.js";
@@ -102,8 +102,9 @@ function reason(cause: unknown): string {
 }
 
 export interface OpenStoresOptions {
-  /** PostgreSQL only: the workspace its rows belong to (default: the single-workspace "local"). */
-  workspace?: PgWorkspace;
+  /** The workspace the stores are bound to (default LOCAL_TEAM: the terminal and a
+   * single-workspace install); forTeam gives another's. */
+  team?: Team;
   /** PostgreSQL only: shown in pg_stat_activity (default "drillbot"). */
   applicationName?: string;
 }
@@ -112,11 +113,11 @@ export interface OpenStoresOptions {
  * or server that cannot be used is a DatabaseOpenError (or the schema error saying the
  * database is newer than this drillbot); nothing is left open then. */
 export async function openStores(database: DatabaseConfig, options: OpenStoresOptions = {}): Promise<Stores> {
-  return database.kind === "postgres" ? openPostgres(database.url, options) : openSqlite(database.path);
+  return database.kind === "postgres" ? openPostgres(database.url, options) : openSqlite(database.path, options.team);
 }
 
-function openSqlite(path: string): Stores {
-  const stores = openSqliteStores(path);
+function openSqlite(path: string, team?: Team): Stores {
+  const stores = openSqliteStores(path, team);
   return {
     dialect: "sqlite",
     location: path,
@@ -131,7 +132,7 @@ async function openPostgres(url: string, options: OpenStoresOptions): Promise<St
   let opened: Awaited<ReturnType<typeof openPgStores>>;
   try {
     opened = await openPgStores(url, {
-      ...(options.workspace ? { workspace: options.workspace } : {}),
+      ...(options.team ? { team: options.team } : {}),
       pool: { applicationName: options.applicationName ?? "drillbot", connectionTimeoutMs: 10_000 },
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import { FakeClock } from "../../src/domain/clock.js";
 import { computeDebrief } from "../../src/domain/debrief.js";
 import { Drill } from "../../src/domain/drill.js";
 import type { Scenario } from "../../src/domain/scenario.js";
+import { LOCAL_TEAM } from "../../src/domain/team.js";
 import { MAX_DEBRIEF_MESSAGES, renderDebriefMessages } from "../../src/slack/blocks/debriefBlocks.js";
 import { firstMoveModal, noticeModal, runbookModal, treeView, triggerBlocks } from "../../src/slack/blocks/drillBlocks.js";
 import { helpBlocks, listBlocks } from "../../src/slack/blocks/helpBlocks.js";
@@ -107,6 +108,7 @@ describe("Block Kit limits", () => {
     assertWithin("list", blockLimitProblems(listBlocks(many, "security"), "message"));
     const drills: DrillSummary[] = Array.from({ length: 1000 }, (_, i) => ({
       id: i,
+      team: LOCAL_TEAM,
       scenarioId: largest.id,
       mode: "read",
       surface: "slack",
@@ -130,6 +132,7 @@ describe("Block Kit limits", () => {
     };
     const schedule = {
       id: 1,
+      team: LOCAL_TEAM,
       channel: "C1",
       cron: "0 10 * * 1",
       timezone: "Europe/Berlin",

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { LogLevel } from "@slack/logger";
@@ -12,8 +12,11 @@ import { DrillService } from "../../src/service/drillService.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { createLogger } from "../../src/slack/logger.js";
 import type { LoadLimits } from "../../src/slack/middleware/shedLoad.js";
+import { EncryptionKey, TokenCipher } from "../../src/store/crypto.js";
+import { DatabaseStateStore, EncryptedInstallationStore } from "../../src/store/installations.js";
 import type { InstanceIdentity } from "../../src/store/instances.js";
 import { openSqliteStores, type SqliteDrillStore, type SqliteStores } from "../../src/store/sqlite.js";
+import { SqliteInstallationRows, SqliteOAuthStateRows } from "../../src/store/sqliteInstallations.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 
 // Drives the real app the way Slack does: signed HTTP requests to the HTTP receiver, and a
@@ -25,6 +28,8 @@ export const BOT_TOKEN = "xoxb-test-0000-secret";
 export interface ApiCall {
   method: string;
   params: Record<string, unknown>;
+  /** The bot token it was sent with. */
+  token: string;
   /** The fake clock's time of the call. */
   at: number;
 }
@@ -89,7 +94,15 @@ export interface HarnessOptions {
   instance?: InstanceIdentity;
   /** Scenarios that exist as files but could not be loaded, with why (as lint lines). */
   skipped?: Map<string, string[]>;
+  /** The app's timers, when a test runs several instances on one clock (else this harness's own). */
+  timers?: TimerHost;
+  /** Many workspaces: the app runs in OAuth mode (no bot token of its own) with these
+   * workspaces installed in its database, each with its own bot token. */
+  workspaces?: { teamId: string; enterpriseId?: string; token: string }[];
 }
+
+export const OAUTH_CLIENT_ID = "1111.2222";
+export const OAUTH_CLIENT_SECRET = "c0ffeec0ffeec0ffeec0ffeec0ffee00";
 
 let catalogCache: Map<string, Scenario> | null = null;
 export function repoScenarios(): Map<string, Scenario> {
@@ -107,6 +120,10 @@ export class SlackHarness {
   readonly slack: SlackApp;
   readonly logLines: string[] = [];
   readonly dbPath: string;
+  /** OAuth mode only: the installation store the app authorizes requests from. */
+  readonly installations: EncryptedInstallationStore | null = null;
+  /** The workspace the next requests come from (see from()). */
+  teamId = "T0TEAM";
   private port = 0;
   private ts = 1_700_000_000;
   private triggerSeq = 0;
@@ -114,9 +131,10 @@ export class SlackHarness {
   /** One-shot faults: the next call to `method` gets this response instead (429, 503…). */
   readonly faults: { method: string; status: number; body?: unknown; headers?: Record<string, string> }[] = [];
 
-  constructor(options: HarnessOptions = {}) {
+  constructor(private readonly options: HarnessOptions = {}) {
     this.clock = options.clock ?? new FakeClock(Date.UTC(2026, 10, 23, 10, 0, 0));
     this.timers = new FakeTimers(this.clock);
+    const timers = options.timers ?? this.timers;
     this.dbPath = options.dbPath ?? join(tempDir(), "drillbot.db");
     this.stores = openSqliteStores(this.dbPath);
     this.store = this.stores.drills;
@@ -126,21 +144,43 @@ export class SlackHarness {
       actions: this.stores.actions,
       ...(options.skipped ? { skipped: options.skipped } : {}),
     });
+    const workspaces = options.workspaces;
+    if (workspaces) {
+      this.installations = new EncryptedInstallationStore(
+        new SqliteInstallationRows(this.store.db),
+        new TokenCipher(new EncryptionKey(randomBytes(32))),
+        () => this.clock.now(),
+      );
+      this.teamId = workspaces[0]?.teamId ?? this.teamId;
+    }
     this.slack = createSlackApp({
-      botToken: BOT_TOKEN,
+      ...(this.installations
+        ? {
+            oauth: {
+              clientId: OAUTH_CLIENT_ID,
+              clientSecret: OAUTH_CLIENT_SECRET,
+              installationStore: this.installations,
+              stateStore: new DatabaseStateStore(new SqliteOAuthStateRows(this.store.db)),
+            },
+          }
+        : { botToken: BOT_TOKEN }),
       signingSecret: SIGNING_SECRET,
       service,
       stores: this.stores,
       scenarios,
-      armer: timerCronArmer(this.timers, this.clock),
+      armer: timerCronArmer(timers, this.clock),
       channelPaceMs: options.channelPaceMs ?? 0,
       ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
       ...(options.instance ? { instance: options.instance } : {}),
       unhandledRequestTimeoutMs: 250,
       facilitators: new Set(options.facilitators ?? []),
       clock: this.clock,
-      timers: this.timers,
-      logger: createLogger({ level: LogLevel.DEBUG, secrets: [BOT_TOKEN, SIGNING_SECRET], write: (line) => this.logLines.push(line) }),
+      timers,
+      logger: createLogger({
+        level: LogLevel.DEBUG,
+        secrets: [BOT_TOKEN, SIGNING_SECRET, ...(workspaces ?? []).map((w) => w.token)],
+        write: (line) => this.logLines.push(line),
+      }),
       random: () => 0,
       botId: "B0DRILL",
       botUserId: "U0DRILLBOT",
@@ -149,6 +189,29 @@ export class SlackHarness {
   }
 
   async start(): Promise<this> {
+    for (const w of this.options.workspaces ?? []) {
+      await this.installations?.storeInstallation({
+        team: { id: w.teamId, name: `workspace ${w.teamId}` },
+        enterprise: w.enterpriseId ? { id: w.enterpriseId, name: `org ${w.enterpriseId}` } : undefined,
+        isEnterpriseInstall: false,
+        user: { id: `U0INSTALLER${w.teamId}`, token: undefined, scopes: undefined },
+        bot: { token: w.token, scopes: ["commands", "chat:write", "chat:write.public"], id: "B0DRILL", userId: "U0DRILLBOT" },
+        tokenType: "bot",
+        appId: "A0DRILL",
+        authVersion: "v2",
+      });
+    }
+    this.fakeSlackApi();
+    const server = await this.slack.start(0);
+    const address = server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error("the HTTP receiver did not start");
+    this.port = address.port;
+    return this;
+  }
+
+  /** The faked Web API, recording into this harness (nock is global: with several instances in
+   * one test, the first harness's fake answers every one of them). */
+  fakeSlackApi(): void {
     nock.disableNetConnect();
     nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
     const calls = this.calls;
@@ -162,7 +225,8 @@ export class SlackHarness {
       .reply(function (uri, body) {
         const method = uri.replace(/^\/api\//, "");
         const params = decodeApiBody(body, this.req.headers["content-type"]);
-        calls.push({ method, params, at: clock.now() });
+        const token = String(this.req.headers.authorization ?? "").replace(/^Bearer /, "");
+        calls.push({ method, params, token, at: clock.now() });
         if (failing[method]) return [200, { ok: false, error: failing[method] }];
         const fault = faults.findIndex((f) => f.method === method);
         if (fault >= 0) {
@@ -192,11 +256,6 @@ export class SlackHarness {
         responses.push({ url: uri, body: typeof body === "string" ? JSON.parse(body) : (body as Record<string, unknown>) });
         return [200, "ok"];
       });
-    const server = await this.slack.start(0);
-    const address = server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error("the HTTP receiver did not start");
-    this.port = address.port;
-    return this;
   }
 
   async stop(): Promise<void> {
@@ -252,10 +311,16 @@ export class SlackHarness {
     return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
   }
 
+  /** The next requests come from this workspace (its team id in every body, as Slack sends it). */
+  from(teamId: string): this {
+    this.teamId = teamId;
+    return this;
+  }
+
   command(text: string, user: User, channel = "C0GAMEDAY") {
     const body = new URLSearchParams({
       token: "legacy-verification-token",
-      team_id: "T0TEAM",
+      team_id: this.teamId,
       team_domain: "acme",
       channel_id: channel,
       channel_name: "gameday",
@@ -264,7 +329,7 @@ export class SlackHarness {
       command: "/drill",
       text,
       api_app_id: "A0DRILL",
-      response_url: `https://hooks.slack.com/commands/T0TEAM/${++this.triggerSeq}/secret`,
+      response_url: `https://hooks.slack.com/commands/${this.teamId}/${++this.triggerSeq}/secret`,
       trigger_id: `trigger-${this.triggerSeq}`,
     }).toString();
     return this.post(body, "application/x-www-form-urlencoded");
@@ -274,12 +339,12 @@ export class SlackHarness {
   click(actionId: string, value: string, user: User, extra: Record<string, unknown> = {}) {
     const payload = {
       type: "block_actions",
-      team: { id: "T0TEAM", domain: "acme" },
-      user: { id: user.id, username: user.name, name: user.name, team_id: "T0TEAM" },
+      team: { id: this.teamId, domain: "acme" },
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
       api_app_id: "A0DRILL",
       token: "legacy-verification-token",
       trigger_id: `trigger-${++this.triggerSeq}`,
-      response_url: `https://hooks.slack.com/actions/T0TEAM/${this.triggerSeq}/secret`,
+      response_url: `https://hooks.slack.com/actions/${this.teamId}/${this.triggerSeq}/secret`,
       channel: { id: "C0GAMEDAY", name: "gameday" },
       container: { type: "message", message_ts: "1700000000.000100", channel_id: "C0GAMEDAY" },
       actions: [{ type: "button", action_id: actionId, block_id: "drill_actions", value, action_ts: "1700000001.000000" }],
@@ -319,8 +384,8 @@ export class SlackHarness {
   ) {
     const payload = {
       type: "view_submission",
-      team: { id: "T0TEAM", domain: "acme" },
-      user: { id: user.id, username: user.name, name: user.name, team_id: "T0TEAM" },
+      team: { id: this.teamId, domain: "acme" },
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
       api_app_id: "A0DRILL",
       token: "legacy-verification-token",
       trigger_id: `trigger-${++this.triggerSeq}`,
@@ -332,7 +397,7 @@ export class SlackHarness {
   event(event: Record<string, unknown>) {
     const body = JSON.stringify({
       token: "t",
-      team_id: "T0TEAM",
+      team_id: this.teamId,
       api_app_id: "A0DRILL",
       type: "event_callback",
       event_id: `Ev${++this.triggerSeq}`,

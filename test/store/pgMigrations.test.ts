@@ -207,9 +207,10 @@ describe("the PostgreSQL schema keeps workspaces apart", { skip: PG_SKIP }, () =
     await db?.drop();
   });
 
-  it("requires a Slack drill to name its workspace; a terminal drill has none", async () => {
-    await assert.rejects(drill(null, "C1"), /drills_slack_has_team/);
-    await drill(null, "terminal", "terminal");
+  it("requires every drill to name its workspace ('local' for the terminal and a single-workspace install, since 010)", async () => {
+    await assert.rejects(drill(null, "C1"), /team_id/);
+    await assert.rejects(drill(null, "terminal", "terminal"), /team_id/);
+    await drill("local", "terminal", "terminal");
   });
 
   it("allows one running drill per channel of a workspace; a channel shared with another workspace is its own venue there", async () => {

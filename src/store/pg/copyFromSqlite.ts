@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import type Database from "better-sqlite3";
 import type pg from "pg";
+import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import { openDatabase } from "../sqliteDatabase.js";
-import { inTransaction, LOCAL_WORKSPACE, type PgWorkspace } from "./db.js";
+import { inTransaction } from "./db.js";
 import { MIGRATIONS_TABLE, migratePg } from "./migrations.js";
 
 // `drillbot migrate --from sqlite:<file> --to postgres://…`: a team's whole SQLite database
@@ -85,15 +86,15 @@ function convert(value: unknown, type: string): unknown {
 
 /** Copies every table of the SQLite file at `sqlitePath` into the database behind `pool`,
  * migrating both to the latest schema first. Refuses a target that holds any row. Rows of
- * tables that have no workspace column in SQLite take `workspace` ("local" by default: the
+ * tables that have no workspace column in SQLite take `team` ("local" by default: the
  * single-workspace install the SQLite file served). */
 export async function copySqliteToPostgres(
   sqlitePath: string,
   pool: pg.Pool,
-  options: { workspace?: PgWorkspace; onTable?: (copied: CopiedTable) => void } = {},
+  options: { team?: Team; onTable?: (copied: CopiedTable) => void } = {},
 ): Promise<CopyReport> {
   if (!existsSync(sqlitePath)) throw new CopyRefusedError(`there is no SQLite database at ${sqlitePath}`);
-  const workspace = options.workspace ?? LOCAL_WORKSPACE;
+  const workspace = options.team ?? LOCAL_TEAM;
   const sqlite = openDatabase(sqlitePath);
   try {
     const { to: pgVersion } = await migratePg(pool);
@@ -123,7 +124,7 @@ export async function copySqliteToPostgres(
 async function copyTables(
   sqlite: Database.Database,
   client: pg.PoolClient,
-  workspace: PgWorkspace,
+  workspace: Team,
   onTable: ((copied: CopiedTable) => void) | undefined,
 ): Promise<CopiedTable[]> {
   const target = await pgTables(client);
@@ -179,7 +180,7 @@ async function copyTables(
       const out: Record<string, unknown> = {};
       for (const c of filled) {
         if (sourceColumns.has(c.name) || c.name === "rowid") out[c.name] = convert(row[c.name], c.type);
-        else out[c.name] = c.name === "team_id" ? workspace.teamId : workspace.enterpriseId;
+        else out[c.name] = c.name === "team_id" ? workspace.id : workspace.enterpriseId;
       }
       batch.push(out);
       if (batch.length >= BATCH_ROWS) await flush();

@@ -1,16 +1,6 @@
 import type pg from "pg";
 
-// What every PostgreSQL store shares: the workspace its rows belong to, and one transaction helper.
-
-/** The Slack workspace a store's rows belong to: new rows carry it, and every read names it
- * (the indexes of migrations/pg lead with team_id). LOCAL_WORKSPACE is the workspace of a
- * single-workspace install (SLACK_BOT_TOKEN in the environment) and of the terminal. */
-export interface PgWorkspace {
-  teamId: string;
-  enterpriseId: string | null;
-}
-
-export const LOCAL_WORKSPACE: PgWorkspace = Object.freeze({ teamId: "local", enterpriseId: null });
+// What every PostgreSQL store shares: one transaction helper, unique violations, parameters.
 
 /** Runs `work` in one transaction on one connection; rolls back (and rethrows) on any error. A
  * connection whose ROLLBACK failed is closed rather than handed back to the pool. */

@@ -3,6 +3,7 @@ import type { DrillChange } from "../../domain/drillChanges.js";
 import type { DrillEvent, DrillState, EndReason, Person, ResponderRecord } from "../../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../../domain/scenario.js";
 import type { StoredScore } from "../../domain/scoring.js";
+import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import { DrillAlreadyRunningError } from "../errors.js";
 import { pickScenarioFile } from "../scenarioFile.js";
 import type {
@@ -15,7 +16,7 @@ import type {
   StoredScenarioVersion,
   Surface,
 } from "../store.js";
-import { inTransaction, isUniqueViolation, LOCAL_WORKSPACE, Params, type PgWorkspace } from "./db.js";
+import { inTransaction, isUniqueViolation, Params } from "./db.js";
 
 // Drills and everything responders did in them, on PostgreSQL: the same contract as
 // src/store/sqliteDrills.ts. Where SQLite takes the database's one write lock, PostgreSQL locks
@@ -23,6 +24,8 @@ import { inTransaction, isUniqueViolation, LOCAL_WORKSPACE, Params, type PgWorks
 
 interface DrillRow {
   id: number;
+  team_id: string;
+  enterprise_id: string | null;
   scenario_id: string;
   scenario_hash: string;
   mode: DrillState["mode"];
@@ -92,8 +95,11 @@ const LOAD_DRILL = `
        FROM (SELECT id, kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = d.id) e) AS events
   FROM drills d WHERE d.id = $1 AND d.team_id = $3`;
 
+const teamOf = (r: { team_id: string; enterprise_id: string | null }): Team => ({ id: r.team_id, enterpriseId: r.enterprise_id });
+
 const toSummary = (r: DrillRow & { responder_count: number }): DrillSummary => ({
   id: r.id,
+  team: teamOf(r),
   scenarioId: r.scenario_id,
   mode: r.mode,
   surface: r.surface,
@@ -110,12 +116,16 @@ const toSummary = (r: DrillRow & { responder_count: number }): DrillSummary => (
 export class PgDrillStore implements DrillStore {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly workspace: PgWorkspace = LOCAL_WORKSPACE,
+    readonly team: Team = LOCAL_TEAM,
   ) {}
 
+  forTeam(team: Team): PgDrillStore {
+    return team.id === this.team.id ? this : new PgDrillStore(this.pool, team);
+  }
+
   /** `AND <alias>team_id = $n`: this store's workspace only (a drill of another is unknown here). */
-  private team(params: Params, alias = ""): string {
-    return ` AND ${alias}team_id = ${params.add(this.workspace.teamId)}`;
+  private inTeam(params: Params, alias = ""): string {
+    return ` AND ${alias}team_id = ${params.add(this.team.id)}`;
   }
 
   async saveScenarioVersion(scenario: Scenario): Promise<void> {
@@ -141,8 +151,8 @@ export class PgDrillStore implements DrillStore {
              started_at, read_window_ms, time_limit_ms, status)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'running') RETURNING id`,
         [
-          this.workspace.teamId,
-          this.workspace.enterpriseId,
+          this.team.id,
+          this.team.enterpriseId,
           state.scenarioId,
           state.scenarioHash,
           state.mode,
@@ -167,15 +177,15 @@ export class PgDrillStore implements DrillStore {
   }
 
   async setVenueRef(drillId: number, ref: string): Promise<void> {
-    await this.pool.query("UPDATE drills SET venue_ref = $1 WHERE id = $2 AND team_id = $3", [ref, drillId, this.workspace.teamId]);
+    await this.pool.query("UPDATE drills SET venue_ref = $1 WHERE id = $2 AND team_id = $3", [ref, drillId, this.team.id]);
   }
 
   async setVenueLink(drillId: number, link: string): Promise<void> {
-    await this.pool.query("UPDATE drills SET venue_link = $1 WHERE id = $2 AND team_id = $3", [link, drillId, this.workspace.teamId]);
+    await this.pool.query("UPDATE drills SET venue_link = $1 WHERE id = $2 AND team_id = $3", [link, drillId, this.team.id]);
   }
 
   async loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null> {
-    const { rows } = await this.pool.query<LoadedRow>(LOAD_DRILL, [id, onlyUserId ?? null, this.workspace.teamId]);
+    const { rows } = await this.pool.query<LoadedRow>(LOAD_DRILL, [id, onlyUserId ?? null, this.team.id]);
     const row = rows[0];
     return row ? toState(row) : null;
   }
@@ -183,13 +193,21 @@ export class PgDrillStore implements DrillStore {
   async findRunningDrill(venue: string): Promise<DrillState | null> {
     const params = new Params();
     const { rows } = await this.pool.query<{ id: number }>(
-      `SELECT id FROM drills WHERE venue = ${params.add(venue)} AND status = 'running'${this.team(params)} ORDER BY id DESC LIMIT 1`,
+      `SELECT id FROM drills WHERE venue = ${params.add(venue)} AND status = 'running'${this.inTeam(params)} ORDER BY id DESC LIMIT 1`,
       params.values,
     );
     return rows[0] ? this.loadDrill(rows[0].id) : null;
   }
 
   async listDrills(filter: DrillFilter = {}): Promise<DrillSummary[]> {
+    return this.summaries(filter, true);
+  }
+
+  async listDrillsOfEveryTeam(filter: Pick<DrillFilter, "status" | "surface" | "since" | "limit">): Promise<DrillSummary[]> {
+    return this.summaries(filter, false);
+  }
+
+  private async summaries(filter: DrillFilter, ownTeam: boolean): Promise<DrillSummary[]> {
     const params = new Params();
     const where: string[] = ["true"];
     if (filter.status) where.push(`d.status = ${params.add(filter.status)}`);
@@ -199,7 +217,7 @@ export class PgDrillStore implements DrillStore {
     if (filter.responder)
       where.push(`EXISTS (SELECT 1 FROM responders r WHERE r.drill_id = d.id AND r.user_id = ${params.add(filter.responder)})`);
     if (filter.venue) where.push(`d.venue = ${params.add(filter.venue)}`);
-    const team = this.team(params, "d.");
+    const team = ownTeam ? this.inTeam(params, "d.") : "";
     const { rows } = await this.pool.query<DrillRow & { responder_count: number }>(
       `SELECT d.*, (SELECT count(*) FROM responders r WHERE r.drill_id = d.id) AS responder_count
          FROM drills d WHERE ${where.join(" AND ")}${team}
@@ -220,7 +238,7 @@ export class PgDrillStore implements DrillStore {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ status: string; team_id: string | null }>(
         `SELECT status, team_id FROM drills WHERE id = $1 AND team_id = $2 ${alone ? "FOR NO KEY UPDATE" : "FOR SHARE"}`,
-        [drillId, this.workspace.teamId],
+        [drillId, this.team.id],
       );
       const row = rows[0];
       // No such drill in this workspace: nothing is written for it.
@@ -250,7 +268,7 @@ export class PgDrillStore implements DrillStore {
     }>(
       `SELECT r.* FROM first_move_reviews r JOIN drills d ON d.id = r.drill_id
         WHERE r.drill_id = $1 AND d.team_id = $2 ORDER BY r.decided_at, r.id`,
-      [drillId, this.workspace.teamId],
+      [drillId, this.team.id],
     );
     return rows.map((r) => ({
       drillId: r.drill_id,
@@ -276,7 +294,7 @@ export class PgDrillStore implements DrillStore {
     }>(
       `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at
          FROM first_moves f JOIN drills d ON d.id = f.drill_id
-        WHERE d.scenario_id = ${params.add(scenarioId)} AND f.override_correct IS NOT NULL${this.team(params, "d.")}
+        WHERE d.scenario_id = ${params.add(scenarioId)} AND f.override_correct IS NOT NULL${this.inTeam(params, "d.")}
         ORDER BY f.override_at, f.drill_id`,
       params.values,
     );
@@ -465,6 +483,7 @@ function toState(row: LoadedRow): DrillState {
   }
   return {
     id: row.id,
+    team: teamOf(row),
     scenarioId: row.scenario_id,
     scenarioHash: row.scenario_hash,
     mode: row.mode,

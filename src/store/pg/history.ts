@@ -1,6 +1,7 @@
 import type pg from "pg";
+import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import type { DrillResult, HistoryStore, ResponderResult, ScenarioCoverage } from "../history.js";
-import { LOCAL_WORKSPACE, Params, type PgWorkspace } from "./db.js";
+import { Params } from "./db.js";
 
 // Finished drills' results on PostgreSQL (the contract of src/store/sqliteHistory.ts): trends,
 // stats, mastery and coverage read them. In a store of one workspace every query names its
@@ -66,11 +67,15 @@ const RESPONDER_RESULT_COLUMNS =
 export class PgHistoryStore implements HistoryStore {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly workspace: PgWorkspace = LOCAL_WORKSPACE,
+    readonly team: Team = LOCAL_TEAM,
   ) {}
 
-  private team(params: Params, alias = ""): string {
-    return ` AND ${alias}team_id = ${params.add(this.workspace.teamId)}`;
+  forTeam(team: Team): PgHistoryStore {
+    return team.id === this.team.id ? this : new PgHistoryStore(this.pool, team);
+  }
+
+  private inTeam(params: Params, alias = ""): string {
+    return ` AND ${alias}team_id = ${params.add(this.team.id)}`;
   }
 
   private async rows<T extends pg.QueryResultRow>(sql: string, params: Params): Promise<T[]> {
@@ -80,7 +85,7 @@ export class PgHistoryStore implements HistoryStore {
   async scenarioResults(scenarioId: string, limit: number): Promise<DrillResult[]> {
     const p = new Params();
     const rows = await this.rows<DrillResultRow>(
-      `SELECT ${DRILL_RESULT_COLUMNS} FROM drill_results WHERE scenario_id = ${p.add(scenarioId)}${this.team(p)}
+      `SELECT ${DRILL_RESULT_COLUMNS} FROM drill_results WHERE scenario_id = ${p.add(scenarioId)}${this.inTeam(p)}
         ORDER BY ended_at DESC LIMIT ${p.add(limit)}`,
       p,
     );
@@ -91,7 +96,7 @@ export class PgHistoryStore implements HistoryStore {
     const p = new Params();
     const scenario = scenarioId ? ` AND scenario_id = ${p.add(scenarioId)}` : "";
     const rows = await this.rows<ResponderResultRow>(
-      `SELECT ${RESPONDER_RESULT_COLUMNS} FROM responder_results WHERE user_id = ${p.add(userId)}${scenario}${this.team(p)}
+      `SELECT ${RESPONDER_RESULT_COLUMNS} FROM responder_results WHERE user_id = ${p.add(userId)}${scenario}${this.inTeam(p)}
         ORDER BY ended_at DESC LIMIT ${p.add(limit)}`,
       p,
     );
@@ -104,7 +109,7 @@ export class PgHistoryStore implements HistoryStore {
     // Grouped by person in the order asked for, each oldest first (as SQLite answers it).
     const rows = await this.rows<ResponderResultRow>(
       `SELECT ${RESPONDER_RESULT_COLUMNS} FROM responder_results
-        WHERE user_id = ANY(${p.add(userIds)}::text[]) AND scenario_id = ${p.add(scenarioId)}${this.team(p)}
+        WHERE user_id = ANY(${p.add(userIds)}::text[]) AND scenario_id = ${p.add(scenarioId)}${this.inTeam(p)}
         ORDER BY array_position(${p.add(userIds)}::text[], user_id), ended_at`,
       p,
     );
@@ -113,7 +118,7 @@ export class PgHistoryStore implements HistoryStore {
 
   async coverage(venue?: string): Promise<ScenarioCoverage[]> {
     const p = new Params();
-    const team = p.add(this.workspace.teamId);
+    const team = p.add(this.team.id);
     const where = `${venue === undefined ? "true" : `venue = ${p.add(venue)}`} AND team_id = ${team}`;
     // How often and when last, per scenario. For the whole workspace, the scenarios are found by
     // skipping through drill_results_by_scenario (a handful of index probes) and each is counted
@@ -167,7 +172,7 @@ export class PgHistoryStore implements HistoryStore {
     const p = new Params();
     const rows = await this.rows<{ user_id: string }>(
       `SELECT user_id FROM responder_results
-        WHERE drill_id IN (SELECT drill_id FROM drill_results WHERE venue = ${p.add(venue)}${this.team(p)} ORDER BY ended_at DESC LIMIT 10)
+        WHERE drill_id IN (SELECT drill_id FROM drill_results WHERE venue = ${p.add(venue)}${this.inTeam(p)} ORDER BY ended_at DESC LIMIT 10)
         GROUP BY user_id HAVING count(*) >= 2 ORDER BY user_id`,
       p,
     );
@@ -177,7 +182,7 @@ export class PgHistoryStore implements HistoryStore {
   async lastScenarioIn(venue: string): Promise<string | null> {
     const p = new Params();
     const rows = await this.rows<{ scenario_id: string }>(
-      `SELECT scenario_id FROM drills WHERE venue = ${p.add(venue)} AND status <> 'cancelled'${this.team(p)}
+      `SELECT scenario_id FROM drills WHERE venue = ${p.add(venue)} AND status <> 'cancelled'${this.inTeam(p)}
         ORDER BY started_at DESC, id DESC LIMIT 1`,
       p,
     );
@@ -186,7 +191,7 @@ export class PgHistoryStore implements HistoryStore {
 
   async recentResults(limit: number, venue?: string): Promise<DrillResult[]> {
     const p = new Params();
-    const where = `${venue === undefined ? "true" : `venue = ${p.add(venue)}`}${this.team(p)}`;
+    const where = `${venue === undefined ? "true" : `venue = ${p.add(venue)}`}${this.inTeam(p)}`;
     const rows = await this.rows<DrillResultRow>(
       `SELECT ${DRILL_RESULT_COLUMNS} FROM drill_results WHERE ${where} ORDER BY ended_at DESC LIMIT ${p.add(limit)}`,
       p,

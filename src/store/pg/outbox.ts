@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { Team } from "../../domain/team.js";
 import {
   DRILL_PRIORITY,
   type OutboxEntry,
@@ -19,6 +20,8 @@ import {
 
 interface Row {
   id: number;
+  team_id: string;
+  enterprise_id: string | null;
   dedupe_key: string;
   channel: string;
   drill_id: number | null;
@@ -37,6 +40,7 @@ interface Row {
 
 const toEntry = (r: Row): OutboxEntry => ({
   id: r.id,
+  team: { id: r.team_id, enterpriseId: r.enterprise_id },
   dedupeKey: r.dedupe_key,
   channel: r.channel,
   drillId: r.drill_id,
@@ -54,7 +58,7 @@ const toEntry = (r: Row): OutboxEntry => ({
 });
 
 const COLUMNS =
-  "id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, attempts, lease_until, status, last_error, message_ts, priority";
+  "id, team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, attempts, lease_until, status, last_error, message_ts, priority";
 
 /** A lease that still counts: unexpired, held by an instance whose heartbeat is fresh ($alive).
  * `o` is the outbox row; the placeholders are those of the query using it. */
@@ -121,18 +125,31 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   async heads(now: number): Promise<OutboxHead[]> {
-    // One row per channel: its lowest (priority, id) pending entry, with its lease only while
-    // its holder is alive (a dead sender's lease is free at once).
-    const { rows } = await this.pool.query<{ id: number; channel: string; due_at: number; lease_until: number | null }>(
-      `SELECT id, channel, due_at, lease_until FROM (
-         SELECT DISTINCT ON (o.channel) o.id, o.channel, o.due_at, o.priority,
+    // One row per channel of a workspace: its lowest (priority, id) pending entry, with its lease
+    // only while its holder is alive (a dead sender's lease is free at once).
+    const { rows } = await this.pool.query<{
+      id: number;
+      team_id: string;
+      enterprise_id: string | null;
+      channel: string;
+      due_at: number;
+      lease_until: number | null;
+    }>(
+      `SELECT id, team_id, enterprise_id, channel, due_at, lease_until FROM (
+         SELECT DISTINCT ON (o.team_id, o.channel) o.id, o.team_id, o.enterprise_id, o.channel, o.due_at, o.priority,
                 CASE WHEN ${leaseHeld("$1", "$2")} THEN o.lease_until END AS lease_until
            FROM outbox o WHERE o.status = 'pending'
-          ORDER BY o.channel, o.priority, o.id) h
+          ORDER BY o.team_id, o.channel, o.priority, o.id) h
         ORDER BY priority, id`,
       [now, now - OWNER_STALE_MS],
     );
-    return rows.map((r) => ({ id: r.id, channel: r.channel, dueAt: r.due_at, leaseUntil: r.lease_until }));
+    return rows.map((r) => ({
+      id: r.id,
+      team: { id: r.team_id, enterpriseId: r.enterprise_id },
+      channel: r.channel,
+      dueAt: r.due_at,
+      leaseUntil: r.lease_until,
+    }));
   }
 
   async get(id: number): Promise<OutboxEntry | null> {
@@ -153,7 +170,7 @@ export class PgOutboxStore implements OutboxStore {
          SELECT o.id FROM outbox o
           WHERE o.id = $1 AND o.status = 'pending' AND NOT ${leaseHeld("$2", "$3")}
             AND NOT EXISTS (SELECT 1 FROM outbox e
-                             WHERE e.channel = o.channel AND e.status = 'pending'
+                             WHERE e.team_id = o.team_id AND e.channel = o.channel AND e.status = 'pending'
                                AND (e.priority, e.id) < (o.priority, o.id))
           FOR UPDATE OF o SKIP LOCKED)
        UPDATE outbox SET lease_until = $4, lease_owner = $5 FROM target WHERE outbox.id = target.id`,
@@ -212,6 +229,7 @@ export class PgOutboxStore implements OutboxStore {
     channel: string,
     now: number,
     render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
+    team?: Team,
   ): Promise<OutboxEntry | null> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
@@ -222,9 +240,10 @@ export class PgOutboxStore implements OutboxStore {
       const { rows } = await client.query<{ seq: number; user_name: string; answered_at: number }>(
         `SELECT f.rowid AS seq, r.user_name, f.answered_at FROM first_moves f
            JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
+           JOIN drills d ON d.id = f.drill_id AND (d.team_id = $2 OR $2::text IS NULL)
           WHERE f.drill_id = $1 AND NOT f.noticed ORDER BY f.answered_at, f.rowid
           FOR UPDATE OF f`,
-        [drillId],
+        [drillId, team?.id ?? null],
       );
       if (rows.length === 0) {
         await client.query("COMMIT");
@@ -233,6 +252,8 @@ export class PgOutboxStore implements OutboxStore {
       const entry = await this.enqueueOn(client, {
         // The first row's rowid is unique to this batch: a key no other batch can take.
         dedupeKey: `drill:${drillId}:notice:${Math.min(...rows.map((r) => r.seq))}`,
+        teamId: team?.id ?? null,
+        enterpriseId: team?.enterpriseId ?? null,
         channel,
         drillId,
         inThread: true,

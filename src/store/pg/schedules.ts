@@ -1,12 +1,15 @@
 import type pg from "pg";
+import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import type { Schedule, ScheduleRun, ScheduleRunKind, ScheduleRunStatus, ScheduleStore } from "../history.js";
-import { LOCAL_WORKSPACE, Params, type PgWorkspace } from "./db.js";
+import { Params } from "./db.js";
 
 // Game-day schedules and their runs, on PostgreSQL (the contract of src/store/sqliteSchedules.ts).
 // A schedule fires with nobody's request, so it says whose workspace it posts in.
 
 interface ScheduleRow {
   id: number;
+  team_id: string;
+  enterprise_id: string | null;
   channel: string;
   cron: string;
   timezone: string;
@@ -20,6 +23,7 @@ interface ScheduleRow {
 
 const toSchedule = (r: ScheduleRow): Schedule => ({
   id: r.id,
+  team: { id: r.team_id, enterpriseId: r.enterprise_id },
   channel: r.channel,
   cron: r.cron,
   timezone: r.timezone,
@@ -34,31 +38,29 @@ const toSchedule = (r: ScheduleRow): Schedule => ({
 export class PgScheduleStore implements ScheduleStore {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly workspace: PgWorkspace = LOCAL_WORKSPACE,
+    readonly team: Team = LOCAL_TEAM,
   ) {}
 
-  private team(params: Params): string {
-    return ` AND team_id = ${params.add(this.workspace.teamId)}`;
+  forTeam(team: Team): PgScheduleStore {
+    return team.id === this.team.id ? this : new PgScheduleStore(this.pool, team);
   }
 
-  async createSchedule(s: Omit<Schedule, "id" | "active">): Promise<Schedule> {
+  private inTeam(params: Params): string {
+    return ` AND team_id = ${params.add(this.team.id)}`;
+  }
+
+  async listActiveSchedulesOfEveryTeam(): Promise<Schedule[]> {
+    const { rows } = await this.pool.query<ScheduleRow>("SELECT * FROM schedules WHERE active ORDER BY id");
+    return rows.map(toSchedule);
+  }
+
+  async createSchedule(s: Omit<Schedule, "id" | "active" | "team">): Promise<Schedule> {
     const { rows } = await this.pool.query<{ id: number }>(
       `INSERT INTO schedules (team_id, enterprise_id, channel, cron, timezone, scenario, mode, heads_up, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [
-        this.workspace.teamId,
-        this.workspace.enterpriseId,
-        s.channel,
-        s.cron,
-        s.timezone,
-        s.scenario,
-        s.mode,
-        s.headsUp,
-        s.createdBy,
-        s.createdAt,
-      ],
+      [this.team.id, this.team.enterpriseId, s.channel, s.cron, s.timezone, s.scenario, s.mode, s.headsUp, s.createdBy, s.createdAt],
     );
-    return { ...s, id: rows[0]?.id ?? Number.NaN, active: true };
+    return { ...s, id: rows[0]?.id ?? Number.NaN, team: this.team, active: true };
   }
 
   async listSchedules(filter: { channel?: string; active?: boolean } = {}): Promise<Schedule[]> {
@@ -67,7 +69,7 @@ export class PgScheduleStore implements ScheduleStore {
     if (filter.channel !== undefined) where.push(`channel = ${params.add(filter.channel)}`);
     if (filter.active !== undefined) where.push(`active = ${params.add(filter.active)}`);
     const { rows } = await this.pool.query<ScheduleRow>(
-      `SELECT * FROM schedules WHERE ${where.join(" AND ")}${this.team(params)} ORDER BY id`,
+      `SELECT * FROM schedules WHERE ${where.join(" AND ")}${this.inTeam(params)} ORDER BY id`,
       params.values,
     );
     return rows.map(toSchedule);
@@ -76,7 +78,7 @@ export class PgScheduleStore implements ScheduleStore {
   async getSchedule(id: number): Promise<Schedule | null> {
     const params = new Params();
     const { rows } = await this.pool.query<ScheduleRow>(
-      `SELECT * FROM schedules WHERE id = ${params.add(id)}${this.team(params)}`,
+      `SELECT * FROM schedules WHERE id = ${params.add(id)}${this.inTeam(params)}`,
       params.values,
     );
     return rows[0] ? toSchedule(rows[0]) : null;
@@ -85,7 +87,7 @@ export class PgScheduleStore implements ScheduleStore {
   async deactivateSchedule(id: number): Promise<boolean> {
     const params = new Params();
     const result = await this.pool.query(
-      `UPDATE schedules SET active = false WHERE id = ${params.add(id)} AND active${this.team(params)}`,
+      `UPDATE schedules SET active = false WHERE id = ${params.add(id)} AND active${this.inTeam(params)}`,
       params.values,
     );
     return result.rowCount === 1;
@@ -94,11 +96,13 @@ export class PgScheduleStore implements ScheduleStore {
   async claimScheduleRun(
     run: Omit<ScheduleRun, "drillId" | "detail"> & { drillId?: number | null; detail?: string | null },
   ): Promise<boolean> {
-    // The primary key (schedule, period, kind) makes a period fire once across every instance.
+    // The primary key (schedule, period, kind) makes a period fire once across every instance;
+    // a schedule of another workspace claims nothing here.
     const result = await this.pool.query(
-      `INSERT INTO schedule_runs (schedule_id, period, kind, status, drill_id, detail, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO schedule_runs (schedule_id, period, kind, status, drill_id, detail, recorded_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM schedules WHERE id = $1 AND team_id = $8)
          ON CONFLICT (schedule_id, period, kind) DO NOTHING`,
-      [run.scheduleId, run.period, run.kind, run.status, run.drillId ?? null, run.detail ?? null, run.recordedAt],
+      [run.scheduleId, run.period, run.kind, run.status, run.drillId ?? null, run.detail ?? null, run.recordedAt, this.team.id],
     );
     return result.rowCount === 1;
   }
@@ -110,9 +114,22 @@ export class PgScheduleStore implements ScheduleStore {
     outcome: { status: ScheduleRunStatus; drillId?: number | null; detail?: string | null },
   ): Promise<void> {
     await this.pool.query(
-      "UPDATE schedule_runs SET status = $1, drill_id = $2, detail = $3 WHERE schedule_id = $4 AND period = $5 AND kind = $6",
-      [outcome.status, outcome.drillId ?? null, outcome.detail ?? null, scheduleId, period, kind],
+      `UPDATE schedule_runs SET status = $1, drill_id = $2, detail = $3 WHERE schedule_id = $4 AND period = $5 AND kind = $6
+         AND EXISTS (SELECT 1 FROM schedules WHERE id = $4 AND team_id = $7)`,
+      [outcome.status, outcome.drillId ?? null, outcome.detail ?? null, scheduleId, period, kind, this.team.id],
     );
+  }
+
+  async retakeScheduleRun(scheduleId: number, period: number, claimedBefore: number, now: number): Promise<boolean> {
+    // One UPDATE: of two instances racing, the second re-reads the row after the first commits
+    // and finds it claimed again (recorded_at no longer before the cut-off).
+    const result = await this.pool.query(
+      `UPDATE schedule_runs SET recorded_at = $1
+        WHERE schedule_id = $2 AND period = $3 AND kind = 'drill' AND status = 'fired'
+          AND drill_id IS NULL AND detail IS NULL AND recorded_at < $4`,
+      [now, scheduleId, period, claimedBefore],
+    );
+    return result.rowCount === 1;
   }
 
   async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
@@ -124,7 +141,11 @@ export class PgScheduleStore implements ScheduleStore {
       drill_id: number | null;
       detail: string | null;
       recorded_at: number;
-    }>("SELECT * FROM schedule_runs WHERE schedule_id = $1 ORDER BY period DESC LIMIT $2", [scheduleId, limit]);
+    }>(
+      `SELECT r.* FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id
+        WHERE r.schedule_id = $1 AND s.team_id = $3 ORDER BY r.period DESC LIMIT $2`,
+      [scheduleId, limit, this.team.id],
+    );
     return rows.map((r) => ({
       scheduleId: r.schedule_id,
       period: r.period,

@@ -1,6 +1,6 @@
 import type pg from "pg";
+import { LOCAL_TEAM, type Team } from "../../domain/team.js";
 import { PgActionItemStore } from "./actionItems.js";
-import { LOCAL_WORKSPACE, type PgWorkspace } from "./db.js";
 import { PgDrillStore } from "./drills.js";
 import { PgHistoryStore } from "./history.js";
 import { PgInstallationRows, PgOAuthStateRows } from "./installations.js";
@@ -11,15 +11,16 @@ import { createPgPool, type PgPoolOptions } from "./pool.js";
 import { PgRequestLog } from "./requestLog.js";
 import { PgScheduleStore } from "./schedules.js";
 
-// Every PostgreSQL store on one connection pool (each store is a file of its own).
+// Every PostgreSQL store on one connection pool (each store is a file of its own), bound to one
+// workspace (forTeam gives another's); the outbox, instances and installations serve them all.
 
-export function pgStoresOn(pool: pg.Pool, workspace: PgWorkspace = LOCAL_WORKSPACE) {
+export function pgStoresOn(pool: pg.Pool, team: Team = LOCAL_TEAM) {
   return {
-    drills: new PgDrillStore(pool, workspace),
-    schedules: new PgScheduleStore(pool, workspace),
-    actions: new PgActionItemStore(pool, workspace),
-    history: new PgHistoryStore(pool, workspace),
-    outbox: new PgOutboxStore(pool, { teamId: workspace.teamId }),
+    drills: new PgDrillStore(pool, team),
+    schedules: new PgScheduleStore(pool, team),
+    actions: new PgActionItemStore(pool, team),
+    history: new PgHistoryStore(pool, team),
+    outbox: new PgOutboxStore(pool, { teamId: team.id }),
     instances: new PgInstanceRegistry(pool),
     requests: new PgRequestLog(pool),
     installations: new PgInstallationRows(pool),
@@ -31,7 +32,7 @@ export function pgStoresOn(pool: pg.Pool, workspace: PgWorkspace = LOCAL_WORKSPA
  * their pool. The pool is closed again if the database cannot be reached or migrated. */
 export async function openPgStores(
   url: string,
-  options: { workspace?: PgWorkspace; pool?: PgPoolOptions } = {},
+  options: { team?: Team; pool?: PgPoolOptions } = {},
 ): Promise<{ pool: pg.Pool; stores: ReturnType<typeof pgStoresOn> }> {
   const pool = createPgPool(url, options.pool);
   try {
@@ -40,5 +41,5 @@ export async function openPgStores(
     await pool.end().catch(() => undefined);
     throw error;
   }
-  return { pool, stores: pgStoresOn(pool, options.workspace) };
+  return { pool, stores: pgStoresOn(pool, options.team) };
 }

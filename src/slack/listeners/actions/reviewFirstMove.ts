@@ -50,7 +50,7 @@ export function reviewFirstMove(deps: SlackDeps) {
     }
     const name = drill.responder(target.userId)?.user.name ?? target.userId;
     try {
-      await deps.delivery.refreshDebrief(target.drillId);
+      await deps.delivery.refreshDebrief(deps.team, target.drillId);
     } catch (error) {
       deps.logger.warn(`debrief of drill #${target.drillId} not redrawn after a review:`, error);
       await reply(`Recorded, but the debrief could not be redrawn just now: \`drillbot debrief ${target.drillId}\` shows it.`);

@@ -76,6 +76,7 @@ export const debrief = subcommand({
     const messages = await deps.delivery.debriefMessages(debrief, drill);
     for (const [i, blocks] of messages.entries()) {
       await deps.delivery.repostInChannel(
+        deps.team,
         ctx.channel,
         `debrief-repost:${drill.state.id}:${ctx.channel}:${window}:${i}`,
         `Debrief: ${drill.scenario.title}`,
