@@ -12,7 +12,14 @@ export function renderVerdict(scenarioId: string, answer: string, v: FirstMoveVe
   lines.push(`  answer: “${terminalSafe(answer)}”`);
   lines.push("  core (every concept needed):");
   for (const c of v.core) {
-    const how = c.matched !== null ? `✓ “${terminalSafe(c.matched)}”` : c.negated ? "✗ dismissed or negated in the answer" : "✗ missing";
+    const how =
+      c.matched !== null
+        ? `✓ “${terminalSafe(c.matched)}”`
+        : c.negated
+          ? "✗ dismissed or negated in the answer"
+          : c.offTarget !== undefined
+            ? `✗ about the wrong thing: “${terminalSafe(c.offTarget)}”`
+            : "✗ missing";
     lines.push(`    ${c.concept}: ${how}`);
   }
   if (v.supporting.length > 0) {

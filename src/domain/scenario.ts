@@ -88,6 +88,12 @@ function defineSchemas(z: typeof Z) {
         .describe(
           'The runbook\'s next steps once the check confirms (e.g. deactivate the key): risky as a first move, but accepted when the answer makes them depend on the check ("if it is active, deactivate it", "once confirmed, revoke")',
         ),
+      off_target: z
+        .array(Text)
+        .optional()
+        .describe(
+          "Things a check can be about that are not this incident's (e.g. redis connections when the origin is the database): a core term inside or right next to one does not count, and the verdict says the answer checks the wrong thing",
+        ),
       must: z
         .array(z.array(Text).min(1, "a phrase group needs at least one phrase"))
         .min(1, "the rubric needs at least one phrase group")

@@ -16,6 +16,9 @@ export interface RubricV2 {
   /** The runbook's next steps once the check confirms ("deactivate the key"): risky as a first
    * move, but not when the answer makes them depend on the check ("if it's active, deactivate it"). */
   after_check?: string[];
+  /** Things a check can be about that are not this incident's ("redis connections" when the
+   * concept is catalog-db's): a core term inside or right next to one does not count. */
+  off_target?: string[];
 }
 
 /** The old shape: every phrase group required, must_not phrases forbidden. */
@@ -79,6 +82,7 @@ const PAIR_NEGATORS: readonly [string, string][] = [
   ["rather", "than"],
   ["hand", "off"],
   ["hold", "off"],
+  ["who", "care"],
 ];
 
 export interface Unit {
@@ -88,6 +92,9 @@ export interface Unit {
   prefix?: string;
   /** …or any member of these lexicon groups. */
   groups?: string[];
+  /** Written as a past participle ("deactivated in okta"): a state, so the stem matches only a
+   * word in -ed, never the verb itself ("deactivate j.doe in okta" is an action). */
+  participle?: boolean;
 }
 
 export interface CompiledTerm {
@@ -109,6 +116,8 @@ export interface CompiledRubric {
   risky: CompiledTerm[];
   /** Risky too, unless the answer makes them conditional on the check. */
   afterCheck: CompiledTerm[];
+  /** Checks of the wrong thing: core terms inside or next to these do not count. */
+  offTarget: CompiledTerm[];
   lexicon: CompiledLexicon;
   /** True when the core itself is about telling people (a Communications role's first move):
    * then posting or paging is the move, not a hand-off. */
@@ -129,6 +138,8 @@ export interface ConceptResult {
   matched: string | null;
   /** True when the concept was there but negated or dismissed ("no need to check the dashboard"). */
   negated?: boolean;
+  /** The answer's words when the concept was there only about the wrong thing ("redis connections"). */
+  offTarget?: string;
 }
 
 /** The verdict on one first move (stored as JSON with the answer). */
@@ -169,10 +180,16 @@ const conceptTerms = (concept: string | string[]): string[] => (Array.isArray(co
 export function normaliseRubric(rubric: RubricInput): RubricV2 {
   if ("must" in rubric && Array.isArray(rubric.must)) {
     const legacy = rubric as LegacyRubric;
-    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [], after_check: [] };
+    return { core: legacy.must, supporting: [], risky: legacy.must_not ?? [], after_check: [], off_target: [] };
   }
   const v2 = rubric as RubricV2;
-  return { core: v2.core ?? [], supporting: v2.supporting ?? [], risky: v2.risky ?? [], after_check: v2.after_check ?? [] };
+  return {
+    core: v2.core ?? [],
+    supporting: v2.supporting ?? [],
+    risky: v2.risky ?? [],
+    after_check: v2.after_check ?? [],
+    off_target: v2.off_target ?? [],
+  };
 }
 
 /** Words written "=word" in a term match only themselves, not their lexicon group ("=check runs"). */
@@ -220,11 +237,12 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
       if (best === null || phrase.stems.length > best.length) best = { length: phrase.stems.length, groups: [phrase.group] };
       else if (phrase.stems.length === best.length && !best.groups.includes(phrase.group)) best.groups.push(phrase.group);
     }
+    const participle = PARTICIPLE.test(word.raw) && word.stem !== word.raw ? { participle: true } : {};
     if (best) {
-      units.push({ groups: best.groups, ...(best.length === 1 ? { stem: word.stem } : {}) });
+      units.push({ groups: best.groups, ...(best.length === 1 ? { stem: word.stem, ...participle } : {}) });
       i += best.length;
     } else {
-      units.push({ stem: word.stem });
+      units.push({ stem: word.stem, ...participle });
       i++;
     }
   }
@@ -254,14 +272,15 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
   const supporting = (v2.supporting ?? []).map(concept);
   const risky = (v2.risky ?? []).map(term).filter((t) => t.units.length > 0);
   const afterCheck = (v2.after_check ?? []).map(term).filter((t) => t.units.length > 0);
+  const offTarget = (v2.off_target ?? []).map(term).filter((t) => t.units.length > 0);
   const vocabulary = vocabularyOf(
     [...core, ...supporting]
       .flatMap((c) => c.terms)
-      .concat(risky, afterCheck)
+      .concat(risky, afterCheck, offTarget)
       .flatMap((t) => t.words),
   );
   const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
-  return { core, supporting, risky, afterCheck, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  return { core, supporting, risky, afterCheck, offTarget, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
 }
 
 /** Words of a core that is about telling people rather than checking. */
@@ -457,6 +476,7 @@ function unitEnd(unit: Unit, at: number, x: Indexed): number {
   const word = x.words[x.content[at] ?? -1];
   if (!word) return -1;
   let end = -1;
+  if (unit.participle && !word.raw.endsWith("ed") && imperativeAt(x.words, x.content[at] ?? 0)) return -1;
   if (unit.stem !== undefined && word.stem === unit.stem) end = at;
   if (unit.prefix !== undefined && (word.raw.startsWith(unit.prefix) || word.stem.startsWith(unit.prefix))) end = at;
   if (unit.groups) {
@@ -468,6 +488,19 @@ function unitEnd(unit: Unit, at: number, x: Indexed): number {
   }
   return end;
 }
+
+/** True when the word opens its clause, after lead-ins ("first", "i'd", "then"): read as an
+ * order ("deactivate j.doe in okta"), not as a noun or a state ("the sync revision"). */
+function imperativeAt(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index - 1; k >= 0; k--) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) return true;
+    if (!LEAD_IN.has(w.raw) && !CLAUSE_WORDS_LEAD.has(w.raw)) return false;
+  }
+  return true;
+}
+const CLAUSE_WORDS_LEAD = new Set(["then", "just", "and", "now", "also"]);
 
 interface Occurrence {
   /** Content positions of the first and last matched word. */
@@ -561,15 +594,60 @@ function invertedOccurrences(term: CompiledTerm, x: Indexed): Occurrence[] {
   });
 }
 
-function findConcept(concept: CompiledConcept, x: Indexed, negators: ReadonlySet<string>): ConceptResult {
+function findConcept(
+  concept: CompiledConcept,
+  x: Indexed,
+  negators: ReadonlySet<string>,
+  offTarget: readonly Occurrence[] = [],
+): ConceptResult {
   let negatedSpan: string | null = null;
+  let offTargetSpan: string | null = null;
   for (const term of concept.terms) {
     for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
-      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators)) return { concept: concept.name, matched: spanText(x, o) };
+      const wrong = offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1);
+      if (wrong) {
+        offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
+        continue;
+      }
+      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0))
+        return { concept: concept.name, matched: spanText(x, o) };
       negatedSpan ??= spanText(x, o);
     }
   }
-  return negatedSpan === null ? { concept: concept.name, matched: null } : { concept: concept.name, matched: null, negated: true };
+  if (negatedSpan !== null) return { concept: concept.name, matched: null, negated: true };
+  return offTargetSpan === null
+    ? { concept: concept.name, matched: null }
+    : { concept: concept.name, matched: null, offTarget: offTargetSpan };
+}
+
+/** Said of a thing after it, these dismiss it: "the status page is useless", "cloudtrail takes
+ * too long", "openssl is overkill". Stems. */
+const DISMISSED_AFTER = new Set(["useless", "pointless", "overkil", "irrelev", "unnecessari", "wast"]);
+const DISMISSED_AFTER_PAIRS: readonly [string, string][] = [
+  ["wont", "help"],
+  ["doesnt", "help"],
+  ["doesnt", "matter"],
+  ["not", "need"],
+  ["not", "necessari"],
+  ["not", "relev"],
+  ["too", "long"],
+  ["too", "slow"],
+  ["can", "wait"],
+];
+/** How far after the thing such a predicate is looked for, within its clause. */
+const DISMISSED_AFTER_REACH = 4;
+
+/** True when the words right after a core term dismiss it ("status page is useless"). */
+function dismissedAfter(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index + 1; k < words.length && k <= index + DISMISSED_AFTER_REACH; k++) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) return false;
+    if (DISMISSED_AFTER.has(w.stem)) return true;
+    const next = words[k + 1];
+    if (next && next.clause === clause && DISMISSED_AFTER_PAIRS.some(([a, b]) => a === w.stem && b === next.stem)) return true;
+  }
+  return false;
 }
 
 /** A verb in the past participle describes a state ("the key was deactivated", "synced to v2",
@@ -609,6 +687,63 @@ function describesState(words: readonly Word[], index: number): boolean {
   }
   return false;
 }
+
+/** A word written as a past participle: "deactivated", "managed". */
+const PARTICIPLE = /^\p{L}{3,}ed$/u;
+
+/** Modals that make a risky noun before them the subject of a consequence, not a move: "a revert
+ * would ship through the same bypass", "a restart could lose the evidence". */
+const CONSEQUENCE_MODALS = new Set(["would", "could", "might", "wont", "cant", "wouldnt", "couldnt"]);
+
+/** True when the risky occurrence is a noun an article introduces and a modal follows: "a revert
+ * would ship…" describes what the action would do; "do a revert" is still the action. */
+function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
+  const from = x.content[o.start] ?? 0;
+  const to = x.content[o.end] ?? from;
+  const before = x.words[from - 1];
+  const after = x.words[to + 1];
+  const clause = x.words[from]?.clause;
+  if (!before || !after || before.clause !== clause || after.clause !== clause) return false;
+  return (before.raw === "a" || before.raw === "the" || before.raw === "any") && CONSEQUENCE_MODALS.has(after.raw);
+}
+
+/** True when a condition opens the sentence and the risky word follows a subject, not an order:
+ * "if only pending works, rotation set the password but never finished", "if it's s3:* that's
+ * delete territory" reason about what the check would show. "if it's paycore, fail over" and
+ * "if so the pods need a restart" still act. */
+function describedUnderCondition(words: readonly Word[], index: number): boolean {
+  const sentence = words[index]?.sentence;
+  let first = index;
+  while (first > 0 && words[first - 1]?.sentence === sentence) first--;
+  while (first < index && LEAD_IN.has(words[first]?.raw ?? "")) first++;
+  const clause = words[index]?.clause;
+  // The condition has its own clause ("if only pending works, …"): in "if its paycore fail over"
+  // the subject is the condition's, and fail over is the order.
+  if (!CONDITIONS.has(words[first]?.raw ?? "") || words[first]?.clause === clause || imperativeAt(words, index)) return false;
+  for (let k = index - 1; k >= 0 && words[k]?.clause === clause; k--) if (INTENT_WORDS.has(words[k]?.raw ?? "")) return false;
+  return true;
+}
+/** Words that make what follows a proposal even after a subject ("the pods need a restart"). */
+const INTENT_WORDS = new Set([
+  "need",
+  "needs",
+  "should",
+  "must",
+  "will",
+  "to",
+  "gotta",
+  "can",
+  "lets",
+  "let",
+  "we",
+  "i",
+  "id",
+  "ill",
+  "then",
+]);
+
+/** After these a word is an adjective, not an action: "how close is catalog-db to falling over". */
+const DEGREE_WORDS = new Set(["how", "too", "very", "pretty", "quite"]);
 
 /** "did someone restart it?", "was there a rollback?" */
 const PAST_MARKERS = new Set(["did", "was", "were", "been"]);
@@ -701,8 +836,12 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
     for (const term of list) {
       for (const o of occurrences(term, x, RISKY_GAP)) {
         const at = x.content[o.start] ?? 0;
-        if (describesState(x.words, at) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
-        if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS)) {
+        // A term written as a participle ("managed challenge") names the action itself.
+        const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
+        if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
+        if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
+        if (describedUnderCondition(x.words, at)) continue;
+        if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) || dismissedAfter(x.words, x.content[o.end] ?? at)) {
           negated++;
           continue;
         }
@@ -725,8 +864,10 @@ function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: s
   const parts: string[] = [];
   if (risky.length > 0) parts.push(`risky: ${risky.map(quote).join(", ")}`);
   const dismissed = core.filter((c) => c.negated);
-  const missing = core.filter((c) => c.matched === null && !c.negated);
+  const wrong = core.filter((c) => c.offTarget !== undefined && !c.negated);
+  const missing = core.filter((c) => c.matched === null && !c.negated && c.offTarget === undefined);
   if (dismissed.length > 0) parts.push(`dismissed: ${dismissed.map((c) => c.concept).join(", ")}`);
+  if (wrong.length > 0) parts.push(`checks the wrong thing: ${wrong.map((c) => quote(c.offTarget ?? "")).join(", ")}`);
   if (missing.length > 0) parts.push(`missing: ${missing.map((c) => c.concept).join(", ")}`);
   if (parts.length > 0) return parts.join("; ");
   const found = core.map((c) => `${c.concept} (${quote(c.matched ?? "")})`).join(", ");
@@ -764,6 +905,8 @@ function reviewReason(
   if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
   if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
+  if (!correct && risky.taken.length === 0 && core.some((c) => c.offTarget !== undefined))
+    return "wrong only because a core concept reads as about the wrong thing";
   if (!correct && risky.taken.length === 0 && supporting.some((s) => s.matched !== null))
     return "wrong for a missing core concept, but it names supporting ones";
   if (correct && contentCount(x) <= 3) return "correct on very few words";
@@ -772,7 +915,8 @@ function reviewReason(
 
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
-  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS));
+  const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };
@@ -816,6 +960,15 @@ const VAGUE_VERBS: readonly (readonly string[])[] = [
   ["investigate"],
   ["investigating"],
   ["check", "into"],
+  // Watching is not checking: "keep an eye on the provider errors", "monitor the dashboard".
+  ["keep", "an", "eye", "on"],
+  ["keep", "eye", "on"],
+  ["monitor"],
+  ["monitoring"],
+  ["watch"],
+  ["watching"],
+  ["wait"],
+  ["triage"],
 ];
 /** At most this many content words after the verb for the move to be vague. */
 const VAGUE_MAX_WORDS = 4;
@@ -870,18 +1023,56 @@ const HAND_OFF_VERBS = new Set([
 function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string | null {
   if (rubric.communicates) return null;
   const whole = () => x.words.map((w) => w.raw).join(" ");
-  if (/^\s*@/.test(answer)) return whole();
+  if (/^\s*(?:(?:hey|hi|yo)\s+)?@/i.test(answer)) return whole();
   const words = x.words;
+  // "let paycore know": before "let" is skipped as a lead-in ("let's check").
+  if (words[0]?.raw === "let" && words.slice(1, 5).some((w) => w.raw === "know")) return whole();
+  // "paycore errors? open a ticket with paycore": a question first, then the move.
   let start = 0;
-  while (start < words.length && LEAD_IN.has(words[start]?.raw ?? "")) start++;
+  while (start < words.length && words[start]?.question && words.some((w, k) => k > start && !w.question)) start++;
+  while (start < words.length && (LEAD_IN.has(words[start]?.raw ?? "") || GREETINGS.has(words[start]?.raw ?? ""))) start++;
   const first = words[start]?.raw ?? "";
+  const next = words.slice(start + 1, start + 6);
   // "POST /api/v1/login" is a request, not a Slack post.
   if (first === "post" && /\bpost\s+\//i.test(answer)) return null;
   if (HAND_OFF_VERBS.has(first)) return whole();
-  if (first === "open" && words.slice(start + 1, start + 4).some((w) => w.raw === "ticket")) return whole();
-  if (first === "reach" && words[start + 1]?.raw === "out") return whole();
+  // "open a ticket with paycore", "raise a jira for platform".
+  if (TICKET_VERBS.has(first) && words.slice(start + 1, start + 4).some((w) => TICKETS.has(w.raw))) return whole();
+  if ((first === "reach" || first === "loop") && (next[0]?.raw === "out" || next[0]?.raw === "in")) return whole();
+  // "have the payments team check…", "get someone from payments to look…".
+  if ((first === "have" || first === "get") && next.some((w) => PEOPLE.has(w.raw))) return whole();
+  // "can you / could someone check…" asks someone else.
+  if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return whole();
+  // "check with data-eng whether…" (but "check with openssl" uses a tool).
+  if (words[start + 1]?.raw === "with" && words.slice(start + 2, start + 5).some((w) => PEOPLE.has(w.raw))) return whole();
   return null;
 }
+
+const GREETINGS = new Set(["hey", "hi", "yo", "hello"]);
+const TICKET_VERBS = new Set(["open", "raise", "file", "create", "cut", "log", "submit"]);
+const TICKETS = new Set(["ticket", "jira", "case", "issue", "sr", "servicenow"]);
+/** Words that name other people rather than a system. */
+const PEOPLE = new Set([
+  "someone",
+  "somebody",
+  "anyone",
+  "anybody",
+  "team",
+  "teams",
+  "oncall",
+  "owner",
+  "owners",
+  "folks",
+  "people",
+  "eng",
+  "engineering",
+  "dba",
+  "dbas",
+  "sre",
+  "sres",
+  "devs",
+  "developers",
+]);
 
 const LEAD_IN = new Set([
   "first",

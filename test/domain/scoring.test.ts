@@ -104,6 +104,25 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("check the status page and if there was an incident restart the gateway").risky, ["restart"]);
   });
 
+  it("reads a risky term written as a participle as the action, and a core participle as a state, not an order", () => {
+    const edge = compileRubric({ core: [["deactivated in okta", "status page"]], risky: ["managed challenge"] }, lexicon);
+    assert.deepEqual(score("status page, then managed_challenge on /login", edge).risky, ["managed challenge"]);
+    assert.equal(score("is j.doe really deactivated in okta?", edge).correct, true);
+    assert.equal(score("deactivate j.doe in okta", edge).correct, false);
+  });
+
+  it('reads a risky noun a modal follows as a consequence, not the move ("a revert would ship through the bypass")', () => {
+    assert.equal(score("status page first; no rollback yet, a rollback would lose the evidence").correct, true);
+    assert.deepEqual(score("status page, then do a rollback").risky, ["rollback"]);
+  });
+
+  it("reads a risky verb after a subject, in the clause after an if-clause, as reasoning, not a move", () => {
+    assert.equal(score("status page. if only paycore fails, their release rolled back badly").correct, true);
+    assert.deepEqual(score("status page; if its paycore restart the gateway").risky, ["restart"]);
+    assert.deepEqual(score("status page; if its paycore, the gateway needs a restart").risky, ["restart"]);
+    assert.deepEqual(score("status page; if its paycore, restart the gateway").risky, ["restart"]);
+  });
+
   it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
     assert.equal(score("status page first, that tells us restart vs wait").correct, true);
   });
@@ -140,6 +159,8 @@ describe("first-move scoring v2", () => {
     assert.equal(score("look into the provider errors: is it only paycore?").correct, true);
     assert.equal(score("investigate the provider errors split by endpoint on the grafana dash").correct, true);
     assert.equal(score("dig into 5xx by provider | sum by (provider)").correct, true);
+    assert.match(score("keep an eye on the provider errors").reason, /^vague/);
+    assert.match(score("watch the status page").reason, /^vague/);
   });
 
   it("rejects handing the move to someone else, unless telling people is the move", () => {
@@ -149,8 +170,38 @@ describe("first-move scoring v2", () => {
     assert.match(v.reason, /^hands off: “ask paycore/);
     assert.equal(score("@payments-oncall can you check the 5xx by provider?").correct, false);
     assert.equal(score("first check the provider errors, then ping security").correct, true);
+    for (const handOff of [
+      "have the payments team check the provider errors",
+      "get someone from payments to look at the status page",
+      "hey @payments-oncall can you check the status page",
+      "could someone check the status page",
+      "check with the payments team whether the 5xx are by provider",
+      "open a jira for payments: provider errors up",
+      "loop in the payments team on the status page",
+    ])
+      assert.match(score(handOff).reason, /^hands off/, handOff);
+    assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
+    assert.match(score("provider errors? open a ticket with paycore").reason, /^hands off/);
+    assert.equal(score("only one provider? check their status page").correct, true);
+    assert.equal(score("get the status page and the provider errors").correct, true);
     const comms = compileRubric({ core: [["status update", "post an update"]], risky: ["restart"] }, lexicon);
     assert.equal(score("post a status update in #incident: cards failing for 10%", comms).correct, true);
+  });
+
+  it("does not count a core term that is about the wrong thing (off_target), and says so", () => {
+    const cache = compileRubric({ core: [["connections", "last deploy"]], off_target: ["=redis connections"], risky: ["flush"] }, lexicon);
+    const v = score("check redis connections and memory", cache);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing: “redis connections”/);
+    assert.equal(v.needsReview, true);
+    assert.equal(score("catalog-db connections and redis memory", cache).correct, true);
+  });
+
+  it('reads a thing the answer calls useless, pointless or too slow as dismissed ("the status page is useless")', () => {
+    assert.match(score("the status page is useless, its our side").reason, /dismissed: provider error/);
+    assert.match(score("the provider errors wont help us").reason, /dismissed/);
+    assert.equal(score("check the status page, restarting wont help if its paycore").correct, true);
+    assert.deepEqual(score("status page then restart, waiting is pointless").risky, ["restart"]);
   });
 
   it("says which core concept is missing", () => {
