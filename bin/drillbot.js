@@ -33,19 +33,27 @@ function compiledIsCurrent() {
 async function load() {
   if (compiledIsCurrent()) return import(compiled.href);
   if (existsSync(source)) {
+    let register = null;
     try {
-      const { register } = await import("tsx/esm/api");
-      register();
-      return await import(source.href);
+      ({ register } = await import("tsx/esm/api"));
     } catch (error) {
-      if (error?.code !== "ERR_MODULE_NOT_FOUND" || !existsSync(compiled)) throw error;
+      // Only a missing TypeScript loader (dev dependencies left out) falls back; an error in
+      // the sources themselves is shown as it is, never hidden behind an older build.
+      if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    }
+    if (register) {
+      register();
+      return import(source.href);
+    }
+    if (existsSync(compiled)) {
+      process.stderr.write(
+        "drillbot: src/ is newer than dist/ and tsx is not installed: running the older build in dist/ (run `npm run build`)\n",
+      );
+      return import(compiled.href);
     }
   }
-  if (!existsSync(compiled)) {
-    process.stderr.write("drillbot: dist/ is missing; run `npm run build` first\n");
-    process.exit(1);
-  }
-  return import(compiled.href);
+  process.stderr.write("drillbot: dist/ is missing and tsx is not installed; run `npm install` and `npm run build` first\n");
+  process.exit(1);
 }
 
 const { main } = await load();

@@ -123,7 +123,8 @@ export class GameDays {
   /** Several instances on one database: schedules added, changed or removed on another one
    * are armed or disarmed here too (each period is still claimed once, in the database). */
   async follow(): Promise<void> {
-    const active = await this.options.store.listSchedules({ active: true });
+    // Every workspace's schedules, as start() armed them (the root store sees one workspace only).
+    const active = await this.options.store.listActiveSchedulesOfEveryTeam();
     const ids = new Set(active.map((s) => s.id));
     for (const id of [...this.armed.keys()]) if (!ids.has(id)) this.disarm(id);
     for (const schedule of active) {
@@ -136,10 +137,11 @@ export class GameDays {
    * drill: claimed again here (one instance wins) and started, late but within the grace window. */
   private async retakeAbandoned(schedule: Schedule): Promise<void> {
     const now = this.options.clock.now();
-    const latest = (await this.options.store.listScheduleRuns(schedule.id, 4)).find((r) => r.kind === "drill");
+    const store = this.options.store.forTeam(schedule.team);
+    const latest = (await store.listScheduleRuns(schedule.id, 4)).find((r) => r.kind === "drill");
     if (latest?.status !== "fired" || latest.drillId !== null || latest.detail !== null) return;
     if (latest.period > now || now - latest.recordedAt <= RETAKE_AFTER_MS || now - latest.period > this.graceMs) return;
-    if (!(await this.options.store.retakeScheduleRun(schedule.id, latest.period, now - RETAKE_AFTER_MS, now))) return;
+    if (!(await store.retakeScheduleRun(schedule.id, latest.period, now - RETAKE_AFTER_MS, now))) return;
     await this.startClaimed(schedule, latest.period, true);
   }
 

@@ -169,6 +169,32 @@ describeStores("game days", (open) => {
     assert.equal(fired.length, 1);
   });
 
+  it("keeps another workspace's schedule armed when it follows other instances, and fires it", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 3, 12));
+    const { stores, gameDays, fired, advance } = await setup(clock, open);
+    const acme = stores.schedules.forTeam({ id: "T0ACME", enterpriseId: null });
+    const cron = weeklyCron("mon", "10:00");
+    assert.ok("cron" in cron);
+    const schedule = await acme.createSchedule({
+      channel: "C1",
+      cron: cron.cron,
+      timezone: "Europe/Berlin",
+      scenario: "random",
+      mode: "read",
+      headsUp: false,
+      createdBy: "U1",
+      createdAt: clock.now(),
+    });
+    await gameDays.start();
+    await gameDays.follow();
+    await advance(7 * 24 * HOUR);
+    assert.deepEqual(
+      fired.map((f) => f.scheduleId),
+      [schedule.id],
+      "an OAuth workspace's game day still fires after the 2 s follow loop",
+    );
+  });
+
   it("stops firing once unscheduled", async () => {
     const clock = new FakeClock(Date.UTC(2026, 5, 3, 12));
     const { stores, gameDays, fired, advance } = await setup(clock, open);
