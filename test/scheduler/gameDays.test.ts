@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FakeClock } from "../../src/domain/clock.js";
+import type { Team } from "../../src/domain/team.js";
 import { cronMatcher, nextOccurrence, previousOccurrence, weeklyCron } from "../../src/scheduler/cronTime.js";
 import { type GameDayHandlers, GameDays, nodeCronArmer, timerCronArmer } from "../../src/scheduler/gameDays.js";
 import { DrillService } from "../../src/service/drillService.js";
@@ -53,10 +54,11 @@ async function setup(clock: FakeClock, open: () => Promise<TestDatabase>, db?: T
   return { stores, timers, gameDays, fired, headsUps, db: database, advance: (ms: number) => timers.advance(ms, settle) };
 }
 
-async function weekly(stores: Stores, clock: FakeClock, extra: Partial<Schedule> = {}): Promise<Schedule> {
+/** A Monday 10:00 game day in the stores' workspace, or in `team`'s. */
+async function weekly(stores: Stores, clock: FakeClock, extra: Partial<Schedule> = {}, team?: Team): Promise<Schedule> {
   const cron = weeklyCron("mon", "10:00");
   assert.ok("cron" in cron);
-  return stores.schedules.createSchedule({
+  return (team ? stores.schedules.forTeam(team) : stores.schedules).createSchedule({
     channel: "C1",
     cron: cron.cron,
     timezone: "Europe/Berlin",
@@ -172,19 +174,7 @@ describeStores("game days", (open) => {
   it("keeps another workspace's schedule armed when it follows other instances, and fires it", async () => {
     const clock = new FakeClock(Date.UTC(2026, 5, 3, 12));
     const { stores, gameDays, fired, advance } = await setup(clock, open);
-    const acme = stores.schedules.forTeam({ id: "T0ACME", enterpriseId: null });
-    const cron = weeklyCron("mon", "10:00");
-    assert.ok("cron" in cron);
-    const schedule = await acme.createSchedule({
-      channel: "C1",
-      cron: cron.cron,
-      timezone: "Europe/Berlin",
-      scenario: "random",
-      mode: "read",
-      headsUp: false,
-      createdBy: "U1",
-      createdAt: clock.now(),
-    });
+    const schedule = await weekly(stores, clock, {}, { id: "T0ACME", enterpriseId: null });
     await gameDays.start();
     await gameDays.follow();
     await advance(7 * 24 * HOUR);
