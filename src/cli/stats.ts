@@ -1,9 +1,8 @@
 import { parseArgs } from "node:util";
 import type { CatalogConfig } from "../catalog/config.js";
 import { closestId } from "../domain/closest.js";
-import { percent } from "../domain/debriefWords.js";
+import { masteryPhrase, percent } from "../domain/debriefWords.js";
 import { formatClock } from "../domain/duration.js";
-import { MASTERY_STREAK } from "../domain/mastery.js";
 import { sparkline } from "../domain/trends.js";
 import { Insights } from "../service/insights.js";
 import { openService } from "./context.js";
@@ -47,15 +46,7 @@ export async function statsCommand(args: string[], config: CatalogConfig, io: Cl
         `${stats.name ?? values.user}: ${stats.drills} drill(s), ${stats.correctInWindow} correct inside the read window (${percent(stats.correctInWindow / stats.drills)}), median time to first move ${stats.medianFirstMoveMs === null ? "—" : formatClock(stats.medianFirstMoveMs)}`,
       );
       io.out(`accuracy, latest drills: ${stats.recent.length ? sparkline(stats.recent) : "—"}`);
-      for (const m of stats.mastery) {
-        const status =
-          m.mastery.status === "mastered"
-            ? "mastered"
-            : m.mastery.status === "slipping"
-              ? "slipping"
-              : `learning (${m.mastery.streak}/${MASTERY_STREAK} in a row)`;
-        io.out(`  ${m.scenarioId.padEnd(24)} ${status}, ${m.mastery.drills} drill(s)`);
-      }
+      for (const m of stats.mastery) io.out(`  ${m.scenarioId.padEnd(24)} ${masteryPhrase(m.mastery)}, ${m.mastery.drills} drill(s)`);
       return 0;
     }
 

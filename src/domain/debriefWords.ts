@@ -1,6 +1,7 @@
 import type { ClarityVerdict, Debrief, ResponderDebrief, TimelineEntry } from "./debrief.js";
 import type { DrillEvent } from "./drillState.js";
 import { formatClock } from "./duration.js";
+import { MASTERY_STREAK, type Mastery } from "./mastery.js";
 
 // The debrief's vocabulary, in one place for every renderer (Slack, terminal, Markdown, CSV):
 // verdicts, clarity, how a drill ended, shares and times. A renderer adds only its own markup.
@@ -100,4 +101,12 @@ export function controlStatePhrases(state: { events: readonly DrillEvent[] }, na
   const hint = state.events.find((e) => e.kind === "hint");
   if (hint) phrases.push(`hint posted by ${name(hint.by.name)}`);
   return phrases;
+}
+
+/** Where a person stands on a scenario: "mastered", "slipping", "learning (1/3 in a row)";
+ * `marks` adds Slack's emoji. */
+export function masteryPhrase(mastery: Pick<Mastery, "status" | "streak">, marks = false): string {
+  if (mastery.status === "mastered") return marks ? "🏅 mastered" : "mastered";
+  if (mastery.status === "slipping") return marks ? "↘️ slipping" : "slipping";
+  return `learning (${mastery.streak}/${MASTERY_STREAK} in a row)`;
 }

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { percent } from "../../domain/debriefWords.js";
+import { masteryPhrase, percent } from "../../domain/debriefWords.js";
 import { formatClock } from "../../domain/duration.js";
 import { MASTERY_STREAK } from "../../domain/mastery.js";
 import { PART_TITLES } from "../../domain/runbook.js";
@@ -162,13 +162,7 @@ export function personStatsLines(stats: PersonStats): string[] {
     `Accuracy, latest drills: ${stats.recent.length ? sparkline(stats.recent) : "—"}`,
   ];
   for (const m of stats.mastery) {
-    const label =
-      m.mastery.status === "mastered"
-        ? "🏅 mastered"
-        : m.mastery.status === "slipping"
-          ? "↘️ slipping"
-          : `learning (${m.mastery.streak}/${MASTERY_STREAK} in a row)`;
-    lines.push(`• \`${m.scenarioId}\` — ${label} · ${m.mastery.drills} drill(s)`);
+    lines.push(`• \`${m.scenarioId}\` — ${masteryPhrase(m.mastery, true)} · ${m.mastery.drills} drill(s)`);
   }
   return lines;
 }

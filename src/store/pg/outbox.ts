@@ -11,6 +11,7 @@ import {
   type UnnoticedFirstMove,
 } from "../outbox.js";
 import { type OutboxHeadRow, type OutboxRow, toEntry, toHead } from "../rows/outboxRows.js";
+import { inTransaction } from "./db.js";
 
 // The outbox on PostgreSQL (migrations/pg/004_outbox.sql, 006_hardening.sql), shared by every app
 // instance on the database. A send is claimed with SELECT … FOR UPDATE SKIP LOCKED: of several
@@ -180,24 +181,18 @@ export class PgOutboxStore implements OutboxStore {
     render: (moves: UnnoticedFirstMove[]) => OutboxPayload,
     team?: Team,
   ): Promise<OutboxEntry | null> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
+    return inTransaction(this.pool, async (client) => {
       // FOR UPDATE: two instances flushing one drill at once take turns; the second then finds
       // the rows announced and queues nothing.
       const { rows } = await client.query<{ seq: number; user_name: string; answered_at: number }>(
         `SELECT f.rowid AS seq, r.user_name, f.answered_at FROM first_moves f
-           JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
-           JOIN drills d ON d.id = f.drill_id AND (d.team_id = $2 OR $2::text IS NULL)
-          WHERE f.drill_id = $1 AND NOT f.noticed ORDER BY f.answered_at, f.rowid
-          FOR UPDATE OF f`,
+         JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
+         JOIN drills d ON d.id = f.drill_id AND (d.team_id = $2 OR $2::text IS NULL)
+        WHERE f.drill_id = $1 AND NOT f.noticed ORDER BY f.answered_at, f.rowid
+        FOR UPDATE OF f`,
         [drillId, team?.id ?? null],
       );
-      if (rows.length === 0) {
-        await client.query("COMMIT");
-        return null;
-      }
+      if (rows.length === 0) return null;
       const entry = await this.enqueueOn(client, {
         // The first row's rowid is unique to this batch: a key no other batch can take.
         dedupeKey: `drill:${drillId}:notice:${Math.min(...rows.map((r) => r.seq))}`,
@@ -211,16 +206,8 @@ export class PgOutboxStore implements OutboxStore {
         now,
       });
       await client.query("UPDATE first_moves SET noticed = true WHERE drill_id = $1 AND NOT noticed", [drillId]);
-      await client.query("COMMIT");
       return entry;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   async counts(): Promise<Record<"pending" | "sent" | "failed", number>> {
