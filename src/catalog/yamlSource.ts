@@ -27,18 +27,10 @@ export function parseYamlSource(text: string): YamlSource {
   } catch {
     return parseWithLines(text);
   }
-  let full: YamlSource | null = null;
-  return {
-    data,
-    errors: [],
-    lineOf: (path) => {
-      full ??= parseWithLines(text);
-      return full.lineOf(path);
-    },
-  };
+  return validatedYamlSource(text, data);
 }
 
-/** A file whose data is already known (validated at build time): the YAML is parsed only if
+/** A file whose data is already known (validated at build time, or just read by js-yaml): the YAML is parsed again only if
  * something asks for a line. */
 export function validatedYamlSource(text: string, data: unknown): YamlSource {
   let full: YamlSource | null = null;
