@@ -172,16 +172,12 @@ export class OutboxWorker {
       }
       if (!ts) {
         if (trigger?.status === "pending") return false; // it goes first; this one waits for its ts
-        await this.o.outbox.markFailed(entry.id, "the drill's trigger message was never posted");
-        return true;
+        return this.giveUp(entry, "the drill's trigger message was never posted");
       }
       threadTs = ts;
     }
     const client = await this.o.clientFor(entry.team);
-    if (!client) {
-      await this.o.outbox.markFailed(entry.id, "drillbot is no longer installed in this workspace");
-      return true;
-    }
+    if (!client) return this.giveUp(entry, "drillbot is no longer installed in this workspace");
     const now = this.o.clock.now();
     // Another instance on the same database may be sending it right now: one of us sends.
     if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS, this.o.owner))) return false;
@@ -195,18 +191,36 @@ export class OutboxWorker {
         unfurl_links: false,
         unfurl_media: false,
       });
-      await this.o.outbox.markSent(entry.id, this.o.clock.now(), posted.ts ?? null);
-      if (entry.kind === "trigger" && posted.ts) await this.o.onTriggerSent(entry, posted.ts);
+      const recorded = await this.o.outbox.markSent(entry.id, this.o.clock.now(), posted.ts ?? null);
+      // Not recorded: this process stalled, another took the entry over and its post was
+      // recorded first; the drill's thread is that one.
+      if (recorded && entry.kind === "trigger" && posted.ts) await this.o.onTriggerSent(entry, posted.ts);
     } catch (error) {
       const verdict = classifySlackError(error, entry.attempts);
       if (verdict.kind === "permanent" || entry.attempts + 1 >= MAX_ATTEMPTS) {
-        this.o.logger.error(`outbox: giving up on ${entry.dedupeKey}: ${verdict.reason}`);
-        await this.o.outbox.markFailed(entry.id, verdict.reason);
-      } else {
+        if (await this.o.outbox.markFailed(entry.id, verdict.reason, this.o.owner)) {
+          this.o.logger.error(`outbox: giving up on ${entry.dedupeKey}: ${verdict.reason}`);
+        } else this.tookOver(entry, verdict.reason);
+      } else if (await this.o.outbox.retryLater(entry.id, this.o.clock.now() + verdict.afterMs, verdict.reason, this.o.owner)) {
         this.o.logger.warn(`outbox: ${entry.dedupeKey} will be retried in ${Math.round(verdict.afterMs / 1000)} s: ${verdict.reason}`);
-        await this.o.outbox.retryLater(entry.id, this.o.clock.now() + verdict.afterMs, verdict.reason);
-      }
+      } else this.tookOver(entry, verdict.reason);
     }
     return true;
+  }
+
+  /** Gives an entry nobody can send up, under a lease like a send: another instance may be
+   * sending it right now, and only the holder decides. False when another holds it. */
+  private async giveUp(entry: OutboxEntry, reason: string): Promise<boolean> {
+    if (!(await this.o.outbox.claim(entry.id, this.o.clock.now(), SEND_LEASE_MS, this.o.owner))) return false;
+    if (await this.o.outbox.markFailed(entry.id, reason, this.o.owner)) {
+      this.o.logger.error(`outbox: giving up on ${entry.dedupeKey}: ${reason}`);
+    } else this.tookOver(entry, reason);
+    return true;
+  }
+
+  /** This process's lease went to another instance while it was sending (it stalled past the
+   * heartbeat): what becomes of the entry is the new holder's call. */
+  private tookOver(entry: OutboxEntry, reason: string): void {
+    this.o.logger.warn(`outbox: ${entry.dedupeKey} failed here (${reason}) after another instance took it over; left to that instance`);
   }
 }

@@ -137,18 +137,20 @@ export class PgOutboxStore implements OutboxStore {
     return result.rowCount === 1;
   }
 
-  async retryLater(id: number, dueAt: number, error: string): Promise<void> {
-    await this.pool.query(
-      "UPDATE outbox SET due_at = $1, attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = NULL WHERE id = $3 AND status = 'pending'",
-      [dueAt, error, id],
+  async retryLater(id: number, dueAt: number, error: string, owner: string): Promise<boolean> {
+    const result = await this.pool.query(
+      "UPDATE outbox SET due_at = $1, attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = NULL WHERE id = $3 AND status = 'pending' AND lease_owner = $4",
+      [dueAt, error, id, owner],
     );
+    return result.rowCount === 1;
   }
 
-  async markFailed(id: number, error: string): Promise<void> {
-    await this.pool.query(
-      "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, lease_owner = NULL WHERE id = $2 AND status = 'pending'",
-      [error, id],
+  async markFailed(id: number, error: string, owner: string): Promise<boolean> {
+    const result = await this.pool.query(
+      "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, lease_until = NULL, lease_owner = NULL WHERE id = $2 AND status = 'pending' AND lease_owner = $3",
+      [error, id, owner],
     );
+    return result.rowCount === 1;
   }
 
   async releaseLeases(owner: string): Promise<number> {
