@@ -429,7 +429,7 @@ describeStores("outbox leases", (open) => {
     return { a: db.stores, b: other, entry };
   }
   /** A stalls past OWNER_STALE_MS (B keeps beating), so B takes A's lease over. */
-  async function takenOverByB(a: Stores, b: Stores, id: number): Promise<number> {
+  async function takenOverByB(b: Stores, id: number): Promise<number> {
     const later = NOW + OWNER_STALE_MS + 1;
     await b.instances.heartbeat({ id: "B", host: "host-b", pid: 2 }, later);
     assert.equal(await b.outbox.claim(id, later, 15_000, "B"), true);
@@ -439,7 +439,7 @@ describeStores("outbox leases", (open) => {
   it("a sender whose lease was taken over cannot back it off or give it up: the new holder keeps it", async () => {
     const db = await open();
     const { a, b, entry } = await claimedByA(db);
-    const later = await takenOverByB(a, b, entry.id);
+    const later = await takenOverByB(b, entry.id);
     // A wakes up, its send having failed, and tries to back off, then to give up.
     assert.equal(await a.outbox.retryLater(entry.id, later + 60_000, "HTTP 503", "A"), false);
     assert.equal(await a.outbox.markFailed(entry.id, "not_in_channel", "A"), false);
@@ -470,7 +470,7 @@ describeStores("outbox leases", (open) => {
   it("a taken-over sender's late success is still recorded, so the new holder's retry does not post it again", async () => {
     const db = await open();
     const { a, b, entry } = await claimedByA(db);
-    const later = await takenOverByB(a, b, entry.id);
+    const later = await takenOverByB(b, entry.id);
     // A's post did reach Slack after all: that is a fact, whoever holds the lease now.
     assert.equal(await a.outbox.markSent(entry.id, later + 10, "1.1"), true);
     // B's own attempt failed: it may not put the sent message back in the queue.
