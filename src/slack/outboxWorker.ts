@@ -75,6 +75,10 @@ export interface OutboxWorkerOptions {
   paceMs?: number;
   /** This process's id in the instances table: the holder of the leases it takes. */
   owner: string;
+  /** Workspaces whose messages stay queued, neither tried nor failed: in OAuth mode the
+   * single-workspace install's ('local'), which no installation can send until `drillbot
+   * adopt-workspace` hands them to a workspace. */
+  holds?: (team: Team) => boolean;
 }
 
 export class OutboxWorker {
@@ -128,6 +132,7 @@ export class OutboxWorker {
       let nextAt = Number.POSITIVE_INFINITY;
       for (const head of await this.o.outbox.heads(now)) {
         if (this.stopped) return;
+        if (this.o.holds?.(head.team)) continue;
         const paceAt = (this.lastSent.get(channelKey(head.team, head.channel)) ?? Number.NEGATIVE_INFINITY) + this.paceMs;
         const readyAt = Math.max(head.dueAt, paceAt, head.leaseUntil ?? 0);
         if (readyAt > now) {
