@@ -78,7 +78,11 @@ async function main(): Promise<number> {
           await benchStampede({ delivery, fake, dbPath: join(work, `stampede-${delivery}`, "drillbot.db"), rounds, cpuProfDir, log }),
         );
       }
-      if (runs("instances")) instances = await stampedeOnPostgres(fake, rounds);
+      if (runs("instances")) {
+        const cpuProfDir = cpuProfRoot ? join(cpuProfRoot, "instances") : undefined;
+        if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+        instances = await stampedeOnPostgres(fake, rounds, cpuProfDir);
+      }
       await fake.stop();
     }
 
@@ -135,7 +139,11 @@ async function main(): Promise<number> {
 
 /** The stampede against two drillbot processes sharing a throwaway PostgreSQL server (started by
  * scripts/pg-test-server.sh, or DRILLBOT_TEST_DATABASE_URL), or why it could not run. */
-async function stampedeOnPostgres(fake: FakeSlack, rounds: number): Promise<InstancesStampedeResult | { skipped: string }> {
+async function stampedeOnPostgres(
+  fake: FakeSlack,
+  rounds: number,
+  cpuProfDir?: string,
+): Promise<InstancesStampedeResult | { skipped: string }> {
   const { createTestSchema, PG_SKIP } = await import("../test/pgServer.js");
   if (PG_SKIP) {
     log(`stampede against 2 instances on PostgreSQL: skipped (${PG_SKIP})`);
@@ -163,6 +171,7 @@ async function stampedeOnPostgres(fake: FakeSlack, rounds: number): Promise<Inst
         ),
       rounds,
       log,
+      ...(cpuProfDir ? { cpuProfDir } : {}),
     });
   } finally {
     await stores.close();
