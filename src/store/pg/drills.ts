@@ -203,9 +203,7 @@ export class PgDrillStore implements DrillStore {
 
   async loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null> {
     const { rows } = await this.pool.query<LoadedRow>(
-      onlyUserId === undefined
-        ? { ...LOAD_ALL, values: [id, this.team.id] }
-        : { ...LOAD_ONE, values: [id, this.team.id, onlyUserId] },
+      onlyUserId === undefined ? { ...LOAD_ALL, values: [id, this.team.id] } : { ...LOAD_ONE, values: [id, this.team.id, onlyUserId] },
     );
     const row = rows[0];
     return row ? toDrillState(row, row) : null;
