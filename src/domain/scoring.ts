@@ -40,6 +40,11 @@ export const PHRASE_GAP = 2;
 /** A negation reaches this many words forward, within its clause. */
 export const NEGATION_REACH = 7;
 
+/** Negations of mixed-language answers ("nada de reiniciar", "sin revertir", "NO borrarlo", "ohne
+ * Neustart"): the English ops word after them is not done either. Stems; none is an English word an
+ * answer would use otherwise. */
+const FOREIGN_NEGATORS = ["nada", "nunca", "sin", "sem", "nao", "nicht", "kein", "ohn", "jamai"];
+
 /** Before a risky action these say it is not (yet) done: "don't restart", "before rolling back". */
 const RISKY_NEGATORS = new Set([
   "not",
@@ -67,9 +72,26 @@ const RISKY_NEGATORS = new Set([
   "decid",
   "consid",
   "whether",
+  "wouldnt",
+  "mustnt",
+  "neednt",
+  ...FOREIGN_NEGATORS,
 ]);
 /** Before a core concept these dismiss it: "no need to check the dashboard", "skip the status page". */
-const CORE_DISMISSERS = new Set(["dont", "doesnt", "didnt", "never", "not", "skip", "ignor", "forget", "without", "wont"]);
+const CORE_DISMISSERS = new Set([
+  "dont",
+  "doesnt",
+  "didnt",
+  "never",
+  "not",
+  "skip",
+  "ignor",
+  "forget",
+  "without",
+  "wont",
+  "wouldnt",
+  "shouldnt",
+]);
 /** Two-word negations (stems). */
 const PAIR_NEGATORS: readonly [string, string][] = [
   ["no", "need"],
@@ -140,6 +162,9 @@ export interface ConceptResult {
   negated?: boolean;
   /** The answer's words when the concept was there only about the wrong thing ("redis connections"). */
   offTarget?: string;
+  /** The answer's words when the concept was there only as what happens if something else turns
+   * out true ("if nobody exec'd, then quarantine"): the first move is the other thing. */
+  deferred?: string;
 }
 
 /** The verdict on one first move (stored as JSON with the answer). */
@@ -599,9 +624,11 @@ function findConcept(
   x: Indexed,
   negators: ReadonlySet<string>,
   offTarget: readonly Occurrence[] = [],
+  deferrable = false,
 ): ConceptResult {
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
+  let deferredSpan: string | null = null;
   for (const term of concept.terms) {
     for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
       const wrong = offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1);
@@ -609,12 +636,18 @@ function findConcept(
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
       }
-      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0))
+      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
+        if (deferrable && consequentOfCondition(x.words, x.content[o.start] ?? 0)) {
+          deferredSpan ??= spanText(x, o);
+          continue;
+        }
         return { concept: concept.name, matched: spanText(x, o) };
+      }
       negatedSpan ??= spanText(x, o);
     }
   }
   if (negatedSpan !== null) return { concept: concept.name, matched: null, negated: true };
+  if (deferredSpan !== null) return { concept: concept.name, matched: null, deferred: deferredSpan };
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
@@ -660,11 +693,14 @@ function describesState(words: readonly Word[], index: number): boolean {
   if (word.question) {
     let first = index;
     while (first > 0 && words[first - 1]?.clause === word.clause) first--;
+    // "…? and is suspend still false?": a joined question.
+    while (first < index && QUESTION_JOINERS.has(words[first]?.raw ?? "")) first++;
     // "when did…", "what was…": the question word, then the marker.
     if (WH_WORDS.has(words[first]?.raw ?? "") && first + 1 < index) first++;
     if (STATE_QUESTIONS.has(words[first]?.raw ?? "")) return true;
   }
-  if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed")) return true;
+  if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed") && !causative(words, index))
+    return true;
   // "the session expires at", "any restarts?": a description or a noun, not an instruction.
   if (word.raw.length > 4 && /[^s]s$/.test(word.raw) && word.stem !== word.raw) return true;
   // "did the cronjob even create a job?", "was there a rollback?": the marker, then at most two
@@ -684,6 +720,17 @@ function describesState(words: readonly Word[], index: number): boolean {
     const after = words[k] as Word;
     if (after.clause !== word.clause) break;
     if (RECENT.has(after.raw)) return true;
+  }
+  return false;
+}
+
+/** "get a cert issued manually", "get the pods restarted": the responder has it done, an action. */
+function causative(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index - 2; k >= 0 && k >= index - 4; k--) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) return false;
+    if (w.raw === "get" || w.raw === "getting") return true;
   }
   return false;
 }
@@ -749,7 +796,13 @@ const DEGREE_WORDS = new Set(["how", "too", "very", "pretty", "quite"]);
 const PAST_MARKERS = new Set(["did", "was", "were", "been"]);
 /** A question starting with these asks about what happened, not whether to do it ("should we
  * roll back?" and "can we fail over?" still propose the action). */
+const QUESTION_JOINERS = new Set(["and", "or", "also", "plus"]);
 const STATE_QUESTIONS = new Set([
+  // "is suspend still false?", "are the pods restarting?": asked about a state.
+  "is",
+  "are",
+  "isnt",
+  "arent",
   "did",
   "was",
   "were",
@@ -796,6 +849,75 @@ const CONDITIONS = new Set(["if", "once", "unless", "when", "depending", "whethe
 /** A condition reaches this many words back or forward within its sentence. */
 export const CONDITION_REACH = 10;
 
+/** True when the occurrence is all inside command-line options ("--rm"); "--status Inactive"
+ * sets a value and still counts. */
+function flagOnly(x: Indexed, o: Occurrence): boolean {
+  for (let p = o.start; p <= o.end; p++) if (!x.words[x.content[p] ?? -1]?.flag) return false;
+  return true;
+}
+
+/** Words that say what comes after "for" is searched for: "audit log for exec", "grep for kill",
+ * "look for restarts", "check cloudtrail for deletes". Stems. */
+const SEARCH_WORDS = new Set(["log", "look", "search", "grep", "scan", "audit", "queri", "filter", "hunt", "event", "trail", "check"]);
+
+/** True when the risky word at `wordIndex` is what a check looks for ("audit log for exec"). */
+function searchedFor(words: readonly Word[], wordIndex: number): boolean {
+  let k = wordIndex - 1;
+  const skipFiller = () => {
+    while (k >= 0 && words[k]?.filler && words[k]?.raw !== "for") k--;
+  };
+  skipFiller();
+  // "for exec or a rollback": back over the things listed before it.
+  while ((words[k]?.raw === "or" || words[k]?.raw === "and") && k >= 2) {
+    k -= 2;
+    skipFiller();
+  }
+  if (words[k]?.raw !== "for" || words[k]?.clause !== words[wordIndex]?.clause) return false;
+  for (let j = k - 1; j >= 0 && j >= k - 3 && words[j]?.clause === words[k]?.clause; j--)
+    if (SEARCH_WORDS.has(words[j]?.stem ?? "")) return true;
+  return false;
+}
+
+/** Steps of a numbered plan from this one on are later moves, not the first ("1) describe-secret
+ * stages 2) psql test each 3) … 4) promote"); a step after the first that depends on the checks
+ * ("3) depending on result, rerun sign") is too. "1) check 2) restart" still restarts second. */
+export const LATER_STEP = 3;
+
+function laterStep(words: readonly Word[], wordIndex: number): boolean {
+  const step = words[wordIndex]?.step;
+  if (step === undefined) return false;
+  return step >= LATER_STEP || (step >= 2 && conditionalAt(words, wordIndex));
+}
+
+/** True when the word at `wordIndex` is what follows a condition, in a later clause of its
+ * sentence: "if nobody exec'd then quarantine", "if it matches, check db headroom". (A word inside
+ * the condition itself, "if it's only paycore", is what the answer checks.) */
+function consequentOfCondition(words: readonly Word[], wordIndex: number): boolean {
+  const sentence = words[wordIndex]?.sentence;
+  const clause = words[wordIndex]?.clause;
+  for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - CONDITION_REACH; k--) {
+    const w = words[k] as Word;
+    if (w.sentence !== sentence) break;
+    if (conditionWord(words, k)) return w.clause !== clause;
+  }
+  return false;
+}
+
+/** Verbs after which "if" asks rather than conditions: "see if", "check if someone flipped it". */
+const ASKING_IF = new Set(["see", "check", "know", "tell", "verifi", "find", "determin", "confirm", "ask", "wonder", "sure", "look"]);
+
+/** True when the word at `k` opens a condition: not "whether", "see if", "at once" or a "when"
+ * question ("when did it start?"). */
+function conditionWord(words: readonly Word[], k: number): boolean {
+  const w = words[k];
+  if (!w || !CONDITIONS.has(w.raw) || w.raw === "whether") return false;
+  const before = words[k - 1];
+  if (w.raw === "if" && before && before.clause === w.clause && ASKING_IF.has(before.stem)) return false;
+  if (w.raw === "once" && before?.raw === "at") return false;
+  if (w.raw === "when" && w.question) return false;
+  return true;
+}
+
 /** True when the action at `wordIndex` is made to depend on something: a condition before it in
  * its sentence, or an "if"/"once"/"unless" after it in its clause. */
 function conditionalAt(words: readonly Word[], wordIndex: number): boolean {
@@ -839,6 +961,7 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
         // A term written as a participle ("managed challenge") names the action itself.
         const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
         if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
+        if (flagOnly(x, o) || searchedFor(x.words, at) || laterStep(x.words, at)) continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
         if (describedUnderCondition(x.words, at)) continue;
         if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) || dismissedAfter(x.words, x.content[o.end] ?? at)) {
@@ -865,8 +988,10 @@ function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: s
   if (risky.length > 0) parts.push(`risky: ${risky.map(quote).join(", ")}`);
   const dismissed = core.filter((c) => c.negated);
   const wrong = core.filter((c) => c.offTarget !== undefined && !c.negated);
-  const missing = core.filter((c) => c.matched === null && !c.negated && c.offTarget === undefined);
+  const deferred = core.filter((c) => c.deferred !== undefined && !c.negated && c.offTarget === undefined);
+  const missing = core.filter((c) => c.matched === null && !c.negated && c.offTarget === undefined && c.deferred === undefined);
   if (dismissed.length > 0) parts.push(`dismissed: ${dismissed.map((c) => c.concept).join(", ")}`);
+  if (deferred.length > 0) parts.push(`only after something else: ${deferred.map((c) => quote(c.deferred ?? "")).join(", ")}`);
   if (wrong.length > 0) parts.push(`checks the wrong thing: ${wrong.map((c) => quote(c.offTarget ?? "")).join(", ")}`);
   if (missing.length > 0) parts.push(`missing: ${missing.map((c) => c.concept).join(", ")}`);
   if (parts.length > 0) return parts.join("; ");
@@ -916,7 +1041,7 @@ function reviewReason(
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
   const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
-  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget));
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };
@@ -1037,7 +1162,8 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   if (first === "post" && /\bpost\s+\//i.test(answer)) return null;
   if (HAND_OFF_VERBS.has(first)) return whole();
   // "open a ticket with paycore", "raise a jira for platform".
-  if (TICKET_VERBS.has(first) && words.slice(start + 1, start + 4).some((w) => TICKETS.has(w.raw))) return whole();
+  // "open an AWS support case": the ticket may follow a few words of who it is with.
+  if (TICKET_VERBS.has(first) && words.slice(start + 1, start + 6).some((w) => TICKETS.has(w.raw))) return whole();
   if ((first === "reach" || first === "loop") && (next[0]?.raw === "out" || next[0]?.raw === "in")) return whole();
   // "have the payments team check…", "get someone from payments to look…".
   if ((first === "have" || first === "get") && next.some((w) => PEOPLE.has(w.raw))) return whole();

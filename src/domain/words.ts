@@ -26,6 +26,12 @@ export interface Word {
   /** Part of an API or event name such as UpdateSecretVersionStage: what a query searches for,
    * never an action the responder takes. */
   identifier?: boolean;
+  /** Part of a command-line option ("--rm", "-f", "--dry-run"): how a command runs, never an
+   * action of its own ("kubectl run psql-test --rm" deletes nothing). */
+  flag?: boolean;
+  /** The step number when the answer is a numbered plan ("1) check … 2) … 3) …"), from the step
+   * marker on; absent outside such a plan. */
+  step?: number;
   /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
   filler: boolean;
 }
@@ -88,6 +94,13 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   // Typed the in a hurry.
   "teh",
   "hte",
+  // Spanish articles in mixed-language answers ("el label del service"): "del" is never the delete
+  // command there. ("de" and "un" stay words: "de-register", "un-suspend".)
+  "del",
+  "el",
+  "los",
+  "las",
+  "que",
 ]);
 
 /** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event. */
@@ -159,6 +172,21 @@ export function splitCamelCase(text: string): string {
   );
 }
 
+/** Step markers of a numbered plan ("1) … 2) …", "1. … 2. …"): offset of each marker's digit → its
+ * number. Empty unless the answer has both a step 1 and a step 2, in order, so "rollback to v1.2"
+ * or "wait 5. then" is no plan. */
+function numberedSteps(folded: string): Map<number, number> {
+  const markers = new Map<number, number>();
+  let expected = 1;
+  for (const m of folded.matchAll(/(?:^|[\s(,;:])([1-9])[.)](?=\s)/g)) {
+    const n = Number(m[1]);
+    if (n !== expected) continue;
+    markers.set((m.index ?? 0) + m[0].length - 2, n);
+    expected++;
+  }
+  return expected > 2 ? markers : new Map();
+}
+
 /** The answer as words with stems and clause numbers. `forms` fixes words the stemmer gets wrong. */
 export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word[] {
   const folded = foldText(splitCamelCase(text));
@@ -168,12 +196,24 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
   let sentence = 0;
   /** After grep (or LogQL |=, |~) until the next pipe: a search pattern. */
   let inPattern = false;
+  /** Inside a command-line option, from its dash to the next space or "=". */
+  let inFlag = false;
+  /** A numbered plan counts only once it has a step 1 and a step 2. */
+  const steps = numberedSteps(folded);
+  let step: number | undefined;
   let i = 0;
   while (i < folded.length) {
     const rest = folded.slice(i);
     const word = /^[\p{L}\p{N}]+/u.exec(rest);
     if (word) {
       const raw = word[0];
+      const marker = steps.get(i);
+      if (marker !== undefined) {
+        step = marker;
+        i += raw.length;
+        continue;
+      }
+      if (folded[i - 1] === "-" && (i < 2 || /[\s-]/.test(folded[i - 2] ?? ""))) inFlag = true;
       if (CLAUSE_WORDS.has(raw) && words.length > 0) {
         clause++;
         segment++;
@@ -195,11 +235,14 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         filler: FILLER_WORDS.has(raw) && !particle,
         ...(identifier ? { identifier: true } : {}),
         ...(inPattern ? { pattern: true } : {}),
+        ...(inFlag ? { flag: true } : {}),
+        ...(step !== undefined ? { step } : {}),
       });
       if (SEARCH_COMMANDS.has(raw)) inPattern = true;
       i += raw.length;
       continue;
     }
+    if (/^[\s=]/.test(rest)) inFlag = false;
     const brk = CLAUSE_BREAK.exec(rest);
     if (brk) {
       if (brk[0] === "|") inPattern = /^[=~]/.test(rest.slice(1));
