@@ -1155,6 +1155,9 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   // "paycore errors? open a ticket with paycore": a question first, then the move.
   let start = 0;
   while (start < words.length && words[start]?.question && words.some((w, k) => k > start && !w.question)) start++;
+  // "who's on payments? can someone check the provider panel": asks others (before "can" and
+  // "someone" are skipped as lead-ins of the responder's own "can we check…").
+  if (ASKING.has(words[start]?.raw ?? "") && ASKED.has(words[start + 1]?.raw ?? "")) return whole();
   while (start < words.length && (LEAD_IN.has(words[start]?.raw ?? "") || GREETINGS.has(words[start]?.raw ?? ""))) start++;
   const first = words[start]?.raw ?? "";
   const next = words.slice(start + 1, start + 6);
@@ -1169,12 +1172,21 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   if ((first === "have" || first === "get") && next.some((w) => PEOPLE.has(w.raw))) return whole();
   // "can you / could someone check…" asks someone else.
   if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return whole();
-  // "check with data-eng whether…" (but "check with openssl" uses a tool).
-  if (words[start + 1]?.raw === "with" && words.slice(start + 2, start + 5).some((w) => PEOPLE.has(w.raw))) return whole();
+  // "check with data-eng whether…" (but "check with openssl before anyone touches it" uses a tool).
+  if (words[start + 1]?.raw === "with") {
+    for (const w of words.slice(start + 2, start + 5)) {
+      if (WITH_ENDS.has(w.raw) || w.clause !== words[start + 1]?.clause) break;
+      if (PEOPLE.has(w.raw)) return whole();
+    }
+  }
   return null;
 }
 
 const GREETINGS = new Set(["hey", "hi", "yo", "hello"]);
+const ASKING = new Set(["can", "could", "would"]);
+const ASKED = new Set(["you", "u", "someone", "somebody", "anyone", "anybody"]);
+/** Where "check with …" stops naming who it is with. */
+const WITH_ENDS = new Set(["before", "if", "whether", "to", "and", "so", "that"]);
 const TICKET_VERBS = new Set(["open", "raise", "file", "create", "cut", "log", "submit"]);
 const TICKETS = new Set(["ticket", "jira", "case", "issue", "sr", "servicenow"]);
 /** Words that name other people rather than a system. */

@@ -178,9 +178,12 @@ describe("first-move scoring v2", () => {
       "check with the payments team whether the 5xx are by provider",
       "open a jira for payments: provider errors up",
       "loop in the payments team on the status page",
+      "who's on payments? can someone check the provider errors",
+      "open an AWS support case about the provider errors",
     ])
       assert.match(score(handOff).reason, /^hands off/, handOff);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
+    assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
     assert.match(score("provider errors? open a ticket with paycore").reason, /^hands off/);
     assert.equal(score("only one provider? check their status page").correct, true);
     assert.equal(score("get the status page and the provider errors").correct, true);
