@@ -93,6 +93,51 @@ export function compileLexicon(files: readonly LexiconFile[]): CompiledLexicon {
   return { forms, phrasesByFirst, groups };
 }
 
+const extended = new WeakMap<CompiledLexicon, Map<string, CompiledLexicon>>();
+
+/**
+ * The lexicon with one rubric's own names added to its groups (`names: {provider: [paycore,
+ * northpay]}`): "only paycore" then matches a term "provider + only" in that rubric alone. Cheap:
+ * the base maps are copied (not recompiled) and only the new members are stemmed; rubrics with
+ * the same names share one result.
+ */
+export function extendLexicon(base: CompiledLexicon, names: Readonly<Record<string, readonly string[]>>): CompiledLexicon {
+  const key = JSON.stringify(names);
+  let byKey = extended.get(base);
+  if (!byKey) {
+    byKey = new Map();
+    extended.set(base, byKey);
+  }
+  const cached = byKey.get(key);
+  if (cached) return cached;
+  const groups = new Map(base.groups);
+  const phrasesByFirst = new Map(base.phrasesByFirst);
+  for (const [name, members] of Object.entries(names)) {
+    const known = groups.get(name);
+    const list = [...(known ?? [name])];
+    const added = known ? [] : [name];
+    for (const m of members) {
+      if (list.includes(m)) continue;
+      list.push(m);
+      added.push(m);
+    }
+    groups.set(name, list);
+    for (const member of added) {
+      const stems = phraseStems(member, base.forms);
+      const first = stems[0];
+      if (first === undefined) continue;
+      const phrases = [...(phrasesByFirst.get(first) ?? [])];
+      if (phrases.some((p) => p.group === name && p.stems.join(" ") === stems.join(" "))) continue;
+      phrases.push({ stems, group: name });
+      phrases.sort((a, b) => b.stems.length - a.stems.length);
+      phrasesByFirst.set(first, phrases);
+    }
+  }
+  const result = { forms: base.forms, phrasesByFirst, groups };
+  byKey.set(key, result);
+  return result;
+}
+
 /** Problems the schema cannot see: members with no content words, members repeated across a group. */
 export function checkLexicon(file: LexiconFile): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];

@@ -1,4 +1,4 @@
-import { type CompiledLexicon, phraseStems } from "./lexicon.js";
+import { type CompiledLexicon, extendLexicon, phraseStems } from "./lexicon.js";
 import { toWords, type Word } from "./words.js";
 
 // First-move scoring, v2. A rubric names the *core* of the first move (concepts that must all be
@@ -19,6 +19,10 @@ export interface RubricV2 {
   /** Things a check can be about that are not this incident's ("redis connections" when the
    * concept is catalog-db's): a core term inside or right next to one does not count. */
   off_target?: string[];
+  /** This scenario's own names for lexicon concepts ({provider: [paycore, northpay]}): they join
+   * the group for this rubric only, so "provider + only" matches "only paycore". A name that is
+   * no lexicon group makes a group of its own. */
+  names?: Record<string, string[]>;
 }
 
 /** The old shape: every phrase group required, must_not phrases forbidden. */
@@ -37,6 +41,13 @@ export const TERM_GAP = 2;
 export const RISKY_GAP = 3;
 /** Words of a lexicon phrase may have this many content words between them in an answer. */
 export const PHRASE_GAP = 2;
+/** A combination term ("provider + only") matches when all its parts stand within this many
+ * content words, first word to last, in one sentence and in any order: "only paycore", "is it
+ * just one psp?", "errors split by provider". */
+export const COMBO_SPAN = 6;
+/** How a combination term is written: its parts joined by " + ". */
+export const COMBO_JOIN = /\s\+\s/;
+
 /** A negation reaches this many words forward, within its clause. */
 export const NEGATION_REACH = 7;
 
@@ -122,6 +133,9 @@ export interface Unit {
 export interface CompiledTerm {
   text: string;
   units: Unit[];
+  /** A combination ("provider + only"): every part, in any order, within COMBO_SPAN words of
+   * one sentence. Its units are all the parts' units (for lint and vocabulary only). */
+  parts?: CompiledTerm[];
   /** Its content words as written, with their stems (for reading typos). */
   words: readonly (readonly [string, string])[];
 }
@@ -209,6 +223,7 @@ export function normaliseRubric(rubric: RubricInput): RubricV2 {
   }
   const v2 = rubric as RubricV2;
   return {
+    ...(v2.names ? { names: v2.names } : {}),
     core: v2.core ?? [],
     supporting: v2.supporting ?? [],
     risky: v2.risky ?? [],
@@ -237,6 +252,12 @@ function compileTerm(text: string, lexicon: CompiledLexicon): CompiledTerm {
 }
 
 function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTerm {
+  if (COMBO_JOIN.test(text)) {
+    const parts = text.split(COMBO_JOIN).map((part) => compileTerm(part.trim(), lexicon));
+    // A part that can never match makes the whole term unmatchable (lint reports it as empty).
+    if (parts.some((p) => p.units.length === 0)) return { text, units: [], words: [] };
+    return { text, units: parts.flatMap((p) => p.units), parts, words: parts.flatMap((p) => p.words) };
+  }
   const words = toWords(text, lexicon.forms).filter((w) => !w.filler);
   const stems = words.map((w) => w.stem);
   const literal = new Set([...text.toLowerCase().matchAll(LITERAL)].map((m) => m[1]));
@@ -275,8 +296,9 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
 }
 
 /** Once per scenario: every term to stems and lexicon groups. */
-export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): CompiledRubric {
+export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexicon): CompiledRubric {
   const v2 = normaliseRubric(rubric);
+  const lexicon = v2.names && Object.keys(v2.names).length > 0 ? extendLexicon(sharedLexicon, v2.names) : sharedLexicon;
   const emptyTerms: string[] = [];
   const shrunkTerms: string[] = [];
   const term = (text: string) => {
@@ -286,7 +308,8 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
       .trim()
       .split(/[\s-]+/)
       .filter(Boolean).length;
-    if (compiled.units.length === 1 && written > 1 && phraseStems(text, lexicon.forms).length === 1) shrunkTerms.push(text);
+    if (!compiled.parts && compiled.units.length === 1 && written > 1 && phraseStems(text, lexicon.forms).length === 1)
+      shrunkTerms.push(text);
     return compiled;
   };
   const concept = (c: string | string[]): CompiledConcept => {
@@ -533,8 +556,50 @@ interface Occurrence {
   end: number;
 }
 
-/** Every place the term occurs: its words in order, at most `gap` content words apart. */
+/** Every place the term occurs: its words in order, at most `gap` content words apart; for a
+ * combination, all its parts near each other in any order. */
 function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
+  return term.parts ? comboOccurrences(term.parts, x, gap) : phraseOccurrences(term, x, gap);
+}
+
+/** Where every part occurs within COMBO_SPAN content words of one sentence: the tightest span
+ * for each place the first part occurs. Two parts may not be the same words ("datadog" is both a
+ * dashboard and metrics, but it is not "dashboard + metrics"). */
+function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: number): Occurrence[] {
+  const lists = parts.map((p) => [...occurrences(p, x, gap), ...invertedOccurrences(p, x)]);
+  if (lists.some((l) => l.length === 0)) return [];
+  const sentenceOf = (p: number) => x.words[x.content[p] ?? -1]?.sentence;
+  const found: Occurrence[] = [];
+  for (const first of lists[0] ?? []) {
+    let start = first.start;
+    let end = first.end;
+    const used: Occurrence[] = [first];
+    let ok = true;
+    for (const list of lists.slice(1)) {
+      let best: Occurrence | null = null;
+      let bestSpan = Number.POSITIVE_INFINITY;
+      for (const o of list) {
+        if (sentenceOf(o.start) !== sentenceOf(first.start) || used.some((u) => u.start === o.start && u.end === o.end)) continue;
+        const span = Math.max(end, o.end) - Math.min(start, o.start);
+        if (span < bestSpan) {
+          best = o;
+          bestSpan = span;
+        }
+      }
+      if (best === null || bestSpan > COMBO_SPAN) {
+        ok = false;
+        break;
+      }
+      used.push(best);
+      start = Math.min(start, best.start);
+      end = Math.max(end, best.end);
+    }
+    if (ok) found.push({ start, end });
+  }
+  return found;
+}
+
+function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
   const found: Occurrence[] = [];
   const follow = (u: number, from: number, start: number): number => {
     const unit = term.units[u];
@@ -605,7 +670,7 @@ const turnedTerms = new WeakMap<CompiledTerm, CompiledTerm>();
 
 /** Where a two-word term ("edge logs") occurs turned around a preposition ("logs of the edge"). */
 function invertedOccurrences(term: CompiledTerm, x: Indexed): Occurrence[] {
-  if (term.units.length !== 2) return [];
+  if (term.units.length !== 2 || term.parts) return [];
   let turned = turnedTerms.get(term);
   if (!turned) {
     const [a, b] = term.units as [Unit, Unit];
@@ -898,9 +963,19 @@ function consequentOfCondition(words: readonly Word[], wordIndex: number): boole
   for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - CONDITION_REACH; k--) {
     const w = words[k] as Word;
     if (w.sentence !== sentence) break;
-    if (conditionWord(words, k)) return w.clause !== clause;
+    if (conditionWord(words, k) && opensClause(words, k)) return w.clause !== clause;
   }
   return false;
+}
+
+/** True when the word at `k` is the first of its clause, after lead-ins ("so if…", "and once…"):
+ * "started right when v2.14 went out" is a time, not a condition. */
+function opensClause(words: readonly Word[], k: number): boolean {
+  for (let j = k - 1; j >= 0 && words[j]?.clause === words[k]?.clause; j--) {
+    const raw = words[j]?.raw ?? "";
+    if (!LEAD_IN.has(raw) && !CLAUSE_WORDS_LEAD.has(raw)) return false;
+  }
+  return true;
 }
 
 /** Verbs after which "if" asks rather than conditions: "see if", "check if someone flipped it". */

@@ -335,6 +335,41 @@ describe("first-move scoring v2", () => {
   });
 });
 
+describe("combination terms and a rubric's own names", () => {
+  const scoped = compileRubric(
+    {
+      names: { provider: ["paycore", "northpay"] },
+      core: [["provider + only", "provider + error"]],
+      risky: ["restart"],
+    },
+    compileLexicon([{ groups: { provider: ["psp"], only: ["just", "one", "which"], error: ["5xx"] }, forms: {} }]),
+  );
+
+  it("matches every part of a combination within a few words of one sentence, in any order", () => {
+    for (const answer of ["is it only paycore?", "which psp is it", "paycore only, or northpay too?", "5xx split by provider"])
+      assert.equal(firstMoveScore(answer, scoped).correct, true, answer);
+    assert.equal(
+      firstMoveScore("only look at the dashboard of the gateway pods for cpu and memory, then ask the provider", scoped).correct,
+      false,
+    );
+    assert.equal(firstMoveScore("just one thing. the provider", scoped).correct, false); // two sentences
+  });
+
+  it("adds the rubric's names to the lexicon group for that rubric only", () => {
+    const shared = compileRubric(
+      { core: [["provider + only"]] },
+      compileLexicon([{ groups: { provider: ["psp"], only: ["just"] }, forms: {} }]),
+    );
+    assert.equal(firstMoveScore("just paycore?", scoped).correct, true);
+    assert.equal(firstMoveScore("just paycore?", shared).correct, false);
+  });
+
+  it("still reads a dismissed combination as dismissed", () => {
+    const v = firstMoveScore("no need to check which provider, just restart", scoped);
+    assert.equal(v.correct, false);
+  });
+});
+
 describe("typos", () => {
   it("reads a long word one slip away from a known word as that word", () => {
     assert.equal(score("chekc the provdier errors on the dashbaord").correct, true);
