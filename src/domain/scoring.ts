@@ -44,7 +44,7 @@ export const PHRASE_GAP = 2;
 /** A combination term ("provider + only") matches when all its parts stand within this many
  * content words, first word to last, in one sentence and in any order: "only paycore", "is it
  * just one psp?", "errors split by provider". */
-export const COMBO_SPAN = 6;
+export const COMBO_SPAN = 8;
 /** How a combination term is written: its parts joined by " + ". */
 export const COMBO_JOIN = /\s\+\s/;
 
@@ -474,6 +474,8 @@ interface Indexed {
   clauses: number[];
   /** For each content position: group → the content position where that group's phrase ends. */
   groupsAt: Map<string, number>[];
+  /** For each content position, its sentence, counting a question and the sentence after it as one. */
+  topics: number[];
 }
 
 function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
@@ -497,7 +499,14 @@ function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
     }
     return found;
   });
-  return { words, content, clauses, groupsAt };
+  let topic = 0;
+  const topics = content.map((i, k) => {
+    const previous = words[content[k - 1] ?? -1];
+    const word = words[i] as Word;
+    if (previous && previous.sentence !== word.sentence && !previous.question) topic++;
+    return topic;
+  });
+  return { words, content, clauses, groupsAt, topics };
 }
 
 /** A lexicon phrase's words in order from `at`, at most PHRASE_GAP words apart ("roll it back",
@@ -568,7 +577,8 @@ function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] 
 function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: number): Occurrence[] {
   const lists = parts.map((p) => [...occurrences(p, x, gap), ...invertedOccurrences(p, x)]);
   if (lists.some((l) => l.length === 0)) return [];
-  const sentenceOf = (p: number) => x.words[x.content[p] ?? -1]?.sentence;
+  // A question and the sentence after it are one thought: "is catalog-db ok? checking cpu".
+  const sentenceOf = (p: number) => x.topics[p];
   const found: Occurrence[] = [];
   for (const first of lists[0] ?? []) {
     let start = first.start;
@@ -579,7 +589,7 @@ function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: numbe
       let best: Occurrence | null = null;
       let bestSpan = Number.POSITIVE_INFINITY;
       for (const o of list) {
-        if (sentenceOf(o.start) !== sentenceOf(first.start) || used.some((u) => u.start === o.start && u.end === o.end)) continue;
+        if (sentenceOf(o.start) !== sentenceOf(first.start) || sentenceOf(o.end) !== sentenceOf(first.end) || used.some((u) => u.start === o.start && u.end === o.end)) continue;
         const span = Math.max(end, o.end) - Math.min(start, o.start);
         if (span < bestSpan) {
           best = o;

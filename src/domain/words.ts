@@ -204,6 +204,13 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
   let i = 0;
   while (i < folded.length) {
     const rest = folded.slice(i);
+    // A clock time ("14:07", "~02:00") is a moment: matched as the word "timestamp".
+    const clock = /^\d{1,2}:\d{2}(?::\d{2})?(?![\p{L}\p{N}])/u.exec(rest);
+    if (clock && !/[\p{L}\p{N}]/u.test(folded[i - 1] ?? "")) {
+      words.push({ raw: clock[0], stem: "timestamp", clause, segment, sentence, filler: false, ...(step !== undefined ? { step } : {}) });
+      i += clock[0].length;
+      continue;
+    }
     const word = /^[\p{L}\p{N}]+/u.exec(rest);
     if (word) {
       const raw = word[0];
