@@ -497,6 +497,11 @@ function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
       const end = phraseEnd(phrase.stems, stems, clauses, at);
       if (end >= 0) found.set(phrase.group, end);
     }
+    // The longest phrase starting here wins over shorter ones of other groups: "cert-manager" is
+    // not a certificate, "rollout restart" not a rollout, "status page" not a status.
+    let longest = -1;
+    for (const end of found.values()) longest = Math.max(longest, end);
+    for (const [group, end] of found) if (end < longest) found.delete(group);
     return found;
   });
   let topic = 0;
