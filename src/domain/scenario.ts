@@ -74,7 +74,7 @@ function defineSchemas(z: typeof Z) {
         ),
       names: z
         .record(
-          z.string().regex(/^[a-z0-9][a-z0-9 _'-]{0,59}$/, "name a group in lower case, e.g. provider or database"),
+          z.string().regex(/^[a-z0-9][a-z0-9 ._'-]{0,59}$/, "name a group in lower case, e.g. provider or database"),
           z.array(Text).min(1, "list at least one name"),
         )
         .optional()

@@ -232,7 +232,9 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
           : (forms?.get(raw) ?? stemWord(raw));
       // "turn on", "switch on": the particle is the meaning, not filler.
       const particle = PARTICLE_VERBS.get(raw)?.has(words[words.length - 1]?.raw ?? "") ?? false;
-      const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN;
+      // "session.clear", "token.refresh", "kubectl.kubernetes.io/restartedAt": an event or key name.
+      const dotted = (folded[i - 1] === "." && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "")) || /^\.[\p{L}]/u.test(folded.slice(i + raw.length));
+      const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN || dotted;
       words.push({
         raw,
         stem,
