@@ -830,8 +830,26 @@ function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
   const before = x.words[from - 1];
   const after = x.words[to + 1];
   const clause = x.words[from]?.clause;
-  if (!before || !after || before.clause !== clause || after.clause !== clause) return false;
-  return (before.raw === "a" || before.raw === "the" || before.raw === "any") && CONSEQUENCE_MODALS.has(after.raw);
+  if (!before || before.clause !== clause) return false;
+  const article = before.raw === "a" || before.raw === "the" || before.raw === "any";
+  // "to see if the hotfix went out", "check whether the rollback finished": the thing asked about.
+  if (before.raw === "the" && askedAbout(x.words, from)) return true;
+  if (!after || after.clause !== clause) return false;
+  // "a revert would ship…", "a revert goes through the same bypass": what the action would do.
+  return article && (CONSEQUENCE_MODALS.has(after.raw) || SUBJECT_VERBS.has(after.raw));
+}
+
+/** Verbs after a noun that make it the subject of a statement: "a revert goes through…". */
+const SUBJECT_VERBS = new Set(["goes", "ships", "runs", "takes", "means", "triggers", "requires"]);
+
+/** True when an indirect question ("see if", "check whether") opens before the word in its clause. */
+function askedAbout(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index - 1; k >= 1 && words[k]?.clause === clause; k--) {
+    const w = words[k] as Word;
+    if (w.raw === "whether" || (w.raw === "if" && ASKING_IF.has(words[k - 1]?.stem ?? ""))) return true;
+  }
+  return false;
 }
 
 /** True when a condition opens the sentence and the risky word follows a subject, not an order:
