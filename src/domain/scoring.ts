@@ -717,6 +717,8 @@ function findConcept(
         continue;
       }
       if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
+        // "cordon the node, that isolates the pod": a claim about another move's effect.
+        if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
         if (deferrable && consequentOfCondition(x.words, x.content[o.start] ?? 0)) {
           deferredSpan ??= spanText(x, o);
           continue;
@@ -985,6 +987,15 @@ function laterStep(words: readonly Word[], wordIndex: number): boolean {
   const step = words[wordIndex]?.step;
   if (step === undefined) return false;
   return step >= LATER_STEP || (step >= 2 && conditionalAt(words, wordIndex));
+}
+
+/** True when the word is a verb in the third person right after "that" or "which": "that
+ * isolates it" says what the answer's other move would do, it is not the move. */
+function claimedEffect(words: readonly Word[], index: number): boolean {
+  const word = words[index];
+  const before = words[index - 1];
+  if (!word || !before || before.clause !== word.clause) return false;
+  return (before.raw === "that" || before.raw === "which") && /[^s]s$/.test(word.raw) && word.stem !== word.raw;
 }
 
 /** True when the word at `wordIndex` is what follows a condition, in a later clause of its
