@@ -1081,6 +1081,10 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
         const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
         if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
         if (flagOnly(x, o) || searchedFor(x.words, at) || laterStep(x.words, at)) continue;
+        // "see if the rotation set the password": what a subject did, asked about.
+        const previous = x.words[at - 1];
+        if (previous && !previous.filler && !INTENT_WORDS.has(previous.raw) && !CONDITIONS.has(previous.raw) && askedAbout(x.words, at))
+          continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
         if (describedUnderCondition(x.words, at)) continue;
         if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) || dismissedAfter(x.words, x.content[o.end] ?? at)) {
