@@ -947,7 +947,7 @@ const RISKY_PAIRS: readonly [string, string][] = [...PAIR_NEGATORS, ["tell", "us
  * deactivate", "once confirmed, revoke", "deactivate it if it is active". */
 const CONDITIONS = new Set(["if", "once", "unless", "when", "depending", "whether"]);
 /** A condition reaches this many words back or forward within its sentence. */
-export const CONDITION_REACH = 10;
+export const CONDITION_REACH = 14;
 
 /** True when the occurrence is all inside command-line options ("--rm"); "--status Inactive"
  * sets a value and still counts. */
