@@ -1278,6 +1278,9 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   // "paycore errors? open a ticket with paycore": a question first, then the move.
   let start = 0;
   while (start < words.length && words[start]?.question && words.some((w, k) => k > start && !w.question)) start++;
+  // After several questions ("running? privileged? which node? posting in channel") the questions
+  // were the move; a note on telling people is not a hand-off.
+  if (start > 0 && (words[start - 1]?.sentence ?? 0) - (words[0]?.sentence ?? 0) >= 1) return null;
   // "who's on payments? can someone check the provider panel": asks others (before "can" and
   // "someone" are skipped as lead-ins of the responder's own "can we check…").
   if (ASKING.has(words[start]?.raw ?? "") && ASKED.has(words[start + 1]?.raw ?? "")) return whole();
@@ -1292,7 +1295,10 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   if (TICKET_VERBS.has(first) && words.slice(start + 1, start + 6).some((w) => TICKETS.has(w.raw))) return whole();
   if ((first === "reach" || first === "loop") && (next[0]?.raw === "out" || next[0]?.raw === "in")) return whole();
   // "have the payments team check…", "get someone from payments to look…".
-  if ((first === "have" || first === "get") && next.some((w) => PEOPLE.has(w.raw))) return whole();
+  // ("get the pod spec + owner references" gets a thing: after "get" a person is followed by "to"
+  // or "from".)
+  if (first === "have" && next.some((w) => PEOPLE.has(w.raw))) return whole();
+  if (first === "get" && next.some((w, k) => PEOPLE.has(w.raw) && ["to", "from"].includes(next[k + 1]?.raw ?? ""))) return whole();
   // "can you / could someone check…" asks someone else.
   if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return whole();
   // "check with data-eng whether…" (but "check with openssl before anyone touches it" uses a tool).

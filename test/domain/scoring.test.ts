@@ -184,6 +184,8 @@ describe("first-move scoring v2", () => {
       assert.match(score(handOff).reason, /^hands off/, handOff);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
     assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
+    assert.equal(score("get the provider errors + owner references first").correct, true);
+    assert.equal(score("provider errors? one provider? status page? posting in channel").correct, true);
     assert.match(score("provider errors? open a ticket with paycore").reason, /^hands off/);
     assert.equal(score("only one provider? check their status page").correct, true);
     assert.equal(score("get the status page and the provider errors").correct, true);
