@@ -1,5 +1,5 @@
 import { type CompiledLexicon, extendLexicon, phraseStems } from "./lexicon.js";
-import { toWords, type Word } from "./words.js";
+import { foldText, phraseWords, splitCamelCase, stemWord, toWords, type Word } from "./words.js";
 
 // First-move scoring, v2. A rubric names the *core* of the first move (concepts that must all be
 // present: each concept is a list of alternative terms), *supporting* concepts (nice to have) and
@@ -239,6 +239,9 @@ const LITERAL = /(?:^|\s)=([\p{L}\p{N}_]+)/gu;
 const termCache = new WeakMap<CompiledLexicon, Map<string, CompiledTerm>>();
 
 function compileTerm(text: string, lexicon: CompiledLexicon): CompiledTerm {
+  // A term that touches none of a rubric's own names compiles (and caches) as in the shared lexicon.
+  if (lexicon.base && lexicon.addedFirstStems && !touches(text, lexicon.addedFirstStems, lexicon.forms))
+    return compileTerm(text, lexicon.base);
   let cache = termCache.get(lexicon);
   if (!cache) {
     cache = new Map();
@@ -251,6 +254,22 @@ function compileTerm(text: string, lexicon: CompiledLexicon): CompiledTerm {
   return compiled;
 }
 
+/** A term's words as written (lower case, camelCase split), by term: catalogs repeat terms. */
+const termWordsCache = new Map<string, string[]>();
+
+/** True when any word of the text, as the scorer would stem it, is one of these stems. */
+function touches(text: string, stems: ReadonlySet<string>, forms: ReadonlyMap<string, string>): boolean {
+  let words = termWordsCache.get(text);
+  if (!words) {
+    words = foldText(splitCamelCase(text))
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+    if (termWordsCache.size > 20_000) termWordsCache.clear();
+    termWordsCache.set(text, words);
+  }
+  return words.some((raw) => stems.has(forms.get(raw) ?? stemWord(raw)));
+}
+
 function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTerm {
   if (COMBO_JOIN.test(text)) {
     const parts = text.split(COMBO_JOIN).map((part) => compileTerm(part.trim(), lexicon));
@@ -258,7 +277,7 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
     if (parts.some((p) => p.units.length === 0)) return { text, units: [], words: [] };
     return { text, units: parts.flatMap((p) => p.units), parts, words: parts.flatMap((p) => p.words) };
   }
-  const words = toWords(text, lexicon.forms).filter((w) => !w.filler);
+  const words = phraseWords(text, lexicon.forms);
   const stems = words.map((w) => w.stem);
   const literal = new Set([...text.toLowerCase().matchAll(LITERAL)].map((m) => m[1]));
   const units: Unit[] = [];
@@ -325,7 +344,8 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
     [...core, ...supporting]
       .flatMap((c) => c.terms)
       .concat(risky, afterCheck, offTarget)
-      .flatMap((t) => t.words),
+      .flatMap((t) => t.words)
+      .concat(lexicon.addedWords ?? []),
   );
   const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
   return { core, supporting, risky, afterCheck, offTarget, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
@@ -429,7 +449,7 @@ function nearest(raw: string, vocabulary: Vocabulary): string | null | undefined
 const lexiconTypoCache = new WeakMap<CompiledLexicon, Map<string, string | null | undefined>>();
 
 function typoFix(raw: string, stem: string, rubric: CompiledRubric): string | null {
-  const lexicon = lexiconVocabulary(rubric.lexicon);
+  const lexicon = lexiconVocabulary(rubric.lexicon.base ?? rubric.lexicon);
   // A stem that is not all letters was set on purpose ("deploy/x" read as the object): keep it.
   if (
     raw.length < TYPO_MIN_LENGTH ||
@@ -446,10 +466,11 @@ function typoFix(raw: string, stem: string, rubric: CompiledRubric): string | nu
   }
   const hit = cache.get(raw);
   if (hit !== undefined) return hit;
-  let shared = lexiconTypoCache.get(rubric.lexicon);
+  const sharedLexicon = rubric.lexicon.base ?? rubric.lexicon;
+  let shared = lexiconTypoCache.get(sharedLexicon);
   if (!shared) {
     shared = new Map();
-    lexiconTypoCache.set(rubric.lexicon, shared);
+    lexiconTypoCache.set(sharedLexicon, shared);
   }
   if (!shared.has(raw)) {
     if (shared.size > 20_000) shared.clear();
@@ -594,7 +615,12 @@ function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: numbe
       let best: Occurrence | null = null;
       let bestSpan = Number.POSITIVE_INFINITY;
       for (const o of list) {
-        if (sentenceOf(o.start) !== sentenceOf(first.start) || sentenceOf(o.end) !== sentenceOf(first.end) || used.some((u) => u.start === o.start && u.end === o.end)) continue;
+        if (
+          sentenceOf(o.start) !== sentenceOf(first.start) ||
+          sentenceOf(o.end) !== sentenceOf(first.end) ||
+          used.some((u) => u.start === o.start && u.end === o.end)
+        )
+          continue;
         const span = Math.max(end, o.end) - Math.min(start, o.start);
         if (span < bestSpan) {
           best = o;

@@ -187,6 +187,27 @@ function numberedSteps(folded: string): Map<number, number> {
   return expected > 2 ? markers : new Map();
 }
 
+const NO_FORMS: ReadonlyMap<string, string> = new Map();
+const phraseWordsCache = new WeakMap<ReadonlyMap<string, string>, Map<string, readonly Word[]>>();
+
+/** The content words of a rubric term or lexicon phrase (never an answer): cached, since a
+ * catalog repeats the same terms ("restart", "roll back") across its rubrics and compiling them
+ * is most of what loading a rubric costs. */
+export function phraseWords(phrase: string, forms: ReadonlyMap<string, string> = NO_FORMS): readonly Word[] {
+  let cache = phraseWordsCache.get(forms);
+  if (!cache) {
+    cache = new Map();
+    phraseWordsCache.set(forms, cache);
+  }
+  let words = cache.get(phrase);
+  if (!words) {
+    words = Object.freeze(toWords(phrase, forms).filter((w) => !w.filler));
+    if (cache.size > 20_000) cache.clear();
+    cache.set(phrase, words);
+  }
+  return words;
+}
+
 /** The answer as words with stems and clause numbers. `forms` fixes words the stemmer gets wrong. */
 export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word[] {
   const folded = foldText(splitCamelCase(text));
@@ -233,7 +254,8 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       // "turn on", "switch on": the particle is the meaning, not filler.
       const particle = PARTICLE_VERBS.get(raw)?.has(words[words.length - 1]?.raw ?? "") ?? false;
       // "session.clear", "token.refresh", "kubectl.kubernetes.io/restartedAt": an event or key name.
-      const dotted = (folded[i - 1] === "." && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "")) || /^\.[\p{L}]/u.test(folded.slice(i + raw.length));
+      const dotted =
+        (folded[i - 1] === "." && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "")) || /^\.[\p{L}]/u.test(folded.slice(i + raw.length));
       const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN || dotted;
       words.push({
         raw,
