@@ -335,6 +335,9 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
     const terms = conceptTerms(c);
     return { name: terms[0] ?? "", terms: terms.map(term).filter((t) => t.units.length > 0) };
   };
+  // A name that shrinks to one word ("runs on" → run) joins every use of that word to the group.
+  for (const members of Object.values(v2.names ?? {}))
+    for (const m of members) if (m.trim().split(/[\s-]+/).length > 1 && phraseStems(m, lexicon.forms).length === 1) shrunkTerms.push(m);
   const core = v2.core.map(concept);
   const supporting = (v2.supporting ?? []).map(concept);
   const risky = (v2.risky ?? []).map(term).filter((t) => t.units.length > 0);

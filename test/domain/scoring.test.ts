@@ -366,6 +366,11 @@ describe("combination terms and a rubric's own names", () => {
     assert.equal(firstMoveScore("just paycore?", shared).correct, false);
   });
 
+  it("warns about a name that shrinks to one word once filler is dropped", () => {
+    const r = compileRubric({ names: { node: ["runs on", "node name"] }, core: [["node"]] }, lexicon);
+    assert.deepEqual(r.shrunkTerms, ["runs on"]);
+  });
+
   it("still reads a dismissed combination as dismissed", () => {
     const v = firstMoveScore("no need to check which provider, just restart", scoped);
     assert.equal(v.correct, false);
