@@ -3,7 +3,8 @@ import type { ScoredAnswer } from "./rubricEval.js";
 import { FILLER_WORDS, toWords } from "./words.js";
 
 // `drillbot rubric suggest`: from answers people accepted that the rubric rejected, words and
-// pairs of words to add to the core (or to a lexicon group when they look like a misspelling of
+// pairs of words to add to the core — in the rubric's concept form: a word the lexicon knows is
+// proposed as its group ("psp" as provider) and a pair as a combination ("provider + error") (or to a lexicon group when they look like a misspelling of
 // a word the rubric knows); from answers people rejected that the rubric accepted, risky actions.
 // Suggestions only: a person decides what goes into the rubric.
 
@@ -108,6 +109,21 @@ function editDistance(a: string, b: string): number {
   return row[b.length] ?? 0;
 }
 
+/** The lexicon group a single word belongs to, or the word as written. */
+function conceptOf(stem: string, raw: string, lexicon: CompiledLexicon): string {
+  const phrase = (lexicon.phrasesByFirst.get(stem) ?? []).find((p) => p.stems.length === 1);
+  return phrase ? phrase.group : raw;
+}
+
+/** A gram as a rubric term: one concept, or two joined with " + " (any order, a few words apart). */
+function asTerm(gram: string, raw: string, lexicon: CompiledLexicon): string {
+  const stems = gram.split(" ");
+  const raws = raw.split(" ");
+  if (stems.length === 1) return conceptOf(stems[0] ?? "", raw, lexicon);
+  const parts = stems.map((stem, i) => conceptOf(stem, raws[i] ?? stem, lexicon));
+  return new Set(parts).size === parts.length ? parts.join(" + ") : raw;
+}
+
 export interface SuggestInput {
   scored: readonly ScoredAnswer[];
   lexicon: CompiledLexicon;
@@ -150,11 +166,17 @@ export function suggestRubricChanges(input: SuggestInput): Suggestion[] {
     .map(([gram, e]) => ({ gram, ...e, score: e.count * (reference.has(gram) ? 2 : 1) - 2 * inAny(rejected, gram) }))
     .filter((e) => e.score > 0)
     .sort((a, b) => b.score - a.score || b.gram.split(" ").length - a.gram.split(" ").length);
-  for (const e of core.slice(0, limit)) {
+  const proposed = new Set<string>();
+  for (const e of core) {
+    if (proposed.size >= limit) break;
     const word = e.gram.split(" ").length === 1 ? e.gram : null;
     const near = word ? input.knownWords.find((k) => k.length > 3 && k !== word && editDistance(k, word) <= 2) : undefined;
-    if (near) suggestions.push({ kind: "lexicon", term: e.raw, near, count: e.count, examples: e.examples });
-    else suggestions.push({ kind: "core", term: e.raw, count: e.count, examples: e.examples });
+    const term = near ? e.raw : asTerm(e.gram, e.raw, lexicon);
+    // "psp errors" and "vendor errors" are both "provider + error": proposed once.
+    if (proposed.has(term)) continue;
+    proposed.add(term);
+    if (near) suggestions.push({ kind: "lexicon", term, near, count: e.count, examples: e.examples });
+    else suggestions.push({ kind: "core", term, count: e.count, examples: e.examples });
   }
   // Risky: pairs (verb and object) in the bad answers it accepted, never in a good answer.
   const risky = [...tally(missedRejects).entries()]

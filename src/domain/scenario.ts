@@ -70,7 +70,16 @@ function defineSchemas(z: typeof Z) {
         .min(1, "name at least one core concept")
         .optional()
         .describe(
-          "What alone makes the first move right: every concept must be in the answer. Terms match on word stems, through the shared lexicon (scenarios/lexicon.yml), in order within a few words, and not where the answer negates them.",
+          'What alone makes the first move right: every concept must be in the answer. Terms match on word stems, through the shared lexicon (scenarios/lexicon.yml), in order within a few words, and not where the answer negates them. A term of parts joined by " + " (provider + only) matches when every part is within a few words of the others, in any order.',
+        ),
+      names: z
+        .record(
+          z.string().regex(/^[a-z0-9][a-z0-9 ._'-]{0,59}$/, "name a group in lower case, e.g. provider or database"),
+          z.array(Text).min(1, "list at least one name"),
+        )
+        .optional()
+        .describe(
+          'This scenario\'s own names for lexicon concepts, e.g. {provider: [paycore, northpay], database: [catalog-db]}: in this rubric they match wherever the group does ("provider + only" matches "only paycore"). A name that is no lexicon group makes one for this rubric.',
         ),
       supporting: z
         .array(Concept)

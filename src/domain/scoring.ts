@@ -1,5 +1,5 @@
-import { type CompiledLexicon, phraseStems } from "./lexicon.js";
-import { toWords, type Word } from "./words.js";
+import { type CompiledLexicon, extendLexicon, phraseStems } from "./lexicon.js";
+import { foldText, phraseWords, splitCamelCase, stemWord, toWords, type Word } from "./words.js";
 
 // First-move scoring, v2. A rubric names the *core* of the first move (concepts that must all be
 // present: each concept is a list of alternative terms), *supporting* concepts (nice to have) and
@@ -19,6 +19,10 @@ export interface RubricV2 {
   /** Things a check can be about that are not this incident's ("redis connections" when the
    * concept is catalog-db's): a core term inside or right next to one does not count. */
   off_target?: string[];
+  /** This scenario's own names for lexicon concepts ({provider: [paycore, northpay]}): they join
+   * the group for this rubric only, so "provider + only" matches "only paycore". A name that is
+   * no lexicon group makes a group of its own. */
+  names?: Record<string, string[]>;
 }
 
 /** The old shape: every phrase group required, must_not phrases forbidden. */
@@ -37,8 +41,20 @@ export const TERM_GAP = 2;
 export const RISKY_GAP = 3;
 /** Words of a lexicon phrase may have this many content words between them in an answer. */
 export const PHRASE_GAP = 2;
+/** A combination term ("provider + only") matches when all its parts stand within this many
+ * content words, first word to last, in one sentence and in any order: "only paycore", "is it
+ * just one psp?", "errors split by provider". */
+export const COMBO_SPAN = 8;
+/** How a combination term is written: its parts joined by " + ". */
+export const COMBO_JOIN = /\s\+\s/;
+
 /** A negation reaches this many words forward, within its clause. */
 export const NEGATION_REACH = 7;
+
+/** Negations of mixed-language answers ("nada de reiniciar", "sin revertir", "NO borrarlo", "ohne
+ * Neustart"): the English ops word after them is not done either. Stems; none is an English word an
+ * answer would use otherwise. */
+const FOREIGN_NEGATORS = ["nada", "nunca", "sin", "sem", "nao", "nicht", "kein", "ohn", "jamai"];
 
 /** Before a risky action these say it is not (yet) done: "don't restart", "before rolling back". */
 const RISKY_NEGATORS = new Set([
@@ -67,9 +83,26 @@ const RISKY_NEGATORS = new Set([
   "decid",
   "consid",
   "whether",
+  "wouldnt",
+  "mustnt",
+  "neednt",
+  ...FOREIGN_NEGATORS,
 ]);
 /** Before a core concept these dismiss it: "no need to check the dashboard", "skip the status page". */
-const CORE_DISMISSERS = new Set(["dont", "doesnt", "didnt", "never", "not", "skip", "ignor", "forget", "without", "wont"]);
+const CORE_DISMISSERS = new Set([
+  "dont",
+  "doesnt",
+  "didnt",
+  "never",
+  "not",
+  "skip",
+  "ignor",
+  "forget",
+  "without",
+  "wont",
+  "wouldnt",
+  "shouldnt",
+]);
 /** Two-word negations (stems). */
 const PAIR_NEGATORS: readonly [string, string][] = [
   ["no", "need"],
@@ -100,6 +133,9 @@ export interface Unit {
 export interface CompiledTerm {
   text: string;
   units: Unit[];
+  /** A combination ("provider + only"): every part, in any order, within COMBO_SPAN words of
+   * one sentence. Its units are all the parts' units (for lint and vocabulary only). */
+  parts?: CompiledTerm[];
   /** Its content words as written, with their stems (for reading typos). */
   words: readonly (readonly [string, string])[];
 }
@@ -140,6 +176,9 @@ export interface ConceptResult {
   negated?: boolean;
   /** The answer's words when the concept was there only about the wrong thing ("redis connections"). */
   offTarget?: string;
+  /** The answer's words when the concept was there only as what happens if something else turns
+   * out true ("if nobody exec'd, then quarantine"): the first move is the other thing. */
+  deferred?: string;
 }
 
 /** The verdict on one first move (stored as JSON with the answer). */
@@ -184,6 +223,7 @@ export function normaliseRubric(rubric: RubricInput): RubricV2 {
   }
   const v2 = rubric as RubricV2;
   return {
+    ...(v2.names ? { names: v2.names } : {}),
     core: v2.core ?? [],
     supporting: v2.supporting ?? [],
     risky: v2.risky ?? [],
@@ -199,6 +239,9 @@ const LITERAL = /(?:^|\s)=([\p{L}\p{N}_]+)/gu;
 const termCache = new WeakMap<CompiledLexicon, Map<string, CompiledTerm>>();
 
 function compileTerm(text: string, lexicon: CompiledLexicon): CompiledTerm {
+  // A term that touches none of a rubric's own names compiles (and caches) as in the shared lexicon.
+  if (lexicon.base && lexicon.addedFirstStems && !touches(text, lexicon.addedFirstStems, lexicon.forms))
+    return compileTerm(text, lexicon.base);
   let cache = termCache.get(lexicon);
   if (!cache) {
     cache = new Map();
@@ -211,8 +254,30 @@ function compileTerm(text: string, lexicon: CompiledLexicon): CompiledTerm {
   return compiled;
 }
 
+/** A term's words as written (lower case, camelCase split), by term: catalogs repeat terms. */
+const termWordsCache = new Map<string, string[]>();
+
+/** True when any word of the text, as the scorer would stem it, is one of these stems. */
+function touches(text: string, stems: ReadonlySet<string>, forms: ReadonlyMap<string, string>): boolean {
+  let words = termWordsCache.get(text);
+  if (!words) {
+    words = foldText(splitCamelCase(text))
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+    if (termWordsCache.size > 20_000) termWordsCache.clear();
+    termWordsCache.set(text, words);
+  }
+  return words.some((raw) => stems.has(forms.get(raw) ?? stemWord(raw)));
+}
+
 function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTerm {
-  const words = toWords(text, lexicon.forms).filter((w) => !w.filler);
+  if (COMBO_JOIN.test(text)) {
+    const parts = text.split(COMBO_JOIN).map((part) => compileTerm(part.trim(), lexicon));
+    // A part that can never match makes the whole term unmatchable (lint reports it as empty).
+    if (parts.some((p) => p.units.length === 0)) return { text, units: [], words: [] };
+    return { text, units: parts.flatMap((p) => p.units), parts, words: parts.flatMap((p) => p.words) };
+  }
+  const words = phraseWords(text, lexicon.forms);
   const stems = words.map((w) => w.stem);
   const literal = new Set([...text.toLowerCase().matchAll(LITERAL)].map((m) => m[1]));
   const units: Unit[] = [];
@@ -250,8 +315,9 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
 }
 
 /** Once per scenario: every term to stems and lexicon groups. */
-export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): CompiledRubric {
+export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexicon): CompiledRubric {
   const v2 = normaliseRubric(rubric);
+  const lexicon = v2.names && Object.keys(v2.names).length > 0 ? extendLexicon(sharedLexicon, v2.names) : sharedLexicon;
   const emptyTerms: string[] = [];
   const shrunkTerms: string[] = [];
   const term = (text: string) => {
@@ -261,13 +327,17 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
       .trim()
       .split(/[\s-]+/)
       .filter(Boolean).length;
-    if (compiled.units.length === 1 && written > 1 && phraseStems(text, lexicon.forms).length === 1) shrunkTerms.push(text);
+    if (!compiled.parts && compiled.units.length === 1 && written > 1 && phraseStems(text, lexicon.forms).length === 1)
+      shrunkTerms.push(text);
     return compiled;
   };
   const concept = (c: string | string[]): CompiledConcept => {
     const terms = conceptTerms(c);
     return { name: terms[0] ?? "", terms: terms.map(term).filter((t) => t.units.length > 0) };
   };
+  // A name that shrinks to one word ("runs on" → run) joins every use of that word to the group.
+  for (const members of Object.values(v2.names ?? {}))
+    for (const m of members) if (m.trim().split(/[\s-]+/).length > 1 && phraseStems(m, lexicon.forms).length === 1) shrunkTerms.push(m);
   const core = v2.core.map(concept);
   const supporting = (v2.supporting ?? []).map(concept);
   const risky = (v2.risky ?? []).map(term).filter((t) => t.units.length > 0);
@@ -277,7 +347,8 @@ export function compileRubric(rubric: RubricInput, lexicon: CompiledLexicon): Co
     [...core, ...supporting]
       .flatMap((c) => c.terms)
       .concat(risky, afterCheck, offTarget)
-      .flatMap((t) => t.words),
+      .flatMap((t) => t.words)
+      .concat(lexicon.addedWords ?? []),
   );
   const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
   return { core, supporting, risky, afterCheck, offTarget, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
@@ -381,7 +452,7 @@ function nearest(raw: string, vocabulary: Vocabulary): string | null | undefined
 const lexiconTypoCache = new WeakMap<CompiledLexicon, Map<string, string | null | undefined>>();
 
 function typoFix(raw: string, stem: string, rubric: CompiledRubric): string | null {
-  const lexicon = lexiconVocabulary(rubric.lexicon);
+  const lexicon = lexiconVocabulary(rubric.lexicon.base ?? rubric.lexicon);
   // A stem that is not all letters was set on purpose ("deploy/x" read as the object): keep it.
   if (
     raw.length < TYPO_MIN_LENGTH ||
@@ -398,10 +469,11 @@ function typoFix(raw: string, stem: string, rubric: CompiledRubric): string | nu
   }
   const hit = cache.get(raw);
   if (hit !== undefined) return hit;
-  let shared = lexiconTypoCache.get(rubric.lexicon);
+  const sharedLexicon = rubric.lexicon.base ?? rubric.lexicon;
+  let shared = lexiconTypoCache.get(sharedLexicon);
   if (!shared) {
     shared = new Map();
-    lexiconTypoCache.set(rubric.lexicon, shared);
+    lexiconTypoCache.set(sharedLexicon, shared);
   }
   if (!shared.has(raw)) {
     if (shared.size > 20_000) shared.clear();
@@ -426,6 +498,8 @@ interface Indexed {
   clauses: number[];
   /** For each content position: group → the content position where that group's phrase ends. */
   groupsAt: Map<string, number>[];
+  /** For each content position, its sentence, counting a question and the sentence after it as one. */
+  topics: number[];
 }
 
 function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
@@ -447,9 +521,21 @@ function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
       const end = phraseEnd(phrase.stems, stems, clauses, at);
       if (end >= 0) found.set(phrase.group, end);
     }
+    // The longest phrase starting here wins over shorter ones of other groups: "cert-manager" is
+    // not a certificate, "rollout restart" not a rollout, "status page" not a status.
+    let longest = -1;
+    for (const end of found.values()) longest = Math.max(longest, end);
+    for (const [group, end] of found) if (end < longest) found.delete(group);
     return found;
   });
-  return { words, content, clauses, groupsAt };
+  let topic = 0;
+  const topics = content.map((i, k) => {
+    const previous = words[content[k - 1] ?? -1];
+    const word = words[i] as Word;
+    if (previous && previous.sentence !== word.sentence && !previous.question) topic++;
+    return topic;
+  });
+  return { words, content, clauses, groupsAt, topics };
 }
 
 /** A lexicon phrase's words in order from `at`, at most PHRASE_GAP words apart ("roll it back",
@@ -508,8 +594,56 @@ interface Occurrence {
   end: number;
 }
 
-/** Every place the term occurs: its words in order, at most `gap` content words apart. */
+/** Every place the term occurs: its words in order, at most `gap` content words apart; for a
+ * combination, all its parts near each other in any order. */
 function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
+  return term.parts ? comboOccurrences(term.parts, x, gap) : phraseOccurrences(term, x, gap);
+}
+
+/** Where every part occurs within COMBO_SPAN content words of one sentence: the tightest span
+ * for each place the first part occurs. Two parts may not be the same words ("datadog" is both a
+ * dashboard and metrics, but it is not "dashboard + metrics"). */
+function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: number): Occurrence[] {
+  const lists = parts.map((p) => [...occurrences(p, x, gap), ...invertedOccurrences(p, x)]);
+  if (lists.some((l) => l.length === 0)) return [];
+  // A question and the sentence after it are one thought: "is catalog-db ok? checking cpu".
+  const sentenceOf = (p: number) => x.topics[p];
+  const found: Occurrence[] = [];
+  for (const first of lists[0] ?? []) {
+    let start = first.start;
+    let end = first.end;
+    const used: Occurrence[] = [first];
+    let ok = true;
+    for (const list of lists.slice(1)) {
+      let best: Occurrence | null = null;
+      let bestSpan = Number.POSITIVE_INFINITY;
+      for (const o of list) {
+        if (
+          sentenceOf(o.start) !== sentenceOf(first.start) ||
+          sentenceOf(o.end) !== sentenceOf(first.end) ||
+          used.some((u) => u.start === o.start && u.end === o.end)
+        )
+          continue;
+        const span = Math.max(end, o.end) - Math.min(start, o.start);
+        if (span < bestSpan) {
+          best = o;
+          bestSpan = span;
+        }
+      }
+      if (best === null || bestSpan > COMBO_SPAN) {
+        ok = false;
+        break;
+      }
+      used.push(best);
+      start = Math.min(start, best.start);
+      end = Math.max(end, best.end);
+    }
+    if (ok) found.push({ start, end });
+  }
+  return found;
+}
+
+function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
   const found: Occurrence[] = [];
   const follow = (u: number, from: number, start: number): number => {
     const unit = term.units[u];
@@ -580,7 +714,7 @@ const turnedTerms = new WeakMap<CompiledTerm, CompiledTerm>();
 
 /** Where a two-word term ("edge logs") occurs turned around a preposition ("logs of the edge"). */
 function invertedOccurrences(term: CompiledTerm, x: Indexed): Occurrence[] {
-  if (term.units.length !== 2) return [];
+  if (term.units.length !== 2 || term.parts) return [];
   let turned = turnedTerms.get(term);
   if (!turned) {
     const [a, b] = term.units as [Unit, Unit];
@@ -599,9 +733,11 @@ function findConcept(
   x: Indexed,
   negators: ReadonlySet<string>,
   offTarget: readonly Occurrence[] = [],
+  deferrable = false,
 ): ConceptResult {
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
+  let deferredSpan: string | null = null;
   for (const term of concept.terms) {
     for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
       const wrong = offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1);
@@ -609,12 +745,20 @@ function findConcept(
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
       }
-      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0))
+      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
+        // "cordon the node, that isolates the pod": a claim about another move's effect.
+        if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
+        if (deferrable && consequentOfCondition(x.words, x.content[o.start] ?? 0)) {
+          deferredSpan ??= spanText(x, o);
+          continue;
+        }
         return { concept: concept.name, matched: spanText(x, o) };
+      }
       negatedSpan ??= spanText(x, o);
     }
   }
   if (negatedSpan !== null) return { concept: concept.name, matched: null, negated: true };
+  if (deferredSpan !== null) return { concept: concept.name, matched: null, deferred: deferredSpan };
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
@@ -660,11 +804,14 @@ function describesState(words: readonly Word[], index: number): boolean {
   if (word.question) {
     let first = index;
     while (first > 0 && words[first - 1]?.clause === word.clause) first--;
+    // "…? and is suspend still false?": a joined question.
+    while (first < index && QUESTION_JOINERS.has(words[first]?.raw ?? "")) first++;
     // "when did…", "what was…": the question word, then the marker.
     if (WH_WORDS.has(words[first]?.raw ?? "") && first + 1 < index) first++;
     if (STATE_QUESTIONS.has(words[first]?.raw ?? "")) return true;
   }
-  if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed")) return true;
+  if (word.raw.length > 4 && word.raw.endsWith("ed") && word.stem !== word.raw && !word.raw.endsWith("eed") && !causative(words, index))
+    return true;
   // "the session expires at", "any restarts?": a description or a noun, not an instruction.
   if (word.raw.length > 4 && /[^s]s$/.test(word.raw) && word.stem !== word.raw) return true;
   // "did the cronjob even create a job?", "was there a rollback?": the marker, then at most two
@@ -688,6 +835,17 @@ function describesState(words: readonly Word[], index: number): boolean {
   return false;
 }
 
+/** "get a cert issued manually", "get the pods restarted": the responder has it done, an action. */
+function causative(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index - 2; k >= 0 && k >= index - 4; k--) {
+    const w = words[k] as Word;
+    if (w.clause !== clause) return false;
+    if (w.raw === "get" || w.raw === "getting") return true;
+  }
+  return false;
+}
+
 /** A word written as a past participle: "deactivated", "managed". */
 const PARTICIPLE = /^\p{L}{3,}ed$/u;
 
@@ -703,8 +861,26 @@ function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
   const before = x.words[from - 1];
   const after = x.words[to + 1];
   const clause = x.words[from]?.clause;
-  if (!before || !after || before.clause !== clause || after.clause !== clause) return false;
-  return (before.raw === "a" || before.raw === "the" || before.raw === "any") && CONSEQUENCE_MODALS.has(after.raw);
+  if (!before || before.clause !== clause) return false;
+  const article = before.raw === "a" || before.raw === "the" || before.raw === "any";
+  // "to see if the hotfix went out", "check whether the rollback finished": the thing asked about.
+  if (before.raw === "the" && askedAbout(x.words, from)) return true;
+  if (!after || after.clause !== clause) return false;
+  // "a revert would ship…", "a revert goes through the same bypass": what the action would do.
+  return article && (CONSEQUENCE_MODALS.has(after.raw) || SUBJECT_VERBS.has(after.raw));
+}
+
+/** Verbs after a noun that make it the subject of a statement: "a revert goes through…". */
+const SUBJECT_VERBS = new Set(["goes", "ships", "runs", "takes", "means", "triggers", "requires"]);
+
+/** True when an indirect question ("see if", "check whether") opens before the word in its clause. */
+function askedAbout(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index - 1; k >= 1 && words[k]?.clause === clause; k--) {
+    const w = words[k] as Word;
+    if (w.raw === "whether" || (w.raw === "if" && ASKING_IF.has(words[k - 1]?.stem ?? ""))) return true;
+  }
+  return false;
 }
 
 /** True when a condition opens the sentence and the risky word follows a subject, not an order:
@@ -749,7 +925,13 @@ const DEGREE_WORDS = new Set(["how", "too", "very", "pretty", "quite"]);
 const PAST_MARKERS = new Set(["did", "was", "were", "been"]);
 /** A question starting with these asks about what happened, not whether to do it ("should we
  * roll back?" and "can we fail over?" still propose the action). */
+const QUESTION_JOINERS = new Set(["and", "or", "also", "plus"]);
 const STATE_QUESTIONS = new Set([
+  // "is suspend still false?", "are the pods restarting?": asked about a state.
+  "is",
+  "are",
+  "isnt",
+  "arent",
   "did",
   "was",
   "were",
@@ -794,7 +976,95 @@ const RISKY_PAIRS: readonly [string, string][] = [...PAIR_NEGATORS, ["tell", "us
  * deactivate", "once confirmed, revoke", "deactivate it if it is active". */
 const CONDITIONS = new Set(["if", "once", "unless", "when", "depending", "whether"]);
 /** A condition reaches this many words back or forward within its sentence. */
-export const CONDITION_REACH = 10;
+export const CONDITION_REACH = 14;
+
+/** True when the occurrence is all inside command-line options ("--rm"); "--status Inactive"
+ * sets a value and still counts. */
+function flagOnly(x: Indexed, o: Occurrence): boolean {
+  for (let p = o.start; p <= o.end; p++) if (!x.words[x.content[p] ?? -1]?.flag) return false;
+  return true;
+}
+
+/** Words that say what comes after "for" is searched for: "audit log for exec", "grep for kill",
+ * "look for restarts", "check cloudtrail for deletes". Stems. */
+const SEARCH_WORDS = new Set(["log", "look", "search", "grep", "scan", "audit", "queri", "filter", "hunt", "event", "trail", "check"]);
+
+/** True when the risky word at `wordIndex` is what a check looks for ("audit log for exec"). */
+function searchedFor(words: readonly Word[], wordIndex: number): boolean {
+  let k = wordIndex - 1;
+  const skipFiller = () => {
+    while (k >= 0 && words[k]?.filler && words[k]?.raw !== "for") k--;
+  };
+  skipFiller();
+  // "for exec or a rollback": back over the things listed before it.
+  while ((words[k]?.raw === "or" || words[k]?.raw === "and") && k >= 2) {
+    k -= 2;
+    skipFiller();
+  }
+  if (words[k]?.raw !== "for" || words[k]?.clause !== words[wordIndex]?.clause) return false;
+  for (let j = k - 1; j >= 0 && j >= k - 3 && words[j]?.clause === words[k]?.clause; j--)
+    if (SEARCH_WORDS.has(words[j]?.stem ?? "")) return true;
+  return false;
+}
+
+/** Steps of a numbered plan from this one on are later moves, not the first ("1) describe-secret
+ * stages 2) psql test each 3) … 4) promote"); a step after the first that depends on the checks
+ * ("3) depending on result, rerun sign") is too. "1) check 2) restart" still restarts second. */
+export const LATER_STEP = 3;
+
+function laterStep(words: readonly Word[], wordIndex: number): boolean {
+  const step = words[wordIndex]?.step;
+  if (step === undefined) return false;
+  return step >= LATER_STEP || (step >= 2 && conditionalAt(words, wordIndex));
+}
+
+/** True when the word is a verb in the third person right after "that" or "which": "that
+ * isolates it" says what the answer's other move would do, it is not the move. */
+function claimedEffect(words: readonly Word[], index: number): boolean {
+  const word = words[index];
+  const before = words[index - 1];
+  if (!word || !before || before.clause !== word.clause) return false;
+  return (before.raw === "that" || before.raw === "which") && /[^s]s$/.test(word.raw) && word.stem !== word.raw;
+}
+
+/** True when the word at `wordIndex` is what follows a condition, in a later clause of its
+ * sentence: "if nobody exec'd then quarantine", "if it matches, check db headroom". (A word inside
+ * the condition itself, "if it's only paycore", is what the answer checks.) */
+function consequentOfCondition(words: readonly Word[], wordIndex: number): boolean {
+  const sentence = words[wordIndex]?.sentence;
+  const clause = words[wordIndex]?.clause;
+  for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - CONDITION_REACH; k--) {
+    const w = words[k] as Word;
+    if (w.sentence !== sentence) break;
+    if (conditionWord(words, k) && opensClause(words, k)) return w.clause !== clause;
+  }
+  return false;
+}
+
+/** True when the word at `k` is the first of its clause, after lead-ins ("so if…", "and once…"):
+ * "started right when v2.14 went out" is a time, not a condition. */
+function opensClause(words: readonly Word[], k: number): boolean {
+  for (let j = k - 1; j >= 0 && words[j]?.clause === words[k]?.clause; j--) {
+    const raw = words[j]?.raw ?? "";
+    if (!LEAD_IN.has(raw) && !CLAUSE_WORDS_LEAD.has(raw)) return false;
+  }
+  return true;
+}
+
+/** Verbs after which "if" asks rather than conditions: "see if", "check if someone flipped it". */
+const ASKING_IF = new Set(["see", "check", "know", "tell", "verifi", "find", "determin", "confirm", "ask", "wonder", "sure", "look"]);
+
+/** True when the word at `k` opens a condition: not "whether", "see if", "at once" or a "when"
+ * question ("when did it start?"). */
+function conditionWord(words: readonly Word[], k: number): boolean {
+  const w = words[k];
+  if (!w || !CONDITIONS.has(w.raw) || w.raw === "whether") return false;
+  const before = words[k - 1];
+  if (w.raw === "if" && before && before.clause === w.clause && ASKING_IF.has(before.stem)) return false;
+  if (w.raw === "once" && before?.raw === "at") return false;
+  if (w.raw === "when" && w.question) return false;
+  return true;
+}
 
 /** True when the action at `wordIndex` is made to depend on something: a condition before it in
  * its sentence, or an "if"/"once"/"unless" after it in its clause. */
@@ -839,6 +1109,11 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
         // A term written as a participle ("managed challenge") names the action itself.
         const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
         if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
+        if (flagOnly(x, o) || searchedFor(x.words, at) || laterStep(x.words, at)) continue;
+        // "see if the rotation set the password": what a subject did, asked about.
+        const previous = x.words[at - 1];
+        if (previous && !previous.filler && !INTENT_WORDS.has(previous.raw) && !CONDITIONS.has(previous.raw) && askedAbout(x.words, at))
+          continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
         if (describedUnderCondition(x.words, at)) continue;
         if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) || dismissedAfter(x.words, x.content[o.end] ?? at)) {
@@ -865,8 +1140,10 @@ function reasonLine(core: ConceptResult[], supporting: ConceptResult[], risky: s
   if (risky.length > 0) parts.push(`risky: ${risky.map(quote).join(", ")}`);
   const dismissed = core.filter((c) => c.negated);
   const wrong = core.filter((c) => c.offTarget !== undefined && !c.negated);
-  const missing = core.filter((c) => c.matched === null && !c.negated && c.offTarget === undefined);
+  const deferred = core.filter((c) => c.deferred !== undefined && !c.negated && c.offTarget === undefined);
+  const missing = core.filter((c) => c.matched === null && !c.negated && c.offTarget === undefined && c.deferred === undefined);
   if (dismissed.length > 0) parts.push(`dismissed: ${dismissed.map((c) => c.concept).join(", ")}`);
+  if (deferred.length > 0) parts.push(`only after something else: ${deferred.map((c) => quote(c.deferred ?? "")).join(", ")}`);
   if (wrong.length > 0) parts.push(`checks the wrong thing: ${wrong.map((c) => quote(c.offTarget ?? "")).join(", ")}`);
   if (missing.length > 0) parts.push(`missing: ${missing.map((c) => c.concept).join(", ")}`);
   if (parts.length > 0) return parts.join("; ");
@@ -916,7 +1193,7 @@ function reviewReason(
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
   const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
-  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget));
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };
@@ -1030,6 +1307,12 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   // "paycore errors? open a ticket with paycore": a question first, then the move.
   let start = 0;
   while (start < words.length && words[start]?.question && words.some((w, k) => k > start && !w.question)) start++;
+  // After several questions ("running? privileged? which node? posting in channel") the questions
+  // were the move; a note on telling people is not a hand-off.
+  if (start > 0 && (words[start - 1]?.sentence ?? 0) - (words[0]?.sentence ?? 0) >= 1) return null;
+  // "who's on payments? can someone check the provider panel": asks others (before "can" and
+  // "someone" are skipped as lead-ins of the responder's own "can we check…").
+  if (ASKING.has(words[start]?.raw ?? "") && ASKED.has(words[start + 1]?.raw ?? "")) return whole();
   while (start < words.length && (LEAD_IN.has(words[start]?.raw ?? "") || GREETINGS.has(words[start]?.raw ?? ""))) start++;
   const first = words[start]?.raw ?? "";
   const next = words.slice(start + 1, start + 6);
@@ -1037,18 +1320,31 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   if (first === "post" && /\bpost\s+\//i.test(answer)) return null;
   if (HAND_OFF_VERBS.has(first)) return whole();
   // "open a ticket with paycore", "raise a jira for platform".
-  if (TICKET_VERBS.has(first) && words.slice(start + 1, start + 4).some((w) => TICKETS.has(w.raw))) return whole();
+  // "open an AWS support case": the ticket may follow a few words of who it is with.
+  if (TICKET_VERBS.has(first) && words.slice(start + 1, start + 6).some((w) => TICKETS.has(w.raw))) return whole();
   if ((first === "reach" || first === "loop") && (next[0]?.raw === "out" || next[0]?.raw === "in")) return whole();
   // "have the payments team check…", "get someone from payments to look…".
-  if ((first === "have" || first === "get") && next.some((w) => PEOPLE.has(w.raw))) return whole();
+  // ("get the pod spec + owner references" gets a thing: after "get" a person is followed by "to"
+  // or "from".)
+  if (first === "have" && next.some((w) => PEOPLE.has(w.raw))) return whole();
+  if (first === "get" && next.some((w, k) => PEOPLE.has(w.raw) && ["to", "from"].includes(next[k + 1]?.raw ?? ""))) return whole();
   // "can you / could someone check…" asks someone else.
   if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return whole();
-  // "check with data-eng whether…" (but "check with openssl" uses a tool).
-  if (words[start + 1]?.raw === "with" && words.slice(start + 2, start + 5).some((w) => PEOPLE.has(w.raw))) return whole();
+  // "check with data-eng whether…" (but "check with openssl before anyone touches it" uses a tool).
+  if (words[start + 1]?.raw === "with") {
+    for (const w of words.slice(start + 2, start + 5)) {
+      if (WITH_ENDS.has(w.raw) || w.clause !== words[start + 1]?.clause) break;
+      if (PEOPLE.has(w.raw)) return whole();
+    }
+  }
   return null;
 }
 
 const GREETINGS = new Set(["hey", "hi", "yo", "hello"]);
+const ASKING = new Set(["can", "could", "would"]);
+const ASKED = new Set(["you", "u", "someone", "somebody", "anyone", "anybody"]);
+/** Where "check with …" stops naming who it is with. */
+const WITH_ENDS = new Set(["before", "if", "whether", "to", "and", "so", "that"]);
 const TICKET_VERBS = new Set(["open", "raise", "file", "create", "cut", "log", "submit"]);
 const TICKETS = new Set(["ticket", "jira", "case", "issue", "sr", "servicenow"]);
 /** Words that name other people rather than a system. */

@@ -26,6 +26,12 @@ export interface Word {
   /** Part of an API or event name such as UpdateSecretVersionStage: what a query searches for,
    * never an action the responder takes. */
   identifier?: boolean;
+  /** Part of a command-line option ("--rm", "-f", "--dry-run"): how a command runs, never an
+   * action of its own ("kubectl run psql-test --rm" deletes nothing). */
+  flag?: boolean;
+  /** The step number when the answer is a numbered plan ("1) check … 2) … 3) …"), from the step
+   * marker on; absent outside such a plan. */
+  step?: number;
   /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
   filler: boolean;
 }
@@ -88,6 +94,13 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   // Typed the in a hurry.
   "teh",
   "hte",
+  // Spanish articles in mixed-language answers ("el label del service"): "del" is never the delete
+  // command there. ("de" and "un" stay words: "de-register", "un-suspend".)
+  "del",
+  "el",
+  "los",
+  "las",
+  "que",
 ]);
 
 /** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event. */
@@ -159,6 +172,42 @@ export function splitCamelCase(text: string): string {
   );
 }
 
+/** Step markers of a numbered plan ("1) … 2) …", "1. … 2. …"): offset of each marker's digit → its
+ * number. Empty unless the answer has both a step 1 and a step 2, in order, so "rollback to v1.2"
+ * or "wait 5. then" is no plan. */
+function numberedSteps(folded: string): Map<number, number> {
+  const markers = new Map<number, number>();
+  let expected = 1;
+  for (const m of folded.matchAll(/(?:^|[\s(,;:])([1-9])[.)](?=\s)/g)) {
+    const n = Number(m[1]);
+    if (n !== expected) continue;
+    markers.set((m.index ?? 0) + m[0].length - 2, n);
+    expected++;
+  }
+  return expected > 2 ? markers : new Map();
+}
+
+const NO_FORMS: ReadonlyMap<string, string> = new Map();
+const phraseWordsCache = new WeakMap<ReadonlyMap<string, string>, Map<string, readonly Word[]>>();
+
+/** The content words of a rubric term or lexicon phrase (never an answer): cached, since a
+ * catalog repeats the same terms ("restart", "roll back") across its rubrics and compiling them
+ * is most of what loading a rubric costs. */
+export function phraseWords(phrase: string, forms: ReadonlyMap<string, string> = NO_FORMS): readonly Word[] {
+  let cache = phraseWordsCache.get(forms);
+  if (!cache) {
+    cache = new Map();
+    phraseWordsCache.set(forms, cache);
+  }
+  let words = cache.get(phrase);
+  if (!words) {
+    words = Object.freeze(toWords(phrase, forms).filter((w) => !w.filler));
+    if (cache.size > 20_000) cache.clear();
+    cache.set(phrase, words);
+  }
+  return words;
+}
+
 /** The answer as words with stems and clause numbers. `forms` fixes words the stemmer gets wrong. */
 export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word[] {
   const folded = foldText(splitCamelCase(text));
@@ -168,12 +217,31 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
   let sentence = 0;
   /** After grep (or LogQL |=, |~) until the next pipe: a search pattern. */
   let inPattern = false;
+  /** Inside a command-line option, from its dash to the next space or "=". */
+  let inFlag = false;
+  /** A numbered plan counts only once it has a step 1 and a step 2. */
+  const steps = numberedSteps(folded);
+  let step: number | undefined;
   let i = 0;
   while (i < folded.length) {
     const rest = folded.slice(i);
+    // A clock time ("14:07", "~02:00") is a moment: matched as the word "timestamp".
+    const clock = /^\d{1,2}:\d{2}(?::\d{2})?(?![\p{L}\p{N}])/u.exec(rest);
+    if (clock && !/[\p{L}\p{N}]/u.test(folded[i - 1] ?? "")) {
+      words.push({ raw: clock[0], stem: "timestamp", clause, segment, sentence, filler: false, ...(step !== undefined ? { step } : {}) });
+      i += clock[0].length;
+      continue;
+    }
     const word = /^[\p{L}\p{N}]+/u.exec(rest);
     if (word) {
       const raw = word[0];
+      const marker = steps.get(i);
+      if (marker !== undefined) {
+        step = marker;
+        i += raw.length;
+        continue;
+      }
+      if (folded[i - 1] === "-" && (i < 2 || /[\s-]/.test(folded[i - 2] ?? ""))) inFlag = true;
       if (CLAUSE_WORDS.has(raw) && words.length > 0) {
         clause++;
         segment++;
@@ -185,7 +253,10 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
           : (forms?.get(raw) ?? stemWord(raw));
       // "turn on", "switch on": the particle is the meaning, not filler.
       const particle = PARTICLE_VERBS.get(raw)?.has(words[words.length - 1]?.raw ?? "") ?? false;
-      const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN;
+      // "session.clear", "token.refresh", "kubectl.kubernetes.io/restartedAt": an event or key name.
+      const dotted =
+        (folded[i - 1] === "." && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "")) || /^\.[\p{L}]/u.test(folded.slice(i + raw.length));
+      const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN || dotted;
       words.push({
         raw,
         stem,
@@ -195,11 +266,14 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         filler: FILLER_WORDS.has(raw) && !particle,
         ...(identifier ? { identifier: true } : {}),
         ...(inPattern ? { pattern: true } : {}),
+        ...(inFlag ? { flag: true } : {}),
+        ...(step !== undefined ? { step } : {}),
       });
       if (SEARCH_COMMANDS.has(raw)) inPattern = true;
       i += raw.length;
       continue;
     }
+    if (/^[\s=]/.test(rest)) inFlag = false;
     const brk = CLAUSE_BREAK.exec(rest);
     if (brk) {
       if (brk[0] === "|") inPattern = /^[=~]/.test(rest.slice(1));

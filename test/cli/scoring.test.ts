@@ -60,7 +60,8 @@ describe("drillbot score", () => {
     const good = drillbot(["score", "payment-5xx", "is it only paycore? checking the 5xx split by provider"]);
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /^payment-5xx: CORRECT/);
-    assert.match(good.stdout, /provider error: ✓ “split by provider”/);
+    assert.match(good.stdout, /provider \+ error: ✓ “[^”]*5xx[^”]*”/);
+    assert.match(good.stdout, /by provider: ✓ “split by provider”/);
     assert.match(good.stdout, /status page: – left out/);
     const risky = drillbot(["score", "payment-5xx", "check the provider dashboard, then kill all of the gateway pods"]);
     assert.match(risky.stdout, /^payment-5xx: WRONG/);

@@ -178,9 +178,14 @@ describe("first-move scoring v2", () => {
       "check with the payments team whether the 5xx are by provider",
       "open a jira for payments: provider errors up",
       "loop in the payments team on the status page",
+      "who's on payments? can someone check the provider errors",
+      "open an AWS support case about the provider errors",
     ])
       assert.match(score(handOff).reason, /^hands off/, handOff);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
+    assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
+    assert.equal(score("get the provider errors + owner references first").correct, true);
+    assert.equal(score("provider errors? one provider? status page? posting in channel").correct, true);
     assert.match(score("provider errors? open a ticket with paycore").reason, /^hands off/);
     assert.equal(score("only one provider? check their status page").correct, true);
     assert.equal(score("get the status page and the provider errors").correct, true);
@@ -281,6 +286,94 @@ describe("first-move scoring v2", () => {
     assert.equal(score("kubectl logs deploy/catalog-api | grep miss", deploys).correct, false);
     assert.equal(score("kubectl get deployment.apps/catalog-api", deploys).correct, false);
     assert.equal(score("when was the last deploy of catalog-api?", deploys).correct, true);
+  });
+
+  it("reads a command-line option (--rm) as how a command runs, but an option with a value still acts", () => {
+    assert.equal(score("status page, and kubectl run probe --rm -it --image=curl -- curl the psp").correct, true);
+    const keys = compileRubric({ core: [["status page"]], risky: ["status inactive"] }, lexicon);
+    assert.deepEqual(score("status page; aws iam update-access-key --status Inactive", keys).risky, ["status inactive"]);
+  });
+
+  it("reads a risky word a check looks for as what it searches, not the action", () => {
+    assert.equal(score("status page, and the audit log for restarts or a rollback").correct, true);
+    assert.deepEqual(score("status page, then go for a rollback").risky, ["rollback"]);
+  });
+
+  it("takes a numbered plan's first steps as the first move: step 3 on, or a step 2 that depends on the check, comes later", () => {
+    assert.equal(score("1) provider errors on the dash 2) status page 3) restart if it is ours").correct, true);
+    assert.equal(score("1) provider errors on the dash 2) if it is ours, roll back").correct, true);
+    assert.deepEqual(score("1) provider errors on the dash 2) restart the gateway").risky, ["restart"]);
+    // Not a plan without a step 1 and a step 2.
+    assert.deepEqual(score("status page. wait 3. restart").risky, ["restart"]);
+  });
+
+  it("does not count a core move that only follows a condition on something else", () => {
+    const isolate = compileRubric({ core: [["isolate"]], risky: ["delete"] }, lexicon);
+    const v = score("check the audit log for an exec first, if nobody exec'd then isolate", isolate);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /only after something else: “isolate”/);
+    assert.equal(score("isolate it now, and check the audit log", isolate).correct, true);
+    // What the condition itself checks counts: "if it's only one provider".
+    assert.equal(score("if it is one provider, we wait").correct, true);
+    // "see if" asks, it does not condition.
+    assert.equal(score("check the logs to see if it moved, then isolate", isolate).correct, true);
+  });
+
+  it("reads negations in other languages and 'wouldn't' before a risky action", () => {
+    assert.deepEqual(score("status page, nada de restart").risky, []);
+    assert.deepEqual(score("I wouldn't restart anything yet, status page first").risky, []);
+    assert.deepEqual(score("quitar el label del service, status page").risky, []);
+  });
+
+  it("reads a joined yes/no question about a setting as asking, not doing", () => {
+    const batch = compileRubric({ core: [["status page"]], risky: ["suspend"] }, lexicon);
+    assert.deepEqual(score("status page? and is suspend still false?", batch).risky, []);
+    assert.deepEqual(score("status page, then suspend the job", batch).risky, ["suspend"]);
+  });
+
+  it("reads 'get a cert issued' as having it done, not a state", () => {
+    const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
+    assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
+  });
+});
+
+describe("combination terms and a rubric's own names", () => {
+  const scoped = compileRubric(
+    {
+      names: { provider: ["paycore", "northpay"] },
+      core: [["provider + only", "provider + error"]],
+      risky: ["restart"],
+    },
+    compileLexicon([{ groups: { provider: ["psp"], only: ["just", "one", "which"], error: ["5xx"] }, forms: {} }]),
+  );
+
+  it("matches every part of a combination within a few words of one sentence, in any order", () => {
+    for (const answer of ["is it only paycore?", "which psp is it", "paycore only, or northpay too?", "5xx split by provider"])
+      assert.equal(firstMoveScore(answer, scoped).correct, true, answer);
+    assert.equal(
+      firstMoveScore("only look at the dashboard of the gateway pods for cpu and memory, then ask the provider", scoped).correct,
+      false,
+    );
+    assert.equal(firstMoveScore("just one thing. the provider", scoped).correct, false); // two sentences
+  });
+
+  it("adds the rubric's names to the lexicon group for that rubric only", () => {
+    const shared = compileRubric(
+      { core: [["provider + only"]] },
+      compileLexicon([{ groups: { provider: ["psp"], only: ["just"] }, forms: {} }]),
+    );
+    assert.equal(firstMoveScore("just paycore?", scoped).correct, true);
+    assert.equal(firstMoveScore("just paycore?", shared).correct, false);
+  });
+
+  it("warns about a name that shrinks to one word once filler is dropped", () => {
+    const r = compileRubric({ names: { node: ["runs on", "node name"] }, core: [["node"]] }, lexicon);
+    assert.deepEqual(r.shrunkTerms, ["runs on"]);
+  });
+
+  it("still reads a dismissed combination as dismissed", () => {
+    const v = firstMoveScore("no need to check which provider, just restart", scoped);
+    assert.equal(v.correct, false);
   });
 });
 

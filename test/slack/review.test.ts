@@ -14,8 +14,8 @@ const carol = { id: "U0CAROL", name: "carol" };
 const dave = { id: "U0DAVE", name: "dave" };
 const answer = (text: string) => ({ [FIRST_MOVE_BLOCK]: { [FIRST_MOVE_INPUT]: { type: "plain_text_input", value: text } } });
 const GOOD = "Open the provider errors dashboard: is it only paycore? then their status page";
-/** Right (it counts 5xx per provider), but in words the rubric does not know. */
-const GOOD_UNKNOWN = "kubectl -n payments logs deploy/payments-gateway --since=5m | grep status=5 | grep -o 'provider=[a-z]*' | uniq -c";
+/** Right (are the errors from one provider only?), but in words the rubric does not know. */
+const GOOD_UNKNOWN = "schau nach, ob die Fehler nur von einem Zahlungsanbieter kommen";
 /** Right, but the verdict hangs on reading "no failover" as negated: marked needs review. */
 const NEGATED = "check the status page for paycore, no failover yet";
 
@@ -49,7 +49,7 @@ describe("facilitators decide in Slack", () => {
     const text = blockText(debriefPosts().map((c) => c.params.blocks));
     assert.ok(text.indexOf("*carol*") < text.indexOf("*bob*"), "carol's answer (needs review) comes first");
     assert.match(text, /⚠️ \*needs review\*/);
-    assert.match(text, /_missing: provider error_/);
+    assert.match(text, /_missing: provider \+ error_/);
     assert.equal(text.split(REVIEW_ACTIONS.accept).length - 1, 2, "one Accept per answer");
     assert.equal(text.split(REVIEW_ACTIONS.reject).length - 1, 2, "one Reject per answer");
     assert.match(text, new RegExp(reviewValue(id, bob.id)));
@@ -84,7 +84,7 @@ describe("facilitators decide in Slack", () => {
     assert.match(redrawn, /✅ correct \(overridden by alice\)/);
     assert.match(redrawn, /\*Team:\* 1 of 2 stated a correct first move inside the read window \(50%\)/);
     assert.match(redrawn, /\*Runbook clarity:\* needs work ⚠️ — 50% of 2/);
-    assert.match(redrawn, /accepted by alice \(rubric: wrong — missing: provider error\)/);
+    assert.match(redrawn, /accepted by alice \(rubric: wrong — missing: provider \+ error\)/);
     const summaryUpdate = updates.find((u) => String(u.params.text).startsWith("Drill *"));
     assert.match(String(summaryUpdate?.params.text), /1 of 2 stated a correct first move/);
     assert.equal(summaryUpdate?.params.ts, (await h.stores.outbox.byKey(`drill:${id}:summary`))?.messageTs);
