@@ -160,6 +160,8 @@ class AppProcess {
   port = 0;
   /** Times the process ended without being told to (a crash, an out-of-memory). */
   unexpectedExits = 0;
+  /** When each SIGKILL was sent (ms). */
+  readonly killedAt: number[] = [];
 
   constructor(
     private readonly dbPath: string,
@@ -213,6 +215,7 @@ class AppProcess {
   kill(): void {
     figures.kills++;
     figures.faultsInjected++;
+    this.killedAt.push(Date.now());
     const child = this.child;
     this.child = null;
     child?.kill("SIGKILL");
@@ -980,11 +983,66 @@ async function singleProcess(): Promise<void> {
   }
 }
 
-/** `npm run test:reliability -- cluster` runs the three-instance phase alone. */
+/** The kill-during-acks drill, `rounds` times, each round as the full suite runs it: followed at
+ * once by the kill-after-first-moves drill, whose kill lands while the first drill's injects are
+ * going out (one app process on a SQLite file, each drill in a channel of its own). Each inject of
+ * either drill must reach its channel once; a doubled one is shown against the kills, to tell a
+ * post cut off by a kill from anything else. */
+async function killDuringAcks(rounds: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "drillbot-reliability-"));
+  const dbPath = join(dir, "drillbot.db");
+  const slack = new FakeSlack();
+  await slack.start();
+  const app = new AppProcess(dbPath, slack);
+  let doubled = 0;
+  try {
+    await app.start();
+    for (let round = 1; round <= rounds; round++) {
+      const channels = [`C0KILLACKS${round}`, `C0KILLMOVES${round}`];
+      const kills = app.killedAt.length;
+      await drillWithKill(app, slack, dbPath, channels[0] as string, "after acks", 12);
+      await drillWithKill(app, slack, dbPath, channels[1] as string, "after first moves", 12);
+      const killedAt = app.killedAt.slice(kills);
+      for (const channel of channels) {
+        await until(`the drill in ${channel} has ended`, () => drillIn(dbPath, channel)?.status === "ended", 30_000);
+      }
+      await until("the outbox is empty", () => outboxPending(dbPath) === 0, 75_000);
+      for (const channel of channels) {
+        const injects = slack.posts(channel).filter((c) => (c.params.text ?? "").startsWith("⏱"));
+        const heads = injects.map((c) => c.params.text?.split("\n")[0]?.replace(/ · _late.*$/, ""));
+        const extra = heads.length - new Set(heads).size;
+        doubled += extra;
+        figures.duplicates += extra;
+        const when = injects.map((c) => `${heads[injects.indexOf(c)]} ${killedAt.map((k) => `${c.at - k}`).join("/")} ms`);
+        check(
+          `${channel}: each inject once across the kills`,
+          extra === 0 && new Set(heads).size === 2,
+          `${heads.length} inject posts; reached Slack (ms from each kill): ${when.join("; ")}`,
+        );
+      }
+    }
+  } catch (error) {
+    check("the kill-during-acks rounds ran to the end", false, (error as Error).message);
+    console.log(app.logs().slice(-3000));
+  } finally {
+    await app.stop().catch(() => {});
+    await slack.stop();
+  }
+  console.log(`kill during acks: ${rounds} round(s), ${doubled} inject(s) posted twice`);
+}
+
+/** `npm run test:reliability -- cluster` runs the three-instance phase alone;
+ * `npm run test:reliability -- kill-acks [rounds]` the kill-during-acks drill and the one after it, repeated. */
 const only = process.argv[2];
 
 async function main(): Promise<void> {
   const started = Date.now();
+  if (only === "kill-acks") {
+    await killDuringAcks(Number(process.argv[3] ?? 10));
+    console.log(`\n${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    process.exitCode = failed > 0 ? 1 : 0;
+    return;
+  }
   if (only !== "cluster") await singleProcess();
 
   // Several instances: three processes on one PostgreSQL behind a load balancer.
