@@ -35,6 +35,9 @@ export interface OutboxEntry {
   attempts: number;
   /** Another send attempt holds it until then (ms), or null. */
   leaseUntil: number | null;
+  /** A send was started and never learned its outcome (its sender died, was stopped, or lost
+   * Slack's answer): Slack may have posted it. The next attempt looks for it before posting. */
+  sendUnresolved: boolean;
   status: "pending" | "sent" | "failed";
   lastError: string | null;
   messageTs: string | null;
@@ -86,9 +89,12 @@ export interface OutboxStore {
    * earlier entry of its channel is still pending (a channel's messages go out in order). */
   claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
   markSent(id: number, at: number, ts: string | null): Promise<boolean>;
-  retryLater(id: number, dueAt: number, error: string): Promise<void>;
+  /** Tried again from `dueAt`. `unresolved`: the attempt may have reached Slack (a timeout, a
+   * dropped connection), so the next one looks for it before posting. */
+  retryLater(id: number, dueAt: number, error: string, unresolved?: boolean): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
-  /** Lets go of every lease this sender holds (a clean shutdown). */
+  /** Lets go of every lease this sender holds (a clean shutdown); a send still in flight stays
+   * marked unresolved (its holder is kept), so whoever sends it next looks for it first. */
   releaseLeases(owner: string): Promise<number>;
   counts(): Promise<Record<"pending" | "sent" | "failed", number>>;
   /** On start: whatever waits on a backoff is tried now (a Retry-After is still honoured). */
@@ -197,10 +203,11 @@ export class SqliteOutboxStore implements OutboxStore {
     );
   }
 
-  async retryLater(id: number, dueAt: number, error: string): Promise<void> {
+  async retryLater(id: number, dueAt: number, error: string, unresolved = false): Promise<void> {
+    // lease_owner set on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
     this.stmt(
-      "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ? AND status = 'pending'",
-    ).run(dueAt, error, id);
+      "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = CASE WHEN ? THEN lease_owner END WHERE id = ? AND status = 'pending'",
+    ).run(dueAt, error, unresolved ? 1 : 0, id);
   }
 
   async markFailed(id: number, error: string): Promise<void> {
@@ -210,13 +217,15 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   async releaseLeases(owner: string): Promise<number> {
-    return this.stmt("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ? AND status = 'pending'").run(owner)
-      .changes;
+    // The holder stays: this row's send was started and never finished (see sendUnresolved).
+    return this.stmt("UPDATE outbox SET lease_until = NULL WHERE lease_owner = ? AND status = 'pending' AND lease_until IS NOT NULL").run(
+      owner,
+    ).changes;
   }
 
   async retryNow(now: number): Promise<number> {
     return this.stmt(
-      "UPDATE outbox SET due_at = ?, lease_until = NULL, lease_owner = NULL WHERE status = 'pending' AND due_at > ? AND coalesce(last_error, '') NOT LIKE 'rate limited%'",
+      "UPDATE outbox SET due_at = ?, lease_until = NULL WHERE status = 'pending' AND due_at > ? AND coalesce(last_error, '') NOT LIKE 'rate limited%'",
     ).run(now, now).changes;
   }
 
