@@ -205,7 +205,7 @@ export class OutboxWorker {
     if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS, this.o.owner))) return false;
     if (entry.sendUnresolved) {
       const earlier = await this.findEarlierPost(client, entry, threadTs);
-      if (earlier.kind === "retry") {
+      if (earlier.kind === "retry" && entry.attempts + 1 < MAX_ATTEMPTS) {
         this.o.logger.warn(`outbox: ${entry.dedupeKey}: could not look for an earlier post (${earlier.reason}); looking again later`);
         await this.o.outbox.retryLater(entry.id, this.o.clock.now() + earlier.afterMs, earlier.reason, true);
         return true;
@@ -215,7 +215,8 @@ export class OutboxWorker {
         await this.recordSent(entry, earlier.ts);
         return true;
       }
-      if (earlier.kind === "cannot look") {
+      if (earlier.kind === "cannot look" || earlier.kind === "retry") {
+        // Unreadable, or still failing after as many tries as a post gets: a second copy rather than none.
         this.o.logger.warn(
           `outbox: ${entry.dedupeKey} may have reached Slack before its sender stopped, and its channel cannot be read to check (${earlier.reason}): posting it again`,
         );
