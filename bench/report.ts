@@ -463,7 +463,8 @@ function catalogDetails(c: CatalogResult): string[] {
 }
 
 function instancesRows(i: InstancesStampedeResult | { skipped: string }, single: StampedeResult | undefined): Row[] {
-  const area = "Stampede, 2 instances on PostgreSQL";
+  const n = "skipped" in i ? null : i.instances;
+  const area = `Stampede, ${n ?? "several"} instance${n === 1 ? "" : "s"} on PostgreSQL`;
   if ("skipped" in i) return [{ area, measure: "Not run", result: i.skipped, target: "—", pass: null }];
   const r = i.ours;
   const lost = (r.lost.acksNotRecorded ?? 0) + r.lost.modalsNotOpened + r.errors;
@@ -511,8 +512,8 @@ function instancesDetails(i: InstancesStampedeResult | { skipped: string }): str
     `The HTTP stampede above, against ${i.instances} drillbot processes sharing one PostgreSQL database (a throwaway server`,
     "started by scripts/pg-test-server.sh on this machine, fsync off), each wired as `npm start` wires it with",
     "`DATABASE_URL` set. Requests go round-robin over the processes, as a load balancer in HTTP mode spreads them (the",
-    "balancer's own hop is not measured). The database, the load generator, the fake Slack and both processes share the",
-    "machine's cores. *Acks recorded* counts *I'm on it* rows in PostgreSQL; *app CPU per click* sums both processes.",
+    "balancer's own hop is not measured). The database, the load generator, the fake Slack and every drillbot process share",
+    "the machine's cores. *Acks recorded* counts *I'm on it* rows in PostgreSQL; *app CPU per click* sums every drillbot process.",
     "",
     "| App | Round | p50 | p95 | p99 | max | *I'm on it* p99 | *First move* p99 | req/s | errors | missing acks | acks recorded | modals | chat.update | app CPU per click | generator lag | new connections (p50) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -24,6 +24,8 @@ import { benchInstancesStampede, benchStampede, type InstancesStampedeResult, ty
 //   BENCH_ONLY=stampede   only these parts (comma-separated: catalog, stampede or one of http / socket,
 //                         instances, cli, history, scoring), for
 //                         trying a change; the figures are printed and bench/RESULTS.md is left alone
+//   BENCH_PG_INSTANCES=2  how many drillbot processes share PostgreSQL in the instances stampede (default 2;
+//                         1 shows what a second process costs on a host without a core for it)
 //   BENCH_WATCHDOG_S=290  stop past this many seconds (default 290: the issue's 5 minutes)
 //   BENCH_APP_LOG=/tmp/logs  write each app process's output there (with BENCH_APP_NODE_FLAGS="--trace-gc")
 //   BENCH_APP_NODE_FLAGS="--max-semi-space-size=8"
@@ -37,6 +39,8 @@ const RESULTS_PATH = join(REPO_ROOT, "bench", "RESULTS.md");
 const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_S ?? 290) * 1000;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** The instances stampede's drillbot processes (BENCH_PG_INSTANCES, default 2). */
+const PG_INSTANCES = Math.max(1, Number(process.env.BENCH_PG_INSTANCES ?? 2));
 
 async function main(): Promise<number> {
   const startedAt = new Date();
@@ -78,7 +82,11 @@ async function main(): Promise<number> {
           await benchStampede({ delivery, fake, dbPath: join(work, `stampede-${delivery}`, "drillbot.db"), rounds, cpuProfDir, log }),
         );
       }
-      if (runs("instances")) instances = await stampedeOnPostgres(fake, rounds);
+      if (runs("instances")) {
+        const cpuProfDir = cpuProfRoot ? join(cpuProfRoot, "instances") : undefined;
+        if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+        instances = await stampedeOnPostgres(fake, rounds, cpuProfDir);
+      }
       await fake.stop();
     }
 
@@ -135,13 +143,17 @@ async function main(): Promise<number> {
 
 /** The stampede against two drillbot processes sharing a throwaway PostgreSQL server (started by
  * scripts/pg-test-server.sh, or DRILLBOT_TEST_DATABASE_URL), or why it could not run. */
-async function stampedeOnPostgres(fake: FakeSlack, rounds: number): Promise<InstancesStampedeResult | { skipped: string }> {
+async function stampedeOnPostgres(
+  fake: FakeSlack,
+  rounds: number,
+  cpuProfDir?: string,
+): Promise<InstancesStampedeResult | { skipped: string }> {
   const { createTestSchema, PG_SKIP } = await import("../test/pgServer.js");
   if (PG_SKIP) {
-    log(`stampede against 2 instances on PostgreSQL: skipped (${PG_SKIP})`);
+    log(`stampede against ${PG_INSTANCES} instance(s) on PostgreSQL: skipped (${PG_SKIP})`);
     return { skipped: PG_SKIP };
   }
-  log("stampede against 2 instances on one PostgreSQL: 500 responders over 2 s, requests round-robin");
+  log(`stampede against ${PG_INSTANCES} instance(s) on one PostgreSQL: 500 responders over 2 s, requests round-robin`);
   const schema = await createTestSchema();
   const stores = await openStores({ kind: "postgres", url: schema.url });
   try {
@@ -153,7 +165,7 @@ async function stampedeOnPostgres(fake: FakeSlack, rounds: number): Promise<Inst
         await stores.schedules.listSchedules({ active: true });
         await stores.outbox.heads(Date.now());
       },
-      instances: 2,
+      instances: PG_INSTANCES,
       fake,
       databaseUrl: schema.url,
       countAcks: async (drillId) =>
@@ -163,6 +175,7 @@ async function stampedeOnPostgres(fake: FakeSlack, rounds: number): Promise<Inst
         ),
       rounds,
       log,
+      ...(cpuProfDir ? { cpuProfDir } : {}),
     });
   } finally {
     await stores.close();

@@ -560,12 +560,21 @@ export async function benchInstancesStampede(options: {
   log: (line: string) => void;
   /** One poll cycle's queries, as an instance runs them every 2 s. */
   followCycle?: () => Promise<void>;
+  /** Write each instance's V8 CPU profile into this folder (BENCH_CPU_PROF). */
+  cpuProfDir?: string;
 }): Promise<InstancesStampedeResult> {
   const apps: AppProcess[] = [];
   try {
     // One after the other: the first migrates the empty database, the others find it done.
     for (let i = 0; i < options.instances; i++) {
-      apps.push(await AppProcess.start("drillbot", { delivery: "http", apiUrl: options.fake.apiUrl, databaseUrl: options.databaseUrl }));
+      apps.push(
+        await AppProcess.start("drillbot", {
+          delivery: "http",
+          apiUrl: options.fake.apiUrl,
+          databaseUrl: options.databaseUrl,
+          ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
+        }),
+      );
     }
     await sleep(SETTLE_MS);
     const [first, ...others] = apps as [AppProcess, ...AppProcess[]];

@@ -48,6 +48,9 @@ export interface DrillLifecycleOptions {
   logger: Logger;
   /** Work started by a timer, so shutdown and tests can wait for it. */
   track: <T>(work: Promise<T>) => Promise<T>;
+  /** The workspaces whose running drills this app times (default: every one). OAuth mode leaves
+   * out 'local': nobody can post for it until `drillbot adopt-workspace`. */
+  serves?: (team: Team) => boolean;
 }
 
 /** Bound to one workspace like its service; forTeam gives another workspace's, sharing the
@@ -149,7 +152,7 @@ export class DrillLifecycle {
 
   /** After a restart: timers for every running drill of every workspace (overdue ones fire at once). */
   async rearm(): Promise<number> {
-    const running = await this.o.service.listDrillsOfEveryTeam({ status: "running", surface: "slack", limit: 10_000 });
+    const running = await this.runningOfServedTeams();
     for (const summary of running) {
       const drill = await this.o.service.forTeam(summary.team).load(summary.id);
       if (drill) this.arm(drill);
@@ -162,7 +165,7 @@ export class DrillLifecycle {
    * even if that instance dies; and a drill another instance ended gets its closing messages
    * checked, in case that instance died before queuing them. */
   async follow(): Promise<void> {
-    const running = await this.o.service.listDrillsOfEveryTeam({ status: "running", surface: "slack", limit: 10_000 });
+    const running = await this.runningOfServedTeams();
     const now = this.o.clock.now();
     const ids = new Set(running.map((d) => d.id));
     for (const id of this.timers.armedDrills()) {
@@ -182,6 +185,12 @@ export class DrillLifecycle {
       this.stoppedElsewhere.delete(id);
       await this.o.venue.settle(team, id);
     }
+  }
+
+  private async runningOfServedTeams() {
+    const running = await this.o.service.listDrillsOfEveryTeam({ status: "running", surface: "slack", limit: 10_000 });
+    const serves = this.o.serves;
+    return serves ? running.filter((summary) => serves(summary.team)) : running;
   }
 
   stop(): void {

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { Clock } from "../domain/clock.js";
+import type { Team } from "../domain/team.js";
 import type { Schedule, ScheduleStore } from "../store/history.js";
 import { cronMatcher, nextOccurrence, previousOccurrence } from "./cronTime.js";
 import type { TimerHandle, TimerHost } from "./timers.js";
@@ -83,6 +84,9 @@ export interface GameDayOptions {
   onError?: (scheduleId: number, error: unknown) => void;
   /** Work started by a timer, so callers can wait for it. */
   track?: (work: Promise<unknown>) => void;
+  /** The workspaces whose schedules this app fires (default: every one). OAuth mode leaves out
+   * 'local': its game days could not be posted until `drillbot adopt-workspace`. */
+  serves?: (team: Team) => boolean;
 }
 
 export class GameDays {
@@ -98,7 +102,7 @@ export class GameDays {
 
   /** On start: catch up what was missed while down, then arm every active schedule. */
   async start(): Promise<void> {
-    for (const schedule of await this.options.store.listActiveSchedulesOfEveryTeam()) {
+    for (const schedule of await this.activeOfServedTeams()) {
       await this.catchUp(schedule);
       this.arm(schedule);
     }
@@ -106,6 +110,12 @@ export class GameDays {
 
   stop(): void {
     for (const id of [...this.armed.keys()]) this.disarm(id);
+  }
+
+  private async activeOfServedTeams(): Promise<Schedule[]> {
+    const active = await this.options.store.listActiveSchedulesOfEveryTeam();
+    const serves = this.options.serves;
+    return serves ? active.filter((schedule) => serves(schedule.team)) : active;
   }
 
   arm(schedule: Schedule): void {
@@ -124,7 +134,7 @@ export class GameDays {
    * are armed or disarmed here too (each period is still claimed once, in the database). */
   async follow(): Promise<void> {
     // Every workspace's schedules, as start() armed them (the root store sees one workspace only).
-    const active = await this.options.store.listActiveSchedulesOfEveryTeam();
+    const active = await this.activeOfServedTeams();
     const ids = new Set(active.map((s) => s.id));
     for (const id of [...this.armed.keys()]) if (!ids.has(id)) this.disarm(id);
     for (const schedule of active) {

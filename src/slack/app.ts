@@ -5,7 +5,7 @@ import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, type webApi } from "@
 import type { Logger } from "@slack/logger";
 import type { Clock } from "../domain/clock.js";
 import type { Scenario } from "../domain/scenario.js";
-import type { Team } from "../domain/team.js";
+import { LOCAL_TEAM_ID, type Team } from "../domain/team.js";
 import { DrillLifecycle } from "../scheduler/drillLifecycle.js";
 import { type CronArmer, GameDays, nodeCronArmer } from "../scheduler/gameDays.js";
 import { Housekeeping } from "../scheduler/housekeeping.js";
@@ -17,6 +17,7 @@ import type { DatabaseStateStore, EncryptedInstallationStore } from "../store/in
 import { type InstanceIdentity, type InstanceRegistry, pidIsAlive } from "../store/instances.js";
 import type { OutboxStore } from "../store/outbox.js";
 import type { RequestLog } from "../store/requestLog.js";
+import type { WaitingWork, WorkspaceData } from "../store/workspaces.js";
 import { replayGuard } from "./admission.js";
 import { depsForTeam, type SlackDeps } from "./deps.js";
 import { gameDayHandlers } from "./gameDaySlack.js";
@@ -74,6 +75,8 @@ export interface SlackAppOptions {
     outbox: OutboxStore;
     instances: InstanceRegistry;
     requests: RequestLog;
+    /** What a workspace has waiting: OAuth mode warns at start about the single-workspace data. */
+    workspaces: Pick<WorkspaceData, "waiting">;
     /** Resolves when the database answers within the time given: what /readyz reports. */
     ping(timeoutMs: number): Promise<void>;
   };
@@ -239,6 +242,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
 
   const work = new WorkTracker();
+  // Many workspaces: the single-workspace install's data ('local') is no installed workspace's,
+  // so no request reaches it and no token can post it. Its drills are not timed, its game days
+  // not fired and its messages stay queued (never failed) until `drillbot adopt-workspace` hands
+  // them to the workspace; the next follow cycle then picks them up, without a restart.
+  const holds = oauth ? (team: Team) => team.id === LOCAL_TEAM_ID : undefined;
+  const serves = holds ? (team: Team) => !holds(team) : undefined;
   const insightsByTeam = new Map<string, Insights>();
   const insightsFor = (team: Team): Insights => {
     let found = insightsByTeam.get(team.id);
@@ -260,6 +269,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     outbox: options.stores.outbox,
     owner: instance.id,
     once: options.stores.requests,
+    ...(holds ? { holds } : {}),
     ...(options.channelPaceMs !== undefined ? { channelPaceMs: options.channelPaceMs } : {}),
   });
   const drills = new DrillLifecycle({
@@ -269,6 +279,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timers: options.timers,
     logger: options.logger,
     track: (promise) => work.run(promise),
+    ...(serves ? { serves } : {}),
   });
   let depsRef: SlackDeps | null = null;
   const gameDays = new GameDays({
@@ -283,6 +294,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.gameDayGraceMs !== undefined ? { graceMs: options.gameDayGraceMs } : {}),
     onError: (id, error) => options.logger.error(`game day schedule #${id} failed:`, error),
     track: (promise) => void work.run(promise),
+    ...(serves ? { serves } : {}),
   });
   const depsByTeam = new Map<string, SlackDeps>();
   const depsFor = (team: Team): SlackDeps => {
@@ -355,6 +367,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     deps,
     shedder,
     async start(port) {
+      if (oauth) {
+        const waiting = await options.stores.workspaces.waiting(LOCAL_TEAM_ID);
+        if (waiting.drills + waiting.schedules + waiting.queued > 0) options.logger.warn(unadoptedWarning(waiting));
+      }
       await housekeeping.start();
       await drills.rearm();
       await delivery.recover();
@@ -390,6 +406,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       if (healthServer) await new Promise((resolve) => healthServer?.close(resolve));
     },
   };
+}
+
+/** OAuth mode over a database a single-workspace install used: what nobody sees, and the fix. */
+export function unadoptedWarning(waiting: WaitingWork): string {
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  return (
+    `the single-workspace install's data (workspace 'local') is in this database and no installed workspace sees it: ` +
+    `${plural(waiting.drills, "drill")} (${waiting.running} running), ${plural(waiting.schedules, "active game-day schedule")} ` +
+    `and ${plural(waiting.queued, "queued message")}. Until it is adopted its drills are not timed, its game days do not fire ` +
+    `and its queued messages wait (they are not sent and not failed). To keep it, run ` +
+    `\`drillbot adopt-workspace <T…>\` with the Slack team id of the workspace it served (shown as "installed in workspace T…" ` +
+    `when that workspace installs); to drop it, \`drillbot forget-workspace local --yes\`.`
+  );
 }
 
 /** Starts `server` on `port` (0: a free one); a port in use is an error here, not a crash later. */

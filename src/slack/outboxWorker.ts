@@ -91,6 +91,10 @@ export interface OutboxWorkerOptions {
   paceMs?: number;
   /** This process's id in the instances table: the holder of the leases it takes. */
   owner: string;
+  /** Workspaces whose messages stay queued, neither tried nor failed: in OAuth mode the
+   * single-workspace install's ('local'), which no installation can send until `drillbot
+   * adopt-workspace` hands them to a workspace. */
+  holds?: (team: Team) => boolean;
 }
 
 export class OutboxWorker {
@@ -144,6 +148,7 @@ export class OutboxWorker {
       let nextAt = Number.POSITIVE_INFINITY;
       for (const head of await this.o.outbox.heads(now)) {
         if (this.stopped) return;
+        if (this.o.holds?.(head.team)) continue;
         const paceAt = (this.lastSent.get(channelKey(head.team, head.channel)) ?? Number.NEGATIVE_INFINITY) + this.paceMs;
         const readyAt = Math.max(head.dueAt, paceAt, head.leaseUntil ?? 0);
         if (readyAt > now) {
@@ -188,16 +193,12 @@ export class OutboxWorker {
       }
       if (!ts) {
         if (trigger?.status === "pending") return false; // it goes first; this one waits for its ts
-        await this.o.outbox.markFailed(entry.id, "the drill's trigger message was never posted");
-        return true;
+        return this.giveUp(entry, "the drill's trigger message was never posted");
       }
       threadTs = ts;
     }
     const client = await this.o.clientFor(entry.team);
-    if (!client) {
-      await this.o.outbox.markFailed(entry.id, "drillbot is no longer installed in this workspace");
-      return true;
-    }
+    if (!client) return this.giveUp(entry, "drillbot is no longer installed in this workspace");
     const now = this.o.clock.now();
     // Another instance on the same database may be sending it right now: one of us sends. The
     // entry was read before the claim, which replaces its holder: `sendUnresolved` is the last
@@ -207,7 +208,7 @@ export class OutboxWorker {
       const earlier = await this.findEarlierPost(client, entry, threadTs);
       if (earlier.kind === "retry" && entry.attempts + 1 < MAX_ATTEMPTS) {
         this.o.logger.warn(`outbox: ${entry.dedupeKey}: could not look for an earlier post (${earlier.reason}); looking again later`);
-        await this.o.outbox.retryLater(entry.id, this.o.clock.now() + earlier.afterMs, earlier.reason, true);
+        await this.o.outbox.retryLater(entry.id, this.o.clock.now() + earlier.afterMs, earlier.reason, this.o.owner, true);
         return true;
       }
       if (earlier.kind === "found") {
@@ -239,12 +240,14 @@ export class OutboxWorker {
     } catch (error) {
       const verdict = classifySlackError(error, entry.attempts);
       if (verdict.kind === "permanent" || entry.attempts + 1 >= MAX_ATTEMPTS) {
-        this.o.logger.error(`outbox: giving up on ${entry.dedupeKey}: ${verdict.reason}`);
-        await this.o.outbox.markFailed(entry.id, verdict.reason);
-      } else {
+        if (await this.o.outbox.markFailed(entry.id, verdict.reason, this.o.owner)) {
+          this.o.logger.error(`outbox: giving up on ${entry.dedupeKey}: ${verdict.reason}`);
+        } else this.tookOver(entry, verdict.reason);
+      } else if (
+        await this.o.outbox.retryLater(entry.id, this.o.clock.now() + verdict.afterMs, verdict.reason, this.o.owner, mayHavePosted(error))
+      ) {
         this.o.logger.warn(`outbox: ${entry.dedupeKey} will be retried in ${Math.round(verdict.afterMs / 1000)} s: ${verdict.reason}`);
-        await this.o.outbox.retryLater(entry.id, this.o.clock.now() + verdict.afterMs, verdict.reason, mayHavePosted(error));
-      }
+      } else this.tookOver(entry, verdict.reason);
       return true;
     }
     // Posted. Recording it is not part of the attempt: if that fails (a database error), the
@@ -258,9 +261,27 @@ export class OutboxWorker {
     return true;
   }
 
+  /** Gives an entry nobody can send up, under a lease like a send: another instance may be
+   * sending it right now, and only the holder decides. False when another holds it. */
+  private async giveUp(entry: OutboxEntry, reason: string): Promise<boolean> {
+    if (!(await this.o.outbox.claim(entry.id, this.o.clock.now(), SEND_LEASE_MS, this.o.owner))) return false;
+    if (await this.o.outbox.markFailed(entry.id, reason, this.o.owner)) {
+      this.o.logger.error(`outbox: giving up on ${entry.dedupeKey}: ${reason}`);
+    } else this.tookOver(entry, reason);
+    return true;
+  }
+
+  /** This process's lease went to another instance while it was sending (it stalled past the
+   * heartbeat): what becomes of the entry is the new holder's call. */
+  private tookOver(entry: OutboxEntry, reason: string): void {
+    this.o.logger.warn(`outbox: ${entry.dedupeKey} failed here (${reason}) after another instance took it over; left to that instance`);
+  }
+
   private async recordSent(entry: OutboxEntry, ts: string | null): Promise<void> {
-    await this.o.outbox.markSent(entry.id, this.o.clock.now(), ts);
-    if (entry.kind === "trigger" && ts) await this.o.onTriggerSent(entry, ts);
+    const recorded = await this.o.outbox.markSent(entry.id, this.o.clock.now(), ts);
+    // Not recorded: this process stalled, another took the entry over and its post was
+    // recorded first; the drill's thread is that one.
+    if (recorded && entry.kind === "trigger" && ts) await this.o.onTriggerSent(entry, ts);
   }
 
   /** Looks in the drill's thread (or the channel) for a message carrying the entry's key, posted

@@ -54,6 +54,9 @@ export interface SlackDeliveryOptions {
   /** The database's once-per-key record, shared by every instance: a trigger message is updated
    * by one instance per 1.5 s window, so several instances share Slack's chat.update budget. */
   once?: Pick<RequestLog, "firstSeen">;
+  /** Workspaces whose drills this app does not serve and whose messages stay queued (OAuth
+   * mode: 'local', until adopted). */
+  holds?: (team: Team) => boolean;
 }
 
 export class SlackDelivery implements DrillVenue {
@@ -72,6 +75,7 @@ export class SlackDelivery implements DrillVenue {
   private readonly work: WorkTracker;
   private readonly insights: ((team: Team) => Insights) | undefined;
   private readonly once: Pick<RequestLog, "firstSeen"> | undefined;
+  private readonly holds: (team: Team) => boolean;
 
   constructor(options: SlackDeliveryOptions) {
     this.service = options.service;
@@ -81,6 +85,7 @@ export class SlackDelivery implements DrillVenue {
     this.logger = options.logger;
     this.work = options.work;
     this.insights = options.insights;
+    this.holds = options.holds ?? (() => false);
     const logError = (what: string) => (id: number, error: unknown) => this.logger.error(`${what} for drill #${id} failed:`, error);
     this.worker = new OutboxWorker({
       outbox: options.outbox,
@@ -92,6 +97,7 @@ export class SlackDelivery implements DrillVenue {
       logger: options.logger,
       work: options.work,
       owner: options.owner,
+      ...(options.holds ? { holds: options.holds } : {}),
       ...(options.channelPaceMs !== undefined ? { paceMs: options.channelPaceMs } : {}),
     });
     this.triggerUpdates = new Coalescer(
@@ -183,11 +189,12 @@ export class SlackDelivery implements DrillVenue {
       since: this.clock.now() - DEBRIEF_RECOVERY_MS,
       limit: 10_000,
     });
-    for (const summary of [...running, ...recent]) {
+    const served = (summary: { team: Team }) => !this.holds(summary.team);
+    for (const summary of [...running, ...recent].filter(served)) {
       this.noticeVenues.set(summary.id, { channel: summary.venue, startedAt: summary.startedAt, team: summary.team });
       await this.flushNotices(summary.id);
     }
-    for (const summary of recent) {
+    for (const summary of recent.filter(served)) {
       if (await this.outbox.byKey(`drill:${summary.id}:summary`)) continue;
       const service = this.service.forTeam(summary.team);
       const drill = await service.load(summary.id);

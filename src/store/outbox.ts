@@ -88,11 +88,16 @@ export interface OutboxStore {
   /** Takes the entry for one send attempt; false when a live sender holds it, or when an
    * earlier entry of its channel is still pending (a channel's messages go out in order). */
   claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
+  /** Records a post that reached Slack; false when the entry is no longer pending (another
+   * sender recorded it first). Not limited to the lease holder: a sender whose lease was taken
+   * over (it stalled) may still have posted, and forgetting that would post it once more. */
   markSent(id: number, at: number, ts: string | null): Promise<boolean>;
-  /** Tried again from `dueAt`. `unresolved`: the attempt may have reached Slack (a timeout, a
-   * dropped connection), so the next one looks for it before posting. */
-  retryLater(id: number, dueAt: number, error: string, unresolved?: boolean): Promise<void>;
-  markFailed(id: number, error: string): Promise<void>;
+  /** Tried again from `dueAt`, only while `owner` holds the lease (false when another sender
+   * took it over; that sender decides). `unresolved`: the attempt may have reached Slack (a
+   * timeout, a dropped connection), so the next one looks for it before posting. */
+  retryLater(id: number, dueAt: number, error: string, owner: string, unresolved?: boolean): Promise<boolean>;
+  /** Gives the entry up, only while `owner` holds the lease (claim it first); false otherwise. */
+  markFailed(id: number, error: string, owner: string): Promise<boolean>;
   /** Lets go of every lease this sender holds (a clean shutdown); a send still in flight stays
    * marked unresolved (its holder is kept), so whoever sends it next looks for it first. */
   releaseLeases(owner: string): Promise<number>;
@@ -203,17 +208,21 @@ export class SqliteOutboxStore implements OutboxStore {
     );
   }
 
-  async retryLater(id: number, dueAt: number, error: string, unresolved = false): Promise<void> {
-    // lease_owner set on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
-    this.stmt(
-      "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = CASE WHEN ? THEN lease_owner END WHERE id = ? AND status = 'pending'",
-    ).run(dueAt, error, unresolved ? 1 : 0, id);
+  async retryLater(id: number, dueAt: number, error: string, owner: string, unresolved = false): Promise<boolean> {
+    // lease_owner kept on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
+    return (
+      this.stmt(
+        "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = CASE WHEN ? THEN lease_owner END WHERE id = ? AND status = 'pending' AND lease_owner = ?",
+      ).run(dueAt, error, unresolved ? 1 : 0, id, owner).changes === 1
+    );
   }
 
-  async markFailed(id: number, error: string): Promise<void> {
-    this.stmt(
-      "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, lease_owner = NULL WHERE id = ? AND status = 'pending'",
-    ).run(error, id);
+  async markFailed(id: number, error: string, owner: string): Promise<boolean> {
+    return (
+      this.stmt(
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ? AND status = 'pending' AND lease_owner = ?",
+      ).run(error, id, owner).changes === 1
+    );
   }
 
   async releaseLeases(owner: string): Promise<number> {
@@ -224,9 +233,13 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   async retryNow(now: number): Promise<number> {
+    // Only entries nobody is sending: another process's live lease is left alone (as on PostgreSQL).
     return this.stmt(
-      "UPDATE outbox SET due_at = ?, lease_until = NULL WHERE status = 'pending' AND due_at > ? AND coalesce(last_error, '') NOT LIKE 'rate limited%'",
-    ).run(now, now).changes;
+      `UPDATE outbox SET due_at = @now, lease_until = NULL
+        WHERE status = 'pending' AND due_at > @now AND coalesce(last_error, '') NOT LIKE 'rate limited%'
+          AND (lease_until IS NULL OR lease_until < @now OR lease_owner IS NULL
+               OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))`,
+    ).run({ now, alive: now - OWNER_STALE_MS }).changes;
   }
 
   async prune(before: number): Promise<number> {

@@ -6,6 +6,7 @@ import { SqliteActionItemStore } from "./sqliteActionItems.js";
 import { SqliteDrillStore } from "./sqliteDrills.js";
 import { SqliteHistoryStore } from "./sqliteHistory.js";
 import { SqliteScheduleStore } from "./sqliteSchedules.js";
+import { SqliteWorkspaceData } from "./workspaces.js";
 
 // Every SQLite store on one database file (each store is a file of its own).
 
@@ -22,6 +23,8 @@ export interface SqliteStores {
   outbox: SqliteOutboxStore;
   instances: SqliteInstanceRegistry;
   requests: SqliteRequestLog;
+  /** Every workspace's data as a whole (counts, adopt, forget). */
+  workspaces: SqliteWorkspaceData;
   /** Resolves when the database answers (the file is open and readable). */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +42,7 @@ export function openSqliteStores(path: string, team: Team = LOCAL_TEAM): SqliteS
     outbox: new SqliteOutboxStore(drills.db),
     instances: new SqliteInstanceRegistry(drills.db),
     requests: new SqliteRequestLog(drills.db),
+    workspaces: new SqliteWorkspaceData(drills.db),
     async ping() {
       drills.db.prepare("SELECT 1").get();
     },

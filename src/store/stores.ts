@@ -10,6 +10,7 @@ import type { RequestLog } from "./requestLog.js";
 import { DEFAULT_DB_PATH, openSqliteStores } from "./sqlite.js";
 import { SqliteInstallationRows, SqliteOAuthStateRows } from "./sqliteInstallations.js";
 import type { DrillStore } from "./store.js";
+import type { WorkspaceData } from "./workspaces.js";
 
 // Every store drillbot uses, on whichever database the configuration names: the SQLite file
 // (DRILLBOT_DB, the default) or PostgreSQL (DATABASE_URL). Nothing outside src/store needs to
@@ -28,6 +29,8 @@ export interface Stores {
   requests: RequestLog;
   installations: InstallationRows;
   oauthStates: OAuthStateRows;
+  /** Every workspace's data as a whole: what one has waiting, adopt-workspace, forget-workspace. */
+  workspaces: WorkspaceData;
   /** Resolves when the database answers a trivial query within `timeoutMs`; rejects otherwise. */
   ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;

@@ -47,8 +47,31 @@ const COUNTS: { table: string; sql: string }[] = [
   { table: "slack_installations", sql: "SELECT count(*) AS n FROM slack_installations WHERE team_id = :team" },
 ];
 
+/** `yes` is the dialect's true: 1 on SQLite, true on PostgreSQL. */
+const waitingSql = (yes: string) => `SELECT (SELECT count(*) FROM drills WHERE team_id = :team) AS drills,
+  (SELECT count(*) FROM drills WHERE team_id = :team AND status = 'running') AS running,
+  (SELECT count(*) FROM schedules WHERE team_id = :team AND active = ${yes}) AS schedules,
+  (SELECT count(*) FROM outbox WHERE team_id = :team AND status = 'pending') AS queued`;
+
 /** Rows per table. */
 export type RowCounts = Record<string, number>;
+
+/** What a workspace has that still wants doing: its drills (running ones among them), active
+ * schedules and messages queued to send. */
+export interface WaitingWork {
+  drills: number;
+  running: number;
+  schedules: number;
+  queued: number;
+}
+
+type WaitingRow = Record<keyof WaitingWork, number | string>;
+const toWaiting = (row: WaitingRow | undefined): WaitingWork => ({
+  drills: Number(row?.drills ?? 0),
+  running: Number(row?.running ?? 0),
+  schedules: Number(row?.schedules ?? 0),
+  queued: Number(row?.queued ?? 0),
+});
 
 export interface WorkspaceData {
   /** How many rows of the workspace each table holds (children of drills not counted). */
@@ -58,6 +81,8 @@ export interface WorkspaceData {
   forget(teamId: string): Promise<RowCounts>;
   /** Hands every 'local' row to the team (one transaction: all or nothing). */
   adopt(teamId: string, enterpriseId: string | null): Promise<RowCounts>;
+  /** One query: what the workspace has running, scheduled and queued. */
+  waiting(teamId: string): Promise<WaitingWork>;
 }
 
 export class SqliteWorkspaceData implements WorkspaceData {
@@ -79,6 +104,10 @@ export class SqliteWorkspaceData implements WorkspaceData {
 
   async adopt(teamId: string, enterpriseId: string | null): Promise<RowCounts> {
     return this.runAll(ADOPT, { team: teamId, enterprise: enterpriseId });
+  }
+
+  async waiting(teamId: string): Promise<WaitingWork> {
+    return toWaiting(this.db.prepare(this.bind(waitingSql("1"))).get({ team: teamId }) as WaitingRow | undefined);
   }
 
   private runAll(statements: { table: string; sql: string }[], params: Params): RowCounts {
@@ -123,6 +152,11 @@ export class PgWorkspaceData implements WorkspaceData {
 
   async adopt(teamId: string, enterpriseId: string | null): Promise<RowCounts> {
     return this.runAll(ADOPT, { team: teamId, enterprise: enterpriseId });
+  }
+
+  async waiting(teamId: string): Promise<WaitingWork> {
+    const { text, values } = this.bind(waitingSql("true"), { team: teamId });
+    return toWaiting((await this.pool.query<WaitingRow>(text, values)).rows[0]);
   }
 
   private async runAll(statements: { table: string; sql: string }[], params: Params): Promise<RowCounts> {

@@ -4,6 +4,7 @@ import { FakeClock } from "../../src/domain/clock.js";
 import type { DrillChange } from "../../src/domain/drillChanges.js";
 import { DrillService } from "../../src/service/drillService.js";
 import { isStoreError } from "../../src/store/errors.js";
+import { OWNER_STALE_MS } from "../../src/store/outbox.js";
 import { FINGERPRINT_TTL_MS } from "../../src/store/requestLog.js";
 import type { Stores } from "../../src/store/stores.js";
 import { baseScenario } from "../helpers.js";
@@ -412,5 +413,69 @@ describeStores("the database itself", (open) => {
     await other.close();
     await assert.rejects(other.ping(1_000));
     await db.stores.ping(1_000);
+  });
+});
+
+describeStores("outbox leases", (open) => {
+  const NOW = 1_800_000_000_000;
+  const text = (t: string) => ({ text: t });
+  /** Two processes on one database, A and B, both beating at NOW; the entry A claimed. */
+  async function claimedByA(db: Awaited<ReturnType<typeof open>>) {
+    const other = await db.another();
+    await db.stores.instances.register({ id: "A", host: "host-a", pid: 1 }, NOW, () => true);
+    await other.instances.register({ id: "B", host: "host-b", pid: 2 }, NOW, () => true);
+    const entry = await db.stores.outbox.enqueue({ dedupeKey: "k", channel: "C1", kind: "inject", payload: text("x"), now: NOW });
+    assert.equal(await db.stores.outbox.claim(entry.id, NOW, 15_000, "A"), true);
+    return { a: db.stores, b: other, entry };
+  }
+  /** A stalls past OWNER_STALE_MS (B keeps beating), so B takes A's lease over. */
+  async function takenOverByB(b: Stores, id: number): Promise<number> {
+    const later = NOW + OWNER_STALE_MS + 1;
+    await b.instances.heartbeat({ id: "B", host: "host-b", pid: 2 }, later);
+    assert.equal(await b.outbox.claim(id, later, 15_000, "B"), true);
+    return later;
+  }
+
+  it("a sender whose lease was taken over cannot back it off or give it up: the new holder keeps it", async () => {
+    const db = await open();
+    const { a, b, entry } = await claimedByA(db);
+    const later = await takenOverByB(b, entry.id);
+    // A wakes up, its send having failed, and tries to back off, then to give up.
+    assert.equal(await a.outbox.retryLater(entry.id, later + 60_000, "HTTP 503", "A"), false);
+    assert.equal(await a.outbox.markFailed(entry.id, "not_in_channel", "A"), false);
+    const now = await b.outbox.get(entry.id);
+    assert.equal(now?.status, "pending", "not failed by a sender that no longer holds it");
+    assert.equal(now?.dueAt, NOW, "not pushed back by a sender that no longer holds it");
+    assert.equal(now?.attempts, 0);
+    assert.equal(now?.leaseUntil, later + 15_000, "B's lease stands");
+    // Another process (A again, B still alive) may not take it while B holds it...
+    await a.instances.heartbeat({ id: "A", host: "host-a", pid: 1 }, later);
+    assert.equal(await a.outbox.claim(entry.id, later + 1, 15_000, "A"), false, "B still sends it");
+    // ... and B, the holder, can back it off.
+    assert.equal(await b.outbox.retryLater(entry.id, later + 4_000, "HTTP 503", "B"), true);
+    const backedOff = await a.outbox.get(entry.id);
+    assert.deepEqual([backedOff?.dueAt, backedOff?.attempts, backedOff?.leaseUntil], [later + 4_000, 1, null]);
+  });
+
+  it("only the holder gives an entry up", async () => {
+    const db = await open();
+    const { a, b, entry } = await claimedByA(db);
+    assert.equal(await b.outbox.markFailed(entry.id, "not_in_channel", "B"), false, "B never held it");
+    assert.equal((await a.outbox.get(entry.id))?.status, "pending");
+    assert.equal(await a.outbox.markFailed(entry.id, "not_in_channel", "A"), true);
+    const failed = await b.outbox.get(entry.id);
+    assert.deepEqual([failed?.status, failed?.lastError], ["failed", "not_in_channel"]);
+  });
+
+  it("a taken-over sender's late success is still recorded, so the new holder's retry does not post it again", async () => {
+    const db = await open();
+    const { a, b, entry } = await claimedByA(db);
+    const later = await takenOverByB(b, entry.id);
+    // A's post did reach Slack after all: that is a fact, whoever holds the lease now.
+    assert.equal(await a.outbox.markSent(entry.id, later + 10, "1.1"), true);
+    // B's own attempt failed: it may not put the sent message back in the queue.
+    assert.equal(await b.outbox.retryLater(entry.id, later + 4_000, "HTTP 503", "B"), false);
+    const sent = await b.outbox.get(entry.id);
+    assert.deepEqual([sent?.status, sent?.messageTs], ["sent", "1.1"]);
   });
 });

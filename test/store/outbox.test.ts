@@ -202,7 +202,7 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       const second = await a.outbox.enqueue({ dedupeKey: "2", channel: "C1", kind: "inject", payload: text("2"), now: NOW });
       assert.equal(await a.outbox.claim(first.id, NOW, 15_000, "A"), true);
       assert.equal(await b.outbox.claim(second.id, NOW, 15_000, "B"), false, "leased: the second waits");
-      await a.outbox.retryLater(first.id, NOW + 4_000, "HTTP 503");
+      await a.outbox.retryLater(first.id, NOW + 4_000, "HTTP 503", "A");
       assert.equal(await b.outbox.claim(second.id, NOW + 1, 15_000, "B"), false, "backing off: the second still waits");
       assert.deepEqual(
         (await b.outbox.heads(NOW + 1)).map((h) => [h.id, h.dueAt]),
@@ -237,12 +237,12 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       assert.equal(released?.sendUnresolved, true, "but whether Slack has it is still unknown");
       assert.equal(await b.outbox.claim(entry.id, NOW + 1, 15_000, "B"), true);
       // B's answer was lost (a timeout): still unknown. Slack's own refusal (a 429) settles it.
-      await b.outbox.retryLater(entry.id, NOW + 2_000, "request timed out", true);
+      await b.outbox.retryLater(entry.id, NOW + 2_000, "request timed out", "B", true);
       assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, true);
       assert.equal(await b.outbox.retryNow(NOW + 3), 1);
       assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, true, "a restart does not forget it");
       assert.equal(await a.outbox.claim(entry.id, NOW + 4, 15_000, "A"), true);
-      await a.outbox.retryLater(entry.id, NOW + 5_000, "rate limited (Retry-After 1 s)");
+      await a.outbox.retryLater(entry.id, NOW + 5_000, "rate limited (Retry-After 1 s)", "A");
       assert.equal((await b.outbox.get(entry.id))?.sendUnresolved, false, "refused by Slack: not posted");
       assert.equal(await b.outbox.claim(entry.id, NOW + 5_000, 15_000, "B"), true);
       await b.outbox.markSent(entry.id, NOW + 5_000, "1.1");
@@ -261,8 +261,9 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       const failed = await a.outbox.enqueue({ dedupeKey: "f", channel: "C1", kind: "inject", payload: text("f"), now: NOW });
       const limited = await a.outbox.enqueue({ dedupeKey: "l", channel: "C2", kind: "inject", payload: text("l"), now: NOW });
       const sending = await a.outbox.enqueue({ dedupeKey: "s", channel: "C3", kind: "inject", payload: text("s"), now: NOW });
-      await a.outbox.retryLater(failed.id, NOW + 60_000, "HTTP 503");
-      await a.outbox.retryLater(limited.id, NOW + 30_000, "rate limited (Retry-After 30 s)");
+      for (const entry of [failed, limited]) await a.outbox.claim(entry.id, NOW, 15_000, "A");
+      await a.outbox.retryLater(failed.id, NOW + 60_000, "HTTP 503", "A");
+      await a.outbox.retryLater(limited.id, NOW + 30_000, "rate limited (Retry-After 30 s)", "A");
       await a.outbox.claim(sending.id, NOW, 15_000, "A");
       assert.equal(await b.outbox.retryNow(NOW + 1), 1);
       assert.equal((await b.outbox.get(failed.id))?.dueAt, NOW + 1);
@@ -276,7 +277,8 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       await a.outbox.enqueue({ dedupeKey: "p", channel: "C3", kind: "inject", payload: text("p"), now: NOW });
       await a.outbox.claim(sent.id, NOW, 1, "A");
       await a.outbox.markSent(sent.id, NOW, "1.1");
-      await a.outbox.markFailed(failed.id, "not_in_channel");
+      await a.outbox.claim(failed.id, NOW, 1, "A");
+      await a.outbox.markFailed(failed.id, "not_in_channel", "A");
       assert.equal(await a.outbox.prune(NOW + 1), 2);
       assert.deepEqual(await b.outbox.counts(), { pending: 1, sent: 0, failed: 0 });
       assert.equal(await a.outbox.byKey("s"), null);

@@ -212,8 +212,25 @@ describeStores("workspaces on one database", (open) => {
     assert.deepEqual(await db.query("SELECT user_id FROM responders WHERE drill_id = $1", [betaDrill]), []);
     assert.ok(await db.stores.drills.forTeam(ACME).loadDrill(acmeDrill), "the other workspace keeps its drills");
 
+    await serviceOn(db.stores, clock, LOCAL_TEAM).start({ scenarioId: "base", startedBy: alice, venue: "C8", surface: "slack" });
+    await db.stores.schedules.createSchedule({
+      channel: "C8",
+      cron: "0 11 * * 1",
+      timezone: "UTC",
+      scenario: "base",
+      mode: "read",
+      headsUp: false,
+      createdBy: alice.id,
+      createdAt: 0,
+    });
+    await db.stores.outbox.enqueue({ dedupeKey: "local:x", channel: "C8", kind: "game_day", payload: { text: "x" }, now: 0 });
+    // What OAuth mode warns about at start: the 'local' workspace's drills, schedules and queue.
+    assert.deepEqual(await db.stores.workspaces.waiting(LOCAL_TEAM.id), { drills: 2, running: 1, schedules: 1, queued: 1 });
+    assert.deepEqual(await db.stores.workspaces.waiting(ACME.id), { drills: 1, running: 0, schedules: 0, queued: 0 });
+
     const moved = await withWorkspaceData(db, (data) => data.adopt("T0HOME", null));
-    assert.equal(moved.drills, 1);
+    assert.deepEqual(await db.stores.workspaces.waiting(LOCAL_TEAM.id), { drills: 0, running: 0, schedules: 0, queued: 0 });
+    assert.equal(moved.drills, 2);
     assert.equal(await db.stores.drills.loadDrill(localDrill), null);
     assert.equal((await db.stores.drills.forTeam({ id: "T0HOME", enterpriseId: null }).loadDrill(localDrill))?.id, localDrill);
     assert.equal((await db.stores.history.forTeam({ id: "T0HOME", enterpriseId: null }).personResults(alice.id)).length, 1);

@@ -25,23 +25,110 @@ import { inTransaction, isUniqueViolation, Params } from "./db.js";
 /** A drill row with its records as JSON arrays (one query, one consistent snapshot). */
 interface LoadedRow extends DrillRow, DrillRecordRows {}
 
-// With $2 set, one responder's rows only, so a click costs the same at 5 or 500 responders.
-const LOAD_DRILL = `
+/** The drill and its records in one query; `who` picks whose responder rows come with it. Two
+ * texts rather than one with `($2 IS NULL OR user_id = $2)`: each is a named prepared statement,
+ * planned once per connection, and a plan made for "one person" (an index lookup, so a click
+ * costs the same at 5 or 500 responders) must not be reused for "everyone". */
+const loadDrillSql = (who: "one" | "all") => {
+  const whose = who === "one" ? " AND user_id = $3" : "";
+  return `
   SELECT d.*,
     (SELECT coalesce(json_agg(r ORDER BY r.joined_at, r.rowid), '[]')
        FROM (SELECT user_id, user_name, joined_at, acked_at, walk_started_at, role, rowid FROM responders
-              WHERE drill_id = d.id AND ($2::text IS NULL OR user_id = $2)) r) AS responders,
+              WHERE drill_id = d.id${whose}) r) AS responders,
     (SELECT coalesce(json_agg(f), '[]')
        FROM (SELECT user_id, text, answered_at, score, override_correct, override_by, override_by_id, override_at FROM first_moves
-              WHERE drill_id = d.id AND ($2::text IS NULL OR user_id = $2)) f) AS moves,
+              WHERE drill_id = d.id${whose}) f) AS moves,
     (SELECT coalesce(json_agg(s ORDER BY s.user_id, s.seq), '[]')
        FROM (SELECT user_id, seq, node_id, option_id, next_id, entered_at, chosen_at FROM decision_steps
-              WHERE drill_id = d.id AND ($2::text IS NULL OR user_id = $2)) s) AS steps,
+              WHERE drill_id = d.id${whose}) s) AS steps,
     (SELECT coalesce(json_agg(i ORDER BY i.posted_at, i.inject_index), '[]')
        FROM (SELECT inject_index, due_at, posted_at FROM inject_posts WHERE drill_id = d.id) i) AS injects,
     (SELECT coalesce(json_agg(e ORDER BY e.id), '[]')
        FROM (SELECT id, kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = d.id) e) AS events
-  FROM drills d WHERE d.id = $1 AND d.team_id = $3`;
+  FROM drills d WHERE d.id = $1 AND d.team_id = $2`;
+};
+const LOAD_ONE = { name: "drillbot_load_drill_one", text: loadDrillSql("one") };
+const LOAD_ALL = { name: "drillbot_load_drill_all", text: loadDrillSql("all") };
+
+/** The drill's row, locked shared while it runs: the lead of every one-statement change below.
+ * An end (FOR NO KEY UPDATE) waits for it, and one that committed first leaves no row here. */
+const RUNNING = "WITH d AS (SELECT id FROM drills WHERE id = $1 AND team_id = $2 AND status = 'running' FOR SHARE)";
+
+/** A responder's own change to a running drill as one statement (its own transaction): the drill
+ * row locked shared, the responder row added if new, the change made once. One round trip where
+ * apply()'s transaction takes six (connect, BEGIN, lock, responder, change, COMMIT); these are
+ * the clicks of a game day's stampede. The row count says whether it took effect. Null for a
+ * change that needs the transaction. */
+function oneStatement(change: DrillChange, drillId: number, teamId: string): pg.QueryConfig | null {
+  switch (change.type) {
+    case "acked":
+      return {
+        name: "drillbot_ack",
+        text: `${RUNNING}
+          INSERT INTO responders (drill_id, user_id, user_name, joined_at, acked_at)
+          SELECT d.id, $3::text, $4::text, $5::bigint, $6::bigint FROM d
+          ON CONFLICT (drill_id, user_id) DO UPDATE SET acked_at = excluded.acked_at WHERE responders.acked_at IS NULL`,
+        values: [drillId, teamId, change.user.id, change.user.name, change.joinedAt, change.at],
+      };
+    case "walk_started":
+      return {
+        name: "drillbot_walk_started",
+        text: `${RUNNING}
+          INSERT INTO responders (drill_id, user_id, user_name, joined_at, walk_started_at)
+          SELECT d.id, $3::text, $4::text, $5::bigint, $5::bigint FROM d
+          ON CONFLICT (drill_id, user_id) DO UPDATE SET walk_started_at = excluded.walk_started_at WHERE responders.walk_started_at IS NULL`,
+        values: [drillId, teamId, change.user.id, change.user.name, change.at],
+      };
+    case "first_move":
+      // The responder row and the answer in one statement: the answer's foreign key is checked
+      // at the statement's end, when the responder row is there.
+      return {
+        name: "drillbot_first_move",
+        text: `${RUNNING},
+          r AS (INSERT INTO responders (drill_id, user_id, user_name, joined_at)
+                SELECT d.id, $3::text, $4::text, $5::bigint FROM d ON CONFLICT (drill_id, user_id) DO NOTHING)
+          INSERT INTO first_moves (drill_id, user_id, text, answered_at, correct, score, noticed)
+          SELECT d.id, $3::text, $6::text, $7::bigint, $8::boolean, $9::jsonb, false FROM d
+          ON CONFLICT (drill_id, user_id) DO NOTHING`,
+        values: [
+          drillId,
+          teamId,
+          change.user.id,
+          change.user.name,
+          change.joinedAt,
+          change.move.text,
+          change.move.at,
+          change.move.score.correct,
+          JSON.stringify(change.move.score),
+        ],
+      };
+    case "step":
+      return {
+        name: "drillbot_step",
+        text: `${RUNNING},
+          r AS (INSERT INTO responders (drill_id, user_id, user_name, joined_at)
+                SELECT d.id, $3::text, $4::text, $5::bigint FROM d ON CONFLICT (drill_id, user_id) DO NOTHING)
+          INSERT INTO decision_steps (drill_id, user_id, seq, node_id, option_id, next_id, entered_at, chosen_at)
+          SELECT d.id, $3::text, $6::int, $7::text, $8::text, $9::text, $5::bigint, $10::bigint FROM d
+          ON CONFLICT (drill_id, user_id, seq) DO NOTHING`,
+        values: [
+          drillId,
+          teamId,
+          change.user.id,
+          change.user.name,
+          change.step.enteredAt,
+          change.step.seq,
+          change.step.nodeId,
+          change.step.optionId,
+          change.step.nextId,
+          change.step.chosenAt,
+        ],
+      };
+    default:
+      return null;
+  }
+}
 
 export class PgDrillStore implements DrillStore {
   constructor(
@@ -115,7 +202,9 @@ export class PgDrillStore implements DrillStore {
   }
 
   async loadDrill(id: number, onlyUserId?: string): Promise<DrillState | null> {
-    const { rows } = await this.pool.query<LoadedRow>(LOAD_DRILL, [id, onlyUserId ?? null, this.team.id]);
+    const { rows } = await this.pool.query<LoadedRow>(
+      onlyUserId === undefined ? { ...LOAD_ALL, values: [id, this.team.id] } : { ...LOAD_ONE, values: [id, this.team.id, onlyUserId] },
+    );
     const row = rows[0];
     return row ? toDrillState(row, row) : null;
   }
@@ -164,6 +253,9 @@ export class PgDrillStore implements DrillStore {
    * effect: false for a repeat (a double click, a retry, another instance first) or a drill no
    * longer running. */
   async apply(drillId: number, changes: readonly DrillChange[], derived: { results?: DrillResults } = {}): Promise<boolean[]> {
+    const [only] = changes;
+    const single = changes.length === 1 && only && !derived.results ? oneStatement(only, drillId, this.team.id) : null;
+    if (single) return [(await this.pool.query(single)).rowCount === 1];
     const alone = changes.some((c) => c.type === "finished" || c.type === "role");
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ status: string; team_id: string | null }>(

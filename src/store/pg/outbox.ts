@@ -137,19 +137,21 @@ export class PgOutboxStore implements OutboxStore {
     return result.rowCount === 1;
   }
 
-  async retryLater(id: number, dueAt: number, error: string, unresolved = false): Promise<void> {
-    // lease_owner set on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
-    await this.pool.query(
-      "UPDATE outbox SET due_at = $1, attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = CASE WHEN $4 THEN lease_owner END WHERE id = $3 AND status = 'pending'",
-      [dueAt, error, id, unresolved],
+  async retryLater(id: number, dueAt: number, error: string, owner: string, unresolved = false): Promise<boolean> {
+    // lease_owner kept on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
+    const result = await this.pool.query(
+      "UPDATE outbox SET due_at = $1, attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = CASE WHEN $5 THEN lease_owner END WHERE id = $3 AND status = 'pending' AND lease_owner = $4",
+      [dueAt, error, id, owner, unresolved],
     );
+    return result.rowCount === 1;
   }
 
-  async markFailed(id: number, error: string): Promise<void> {
-    await this.pool.query(
-      "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, lease_owner = NULL WHERE id = $2 AND status = 'pending'",
-      [error, id],
+  async markFailed(id: number, error: string, owner: string): Promise<boolean> {
+    const result = await this.pool.query(
+      "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, lease_until = NULL, lease_owner = NULL WHERE id = $2 AND status = 'pending' AND lease_owner = $3",
+      [error, id, owner],
     );
+    return result.rowCount === 1;
   }
 
   async releaseLeases(owner: string): Promise<number> {

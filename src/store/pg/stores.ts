@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { LOCAL_TEAM, type Team } from "../../domain/team.js";
+import { PgWorkspaceData } from "../workspaces.js";
 import { PgActionItemStore } from "./actionItems.js";
 import { PgDrillStore } from "./drills.js";
 import { PgHistoryStore } from "./history.js";
@@ -25,6 +26,7 @@ export function pgStoresOn(pool: pg.Pool, team: Team = LOCAL_TEAM) {
     requests: new PgRequestLog(pool),
     installations: new PgInstallationRows(pool),
     oauthStates: new PgOAuthStateRows(pool),
+    workspaces: new PgWorkspaceData(pool),
   };
 }
 
