@@ -10,8 +10,10 @@ import type { DatabaseStateStore, EncryptedInstallationStore } from "../store/in
 
 export const INSTALL_PATH = "/slack/install";
 export const REDIRECT_PATH = "/slack/oauth_redirect";
-/** The bot scopes manifest.yml asks for (a test keeps the two equal). */
-export const BOT_SCOPES = ["commands", "chat:write", "chat:write.public"];
+/** The bot scopes manifest.yml asks for (a test keeps the two equal). The history scopes let the
+ * outbox check, after a send whose outcome it never learned, whether the post is already there
+ * (src/slack/outboxWorker.ts); without them that post is sent again. */
+export const BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "channels:history", "groups:history"];
 
 export interface OAuthOptions {
   clientId: string;

@@ -9,8 +9,24 @@ import type { WorkTracker } from "./workTracker.js";
 // Delivers the outbox to Slack: per channel in order, about one message a second per channel
 // (chat.postMessage's rate), honouring Retry-After on 429, backing off on 5xx and timeouts, and
 // giving up only on errors that retrying cannot fix (not_in_channel, invalid_blocks…).
+//
+// Slack's chat.postMessage takes no idempotency key, so a send whose outcome was never learned
+// (the process died after Slack accepted the post, the answer timed out, the connection dropped)
+// could be posted again by the next attempt. Every post therefore carries its outbox key in the
+// message's metadata, and an attempt after an unresolved one first reads the channel (or the
+// drill's thread) since the entry was queued for a message carrying that key: found, it is
+// recorded as sent and not posted again. Reading needs the channels:history (groups:history for
+// private channels) scope and the bot in the channel; without them the post is sent again, at
+// least once (docs/deployment.md, "Delivery guarantee").
 
 export const CHANNEL_PACE_MS = 1_100;
+/** The metadata event type every outbox post carries, with its dedupe key as `key`. */
+export const OUTBOX_METADATA_TYPE = "drillbot_outbox";
+/** Messages are looked for from this long before their entry was queued (Slack's clock and ours
+ * may differ a little). */
+const LOOKUP_SKEW_MS = 60_000;
+/** Pages of history read when looking for an earlier post (a page is up to 200 messages). */
+const LOOKUP_MAX_PAGES = 10;
 export const MAX_ATTEMPTS = 40;
 /** How long one send attempt holds an entry; past it (the sender died) another may try. */
 const SEND_LEASE_MS = 15_000; // longer than one attempt's 10 s timeout
@@ -184,9 +200,31 @@ export class OutboxWorker {
     const client = await this.o.clientFor(entry.team);
     if (!client) return this.giveUp(entry, "drillbot is no longer installed in this workspace");
     const now = this.o.clock.now();
-    // Another instance on the same database may be sending it right now: one of us sends.
+    // Another instance on the same database may be sending it right now: one of us sends. The
+    // entry was read before the claim, which replaces its holder: `sendUnresolved` is the last
+    // attempt's (a claim only succeeds once that attempt's lease is free).
     if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS, this.o.owner))) return false;
+    if (entry.sendUnresolved) {
+      const earlier = await this.findEarlierPost(client, entry, threadTs);
+      if (earlier.kind === "retry" && entry.attempts + 1 < MAX_ATTEMPTS) {
+        this.o.logger.warn(`outbox: ${entry.dedupeKey}: could not look for an earlier post (${earlier.reason}); looking again later`);
+        await this.o.outbox.retryLater(entry.id, this.o.clock.now() + earlier.afterMs, earlier.reason, this.o.owner, true);
+        return true;
+      }
+      if (earlier.kind === "found") {
+        this.o.logger.warn(`outbox: ${entry.dedupeKey} had reached Slack before its sender stopped; not posting it again`);
+        await this.recordSent(entry, earlier.ts);
+        return true;
+      }
+      if (earlier.kind === "cannot look" || earlier.kind === "retry") {
+        // Unreadable, or still failing after as many tries as a post gets: a second copy rather than none.
+        this.o.logger.warn(
+          `outbox: ${entry.dedupeKey} may have reached Slack before its sender stopped, and its channel cannot be read to check (${earlier.reason}): posting it again`,
+        );
+      }
+    }
     this.lastSent.set(channelKey(entry.team, entry.channel), now);
+    let ts: string | null;
     try {
       const posted = await client.chat.postMessage({
         channel: entry.channel,
@@ -195,20 +233,30 @@ export class OutboxWorker {
         ...(threadTs ? { thread_ts: threadTs } : {}),
         unfurl_links: false,
         unfurl_media: false,
+        // Invisible to people; lets a later attempt recognise this post (findEarlierPost).
+        metadata: { event_type: OUTBOX_METADATA_TYPE, event_payload: { key: entry.dedupeKey } },
       });
-      const recorded = await this.o.outbox.markSent(entry.id, this.o.clock.now(), posted.ts ?? null);
-      // Not recorded: this process stalled, another took the entry over and its post was
-      // recorded first; the drill's thread is that one.
-      if (recorded && entry.kind === "trigger" && posted.ts) await this.o.onTriggerSent(entry, posted.ts);
+      ts = posted.ts ?? null;
     } catch (error) {
       const verdict = classifySlackError(error, entry.attempts);
       if (verdict.kind === "permanent" || entry.attempts + 1 >= MAX_ATTEMPTS) {
         if (await this.o.outbox.markFailed(entry.id, verdict.reason, this.o.owner)) {
           this.o.logger.error(`outbox: giving up on ${entry.dedupeKey}: ${verdict.reason}`);
         } else this.tookOver(entry, verdict.reason);
-      } else if (await this.o.outbox.retryLater(entry.id, this.o.clock.now() + verdict.afterMs, verdict.reason, this.o.owner)) {
+      } else if (
+        await this.o.outbox.retryLater(entry.id, this.o.clock.now() + verdict.afterMs, verdict.reason, this.o.owner, mayHavePosted(error))
+      ) {
         this.o.logger.warn(`outbox: ${entry.dedupeKey} will be retried in ${Math.round(verdict.afterMs / 1000)} s: ${verdict.reason}`);
       } else this.tookOver(entry, verdict.reason);
+      return true;
+    }
+    // Posted. Recording it is not part of the attempt: if that fails (a database error), the
+    // entry keeps its lease and stays unresolved, and the next attempt finds this post instead
+    // of posting it again.
+    try {
+      await this.recordSent(entry, ts);
+    } catch (error) {
+      this.o.logger.error(`outbox: ${entry.dedupeKey} was posted but could not be recorded as sent:`, error);
     }
     return true;
   }
@@ -228,4 +276,52 @@ export class OutboxWorker {
   private tookOver(entry: OutboxEntry, reason: string): void {
     this.o.logger.warn(`outbox: ${entry.dedupeKey} failed here (${reason}) after another instance took it over; left to that instance`);
   }
+
+  private async recordSent(entry: OutboxEntry, ts: string | null): Promise<void> {
+    const recorded = await this.o.outbox.markSent(entry.id, this.o.clock.now(), ts);
+    // Not recorded: this process stalled, another took the entry over and its post was
+    // recorded first; the drill's thread is that one.
+    if (recorded && entry.kind === "trigger" && ts) await this.o.onTriggerSent(entry, ts);
+  }
+
+  /** Looks in the drill's thread (or the channel) for a message carrying the entry's key, posted
+   * since it was queued. */
+  private async findEarlierPost(client: webApi.WebClient, entry: OutboxEntry, threadTs: string | undefined): Promise<EarlierPost> {
+    const oldest = ((entry.createdAt - LOOKUP_SKEW_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+        const common = { channel: entry.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+        const answer = threadTs
+          ? await client.conversations.replies({ ...common, ts: threadTs })
+          : await client.conversations.history(common);
+        const match = (answer.messages ?? []).find(
+          (m) =>
+            m.metadata?.event_type === OUTBOX_METADATA_TYPE &&
+            (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === entry.dedupeKey,
+        );
+        if (match?.ts) return { kind: "found", ts: match.ts };
+        cursor = answer.response_metadata?.next_cursor || undefined;
+        if (!cursor) return { kind: "absent" };
+      }
+      return { kind: "cannot look", reason: `not among the ${LOOKUP_MAX_PAGES * 200} messages read` };
+    } catch (error) {
+      const verdict = classifySlackError(error, entry.attempts);
+      // A missing scope, a channel the bot is not in: no attempt will read it.
+      return verdict.kind === "permanent" ? { kind: "cannot look", reason: verdict.reason } : { ...verdict };
+    }
+  }
+}
+
+type EarlierPost =
+  | { kind: "found"; ts: string }
+  | { kind: "absent" }
+  | { kind: "cannot look"; reason: string }
+  | Extract<Classified, { kind: "retry" }>;
+
+/** Whether Slack may have posted the message although the call failed: only Slack's own answer
+ * (an error in the body, a 429) says for sure that it did not. */
+function mayHavePosted(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code !== webApi.ErrorCode.PlatformError && code !== webApi.ErrorCode.RateLimitedError;
 }

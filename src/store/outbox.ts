@@ -35,6 +35,9 @@ export interface OutboxEntry {
   attempts: number;
   /** Another send attempt holds it until then (ms), or null. */
   leaseUntil: number | null;
+  /** A send was started and never learned its outcome (its sender died, was stopped, or lost
+   * Slack's answer): Slack may have posted it. The next attempt looks for it before posting. */
+  sendUnresolved: boolean;
   status: "pending" | "sent" | "failed";
   lastError: string | null;
   messageTs: string | null;
@@ -89,12 +92,14 @@ export interface OutboxStore {
    * sender recorded it first). Not limited to the lease holder: a sender whose lease was taken
    * over (it stalled) may still have posted, and forgetting that would post it once more. */
   markSent(id: number, at: number, ts: string | null): Promise<boolean>;
-  /** Backs the entry off until `dueAt` and frees its lease, only while `owner` holds the lease:
-   * false when another sender took it over (that sender decides what becomes of it). */
-  retryLater(id: number, dueAt: number, error: string, owner: string): Promise<boolean>;
+  /** Tried again from `dueAt`, only while `owner` holds the lease (false when another sender
+   * took it over; that sender decides). `unresolved`: the attempt may have reached Slack (a
+   * timeout, a dropped connection), so the next one looks for it before posting. */
+  retryLater(id: number, dueAt: number, error: string, owner: string, unresolved?: boolean): Promise<boolean>;
   /** Gives the entry up, only while `owner` holds the lease (claim it first); false otherwise. */
   markFailed(id: number, error: string, owner: string): Promise<boolean>;
-  /** Lets go of every lease this sender holds (a clean shutdown). */
+  /** Lets go of every lease this sender holds (a clean shutdown); a send still in flight stays
+   * marked unresolved (its holder is kept), so whoever sends it next looks for it first. */
   releaseLeases(owner: string): Promise<number>;
   counts(): Promise<Record<"pending" | "sent" | "failed", number>>;
   /** On start: whatever waits on a backoff is tried now (a Retry-After is still honoured). */
@@ -203,11 +208,12 @@ export class SqliteOutboxStore implements OutboxStore {
     );
   }
 
-  async retryLater(id: number, dueAt: number, error: string, owner: string): Promise<boolean> {
+  async retryLater(id: number, dueAt: number, error: string, owner: string, unresolved = false): Promise<boolean> {
+    // lease_owner kept on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
     return (
       this.stmt(
-        "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ? AND status = 'pending' AND lease_owner = ?",
-      ).run(dueAt, error, id, owner).changes === 1
+        "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = CASE WHEN ? THEN lease_owner END WHERE id = ? AND status = 'pending' AND lease_owner = ?",
+      ).run(dueAt, error, unresolved ? 1 : 0, id, owner).changes === 1
     );
   }
 
@@ -220,14 +226,16 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   async releaseLeases(owner: string): Promise<number> {
-    return this.stmt("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ? AND status = 'pending'").run(owner)
-      .changes;
+    // The holder stays: this row's send was started and never finished (see sendUnresolved).
+    return this.stmt("UPDATE outbox SET lease_until = NULL WHERE lease_owner = ? AND status = 'pending' AND lease_until IS NOT NULL").run(
+      owner,
+    ).changes;
   }
 
   async retryNow(now: number): Promise<number> {
     // Only entries nobody is sending: another process's live lease is left alone (as on PostgreSQL).
     return this.stmt(
-      `UPDATE outbox SET due_at = @now, lease_until = NULL, lease_owner = NULL
+      `UPDATE outbox SET due_at = @now, lease_until = NULL
         WHERE status = 'pending' AND due_at > @now AND coalesce(last_error, '') NOT LIKE 'rate limited%'
           AND (lease_until IS NULL OR lease_until < @now OR lease_owner IS NULL
                OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))`,

@@ -67,19 +67,30 @@ interface SlackCall {
   params: Record<string, string>;
   /** When it reached "Slack" (ms). */
   at: number;
+  /** The message's ts (a post Slack accepted). */
+  ts?: string;
 }
 
 class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly replies: string[] = [];
   private server: Server | null = null;
-  private ts = 1_800_000_000;
+  private messages = 0;
   private postCount = 0;
   faulty = true;
   port = 0;
   /** The next post to this channel never reaches "Slack": the app dies while sending it. */
   dropNextPostTo: string | null = null;
   onDrop: (() => void) | null = null;
+  /** The next inject posted to this channel is accepted (Slack has it) and the app dies before
+   * it hears so: the post is in the channel, the app's outbox still has it as unsent. */
+  acceptNextInjectThenKill: string | null = null;
+  onAccept: (() => void) | null = null;
+
+  /** A message ts as Slack makes them: seconds of its clock, and unique. */
+  private nextTs(): string {
+    return `${Math.floor(Date.now() / 1000)}.${String(++this.messages).padStart(6, "0")}`;
+  }
 
   async start(): Promise<void> {
     this.server = createServer(async (req, res) => {
@@ -113,10 +124,32 @@ class FakeSlack {
           figures.faultsInjected++;
           return reply(503, { ok: false, error: "service_unavailable" });
         }
-        this.calls.push({ method, params, at: Date.now() });
-        return reply(200, { ok: true, channel: params.channel, ts: `${this.ts++}.000100` });
+        const ts = this.nextTs();
+        this.calls.push({ method, params, at: Date.now(), ts });
+        if (this.acceptNextInjectThenKill === params.channel && (params.text ?? "").startsWith("⏱")) {
+          this.acceptNextInjectThenKill = null;
+          this.onAccept?.();
+        }
+        return reply(200, { ok: true, channel: params.channel, ts });
       }
       this.calls.push({ method, params, at: Date.now() });
+      // What is in a channel (history) or a thread (replies), newest first, with each message's
+      // metadata when asked for: how the app checks whether a post it may have made is there.
+      if (method === "conversations.history" || method === "conversations.replies") {
+        const oldest = Number(params.oldest ?? 0);
+        const messages = this.posts(params.channel)
+          .filter((c) => Number(c.ts) > oldest)
+          .filter((c) => (method === "conversations.replies" ? c.params.thread_ts === params.ts : !c.params.thread_ts))
+          .map((c) => ({
+            type: "message",
+            ts: c.ts,
+            text: c.params.text,
+            ...(c.params.thread_ts ? { thread_ts: c.params.thread_ts } : {}),
+            ...(params.include_all_metadata === "true" && c.params.metadata ? { metadata: JSON.parse(c.params.metadata) } : {}),
+          }))
+          .reverse();
+        return reply(200, { ok: true, messages, has_more: false });
+      }
       if (method === "auth.test") return reply(200, { ok: true, user_id: "U0BOT", bot_id: "B0BOT", team_id: "T0TEAM" });
       if (method === "chat.getPermalink")
         return reply(200, { ok: true, permalink: `https://acme.slack.com/archives/${params.channel}/p1` });
@@ -160,6 +193,8 @@ class AppProcess {
   port = 0;
   /** Times the process ended without being told to (a crash, an out-of-memory). */
   unexpectedExits = 0;
+  /** When each SIGKILL was sent (ms). */
+  readonly killedAt: number[] = [];
 
   constructor(
     private readonly dbPath: string,
@@ -213,6 +248,7 @@ class AppProcess {
   kill(): void {
     figures.kills++;
     figures.faultsInjected++;
+    this.killedAt.push(Date.now());
     const child = this.child;
     this.child = null;
     child?.kill("SIGKILL");
@@ -361,7 +397,7 @@ function outboxPending(path: string): number {
 
 // ---------------------------------------------------------------- one drill, killed at a point
 
-type KillPoint = "after acks" | "after first moves" | "with injects and the limit pending";
+type KillPoint = "after acks" | "as Slack accepts an inject" | "after first moves" | "with injects and the limit pending";
 
 async function drillWithKill(
   app: AppProcess,
@@ -386,6 +422,14 @@ async function drillWithKill(
   );
   if (point === "after acks") {
     app.kill();
+    await app.start();
+  }
+  if (point === "as Slack accepts an inject") {
+    // Armed once the acks are in, so no request of theirs is cut off: the next inject (due 2 s
+    // and 4 s into the drill) reaches Slack and the app dies before it hears back.
+    slack.acceptNextInjectThenKill = channel;
+    slack.onAccept = () => app.kill();
+    await until(`Slack accepted an inject in ${channel} and the app was killed`, () => slack.acceptNextInjectThenKill === null, 20_000);
     await app.start();
   }
   const texts = users.map((u, i) => (u === "U0MAL" ? HOSTILE : i % 3 === 0 ? BAD : GOOD));
@@ -843,6 +887,7 @@ async function singleProcess(): Promise<void> {
     await app.start();
     const plans: [string, KillPoint, number][] = [
       ["C0KILLACKS", "after acks", 12],
+      ["C0KILLPOSTED", "as Slack accepts an inject", 8],
       ["C0KILLMOVES", "after first moves", 12],
       ["C0KILLTIMERS", "with injects and the limit pending", 8],
     ];
@@ -917,7 +962,7 @@ async function singleProcess(): Promise<void> {
       `${firstMoves} recorded, ${figures.answersExpected} accepted`,
     );
     const hostileStored = d.prepare("SELECT text FROM first_moves WHERE user_id = 'U0MAL'").all() as { text: string }[];
-    check("hostile answers are stored verbatim", hostileStored.length === 3 && hostileStored.every((r) => r.text === HOSTILE));
+    check("hostile answers are stored verbatim", hostileStored.length === drills.length && hostileStored.every((r) => r.text === HOSTILE));
     const acks = d.prepare("SELECT drill_id, count(*) AS n FROM responders WHERE acked_at IS NOT NULL GROUP BY drill_id").all() as {
       drill_id: number;
       n: number;
@@ -927,7 +972,7 @@ async function singleProcess(): Promise<void> {
       acks
         .filter((a) => drills.some((x) => x.id === a.drill_id))
         .map((a) => a.n)
-        .join(",") === "12,12,8",
+        .join(",") === "12,8,12,8",
       JSON.stringify(acks),
     );
     const runs = d.prepare("SELECT period, count(*) AS n FROM schedule_runs WHERE kind = 'drill' GROUP BY schedule_id, period").all() as {
@@ -980,11 +1025,74 @@ async function singleProcess(): Promise<void> {
   }
 }
 
-/** `npm run test:reliability -- cluster` runs the three-instance phase alone. */
+/** Kill drills alone, `rounds` times (one app process on a SQLite file, each drill in a channel of
+ * its own). `kill-acks`: the kill-during-acks drill as the full suite runs it, followed at once by
+ * the kill-after-first-moves drill, whose kill lands while the first drill's injects are going
+ * out. `kill-posted`: the app dies the instant Slack has accepted an inject. Each inject must
+ * reach its channel once; a doubled one is shown against the kills, to tell a post cut off by a
+ * kill from anything else. */
+async function killRounds(rounds: number, plan: [string, KillPoint][]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "drillbot-reliability-"));
+  const dbPath = join(dir, "drillbot.db");
+  const slack = new FakeSlack();
+  await slack.start();
+  const app = new AppProcess(dbPath, slack);
+  let doubled = 0;
+  try {
+    await app.start();
+    for (let round = 1; round <= rounds; round++) {
+      const channels = plan.map(([prefix]) => `${prefix}${round}`);
+      const kills = app.killedAt.length;
+      for (const [i, [, point]] of plan.entries()) await drillWithKill(app, slack, dbPath, channels[i] as string, point, 12);
+      const killedAt = app.killedAt.slice(kills);
+      for (const channel of channels) {
+        await until(`the drill in ${channel} has ended`, () => drillIn(dbPath, channel)?.status === "ended", 30_000);
+      }
+      await until("the outbox is empty", () => outboxPending(dbPath) === 0, 75_000);
+      for (const channel of channels) {
+        const injects = slack.posts(channel).filter((c) => (c.params.text ?? "").startsWith("⏱"));
+        const heads = injects.map((c) => c.params.text?.split("\n")[0]?.replace(/ · _late.*$/, ""));
+        const extra = heads.length - new Set(heads).size;
+        doubled += extra;
+        figures.duplicates += extra;
+        const when = injects.map((c) => `${heads[injects.indexOf(c)]} ${killedAt.map((k) => `${c.at - k}`).join("/")} ms`);
+        check(
+          `${channel}: each inject once across the kills`,
+          extra === 0 && new Set(heads).size === 2,
+          `${heads.length} inject posts; reached Slack (ms from each kill): ${when.join("; ")}`,
+        );
+      }
+    }
+  } catch (error) {
+    check("the kill rounds ran to the end", false, (error as Error).message);
+    console.log(app.logs().slice(-3000));
+  } finally {
+    await app.stop().catch(() => {});
+    await slack.stop();
+  }
+  console.log(`${plan.map(([, point]) => point).join(", then ")}: ${rounds} round(s), ${doubled} inject(s) posted twice`);
+}
+
+/** `npm run test:reliability -- cluster` runs the three-instance phase alone;
+ * `npm run test:reliability -- kill-acks [rounds]` the kill-during-acks drill and the one after it, repeated;
+ * `npm run test:reliability -- kill-posted [rounds]` a kill the instant Slack accepted an inject, repeated. */
 const only = process.argv[2];
 
 async function main(): Promise<void> {
   const started = Date.now();
+  if (only === "kill-acks" || only === "kill-posted") {
+    const plan: [string, KillPoint][] =
+      only === "kill-acks"
+        ? [
+            ["C0KILLACKS", "after acks"],
+            ["C0KILLMOVES", "after first moves"],
+          ]
+        : [["C0KILLPOSTED", "as Slack accepts an inject"]];
+    await killRounds(Number(process.argv[3] ?? 10), plan);
+    console.log(`\n${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    process.exitCode = failed > 0 ? 1 : 0;
+    return;
+  }
   if (only !== "cluster") await singleProcess();
 
   // Several instances: three processes on one PostgreSQL behind a load balancer.

@@ -19,7 +19,13 @@ describe("manifest.yml", () => {
   });
 
   it("asks only for the scopes the app uses", () => {
-    assert.deepEqual([...manifest.oauth_config.scopes.bot].sort(), ["chat:write", "chat:write.public", "commands"]);
+    assert.deepEqual([...manifest.oauth_config.scopes.bot].sort(), [
+      "channels:history",
+      "chat:write",
+      "chat:write.public",
+      "commands",
+      "groups:history",
+    ]);
   });
 
   it("describes /drill as the subcommand registry does: usage_hint and the README's command table", () => {

@@ -224,6 +224,31 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       assert.equal(await a.outbox.claim(entry.id, NOW + 2, 15_000, "A"), true);
     });
 
+    it("remembers a send whose outcome is unknown until one ends it, through a clean shutdown and a restart", async () => {
+      const entry = await a.outbox.enqueue({ dedupeKey: "k", channel: "C1", kind: "inject", payload: text("x"), now: NOW });
+      assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, false, "never tried");
+      await a.outbox.claim(entry.id, NOW, 60_000, "A");
+      assert.equal((await b.outbox.get(entry.id))?.sendUnresolved, true, "A is sending it: Slack may have it");
+      // A is stopped mid-send; on the next start backed-off messages are tried at once.
+      assert.equal(await a.outbox.releaseLeases("A"), 1);
+      assert.equal(await b.outbox.retryNow(NOW + 1), 0);
+      const released = await b.outbox.get(entry.id);
+      assert.equal(released?.leaseUntil, null, "its lease is free");
+      assert.equal(released?.sendUnresolved, true, "but whether Slack has it is still unknown");
+      assert.equal(await b.outbox.claim(entry.id, NOW + 1, 15_000, "B"), true);
+      // B's answer was lost (a timeout): still unknown. Slack's own refusal (a 429) settles it.
+      await b.outbox.retryLater(entry.id, NOW + 2_000, "request timed out", "B", true);
+      assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, true);
+      assert.equal(await b.outbox.retryNow(NOW + 3), 1);
+      assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, true, "a restart does not forget it");
+      assert.equal(await a.outbox.claim(entry.id, NOW + 4, 15_000, "A"), true);
+      await a.outbox.retryLater(entry.id, NOW + 5_000, "rate limited (Retry-After 1 s)", "A");
+      assert.equal((await b.outbox.get(entry.id))?.sendUnresolved, false, "refused by Slack: not posted");
+      assert.equal(await b.outbox.claim(entry.id, NOW + 5_000, 15_000, "B"), true);
+      await b.outbox.markSent(entry.id, NOW + 5_000, "1.1");
+      assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, false, "sent");
+    });
+
     it("forgets processes on this host that no longer exist when one registers", async () => {
       const dead = await a.instances.register(me("A2", 3), NOW, (pid) => pid !== 2);
       assert.deepEqual(dead, ["B"]);

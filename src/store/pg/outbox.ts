@@ -20,7 +20,7 @@ import { inTransaction } from "./db.js";
 // so no instance can overtake an earlier message of the same channel, whoever holds it.
 
 const COLUMNS =
-  "id, team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, attempts, lease_until, status, last_error, message_ts, priority";
+  "id, team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, attempts, lease_until, lease_owner, status, last_error, message_ts, priority";
 
 /** A lease that still counts: unexpired, held by an instance whose heartbeat is fresh ($alive).
  * `o` is the outbox row; the placeholders are those of the query using it. */
@@ -137,10 +137,11 @@ export class PgOutboxStore implements OutboxStore {
     return result.rowCount === 1;
   }
 
-  async retryLater(id: number, dueAt: number, error: string, owner: string): Promise<boolean> {
+  async retryLater(id: number, dueAt: number, error: string, owner: string, unresolved = false): Promise<boolean> {
+    // lease_owner kept on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
     const result = await this.pool.query(
-      "UPDATE outbox SET due_at = $1, attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = NULL WHERE id = $3 AND status = 'pending' AND lease_owner = $4",
-      [dueAt, error, id, owner],
+      "UPDATE outbox SET due_at = $1, attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = CASE WHEN $5 THEN lease_owner END WHERE id = $3 AND status = 'pending' AND lease_owner = $4",
+      [dueAt, error, id, owner, unresolved],
     );
     return result.rowCount === 1;
   }
@@ -155,7 +156,8 @@ export class PgOutboxStore implements OutboxStore {
 
   async releaseLeases(owner: string): Promise<number> {
     const result = await this.pool.query(
-      "UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = $1 AND status = 'pending'",
+      // The holder stays: this row's send was started and never finished (see sendUnresolved).
+      "UPDATE outbox SET lease_until = NULL WHERE lease_owner = $1 AND status = 'pending' AND lease_until IS NOT NULL",
       [owner],
     );
     return result.rowCount ?? 0;
@@ -164,7 +166,7 @@ export class PgOutboxStore implements OutboxStore {
   async retryNow(now: number): Promise<number> {
     // Only entries nobody is sending: another instance's live lease is left alone.
     const result = await this.pool.query(
-      `UPDATE outbox o SET due_at = $1, lease_until = NULL, lease_owner = NULL
+      `UPDATE outbox o SET due_at = $1, lease_until = NULL
         WHERE o.status = 'pending' AND o.due_at > $1 AND coalesce(o.last_error, '') NOT LIKE 'rate limited%'
           AND NOT ${leaseHeld("$1", "$2")}`,
       [now, now - OWNER_STALE_MS],

@@ -18,6 +18,7 @@ export interface OutboxRow {
   due_at: number;
   attempts: number;
   lease_until: number | null;
+  lease_owner: string | null;
   status: "pending" | "sent" | "failed";
   last_error: string | null;
   message_ts: string | null;
@@ -46,6 +47,7 @@ export const toEntry = (r: OutboxRow): OutboxEntry => ({
   dueAt: r.due_at,
   attempts: r.attempts,
   leaseUntil: r.lease_until,
+  sendUnresolved: r.status === "pending" && r.lease_owner !== null,
   status: r.status,
   lastError: r.last_error,
   messageTs: r.message_ts,
