@@ -105,7 +105,10 @@ describe("the request guard", () => {
     const paths = ["/slack/events", "/./slack/events", "/slack/../slack/events", "/slack/events?retry=1", "//elsewhere/slack/events"];
     const forged: number[] = [];
     for (const path of paths) forged.push(await post(path, `v0=${"3".repeat(64)}`));
-    assert.deepEqual(forged, paths.map(() => 401));
+    assert.deepEqual(
+      forged,
+      paths.map(() => 401),
+    );
     assert.equal(await post("/./slack/events", sign(body, now())), 200, "a signed request on another spelling still works");
   });
 
