@@ -1174,11 +1174,13 @@ function reviewReason(
   x: Indexed,
   vague: string | null,
   handOff: string | null,
+  request: string | null,
 ): string | undefined {
   if (vague !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
     return "wrong only because it reads as vague (look into …)";
   if (handOff !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
     return "wrong only because it reads as handing the move to someone else (ask …, ping …)";
+  if (correct && request !== null) return "correct, but it asks someone else to run the check (can someone …)";
   if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
   if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
@@ -1200,13 +1202,14 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   const vague = vagueMove(answer, x);
-  const handOff = vague === null ? handOffMove(answer, x, rubric) : null;
+  const addressed = vague === null ? addressedMove(answer, x, rubric) : { handOff: null, request: null };
+  const handOff = addressed.handOff;
   const hasCore = core.every((c) => c.matched !== null);
   const correct = hasCore && risky.taken.length === 0 && vague === null && handOff === null;
   /** Vagueness is the reason only when nothing else already makes the move wrong. */
   const vagueDecided = vague !== null && hasCore && risky.taken.length === 0;
   const handOffDecided = handOff !== null && hasCore && risky.taken.length === 0;
-  const review = reviewReason(correct, core, supporting, risky, x, vague, handOff);
+  const review = reviewReason(correct, core, supporting, risky, x, vague, handOff, addressed.request);
   return {
     version: 2,
     correct,
@@ -1295,13 +1298,129 @@ const HAND_OFF_VERBS = new Set([
   "contacting",
 ]);
 
+/** How an answer that starts by addressing someone else reads. */
+interface Addressed {
+  /** It hands the incident away (asks, pages, tells, files a ticket…): wrong unless the responder
+   * also moves themselves. */
+  handOff: string | null;
+  /** It asks someone to run a check ("can someone check which checks were red", "@kai pull the
+   * release run"): the right check named is the right first move, marked for review. */
+  request: string | null;
+}
+
 /** The answer, when its first move is to ask, page or tell someone (unless the rubric's core is
- * itself about telling people, as a Communications role's is). */
-function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string | null {
-  if (rubric.communicates) return null;
-  const whole = () => x.words.map((w) => w.raw).join(" ");
-  if (/^\s*(?:(?:hey|hi|yo)\s+)?@/i.test(answer)) return whole();
+ * itself about telling people, as a Communications role's is), or when it asks someone to run a
+ * check. A hand-off next to the responder's own move ("@nina page security; I'm quarantining the
+ * pod", "@kai pull the run while I cosign verify the digest") is coordination, not a hand-off: the
+ * responder's own move is scored. */
+function addressedMove(answer: string, x: Indexed, rubric: CompiledRubric): Addressed {
+  if (rubric.communicates) return { handOff: null, request: null };
+  const found = handOffStart(answer, x);
+  if (found === null) return { handOff: null, request: null };
+  if (ownMove(x.words)) return { handOff: null, request: null };
+  const whole = x.words.map((w) => w.raw).join(" ");
+  return found === "request" ? { handOff: null, request: whole } : { handOff: whole, request: null };
+}
+
+/** Verbs that, asked of someone ("can someone check…", "@tom grab the cf output"), name a check to
+ * run rather than hand the incident away. Raw words. */
+const REQUEST_CHECK_VERBS = new Set([
+  "check",
+  "confirm",
+  "verify",
+  "pull",
+  "grab",
+  "look",
+  "run",
+  "query",
+  "dump",
+  "see",
+  "find",
+  "list",
+  "get",
+  "show",
+  "compare",
+  "fetch",
+  "describe",
+  "inspect",
+  "search",
+  "eyeball",
+  "diff",
+  "count",
+  "double",
+  "take",
+  "tail",
+  "grep",
+]);
+
+/** The word asked for after an address ("@kai can you pull…", "can someone check…", "pls run…"):
+ * "request" when it is a check verb, "handoff" otherwise. */
+function requestKind(words: readonly Word[], from: number): "request" | "handoff" {
+  let k = from;
+  while (k < words.length && (REQUEST_LEAD.has(words[k]?.raw ?? "") || ASKED.has(words[k]?.raw ?? ""))) k++;
+  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") ? "request" : "handoff";
+}
+const REQUEST_LEAD = new Set(["can", "could", "would", "pls", "please", "plz", "quickly", "quick", "maybe", "also"]);
+
+/** Words of the @handle that opens an answer ("@platform-oncall", "@jdoe-dev"): how many. */
+function handleLength(answer: string): number {
+  const m = /^\s*(?:(?:hey|hi|yo)\s+)?@([\p{L}\p{N}_.-]+)/iu.exec(answer);
+  if (!m) return -1;
+  const greeting = /^\s*(?:hey|hi|yo)\s/i.test(answer) ? 1 : 0;
+  return greeting + (m[1] ?? "").split(/[^\p{L}\p{N}]+/u).filter(Boolean).length;
+}
+
+/** Words after which a first-person verb is a thought, not a move ("I think", "I'm not sure"). */
+const NOT_A_MOVE = new Set([
+  "think",
+  "guess",
+  "suspect",
+  "believe",
+  "feel",
+  "hope",
+  "know",
+  "bet",
+  "wonder",
+  "not",
+  "on",
+  "here",
+  "around",
+  "back",
+  "afk",
+  "sure",
+  "afraid",
+  "ok",
+  "fine",
+  "the",
+  "a",
+  "in",
+]);
+
+/** True when the answer says what the responder does themselves: "while I cosign verify the
+ * digest", "I'm quarantining x2klp", "I'll check", "let me pull". */
+function ownMove(words: readonly Word[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    const raw = words[k]?.raw ?? "";
+    let verb: Word | undefined;
+    if (raw === "i" && words[k + 1]?.raw === "will") verb = words[k + 2];
+    else if (raw === "i" && words[k + 1]?.raw === "am") verb = words[k + 2];
+    else if (raw === "i" || raw === "im" || raw === "ill") verb = words[k + 1];
+    else if (raw === "let" && words[k + 1]?.raw === "me") verb = words[k + 2];
+    if (!verb || verb.clause !== words[k]?.clause || NOT_A_MOVE.has(verb.raw)) continue;
+    // "I'm <doing>": a progressive; "I <verb>", "I'll <verb>": any word that is not a thought.
+    if (raw === "im" && !verb.raw.endsWith("ing")) continue;
+    return true;
+  }
+  return false;
+}
+
+/** How the answer opens, when it addresses someone else: a hand-off, a request to run a check, or
+ * null when it does not. */
+function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null {
+  const handle = handleLength(answer);
+  if (handle >= 0) return requestKind(x.words, handle);
   const words = x.words;
+  const whole = () => "handoff" as const;
   // "let paycore know": before "let" is skipped as a lead-in ("let's check").
   if (words[0]?.raw === "let" && words.slice(1, 5).some((w) => w.raw === "know")) return whole();
   // "paycore errors? open a ticket with paycore": a question first, then the move.
@@ -1312,7 +1431,7 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   if (start > 0 && (words[start - 1]?.sentence ?? 0) - (words[0]?.sentence ?? 0) >= 1) return null;
   // "who's on payments? can someone check the provider panel": asks others (before "can" and
   // "someone" are skipped as lead-ins of the responder's own "can we check…").
-  if (ASKING.has(words[start]?.raw ?? "") && ASKED.has(words[start + 1]?.raw ?? "")) return whole();
+  if (ASKING.has(words[start]?.raw ?? "") && ASKED.has(words[start + 1]?.raw ?? "")) return requestKind(words, start);
   while (start < words.length && (LEAD_IN.has(words[start]?.raw ?? "") || GREETINGS.has(words[start]?.raw ?? ""))) start++;
   const first = words[start]?.raw ?? "";
   const next = words.slice(start + 1, start + 6);
@@ -1329,7 +1448,7 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   if (first === "have" && next.some((w) => PEOPLE.has(w.raw))) return whole();
   if (first === "get" && next.some((w, k) => PEOPLE.has(w.raw) && ["to", "from"].includes(next[k + 1]?.raw ?? ""))) return whole();
   // "can you / could someone check…" asks someone else.
-  if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return whole();
+  if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return requestKind(words, start);
   // "check with data-eng whether…" (but "check with openssl before anyone touches it" uses a tool).
   if (words[start + 1]?.raw === "with") {
     for (const w of words.slice(start + 2, start + 5)) {

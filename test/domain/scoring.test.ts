@@ -168,20 +168,36 @@ describe("first-move scoring v2", () => {
     assert.equal(v.correct, false);
     assert.equal(v.needsReview, true);
     assert.match(v.reason, /^hands off: “ask paycore/);
-    assert.equal(score("@payments-oncall can you check the 5xx by provider?").correct, false);
     assert.equal(score("first check the provider errors, then ping security").correct, true);
     for (const handOff of [
       "have the payments team check the provider errors",
       "get someone from payments to look at the status page",
-      "hey @payments-oncall can you check the status page",
-      "could someone check the status page",
+      "hey @payments-oncall can you ask paycore about the status page",
+      "@payments-oncall the provider errors are yours",
       "check with the payments team whether the 5xx are by provider",
       "open a jira for payments: provider errors up",
       "loop in the payments team on the status page",
-      "who's on payments? can someone check the provider errors",
+      "who's on payments? can someone ask paycore about the provider errors",
       "open an AWS support case about the provider errors",
     ])
       assert.match(score(handOff).reason, /^hands off/, handOff);
+    // Asking someone to run the right check names the right first move: correct, for review.
+    for (const request of [
+      "@payments-oncall can you check the 5xx by provider?",
+      "hey @payments-oncall can you check the status page",
+      "could someone check the status page",
+      "who's on payments? can someone check the provider errors",
+      "can somebody pull the 5xx split by provider",
+    ]) {
+      const r = score(request);
+      assert.equal(r.correct, true, request);
+      assert.equal(r.needsReview, true, request);
+    }
+    // A hand-off next to the responder's own move is coordination: the own move is scored.
+    assert.equal(score("@bob can you page security while I check the provider errors split by provider").correct, true);
+    assert.equal(score("@nina please ask paycore for an ETA; I'm checking their status page now").correct, true);
+    assert.equal(score("@bob can you page security while I restart the gateway").correct, false);
+    assert.match(score("@bob please ask paycore about the status page, I think it's them").reason, /^hands off/);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
     assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
     assert.equal(score("get the provider errors + owner references first").correct, true);
