@@ -673,6 +673,9 @@ function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): Occurre
  * negates both. */
 const DISMISSIVE = new Set(["skip", "ignor", "forget", "need", "point", "time", "use", "reason"]);
 
+/** First-person subjects that end a negation's reach: what follows is a statement of its own. */
+const NEW_SUBJECTS = new Set(["im", "ill", "i"]);
+
 /** True when a negation stands before the word at `wordIndex`, in its clause, within reach. */
 function negatedAt(
   words: Word[],
@@ -685,6 +688,8 @@ function negatedAt(
   for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - NEGATION_REACH; k--) {
     const w = words[k] as Word;
     if (w.clause !== clause) return false;
+    // A new first-person subject starts a new statement: "not re-rotating I'm testing AWSCURRENT".
+    if (NEW_SUBJECTS.has(w.raw) && k < wordIndex - 1) return false;
     if (w.stem === "and") sawAnd = true;
     if (singles.has(w.stem) && !(sawAnd && DISMISSIVE.has(w.stem))) return true;
     const next = words[k + 1];
@@ -868,6 +873,123 @@ function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
   if (!after || after.clause !== clause) return false;
   // "a revert would ship…", "a revert goes through the same bypass": what the action would do.
   return article && (CONSEQUENCE_MODALS.has(after.raw) || SUBJECT_VERBS.has(after.raw));
+}
+
+/** Subjects before a modal that make what follows a consequence: "that would kick everyone and
+ * wipe evidence", "it would wipe the evidence". ("we could roll back" still proposes it.) */
+const CONSEQUENCE_SUBJECTS = new Set(["that", "it", "this", "which", "thatd", "itd", "thatll", "itll", "doing"]);
+const CONSEQUENCE_REACH = 4;
+
+/** True when the risky occurrence is said of what something would do, not done: a risky verb after
+ * "that/it would" in its clause ("that would kick everyone and wipe evidence"), or a risky noun or
+ * gerund that a modal follows within a few words, as the subject of a consequence ("Deleting it
+ * would wipe the evidence", "a restart or a re-rotation could break those", "a revert right now
+ * would go out through the same bypass"). */
+function consequence(x: Indexed, o: Occurrence): boolean {
+  const words = x.words;
+  const from = x.content[o.start] ?? 0;
+  const to = x.content[o.end] ?? from;
+  const clause = words[from]?.clause;
+  // Before: "<that|it> would … <risky>".
+  let counted = 0;
+  for (let k = from - 1; k >= 1 && words[k]?.clause === clause && counted <= CONSEQUENCE_REACH; k--) {
+    const w = words[k] as Word;
+    if (CONSEQUENCE_MODALS.has(w.raw) && CONSEQUENCE_SUBJECTS.has(words[k - 1]?.raw ?? "")) return true;
+    if (w.raw === "thatd" || w.raw === "itd" || w.raw === "thatll" || w.raw === "itll") return true;
+    if (!w.filler) counted++;
+  }
+  // After: "<a|the noun | gerund> … would".
+  const before = words[from - 1];
+  const noun = before !== undefined && before.clause === clause && ["a", "an", "the", "any"].includes(before.raw);
+  const gerund = (words[from]?.raw ?? "").endsWith("ing") && opensClause(words, from);
+  if (!noun && !gerund) return false;
+  counted = 0;
+  for (let k = to + 1; k < words.length && words[k]?.clause === clause && counted <= CONSEQUENCE_REACH; k++) {
+    const w = words[k] as Word;
+    if (CONSEQUENCE_MODALS.has(w.raw)) return true;
+    if (SUBJECT_PRONOUNS.has(w.raw)) return false;
+    if (!w.filler) counted++;
+  }
+  return false;
+}
+/** A new subject ends the search for a consequence modal: "restart it so we could…". */
+const SUBJECT_PRONOUNS = new Set(["i", "we", "you", "im", "were", "ill", "id", "they"]);
+
+/** True when the risky word is what the answer asks about: "who made exec", "whoever deleted it". */
+function askedWho(words: readonly Word[], index: number): boolean {
+  let content = 0;
+  for (let k = index - 1; k >= 0 && content <= 2 && words[k]?.clause === words[index]?.clause; k--) {
+    if (words[k]?.raw === "who" || words[k]?.raw === "whoever") return true;
+    // "check who owns it and kill the key": the question ends at "and".
+    if (words[k]?.raw === "and" || words[k]?.raw === "or") return false;
+    if (!words[k]?.filler) content++;
+  }
+  return false;
+}
+
+/** "ack." opening a Slack reply takes the page; it silences nothing. */
+function pageAck(x: Indexed, o: Occurrence): boolean {
+  const first = x.words[0];
+  return (
+    o.start === 0 &&
+    o.end === 0 &&
+    first !== undefined &&
+    ["ack", "acked", "acking", "acknowledged"].includes(first.raw) &&
+    x.words[1] !== undefined &&
+    x.words[1].clause !== first.clause
+  );
+}
+
+/** A negation at the head of a list reaches its items across commas: "I won't delete, exec or drain
+ * anything yet". The clauses between must be list items (three content words or fewer, not opened
+ * by "then", "but", "just"…), and the list must be joined by "or", "nor" or "and". */
+function negatedList(words: readonly Word[], index: number): boolean {
+  const sentence = words[index]?.sentence;
+  let clause = words[index]?.clause ?? 0;
+  let joined = false;
+  let k = index;
+  while (k > 0 && words[k - 1]?.clause === clause) k--;
+  for (let j = k; j < words.length && words[j]?.sentence === sentence; j++)
+    if (["or", "nor", "and"].includes(words[j]?.raw ?? "")) joined = true;
+  // The word is an item: at most one other item before it in its clause ("exec or drain").
+  let before = 0;
+  for (let j = k; j < index; j++) if (!words[j]?.filler && !["or", "nor", "and"].includes(words[j]?.raw ?? "")) before++;
+  if (before > 1) return false;
+  for (let hops = 0; hops < 4; hops++) {
+    // The start of the current clause.
+    while (k > 0 && words[k - 1]?.clause === clause) k--;
+    const opener = words[k]?.raw ?? "";
+    if (k === 0 || words[k - 1]?.sentence !== sentence || LIST_BREAKERS.has(opener)) return false;
+    const previous = words[k - 1]?.clause ?? 0;
+    let content = 0;
+    let j = k - 1;
+    for (; j >= 0 && words[j]?.clause === previous; j--) {
+      const w = words[j] as Word;
+      // "if there's no sig, sign it": a condition, not a list.
+      if (CONDITIONS.has(w.raw)) return false;
+      if (RISKY_NEGATORS.has(w.stem) && content <= 3) return joined;
+      if (!w.filler) content++;
+      if (["or", "nor", "and"].includes(w.raw)) joined = true;
+    }
+    if (content > 3) return false;
+    clause = previous;
+    k = j + 1;
+  }
+  return false;
+}
+const LIST_BREAKERS = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
+
+/** Words after a risky action that put it later: "Failover only after that", "roll back later". */
+function deferredAfter(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index + 1; k < words.length && k <= index + 4 && words[k]?.clause === clause; k++) {
+    const w = words[k] as Word;
+    const next = words[k + 1]?.clause === clause ? words[k + 1]?.raw : undefined;
+    if (w.raw === "later" || w.raw === "afterwards" || w.raw === "afterward") return true;
+    if (w.raw === "only" && (next === "after" || next === "once" || next === "if" || next === "when")) return true;
+    if (w.raw === "after" && (next === "that" || next === "this" || next === "we" || next === "i")) return true;
+  }
+  return false;
 }
 
 /** Verbs after a noun that make it the subject of a statement: "a revert goes through…". */
@@ -1115,8 +1237,13 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
         if (previous && !previous.filler && !INTENT_WORDS.has(previous.raw) && !CONDITIONS.has(previous.raw) && askedAbout(x.words, at))
           continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
-        if (describedUnderCondition(x.words, at)) continue;
-        if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) || dismissedAfter(x.words, x.content[o.end] ?? at)) {
+        if (describedUnderCondition(x.words, at) || consequence(x, o) || askedWho(x.words, at) || pageAck(x, o)) continue;
+        if (
+          negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) ||
+          negatedList(x.words, at) ||
+          deferredAfter(x.words, x.content[o.end] ?? at) ||
+          dismissedAfter(x.words, x.content[o.end] ?? at)
+        ) {
           negated++;
           continue;
         }

@@ -103,9 +103,12 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   "que",
 ]);
 
-/** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event. */
+/** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event;
+ * or a camelCase one, a function or step name ("setSecret ran and finishSecret didn't"). */
 const API_NAME =
-  /(?<![\p{L}\p{N}])(?:Update|Delete|Put|Create|Attach|Detach|Remove|Deactivate|Disable|Enable|Revoke|Rotate|Stop|Terminate|Modify|Reboot|Restart|Start|Cancel|Reset|Set|Tag|Untag|Get|List|Describe|Assume)(?:\p{Lu}[\p{Ll}\p{N}]+)+(?![\p{L}\p{N}])/gu;
+  /(?<![\p{L}\p{N}])(?:[Uu]pdate|[Dd]elete|[Pp]ut|[Cc]reate|[Aa]ttach|[Dd]etach|[Rr]emove|[Dd]eactivate|[Dd]isable|[Ee]nable|[Rr]evoke|[Rr]otate|[Ss]top|[Tt]erminate|[Mm]odify|[Rr]eboot|[Rr]estart|[Ss]tart|[Cc]ancel|[Rr]eset|[Ss]et|[Tt]ag|[Uu]ntag|[Gg]et|[Ll]ist|[Dd]escribe|[Aa]ssume|[Ff]inish|[Tt]est)(?:\p{Lu}[\p{Ll}\p{N}]+)+(?![\p{L}\p{N}])/gu;
+/** Slack emoji shortcodes (":rotating_light:", ":white_check_mark:"): decoration, never words. */
+const EMOJI_SHORTCODE = /(?<=^|[\s(]):[a-z][a-z0-9_+-]*:(?=$|[\s.,!?)])/giu;
 /** Commands whose arguments are what is searched for. */
 const SEARCH_COMMANDS: ReadonlySet<string> = new Set(["grep", "egrep", "fgrep", "rg", "ag", "zgrep"]);
 
@@ -210,7 +213,7 @@ export function phraseWords(phrase: string, forms: ReadonlyMap<string, string> =
 
 /** The answer as words with stems and clause numbers. `forms` fixes words the stemmer gets wrong. */
 export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word[] {
-  const folded = foldText(splitCamelCase(text));
+  const folded = foldText(splitCamelCase(text.replace(EMOJI_SHORTCODE, " ")));
   const words: Word[] = [];
   let clause = 0;
   let segment = 0;

@@ -347,6 +347,28 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page, then suspend the job", batch).risky, ["suspend"]);
   });
 
+  it("reads risky words that are not the responder's action: lists under one negation, consequences, deferrals, emoji, names", () => {
+    const correct = (answer: string) => assert.equal(score(answer).correct, true, answer);
+    const wrong = (answer: string) => assert.equal(score(answer).correct, false, answer);
+    // A negation heads its list across commas.
+    correct("checking the provider errors. I won't restart, delete or roll back anything yet");
+    wrong("checking the provider errors, no dashboards, restart the gateway");
+    // What something would do, not what the responder does.
+    correct("check the status page; a rollback right now would wipe the evidence");
+    correct("check the status page first. Restarting it would only hide the provider errors");
+    correct("check the status page, no global restart — that would kick everyone and wipe the sessions");
+    wrong("check the status page and restart the gateway, which would clear the errors");
+    // Later, not first.
+    correct("check the provider errors by provider. Roll back only after that");
+    correct("check the status page; roll back later if it's ours");
+    // Asked about, a page taken, a function's name.
+    correct("check the provider errors by provider, then the audit log for who made the rollback");
+    correct(":rotating_light: ack. checking the status page");
+    correct("status page first; looks like deleteSession ran twice");
+    // A new first-person statement ends a negation: the check after it still counts.
+    correct("+1 to not restarting :pray: I'm checking the status page now");
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
