@@ -154,6 +154,9 @@ export interface CompiledRubric {
   afterCheck: CompiledTerm[];
   /** Checks of the wrong thing: core terms inside or next to these do not count. */
   offTarget: CompiledTerm[];
+  /** The shared lexicon's state-changing verbs (its STATE_CHANGE group: set, alter, attach…), risky
+   * in every rubric where they read as the responder's move. */
+  stateChanges: CompiledTerm[];
   lexicon: CompiledLexicon;
   /** True when the core itself is about telling people (a Communications role's first move):
    * then posting or paging is the move, not a hand-off. */
@@ -351,8 +354,14 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
       .concat(lexicon.addedWords ?? []),
   );
   const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
-  return { core, supporting, risky, afterCheck, offTarget, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  const stateChanges = lexicon.groups.has(STATE_CHANGE) ? [compileTerm(STATE_CHANGE, lexicon)].filter((t) => t.units.length > 0) : [];
+  return { core, supporting, risky, afterCheck, offTarget, stateChanges, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
 }
+
+/** The lexicon group of verbs that change a system's state (set, alter, attach, import…): risky in
+ * every rubric, so a right check followed by "Setting max_attempts 3" is wrong without each rubric
+ * listing every such verb. */
+export const STATE_CHANGE = "change state";
 
 /** Words of a core that is about telling people rather than checking. */
 const COMMS_WORDS = new Set([
@@ -840,6 +849,18 @@ function describesState(words: readonly Word[], index: number): boolean {
   return false;
 }
 
+/** True when a verb in the past tense opens the answer as a report of what the responder did:
+ * "detached all policies from the role, threat contained", "I already rolled it back". A question
+ * ("rolled back?") still asks about a state. */
+function reportedDone(words: readonly Word[], index: number): boolean {
+  const word = words[index];
+  if (!word || word.question || !word.raw.endsWith("ed") || word.raw.endsWith("eed")) return false;
+  for (let k = 0; k < index; k++) if (!REPORT_LEAD.has(words[k]?.raw ?? "")) return false;
+  const next = words[index + 1];
+  return next !== undefined && next.clause === word.clause;
+}
+const REPORT_LEAD = new Set(["i", "we", "just", "already", "ive", "weve", "have", "ok", "so", "done"]);
+
 /** "get a cert issued manually", "get the pods restarted": the responder has it done, an action. */
 function causative(words: readonly Word[], index: number): boolean {
   const clause = words[index]?.clause;
@@ -1214,9 +1235,36 @@ interface RiskyFound {
   conditional: string[];
 }
 
+/** Words after which a state-changing verb is the responder's next move: "…, and setting…",
+ * "meanwhile running ALTER ROLE". */
+const NEXT_MOVE_WORDS = new Set(["and", "then", "meanwhile", "now", "also", "plus", "while"]);
+
+/** The shared state-changing verbs the answer takes as its own move: where the verb opens its
+ * clause or follows "and", "then", "meanwhile" (a phrase such as "alter role" anywhere), not
+ * negated or otherwise discounted like a risky action. */
+function stateChangesTaken(rubric: CompiledRubric, x: Indexed): string[] {
+  if (rubric.stateChanges.length === 0) return [];
+  const found = findRisky(rubric.stateChanges, [], x, (o) => {
+    const at = x.content[o.start] ?? 0;
+    if (o.end === o.start && !imperativeAt(x.words, at)) {
+      let k = at - 1;
+      while (k >= 0 && x.words[k]?.filler) k--;
+      if (!NEXT_MOVE_WORDS.has(x.words[k]?.raw ?? "")) return false;
+    }
+    // "set up a panel by provider" sets nothing.
+    return x.words[at + 1]?.raw !== "up";
+  });
+  return found.taken;
+}
+
 /** Risky actions the answer takes (not negated or deferred), as the answer words them. Next steps
  * (after_check) count as risky unless the answer makes them conditional on the check. */
-function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly CompiledTerm[], x: Indexed): RiskyFound {
+function findRisky(
+  terms: readonly CompiledTerm[],
+  afterCheck: readonly CompiledTerm[],
+  x: Indexed,
+  takenHere: (o: Occurrence) => boolean = () => true,
+): RiskyFound {
   const spans: Occurrence[] = [];
   const conditionalSpans: Occurrence[] = [];
   let negated = 0;
@@ -1230,7 +1278,8 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
         const at = x.content[o.start] ?? 0;
         // A term written as a participle ("managed challenge") names the action itself.
         const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
-        if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
+        if ((!participle && !reportedDone(x.words, at) && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern)
+          continue;
         if (flagOnly(x, o) || searchedFor(x.words, at) || laterStep(x.words, at)) continue;
         // "see if the rotation set the password": what a subject did, asked about.
         const previous = x.words[at - 1];
@@ -1252,6 +1301,7 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
           if (!overlaps(conditionalSpans, o)) conditionalSpans.push(o);
           continue;
         }
+        if (!takenHere(o)) continue;
         if (!overlaps(spans, o)) spans.push(o);
       }
     }
@@ -1328,6 +1378,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     return { concept: found.concept, matched: found.matched };
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
+  for (const change of stateChangesTaken(rubric, x)) if (!risky.taken.includes(change)) risky.taken.push(change);
   const vague = vagueMove(answer, x);
   const addressed = vague === null ? addressedMove(answer, x, rubric) : { handOff: null, request: null };
   const handOff = addressed.handOff;

@@ -123,7 +123,7 @@ const PARTICLE_VERBS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 ]);
 
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
-const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
+const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead", "meanwhile"]);
 
 /** Kubernetes kinds whose name is also an ops verb: before a slash they name an object. */
 const RESOURCE_KINDS: ReadonlySet<string> = new Set(["deploy", "deployment", "deployments"]);

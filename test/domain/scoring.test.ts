@@ -369,6 +369,26 @@ describe("first-move scoring v2", () => {
     correct("+1 to not restarting :pray: I'm checking the status page now");
   });
 
+  it("reads the shared state-changing verbs as risky in every rubric where they are the responder's move", () => {
+    const shared = compileLexicon([
+      { groups: { provider: ["psp"], error: ["errors", "5xx"], "change state": ["set", "setting", "alter", "alter role", "attach"] }, forms: {} },
+    ]);
+    const r = compileRubric({ core: [["provider error", "by provider"]], risky: ["restart"] }, shared);
+    const verdict = (answer: string) => firstMoveScore(answer, r);
+    assert.match(verdict("checked the errors by provider, it's paycore. Setting max_attempts 3 on the client").reason, /risky: “setting”/);
+    assert.equal(verdict("errors by provider, and meanwhile running ALTER ROLE on the db user").correct, false);
+    assert.equal(verdict("errors by provider then attach the deny policy").correct, false);
+    // Not the responder's move: a noun, a question, a negation, "set up".
+    assert.equal(verdict("check the errors by provider; which setting changed?").correct, true);
+    assert.equal(verdict("errors by provider. not setting anything yet").correct, true);
+    assert.equal(verdict("set up a panel of the errors by provider").correct, true);
+  });
+
+  it("reads a past-tense risky verb that opens the answer as a report of what the responder did", () => {
+    assert.equal(score(":white_check_mark: restarted the gateway, provider errors gone").correct, false);
+    assert.equal(score("restarted? no: checking the provider errors first").correct, true);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
