@@ -1197,6 +1197,17 @@ function opensClause(words: readonly Word[], k: number): boolean {
 /** Verbs after which "if" asks rather than conditions: "see if", "check if someone flipped it". */
 const ASKING_IF = new Set(["see", "check", "know", "tell", "verifi", "find", "determin", "confirm", "ask", "wonder", "sure", "look"]);
 
+/** True when an earlier "if" of the sentence asks ("know if", "see if"): a later "if" continues it. */
+function askedIfBefore(words: readonly Word[], k: number): boolean {
+  const sentence = words[k]?.sentence;
+  for (let j = k - 1; j >= 1 && words[j]?.sentence === sentence; j--) {
+    if (words[j]?.raw !== "if") continue;
+    const verb = words[j - 1];
+    if (verb && verb.clause === words[j]?.clause && ASKING_IF.has(verb.stem)) return true;
+  }
+  return false;
+}
+
 /** True when the word at `k` opens a condition: not "whether", "see if", "at once" or a "when"
  * question ("when did it start?"). */
 function conditionWord(words: readonly Word[], k: number): boolean {
@@ -1204,6 +1215,8 @@ function conditionWord(words: readonly Word[], k: number): boolean {
   if (!w || !CONDITIONS.has(w.raw) || w.raw === "whether") return false;
   const before = words[k - 1];
   if (w.raw === "if" && before && before.clause === w.clause && ASKING_IF.has(before.stem)) return false;
+  // "I want to know if the job didn't start, if it crashed…": a list of questions, not a condition.
+  if (w.raw === "if" && askedIfBefore(words, k)) return false;
   if (w.raw === "once" && before?.raw === "at") return false;
   if (w.raw === "when" && w.question) return false;
   return true;

@@ -128,6 +128,9 @@ const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", 
 /** Kubernetes kinds whose name is also an ops verb: before a slash they name an object. */
 const RESOURCE_KINDS: ReadonlySet<string> = new Set(["deploy", "deployment", "deployments"]);
 
+/** A commit sha or digest prefix: hex, 7–64 characters, with a digit and a letter. */
+const HEX_ID = /^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}$/;
+
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 /** Punctuation that ends a clause when it stands between words (not the dot in token.refresh). */
 const CLAUSE_BREAK = /^(?:[,;!?()[\]{}|\n]|[.:](?=\s|$)|\s[-–—]+\s|->|=>|→|⇒|…)/;
@@ -236,6 +239,13 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       continue;
     }
     const word = /^[\p{L}\p{N}]+/u.exec(rest);
+    // A hex id of seven characters or more ("c7761e58", "9f3c2a1") is a commit or digest: matched
+    // as the word "sha".
+    if (word && HEX_ID.test(word[0]) && !steps.has(i)) {
+      words.push({ raw: word[0], stem: "sha", clause, segment, sentence, filler: false, ...(step !== undefined ? { step } : {}) });
+      i += word[0].length;
+      continue;
+    }
     if (word) {
       const raw = word[0];
       const marker = steps.get(i);

@@ -389,6 +389,14 @@ describe("first-move scoring v2", () => {
     assert.equal(score("restarted? no: checking the provider errors first").correct, true);
   });
 
+  it("reads a hex id as a sha, and a later 'if' of a list of questions as asking", () => {
+    const r = compileRubric({ core: [["digest", "sha"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("checking signatures on c7761e58 now", r).correct, true);
+    assert.equal(score("checking signatures on v2.41.0 now", r).correct, false);
+    const history = compileRubric({ core: [["status page"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("I want to know if it's them, if it's us or both, so I check their status page first", history).correct, true);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
