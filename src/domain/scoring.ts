@@ -157,6 +157,9 @@ export interface CompiledRubric {
   /** The shared lexicon's state-changing verbs (its STATE_CHANGE group: set, alter, attach…), risky
    * in every rubric where they read as the responder's move. */
   stateChanges: CompiledTerm[];
+  /** The shared lexicon's non-production environments and production words: a core check in a
+   * clause that names only the former is about the wrong environment. */
+  environments: { other: CompiledTerm; production: CompiledTerm } | null;
   lexicon: CompiledLexicon;
   /** True when the core itself is about telling people (a Communications role's first move):
    * then posting or paging is the move, not a hand-off. */
@@ -355,13 +358,32 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
   );
   const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
   const stateChanges = lexicon.groups.has(STATE_CHANGE) ? [compileTerm(STATE_CHANGE, lexicon)].filter((t) => t.units.length > 0) : [];
-  return { core, supporting, risky, afterCheck, offTarget, stateChanges, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  const environments =
+    lexicon.groups.has(NON_PRODUCTION) && lexicon.groups.has(PRODUCTION)
+      ? { other: compileTerm(NON_PRODUCTION, lexicon), production: compileTerm(PRODUCTION, lexicon) }
+      : null;
+  return { core, supporting, risky, afterCheck, offTarget, stateChanges, environments, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
 }
 
 /** The lexicon group of verbs that change a system's state (set, alter, attach, import…): risky in
  * every rubric, so a right check followed by "Setting max_attempts 3" is wrong without each rubric
  * listing every such verb. */
 export const STATE_CHANGE = "change state";
+
+/** Lexicon groups of environments: a check on staging is not a check of the incident. */
+export const NON_PRODUCTION = "non-production";
+export const PRODUCTION = "production";
+
+/** Occurrences of non-production environments in clauses that name no production word: a core
+ * term anywhere in such a clause is about the wrong environment ("checking the cert on staging with
+ * openssl"); "compare prod with staging" still checks prod. */
+function otherEnvironments(rubric: CompiledRubric, x: Indexed): Occurrence[] {
+  if (!rubric.environments) return [];
+  const other = occurrences(rubric.environments.other, x, TERM_GAP);
+  if (other.length === 0) return [];
+  const production = new Set(occurrences(rubric.environments.production, x, TERM_GAP).map((o) => x.clauses[o.start]));
+  return other.filter((o) => !production.has(x.clauses[o.start]));
+}
 
 /** Words of a core that is about telling people rather than checking. */
 const COMMS_WORDS = new Set([
@@ -748,13 +770,16 @@ function findConcept(
   negators: ReadonlySet<string>,
   offTarget: readonly Occurrence[] = [],
   deferrable = false,
+  elsewhere: readonly Occurrence[] = [],
 ): ConceptResult {
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
   let deferredSpan: string | null = null;
   for (const term of concept.terms) {
     for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
-      const wrong = offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1);
+      const wrong =
+        offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1) ??
+        elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
       if (wrong) {
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
@@ -1385,7 +1410,8 @@ function reviewReason(
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
   const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
-  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true));
+  const elsewhere = otherEnvironments(rubric, x);
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };

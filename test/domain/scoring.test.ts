@@ -397,6 +397,21 @@ describe("first-move scoring v2", () => {
     assert.equal(score("I want to know if it's them, if it's us or both, so I check their status page first", history).correct, true);
   });
 
+  it("reads a core check in a clause that names only a non-production environment as checking the wrong thing", () => {
+    const envs = compileLexicon([
+      {
+        groups: { "status page": ["statuspage"], production: ["prod"], "non-production": ["staging", "preprod"] },
+        forms: { staging: "staging" },
+      },
+    ]);
+    const r = compileRubric({ core: [["status page", "version stages"]], risky: ["restart"] }, envs);
+    const v = firstMoveScore("checking the status page on staging, if staging is fine prod is too", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing/);
+    assert.equal(firstMoveScore("compare the status page on prod and staging", r).correct, true);
+    assert.equal(firstMoveScore("check the version stages", r).correct, true);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
