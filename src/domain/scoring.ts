@@ -362,7 +362,20 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
     lexicon.groups.has(NON_PRODUCTION) && lexicon.groups.has(PRODUCTION)
       ? { other: compileTerm(NON_PRODUCTION, lexicon), production: compileTerm(PRODUCTION, lexicon) }
       : null;
-  return { core, supporting, risky, afterCheck, offTarget, stateChanges, environments, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  return {
+    core,
+    supporting,
+    risky,
+    afterCheck,
+    offTarget,
+    stateChanges,
+    environments,
+    communicates,
+    lexicon,
+    emptyTerms,
+    shrunkTerms,
+    vocabulary,
+  };
 }
 
 /** The lexicon group of verbs that change a system's state (set, alter, attach, import…): risky in
@@ -1665,7 +1678,8 @@ function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null 
   if (first === "have" && next.some((w) => PEOPLE.has(w.raw))) return whole();
   if (first === "get" && next.some((w, k) => PEOPLE.has(w.raw) && ["to", "from"].includes(next[k + 1]?.raw ?? ""))) return whole();
   // "can you / could someone check…" asks someone else.
-  if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return requestKind(words, start);
+  if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? "")))
+    return requestKind(words, start);
   // "check with data-eng whether…" (but "check with openssl before anyone touches it" uses a tool).
   if (words[start + 1]?.raw === "with") {
     for (const w of words.slice(start + 2, start + 5)) {

@@ -371,7 +371,10 @@ describe("first-move scoring v2", () => {
 
   it("reads the shared state-changing verbs as risky in every rubric where they are the responder's move", () => {
     const shared = compileLexicon([
-      { groups: { provider: ["psp"], error: ["errors", "5xx"], "change state": ["set", "setting", "alter", "alter role", "attach"] }, forms: {} },
+      {
+        groups: { provider: ["psp"], error: ["errors", "5xx"], "change state": ["set", "setting", "alter", "alter role", "attach"] },
+        forms: {},
+      },
     ]);
     const r = compileRubric({ core: [["provider error", "by provider"]], risky: ["restart"] }, shared);
     const verdict = (answer: string) => firstMoveScore(answer, r);
