@@ -457,7 +457,7 @@ function catalogDetails(c: CatalogResult): string[] {
     "## Catalog",
     "",
     `${c.files} scenario files (the repo's scenarios copied under new ids, each with its runbook) loaded with \`loadCatalog\`:`,
-    `first load ${ms(c.coldMs)}, warm median ${ms(c.warmMs)}.`,
+    `first load ${ms(c.coldMs)} (CPU ${ms(c.coldCpuMs)}), warm median ${ms(c.warmMs)}.`,
     "",
   ];
 }

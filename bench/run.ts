@@ -62,7 +62,9 @@ async function main(): Promise<number> {
     if (runs("catalog")) {
       log("catalog: 500 generated scenarios");
       catalog = benchCatalog(REPO_ROOT, join(work, "catalog"));
-      log(`  first load ${catalog.coldMs.toFixed(0)} ms, ${catalog.loaded} loaded, ${catalog.problems} problems`);
+      log(
+        `  first load ${catalog.coldMs.toFixed(0)} ms (CPU ${catalog.coldCpuMs.toFixed(0)} ms), ${catalog.loaded} loaded, ${catalog.problems} problems`,
+      );
     }
 
     const stampedes: StampedeResult[] = [];

@@ -68,6 +68,21 @@ export interface LoadedLexicon {
   problems: LintProblem[];
 }
 
+/** Lexicons loaded in this process, by the paths and texts of their files (the last few). Loading
+ * the same files again (the built-in lexicon, a catalog loaded twice) gives the same compiled
+ * lexicon: compiling one is not free, and the scorer keeps its compiled terms and typo readings
+ * per lexicon object, so a new object would throw those away too. */
+const loadedLexicons = new Map<string, LoadedLexicon>();
+const LOADED_LEXICONS_KEPT = 4;
+
+const readText = (path: string): string | null => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+};
+
 /** The built-in lexicon extended by the lexicon.yml of each folder given (when it has one). */
 export function loadLexicon(folders: readonly string[] = []): LoadedLexicon {
   const paths = [BUILTIN_LEXICON_PATH];
@@ -75,6 +90,9 @@ export function loadLexicon(folders: readonly string[] = []): LoadedLexicon {
     const path = resolve(folder, LEXICON_FILE);
     if (existsSync(path) && !paths.includes(path)) paths.push(path);
   }
+  const key = paths.map((path) => `${path}\0${readText(path) ?? "\0unreadable"}`).join("\0\0");
+  const known = loadedLexicons.get(key);
+  if (known) return known;
   const files: LexiconFile[] = [];
   const problems: LintProblem[] = [];
   for (const path of paths) {
@@ -82,7 +100,10 @@ export function loadLexicon(folders: readonly string[] = []): LoadedLexicon {
     problems.push(...loaded.problems);
     if (loaded.file) files.push(loaded.file);
   }
-  return { lexicon: compileLexicon(files), files: paths, problems };
+  const loaded = { lexicon: compileLexicon(files), files: paths, problems };
+  if (loadedLexicons.size >= LOADED_LEXICONS_KEPT) loadedLexicons.delete(loadedLexicons.keys().next().value ?? "");
+  loadedLexicons.set(key, loaded);
+  return loaded;
 }
 
 let builtin: CompiledLexicon | null = null;

@@ -179,6 +179,8 @@ async function run(
     case "actions":
       return (await import("./actions.js")).actionsCommand(args, config(), io);
     case "serve":
+      // Before the app's modules load (and V8's first full collections with them): v8Flags.ts.
+      (await import("../slack/v8Flags.js")).tuneV8ForServe();
       return (await import("../slack/server.js")).serve(config(), env, io);
     case "lint":
       return (await import("./lint.js")).lintCommand(args, config(), io);

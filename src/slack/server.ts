@@ -1,4 +1,3 @@
-import { setFlagsFromString } from "node:v8";
 import type { Logger } from "@slack/logger";
 import { loadCatalog } from "../catalog/catalog.js";
 import type { CatalogConfig } from "../catalog/config.js";
@@ -16,6 +15,7 @@ import { createSlackApp, EVENTS_PATH, type SlackApp, type SlackAppOptions } from
 import { loadConfig, type SlackConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { INSTALL_PATH } from "./oauth.js";
+import { tuneV8ForServe } from "./v8Flags.js";
 
 /** The production wiring of the Slack app (the benchmark starts exactly this). */
 export function wireSlackApp(
@@ -56,32 +56,10 @@ export function wireSlackApp(
   });
 }
 
-/** The Web API client calls Slack with Node's fetch, whose HTTP parser (undici's llhttp) is
- * WebAssembly. V8 compiles it twice: at once with its baseline compiler (Liftoff), then again
- * with its optimising one on background threads, which takes about 30 MB for a moment just
- * after the first call: the highest the process's memory ever gets, higher than a game day's
- * stampede. The baseline code parses Slack's small JSON answers fast enough (the bench shows no
- * CPU difference), so the app keeps to it. Set before the first call, as V8 reads the flag when
- * it compiles. */
-function keepWebAssemblyCompilerSmall(): void {
-  setFlagsFromString("--liftoff-only");
-}
-
-/** How far V8 lets the heap grow past what survived the last full collection before it collects
- * again: by default up to 4×, so a stampede's short-lived request objects (promoted while their
- * Web API call is in flight) piled up to ~110 MB of old space before one full collection brought
- * it back to ~28 MB live. 1.5× keeps the peak near what the app really holds. It is a ratio, not
- * a cap: a heap that truly needs more still grows, one step at a time. V8 reads it at each
- * collection, so setting it at start is enough. */
-function keepHeapGrowthModest(): void {
-  setFlagsFromString("--heap-growing-percent=50");
-}
-
 /** `npm start` / `drillbot serve`: validate the environment, load the catalog, open the store,
  * re-arm running drills and listen. Returns an exit code when it cannot start. */
 export async function serve(catalogConfig: CatalogConfig, env: NodeJS.ProcessEnv, io: CliIO): Promise<number> {
-  keepWebAssemblyCompilerSmall();
-  keepHeapGrowthModest();
+  tuneV8ForServe(); // again, for callers that did not come through the CLI
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     io.err("drillbot cannot start; fix the environment:");

@@ -214,23 +214,28 @@ export class SqliteDrillStore implements DrillStore {
    * reports whether it took effect: false for a repeat (a double click, a retry, another
    * instance first) or a drill no longer running. */
   async apply(drillId: number, changes: readonly DrillChange[], derived: { results?: DrillResults } = {}): Promise<boolean[]> {
-    return this.db
-      .transaction(() => {
-        const row = this.stmt("SELECT status FROM drills WHERE id = ? AND team_id = ?").get(drillId, this.team.id) as
-          | { status: string }
-          | undefined;
-        // Another workspace's drill (or none): nothing is written.
-        if (!row) return changes.map(() => false);
-        let running = row.status === "running";
-        const applied = changes.map((change) => {
-          const took = this.applyOne(drillId, change, running);
-          if (change.type === "finished" && took) running = false;
-          return took;
-        });
-        if (derived.results) this.writeResults(derived.results);
-        return applied;
-      })
-      .immediate();
+    // better-sqlite3 builds a transaction function (five closures) per db.transaction() call:
+    // made once per store, not once per click.
+    this.applyTransaction ??= this.db.transaction(this.applyNow.bind(this));
+    return this.applyTransaction.immediate(drillId, changes, derived);
+  }
+
+  private applyTransaction: Database.Transaction<SqliteDrillStore["applyNow"]> | null = null;
+
+  private applyNow(drillId: number, changes: readonly DrillChange[], derived: { results?: DrillResults }): boolean[] {
+    const row = this.stmt("SELECT status FROM drills WHERE id = ? AND team_id = ?").get(drillId, this.team.id) as
+      | { status: string }
+      | undefined;
+    // Another workspace's drill (or none): nothing is written.
+    if (!row) return changes.map(() => false);
+    let running = row.status === "running";
+    const applied = changes.map((change) => {
+      const took = this.applyOne(drillId, change, running);
+      if (change.type === "finished" && took) running = false;
+      return took;
+    });
+    if (derived.results) this.writeResults(derived.results);
+    return applied;
   }
 
   private applyOne(drillId: number, change: DrillChange, running: boolean): boolean {

@@ -85,6 +85,33 @@ describe("the request guard", () => {
     assert.equal(parsed, 0, "an unsigned body was parsed");
   });
 
+  it("checks the signature of a request to the events endpoint however its path is spelled", async () => {
+    // Bolt takes "/./slack/events" or "/slack/events?x" as its endpoint too, and it no longer
+    // checks signatures itself: the guard must see every one of them.
+    const port = new URL(h.eventsUrl).port;
+    const body = "command=%2Fdrill&text=list&team_id=T0ACME&user_id=U0ALICE&user_name=alice&channel_id=C0GAMEDAY";
+    const post = (path: string, signature: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port, path, method: "POST" }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject);
+        req.setHeader("content-type", "application/x-www-form-urlencoded");
+        req.setHeader("x-slack-request-timestamp", String(now()));
+        req.setHeader("x-slack-signature", signature);
+        req.end(body);
+      });
+    const paths = ["/slack/events", "/./slack/events", "/slack/../slack/events", "/slack/events?retry=1", "//elsewhere/slack/events"];
+    const forged: number[] = [];
+    for (const path of paths) forged.push(await post(path, `v0=${"3".repeat(64)}`));
+    assert.deepEqual(
+      forged,
+      paths.map(() => 401),
+    );
+    assert.equal(await post("/./slack/events", sign(body, now())), 200, "a signed request on another spelling still works");
+  });
+
   it("refuses a body larger than the limit with 413 before reading it all", async () => {
     const big = arrayBody(3 * 1024 * 1024);
     // Declared: answered from the headers alone.

@@ -3,6 +3,10 @@
 // callback_id), so eleven `app.action(id, …)` listeners meant about fifteen chains, with their
 // promises and argument copies, for each click of a stampede. Each kind (actions, views, …)
 // registers one listener instead, and it finds the handler in a table: one chain per kind.
+// Clicks and form submissions, the kinds a game day's stampede is made of, go one step further:
+// they are taken by a global middleware (takeKind) and never reach Bolt's listener phase, which
+// otherwise still ran every registered listener's chain (the command's, the event's…) on each
+// one, each with a copy of its middleware and of the arguments, only for all but one to decline.
 
 /** A handler for one id; the table holds handlers of different payload shapes (a button, a
  * select, an overflow menu), each narrowing the kind's arguments for itself. */
@@ -16,5 +20,24 @@ export function routeById<Args>(idOf: (args: Args) => string | undefined, handle
     const id = idOf(args);
     const handler = id === undefined ? undefined : handlers.get(id);
     if (handler) await handler(args);
+  };
+}
+
+/** The arguments every global middleware gets: the payload's body, and next() to pass it on. */
+interface MiddlewareArgs {
+  body: unknown;
+  next: () => Promise<void>;
+}
+
+/** A global middleware that handles every request whose body is of this `type` (block_actions,
+ * view_submission) with `listener`, as Bolt's `app.action({ type })` / `app.view({ type })` would,
+ * and passes every other request on. Registered after the load shedder, so shedding applies. */
+export function takeKind<Args>(type: string, listener: (args: Args) => Promise<void>) {
+  return async (args: MiddlewareArgs): Promise<void> => {
+    if ((args.body as { type?: unknown } | null)?.type !== type) {
+      await args.next();
+      return;
+    }
+    await listener(args as unknown as Args);
   };
 }

@@ -4,7 +4,7 @@ import { ACTIONS } from "../../blocks/drillBlocks.js";
 import { HISTORY_ACTIONS } from "../../blocks/historyBlocks.js";
 import { type SlackDeps, scoped } from "../../deps.js";
 import { tracked } from "../../workTracker.js";
-import { type RoutedHandler, routeById } from "../router.js";
+import { type RoutedHandler, routeById, takeKind } from "../router.js";
 import { ackDrill } from "./ackDrill.js";
 import { chooseTreeOption } from "./chooseTreeOption.js";
 import { facilitatorPanel } from "./facilitatorPanel.js";
@@ -22,7 +22,7 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
  * the table is keyed by the action_id those elements carry, so the element is the one it expects. */
 const asRouted = <A>(handler: (args: A) => Promise<void>) => handler as unknown as RoutedHandler<ActionArgs>;
 
-/** Every block action reaches one listener, which runs the handler of its action_id. */
+/** Every block action is taken by one global middleware, which runs the handler of its action_id. */
 export function register(app: App, deps: SlackDeps): void {
   const review = tracked(deps.work, scoped(deps, reviewFirstMove));
   const handlers = new Map<string, RoutedHandler<ActionArgs>>([
@@ -38,8 +38,10 @@ export function register(app: App, deps: SlackDeps): void {
     [ACTIONS.role, asRouted(tracked(deps.work, scoped(deps, takeRole)))],
     [ACTIONS.panel, asRouted(tracked(deps.work, scoped(deps, facilitatorPanel)))],
   ]);
-  app.action<BlockAction>(
-    { type: "block_actions" },
-    routeById((args: ActionArgs) => args.action.action_id, handlers),
+  app.use(
+    takeKind(
+      "block_actions",
+      routeById((args: ActionArgs) => args.action?.action_id, handlers),
+    ),
   );
 }
