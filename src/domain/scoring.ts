@@ -160,6 +160,9 @@ export interface CompiledRubric {
   /** The shared lexicon's non-production environments and production words: a core check in a
    * clause that names only the former is about the wrong environment. */
   environments: { other: CompiledTerm; production: CompiledTerm } | null;
+  /** The scenario's own text (alert, injects, runbook), lower case, when known: a service, database,
+   * role or user an answer names that it never mentions is not this incident's. */
+  knownText: string | null;
   lexicon: CompiledLexicon;
   /** True when the core itself is about telling people (a Communications role's first move):
    * then posting or paging is the move, not a hand-off. */
@@ -321,7 +324,7 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
 }
 
 /** Once per scenario: every term to stems and lexicon groups. */
-export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexicon): CompiledRubric {
+export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexicon, context: { knownText?: string } = {}): CompiledRubric {
   const v2 = normaliseRubric(rubric);
   const lexicon = v2.names && Object.keys(v2.names).length > 0 ? extendLexicon(sharedLexicon, v2.names) : sharedLexicon;
   const emptyTerms: string[] = [];
@@ -362,6 +365,7 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
     lexicon.groups.has(NON_PRODUCTION) && lexicon.groups.has(PRODUCTION)
       ? { other: compileTerm(NON_PRODUCTION, lexicon), production: compileTerm(PRODUCTION, lexicon) }
       : null;
+  const knownText = context.knownText?.toLowerCase() ?? null;
   return {
     core,
     supporting,
@@ -370,6 +374,7 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
     offTarget,
     stateChanges,
     environments,
+    knownText,
     communicates,
     lexicon,
     emptyTerms,
@@ -396,6 +401,34 @@ function otherEnvironments(rubric: CompiledRubric, x: Indexed): Occurrence[] {
   if (other.length === 0) return [];
   const production = new Set(occurrences(rubric.environments.production, x, TERM_GAP).map((o) => x.clauses[o.start]));
   return other.filter((o) => !production.has(x.clauses[o.start]));
+}
+
+/** A system's name as people write it: words joined by "-" or "_" ending in what it is
+ * (billing-api, customer-portal, catalog-db, app_ro, storefront-web). */
+const SYSTEM_NAME = /(?<![\p{L}\p{N}./_-])([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+)(?![\p{L}\p{N}_-])/gu;
+const SYSTEM_KINDS = /[-_](?:api|db|database|portal|role|service|svc|app|web|worker|gateway|user|ro|rw)$/;
+
+/** Where the answer names a service, database, role or user (by the naming above) that the
+ * scenario's alert, injects and runbook never mention: a core check in that clause is about some
+ * other system ("the sessions table in the customer-portal DB" when the app is billing-admin). */
+function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Occurrence[] {
+  const known = rubric.knownText;
+  if (known === null) return [];
+  const found: Occurrence[] = [];
+  for (const m of answer.toLowerCase().matchAll(SYSTEM_NAME)) {
+    const name = m[1] ?? "";
+    if (!SYSTEM_KINDS.test(name) || known.includes(name)) continue;
+    const parts = name.split(/[-_]/);
+    for (let p = 0; p < x.content.length; p++) {
+      const fits = parts.every((part, k) => {
+        const raw = x.words[x.content[p + k] ?? -1]?.raw;
+        // "app_ro's" is typed "app ros" once the apostrophe goes.
+        return raw === part || (k === parts.length - 1 && raw === `${part}s`);
+      });
+      if (fits) found.push({ start: p, end: p + parts.length - 1 });
+    }
+  }
+  return found;
 }
 
 /** Words of a core that is about telling people rather than checking. */
@@ -1423,7 +1456,7 @@ function reviewReason(
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
   const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
-  const elsewhere = otherEnvironments(rubric, x);
+  const elsewhere = [...otherEnvironments(rubric, x), ...strangerSystems(rubric, answer, x)];
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);

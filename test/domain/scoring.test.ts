@@ -415,6 +415,21 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("check the version stages", r).correct, true);
   });
 
+  it("reads a check of a service, database or role the scenario never mentions as checking the wrong thing", () => {
+    const known = "alert: billing-admin sessions for j.doe; the app db is billing-admin-db (role app_rw)";
+    const r = compileRubric({ core: [["session table", "status page"]], risky: ["restart"] }, lexicon, { knownText: known });
+    const v = firstMoveScore("checking the session table in the customer-portal DB for j.doe", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing/);
+    assert.equal(firstMoveScore("checking the session table in billing-admin-db as app_rw", r).correct, true);
+    assert.equal(firstMoveScore("testing app_ro's session table", r).correct, false);
+    // Without the scenario's text (a rubric compiled on its own) nothing is a stranger.
+    assert.equal(
+      firstMoveScore("checking the status page of customer-portal", compileRubric({ core: [["status page"]] }, lexicon)).correct,
+      true,
+    );
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
