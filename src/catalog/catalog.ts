@@ -256,12 +256,19 @@ export function buildScenario(
     ...(Object.keys(headings).length > 0 ? { runbookHeadings: headings } : {}),
   } as Scenario;
   const given = options.rubric;
-  defineOnFirstUse(scenario, "rubric", () => given ?? compileRubric(data.first_move.rubric, lexicon()));
-  defineOnFirstUse(scenario, "roleRubrics", () =>
-    Object.fromEntries(
-      (data.roles ?? []).flatMap((role) => (role.first_move ? [[role.id, compileRubric(role.first_move.rubric, lexicon())]] : [])),
-    ),
+  // The scenario's own text: an answer that checks a system it never mentions checks the wrong one.
+  const knownText = () => `${JSON.stringify(data)}\n${runbookText}`.toLowerCase();
+  defineOnFirstUse(scenario, "rubric", () =>
+    given ? { ...given, knownText: knownText() } : compileRubric(data.first_move.rubric, lexicon(), { knownText: knownText() }),
   );
+  defineOnFirstUse(scenario, "roleRubrics", () => {
+    const text = knownText();
+    return Object.fromEntries(
+      (data.roles ?? []).flatMap((role) =>
+        role.first_move ? [[role.id, compileRubric(role.first_move.rubric, lexicon(), { knownText: text })]] : [],
+      ),
+    );
+  });
   defineOnFirstUse(scenario, "runbookDoc", () => parseRunbook(runbookText, { headings }));
   defineOnFirstUse(scenario, "runbookFindings", () => runbookFindings(scenario.runbookDoc, headings));
   defineOnFirstUse(scenario, "hash", () => scenarioHash(data, runbookText, headings));

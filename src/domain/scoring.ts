@@ -154,6 +154,15 @@ export interface CompiledRubric {
   afterCheck: CompiledTerm[];
   /** Checks of the wrong thing: core terms inside or next to these do not count. */
   offTarget: CompiledTerm[];
+  /** The shared lexicon's state-changing verbs (its STATE_CHANGE group: set, alter, attach…), risky
+   * in every rubric where they read as the responder's move. */
+  stateChanges: CompiledTerm[];
+  /** The shared lexicon's non-production environments and production words: a core check in a
+   * clause that names only the former is about the wrong environment. */
+  environments: { other: CompiledTerm; production: CompiledTerm } | null;
+  /** The scenario's own text (alert, injects, runbook), lower case, when known: a service, database,
+   * role or user an answer names that it never mentions is not this incident's. */
+  knownText: string | null;
   lexicon: CompiledLexicon;
   /** True when the core itself is about telling people (a Communications role's first move):
    * then posting or paging is the move, not a hand-off. */
@@ -315,7 +324,7 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
 }
 
 /** Once per scenario: every term to stems and lexicon groups. */
-export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexicon): CompiledRubric {
+export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexicon, context: { knownText?: string } = {}): CompiledRubric {
   const v2 = normaliseRubric(rubric);
   const lexicon = v2.names && Object.keys(v2.names).length > 0 ? extendLexicon(sharedLexicon, v2.names) : sharedLexicon;
   const emptyTerms: string[] = [];
@@ -351,7 +360,75 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
       .concat(lexicon.addedWords ?? []),
   );
   const communicates = core.some((c) => c.terms.some((t) => t.words.some(([raw]) => COMMS_WORDS.has(raw))));
-  return { core, supporting, risky, afterCheck, offTarget, communicates, lexicon, emptyTerms, shrunkTerms, vocabulary };
+  const stateChanges = lexicon.groups.has(STATE_CHANGE) ? [compileTerm(STATE_CHANGE, lexicon)].filter((t) => t.units.length > 0) : [];
+  const environments =
+    lexicon.groups.has(NON_PRODUCTION) && lexicon.groups.has(PRODUCTION)
+      ? { other: compileTerm(NON_PRODUCTION, lexicon), production: compileTerm(PRODUCTION, lexicon) }
+      : null;
+  const knownText = context.knownText?.toLowerCase() ?? null;
+  return {
+    core,
+    supporting,
+    risky,
+    afterCheck,
+    offTarget,
+    stateChanges,
+    environments,
+    knownText,
+    communicates,
+    lexicon,
+    emptyTerms,
+    shrunkTerms,
+    vocabulary,
+  };
+}
+
+/** The lexicon group of verbs that change a system's state (set, alter, attach, import…): risky in
+ * every rubric, so a right check followed by "Setting max_attempts 3" is wrong without each rubric
+ * listing every such verb. */
+export const STATE_CHANGE = "change state";
+
+/** Lexicon groups of environments: a check on staging is not a check of the incident. */
+export const NON_PRODUCTION = "non-production";
+export const PRODUCTION = "production";
+
+/** Occurrences of non-production environments in clauses that name no production word: a core
+ * term anywhere in such a clause is about the wrong environment ("checking the cert on staging with
+ * openssl"); "compare prod with staging" still checks prod. */
+function otherEnvironments(rubric: CompiledRubric, x: Indexed): Occurrence[] {
+  if (!rubric.environments) return [];
+  const other = occurrences(rubric.environments.other, x, TERM_GAP);
+  if (other.length === 0) return [];
+  const production = new Set(occurrences(rubric.environments.production, x, TERM_GAP).map((o) => x.clauses[o.start]));
+  return other.filter((o) => !production.has(x.clauses[o.start]));
+}
+
+/** A system's name as people write it: words joined by "-" or "_" ending in what it is
+ * (billing-api, customer-portal, catalog-db, app_ro, storefront-web). */
+const SYSTEM_NAME = /(?<![\p{L}\p{N}./_-])([a-z][a-z0-9]*(?:[-_][a-z0-9]+)+)(?![\p{L}\p{N}_-])/gu;
+const SYSTEM_KINDS = /[-_](?:api|db|database|portal|role|service|svc|app|web|worker|gateway|user|ro|rw)$/;
+
+/** Where the answer names a service, database, role or user (by the naming above) that the
+ * scenario's alert, injects and runbook never mention: a core check in that clause is about some
+ * other system ("the sessions table in the customer-portal DB" when the app is billing-admin). */
+function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Occurrence[] {
+  const known = rubric.knownText;
+  if (known === null) return [];
+  const found: Occurrence[] = [];
+  for (const m of answer.toLowerCase().matchAll(SYSTEM_NAME)) {
+    const name = m[1] ?? "";
+    if (!SYSTEM_KINDS.test(name) || known.includes(name)) continue;
+    const parts = name.split(/[-_]/);
+    for (let p = 0; p < x.content.length; p++) {
+      const fits = parts.every((part, k) => {
+        const raw = x.words[x.content[p + k] ?? -1]?.raw;
+        // "app_ro's" is typed "app ros" once the apostrophe goes.
+        return raw === part || (k === parts.length - 1 && raw === `${part}s`);
+      });
+      if (fits) found.push({ start: p, end: p + parts.length - 1 });
+    }
+  }
+  return found;
 }
 
 /** Words of a core that is about telling people rather than checking. */
@@ -673,6 +750,9 @@ function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): Occurre
  * negates both. */
 const DISMISSIVE = new Set(["skip", "ignor", "forget", "need", "point", "time", "use", "reason"]);
 
+/** First-person subjects that end a negation's reach: what follows is a statement of its own. */
+const NEW_SUBJECTS = new Set(["im", "ill", "i"]);
+
 /** True when a negation stands before the word at `wordIndex`, in its clause, within reach. */
 function negatedAt(
   words: Word[],
@@ -685,6 +765,8 @@ function negatedAt(
   for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - NEGATION_REACH; k--) {
     const w = words[k] as Word;
     if (w.clause !== clause) return false;
+    // A new first-person subject starts a new statement: "not re-rotating I'm testing AWSCURRENT".
+    if (NEW_SUBJECTS.has(w.raw) && k < wordIndex - 1) return false;
     if (w.stem === "and") sawAnd = true;
     if (singles.has(w.stem) && !(sawAnd && DISMISSIVE.has(w.stem))) return true;
     const next = words[k + 1];
@@ -734,13 +816,16 @@ function findConcept(
   negators: ReadonlySet<string>,
   offTarget: readonly Occurrence[] = [],
   deferrable = false,
+  elsewhere: readonly Occurrence[] = [],
 ): ConceptResult {
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
   let deferredSpan: string | null = null;
   for (const term of concept.terms) {
     for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
-      const wrong = offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1);
+      const wrong =
+        offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1) ??
+        elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
       if (wrong) {
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
@@ -835,6 +920,18 @@ function describesState(words: readonly Word[], index: number): boolean {
   return false;
 }
 
+/** True when a verb in the past tense opens the answer as a report of what the responder did:
+ * "detached all policies from the role, threat contained", "I already rolled it back". A question
+ * ("rolled back?") still asks about a state. */
+function reportedDone(words: readonly Word[], index: number): boolean {
+  const word = words[index];
+  if (!word || word.question || !word.raw.endsWith("ed") || word.raw.endsWith("eed")) return false;
+  for (let k = 0; k < index; k++) if (!REPORT_LEAD.has(words[k]?.raw ?? "")) return false;
+  const next = words[index + 1];
+  return next !== undefined && next.clause === word.clause;
+}
+const REPORT_LEAD = new Set(["i", "we", "just", "already", "ive", "weve", "have", "ok", "so", "done"]);
+
 /** "get a cert issued manually", "get the pods restarted": the responder has it done, an action. */
 function causative(words: readonly Word[], index: number): boolean {
   const clause = words[index]?.clause;
@@ -868,6 +965,123 @@ function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
   if (!after || after.clause !== clause) return false;
   // "a revert would ship…", "a revert goes through the same bypass": what the action would do.
   return article && (CONSEQUENCE_MODALS.has(after.raw) || SUBJECT_VERBS.has(after.raw));
+}
+
+/** Subjects before a modal that make what follows a consequence: "that would kick everyone and
+ * wipe evidence", "it would wipe the evidence". ("we could roll back" still proposes it.) */
+const CONSEQUENCE_SUBJECTS = new Set(["that", "it", "this", "which", "thatd", "itd", "thatll", "itll", "doing"]);
+const CONSEQUENCE_REACH = 4;
+
+/** True when the risky occurrence is said of what something would do, not done: a risky verb after
+ * "that/it would" in its clause ("that would kick everyone and wipe evidence"), or a risky noun or
+ * gerund that a modal follows within a few words, as the subject of a consequence ("Deleting it
+ * would wipe the evidence", "a restart or a re-rotation could break those", "a revert right now
+ * would go out through the same bypass"). */
+function consequence(x: Indexed, o: Occurrence): boolean {
+  const words = x.words;
+  const from = x.content[o.start] ?? 0;
+  const to = x.content[o.end] ?? from;
+  const clause = words[from]?.clause;
+  // Before: "<that|it> would … <risky>".
+  let counted = 0;
+  for (let k = from - 1; k >= 1 && words[k]?.clause === clause && counted <= CONSEQUENCE_REACH; k--) {
+    const w = words[k] as Word;
+    if (CONSEQUENCE_MODALS.has(w.raw) && CONSEQUENCE_SUBJECTS.has(words[k - 1]?.raw ?? "")) return true;
+    if (w.raw === "thatd" || w.raw === "itd" || w.raw === "thatll" || w.raw === "itll") return true;
+    if (!w.filler) counted++;
+  }
+  // After: "<a|the noun | gerund> … would".
+  const before = words[from - 1];
+  const noun = before !== undefined && before.clause === clause && ["a", "an", "the", "any"].includes(before.raw);
+  const gerund = (words[from]?.raw ?? "").endsWith("ing") && opensClause(words, from);
+  if (!noun && !gerund) return false;
+  counted = 0;
+  for (let k = to + 1; k < words.length && words[k]?.clause === clause && counted <= CONSEQUENCE_REACH; k++) {
+    const w = words[k] as Word;
+    if (CONSEQUENCE_MODALS.has(w.raw)) return true;
+    if (SUBJECT_PRONOUNS.has(w.raw)) return false;
+    if (!w.filler) counted++;
+  }
+  return false;
+}
+/** A new subject ends the search for a consequence modal: "restart it so we could…". */
+const SUBJECT_PRONOUNS = new Set(["i", "we", "you", "im", "were", "ill", "id", "they"]);
+
+/** True when the risky word is what the answer asks about: "who made exec", "whoever deleted it". */
+function askedWho(words: readonly Word[], index: number): boolean {
+  let content = 0;
+  for (let k = index - 1; k >= 0 && content <= 2 && words[k]?.clause === words[index]?.clause; k--) {
+    if (words[k]?.raw === "who" || words[k]?.raw === "whoever") return true;
+    // "check who owns it and kill the key": the question ends at "and".
+    if (words[k]?.raw === "and" || words[k]?.raw === "or") return false;
+    if (!words[k]?.filler) content++;
+  }
+  return false;
+}
+
+/** "ack." opening a Slack reply takes the page; it silences nothing. */
+function pageAck(x: Indexed, o: Occurrence): boolean {
+  const first = x.words[0];
+  return (
+    o.start === 0 &&
+    o.end === 0 &&
+    first !== undefined &&
+    ["ack", "acked", "acking", "acknowledged"].includes(first.raw) &&
+    x.words[1] !== undefined &&
+    x.words[1].clause !== first.clause
+  );
+}
+
+/** A negation at the head of a list reaches its items across commas: "I won't delete, exec or drain
+ * anything yet". The clauses between must be list items (three content words or fewer, not opened
+ * by "then", "but", "just"…), and the list must be joined by "or", "nor" or "and". */
+function negatedList(words: readonly Word[], index: number): boolean {
+  const sentence = words[index]?.sentence;
+  let clause = words[index]?.clause ?? 0;
+  let joined = false;
+  let k = index;
+  while (k > 0 && words[k - 1]?.clause === clause) k--;
+  for (let j = k; j < words.length && words[j]?.sentence === sentence; j++)
+    if (["or", "nor", "and"].includes(words[j]?.raw ?? "")) joined = true;
+  // The word is an item: at most one other item before it in its clause ("exec or drain").
+  let before = 0;
+  for (let j = k; j < index; j++) if (!words[j]?.filler && !["or", "nor", "and"].includes(words[j]?.raw ?? "")) before++;
+  if (before > 1) return false;
+  for (let hops = 0; hops < 4; hops++) {
+    // The start of the current clause.
+    while (k > 0 && words[k - 1]?.clause === clause) k--;
+    const opener = words[k]?.raw ?? "";
+    if (k === 0 || words[k - 1]?.sentence !== sentence || LIST_BREAKERS.has(opener)) return false;
+    const previous = words[k - 1]?.clause ?? 0;
+    let content = 0;
+    let j = k - 1;
+    for (; j >= 0 && words[j]?.clause === previous; j--) {
+      const w = words[j] as Word;
+      // "if there's no sig, sign it": a condition, not a list.
+      if (CONDITIONS.has(w.raw)) return false;
+      if (RISKY_NEGATORS.has(w.stem) && content <= 3) return joined;
+      if (!w.filler) content++;
+      if (["or", "nor", "and"].includes(w.raw)) joined = true;
+    }
+    if (content > 3) return false;
+    clause = previous;
+    k = j + 1;
+  }
+  return false;
+}
+const LIST_BREAKERS = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
+
+/** Words after a risky action that put it later: "Failover only after that", "roll back later". */
+function deferredAfter(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  for (let k = index + 1; k < words.length && k <= index + 4 && words[k]?.clause === clause; k++) {
+    const w = words[k] as Word;
+    const next = words[k + 1]?.clause === clause ? words[k + 1]?.raw : undefined;
+    if (w.raw === "later" || w.raw === "afterwards" || w.raw === "afterward") return true;
+    if (w.raw === "only" && (next === "after" || next === "once" || next === "if" || next === "when")) return true;
+    if (w.raw === "after" && (next === "that" || next === "this" || next === "we" || next === "i")) return true;
+  }
+  return false;
 }
 
 /** Verbs after a noun that make it the subject of a statement: "a revert goes through…". */
@@ -1054,6 +1268,17 @@ function opensClause(words: readonly Word[], k: number): boolean {
 /** Verbs after which "if" asks rather than conditions: "see if", "check if someone flipped it". */
 const ASKING_IF = new Set(["see", "check", "know", "tell", "verifi", "find", "determin", "confirm", "ask", "wonder", "sure", "look"]);
 
+/** True when an earlier "if" of the sentence asks ("know if", "see if"): a later "if" continues it. */
+function askedIfBefore(words: readonly Word[], k: number): boolean {
+  const sentence = words[k]?.sentence;
+  for (let j = k - 1; j >= 1 && words[j]?.sentence === sentence; j--) {
+    if (words[j]?.raw !== "if") continue;
+    const verb = words[j - 1];
+    if (verb && verb.clause === words[j]?.clause && ASKING_IF.has(verb.stem)) return true;
+  }
+  return false;
+}
+
 /** True when the word at `k` opens a condition: not "whether", "see if", "at once" or a "when"
  * question ("when did it start?"). */
 function conditionWord(words: readonly Word[], k: number): boolean {
@@ -1061,6 +1286,8 @@ function conditionWord(words: readonly Word[], k: number): boolean {
   if (!w || !CONDITIONS.has(w.raw) || w.raw === "whether") return false;
   const before = words[k - 1];
   if (w.raw === "if" && before && before.clause === w.clause && ASKING_IF.has(before.stem)) return false;
+  // "I want to know if the job didn't start, if it crashed…": a list of questions, not a condition.
+  if (w.raw === "if" && askedIfBefore(words, k)) return false;
   if (w.raw === "once" && before?.raw === "at") return false;
   if (w.raw === "when" && w.question) return false;
   return true;
@@ -1092,9 +1319,36 @@ interface RiskyFound {
   conditional: string[];
 }
 
+/** Words after which a state-changing verb is the responder's next move: "…, and setting…",
+ * "meanwhile running ALTER ROLE". */
+const NEXT_MOVE_WORDS = new Set(["and", "then", "meanwhile", "now", "also", "plus", "while"]);
+
+/** The shared state-changing verbs the answer takes as its own move: where the verb opens its
+ * clause or follows "and", "then", "meanwhile" (a phrase such as "alter role" anywhere), not
+ * negated or otherwise discounted like a risky action. */
+function stateChangesTaken(rubric: CompiledRubric, x: Indexed): string[] {
+  if (rubric.stateChanges.length === 0) return [];
+  const found = findRisky(rubric.stateChanges, [], x, (o) => {
+    const at = x.content[o.start] ?? 0;
+    if (o.end === o.start && !imperativeAt(x.words, at)) {
+      let k = at - 1;
+      while (k >= 0 && x.words[k]?.filler) k--;
+      if (!NEXT_MOVE_WORDS.has(x.words[k]?.raw ?? "")) return false;
+    }
+    // "set up a panel by provider" sets nothing.
+    return x.words[at + 1]?.raw !== "up";
+  });
+  return found.taken;
+}
+
 /** Risky actions the answer takes (not negated or deferred), as the answer words them. Next steps
  * (after_check) count as risky unless the answer makes them conditional on the check. */
-function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly CompiledTerm[], x: Indexed): RiskyFound {
+function findRisky(
+  terms: readonly CompiledTerm[],
+  afterCheck: readonly CompiledTerm[],
+  x: Indexed,
+  takenHere: (o: Occurrence) => boolean = () => true,
+): RiskyFound {
   const spans: Occurrence[] = [];
   const conditionalSpans: Occurrence[] = [];
   let negated = 0;
@@ -1108,15 +1362,21 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
         const at = x.content[o.start] ?? 0;
         // A term written as a participle ("managed challenge") names the action itself.
         const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
-        if ((!participle && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern) continue;
+        if ((!participle && !reportedDone(x.words, at) && describesState(x.words, at)) || x.words[at]?.identifier || x.words[at]?.pattern)
+          continue;
         if (flagOnly(x, o) || searchedFor(x.words, at) || laterStep(x.words, at)) continue;
         // "see if the rotation set the password": what a subject did, asked about.
         const previous = x.words[at - 1];
         if (previous && !previous.filler && !INTENT_WORDS.has(previous.raw) && !CONDITIONS.has(previous.raw) && askedAbout(x.words, at))
           continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
-        if (describedUnderCondition(x.words, at)) continue;
-        if (negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) || dismissedAfter(x.words, x.content[o.end] ?? at)) {
+        if (describedUnderCondition(x.words, at) || consequence(x, o) || askedWho(x.words, at) || pageAck(x, o)) continue;
+        if (
+          negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) ||
+          negatedList(x.words, at) ||
+          deferredAfter(x.words, x.content[o.end] ?? at) ||
+          dismissedAfter(x.words, x.content[o.end] ?? at)
+        ) {
           negated++;
           continue;
         }
@@ -1125,6 +1385,7 @@ function findRisky(terms: readonly CompiledTerm[], afterCheck: readonly Compiled
           if (!overlaps(conditionalSpans, o)) conditionalSpans.push(o);
           continue;
         }
+        if (!takenHere(o)) continue;
         if (!overlaps(spans, o)) spans.push(o);
       }
     }
@@ -1174,11 +1435,13 @@ function reviewReason(
   x: Indexed,
   vague: string | null,
   handOff: string | null,
+  request: string | null,
 ): string | undefined {
   if (vague !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
     return "wrong only because it reads as vague (look into …)";
   if (handOff !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
     return "wrong only because it reads as handing the move to someone else (ask …, ping …)";
+  if (correct && request !== null) return "correct, but it asks someone else to run the check (can someone …)";
   if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
   if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
@@ -1193,20 +1456,23 @@ function reviewReason(
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
   const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
-  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true));
+  const elsewhere = [...otherEnvironments(rubric, x), ...strangerSystems(rubric, answer, x)];
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
+  for (const change of stateChangesTaken(rubric, x)) if (!risky.taken.includes(change)) risky.taken.push(change);
   const vague = vagueMove(answer, x);
-  const handOff = vague === null ? handOffMove(answer, x, rubric) : null;
+  const addressed = vague === null ? addressedMove(answer, x, rubric) : { handOff: null, request: null };
+  const handOff = addressed.handOff;
   const hasCore = core.every((c) => c.matched !== null);
   const correct = hasCore && risky.taken.length === 0 && vague === null && handOff === null;
   /** Vagueness is the reason only when nothing else already makes the move wrong. */
   const vagueDecided = vague !== null && hasCore && risky.taken.length === 0;
   const handOffDecided = handOff !== null && hasCore && risky.taken.length === 0;
-  const review = reviewReason(correct, core, supporting, risky, x, vague, handOff);
+  const review = reviewReason(correct, core, supporting, risky, x, vague, handOff, addressed.request);
   return {
     version: 2,
     correct,
@@ -1295,13 +1561,129 @@ const HAND_OFF_VERBS = new Set([
   "contacting",
 ]);
 
+/** How an answer that starts by addressing someone else reads. */
+interface Addressed {
+  /** It hands the incident away (asks, pages, tells, files a ticket…): wrong unless the responder
+   * also moves themselves. */
+  handOff: string | null;
+  /** It asks someone to run a check ("can someone check which checks were red", "@kai pull the
+   * release run"): the right check named is the right first move, marked for review. */
+  request: string | null;
+}
+
 /** The answer, when its first move is to ask, page or tell someone (unless the rubric's core is
- * itself about telling people, as a Communications role's is). */
-function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string | null {
-  if (rubric.communicates) return null;
-  const whole = () => x.words.map((w) => w.raw).join(" ");
-  if (/^\s*(?:(?:hey|hi|yo)\s+)?@/i.test(answer)) return whole();
+ * itself about telling people, as a Communications role's is), or when it asks someone to run a
+ * check. A hand-off next to the responder's own move ("@nina page security; I'm quarantining the
+ * pod", "@kai pull the run while I cosign verify the digest") is coordination, not a hand-off: the
+ * responder's own move is scored. */
+function addressedMove(answer: string, x: Indexed, rubric: CompiledRubric): Addressed {
+  if (rubric.communicates) return { handOff: null, request: null };
+  const found = handOffStart(answer, x);
+  if (found === null) return { handOff: null, request: null };
+  if (ownMove(x.words)) return { handOff: null, request: null };
+  const whole = x.words.map((w) => w.raw).join(" ");
+  return found === "request" ? { handOff: null, request: whole } : { handOff: whole, request: null };
+}
+
+/** Verbs that, asked of someone ("can someone check…", "@tom grab the cf output"), name a check to
+ * run rather than hand the incident away. Raw words. */
+const REQUEST_CHECK_VERBS = new Set([
+  "check",
+  "confirm",
+  "verify",
+  "pull",
+  "grab",
+  "look",
+  "run",
+  "query",
+  "dump",
+  "see",
+  "find",
+  "list",
+  "get",
+  "show",
+  "compare",
+  "fetch",
+  "describe",
+  "inspect",
+  "search",
+  "eyeball",
+  "diff",
+  "count",
+  "double",
+  "take",
+  "tail",
+  "grep",
+]);
+
+/** The word asked for after an address ("@kai can you pull…", "can someone check…", "pls run…"):
+ * "request" when it is a check verb, "handoff" otherwise. */
+function requestKind(words: readonly Word[], from: number): "request" | "handoff" {
+  let k = from;
+  while (k < words.length && (REQUEST_LEAD.has(words[k]?.raw ?? "") || ASKED.has(words[k]?.raw ?? ""))) k++;
+  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") ? "request" : "handoff";
+}
+const REQUEST_LEAD = new Set(["can", "could", "would", "pls", "please", "plz", "quickly", "quick", "maybe", "also"]);
+
+/** Words of the @handle that opens an answer ("@platform-oncall", "@jdoe-dev"): how many. */
+function handleLength(answer: string): number {
+  const m = /^\s*(?:(?:hey|hi|yo)\s+)?@([\p{L}\p{N}_.-]+)/iu.exec(answer);
+  if (!m) return -1;
+  const greeting = /^\s*(?:hey|hi|yo)\s/i.test(answer) ? 1 : 0;
+  return greeting + (m[1] ?? "").split(/[^\p{L}\p{N}]+/u).filter(Boolean).length;
+}
+
+/** Words after which a first-person verb is a thought, not a move ("I think", "I'm not sure"). */
+const NOT_A_MOVE = new Set([
+  "think",
+  "guess",
+  "suspect",
+  "believe",
+  "feel",
+  "hope",
+  "know",
+  "bet",
+  "wonder",
+  "not",
+  "on",
+  "here",
+  "around",
+  "back",
+  "afk",
+  "sure",
+  "afraid",
+  "ok",
+  "fine",
+  "the",
+  "a",
+  "in",
+]);
+
+/** True when the answer says what the responder does themselves: "while I cosign verify the
+ * digest", "I'm quarantining x2klp", "I'll check", "let me pull". */
+function ownMove(words: readonly Word[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    const raw = words[k]?.raw ?? "";
+    let verb: Word | undefined;
+    if (raw === "i" && words[k + 1]?.raw === "will") verb = words[k + 2];
+    else if (raw === "i" && words[k + 1]?.raw === "am") verb = words[k + 2];
+    else if (raw === "i" || raw === "im" || raw === "ill") verb = words[k + 1];
+    else if (raw === "let" && words[k + 1]?.raw === "me") verb = words[k + 2];
+    if (!verb || verb.clause !== words[k]?.clause || NOT_A_MOVE.has(verb.raw)) continue;
+    // "I'm <doing>": a progressive; "I <verb>", "I'll <verb>": any word that is not a thought.
+    if (raw === "im" && !verb.raw.endsWith("ing")) continue;
+    return true;
+  }
+  return false;
+}
+
+/** How the answer opens, when it addresses someone else: a hand-off, a request to run a check, or
+ * null when it does not. */
+function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null {
+  const handle = handleLength(answer);
+  if (handle >= 0) return requestKind(x.words, handle);
   const words = x.words;
+  const whole = () => "handoff" as const;
   // "let paycore know": before "let" is skipped as a lead-in ("let's check").
   if (words[0]?.raw === "let" && words.slice(1, 5).some((w) => w.raw === "know")) return whole();
   // "paycore errors? open a ticket with paycore": a question first, then the move.
@@ -1312,7 +1694,7 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   if (start > 0 && (words[start - 1]?.sentence ?? 0) - (words[0]?.sentence ?? 0) >= 1) return null;
   // "who's on payments? can someone check the provider panel": asks others (before "can" and
   // "someone" are skipped as lead-ins of the responder's own "can we check…").
-  if (ASKING.has(words[start]?.raw ?? "") && ASKED.has(words[start + 1]?.raw ?? "")) return whole();
+  if (ASKING.has(words[start]?.raw ?? "") && ASKED.has(words[start + 1]?.raw ?? "")) return requestKind(words, start);
   while (start < words.length && (LEAD_IN.has(words[start]?.raw ?? "") || GREETINGS.has(words[start]?.raw ?? ""))) start++;
   const first = words[start]?.raw ?? "";
   const next = words.slice(start + 1, start + 6);
@@ -1329,7 +1711,8 @@ function handOffMove(answer: string, x: Indexed, rubric: CompiledRubric): string
   if (first === "have" && next.some((w) => PEOPLE.has(w.raw))) return whole();
   if (first === "get" && next.some((w, k) => PEOPLE.has(w.raw) && ["to", "from"].includes(next[k + 1]?.raw ?? ""))) return whole();
   // "can you / could someone check…" asks someone else.
-  if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? ""))) return whole();
+  if ((first === "can" || first === "could") && (next[0]?.raw === "you" || PEOPLE.has(next[0]?.raw ?? "")))
+    return requestKind(words, start);
   // "check with data-eng whether…" (but "check with openssl before anyone touches it" uses a tool).
   if (words[start + 1]?.raw === "with") {
     for (const w of words.slice(start + 2, start + 5)) {

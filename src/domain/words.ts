@@ -103,9 +103,12 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   "que",
 ]);
 
-/** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event. */
+/** A PascalCase name that starts with an API verb: an AWS/Kubernetes API call or CloudTrail event;
+ * or a camelCase one, a function or step name ("setSecret ran and finishSecret didn't"). */
 const API_NAME =
-  /(?<![\p{L}\p{N}])(?:Update|Delete|Put|Create|Attach|Detach|Remove|Deactivate|Disable|Enable|Revoke|Rotate|Stop|Terminate|Modify|Reboot|Restart|Start|Cancel|Reset|Set|Tag|Untag|Get|List|Describe|Assume)(?:\p{Lu}[\p{Ll}\p{N}]+)+(?![\p{L}\p{N}])/gu;
+  /(?<![\p{L}\p{N}])(?:[Uu]pdate|[Dd]elete|[Pp]ut|[Cc]reate|[Aa]ttach|[Dd]etach|[Rr]emove|[Dd]eactivate|[Dd]isable|[Ee]nable|[Rr]evoke|[Rr]otate|[Ss]top|[Tt]erminate|[Mm]odify|[Rr]eboot|[Rr]estart|[Ss]tart|[Cc]ancel|[Rr]eset|[Ss]et|[Tt]ag|[Uu]ntag|[Gg]et|[Ll]ist|[Dd]escribe|[Aa]ssume|[Ff]inish|[Tt]est)(?:\p{Lu}[\p{Ll}\p{N}]+)+(?![\p{L}\p{N}])/gu;
+/** Slack emoji shortcodes (":rotating_light:", ":white_check_mark:"): decoration, never words. */
+const EMOJI_SHORTCODE = /(?<=^|[\s(]):[a-z][a-z0-9_+-]*:(?=$|[\s.,!?)])/giu;
 /** Commands whose arguments are what is searched for. */
 const SEARCH_COMMANDS: ReadonlySet<string> = new Set(["grep", "egrep", "fgrep", "rg", "ag", "zgrep"]);
 
@@ -120,10 +123,13 @@ const PARTICLE_VERBS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 ]);
 
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
-const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
+const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead", "meanwhile"]);
 
 /** Kubernetes kinds whose name is also an ops verb: before a slash they name an object. */
 const RESOURCE_KINDS: ReadonlySet<string> = new Set(["deploy", "deployment", "deployments"]);
+
+/** A commit sha or digest prefix: hex, 7–64 characters, with a digit and a letter. */
+const HEX_ID = /^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}$/;
 
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 /** Punctuation that ends a clause when it stands between words (not the dot in token.refresh). */
@@ -210,7 +216,7 @@ export function phraseWords(phrase: string, forms: ReadonlyMap<string, string> =
 
 /** The answer as words with stems and clause numbers. `forms` fixes words the stemmer gets wrong. */
 export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word[] {
-  const folded = foldText(splitCamelCase(text));
+  const folded = foldText(splitCamelCase(text.replace(EMOJI_SHORTCODE, " ")));
   const words: Word[] = [];
   let clause = 0;
   let segment = 0;
@@ -233,6 +239,13 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       continue;
     }
     const word = /^[\p{L}\p{N}]+/u.exec(rest);
+    // A hex id of seven characters or more ("c7761e58", "9f3c2a1") is a commit or digest: matched
+    // as the word "sha".
+    if (word && HEX_ID.test(word[0]) && !steps.has(i)) {
+      words.push({ raw: word[0], stem: "sha", clause, segment, sentence, filler: false, ...(step !== undefined ? { step } : {}) });
+      i += word[0].length;
+      continue;
+    }
     if (word) {
       const raw = word[0];
       const marker = steps.get(i);

@@ -168,20 +168,36 @@ describe("first-move scoring v2", () => {
     assert.equal(v.correct, false);
     assert.equal(v.needsReview, true);
     assert.match(v.reason, /^hands off: “ask paycore/);
-    assert.equal(score("@payments-oncall can you check the 5xx by provider?").correct, false);
     assert.equal(score("first check the provider errors, then ping security").correct, true);
     for (const handOff of [
       "have the payments team check the provider errors",
       "get someone from payments to look at the status page",
-      "hey @payments-oncall can you check the status page",
-      "could someone check the status page",
+      "hey @payments-oncall can you ask paycore about the status page",
+      "@payments-oncall the provider errors are yours",
       "check with the payments team whether the 5xx are by provider",
       "open a jira for payments: provider errors up",
       "loop in the payments team on the status page",
-      "who's on payments? can someone check the provider errors",
+      "who's on payments? can someone ask paycore about the provider errors",
       "open an AWS support case about the provider errors",
     ])
       assert.match(score(handOff).reason, /^hands off/, handOff);
+    // Asking someone to run the right check names the right first move: correct, for review.
+    for (const request of [
+      "@payments-oncall can you check the 5xx by provider?",
+      "hey @payments-oncall can you check the status page",
+      "could someone check the status page",
+      "who's on payments? can someone check the provider errors",
+      "can somebody pull the 5xx split by provider",
+    ]) {
+      const r = score(request);
+      assert.equal(r.correct, true, request);
+      assert.equal(r.needsReview, true, request);
+    }
+    // A hand-off next to the responder's own move is coordination: the own move is scored.
+    assert.equal(score("@bob can you page security while I check the provider errors split by provider").correct, true);
+    assert.equal(score("@nina please ask paycore for an ETA; I'm checking their status page now").correct, true);
+    assert.equal(score("@bob can you page security while I restart the gateway").correct, false);
+    assert.match(score("@bob please ask paycore about the status page, I think it's them").reason, /^hands off/);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
     assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
     assert.equal(score("get the provider errors + owner references first").correct, true);
@@ -329,6 +345,89 @@ describe("first-move scoring v2", () => {
     const batch = compileRubric({ core: [["status page"]], risky: ["suspend"] }, lexicon);
     assert.deepEqual(score("status page? and is suspend still false?", batch).risky, []);
     assert.deepEqual(score("status page, then suspend the job", batch).risky, ["suspend"]);
+  });
+
+  it("reads risky words that are not the responder's action: lists under one negation, consequences, deferrals, emoji, names", () => {
+    const correct = (answer: string) => assert.equal(score(answer).correct, true, answer);
+    const wrong = (answer: string) => assert.equal(score(answer).correct, false, answer);
+    // A negation heads its list across commas.
+    correct("checking the provider errors. I won't restart, delete or roll back anything yet");
+    wrong("checking the provider errors, no dashboards, restart the gateway");
+    // What something would do, not what the responder does.
+    correct("check the status page; a rollback right now would wipe the evidence");
+    correct("check the status page first. Restarting it would only hide the provider errors");
+    correct("check the status page, no global restart — that would kick everyone and wipe the sessions");
+    wrong("check the status page and restart the gateway, which would clear the errors");
+    // Later, not first.
+    correct("check the provider errors by provider. Roll back only after that");
+    correct("check the status page; roll back later if it's ours");
+    // Asked about, a page taken, a function's name.
+    correct("check the provider errors by provider, then the audit log for who made the rollback");
+    correct(":rotating_light: ack. checking the status page");
+    correct("status page first; looks like deleteSession ran twice");
+    // A new first-person statement ends a negation: the check after it still counts.
+    correct("+1 to not restarting :pray: I'm checking the status page now");
+  });
+
+  it("reads the shared state-changing verbs as risky in every rubric where they are the responder's move", () => {
+    const shared = compileLexicon([
+      {
+        groups: { provider: ["psp"], error: ["errors", "5xx"], "change state": ["set", "setting", "alter", "alter role", "attach"] },
+        forms: {},
+      },
+    ]);
+    const r = compileRubric({ core: [["provider error", "by provider"]], risky: ["restart"] }, shared);
+    const verdict = (answer: string) => firstMoveScore(answer, r);
+    assert.match(verdict("checked the errors by provider, it's paycore. Setting max_attempts 3 on the client").reason, /risky: “setting”/);
+    assert.equal(verdict("errors by provider, and meanwhile running ALTER ROLE on the db user").correct, false);
+    assert.equal(verdict("errors by provider then attach the deny policy").correct, false);
+    // Not the responder's move: a noun, a question, a negation, "set up".
+    assert.equal(verdict("check the errors by provider; which setting changed?").correct, true);
+    assert.equal(verdict("errors by provider. not setting anything yet").correct, true);
+    assert.equal(verdict("set up a panel of the errors by provider").correct, true);
+  });
+
+  it("reads a past-tense risky verb that opens the answer as a report of what the responder did", () => {
+    assert.equal(score(":white_check_mark: restarted the gateway, provider errors gone").correct, false);
+    assert.equal(score("restarted? no: checking the provider errors first").correct, true);
+  });
+
+  it("reads a hex id as a sha, and a later 'if' of a list of questions as asking", () => {
+    const r = compileRubric({ core: [["digest", "sha"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("checking signatures on c7761e58 now", r).correct, true);
+    assert.equal(score("checking signatures on v2.41.0 now", r).correct, false);
+    const history = compileRubric({ core: [["status page"]], risky: ["restart"] }, lexicon);
+    assert.equal(score("I want to know if it's them, if it's us or both, so I check their status page first", history).correct, true);
+  });
+
+  it("reads a core check in a clause that names only a non-production environment as checking the wrong thing", () => {
+    const envs = compileLexicon([
+      {
+        groups: { "status page": ["statuspage"], production: ["prod"], "non-production": ["staging", "preprod"] },
+        forms: { staging: "staging" },
+      },
+    ]);
+    const r = compileRubric({ core: [["status page", "version stages"]], risky: ["restart"] }, envs);
+    const v = firstMoveScore("checking the status page on staging, if staging is fine prod is too", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing/);
+    assert.equal(firstMoveScore("compare the status page on prod and staging", r).correct, true);
+    assert.equal(firstMoveScore("check the version stages", r).correct, true);
+  });
+
+  it("reads a check of a service, database or role the scenario never mentions as checking the wrong thing", () => {
+    const known = "alert: billing-admin sessions for j.doe; the app db is billing-admin-db (role app_rw)";
+    const r = compileRubric({ core: [["session table", "status page"]], risky: ["restart"] }, lexicon, { knownText: known });
+    const v = firstMoveScore("checking the session table in the customer-portal DB for j.doe", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing/);
+    assert.equal(firstMoveScore("checking the session table in billing-admin-db as app_rw", r).correct, true);
+    assert.equal(firstMoveScore("testing app_ro's session table", r).correct, false);
+    // Without the scenario's text (a rubric compiled on its own) nothing is a stranger.
+    assert.equal(
+      firstMoveScore("checking the status page of customer-portal", compileRubric({ core: [["status page"]] }, lexicon)).correct,
+      true,
+    );
   });
 
   it("reads 'get a cert issued' as having it done, not a state", () => {
