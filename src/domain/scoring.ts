@@ -431,6 +431,87 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
   return found;
 }
 
+/** The consecutive content positions whose words spell `parts` ("api", "example", "com"). */
+function spelledAt(parts: readonly string[], x: Indexed): Occurrence[] {
+  const found: Occurrence[] = [];
+  for (let p = 0; p < x.content.length; p++) {
+    const fits = parts.every((part, k) => x.words[x.content[p + k] ?? -1]?.raw === part);
+    if (fits) found.push({ start: p, end: p + parts.length - 1 });
+  }
+  return found;
+}
+
+/** Names of one shape as people type them, each compared with the names of that same shape in the
+ * scenario's own text: a host (shop.example.com), a secret or repository path (prod/checkout/app_rw),
+ * a pod with its generated suffix (storefront-web-7d9f8c6b5-x2klp), a namespace given to -n, and a
+ * query filter's value (AttributeValue=…). */
+const HOST_NAME = /(?<![\p{L}\p{N}._/@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|internal|local|example))(?![\p{L}\p{N}_-])/gu;
+const SLASH_PATH = /(?<![\p{L}\p{N}._/:-])([a-z][a-z0-9_-]*\/[a-z0-9_-]+\/[a-z0-9_-]+)(?![\p{L}\p{N}_/-])/gu;
+const POD_NAME = /(?<![\p{L}\p{N}_-])([a-z][a-z0-9-]*-[a-z0-9]{8,10}-[a-z0-9]{5})(?![\p{L}\p{N}_-])/gu;
+const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
+const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
+
+/** Where the answer names a host, path, pod, namespace or filter value the scenario never mentions
+ * although its own text has names of that shape (or, for a filter, that filter with another value):
+ * the check in that clause is of another object ("cert expiry on api.example.com" when the alert is
+ * about shop.example.com, "-n default" when the pod is in payments). */
+function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occurrence[] {
+  const known = rubric.knownText;
+  if (known === null) return [];
+  const text = answer.toLowerCase();
+  const strangers: string[] = [];
+  for (const shape of [HOST_NAME, SLASH_PATH, POD_NAME]) {
+    shape.lastIndex = 0;
+    const shaped = shape.test(known);
+    shape.lastIndex = 0;
+    if (!shaped) continue;
+    for (const m of text.matchAll(shape)) {
+      const name = m[1] ?? "";
+      // A path is of the same kind when the scenario has one under the same top folder ("prod/…"),
+      // not any a/b/c ("certificate/order/challenge" lists objects).
+      const sameKind = shape !== SLASH_PATH || known.includes(`${name.split("/")[0]}/`);
+      if (sameKind && !known.includes(name)) strangers.push(name);
+    }
+  }
+  for (const m of text.matchAll(NAMESPACE_FLAG)) {
+    const name = m[1] ?? "";
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
+  }
+  for (const m of text.matchAll(FILTER_VALUE)) {
+    const [, key = "", value = ""] = m;
+    if (known.includes(`${key}=`) && !known.includes(`${key}=${value}`) && !known.includes(value)) strangers.push(value);
+  }
+  return strangers.flatMap((name) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x));
+}
+
+/** Words that put a check on some other object than the incident's own: "the previous digest",
+ * "5 random users", "a normal baseline", "the whole zone", "whether signing works in general". */
+const OTHER_OBJECT_WORDS = new Set(["previous", "random", "baseline", "generally", "whole"]);
+
+/** Where the answer marks its object as another one than the incident's (see OTHER_OBJECT_WORDS;
+ * also "in general", and "the other replica" / "other users", but not "the other 4" or "other than"). */
+function otherObjects(x: Indexed): Occurrence[] {
+  const found: Occurrence[] = [];
+  // The whole sentence: "the JA3 breakdown, but for the whole zone" is not about login either.
+  const at = (wordIndex: number) => {
+    const sentence = x.words[wordIndex]?.sentence;
+    let clause = -1;
+    x.content.forEach((c, p) => {
+      if (x.words[c]?.sentence === sentence && x.clauses[p] !== clause) {
+        clause = x.clauses[p] ?? -1;
+        found.push({ start: p, end: p });
+      }
+    });
+  };
+  x.words.forEach((w, i) => {
+    const next = x.words[i + 1];
+    if (OTHER_OBJECT_WORDS.has(w.raw)) at(i);
+    else if (w.raw === "general" && x.words[i - 1]?.raw === "in") at(i);
+    else if (w.raw === "other" && next && next.clause === w.clause && !/^\d|^than$/.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
+  });
+  return found;
+}
+
 /** Words of a core that is about telling people rather than checking. */
 const COMMS_WORDS = new Set([
   "post",
@@ -1456,7 +1537,12 @@ function reviewReason(
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
   const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
-  const elsewhere = [...otherEnvironments(rubric, x), ...strangerSystems(rubric, answer, x)];
+  const elsewhere = [
+    ...otherEnvironments(rubric, x),
+    ...strangerSystems(rubric, answer, x),
+    ...strangerNames(rubric, answer, x),
+    ...otherObjects(x),
+  ];
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);

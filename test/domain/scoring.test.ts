@@ -430,6 +430,49 @@ describe("first-move scoring v2", () => {
     );
   });
 
+  it("reads a host, secret path, pod, namespace or filter value of the wrong object as checking the wrong thing", () => {
+    const known =
+      "alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123";
+    const r = compileRubric({ core: [["session table", "status page"]] }, lexicon, { knownText: known });
+    for (const wrong of [
+      "checking the status page for api.example.com",
+      "session table under prod/orders/app_rw",
+      "status page of storefront-web-7d9f8c6b5-abcde",
+      "kubectl get status page -n default",
+      "status page AttributeValue=jdoe-dev",
+    ]) {
+      const v = firstMoveScore(wrong, r);
+      assert.equal(v.correct, false, wrong);
+      assert.match(v.reason, /checks the wrong thing/, wrong);
+    }
+    for (const right of [
+      "checking the status page for shop.example.com",
+      "session table under prod/checkout/app_rw",
+      "status page of storefront-web-7d9f8c6b5-x2klp",
+      "kubectl get status page -n payments",
+      "status page AttributeValue=AKIA123",
+      "status page for the certificate/order/challenge objects",
+    ]) {
+      assert.equal(firstMoveScore(right, r).correct, true, right);
+    }
+  });
+
+  it("reads 'previous', 'random', 'baseline', 'in general', 'the whole' and 'the other X' as another object", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    for (const wrong of [
+      "status page of the previous release",
+      "status page for 5 random users",
+      "status page to get a baseline",
+      "status page, to see if it works in general",
+      "the status page, but for the whole zone",
+      "status page of the other replica",
+    ]) {
+      assert.equal(firstMoveScore(wrong, r).correct, false, wrong);
+    }
+    assert.equal(firstMoveScore("status page for rtf_01 and the other 4", r).correct, true);
+    assert.equal(firstMoveScore("status page: any IP other than ours?", r).correct, true);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
