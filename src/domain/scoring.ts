@@ -451,6 +451,17 @@ const POD_NAME = /(?<![\p{L}\p{N}_-])([a-z][a-z0-9-]*-[a-z0-9]{8,10}-[a-z0-9]{5}
 const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 
+const unquotedCache = new WeakMap<CompiledRubric, string>();
+/** The scenario's text without quotes and escapes, so `mode="audit"` reads as mode=audit. */
+function unquoted(rubric: CompiledRubric, known: string): string {
+  let plain = unquotedCache.get(rubric);
+  if (plain === undefined) {
+    plain = known.replace(/[\\"'`]/g, "");
+    unquotedCache.set(rubric, plain);
+  }
+  return plain;
+}
+
 /** Where the answer names a host, path, pod, namespace or filter value the scenario never mentions
  * although its own text has names of that shape (or, for a filter, that filter with another value):
  * the check in that clause is of another object ("cert expiry on api.example.com" when the alert is
@@ -477,9 +488,14 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     const name = m[1] ?? "";
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
   }
-  for (const m of text.matchAll(FILTER_VALUE)) {
-    const [, key = "", value = ""] = m;
-    if (known.includes(`${key}=`) && !known.includes(`${key}=${value}`) && !known.includes(value)) strangers.push(value);
+  if (FILTER_VALUE.test(text)) {
+    FILTER_VALUE.lastIndex = 0;
+    const plain = unquoted(rubric, known);
+    for (const m of text.matchAll(FILTER_VALUE)) {
+      const [, key = "", value = ""] = m;
+      // A value the scenario gives to any filter or field is its own ("=akia…", "mode":"audit").
+      if (plain.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
+    }
   }
   return strangers.flatMap((name) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x));
 }

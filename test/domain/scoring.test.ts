@@ -432,7 +432,7 @@ describe("first-move scoring v2", () => {
 
   it("reads a host, secret path, pod, namespace or filter value of the wrong object as checking the wrong thing", () => {
     const known =
-      "alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123";
+      'alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123; pushed by @jdoe-dev; {"mode":"audit"}';
     const r = compileRubric({ core: [["session table", "status page"]] }, lexicon, { knownText: known });
     for (const wrong of [
       "checking the status page for api.example.com",
@@ -451,6 +451,7 @@ describe("first-move scoring v2", () => {
       "status page of storefront-web-7d9f8c6b5-x2klp",
       "kubectl get status page -n payments",
       "status page AttributeValue=AKIA123",
+      "status page, alert says mode=audit",
       "status page for the certificate/order/challenge objects",
     ]) {
       assert.equal(firstMoveScore(right, r).correct, true, right);
