@@ -1023,11 +1023,32 @@ function describesState(words: readonly Word[], index: number): boolean {
 function reportedDone(words: readonly Word[], index: number): boolean {
   const word = words[index];
   if (!word || word.question || !word.raw.endsWith("ed") || word.raw.endsWith("eed")) return false;
-  for (let k = 0; k < index; k++) if (!REPORT_LEAD.has(words[k]?.raw ?? "")) return false;
   const next = words[index + 1];
-  return next !== undefined && next.clause === word.clause;
+  if (next === undefined || next.clause !== word.clause) return false;
+  if (words.slice(0, index).every((w) => REPORT_LEAD.has(w.raw))) return true;
+  return saidByResponder(words, index);
 }
 const REPORT_LEAD = new Set(["i", "we", "just", "already", "ive", "weve", "have", "ok", "so", "done"]);
+/** Words that may stand between a subject and its verb, or join two verbs of one report. */
+const REPORT_ADVERBS = new Set(["then", "also", "just", "already", "quickly", "immediately"]);
+const FIRST_PERSON = new Set(["i", "we"]);
+
+/** "Then I reactivated the user and removed the policy": a past-tense verb whose subject is the
+ * responder (right after "I"/"we", or joined by "and" to such a verb in its sentence) reports a move
+ * made, not a state. */
+function saidByResponder(words: readonly Word[], index: number): boolean {
+  let k = index - 1;
+  while (k >= 0 && REPORT_ADVERBS.has(words[k]?.raw ?? "")) k--;
+  const before = words[k];
+  if (before === undefined || before.sentence !== words[index]?.sentence) return false;
+  if (FIRST_PERSON.has(before.raw)) return true;
+  if (before.raw !== "and") return false;
+  for (let j = k - 1; j >= 0 && words[j]?.sentence === before.sentence; j--) {
+    const w = words[j] as Word;
+    if (w.raw.endsWith("ed") && !w.raw.endsWith("eed")) return saidByResponder(words, j);
+  }
+  return false;
+}
 
 /** "get a cert issued manually", "get the pods restarted": the responder has it done, an action. */
 function causative(words: readonly Word[], index: number): boolean {

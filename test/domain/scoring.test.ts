@@ -474,6 +474,12 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("status page: any IP other than ours?", r).correct, true);
   });
 
+  it("reads a past-tense risky verb after 'I' or 'we', or joined to one by 'and', as the responder's move", () => {
+    assert.deepEqual(score("checked by provider, its paycore. Then I restarted the workers").risky, ["restarted"]);
+    assert.deepEqual(score("checked by provider. I rebooted the db and restarted the workers").risky, ["restarted"]);
+    assert.equal(score("checked by provider, the pods restarted at 14:02").correct, true);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
