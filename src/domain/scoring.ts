@@ -914,6 +914,7 @@ function findConcept(
   offTarget: readonly Occurrence[] = [],
   deferrable = false,
   elsewhere: readonly Occurrence[] = [],
+  dismissedBefore = -1,
 ): ConceptResult {
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
@@ -927,7 +928,10 @@ function findConcept(
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
       }
-      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
+      // "relabel is enough, skip the networkpolicy": words a dismissal stands between are no phrase.
+      if (dismissalInside(x, o)) continue;
+      const dismissed = (x.content[o.start] ?? 0) < dismissedBefore;
+      if (!dismissed && !negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
         // "cordon the node, that isolates the pod": a claim about another move's effect.
         if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
         if (deferrable && consequentOfCondition(x.words, x.content[o.start] ?? 0)) {
@@ -944,6 +948,51 @@ function findConcept(
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
+}
+
+/** Stems that dismiss what follows them ("skip", "ignore", "forget"). */
+const DISMISSAL_STEMS = new Set(["skip", "ignor", "forget"]);
+
+/** True when a dismissal stands between the first and last word of an occurrence. */
+function dismissalInside(x: Indexed, o: Occurrence): boolean {
+  for (let k = (x.content[o.start] ?? 0) + 1; k < (x.content[o.end] ?? 0); k++)
+    if (DISMISSAL_STEMS.has(x.words[k]?.stem ?? "")) return true;
+  return false;
+}
+
+/** Words that take back what was said before them: "check the lambda logs... actually skip that". */
+const TAKE_BACK: readonly (readonly string[])[] = [
+  ["skip", "that"],
+  ["skip", "this"],
+  ["scratch", "that"],
+  ["never", "mind"],
+  ["nevermind"],
+  ["nvm"],
+  ["forget", "that"],
+];
+/** Verbs of checking that, dismissed with nothing after them ("no need to check, page the team"),
+ * dismiss checking altogether. */
+const CHECK_VERBS = new Set(["check", "verifi", "look", "investig", "confirm", "dig"]);
+const BARE_OBJECTS = new Set(["anything", "again", "further", "more", "first"]);
+
+/** The word index before which every core term is dismissed: after a take-back ("actually skip
+ * that"), everything before it; after a bare "no need to check" (no object, or "anything",
+ * "again"), the whole answer. -1 when nothing is. */
+function dismissedUpTo(x: Indexed): number {
+  const w = x.words;
+  let upTo = -1;
+  for (let i = 0; i < w.length; i++) {
+    for (const phrase of TAKE_BACK) if (phrase.every((part, k) => w[i + k]?.raw === part)) upTo = Math.max(upTo, i);
+    if (w[i]?.raw === "no" && w[i + 1]?.stem === "need") {
+      let k = i + 2;
+      if (w[k]?.raw === "to") k++;
+      const verb = w[k];
+      const after = w[k + 1];
+      if (verb && CHECK_VERBS.has(verb.stem) && (after === undefined || after.clause !== verb.clause || BARE_OBJECTS.has(after.raw)))
+        upTo = w.length;
+    }
+  }
+  return upTo;
 }
 
 /** Said of a thing after it, these dismiss it: "the status page is useless", "cloudtrail takes
@@ -1580,7 +1629,8 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     ...strangerNames(rubric, answer, x),
     ...otherObjects(x),
   ];
-  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere));
+  const dismissedBefore = dismissedUpTo(x);
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };

@@ -480,6 +480,15 @@ describe("first-move scoring v2", () => {
     assert.equal(score("checked by provider, the pods restarted at 14:02").correct, true);
   });
 
+  it("reads a take-back, a bare 'no need to check' and a dismissal inside a phrase as dismissing the check", () => {
+    assert.equal(score("checking the status page... actually skip that, page the IC").correct, false);
+    assert.equal(score("probably paycore again, status page says so, no need to check, page the IC").correct, false);
+    assert.equal(score("provider skip errors dashboard").correct, false);
+    assert.equal(score("status page first, then by provider on the dashboard").correct, true);
+    // A dismissal with its own object leaves the rest of the answer standing.
+    assert.equal(score("no need to check the logs, status page first").correct, true);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
