@@ -1830,6 +1830,9 @@ const NOT_A_MOVE = new Set([
   "the",
   "a",
   "in",
+  // "I'll wait for what they say": waiting on others is no move of one's own.
+  "wait",
+  "waiting",
 ]);
 
 /** True when the answer says what the responder does themselves: "while I cosign verify the
@@ -1893,7 +1896,23 @@ function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null 
       if (PEOPLE.has(w.raw)) return whole();
     }
   }
-  return null;
+  return justHandsOff(words) ? whole() : null;
+}
+
+/** "…so we're contained, lets just open a ticket for the owner": "just" before a hand-off makes
+ * it the whole move, unless a condition in its sentence comes first ("if it's not ours, just open
+ * a case"). */
+function justHandsOff(words: readonly Word[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    if (words[k]?.raw !== "just") continue;
+    const verb = words[k + 1]?.raw ?? "";
+    const ticket = TICKET_VERBS.has(verb) && words.slice(k + 2, k + 6).some((w) => TICKETS.has(w.raw));
+    if (!ticket && !HAND_OFF_VERBS.has(verb)) continue;
+    const sentence = words[k]?.sentence;
+    if (words.slice(0, k).some((w) => w.sentence === sentence && CONDITIONS.has(w.raw))) continue;
+    return true;
+  }
+  return false;
 }
 
 const GREETINGS = new Set(["hey", "hi", "yo", "hello"]);

@@ -489,6 +489,14 @@ describe("first-move scoring v2", () => {
     assert.equal(score("no need to check the logs, status page first").correct, true);
   });
 
+  it("reads waiting on others and a hand-off after 'just' as handing the move off", () => {
+    assert.equal(score("@sam pls open a ticket w/ the provider about the errors, ill wait for what they say").correct, false);
+    assert.equal(score("status page says the provider is fine, lets just open a ticket for the provider").correct, false);
+    assert.match(score("provider errors look bad so just page the IC").reason, /hands off/);
+    // A conditional hand-off after the check is still the check.
+    assert.equal(score("by provider on the dashboard; if it is only paycore just open a ticket with them").correct, true);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
