@@ -1008,6 +1008,11 @@ const DISMISSED_AFTER_PAIRS: readonly [string, string][] = [
   ["too", "long"],
   ["too", "slow"],
   ["can", "wait"],
+  // "Blocking I would not do before this", "Restart of pods I don't do now".
+  ["not", "do"],
+  ["dont", "do"],
+  ["wont", "do"],
+  ["wouldnt", "do"],
 ];
 /** How far after the thing such a predicate is looked for, within its clause. */
 const DISMISSED_AFTER_REACH = 4;

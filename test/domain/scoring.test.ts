@@ -497,6 +497,12 @@ describe("first-move scoring v2", () => {
     assert.equal(score("by provider on the dashboard; if it is only paycore just open a ticket with them").correct, true);
   });
 
+  it("reads 'X I would not do' after a risky action as declining it", () => {
+    assert.deepEqual(score("status page first. Restart of pods I don't do now.").risky, []);
+    assert.deepEqual(score("by provider on the dashboard. Rolling back I would not do before this.").risky, []);
+    assert.deepEqual(score("by provider, then restart the pods, nothing else to do").risky, ["restart"]);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
