@@ -449,6 +449,8 @@ const HOST_NAME = /(?<![\p{L}\p{N}._/@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|dev
 const SLASH_PATH = /(?<![\p{L}\p{N}._/:-])([a-z][a-z0-9_-]*\/[a-z0-9_-]+\/[a-z0-9_-]+)(?![\p{L}\p{N}_/-])/gu;
 const POD_NAME = /(?<![\p{L}\p{N}_-])([a-z][a-z0-9-]*-[a-z0-9]{8,10}-[a-z0-9]{5})(?![\p{L}\p{N}_-])/gu;
 const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
+/** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
+const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 
 const unquotedCache = new WeakMap<CompiledRubric, string>();
@@ -462,7 +464,8 @@ function unquoted(rubric: CompiledRubric, known: string): string {
   return plain;
 }
 
-/** Where the answer names a host, path, pod, namespace or filter value the scenario never mentions
+/** Where the answer names a host, path, pod, namespace, one-word system ("in the payroll app") or
+ * filter value the scenario never mentions
  * although its own text has names of that shape (or, for a filter, that filter with another value):
  * the check in that clause is of another object ("cert expiry on api.example.com" when the alert is
  * about shop.example.com, "-n default" when the pod is in payments). */
@@ -483,6 +486,12 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       const sameKind = shape !== SLASH_PATH || known.includes(`${name.split("/")[0]}/`);
       if (sameKind && !known.includes(name)) strangers.push(name);
     }
+  }
+  // A one-word system is known when the scenario has the word anywhere, also inside a name
+  // ("storefront" in storefront-web).
+  for (const m of text.matchAll(NAMED_SYSTEM)) {
+    const name = m[1] ?? "";
+    if (!new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, "u").test(known)) strangers.push(name);
   }
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";

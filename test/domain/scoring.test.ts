@@ -440,6 +440,7 @@ describe("first-move scoring v2", () => {
       "status page of storefront-web-7d9f8c6b5-abcde",
       "kubectl get status page -n default",
       "status page AttributeValue=jdoe-dev",
+      "session table for j.doe in the payroll app",
     ]) {
       const v = firstMoveScore(wrong, r);
       assert.equal(v.correct, false, wrong);
@@ -452,6 +453,7 @@ describe("first-move scoring v2", () => {
       "kubectl get status page -n payments",
       "status page AttributeValue=AKIA123",
       "status page, alert says mode=audit",
+      "session table in the storefront app",
       "status page for the certificate/order/challenge objects",
     ]) {
       assert.equal(firstMoveScore(right, r).correct, true, right);
