@@ -453,6 +453,22 @@ const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 
+const shapesCache = new WeakMap<CompiledRubric, RegExp[]>();
+/** The name shapes (host, path, pod) the scenario's text has, found once per rubric. */
+function knownShapes(rubric: CompiledRubric, known: string): RegExp[] {
+  let shapes = shapesCache.get(rubric);
+  if (shapes === undefined) {
+    shapes = [HOST_NAME, SLASH_PATH, POD_NAME].filter((shape) => {
+      shape.lastIndex = 0;
+      const found = shape.test(known);
+      shape.lastIndex = 0;
+      return found;
+    });
+    shapesCache.set(rubric, shapes);
+  }
+  return shapes;
+}
+
 const unquotedCache = new WeakMap<CompiledRubric, string>();
 /** The scenario's text without quotes and escapes, so `mode="audit"` reads as mode=audit. */
 function unquoted(rubric: CompiledRubric, known: string): string {
@@ -474,11 +490,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   if (known === null) return [];
   const text = answer.toLowerCase();
   const strangers: string[] = [];
-  for (const shape of [HOST_NAME, SLASH_PATH, POD_NAME]) {
-    shape.lastIndex = 0;
-    const shaped = shape.test(known);
-    shape.lastIndex = 0;
-    if (!shaped) continue;
+  for (const shape of knownShapes(rubric, known)) {
     for (const m of text.matchAll(shape)) {
       const name = m[1] ?? "";
       // A path is of the same kind when the scenario has one under the same top folder ("prod/…"),
