@@ -431,6 +431,124 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
   return found;
 }
 
+/** The consecutive content positions whose words spell `parts` ("api", "example", "com"). */
+function spelledAt(parts: readonly string[], x: Indexed): Occurrence[] {
+  const found: Occurrence[] = [];
+  for (let p = 0; p < x.content.length; p++) {
+    const fits = parts.every((part, k) => x.words[x.content[p + k] ?? -1]?.raw === part);
+    if (fits) found.push({ start: p, end: p + parts.length - 1 });
+  }
+  return found;
+}
+
+/** Names of one shape as people type them, each compared with the names of that same shape in the
+ * scenario's own text: a host (shop.example.com), a secret or repository path (prod/checkout/app_rw),
+ * a pod with its generated suffix (storefront-web-7d9f8c6b5-x2klp), a namespace given to -n, and a
+ * query filter's value (AttributeValue=…). */
+const HOST_NAME = /(?<![\p{L}\p{N}._/@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|internal|local|example))(?![\p{L}\p{N}_-])/gu;
+const SLASH_PATH = /(?<![\p{L}\p{N}._/:-])([a-z][a-z0-9_-]*\/[a-z0-9_-]+\/[a-z0-9_-]+)(?![\p{L}\p{N}_/-])/gu;
+const POD_NAME = /(?<![\p{L}\p{N}_-])([a-z][a-z0-9-]*-[a-z0-9]{8,10}-[a-z0-9]{5})(?![\p{L}\p{N}_-])/gu;
+const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
+/** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
+const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
+const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
+
+const shapesCache = new WeakMap<CompiledRubric, RegExp[]>();
+/** The name shapes (host, path, pod) the scenario's text has, found once per rubric. */
+function knownShapes(rubric: CompiledRubric, known: string): RegExp[] {
+  let shapes = shapesCache.get(rubric);
+  if (shapes === undefined) {
+    shapes = [HOST_NAME, SLASH_PATH, POD_NAME].filter((shape) => {
+      shape.lastIndex = 0;
+      const found = shape.test(known);
+      shape.lastIndex = 0;
+      return found;
+    });
+    shapesCache.set(rubric, shapes);
+  }
+  return shapes;
+}
+
+const unquotedCache = new WeakMap<CompiledRubric, string>();
+/** The scenario's text without quotes and escapes, so `mode="audit"` reads as mode=audit. */
+function unquoted(rubric: CompiledRubric, known: string): string {
+  let plain = unquotedCache.get(rubric);
+  if (plain === undefined) {
+    plain = known.replace(/[\\"'`]/g, "");
+    unquotedCache.set(rubric, plain);
+  }
+  return plain;
+}
+
+/** Where the answer names a host, path, pod, namespace, one-word system ("in the payroll app") or
+ * filter value the scenario never mentions
+ * although its own text has names of that shape (or, for a filter, that filter with another value):
+ * the check in that clause is of another object ("cert expiry on api.example.com" when the alert is
+ * about shop.example.com, "-n default" when the pod is in payments). */
+function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occurrence[] {
+  const known = rubric.knownText;
+  if (known === null) return [];
+  const text = answer.toLowerCase();
+  const strangers: string[] = [];
+  for (const shape of knownShapes(rubric, known)) {
+    for (const m of text.matchAll(shape)) {
+      const name = m[1] ?? "";
+      // A path is of the same kind when the scenario has one under the same top folder ("prod/…"),
+      // not any a/b/c ("certificate/order/challenge" lists objects).
+      const sameKind = shape !== SLASH_PATH || known.includes(`${name.split("/")[0]}/`);
+      if (sameKind && !known.includes(name)) strangers.push(name);
+    }
+  }
+  // A one-word system is known when the scenario has the word anywhere, also inside a name
+  // ("storefront" in storefront-web).
+  for (const m of text.matchAll(NAMED_SYSTEM)) {
+    const name = m[1] ?? "";
+    if (!new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, "u").test(known)) strangers.push(name);
+  }
+  for (const m of text.matchAll(NAMESPACE_FLAG)) {
+    const name = m[1] ?? "";
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
+  }
+  if (FILTER_VALUE.test(text)) {
+    FILTER_VALUE.lastIndex = 0;
+    const plain = unquoted(rubric, known);
+    for (const m of text.matchAll(FILTER_VALUE)) {
+      const [, key = "", value = ""] = m;
+      // A value the scenario gives to any filter or field is its own ("=akia…", "mode":"audit").
+      if (plain.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
+    }
+  }
+  return strangers.flatMap((name) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x));
+}
+
+/** Words that put a check on some other object than the incident's own: "the previous digest",
+ * "5 random users", "a normal baseline", "the whole zone", "whether signing works in general". */
+const OTHER_OBJECT_WORDS = new Set(["previous", "random", "baseline", "generally", "whole"]);
+
+/** Where the answer marks its object as another one than the incident's (see OTHER_OBJECT_WORDS;
+ * also "in general", and "the other replica" / "other users", but not "the other 4" or "other than"). */
+function otherObjects(x: Indexed): Occurrence[] {
+  const found: Occurrence[] = [];
+  // The whole sentence: "the JA3 breakdown, but for the whole zone" is not about login either.
+  const at = (wordIndex: number) => {
+    const sentence = x.words[wordIndex]?.sentence;
+    let clause = -1;
+    x.content.forEach((c, p) => {
+      if (x.words[c]?.sentence === sentence && x.clauses[p] !== clause) {
+        clause = x.clauses[p] ?? -1;
+        found.push({ start: p, end: p });
+      }
+    });
+  };
+  x.words.forEach((w, i) => {
+    const next = x.words[i + 1];
+    if (OTHER_OBJECT_WORDS.has(w.raw)) at(i);
+    else if (w.raw === "general" && x.words[i - 1]?.raw === "in") at(i);
+    else if (w.raw === "other" && next && next.clause === w.clause && !/^\d|^than$/.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
+  });
+  return found;
+}
+
 /** Words of a core that is about telling people rather than checking. */
 const COMMS_WORDS = new Set([
   "post",
@@ -817,6 +935,7 @@ function findConcept(
   offTarget: readonly Occurrence[] = [],
   deferrable = false,
   elsewhere: readonly Occurrence[] = [],
+  dismissedBefore = -1,
 ): ConceptResult {
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
@@ -830,7 +949,10 @@ function findConcept(
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
       }
-      if (!negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
+      // "relabel is enough, skip the networkpolicy": words a dismissal stands between are no phrase.
+      if (dismissalInside(x, o)) continue;
+      const dismissed = (x.content[o.start] ?? 0) < dismissedBefore;
+      if (!dismissed && !negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
         // "cordon the node, that isolates the pod": a claim about another move's effect.
         if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
         if (deferrable && consequentOfCondition(x.words, x.content[o.start] ?? 0)) {
@@ -849,6 +971,51 @@ function findConcept(
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
 }
 
+/** Stems that dismiss what follows them ("skip", "ignore", "forget"). */
+const DISMISSAL_STEMS = new Set(["skip", "ignor", "forget"]);
+
+/** True when a dismissal stands between the first and last word of an occurrence. */
+function dismissalInside(x: Indexed, o: Occurrence): boolean {
+  for (let k = (x.content[o.start] ?? 0) + 1; k < (x.content[o.end] ?? 0); k++)
+    if (DISMISSAL_STEMS.has(x.words[k]?.stem ?? "")) return true;
+  return false;
+}
+
+/** Words that take back what was said before them: "check the lambda logs... actually skip that". */
+const TAKE_BACK: readonly (readonly string[])[] = [
+  ["skip", "that"],
+  ["skip", "this"],
+  ["scratch", "that"],
+  ["never", "mind"],
+  ["nevermind"],
+  ["nvm"],
+  ["forget", "that"],
+];
+/** Verbs of checking that, dismissed with nothing after them ("no need to check, page the team"),
+ * dismiss checking altogether. */
+const CHECK_VERBS = new Set(["check", "verifi", "look", "investig", "confirm", "dig"]);
+const BARE_OBJECTS = new Set(["anything", "again", "further", "more", "first"]);
+
+/** The word index before which every core term is dismissed: after a take-back ("actually skip
+ * that"), everything before it; after a bare "no need to check" (no object, or "anything",
+ * "again"), the whole answer. -1 when nothing is. */
+function dismissedUpTo(x: Indexed): number {
+  const w = x.words;
+  let upTo = -1;
+  for (let i = 0; i < w.length; i++) {
+    for (const phrase of TAKE_BACK) if (phrase.every((part, k) => w[i + k]?.raw === part)) upTo = Math.max(upTo, i);
+    if (w[i]?.raw === "no" && w[i + 1]?.stem === "need") {
+      let k = i + 2;
+      if (w[k]?.raw === "to") k++;
+      const verb = w[k];
+      const after = w[k + 1];
+      if (verb && CHECK_VERBS.has(verb.stem) && (after === undefined || after.clause !== verb.clause || BARE_OBJECTS.has(after.raw)))
+        upTo = w.length;
+    }
+  }
+  return upTo;
+}
+
 /** Said of a thing after it, these dismiss it: "the status page is useless", "cloudtrail takes
  * too long", "openssl is overkill". Stems. */
 const DISMISSED_AFTER = new Set(["useless", "pointless", "overkil", "irrelev", "unnecessari", "wast"]);
@@ -862,6 +1029,11 @@ const DISMISSED_AFTER_PAIRS: readonly [string, string][] = [
   ["too", "long"],
   ["too", "slow"],
   ["can", "wait"],
+  // "Blocking I would not do before this", "Restart of pods I don't do now".
+  ["not", "do"],
+  ["dont", "do"],
+  ["wont", "do"],
+  ["wouldnt", "do"],
 ];
 /** How far after the thing such a predicate is looked for, within its clause. */
 const DISMISSED_AFTER_REACH = 4;
@@ -926,11 +1098,32 @@ function describesState(words: readonly Word[], index: number): boolean {
 function reportedDone(words: readonly Word[], index: number): boolean {
   const word = words[index];
   if (!word || word.question || !word.raw.endsWith("ed") || word.raw.endsWith("eed")) return false;
-  for (let k = 0; k < index; k++) if (!REPORT_LEAD.has(words[k]?.raw ?? "")) return false;
   const next = words[index + 1];
-  return next !== undefined && next.clause === word.clause;
+  if (next === undefined || next.clause !== word.clause) return false;
+  if (words.slice(0, index).every((w) => REPORT_LEAD.has(w.raw))) return true;
+  return saidByResponder(words, index);
 }
 const REPORT_LEAD = new Set(["i", "we", "just", "already", "ive", "weve", "have", "ok", "so", "done"]);
+/** Words that may stand between a subject and its verb, or join two verbs of one report. */
+const REPORT_ADVERBS = new Set(["then", "also", "just", "already", "quickly", "immediately"]);
+const FIRST_PERSON = new Set(["i", "we"]);
+
+/** "Then I reactivated the user and removed the policy": a past-tense verb whose subject is the
+ * responder (right after "I"/"we", or joined by "and" to such a verb in its sentence) reports a move
+ * made, not a state. */
+function saidByResponder(words: readonly Word[], index: number): boolean {
+  let k = index - 1;
+  while (k >= 0 && REPORT_ADVERBS.has(words[k]?.raw ?? "")) k--;
+  const before = words[k];
+  if (before === undefined || before.sentence !== words[index]?.sentence) return false;
+  if (FIRST_PERSON.has(before.raw)) return true;
+  if (before.raw !== "and") return false;
+  for (let j = k - 1; j >= 0 && words[j]?.sentence === before.sentence; j--) {
+    const w = words[j] as Word;
+    if (w.raw.endsWith("ed") && !w.raw.endsWith("eed")) return saidByResponder(words, j);
+  }
+  return false;
+}
 
 /** "get a cert issued manually", "get the pods restarted": the responder has it done, an action. */
 function causative(words: readonly Word[], index: number): boolean {
@@ -1456,8 +1649,14 @@ function reviewReason(
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
   const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
-  const elsewhere = [...otherEnvironments(rubric, x), ...strangerSystems(rubric, answer, x)];
-  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere));
+  const elsewhere = [
+    ...otherEnvironments(rubric, x),
+    ...strangerSystems(rubric, answer, x),
+    ...strangerNames(rubric, answer, x),
+    ...otherObjects(x),
+  ];
+  const dismissedBefore = dismissedUpTo(x);
+  const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));
   const supporting = rubric.supporting.map((c) => {
     const found = findConcept(c, x, CORE_DISMISSERS);
     return { concept: found.concept, matched: found.matched };
@@ -1657,6 +1856,9 @@ const NOT_A_MOVE = new Set([
   "the",
   "a",
   "in",
+  // "I'll wait for what they say": waiting on others is no move of one's own.
+  "wait",
+  "waiting",
 ]);
 
 /** True when the answer says what the responder does themselves: "while I cosign verify the
@@ -1720,7 +1922,23 @@ function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null 
       if (PEOPLE.has(w.raw)) return whole();
     }
   }
-  return null;
+  return justHandsOff(words) ? whole() : null;
+}
+
+/** "…so we're contained, lets just open a ticket for the owner": "just" before a hand-off makes
+ * it the whole move, unless a condition in its sentence comes first ("if it's not ours, just open
+ * a case"). */
+function justHandsOff(words: readonly Word[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    if (words[k]?.raw !== "just") continue;
+    const verb = words[k + 1]?.raw ?? "";
+    const ticket = TICKET_VERBS.has(verb) && words.slice(k + 2, k + 6).some((w) => TICKETS.has(w.raw));
+    if (!ticket && !HAND_OFF_VERBS.has(verb)) continue;
+    const sentence = words[k]?.sentence;
+    if (words.slice(0, k).some((w) => w.sentence === sentence && CONDITIONS.has(w.raw))) continue;
+    return true;
+  }
+  return false;
 }
 
 const GREETINGS = new Set(["hey", "hi", "yo", "hello"]);

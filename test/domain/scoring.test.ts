@@ -430,6 +430,81 @@ describe("first-move scoring v2", () => {
     );
   });
 
+  it("reads a host, secret path, pod, namespace or filter value of the wrong object as checking the wrong thing", () => {
+    const known =
+      'alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123; pushed by @jdoe-dev; {"mode":"audit"}';
+    const r = compileRubric({ core: [["session table", "status page"]] }, lexicon, { knownText: known });
+    for (const wrong of [
+      "checking the status page for api.example.com",
+      "session table under prod/orders/app_rw",
+      "status page of storefront-web-7d9f8c6b5-abcde",
+      "kubectl get status page -n default",
+      "status page AttributeValue=jdoe-dev",
+      "session table for j.doe in the payroll app",
+    ]) {
+      const v = firstMoveScore(wrong, r);
+      assert.equal(v.correct, false, wrong);
+      assert.match(v.reason, /checks the wrong thing/, wrong);
+    }
+    for (const right of [
+      "checking the status page for shop.example.com",
+      "session table under prod/checkout/app_rw",
+      "status page of storefront-web-7d9f8c6b5-x2klp",
+      "kubectl get status page -n payments",
+      "status page AttributeValue=AKIA123",
+      "status page, alert says mode=audit",
+      "session table in the storefront app",
+      "status page for the certificate/order/challenge objects",
+    ]) {
+      assert.equal(firstMoveScore(right, r).correct, true, right);
+    }
+  });
+
+  it("reads 'previous', 'random', 'baseline', 'in general', 'the whole' and 'the other X' as another object", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    for (const wrong of [
+      "status page of the previous release",
+      "status page for 5 random users",
+      "status page to get a baseline",
+      "status page, to see if it works in general",
+      "the status page, but for the whole zone",
+      "status page of the other replica",
+    ]) {
+      assert.equal(firstMoveScore(wrong, r).correct, false, wrong);
+    }
+    assert.equal(firstMoveScore("status page for rtf_01 and the other 4", r).correct, true);
+    assert.equal(firstMoveScore("status page: any IP other than ours?", r).correct, true);
+  });
+
+  it("reads a past-tense risky verb after 'I' or 'we', or joined to one by 'and', as the responder's move", () => {
+    assert.deepEqual(score("checked by provider, its paycore. Then I restarted the workers").risky, ["restarted"]);
+    assert.deepEqual(score("checked by provider. I rebooted the db and restarted the workers").risky, ["restarted"]);
+    assert.equal(score("checked by provider, the pods restarted at 14:02").correct, true);
+  });
+
+  it("reads a take-back, a bare 'no need to check' and a dismissal inside a phrase as dismissing the check", () => {
+    assert.equal(score("checking the status page... actually skip that, page the IC").correct, false);
+    assert.equal(score("probably paycore again, status page says so, no need to check, page the IC").correct, false);
+    assert.equal(score("provider skip errors dashboard").correct, false);
+    assert.equal(score("status page first, then by provider on the dashboard").correct, true);
+    // A dismissal with its own object leaves the rest of the answer standing.
+    assert.equal(score("no need to check the logs, status page first").correct, true);
+  });
+
+  it("reads waiting on others and a hand-off after 'just' as handing the move off", () => {
+    assert.equal(score("@sam pls open a ticket w/ the provider about the errors, ill wait for what they say").correct, false);
+    assert.equal(score("status page says the provider is fine, lets just open a ticket for the provider").correct, false);
+    assert.match(score("provider errors look bad so just page the IC").reason, /hands off/);
+    // A conditional hand-off after the check is still the check.
+    assert.equal(score("by provider on the dashboard; if it is only paycore just open a ticket with them").correct, true);
+  });
+
+  it("reads 'X I would not do' after a risky action as declining it", () => {
+    assert.deepEqual(score("status page first. Restart of pods I don't do now.").risky, []);
+    assert.deepEqual(score("by provider on the dashboard. Rolling back I would not do before this.").risky, []);
+    assert.deepEqual(score("by provider, then restart the pods, nothing else to do").risky, ["restart"]);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
