@@ -1663,6 +1663,8 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   for (const change of stateChangesTaken(rubric, x)) if (!risky.taken.includes(change)) risky.taken.push(change);
+  const writeOff = writesOffAlert(x);
+  if (writeOff !== null && !risky.taken.includes(writeOff)) risky.taken.push(writeOff);
   const vague = vagueMove(answer, x);
   const addressed = vague === null ? addressedMove(answer, x, rubric) : { handOff: null, request: null };
   const handOff = addressed.handOff;
@@ -1689,6 +1691,55 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
         ? `hands off: ${quote(handOff ?? "")} asks someone else instead of checking`
         : reasonLine(core, supporting, risky.taken, risky.conditional),
   };
+}
+
+/** Words that call the alert harmless ("fine", "a blip") when a conclusion comes before them. */
+const HARMLESS = new Set(["fine", "blip", "blips", "glitch", "flake", "flaky"]);
+/** Words that make what follows a conclusion about the alert: "so it's fine", "probably a blip",
+ * "must be a probe glitch", "closing as false positive". Not "noise": "a restart just adds noise"
+ * is about an action. */
+const CONCLUDING = new Set(["so", "probably", "prob", "probs", "prolly", "likely", "must", "as", "just"]);
+/** Words that make what follows them in a sentence a case rather than a verdict. */
+const CONDITION_WORDS = new Set(["if", "whether", "unless", "when"]);
+/** How many words before the harmless word a conclusion may stand, within its clause. */
+const CONCLUDING_REACH = 5;
+/** Words after "ignore" that leave it without an object: "ignore till monday", "ignore it". */
+const IGNORE_TAIL = new Set(["till", "until", "til", "for", "it", "this", "that", "now"]);
+
+/**
+ * The words by which the answer writes the alert off instead of checking it — a verdict, not a
+ * first move: "cert-manager says Ready so it's fine", "nothing there, probably a blip", "prob a
+ * false positive", a bare "ignore" ("fp library broke after the update, ignore"). Not in a question
+ * ("is it a false positive?") nor after "if" or "whether" ("whether it's a replay or a glitch").
+ */
+function writesOffAlert(x: Indexed): string | null {
+  const words = x.words;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k] as Word;
+    if (w.question || w.flag || w.pattern || w.identifier) continue;
+    const falsePositive = w.raw === "false" && words[k + 1]?.raw.startsWith("positive") === true;
+    if (HARMLESS.has(w.raw) || falsePositive) {
+      let concluded = -1;
+      for (let j = k - 1; j >= 0 && j >= k - CONCLUDING_REACH; j--) {
+        const before = words[j] as Word;
+        if (before.clause !== w.clause) break;
+        if (CONCLUDING.has(before.raw) && concluded < 0) concluded = j;
+      }
+      // A condition anywhere before it in its sentence makes it a case, not a verdict.
+      const conditioned = words.slice(0, k).some((v) => v.sentence === w.sentence && CONDITION_WORDS.has(v.raw));
+      if (concluded >= 0 && !conditioned)
+        return words
+          .slice(concluded, k + (falsePositive ? 2 : 1))
+          .map((v) => v.raw)
+          .join(" ");
+    }
+    // A bare "ignore" opening its clause, with no object: the whole alert is ignored.
+    if ((w.raw === "ignore" || w.raw === "ignoring") && words[k - 1]?.clause !== w.clause) {
+      const next = words[k + 1];
+      if (!next || next.clause !== w.clause || IGNORE_TAIL.has(next.raw)) return w.raw;
+    }
+  }
+  return null;
 }
 
 /** Verbs that promise attention without naming a check: "look into the cert", "investigate the 401s". */
