@@ -509,6 +509,9 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     const name = m[1] ?? "";
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
   }
+  // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
+  // does not (a later stage's "span=1m" says nothing of what "index=auth" searches).
+  const objects = strangers.length;
   if (FILTER_VALUE.test(text)) {
     FILTER_VALUE.lastIndex = 0;
     const plain = unquoted(rubric, known);
@@ -518,7 +521,35 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       if (plain.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
     }
   }
-  return strangers.flatMap((name) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x));
+  const at = (name: string) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x);
+  const found = strangers.flatMap(at);
+  if (!SHELL_PIPE.test(answer)) return found;
+  return [
+    ...found,
+    ...strangers
+      .slice(0, objects)
+      .flatMap(at)
+      .flatMap((o) => pipelineOf(o, x)),
+  ];
+}
+
+/** A shell pipe ("openssl s_client … | openssl x509 …"), not a LogQL filter ("|=", "|~"). */
+const SHELL_PIPE = /\s\|\s+[a-z]/i;
+
+/** A pipeline is one command, though "|" ends a clause: a stranger name anywhere in it
+ * ("s_client -connect api.example.com | openssl x509 -enddate") is what every part of it checks,
+ * so each clause of its sentence gets an occurrence. */
+function pipelineOf(o: Occurrence, x: Indexed): Occurrence[] {
+  const sentence = x.words[x.content[o.start] ?? -1]?.sentence;
+  const found: Occurrence[] = [];
+  let clause = -1;
+  x.content.forEach((c, p) => {
+    if (x.words[c]?.sentence === sentence && x.clauses[p] !== clause) {
+      clause = x.clauses[p] ?? -1;
+      found.push({ start: p, end: p });
+    }
+  });
+  return found;
 }
 
 /** Words that put a check on some other object than the incident's own: "the previous digest",
