@@ -1174,6 +1174,11 @@ const PARTICIPLE = /^\p{L}{3,}ed$/u;
  * would ship through the same bypass", "a restart could lose the evidence". */
 const CONSEQUENCE_MODALS = new Set(["would", "could", "might", "wont", "cant", "wouldnt", "couldnt"]);
 
+/** Between a risky noun and its verb, these keep the noun the subject: "a restart just kills…". */
+const LIMITING_ADVERBS = new Set(["just", "only", "also", "still"]);
+/** A verb in the third person singular: "kills", "drops", "loses" (not "pass", "status"). */
+const THIRD_PERSON = /^\p{L}{2,}[^su]s$/u;
+
 /** True when the risky occurrence is a noun an article introduces and a modal follows: "a revert
  * would ship…" describes what the action would do; "do a revert" is still the action. */
 function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
@@ -1186,6 +1191,11 @@ function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
   const article = before.raw === "a" || before.raw === "the" || before.raw === "any";
   // "to see if the hotfix went out", "check whether the rollback finished": the thing asked about.
   if (before.raw === "the" && askedAbout(x.words, from)) return true;
+  // "a restart just kills in-flight auths", "a restart only drops them": an adverb, then a verb in
+  // the third person, says what the action does ("just" opens a clause of its own).
+  const verb = x.words[to + 2];
+  if (article && after && LIMITING_ADVERBS.has(after.raw) && verb && verb.sentence === after.sentence && THIRD_PERSON.test(verb.raw))
+    return true;
   if (!after || after.clause !== clause) return false;
   // "a revert would ship…", "a revert goes through the same bypass": what the action would do.
   return article && (CONSEQUENCE_MODALS.has(after.raw) || SUBJECT_VERBS.has(after.raw));
