@@ -1174,7 +1174,7 @@ const PARTICIPLE = /^\p{L}{3,}ed$/u;
  * would ship through the same bypass", "a restart could lose the evidence". */
 const CONSEQUENCE_MODALS = new Set(["would", "could", "might", "wont", "cant", "wouldnt", "couldnt"]);
 
-/** Between a risky noun and its verb, these keep the noun the subject: "a restart just kills…". */
+/** Between a risky noun and its verb, these keep the noun the subject: "a restart just drops…". */
 const LIMITING_ADVERBS = new Set(["just", "only", "also", "still"]);
 /** A verb in the third person singular: "kills", "drops", "loses" (not "pass", "status"). */
 const THIRD_PERSON = /^\p{L}{2,}[^su]s$/u;
@@ -1191,7 +1191,7 @@ function hypotheticalSubject(x: Indexed, o: Occurrence): boolean {
   const article = before.raw === "a" || before.raw === "the" || before.raw === "any";
   // "to see if the hotfix went out", "check whether the rollback finished": the thing asked about.
   if (before.raw === "the" && askedAbout(x.words, from)) return true;
-  // "a restart just kills in-flight auths", "a restart only drops them": an adverb, then a verb in
+  // "a restart just drops the payments in flight", "a rollback only loses them": an adverb, then a verb in
   // the third person, says what the action does ("just" opens a clause of its own).
   const verb = x.words[to + 2];
   if (article && after && LIMITING_ADVERBS.has(after.raw) && verb && verb.sentence === after.sentence && THIRD_PERSON.test(verb.raw))
