@@ -180,12 +180,12 @@ export class OutboxWorker {
 
   /** One attempt; true when the entry's state changed. */
   private async deliver(head: OutboxHead): Promise<boolean> {
-    const entry = await this.o.outbox.get(head.id);
-    if (entry?.status !== "pending") return true; // sent or given up meanwhile (another instance)
+    const queued = await this.o.outbox.get(head.id);
+    if (queued?.status !== "pending") return true; // sent or given up meanwhile (another instance)
     let threadTs: string | undefined;
-    if (entry.inThread) {
-      let ts = entry.drillId === null ? null : await this.o.threadOf(entry.team, entry.drillId);
-      const trigger = ts || entry.drillId === null ? null : await this.o.outbox.byKey(`drill:${entry.drillId}:trigger`);
+    if (queued.inThread) {
+      let ts = queued.drillId === null ? null : await this.o.threadOf(queued.team, queued.drillId);
+      const trigger = ts || queued.drillId === null ? null : await this.o.outbox.byKey(`drill:${queued.drillId}:trigger`);
       if (!ts && trigger?.status === "sent" && trigger.messageTs) {
         // Sent, but the process died before the drill learned its ts: learn it now.
         await this.o.onTriggerSent(trigger, trigger.messageTs);
@@ -193,17 +193,18 @@ export class OutboxWorker {
       }
       if (!ts) {
         if (trigger?.status === "pending") return false; // it goes first; this one waits for its ts
-        return this.giveUp(entry, "the drill's trigger message was never posted");
+        return this.giveUp(queued, "the drill's trigger message was never posted");
       }
       threadTs = ts;
     }
-    const client = await this.o.clientFor(entry.team);
-    if (!client) return this.giveUp(entry, "drillbot is no longer installed in this workspace");
+    const client = await this.o.clientFor(queued.team);
+    if (!client) return this.giveUp(queued, "drillbot is no longer installed in this workspace");
     const now = this.o.clock.now();
-    // Another instance on the same database may be sending it right now: one of us sends. The
-    // entry was read before the claim, which replaces its holder: `sendUnresolved` is the last
-    // attempt's (a claim only succeeds once that attempt's lease is free).
-    if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS, this.o.owner))) return false;
+    // Another instance on the same database may be sending it right now: one of us sends. What
+    // the claim took over decides, not the reading above: another instance may have tried it in
+    // between and lost Slack's answer.
+    const entry = await this.o.outbox.claim(head.id, now, SEND_LEASE_MS, this.o.owner);
+    if (!entry) return false;
     if (entry.sendUnresolved) {
       const earlier = await this.findEarlierPost(client, entry, threadTs);
       if (earlier.kind === "retry" && entry.attempts + 1 < MAX_ATTEMPTS) {

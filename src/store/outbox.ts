@@ -85,9 +85,12 @@ export interface OutboxStore {
   heads(now: number): Promise<OutboxHead[]>;
   get(id: number): Promise<OutboxEntry | null>;
   byKey(key: string): Promise<OutboxEntry | null>;
-  /** Takes the entry for one send attempt; false when a live sender holds it, or when an
-   * earlier entry of its channel is still pending (a channel's messages go out in order). */
-  claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
+  /** Takes the entry for one send attempt: the entry as it stood just before (read in the same
+   * statement or transaction as the claim, so its `sendUnresolved` and `attempts` are those of
+   * the attempt this one follows, whoever made it). Null when a live sender holds it, when it is
+   * waiting out a backoff or Retry-After (`dueAt` later than `now`), or when an earlier entry of
+   * its channel is still pending (a channel's messages go out in order). */
+  claim(id: number, now: number, leaseMs: number, owner: string): Promise<OutboxEntry | null>;
   /** Records a post that reached Slack; false when the entry is no longer pending (another
    * sender recorded it first). Not limited to the lease holder: a sender whose lease was taken
    * over (it stalled) may still have posted, and forgetting that would post it once more. */
@@ -187,17 +190,24 @@ export class SqliteOutboxStore implements OutboxStore {
     return row ? toEntry(row) : null;
   }
 
-  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
-    return (
-      this.stmt(
-        `UPDATE outbox SET lease_until = @until, lease_owner = @owner
-          WHERE id = @id AND status = 'pending'
+  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<OutboxEntry | null> {
+    // Read and taken in one transaction: no other sender's attempt can come between the reading
+    // this attempt acts on and the claim.
+    return this.db
+      .transaction((): OutboxEntry | null => {
+        const before = this.stmt("SELECT * FROM outbox WHERE id = ?").get(id) as SqliteOutboxRow | undefined;
+        const taken =
+          this.stmt(
+            `UPDATE outbox SET lease_until = @until, lease_owner = @owner
+          WHERE id = @id AND status = 'pending' AND due_at <= @now
             AND (lease_until IS NULL OR lease_until < @now OR lease_owner IS NULL
                  OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))
             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.channel = outbox.channel AND e.status = 'pending'
                              AND (e.priority, e.id) < (outbox.priority, outbox.id))`,
-      ).run({ until: now + leaseMs, owner, id, now, alive: now - OWNER_STALE_MS }).changes === 1
-    );
+          ).run({ until: now + leaseMs, owner, id, now, alive: now - OWNER_STALE_MS }).changes === 1;
+        return taken && before ? toEntry(before) : null;
+      })
+      .immediate();
   }
 
   async markSent(id: number, at: number, ts: string | null): Promise<boolean> {

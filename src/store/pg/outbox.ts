@@ -22,6 +22,12 @@ import { inTransaction } from "./db.js";
 const COLUMNS =
   "id, team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, attempts, lease_until, lease_owner, status, last_error, message_ts, priority";
 
+/** COLUMNS of the table or CTE `alias`. */
+const prefixed = (alias: string) =>
+  COLUMNS.split(", ")
+    .map((c) => `${alias}.${c}`)
+    .join(", ");
+
 /** A lease that still counts: unexpired, held by an instance whose heartbeat is fresh ($alive).
  * `o` is the outbox row; the placeholders are those of the query using it. */
 const leaseHeld = (now: string, alive: string) =>
@@ -112,21 +118,23 @@ export class PgOutboxStore implements OutboxStore {
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
-  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
+  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<OutboxEntry | null> {
     // SKIP LOCKED: a row another instance is claiming right now is simply not ours. A row it
     // claimed and committed is re-read by FOR UPDATE, and its fresh lease makes the check fail.
-    const result = await this.pool.query(
+    // RETURNING the row as the locked read saw it: the state this attempt takes over.
+    const { rows } = await this.pool.query<OutboxRow>(
       `WITH target AS (
-         SELECT o.id FROM outbox o
-          WHERE o.id = $1 AND o.status = 'pending' AND NOT ${leaseHeld("$2", "$3")}
+         SELECT ${prefixed("o")} FROM outbox o
+          WHERE o.id = $1 AND o.status = 'pending' AND o.due_at <= $2 AND NOT ${leaseHeld("$2", "$3")}
             AND NOT EXISTS (SELECT 1 FROM outbox e
                              WHERE e.team_id = o.team_id AND e.channel = o.channel AND e.status = 'pending'
                                AND (e.priority, e.id) < (o.priority, o.id))
           FOR UPDATE OF o SKIP LOCKED)
-       UPDATE outbox SET lease_until = $4, lease_owner = $5 FROM target WHERE outbox.id = target.id`,
+       UPDATE outbox SET lease_until = $4, lease_owner = $5 FROM target WHERE outbox.id = target.id
+       RETURNING ${prefixed("target")}`,
       [id, now, now - OWNER_STALE_MS, now + leaseMs, owner],
     );
-    return result.rowCount === 1;
+    return rows[0] ? toEntry(rows[0]) : null;
   }
 
   async markSent(id: number, at: number, ts: string | null): Promise<boolean> {
