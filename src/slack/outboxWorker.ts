@@ -30,6 +30,9 @@ const LOOKUP_MAX_PAGES = 10;
 export const MAX_ATTEMPTS = 40;
 /** How long one send attempt holds an entry; past it (the sender died) another may try. */
 const SEND_LEASE_MS = 15_000; // longer than one attempt's 10 s timeout
+/** How long the look for an earlier post may take: no page of history is asked for past it, so
+ * the decision to post is taken well inside the lease (a page's answer takes up to 10 s). */
+const LOOKUP_DEADLINE_MS = 4_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export type Classified = { kind: "retry"; afterMs: number; reason: string } | { kind: "permanent"; reason: string };
@@ -206,7 +209,7 @@ export class OutboxWorker {
     const entry = await this.o.outbox.claim(head.id, now, SEND_LEASE_MS, this.o.owner);
     if (!entry) return false;
     if (entry.sendUnresolved) {
-      const earlier = await this.findEarlierPost(client, entry, threadTs);
+      const earlier = await this.findEarlierPost(client, entry, threadTs, now + LOOKUP_DEADLINE_MS);
       if (earlier.kind === "retry" && entry.attempts + 1 < MAX_ATTEMPTS) {
         this.o.logger.warn(`outbox: ${entry.dedupeKey}: could not look for an earlier post (${earlier.reason}); looking again later`);
         await this.o.outbox.retryLater(entry.id, this.o.clock.now() + earlier.afterMs, earlier.reason, this.o.owner, true);
@@ -222,6 +225,12 @@ export class OutboxWorker {
         this.o.logger.warn(
           `outbox: ${entry.dedupeKey} may have reached Slack before its sender stopped, and its channel cannot be read to check (${earlier.reason}): posting it again`,
         );
+      }
+      // The look may have taken most of the lease: post only if it is still ours (renewed for
+      // the post); another instance that took it over meanwhile looks and posts itself.
+      if (!(await this.o.outbox.renewLease(entry.id, this.o.clock.now(), SEND_LEASE_MS, this.o.owner))) {
+        this.tookOver(entry, "its lease ran out while looking for an earlier post");
+        return true;
       }
     }
     this.lastSent.set(channelKey(entry.team, entry.channel), now);
@@ -287,11 +296,19 @@ export class OutboxWorker {
 
   /** Looks in the drill's thread (or the channel) for a message carrying the entry's key, posted
    * since it was queued. */
-  private async findEarlierPost(client: webApi.WebClient, entry: OutboxEntry, threadTs: string | undefined): Promise<EarlierPost> {
+  private async findEarlierPost(
+    client: webApi.WebClient,
+    entry: OutboxEntry,
+    threadTs: string | undefined,
+    deadline: number,
+  ): Promise<EarlierPost> {
     const oldest = ((entry.createdAt - LOOKUP_SKEW_MS) / 1000).toFixed(6);
     let cursor: string | undefined;
     try {
       for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+        if (page > 0 && this.o.clock.now() >= deadline) {
+          return { kind: "retry", afterMs: backoffMs(entry.attempts), reason: `still looking after ${LOOKUP_DEADLINE_MS / 1000} s` };
+        }
         const common = { channel: entry.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
         const answer = threadTs
           ? await client.conversations.replies({ ...common, ts: threadTs })

@@ -91,6 +91,11 @@ export interface OutboxStore {
    * waiting out a backoff or Retry-After (`dueAt` later than `now`), or when an earlier entry of
    * its channel is still pending (a channel's messages go out in order). */
   claim(id: number, now: number, leaseMs: number, owner: string): Promise<OutboxEntry | null>;
+  /** Extends a send's lease to `now + leaseMs`, only while `owner` still holds it and the entry
+   * is pending: false when another sender took it over meanwhile (or it was sent or given up),
+   * and then that sender decides. A send that spent part of its lease reading Slack renews it
+   * before posting. */
+  renewLease(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
   /** Records a post that reached Slack; false when the entry is no longer pending (another
    * sender recorded it first). Not limited to the lease holder: a sender whose lease was taken
    * over (it stalled) may still have posted, and forgetting that would post it once more. */
@@ -208,6 +213,13 @@ export class SqliteOutboxStore implements OutboxStore {
         return taken && before ? toEntry(before) : null;
       })
       .immediate();
+  }
+
+  async renewLease(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
+    return (
+      this.stmt("UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'pending'").run(now + leaseMs, id, owner)
+        .changes === 1
+    );
   }
 
   async markSent(id: number, at: number, ts: string | null): Promise<boolean> {

@@ -137,4 +137,51 @@ describe("two processes racing for a message whose last send may have reached Sl
     await aRun;
     assert.equal(copies(slack.posted), 1, "A posted a second copy on its stale reading");
   });
+
+  it("does not post it when its lease ran out while it was reading the channel and the other process posted it meanwhile", async () => {
+    const { clock, slack, worker, outbox, instances } = setup();
+    await instances.register({ id: "A", host: "h", pid: 1 }, T0, () => true);
+    await instances.register({ id: "B", host: "h", pid: 2 }, T0, () => true);
+    const entry = await outbox.enqueue(gameDay(T0));
+    assert.ok(await outbox.claim(entry.id, T0, 15_000, "C")); // C died mid-send: unresolved
+    clock.advance(1_000);
+    const b = worker("B");
+    let first = true;
+    slack.hooks.onHistory = async () => {
+      if (!first) return;
+      first = false;
+      // A's read of the channel answers only after its lease has run out; B takes the entry
+      // over, looks (nothing yet), posts it and records it.
+      clock.advance(16_000);
+      await instances.heartbeat({ id: "A", host: "h", pid: 1 }, clock.now());
+      await instances.heartbeat({ id: "B", host: "h", pid: 2 }, clock.now());
+      await b.kick();
+    };
+    await worker("A").kick();
+    assert.equal(copies(slack.posted), 1, "A posted after B on a lease it no longer held");
+    assert.equal((await outbox.get(entry.id))?.status, "sent");
+  });
+
+  it("stops reading history once its look has taken too long, and tries again later instead of posting", async () => {
+    const { clock, timers, slack, worker, outbox } = setup();
+    const entry = await outbox.enqueue(gameDay(T0));
+    assert.ok(await outbox.claim(entry.id, T0, 15_000, "C")); // C died mid-send: unresolved
+    // The channel is busy; every page of history takes Slack 3 s to answer.
+    for (let i = 0; i < 10; i++) slack.posted.push({ ts: slackTs(T0 + 30_000, i + 1), channel: "C1", key: `other:${i}` });
+    slack.hooks.pageSize = 2;
+    slack.hooks.onHistory = async () => {
+      clock.advance(3_000);
+    };
+    clock.advance(1_000);
+    const w = worker("B");
+    await w.kick();
+    assert.equal(slack.reads(), 2, "a page started past the deadline would end after the lease");
+    const after = await outbox.get(entry.id);
+    assert.deepEqual([after?.status, after?.sendUnresolved, after?.attempts], ["pending", true, 1]);
+    assert.equal(copies(slack.posted), 0);
+    // Slack answers quickly again: the next attempt reads everything and posts it once.
+    slack.hooks.onHistory = undefined;
+    await timers.advance(60_000, () => w.kick());
+    assert.equal(copies(slack.posted), 1);
+  });
 });

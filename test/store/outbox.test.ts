@@ -260,6 +260,19 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       assert.deepEqual([second?.sendUnresolved, second?.attempts], [true, 1], "B learns from its claim that A's send is unresolved");
     });
 
+    it("renews a send's lease only for the process still holding it", async () => {
+      const entry = await a.outbox.enqueue({ dedupeKey: "k", channel: "C1", kind: "inject", payload: text("x"), now: NOW });
+      assert.ok(await a.outbox.claim(entry.id, NOW, 15_000, "A"));
+      assert.equal(await a.outbox.renewLease(entry.id, NOW + 5_000, 15_000, "A"), true);
+      assert.equal((await b.outbox.get(entry.id))?.leaseUntil, NOW + 20_000);
+      await a.instances.heartbeat(me("A", 1), NOW + 16_000);
+      assert.equal(await b.outbox.claim(entry.id, NOW + 16_000, 15_000, "B"), null, "renewed: still A's");
+      assert.ok(await b.outbox.claim(entry.id, NOW + 20_001, 15_000, "B"));
+      assert.equal(await a.outbox.renewLease(entry.id, NOW + 20_002, 15_000, "A"), false, "taken over: A stands down");
+      await b.outbox.markSent(entry.id, NOW + 20_003, "1.1");
+      assert.equal(await b.outbox.renewLease(entry.id, NOW + 20_004, 15_000, "B"), false, "sent: nothing to hold");
+    });
+
     it("forgets processes on this host that no longer exist when one registers", async () => {
       const dead = await a.instances.register(me("A2", 3), NOW, (pid) => pid !== 2);
       assert.deepEqual(dead, ["B"]);

@@ -137,6 +137,15 @@ export class PgOutboxStore implements OutboxStore {
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
+  async renewLease(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
+    const result = await this.pool.query("UPDATE outbox SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND status = 'pending'", [
+      now + leaseMs,
+      id,
+      owner,
+    ]);
+    return result.rowCount === 1;
+  }
+
   async markSent(id: number, at: number, ts: string | null): Promise<boolean> {
     const result = await this.pool.query(
       "UPDATE outbox SET status = 'sent', sent_at = $1, message_ts = $2, attempts = attempts + 1, lease_owner = NULL WHERE id = $3 AND status = 'pending'",
