@@ -14,7 +14,7 @@ import type { WorkTracker } from "./workTracker.js";
 // (the process died after Slack accepted the post, the answer timed out, the connection dropped)
 // could be posted again by the next attempt. Every post therefore carries its outbox key in the
 // message's metadata, and an attempt after an unresolved one first reads the channel (or the
-// drill's thread) since the entry was queued for a message carrying that key: found, it is
+// drill's thread) around the time that send started for a message carrying that key: found, it is
 // recorded as sent and not posted again. Reading needs the channels:history (groups:history for
 // private channels) scope and the bot in the channel; without them the post is sent again, at
 // least once (docs/deployment.md, "Delivery guarantee").
@@ -22,8 +22,8 @@ import type { WorkTracker } from "./workTracker.js";
 export const CHANNEL_PACE_MS = 1_100;
 /** The metadata event type every outbox post carries, with its dedupe key as `key`. */
 export const OUTBOX_METADATA_TYPE = "drillbot_outbox";
-/** Messages are looked for from this long before their entry was queued (Slack's clock and ours
- * may differ a little). */
+/** Messages are looked for from this long before their send started, and as long after its lease
+ * (Slack's clock and ours may differ a little). */
 const LOOKUP_SKEW_MS = 60_000;
 /** Pages of history read when looking for an earlier post (a page is up to 200 messages). */
 const LOOKUP_MAX_PAGES = 10;
@@ -295,21 +295,30 @@ export class OutboxWorker {
   }
 
   /** Looks in the drill's thread (or the channel) for a message carrying the entry's key, posted
-   * since it was queued. */
+   * around the time its unresolved send started. */
   private async findEarlierPost(
     client: webApi.WebClient,
     entry: OutboxEntry,
     threadTs: string | undefined,
     deadline: number,
   ): Promise<EarlierPost> {
-    const oldest = ((entry.createdAt - LOOKUP_SKEW_MS) / 1000).toFixed(6);
+    // Only around the unresolved send: it started at sendStartedAt and, if Slack took it, reached
+    // Slack within its lease. A few minutes of history fit in one page, which matters where Slack
+    // allows one history read a minute of 15 messages: a look that needed a second page would be
+    // rate limited on every attempt. Rows from before the column: everything since queued.
+    const started = entry.sendStartedAt;
+    const slackTime = (ms: number) => (ms / 1000).toFixed(6);
+    const window =
+      started === null
+        ? { oldest: slackTime(entry.createdAt - LOOKUP_SKEW_MS) }
+        : { oldest: slackTime(started - LOOKUP_SKEW_MS), latest: slackTime(started + SEND_LEASE_MS + LOOKUP_SKEW_MS) };
     let cursor: string | undefined;
     try {
       for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
         if (page > 0 && this.o.clock.now() >= deadline) {
           return { kind: "retry", afterMs: backoffMs(entry.attempts), reason: `still looking after ${LOOKUP_DEADLINE_MS / 1000} s` };
         }
-        const common = { channel: entry.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+        const common = { channel: entry.channel, ...window, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
         const answer = threadTs
           ? await client.conversations.replies({ ...common, ts: threadTs })
           : await client.conversations.history(common);

@@ -184,4 +184,22 @@ describe("two processes racing for a message whose last send may have reached Sl
     await timers.advance(60_000, () => w.kick());
     assert.equal(copies(slack.posted), 1);
   });
+
+  it("finds the earlier post with one read where Slack allows one read a minute of 15 messages, though 20 came after it", async () => {
+    const { clock, slack, worker, outbox } = setup();
+    const entry = await outbox.enqueue(gameDay(T0));
+    // C claimed it at T0 and died once Slack had its post; the channel went on: 20 messages
+    // between 2 and 5 minutes later.
+    assert.ok(await outbox.claim(entry.id, T0, 15_000, "C"));
+    slack.posted.push({ ts: slackTs(T0 + 1_000, 1), channel: "C1", key: "game:1" });
+    for (let i = 0; i < 20; i++) slack.posted.push({ ts: slackTs(T0 + 120_000 + i * 9_000, i + 2), channel: "C1", key: `other:${i}` });
+    slack.hooks.pageSize = 15; // an app outside the Slack Marketplace: 15 messages a read…
+    slack.hooks.oneReadPerAttempt = true; // …and one read a minute
+    clock.advance(10 * 60_000); // B starts ten minutes later
+    await worker("B").kick();
+    assert.equal(copies(slack.posted), 1, "posted again");
+    const after = await outbox.get(entry.id);
+    assert.deepEqual([after?.status, after?.messageTs], ["sent", slackTs(T0 + 1_000, 1)]);
+    assert.equal(slack.reads(), 1);
+  });
 });

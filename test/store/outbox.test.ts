@@ -258,6 +258,17 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       assert.equal(await b.outbox.claim(entry.id, NOW + 1_999, 15_000, "B"), null, "still backing off");
       const second = await b.outbox.claim(entry.id, NOW + 2_000, 15_000, "B");
       assert.deepEqual([second?.sendUnresolved, second?.attempts], [true, 1], "B learns from its claim that A's send is unresolved");
+      assert.equal(second?.sendStartedAt, NOW, "and when A's send started, where B looks for it");
+      // B's look is rate limited; then B is stopped. Neither forgets when A's send started.
+      await b.outbox.retryLater(entry.id, NOW + 62_000, "rate limited (Retry-After 60 s)", "B", true);
+      assert.ok(await b.outbox.claim(entry.id, NOW + 62_000, 15_000, "B"));
+      await b.outbox.releaseLeases("B");
+      assert.equal((await a.outbox.get(entry.id))?.sendStartedAt, NOW);
+      const third = await a.outbox.claim(entry.id, NOW + 62_001, 15_000, "A");
+      assert.equal(third?.sendStartedAt, NOW);
+      // A found nothing and posts it itself: its own send starts now.
+      assert.ok(await a.outbox.renewLease(entry.id, NOW + 63_000, 15_000, "A"));
+      assert.equal((await b.outbox.get(entry.id))?.sendStartedAt, NOW + 63_000);
     });
 
     it("renews a send's lease only for the process still holding it", async () => {
