@@ -40,8 +40,12 @@ export interface LoadedScenario {
 }
 
 export interface LoadOptions {
-  /** Score every rubric's samples and report the ones it gets wrong (lint; not needed to run drills). */
-  checkSamples?: boolean;
+  /** The checks an author needs and a running bot does not (lint and import): each rubric is
+   * compiled and must accept its own expected first move and score its samples as labelled, no
+   * term may be filler only, the old rubric shape is reported, and the runbook's findings (its
+   * missing parts, placeholders) become warnings. Without it a load checks what a drill needs to
+   * run (YAML, schema, the tree, the runbook's existence) and compiles a rubric on first score. */
+  authoring?: boolean;
 }
 
 /** The package's own library: its files are read and validated against the schema, but the
@@ -120,13 +124,18 @@ export function loadScenarioFile(
   }
   const data = parsed.data;
   if (opts.trusted) return trustedScenario(path, data, opts, scenarioLexicon);
-  const rubric = compileRubric(data.first_move.rubric, scenarioLexicon);
-  const roleRubrics = Object.fromEntries(
-    (data.roles ?? []).flatMap((role) => (role.first_move ? [[role.id, compileRubric(role.first_move.rubric, scenarioLexicon)]] : [])),
-  );
+  const authoring = opts.authoring === true;
+  // Compiling and scoring each rubric was most of a large catalog's load: a running bot compiles
+  // a rubric when it first scores with it, and authors get the rubric checks from lint / import.
+  const rubric = authoring ? compileRubric(data.first_move.rubric, scenarioLexicon) : undefined;
+  const roleRubrics = authoring
+    ? Object.fromEntries(
+        (data.roles ?? []).flatMap((role) => (role.first_move ? [[role.id, compileRubric(role.first_move.rubric, scenarioLexicon)]] : [])),
+      )
+    : {};
   const problems: LintProblem[] = [
     ...checkScenario(data, fileId),
-    ...checkRubric(data, rubric, { samples: opts.checkSamples === true, roleRubrics }),
+    ...(rubric ? checkRubric(data, rubric, { samples: true, roleRubrics }) : []),
   ].map((p) => ({
     file,
     line: source.lineOf(p.path),
@@ -158,13 +167,45 @@ export function loadScenarioFile(
   }
   const runbookText = readFileSync(found.path, "utf8");
   const runbookRef = runbookRefOf(found.path, base);
-  const scenario = buildScenario(data, runbookText, { headings, runbookRef, lexicon: scenarioLexicon, rubric });
-  const runbookFile = displayPath(found.path);
-  for (const finding of scenario.runbookFindings) {
-    problems.push({ file: runbookFile, line: finding.line, field: finding.field, message: finding.message, severity: "warning" });
+  const scenario = buildScenario(data, runbookText, { headings, runbookRef, lexicon: scenarioLexicon, ...(rubric ? { rubric } : {}) });
+  if (authoring) {
+    // Findings are warnings (a runbook with gaps still runs); the debrief reads them on first use.
+    const runbookFile = displayPath(found.path);
+    for (const finding of scenario.runbookFindings) {
+      problems.push({ file: runbookFile, line: finding.line, field: finding.field, message: finding.message, severity: "warning" });
+    }
   }
   if (problems.some(isError)) return { id, scenario: null, problems };
+  if (!authoring) rubricChecksPending.set(scenario, path);
   return { id, scenario, problems };
+}
+
+/** Scenarios loaded without the rubric checks, with their file; then the checks' errors once run. */
+const rubricChecksPending = new WeakMap<Scenario, string | LintProblem[]>();
+
+/** The rubric errors lint reports (the rubric rejects its own expected first move, a term made of
+ * filler words only), as lint problems with file and line, for a scenario loaded to run drills.
+ * A load leaves these checks to the drill's start, which refuses such a scenario as a skipped
+ * one: the rubric is compiled then anyway, and a catalog of hundreds loads without compiling
+ * each. Empty for a scenario loaded with the authoring checks, a built-in one or a stored version. */
+export function deferredRubricErrors(scenario: Scenario): LintProblem[] {
+  const pending = rubricChecksPending.get(scenario);
+  if (pending === undefined) return [];
+  if (typeof pending !== "string") return pending;
+  const found = checkRubric(scenario, scenario.rubric, { roleRubrics: scenario.roleRubrics }).filter((p) => p.severity !== "warning");
+  let errors: LintProblem[] = [];
+  if (found.length > 0) {
+    let source: ReturnType<typeof parseYamlSource> | null = null;
+    try {
+      source = parseYamlSource(readFileSync(pending, "utf8"));
+    } catch {
+      source = null; // the file went away since the load: report the field without a line
+    }
+    const file = displayPath(pending);
+    errors = found.map((p) => ({ file, line: source?.lineOf(p.path) ?? 1, field: fieldName(p.path), message: p.message }));
+  }
+  rubricChecksPending.set(scenario, errors);
+  return errors;
 }
 
 /** A built-in scenario from its validated data: its runbook is read, the rest waits for first use. */

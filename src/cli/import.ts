@@ -124,7 +124,7 @@ export function importCommand(args: string[], config: CatalogConfig, io: CliIO, 
   let findings = 0;
   const width = Math.max(0, ...result.imported.map((i) => i.id.length));
   for (const item of result.imported) {
-    const loaded = loadScenarioFile(item.file, { base: config.base, headings: config.headings, lexicon, checkSamples: true });
+    const loaded = loadScenarioFile(item.file, { base: config.base, headings: config.headings, lexicon, authoring: true });
     const errors = loaded.problems.filter((p) => p.severity !== "warning");
     const runbookFindings = loaded.scenario?.runbookFindings.length ?? 0;
     findings += runbookFindings;

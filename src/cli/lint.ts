@@ -73,7 +73,7 @@ export function lintCommand(args: string[], config: CatalogConfig, io: CliIO): n
   }
 
   // Lint scores every rubric's samples too: the content checks work for any catalog.
-  const catalog = scenarioPaths.length > 0 ? loadCatalog(lintConfig, scenarioPaths, { checkSamples: true }) : null;
+  const catalog = scenarioPaths.length > 0 ? loadCatalog(lintConfig, scenarioPaths, { authoring: true }) : null;
   // A lexicon.yml beside scenarios is checked with them; one named on its own is checked here.
   if (!catalog) for (const lexicon of lexicons) problems.push(...readLexiconFile(lexicon).problems);
   // The scenarios linted: those under the paths (not the built-ins loaded to catch a clash of ids).

@@ -1,4 +1,5 @@
-import { buildScenario } from "../catalog/catalog.js";
+import { buildScenario, deferredRubricErrors } from "../catalog/catalog.js";
+import { formatProblem } from "../catalog/problems.js";
 import type { Clock } from "../domain/clock.js";
 import { closestId } from "../domain/closest.js";
 import { computeDebrief, type Debrief } from "../domain/debrief.js";
@@ -123,6 +124,9 @@ export class DrillService {
       if (problems) return { ok: false, reason: "skipped_scenario", problems };
       return { ok: false, reason: "unknown_scenario", closest: closestId(options.scenarioId, this.scenarios.keys()) };
     }
+    // Rubric errors a catalog load leaves to the first start (lint reports them up front).
+    const rubricErrors = deferredRubricErrors(scenario);
+    if (rubricErrors.length > 0) return { ok: false, reason: "skipped_scenario", problems: rubricErrors.map(formatProblem) };
     if (options.surface === "slack") {
       const running = await this.store.findRunningDrill(options.venue);
       if (running) return { ok: false, reason: "already_running", runningDrillId: running.id, runningScenarioId: running.scenarioId };

@@ -392,7 +392,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       stopping = true;
       delivery.stop();
       gameDays.stop();
-      delivery.stop();
       // Work in flight gets a grace period, not forever: whatever it has not sent by then stays
       // in the outbox for the next start, and its lease is released below.
       const grace = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;

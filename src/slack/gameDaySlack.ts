@@ -1,3 +1,4 @@
+import { deferredRubricErrors } from "../catalog/catalog.js";
 import type { Team } from "../domain/team.js";
 import type { GameDayHandlers } from "../scheduler/gameDays.js";
 import type { Schedule } from "../store/history.js";
@@ -11,7 +12,10 @@ export const GAME_DAY_STARTER = { id: SYSTEM_STARTER_ID, name: "game day" } as c
 
 function scenarioPool(deps: SlackDeps, schedule: Schedule) {
   const tag = schedule.scenario.startsWith("random:") ? schedule.scenario.slice(7) : undefined;
-  return [...deps.scenarios.values()].filter((s) => tag === undefined || s.tags.includes(tag)).sort((a, b) => a.id.localeCompare(b.id));
+  // A scenario whose rubric lint rejects would refuse to start: not one to pick.
+  return [...deps.scenarios.values()]
+    .filter((s) => (tag === undefined || s.tags.includes(tag)) && deferredRubricErrors(s).length === 0)
+    .sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** `deps(team)`: the app's deps for the schedule's workspace. */
@@ -42,7 +46,9 @@ export function gameDayHandlers(deps: (team: Team) => SlackDeps): GameDayHandler
             ? `a drill (#${started.runningDrillId}) was already running in the channel`
             : started.reason === "post_failed"
               ? `Slack refused the post: ${started.error}`
-              : `unknown scenario ${scenarioId}`;
+              : started.reason === "skipped_scenario"
+                ? `scenario ${scenarioId} cannot run until these problems are fixed: ${started.problems.join("; ")}`
+                : `unknown scenario ${scenarioId}`;
         return { problem };
       }
       const drillId = started.drill.state.id;

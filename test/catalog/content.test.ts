@@ -11,7 +11,7 @@ import { REPO_ROOT } from "../helpers.js";
 // The scenario library is half the product: every file in scenarios/ must lint clean and its
 // rubric must score every sample first move right.
 
-const catalog = loadCatalog(REPO_ROOT, undefined, { checkSamples: true });
+const catalog = loadCatalog(REPO_ROOT, undefined, { authoring: true });
 
 describe("scenario library", () => {
   it("lints clean", () => {

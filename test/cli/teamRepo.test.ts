@@ -103,6 +103,29 @@ describe("a team's repository", () => {
     assert.match(list.stderr, /note: 1 scenario\(s\) skipped \(watchdog\); drillbot lint says why/);
   });
 
+  it("a rubric that rejects its own expected first move: lint fails on it, and a drill of it refuses with file, line and field", async () => {
+    const repo = await importedRepo();
+    const file = join(repo, "drills/watchdog.yml");
+    const text = readFileSync(file, "utf8");
+    const broken = text.replace(/^( {2}expected: ).*$/m, "$1Wait and see.");
+    assert.notEqual(broken, text, "the draft has an expected first move to break");
+    writeFileSync(file, broken);
+    const line = broken.split("\n").findIndex((l) => l.startsWith("  expected: ")) + 1;
+    const why = new RegExp(`drills/watchdog\\.yml:${line}: first_move\\.expected: the rubric rejects its own expected first move`);
+    const lint = drillbot(["lint"], repo);
+    assert.equal(lint.code, 1);
+    assert.match(lint.stdout, why);
+    // Loading the catalog leaves the rubric checks to the drill's start: the scenario is listed...
+    const list = drillbot(["list"], repo);
+    assert.match(list.stdout, /^watchdog /m);
+    // ...and refused, with the same line lint prints, before anything is recorded.
+    const run = drillbot(["drill", "watchdog", "--db", join(repo, "x.db")], repo, "check the watchdog\n");
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^scenario "watchdog" cannot run until these problems are fixed:\n/);
+    assert.match(run.stderr, why);
+    assert.doesNotMatch(run.stdout, /first move >/);
+  });
+
   it("loads several catalog folders with the built-in library, each runbook relative to its scenario", async () => {
     const repo = await importedRepo();
     mkdirSync(join(repo, "team-b/drills"), { recursive: true });

@@ -125,11 +125,15 @@ describe("scenario loader", () => {
         }
         const path = join(dir, "base.yml");
         writeFileSync(path, text.replace("runbooks/base.md", "base.md"));
+        // As a running bot loads it, and as lint does (with the rubric and runbook checks).
         const loaded = loadScenarioFile(path, dir);
-        if (!loaded.scenario) {
-          assert.ok(loaded.problems.length > 0, "a rejected file says why");
+        const linted = loadScenarioFile(path, dir, undefined, { authoring: true });
+        assert.ok(!linted.scenario || loaded.scenario, "a file lint accepts also loads");
+        for (const result of [loaded, linted]) {
+          if (result.scenario) continue;
+          assert.ok(result.problems.length > 0, "a rejected file says why");
           const lineCount = text.split("\n").length + 1;
-          for (const p of loaded.problems) {
+          for (const p of result.problems) {
             assert.ok(p.file.endsWith(".yml") || p.file.endsWith(".md"), p.file);
             assert.ok(p.line >= 1 && p.line <= Math.max(lineCount, 200), `line ${p.line}`);
             assert.ok(p.field.length > 0 && p.message.length > 0);

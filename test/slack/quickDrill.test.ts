@@ -28,6 +28,13 @@ async function importedCatalog() {
     broken,
     readFileSync(broken, "utf8").replace("runbook: ../runbooks/general/Watchdog.md", "runbook: ../runbooks/general/watchdog.md"),
   );
+  // Another with a rubric that rejects its own expected first move (lint's error, checked at the
+  // drill's start): the first id of the catalog, which a random pick with random() = 0 would take.
+  const rejecting = join(repo, "drills/alertmanager-failed-to-send-alerts.yml");
+  const text = readFileSync(rejecting, "utf8");
+  const edited = text.replace(/^( {2}expected: ).*$/m, "$1Wait and see.");
+  assert.notEqual(edited, text);
+  writeFileSync(rejecting, edited);
   return loadCatalog(resolveConfig(repo, {}));
 }
 
@@ -101,5 +108,20 @@ describe("an imported alert as a quick drill in Slack", () => {
       String(reply?.text),
       /watchdog\.yml:\d+: runbook: runbook \.\.\/runbooks\/general\/watchdog\.md does not exist .*did you mean Watchdog\.md\?/,
     );
+  });
+
+  it("/drill for a draft whose rubric rejects its own expected first move says why; /drill random never picks it", async () => {
+    await h.command("alertmanager-failed-to-send-alerts", alice, "C0REJECT");
+    const reply = h.responses.at(-1)?.body;
+    assert.equal(reply?.response_type, "ephemeral");
+    assert.match(
+      String(reply?.text),
+      /alertmanager-failed-to-send-alerts\.yml:\d+: first_move\.expected: the rubric rejects its own expected first move/,
+    );
+    assert.equal((await h.store.listDrills({ venue: "C0REJECT" })).length, 0, "nothing started");
+    await h.command("random", alice, "C0RANDOM");
+    const started = await h.store.listDrills({ venue: "C0RANDOM" });
+    assert.equal(started.length, 1, JSON.stringify(h.responses.at(-1)?.body));
+    assert.notEqual(started[0]?.scenarioId, "alertmanager-failed-to-send-alerts");
   });
 });

@@ -1,3 +1,4 @@
+import { deferredRubricErrors } from "../../../../catalog/catalog.js";
 import type { DrillMode } from "../../../../domain/drillState.js";
 import { sortedScenarios } from "../../../deps.js";
 import { fail, isMode, ok, subcommand } from "../subcommand.js";
@@ -25,7 +26,8 @@ export const random = subcommand({
     return ok(tag === undefined ? { mode } : { tag, mode });
   },
   async handle(deps, ctx, args: { tag?: string; mode: DrillMode }) {
-    const pool = sortedScenarios(deps, args.tag);
+    // A scenario whose rubric lint rejects would refuse to start: not one to pick.
+    const pool = sortedScenarios(deps, args.tag).filter((s) => deferredRubricErrors(s).length === 0);
     const picked = pool[Math.floor(deps.random() * pool.length)];
     if (!picked) {
       await ctx.reply("There is no scenario to pick from.");
