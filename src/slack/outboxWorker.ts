@@ -14,7 +14,7 @@ import type { WorkTracker } from "./workTracker.js";
 // (the process died after Slack accepted the post, the answer timed out, the connection dropped)
 // could be posted again by the next attempt. Every post therefore carries its outbox key in the
 // message's metadata, and an attempt after an unresolved one first reads the channel (or the
-// drill's thread) since the entry was queued for a message carrying that key: found, it is
+// drill's thread) around the time that send started for a message carrying that key: found, it is
 // recorded as sent and not posted again. Reading needs the channels:history (groups:history for
 // private channels) scope and the bot in the channel; without them the post is sent again, at
 // least once (docs/deployment.md, "Delivery guarantee").
@@ -22,14 +22,17 @@ import type { WorkTracker } from "./workTracker.js";
 export const CHANNEL_PACE_MS = 1_100;
 /** The metadata event type every outbox post carries, with its dedupe key as `key`. */
 export const OUTBOX_METADATA_TYPE = "drillbot_outbox";
-/** Messages are looked for from this long before their entry was queued (Slack's clock and ours
- * may differ a little). */
+/** Messages are looked for from this long before their send started, and as long after its lease
+ * (Slack's clock and ours may differ a little). */
 const LOOKUP_SKEW_MS = 60_000;
 /** Pages of history read when looking for an earlier post (a page is up to 200 messages). */
 const LOOKUP_MAX_PAGES = 10;
 export const MAX_ATTEMPTS = 40;
 /** How long one send attempt holds an entry; past it (the sender died) another may try. */
 const SEND_LEASE_MS = 15_000; // longer than one attempt's 10 s timeout
+/** How long the look for an earlier post may take: no page of history is asked for past it, so
+ * the decision to post is taken well inside the lease (a page's answer takes up to 10 s). */
+const LOOKUP_DEADLINE_MS = 4_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export type Classified = { kind: "retry"; afterMs: number; reason: string } | { kind: "permanent"; reason: string };
@@ -180,12 +183,12 @@ export class OutboxWorker {
 
   /** One attempt; true when the entry's state changed. */
   private async deliver(head: OutboxHead): Promise<boolean> {
-    const entry = await this.o.outbox.get(head.id);
-    if (entry?.status !== "pending") return true; // sent or given up meanwhile (another instance)
+    const queued = await this.o.outbox.get(head.id);
+    if (queued?.status !== "pending") return true; // sent or given up meanwhile (another instance)
     let threadTs: string | undefined;
-    if (entry.inThread) {
-      let ts = entry.drillId === null ? null : await this.o.threadOf(entry.team, entry.drillId);
-      const trigger = ts || entry.drillId === null ? null : await this.o.outbox.byKey(`drill:${entry.drillId}:trigger`);
+    if (queued.inThread) {
+      let ts = queued.drillId === null ? null : await this.o.threadOf(queued.team, queued.drillId);
+      const trigger = ts || queued.drillId === null ? null : await this.o.outbox.byKey(`drill:${queued.drillId}:trigger`);
       if (!ts && trigger?.status === "sent" && trigger.messageTs) {
         // Sent, but the process died before the drill learned its ts: learn it now.
         await this.o.onTriggerSent(trigger, trigger.messageTs);
@@ -193,19 +196,20 @@ export class OutboxWorker {
       }
       if (!ts) {
         if (trigger?.status === "pending") return false; // it goes first; this one waits for its ts
-        return this.giveUp(entry, "the drill's trigger message was never posted");
+        return this.giveUp(queued, "the drill's trigger message was never posted");
       }
       threadTs = ts;
     }
-    const client = await this.o.clientFor(entry.team);
-    if (!client) return this.giveUp(entry, "drillbot is no longer installed in this workspace");
+    const client = await this.o.clientFor(queued.team);
+    if (!client) return this.giveUp(queued, "drillbot is no longer installed in this workspace");
     const now = this.o.clock.now();
-    // Another instance on the same database may be sending it right now: one of us sends. The
-    // entry was read before the claim, which replaces its holder: `sendUnresolved` is the last
-    // attempt's (a claim only succeeds once that attempt's lease is free).
-    if (!(await this.o.outbox.claim(entry.id, now, SEND_LEASE_MS, this.o.owner))) return false;
+    // Another instance on the same database may be sending it right now: one of us sends. What
+    // the claim took over decides, not the reading above: another instance may have tried it in
+    // between and lost Slack's answer.
+    const entry = await this.o.outbox.claim(head.id, now, SEND_LEASE_MS, this.o.owner);
+    if (!entry) return false;
     if (entry.sendUnresolved) {
-      const earlier = await this.findEarlierPost(client, entry, threadTs);
+      const earlier = await this.findEarlierPost(client, entry, threadTs, now + LOOKUP_DEADLINE_MS);
       if (earlier.kind === "retry" && entry.attempts + 1 < MAX_ATTEMPTS) {
         this.o.logger.warn(`outbox: ${entry.dedupeKey}: could not look for an earlier post (${earlier.reason}); looking again later`);
         await this.o.outbox.retryLater(entry.id, this.o.clock.now() + earlier.afterMs, earlier.reason, this.o.owner, true);
@@ -221,6 +225,12 @@ export class OutboxWorker {
         this.o.logger.warn(
           `outbox: ${entry.dedupeKey} may have reached Slack before its sender stopped, and its channel cannot be read to check (${earlier.reason}): posting it again`,
         );
+      }
+      // The look may have taken most of the lease: post only if it is still ours (renewed for
+      // the post); another instance that took it over meanwhile looks and posts itself.
+      if (!(await this.o.outbox.renewLease(entry.id, this.o.clock.now(), SEND_LEASE_MS, this.o.owner))) {
+        this.tookOver(entry, "its lease ran out while looking for an earlier post");
+        return true;
       }
     }
     this.lastSent.set(channelKey(entry.team, entry.channel), now);
@@ -285,13 +295,30 @@ export class OutboxWorker {
   }
 
   /** Looks in the drill's thread (or the channel) for a message carrying the entry's key, posted
-   * since it was queued. */
-  private async findEarlierPost(client: webApi.WebClient, entry: OutboxEntry, threadTs: string | undefined): Promise<EarlierPost> {
-    const oldest = ((entry.createdAt - LOOKUP_SKEW_MS) / 1000).toFixed(6);
+   * around the time its unresolved send started. */
+  private async findEarlierPost(
+    client: webApi.WebClient,
+    entry: OutboxEntry,
+    threadTs: string | undefined,
+    deadline: number,
+  ): Promise<EarlierPost> {
+    // Only around the unresolved send: it started at sendStartedAt and, if Slack took it, reached
+    // Slack within its lease. A few minutes of history fit in one page, which matters where Slack
+    // allows one history read a minute of 15 messages: a look that needed a second page would be
+    // rate limited on every attempt. Rows from before the column: everything since queued.
+    const started = entry.sendStartedAt;
+    const slackTime = (ms: number) => (ms / 1000).toFixed(6);
+    const window =
+      started === null
+        ? { oldest: slackTime(entry.createdAt - LOOKUP_SKEW_MS) }
+        : { oldest: slackTime(started - LOOKUP_SKEW_MS), latest: slackTime(started + SEND_LEASE_MS + LOOKUP_SKEW_MS) };
     let cursor: string | undefined;
     try {
       for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
-        const common = { channel: entry.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+        if (page > 0 && this.o.clock.now() >= deadline) {
+          return { kind: "retry", afterMs: backoffMs(entry.attempts), reason: `still looking after ${LOOKUP_DEADLINE_MS / 1000} s` };
+        }
+        const common = { channel: entry.channel, ...window, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
         const answer = threadTs
           ? await client.conversations.replies({ ...common, ts: threadTs })
           : await client.conversations.history(common);

@@ -38,6 +38,9 @@ export interface OutboxEntry {
   /** A send was started and never learned its outcome (its sender died, was stopped, or lost
    * Slack's answer): Slack may have posted it. The next attempt looks for it before posting. */
   sendUnresolved: boolean;
+  /** When the latest send was started (ms): where the next attempt looks for it in Slack.
+   * Null for a row never sent, or one from before migration 011. */
+  sendStartedAt: number | null;
   status: "pending" | "sent" | "failed";
   lastError: string | null;
   messageTs: string | null;
@@ -85,16 +88,26 @@ export interface OutboxStore {
   heads(now: number): Promise<OutboxHead[]>;
   get(id: number): Promise<OutboxEntry | null>;
   byKey(key: string): Promise<OutboxEntry | null>;
-  /** Takes the entry for one send attempt; false when a live sender holds it, or when an
-   * earlier entry of its channel is still pending (a channel's messages go out in order). */
-  claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
+  /** Takes the entry for one send attempt (from a settled row, the send starts now: see
+   * sendStartedAt; an unresolved row keeps the start of the send it waits to hear about): the entry as it stood just before (read in the same
+   * statement or transaction as the claim, so its `sendUnresolved` and `attempts` are those of
+   * the attempt this one follows, whoever made it). Null when a live sender holds it, when it is
+   * waiting out a backoff or Retry-After (`dueAt` later than `now`), or when an earlier entry of
+   * its channel is still pending (a channel's messages go out in order). */
+  claim(id: number, now: number, leaseMs: number, owner: string): Promise<OutboxEntry | null>;
+  /** Extends a send's lease to `now + leaseMs`, only while `owner` still holds it and the entry
+   * is pending: false when another sender took it over meanwhile (or it was sent or given up),
+   * and then that sender decides. A send that spent part of its lease reading Slack renews it
+   * before posting; its send starts now (sendStartedAt). */
+  renewLease(id: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
   /** Records a post that reached Slack; false when the entry is no longer pending (another
    * sender recorded it first). Not limited to the lease holder: a sender whose lease was taken
    * over (it stalled) may still have posted, and forgetting that would post it once more. */
   markSent(id: number, at: number, ts: string | null): Promise<boolean>;
   /** Tried again from `dueAt`, only while `owner` holds the lease (false when another sender
    * took it over; that sender decides). `unresolved`: the attempt may have reached Slack (a
-   * timeout, a dropped connection), so the next one looks for it before posting. */
+   * timeout, a dropped connection), so the next one looks for it before posting (around
+   * sendStartedAt, kept); otherwise no send is in doubt and sendStartedAt is cleared. */
   retryLater(id: number, dueAt: number, error: string, owner: string, unresolved?: boolean): Promise<boolean>;
   /** Gives the entry up, only while `owner` holds the lease (claim it first); false otherwise. */
   markFailed(id: number, error: string, owner: string): Promise<boolean>;
@@ -187,16 +200,35 @@ export class SqliteOutboxStore implements OutboxStore {
     return row ? toEntry(row) : null;
   }
 
-  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
-    return (
-      this.stmt(
-        `UPDATE outbox SET lease_until = @until, lease_owner = @owner
-          WHERE id = @id AND status = 'pending'
+  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<OutboxEntry | null> {
+    // Read and taken in one transaction: no other sender's attempt can come between the reading
+    // this attempt acts on and the claim.
+    return this.db
+      .transaction((): OutboxEntry | null => {
+        const before = this.stmt("SELECT * FROM outbox WHERE id = ?").get(id) as SqliteOutboxRow | undefined;
+        const taken =
+          this.stmt(
+            `UPDATE outbox SET lease_until = @until, lease_owner = @owner,
+                send_started_at = CASE WHEN lease_owner IS NULL THEN @now ELSE send_started_at END
+          WHERE id = @id AND status = 'pending' AND due_at <= @now
             AND (lease_until IS NULL OR lease_until < @now OR lease_owner IS NULL
                  OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = outbox.lease_owner AND i.heartbeat_at >= @alive))
             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.channel = outbox.channel AND e.status = 'pending'
                              AND (e.priority, e.id) < (outbox.priority, outbox.id))`,
-      ).run({ until: now + leaseMs, owner, id, now, alive: now - OWNER_STALE_MS }).changes === 1
+          ).run({ until: now + leaseMs, owner, id, now, alive: now - OWNER_STALE_MS }).changes === 1;
+        return taken && before ? toEntry(before) : null;
+      })
+      .immediate();
+  }
+
+  async renewLease(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
+    return (
+      this.stmt("UPDATE outbox SET lease_until = ?, send_started_at = ? WHERE id = ? AND lease_owner = ? AND status = 'pending'").run(
+        now + leaseMs,
+        now,
+        id,
+        owner,
+      ).changes === 1
     );
   }
 
@@ -212,8 +244,8 @@ export class SqliteOutboxStore implements OutboxStore {
     // lease_owner kept on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
     return (
       this.stmt(
-        "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, lease_owner = CASE WHEN ? THEN lease_owner END WHERE id = ? AND status = 'pending' AND lease_owner = ?",
-      ).run(dueAt, error, unresolved ? 1 : 0, id, owner).changes === 1
+        "UPDATE outbox SET due_at = @dueAt, attempts = attempts + 1, last_error = @error, lease_until = NULL, lease_owner = CASE WHEN @unresolved THEN lease_owner END, send_started_at = CASE WHEN @unresolved THEN send_started_at END WHERE id = @id AND status = 'pending' AND lease_owner = @owner",
+      ).run({ dueAt, error, unresolved: unresolved ? 1 : 0, id, owner }).changes === 1
     );
   }
 

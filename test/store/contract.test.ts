@@ -425,14 +425,14 @@ describeStores("outbox leases", (open) => {
     await db.stores.instances.register({ id: "A", host: "host-a", pid: 1 }, NOW, () => true);
     await other.instances.register({ id: "B", host: "host-b", pid: 2 }, NOW, () => true);
     const entry = await db.stores.outbox.enqueue({ dedupeKey: "k", channel: "C1", kind: "inject", payload: text("x"), now: NOW });
-    assert.equal(await db.stores.outbox.claim(entry.id, NOW, 15_000, "A"), true);
+    assert.ok(await db.stores.outbox.claim(entry.id, NOW, 15_000, "A"));
     return { a: db.stores, b: other, entry };
   }
   /** A stalls past OWNER_STALE_MS (B keeps beating), so B takes A's lease over. */
   async function takenOverByB(b: Stores, id: number): Promise<number> {
     const later = NOW + OWNER_STALE_MS + 1;
     await b.instances.heartbeat({ id: "B", host: "host-b", pid: 2 }, later);
-    assert.equal(await b.outbox.claim(id, later, 15_000, "B"), true);
+    assert.ok(await b.outbox.claim(id, later, 15_000, "B"));
     return later;
   }
 
@@ -450,7 +450,7 @@ describeStores("outbox leases", (open) => {
     assert.equal(now?.leaseUntil, later + 15_000, "B's lease stands");
     // Another process (A again, B still alive) may not take it while B holds it...
     await a.instances.heartbeat({ id: "A", host: "host-a", pid: 1 }, later);
-    assert.equal(await a.outbox.claim(entry.id, later + 1, 15_000, "A"), false, "B still sends it");
+    assert.equal(await a.outbox.claim(entry.id, later + 1, 15_000, "A"), null, "B still sends it");
     // ... and B, the holder, can back it off.
     assert.equal(await b.outbox.retryLater(entry.id, later + 4_000, "HTTP 503", "B"), true);
     const backedOff = await a.outbox.get(entry.id);

@@ -165,7 +165,7 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
         (await b.outbox.heads(NOW)).map((h) => h.id),
         [c1.id, c2.id],
       );
-      assert.equal(await a.outbox.claim(repost.id, NOW, 15_000, "A"), false, "a re-post may not overtake the drill's own message");
+      assert.equal(await a.outbox.claim(repost.id, NOW, 15_000, "A"), null, "a re-post may not overtake the drill's own message");
     });
 
     it("lets one process claim a message; the other stands down until the lease is free", async () => {
@@ -180,18 +180,18 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       const heads = await b.outbox.heads(NOW + 1);
       assert.equal(heads[0]?.leaseUntil, NOW + 15_000, "the holder is alive: its lease counts");
       // Past the lease, anyone may try again.
-      assert.equal(await b.outbox.claim(entry.id, NOW + 15_001, 15_000, "B"), true);
+      assert.ok(await b.outbox.claim(entry.id, NOW + 15_001, 15_000, "B"));
     });
 
     it("frees a dead process's lease as soon as its heartbeat is stale, long before the lease ends", async () => {
       const entry = await a.outbox.enqueue({ dedupeKey: "k", channel: "C1", kind: "inject", payload: text("x"), now: NOW });
-      assert.equal(await a.outbox.claim(entry.id, NOW, 60_000, "A"), true);
+      assert.ok(await a.outbox.claim(entry.id, NOW, 60_000, "A"));
       // B keeps beating; A died at NOW and beats no more.
       const later = NOW + OWNER_STALE_MS + 1;
       await b.instances.heartbeat(me("B", 2), later);
-      assert.equal(await b.outbox.claim(entry.id, NOW + 1_000, 15_000, "B"), false, "A is alive a second later");
+      assert.equal(await b.outbox.claim(entry.id, NOW + 1_000, 15_000, "B"), null, "A is alive a second later");
       assert.equal((await b.outbox.heads(later))[0]?.leaseUntil, null);
-      assert.equal(await b.outbox.claim(entry.id, later, 15_000, "B"), true);
+      assert.ok(await b.outbox.claim(entry.id, later, 15_000, "B"));
       assert.equal(await b.outbox.markSent(entry.id, later, "1.1"), true);
       assert.equal(await a.outbox.markSent(entry.id, later, "1.2"), false, "a late second send does not count twice");
       assert.equal((await a.outbox.get(entry.id))?.messageTs, "1.1");
@@ -200,17 +200,17 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
     it("keeps a channel's order: the next message waits while an earlier one is leased or backing off", async () => {
       const first = await a.outbox.enqueue({ dedupeKey: "1", channel: "C1", kind: "inject", payload: text("1"), now: NOW });
       const second = await a.outbox.enqueue({ dedupeKey: "2", channel: "C1", kind: "inject", payload: text("2"), now: NOW });
-      assert.equal(await a.outbox.claim(first.id, NOW, 15_000, "A"), true);
-      assert.equal(await b.outbox.claim(second.id, NOW, 15_000, "B"), false, "leased: the second waits");
+      assert.ok(await a.outbox.claim(first.id, NOW, 15_000, "A"));
+      assert.equal(await b.outbox.claim(second.id, NOW, 15_000, "B"), null, "leased: the second waits");
       await a.outbox.retryLater(first.id, NOW + 4_000, "HTTP 503", "A");
-      assert.equal(await b.outbox.claim(second.id, NOW + 1, 15_000, "B"), false, "backing off: the second still waits");
+      assert.equal(await b.outbox.claim(second.id, NOW + 1, 15_000, "B"), null, "backing off: the second still waits");
       assert.deepEqual(
         (await b.outbox.heads(NOW + 1)).map((h) => [h.id, h.dueAt]),
         [[first.id, NOW + 4_000]],
       );
-      assert.equal(await b.outbox.claim(first.id, NOW + 4_000, 15_000, "B"), true);
+      assert.ok(await b.outbox.claim(first.id, NOW + 4_000, 15_000, "B"));
       await b.outbox.markSent(first.id, NOW + 4_000, "1.1");
-      assert.equal(await a.outbox.claim(second.id, NOW + 4_001, 15_000, "A"), true);
+      assert.ok(await a.outbox.claim(second.id, NOW + 4_001, 15_000, "A"));
     });
 
     it("lets go of a process's leases on a clean shutdown, and of its row", async () => {
@@ -218,10 +218,10 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       await a.outbox.claim(entry.id, NOW, 60_000, "A");
       assert.equal(await a.outbox.releaseLeases("A"), 1);
       await a.instances.unregister("A");
-      assert.equal(await b.outbox.claim(entry.id, NOW + 1, 15_000, "B"), true);
+      assert.ok(await b.outbox.claim(entry.id, NOW + 1, 15_000, "B"));
       // B leaves without releasing (a SIGKILL): its row is gone, so its lease is free too.
       await b.instances.unregister("B");
-      assert.equal(await a.outbox.claim(entry.id, NOW + 2, 15_000, "A"), true);
+      assert.ok(await a.outbox.claim(entry.id, NOW + 2, 15_000, "A"));
     });
 
     it("remembers a send whose outcome is unknown until one ends it, through a clean shutdown and a restart", async () => {
@@ -235,18 +235,53 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       const released = await b.outbox.get(entry.id);
       assert.equal(released?.leaseUntil, null, "its lease is free");
       assert.equal(released?.sendUnresolved, true, "but whether Slack has it is still unknown");
-      assert.equal(await b.outbox.claim(entry.id, NOW + 1, 15_000, "B"), true);
+      assert.ok(await b.outbox.claim(entry.id, NOW + 1, 15_000, "B"));
       // B's answer was lost (a timeout): still unknown. Slack's own refusal (a 429) settles it.
       await b.outbox.retryLater(entry.id, NOW + 2_000, "request timed out", "B", true);
       assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, true);
       assert.equal(await b.outbox.retryNow(NOW + 3), 1);
       assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, true, "a restart does not forget it");
-      assert.equal(await a.outbox.claim(entry.id, NOW + 4, 15_000, "A"), true);
+      assert.ok(await a.outbox.claim(entry.id, NOW + 4, 15_000, "A"));
       await a.outbox.retryLater(entry.id, NOW + 5_000, "rate limited (Retry-After 1 s)", "A");
       assert.equal((await b.outbox.get(entry.id))?.sendUnresolved, false, "refused by Slack: not posted");
-      assert.equal(await b.outbox.claim(entry.id, NOW + 5_000, 15_000, "B"), true);
+      assert.ok(await b.outbox.claim(entry.id, NOW + 5_000, 15_000, "B"));
       await b.outbox.markSent(entry.id, NOW + 5_000, "1.1");
       assert.equal((await a.outbox.get(entry.id))?.sendUnresolved, false, "sent");
+    });
+
+    it("hands a claim the state it took over, and keeps a message waiting out its backoff from every process", async () => {
+      const entry = await a.outbox.enqueue({ dedupeKey: "k", channel: "C1", kind: "inject", payload: text("x"), now: NOW });
+      const first = await a.outbox.claim(entry.id, NOW, 15_000, "A");
+      assert.deepEqual([first?.sendUnresolved, first?.attempts], [false, 0], "never tried before A");
+      // A's post timed out: Slack may have it; tried again in 2 s.
+      await a.outbox.retryLater(entry.id, NOW + 2_000, "request timed out", "A", true);
+      assert.equal(await b.outbox.claim(entry.id, NOW + 1_999, 15_000, "B"), null, "still backing off");
+      const second = await b.outbox.claim(entry.id, NOW + 2_000, 15_000, "B");
+      assert.deepEqual([second?.sendUnresolved, second?.attempts], [true, 1], "B learns from its claim that A's send is unresolved");
+      assert.equal(second?.sendStartedAt, NOW, "and when A's send started, where B looks for it");
+      // B's look is rate limited; then B is stopped. Neither forgets when A's send started.
+      await b.outbox.retryLater(entry.id, NOW + 62_000, "rate limited (Retry-After 60 s)", "B", true);
+      assert.ok(await b.outbox.claim(entry.id, NOW + 62_000, 15_000, "B"));
+      await b.outbox.releaseLeases("B");
+      assert.equal((await a.outbox.get(entry.id))?.sendStartedAt, NOW);
+      const third = await a.outbox.claim(entry.id, NOW + 62_001, 15_000, "A");
+      assert.equal(third?.sendStartedAt, NOW);
+      // A found nothing and posts it itself: its own send starts now.
+      assert.ok(await a.outbox.renewLease(entry.id, NOW + 63_000, 15_000, "A"));
+      assert.equal((await b.outbox.get(entry.id))?.sendStartedAt, NOW + 63_000);
+    });
+
+    it("renews a send's lease only for the process still holding it", async () => {
+      const entry = await a.outbox.enqueue({ dedupeKey: "k", channel: "C1", kind: "inject", payload: text("x"), now: NOW });
+      assert.ok(await a.outbox.claim(entry.id, NOW, 15_000, "A"));
+      assert.equal(await a.outbox.renewLease(entry.id, NOW + 5_000, 15_000, "A"), true);
+      assert.equal((await b.outbox.get(entry.id))?.leaseUntil, NOW + 20_000);
+      await a.instances.heartbeat(me("A", 1), NOW + 16_000);
+      assert.equal(await b.outbox.claim(entry.id, NOW + 16_000, 15_000, "B"), null, "renewed: still A's");
+      assert.ok(await b.outbox.claim(entry.id, NOW + 20_001, 15_000, "B"));
+      assert.equal(await a.outbox.renewLease(entry.id, NOW + 20_002, 15_000, "A"), false, "taken over: A stands down");
+      await b.outbox.markSent(entry.id, NOW + 20_003, "1.1");
+      assert.equal(await b.outbox.renewLease(entry.id, NOW + 20_004, 15_000, "B"), false, "sent: nothing to hold");
     });
 
     it("forgets processes on this host that no longer exist when one registers", async () => {
@@ -254,7 +289,7 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       assert.deepEqual(dead, ["B"]);
       const entry = await a.outbox.enqueue({ dedupeKey: "k", channel: "C1", kind: "inject", payload: text("x"), now: NOW });
       await b.outbox.claim(entry.id, NOW, 60_000, "B");
-      assert.equal(await a.outbox.claim(entry.id, NOW + 1, 15_000, "A2"), true, "B's lease went with its row");
+      assert.ok(await a.outbox.claim(entry.id, NOW + 1, 15_000, "A2"), "B's lease went with its row");
     });
 
     it("tries backed-off messages again on start, but not rate-limited ones or another process's send", async () => {
@@ -268,7 +303,7 @@ function contract(name: string, makeBackend: () => Promise<Backend> | Backend, s
       assert.equal(await b.outbox.retryNow(NOW + 1), 1);
       assert.equal((await b.outbox.get(failed.id))?.dueAt, NOW + 1);
       assert.equal((await b.outbox.get(limited.id))?.dueAt, NOW + 30_000);
-      assert.equal(await b.outbox.claim(sending.id, NOW + 2, 15_000, "B"), false);
+      assert.equal(await b.outbox.claim(sending.id, NOW + 2, 15_000, "B"), null);
     });
 
     it("prunes old sent and failed messages and keeps pending ones", async () => {

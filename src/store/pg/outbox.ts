@@ -20,7 +20,13 @@ import { inTransaction } from "./db.js";
 // so no instance can overtake an earlier message of the same channel, whoever holds it.
 
 const COLUMNS =
-  "id, team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, attempts, lease_until, lease_owner, status, last_error, message_ts, priority";
+  "id, team_id, enterprise_id, dedupe_key, channel, drill_id, in_thread, kind, payload, created_at, due_at, attempts, lease_until, lease_owner, send_started_at, status, last_error, message_ts, priority";
+
+/** COLUMNS of the table or CTE `alias`. */
+const prefixed = (alias: string) =>
+  COLUMNS.split(", ")
+    .map((c) => `${alias}.${c}`)
+    .join(", ");
 
 /** A lease that still counts: unexpired, held by an instance whose heartbeat is fresh ($alive).
  * `o` is the outbox row; the placeholders are those of the query using it. */
@@ -112,19 +118,31 @@ export class PgOutboxStore implements OutboxStore {
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
-  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
+  async claim(id: number, now: number, leaseMs: number, owner: string): Promise<OutboxEntry | null> {
     // SKIP LOCKED: a row another instance is claiming right now is simply not ours. A row it
     // claimed and committed is re-read by FOR UPDATE, and its fresh lease makes the check fail.
-    const result = await this.pool.query(
+    // RETURNING the row as the locked read saw it: the state this attempt takes over.
+    const { rows } = await this.pool.query<OutboxRow>(
       `WITH target AS (
-         SELECT o.id FROM outbox o
-          WHERE o.id = $1 AND o.status = 'pending' AND NOT ${leaseHeld("$2", "$3")}
+         SELECT ${prefixed("o")} FROM outbox o
+          WHERE o.id = $1 AND o.status = 'pending' AND o.due_at <= $2 AND NOT ${leaseHeld("$2", "$3")}
             AND NOT EXISTS (SELECT 1 FROM outbox e
                              WHERE e.team_id = o.team_id AND e.channel = o.channel AND e.status = 'pending'
                                AND (e.priority, e.id) < (o.priority, o.id))
           FOR UPDATE OF o SKIP LOCKED)
-       UPDATE outbox SET lease_until = $4, lease_owner = $5 FROM target WHERE outbox.id = target.id`,
+       UPDATE outbox SET lease_until = $4, lease_owner = $5,
+              send_started_at = CASE WHEN target.lease_owner IS NULL THEN $2 ELSE target.send_started_at END
+         FROM target WHERE outbox.id = target.id
+       RETURNING ${prefixed("target")}`,
       [id, now, now - OWNER_STALE_MS, now + leaseMs, owner],
+    );
+    return rows[0] ? toEntry(rows[0]) : null;
+  }
+
+  async renewLease(id: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
+    const result = await this.pool.query(
+      "UPDATE outbox SET lease_until = $1, send_started_at = $4 WHERE id = $2 AND lease_owner = $3 AND status = 'pending'",
+      [now + leaseMs, id, owner, now],
     );
     return result.rowCount === 1;
   }
@@ -140,7 +158,7 @@ export class PgOutboxStore implements OutboxStore {
   async retryLater(id: number, dueAt: number, error: string, owner: string, unresolved = false): Promise<boolean> {
     // lease_owner kept on a pending row: the last attempt's outcome is unknown (see sendUnresolved).
     const result = await this.pool.query(
-      "UPDATE outbox SET due_at = $1, attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = CASE WHEN $5 THEN lease_owner END WHERE id = $3 AND status = 'pending' AND lease_owner = $4",
+      "UPDATE outbox SET due_at = $1, attempts = attempts + 1, last_error = $2, lease_until = NULL, lease_owner = CASE WHEN $5 THEN lease_owner END, send_started_at = CASE WHEN $5 THEN send_started_at END WHERE id = $3 AND status = 'pending' AND lease_owner = $4",
       [dueAt, error, id, owner, unresolved],
     );
     return result.rowCount === 1;

@@ -19,6 +19,7 @@ export interface OutboxRow {
   attempts: number;
   lease_until: number | null;
   lease_owner: string | null;
+  send_started_at: number | null;
   status: "pending" | "sent" | "failed";
   last_error: string | null;
   message_ts: string | null;
@@ -48,6 +49,7 @@ export const toEntry = (r: OutboxRow): OutboxEntry => ({
   attempts: r.attempts,
   leaseUntil: r.lease_until,
   sendUnresolved: r.status === "pending" && r.lease_owner !== null,
+  sendStartedAt: r.send_started_at,
   status: r.status,
   lastError: r.last_error,
   messageTs: r.message_ts,
