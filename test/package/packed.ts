@@ -89,7 +89,7 @@ step("npx drillbot lint", () => {
 step("npx drillbot drill kube-pod-crash-looping (scripted)", () => {
   const drill = run("npx", ["--no-install", "drillbot", "drill", "kube-pod-crash-looping", "--user", "ci", "--db", "drills.db"], {
     cwd: team,
-    input: "confirm which pods are crash looping with kubectl get pods -n checkout\n",
+    input: "confirm which pods are crash looping with kubectl get pods -n search\n",
   });
   assert.equal(drill.code, 0, drill.stderr);
   assert.match(drill.stdout, /ci: ack 0:00 · first move 0:00 · correct, inside the read window/);
