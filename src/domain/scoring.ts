@@ -452,6 +452,53 @@ const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
+/** Tools whose -n is a namespace. */
+const KUBERNETES_TOOL = /(?<![\p{L}\p{N}_-])(?:kubectl|helm|oc|k9s|kubens|k)(?![\p{L}\p{N}_-])/u;
+/** A system named by one word before what it is, after any article: how a scenario names its own. */
+const NAMED_SYSTEM_ANY = /\b([a-z][a-z0-9-]+) (?:app|application|db|database|service)\b/gu;
+/** Words that describe a system rather than name one: "the primary db", "the affected service". */
+const SYSTEM_DESCRIBERS = new Set([
+  "the",
+  "a",
+  "an",
+  "our",
+  "this",
+  "that",
+  "its",
+  "their",
+  "your",
+  "same",
+  "other",
+  "whole",
+  "entire",
+  "primary",
+  "main",
+  "replica",
+  "read",
+  "affected",
+  "failing",
+  "broken",
+  "new",
+  "old",
+  "current",
+  "live",
+  "prod",
+  "production",
+  "backend",
+  "frontend",
+  "web",
+  "mobile",
+  "public",
+  "internal",
+  "upstream",
+  "downstream",
+  "slack",
+  "each",
+  "every",
+  "one",
+  "which",
+  "what",
+]);
 
 const shapesCache = new WeakMap<CompiledRubric, RegExp[]>();
 /** The name shapes (host, path, pod) the scenario's text has, found once per rubric. */
@@ -501,12 +548,19 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   }
   // A one-word system is known when the scenario has the word anywhere, also inside a name
   // ("storefront" in storefront-web).
-  for (const m of text.matchAll(NAMED_SYSTEM)) {
+  // Only where the scenario itself names its systems so ("the billing-admin app"): a short team
+  // runbook that never does gives nothing to compare with.
+  const namesSystems = [...known.toLowerCase().matchAll(NAMED_SYSTEM_ANY)].some((m) => !SYSTEM_DESCRIBERS.has(m[1] ?? ""));
+  for (const m of namesSystems ? text.matchAll(NAMED_SYSTEM) : []) {
     const name = m[1] ?? "";
+    if (SYSTEM_DESCRIBERS.has(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, "u").test(known)) strangers.push(name);
   }
+  // -n is a namespace only for a Kubernetes tool ("tail -n 50", "grep -n" are counts and options).
+  const kubernetes = KUBERNETES_TOOL.test(text);
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";
+    if (!kubernetes || /^\d+$/.test(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
   }
   // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
@@ -517,6 +571,9 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     const plain = unquoted(rubric, known);
     for (const m of text.matchAll(FILTER_VALUE)) {
       const [, key = "", value = ""] = m;
+      // An option's value ("--tail=100", "--since=10m") or a count or duration is how much to read,
+      // not which object: only a filter's named value can point elsewhere.
+      if (text[(m.index ?? 0) - 1] === "-" || /^\d+[smhdw]?$/.test(value)) continue;
       // A value the scenario gives to any filter or field is its own ("=akia…", "mode":"audit").
       if (plain.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
     }
@@ -555,6 +612,19 @@ function pipelineOf(o: Occurrence, x: Indexed): Occurrence[] {
 /** Words that put a check on some other object than the incident's own: "the previous digest",
  * "5 random users", "a normal baseline", "the whole zone", "whether signing works in general". */
 const OTHER_OBJECT_WORDS = new Set(["previous", "random", "baseline", "generally", "whole"]);
+/** After "previous", words that keep the incident's own object: its previous container, crash, logs. */
+const SAME_OBJECT_AFTER_PREVIOUS = new Set([
+  "container",
+  "containers",
+  "crash",
+  "crashes",
+  "restart",
+  "restarts",
+  "logs",
+  "log",
+  "attempt",
+  "instance",
+]);
 
 /** Where the answer marks its object as another one than the incident's (see OTHER_OBJECT_WORDS;
  * also "in general", and "the other replica" / "other users", but not "the other 4" or "other than"). */
@@ -573,6 +643,8 @@ function otherObjects(x: Indexed): Occurrence[] {
   };
   x.words.forEach((w, i) => {
     const next = x.words[i + 1];
+    // "--previous" and "the previous container's logs" are how a crash is read, not another object.
+    if (w.flag || (w.raw === "previous" && next !== undefined && SAME_OBJECT_AFTER_PREVIOUS.has(next.raw))) return;
     if (OTHER_OBJECT_WORDS.has(w.raw)) at(i);
     else if (w.raw === "general" && x.words[i - 1]?.raw === "in") at(i);
     else if (w.raw === "other" && next && next.clause === w.clause && !/^\d|^than$/.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
@@ -1740,6 +1812,10 @@ const HARMLESS = new Set(["fine", "blip", "blips", "glitch", "flake", "flaky"]);
  * "must be a probe glitch", "closing as false positive". Not "noise": "a restart just adds noise"
  * is about an action. */
 const CONCLUDING = new Set(["so", "probably", "prob", "probs", "prolly", "likely", "must", "as", "just"]);
+/** Negations that make "not just a blip" a doubt rather than a verdict. */
+const NOT_WORDS = new Set(["not", "isnt", "arent", "wasnt", "no", "never", "nt"]);
+/** After "so", words that open a purpose ("so we know", "so that") rather than a conclusion. */
+const PURPOSE_AFTER_SO = new Set(["we", "that", "i", "you", "they", "everyone", "nobody"]);
 /** Words that make what follows them in a sentence a case rather than a verdict. */
 const CONDITION_WORDS = new Set(["if", "whether", "unless", "when"]);
 /** How many words before the harmless word a conclusion may stand, within its clause. */
@@ -1761,11 +1837,21 @@ function writesOffAlert(x: Indexed): string | null {
     const falsePositive = w.raw === "false" && words[k + 1]?.raw.startsWith("positive") === true;
     if (HARMLESS.has(w.raw) || falsePositive) {
       let concluded = -1;
+      let negated = false;
       for (let j = k - 1; j >= 0 && j >= k - CONCLUDING_REACH; j--) {
         const before = words[j] as Word;
         if (before.clause !== w.clause) break;
         if (CONCLUDING.has(before.raw) && concluded < 0) concluded = j;
+        // "make sure it isn't just a blip": a doubt to check, not a verdict.
+        if (NOT_WORDS.has(before.raw)) negated = true;
       }
+      // "so we know it's fine", "so that …": a purpose, not a conclusion.
+      const purpose = concluded >= 0 && words[concluded]?.raw === "so" && PURPOSE_AFTER_SO.has(words[concluded + 1]?.raw ?? "");
+      // "just" opens a clause of its own, so "isn't just a blip" is looked for right before it too.
+      for (const v of concluded >= 0 ? [words[concluded - 1], words[concluded - 2]] : []) {
+        if (v && v.sentence === w.sentence && NOT_WORDS.has(v.raw)) negated = true;
+      }
+      if (negated || purpose) continue;
       // A condition anywhere before it in its sentence makes it a case, not a verdict.
       const conditioned = words.slice(0, k).some((v) => v.sentence === w.sentence && CONDITION_WORDS.has(v.raw));
       if (concluded >= 0 && !conditioned)

@@ -432,7 +432,7 @@ describe("first-move scoring v2", () => {
 
   it("reads a host, secret path, pod, namespace or filter value of the wrong object as checking the wrong thing", () => {
     const known =
-      'alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123; pushed by @jdoe-dev; {"mode":"audit"}';
+      'alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123; pushed by @jdoe-dev; served by the storefront app; {"mode":"audit"}';
     const r = compileRubric({ core: [["session table", "status page"]] }, lexicon, { knownText: known });
     for (const wrong of [
       "checking the status page for api.example.com",
@@ -458,6 +458,31 @@ describe("first-move scoring v2", () => {
     ]) {
       assert.equal(firstMoveScore(right, r).correct, true, right);
     }
+  });
+
+  it("does not read a count, an option's value, a describing word or a short runbook's silence as another object", () => {
+    // A short team runbook: it names its namespace and one example command, and no system as "the X app".
+    const known =
+      "KubePodCrashLooping search-api in namespace search: kubectl get pods -n search -o wide; kubectl logs -n search --tail=200";
+    const r = compileRubric({ core: [["kubectl get", "kubectl logs"]] }, lexicon, { knownText: known });
+    for (const right of [
+      "kubectl logs search-api -n search --previous | tail -n 50",
+      "kubectl logs -n search deploy/search-api --tail=100 --since=10m",
+      "kubectl get pods -n search, and grep -n OOM in the logs",
+      "kubectl get pods -n search for the primary db service",
+      "kubectl get pods -n search in the mobile app",
+    ]) {
+      assert.equal(firstMoveScore(right, r).correct, true, right);
+    }
+    assert.equal(firstMoveScore("kubectl get pods -n checkout", r).correct, false, "another namespace is still another object");
+  });
+
+  it("reads 'not just a blip' and 'so we know it's fine' as a check, 'so it's fine' as writing the alert off", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    assert.equal(firstMoveScore("make sure it isn't just a blip: check the status page", r).correct, true);
+    assert.equal(firstMoveScore("check the status page so we know it's fine", r).correct, true);
+    assert.equal(firstMoveScore("status page is green so it's fine", r).correct, false);
+    assert.equal(firstMoveScore("checked the status page, probably just a blip", r).correct, false);
   });
 
   it("reads 'previous', 'random', 'baseline', 'in general', 'the whole' and 'the other X' as another object", () => {
