@@ -233,7 +233,8 @@ export class OutboxWorker {
         return true;
       }
     }
-    this.lastSent.set(channelKey(entry.team, entry.channel), now);
+    // Paced from the post itself: a look for an earlier post may have taken seconds since the claim.
+    this.lastSent.set(channelKey(entry.team, entry.channel), this.o.clock.now());
     let ts: string | null;
     try {
       const posted = await client.chat.postMessage({
