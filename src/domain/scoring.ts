@@ -516,6 +516,18 @@ function knownShapes(rubric: CompiledRubric, known: string): RegExp[] {
   return shapes;
 }
 
+const namesSystemsCache = new WeakMap<CompiledRubric, boolean>();
+/** Whether the scenario's text names a system of its own by one word ("the billing-admin app"),
+ * found once per rubric like its name shapes, not again for every answer. */
+function namesOwnSystems(rubric: CompiledRubric, known: string): boolean {
+  let names = namesSystemsCache.get(rubric);
+  if (names === undefined) {
+    names = [...known.toLowerCase().matchAll(NAMED_SYSTEM_ANY)].some((m) => !SYSTEM_DESCRIBERS.has(m[1] ?? ""));
+    namesSystemsCache.set(rubric, names);
+  }
+  return names;
+}
+
 const unquotedCache = new WeakMap<CompiledRubric, string>();
 /** The scenario's text without quotes and escapes, so `mode="audit"` reads as mode=audit. */
 function unquoted(rubric: CompiledRubric, known: string): string {
@@ -550,8 +562,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   // ("storefront" in storefront-web).
   // Only where the scenario itself names its systems so ("the billing-admin app"): a short team
   // runbook that never does gives nothing to compare with.
-  const namesSystems = [...known.toLowerCase().matchAll(NAMED_SYSTEM_ANY)].some((m) => !SYSTEM_DESCRIBERS.has(m[1] ?? ""));
-  for (const m of namesSystems ? text.matchAll(NAMED_SYSTEM) : []) {
+  for (const m of namesOwnSystems(rubric, known) ? text.matchAll(NAMED_SYSTEM) : []) {
     const name = m[1] ?? "";
     if (SYSTEM_DESCRIBERS.has(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, "u").test(known)) strangers.push(name);
