@@ -163,6 +163,10 @@ export interface CompiledRubric {
   /** The scenario's own text (alert, injects, runbook), lower case, when known: a service, database,
    * role or user an answer names that it never mentions is not this incident's. */
   knownText: string | null;
+  /** The scenario's focus, lower case, when known: the alert, the runbook's trigger and first checks,
+   * the expected first move and the rubric. A system or namespace the scenario names only around
+   * the incident (an impact, a later step, an inject) is not the one the first move is about. */
+  focusText: string | null;
   lexicon: CompiledLexicon;
   /** True when the core itself is about telling people (a Communications role's first move):
    * then posting or paging is the move, not a hand-off. */
@@ -324,7 +328,11 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
 }
 
 /** Once per scenario: every term to stems and lexicon groups. */
-export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexicon, context: { knownText?: string } = {}): CompiledRubric {
+export function compileRubric(
+  rubric: RubricInput,
+  sharedLexicon: CompiledLexicon,
+  context: { knownText?: string; focusText?: string } = {},
+): CompiledRubric {
   const v2 = normaliseRubric(rubric);
   const lexicon = v2.names && Object.keys(v2.names).length > 0 ? extendLexicon(sharedLexicon, v2.names) : sharedLexicon;
   const emptyTerms: string[] = [];
@@ -366,6 +374,7 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
       ? { other: compileTerm(NON_PRODUCTION, lexicon), production: compileTerm(PRODUCTION, lexicon) }
       : null;
   const knownText = context.knownText?.toLowerCase() ?? null;
+  const focusText = context.focusText?.toLowerCase() ?? knownText;
   return {
     core,
     supporting,
@@ -375,6 +384,7 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
     stateChanges,
     environments,
     knownText,
+    focusText,
     communicates,
     lexicon,
     emptyTerms,
