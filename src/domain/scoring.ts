@@ -427,7 +427,8 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
   const found: Occurrence[] = [];
   for (const m of answer.toLowerCase().matchAll(SYSTEM_NAME)) {
     const name = m[1] ?? "";
-    if (!SYSTEM_KINDS.test(name) || known.includes(name)) continue;
+    const kind = SYSTEM_KINDS.exec(name)?.[0];
+    if (kind === undefined || (known.includes(name) && !aroundTheIncident(rubric, name, kind))) continue;
     const parts = name.split(/[-_]/);
     for (let p = 0; p < x.content.length; p++) {
       const fits = parts.every((part, k) => {
@@ -439,6 +440,30 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
     }
   }
   return found;
+}
+
+/** True when the scenario names this system only around the incident (an impact, an inject, a later
+ * step), while its focus names another system of the same kind: "checkout-api" beside the alert's
+ * "catalog-api" is the service the incident spills into, not the one to check first. */
+function aroundTheIncident(rubric: CompiledRubric, name: string, kind: string): boolean {
+  const focus = rubric.focusText;
+  if (focus === null || focus === rubric.knownText || focus.includes(name)) return false;
+  return focusKinds(rubric, focus).has(kind);
+}
+
+const focusKindsCache = new WeakMap<CompiledRubric, Set<string>>();
+/** The kinds of system (-api, -db, -role…) the scenario's focus names, found once per rubric. */
+function focusKinds(rubric: CompiledRubric, focus: string): Set<string> {
+  let kinds = focusKindsCache.get(rubric);
+  if (kinds === undefined) {
+    kinds = new Set();
+    for (const m of focus.matchAll(SYSTEM_NAME)) {
+      const kind = SYSTEM_KINDS.exec(m[1] ?? "")?.[0];
+      if (kind !== undefined) kinds.add(kind);
+    }
+    focusKindsCache.set(rubric, kinds);
+  }
+  return kinds;
 }
 
 /** The consecutive content positions whose words spell `parts` ("api", "example", "com"). */
@@ -464,6 +489,9 @@ const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|app
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 /** Tools whose -n is a namespace. */
 const KUBERNETES_TOOL = /(?<![\p{L}\p{N}_-])(?:kubectl|helm|oc|k9s|kubens|k)(?![\p{L}\p{N}_-])/u;
+/** A Kubernetes read typed without its tool ("get pods -n kube-system"): its -n is a namespace too. */
+const KUBERNETES_READ =
+  /(?<![\p{L}\p{N}_-])(?:get|describe|logs)\s+(?:pods?|po|deploy(?:ment)?s?|svc|services?|jobs?|cronjobs?|cj|rs|replicasets?|events|ingress(?:es)?|secrets?|certificates?|clusterpolic(?:y|ies)|polic(?:y|ies))(?![\p{L}\p{N}_-])/u;
 /** A system named by one word before what it is, after any article: how a scenario names its own. */
 const NAMED_SYSTEM_ANY = /\b([a-z][a-z0-9-]+) (?:app|application|db|database|service)\b/gu;
 /** Words that describe a system rather than name one: "the primary db", "the affected service". */
@@ -578,11 +606,14 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     if (!new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, "u").test(known)) strangers.push(name);
   }
   // -n is a namespace only for a Kubernetes tool ("tail -n 50", "grep -n" are counts and options).
-  const kubernetes = KUBERNETES_TOOL.test(text);
+  const kubernetes = KUBERNETES_TOOL.test(text) || KUBERNETES_READ.test(text);
+  // The namespace is the incident's when the scenario's focus (the alert, the runbook's first
+  // checks) names it: "kube-system", which a runbook mentions for other privileged pods, is not.
+  const focus = rubric.focusText ?? known;
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";
     if (!kubernetes || /^\d+$/.test(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
   }
   // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
   // does not (a later stage's "span=1m" says nothing of what "index=auth" searches).

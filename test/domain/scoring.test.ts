@@ -477,6 +477,27 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("kubectl get pods -n checkout", r).correct, false, "another namespace is still another object");
   });
 
+  it("reads a system or namespace the scenario names only around the incident as another one than the alert's", () => {
+    // The alert is about orders-api in namespace shop; the runbook's impact section names the
+    // service it spills into (billing-api) and another namespace (kube-system).
+    const focus = "alert: OrdersLatencyHigh service=orders-api namespace=shop; verify: kubectl -n shop get pods; orders-db cpu";
+    const known = `${focus}\nimpact: billing-api alerts follow; other privileged pods run in kube-system; billing-worker retries`;
+    const r = compileRubric({ core: [["deploy history", "get pods"]] }, lexicon, { knownText: known, focusText: focus });
+    for (const wrong of [
+      "checking the deploy history of billing-api",
+      "kubectl get pods -n kube-system -o wide",
+      "get pods -n kube-system",
+    ]) {
+      const v = firstMoveScore(wrong, r);
+      assert.equal(v.correct, false, wrong);
+      assert.match(v.reason, /checks the wrong thing: “.*(billing api|kube system)/, wrong);
+    }
+    for (const right of ["checking the deploy history of orders-api", "kubectl -n shop get pods", "deploy history, then orders-db load"])
+      assert.equal(firstMoveScore(right, r).correct, true, right);
+    // A kind of system the focus never names (a worker) has nothing to be told apart from.
+    assert.equal(firstMoveScore("deploy history of billing-worker", r).correct, true);
+  });
+
   it("reads 'not just a blip' and 'so we know it's fine' as a check, 'so it's fine' as writing the alert off", () => {
     const r = compileRubric({ core: [["status page"]] }, lexicon);
     assert.equal(firstMoveScore("make sure it isn't just a blip: check the status page", r).correct, true);
