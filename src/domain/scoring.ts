@@ -483,6 +483,12 @@ function spelledAt(parts: readonly string[], x: Indexed): Occurrence[] {
 const HOST_NAME = /(?<![\p{L}\p{N}._/@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|internal|local|example))(?![\p{L}\p{N}_-])/gu;
 const SLASH_PATH = /(?<![\p{L}\p{N}._/:-])([a-z][a-z0-9_-]*\/[a-z0-9_-]+\/[a-z0-9_-]+)(?![\p{L}\p{N}_/-])/gu;
 const POD_NAME = /(?<![\p{L}\p{N}_-])([a-z][a-z0-9-]*-[a-z0-9]{8,10}-[a-z0-9]{5})(?![\p{L}\p{N}_-])/gu;
+/** A person's address (j.doe@example.com): the user an identity check is about. */
+const EMAIL = /(?<![\p{L}\p{N}._%+-])([a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![\p{L}\p{N}_-])/gu;
+/** An HTTP API route (/api/v1/login, /v2/orders): its resource is the first segment after the version. */
+const API_ROUTE = /(?<![\p{L}\p{N}._:/-])\/((?:api\/)?v\d+\/([a-z0-9_-]+))(?![\p{L}\p{N}_-])/gu;
+/** A release's version (v2.41.0): the one the alert is about, or another release. */
+const VERSION = /(?<![\p{L}\p{N}._-])(v\d+\.\d+(?:\.\d+)?)(?![\p{L}\p{N}_-])/gu;
 const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
@@ -539,11 +545,11 @@ const SYSTEM_DESCRIBERS = new Set([
 ]);
 
 const shapesCache = new WeakMap<CompiledRubric, RegExp[]>();
-/** The name shapes (host, path, pod) the scenario's text has, found once per rubric. */
+/** The name shapes (host, path, pod, address) the scenario's text has, found once per rubric. */
 function knownShapes(rubric: CompiledRubric, known: string): RegExp[] {
   let shapes = shapesCache.get(rubric);
   if (shapes === undefined) {
-    shapes = [HOST_NAME, SLASH_PATH, POD_NAME].filter((shape) => {
+    shapes = [HOST_NAME, SLASH_PATH, POD_NAME, EMAIL].filter((shape) => {
       shape.lastIndex = 0;
       const found = shape.test(known);
       shape.lastIndex = 0;
@@ -552,6 +558,27 @@ function knownShapes(rubric: CompiledRubric, known: string): RegExp[] {
     shapesCache.set(rubric, shapes);
   }
   return shapes;
+}
+
+interface OwnNames {
+  /** The resources of the API routes the scenario's text names (login for /api/v1/login). */
+  routes: Set<string>;
+  /** The release versions its focus names (v2.41.0), lower case. */
+  versions: string[];
+}
+const ownNamesCache = new WeakMap<CompiledRubric, OwnNames>();
+/** The API routes the scenario names and the versions its focus names, found once per rubric. */
+function ownNames(rubric: CompiledRubric, known: string): OwnNames {
+  let names = ownNamesCache.get(rubric);
+  if (names === undefined) {
+    const focus = rubric.focusText ?? known;
+    names = {
+      routes: new Set([...known.matchAll(API_ROUTE)].map((m) => m[2] ?? "")),
+      versions: [...focus.matchAll(VERSION)].map((m) => m[1] ?? ""),
+    };
+    ownNamesCache.set(rubric, names);
+  }
+  return names;
 }
 
 const namesSystemsCache = new WeakMap<CompiledRubric, boolean>();
@@ -596,6 +623,16 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       if (sameKind && !known.includes(name)) strangers.push(name);
     }
   }
+  // Another endpoint of the same API ("/api/v1/search" when the alert is about /api/v1/login), and
+  // another release than the one the alert and the runbook's first checks name ("the v2.40.3
+  // digest" when v2.41.0 is blocked; a later step may name the previous one to roll back to).
+  const own = ownNames(rubric, known);
+  if (own.routes.size > 0) for (const m of text.matchAll(API_ROUTE)) if (!own.routes.has(m[2] ?? "")) strangers.push(m[1] ?? "");
+  if (own.versions.length > 0)
+    for (const m of text.matchAll(VERSION)) {
+      const version = m[1] ?? "";
+      if (!own.versions.some((v) => v.startsWith(version) || version.startsWith(v))) strangers.push(version);
+    }
   // A one-word system is known when the scenario has the word anywhere, also inside a name
   // ("storefront" in storefront-web).
   // Only where the scenario itself names its systems so ("the billing-admin app"): a short team

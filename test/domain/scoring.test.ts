@@ -498,6 +498,24 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("deploy history of billing-worker", r).correct, true);
   });
 
+  it("reads another user's address, another endpoint of the API and another release as checking the wrong thing", () => {
+    const focus = "alert: logins for a.lee@example.com on POST /api/v2/login spike after the v4.2.0 rollout";
+    const known = `${focus}\nrunbook, later steps: roll back to v4.1.7 if needed; /api/v2/health answers ok`;
+    const r = compileRubric({ core: [["status page", "edge logs"]] }, lexicon, { knownText: known, focusText: focus });
+    for (const wrong of ["edge logs for anna.lee@example.com", "edge logs for /api/v2/search", "edge logs of the v4.1.7 pods"]) {
+      const v = firstMoveScore(wrong, r);
+      assert.equal(v.correct, false, wrong);
+      assert.match(v.reason, /checks the wrong thing/, wrong);
+    }
+    for (const right of [
+      "edge logs for a.lee@example.com",
+      "edge logs for /api/v2/login",
+      "edge logs of the v4.2.0 pods",
+      "edge logs for v4.2",
+    ])
+      assert.equal(firstMoveScore(right, r).correct, true, right);
+  });
+
   it("reads 'not just a blip' and 'so we know it's fine' as a check, 'so it's fine' as writing the alert off", () => {
     const r = compileRubric({ core: [["status page"]] }, lexicon);
     assert.equal(firstMoveScore("make sure it isn't just a blip: check the status page", r).correct, true);
