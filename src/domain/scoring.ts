@@ -466,6 +466,36 @@ function focusKinds(rubric: CompiledRubric, focus: string): Set<string> {
   return kinds;
 }
 
+/** A metric as an alert's expression uses it: snake_case words before a selector, range or call
+ * (probe_ssl_earliest_cert_expiry{…}, nginx_ingress_controller_requests[5m]). */
+const METRIC_IN_EXPRESSION = /(?<![\p{L}\p{N}_])([a-z][a-z0-9]*(?:_[a-z0-9]+){2,})\s*[{[(]/gu;
+
+const alertMetricsCache = new WeakMap<CompiledRubric, string[][]>();
+/** The metrics of the scenario's focus (the alert's own expression), as words, except those a
+ * rubric term names itself (payment-5xx splits its alert's metric by provider): found once per rubric. */
+function alertMetrics(rubric: CompiledRubric): string[][] {
+  let metrics = alertMetricsCache.get(rubric);
+  if (metrics === undefined) {
+    const named = new Set(
+      [...rubric.core, ...rubric.supporting]
+        .flatMap((c) => c.terms)
+        .flatMap((t) => t.text.toLowerCase().match(/[a-z0-9]+(?:_[a-z0-9]+)+/g) ?? []),
+    );
+    const found = new Set([...(rubric.focusText ?? "").matchAll(METRIC_IN_EXPRESSION)].map((m) => m[1] ?? ""));
+    metrics = [...found].filter((m) => !named.has(m)).map((m) => m.split("_"));
+    alertMetricsCache.set(rubric, metrics);
+  }
+  return metrics;
+}
+
+/** Where the answer quotes the alert's own metric: it reads again what fired ("the trend of
+ * probe_ssl_earliest_cert_expiry" when that probe raised the alert), so a core term inside it
+ * checks nothing new. */
+function alertMetricsIn(rubric: CompiledRubric, x: Indexed): Occurrence[] {
+  const metrics = alertMetrics(rubric);
+  return metrics.length === 0 ? [] : metrics.flatMap((parts) => spelledAt(parts, x));
+}
+
 /** The consecutive content positions whose words spell `parts` ("api", "example", "com"). */
 function spelledAt(parts: readonly string[], x: Indexed): Occurrence[] {
   const found: Occurrence[] = [];
@@ -1714,6 +1744,37 @@ interface RiskyFound {
   conditional: string[];
 }
 
+/** How far "set" may stand after "update" in an SQL statement: the table's name, split into words
+ * ("update refresh_token_families set"), comes between. */
+const SQL_UPDATE_REACH = 6;
+
+/** SQL statements that write (UPDATE … SET, DELETE FROM, INSERT INTO), as the answer words them: a
+ * change of state in every scenario, wherever it stands ("psql -c \"update sessions set revoked_at=now()\""),
+ * unless negated or only looked for ("grep the audit log for delete from"). */
+function sqlWrites(x: Indexed): string[] {
+  const words = x.words;
+  const found: string[] = [];
+  words.forEach((w, i) => {
+    let end = -1;
+    if ((w.raw === "delete" && words[i + 1]?.raw === "from") || (w.raw === "insert" && words[i + 1]?.raw === "into")) end = i + 1;
+    if (w.raw === "update")
+      for (let k = i + 2; k <= i + SQL_UPDATE_REACH && k < words.length && words[k]?.sentence === w.sentence; k++)
+        if (words[k]?.raw === "set") {
+          end = k;
+          break;
+        }
+    if (end < 0) return;
+    if (negatedAt(words, i, RISKY_NEGATORS, RISKY_PAIRS) || searchedFor(words, i) || laterStep(words, i) || askedAbout(words, i)) return;
+    found.push(
+      words
+        .slice(i, end + 1)
+        .map((v) => v.raw)
+        .join(" "),
+    );
+  });
+  return found;
+}
+
 /** Words after which a state-changing verb is the responder's next move: "…, and setting…",
  * "meanwhile running ALTER ROLE". */
 const NEXT_MOVE_WORDS = new Set(["and", "then", "meanwhile", "now", "also", "plus", "while"]);
@@ -1850,7 +1911,7 @@ function reviewReason(
 
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
-  const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
+  const offTarget = [...rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP)), ...alertMetricsIn(rubric, x)];
   const elsewhere = [
     ...otherEnvironments(rubric, x),
     ...strangerSystems(rubric, answer, x),
@@ -1865,6 +1926,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   for (const change of stateChangesTaken(rubric, x)) if (!risky.taken.includes(change)) risky.taken.push(change);
+  for (const write of sqlWrites(x)) if (!risky.taken.includes(write)) risky.taken.push(write);
   const writeOff = writesOffAlert(x);
   if (writeOff !== null && !risky.taken.includes(writeOff)) risky.taken.push(writeOff);
   const vague = vagueMove(answer, x);

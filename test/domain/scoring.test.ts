@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { builtinLexicon } from "../../src/catalog/lexicon.js";
 import { compileLexicon } from "../../src/domain/lexicon.js";
 import { compileRubric, firstMoveScore, type RubricV2, verdictOf } from "../../src/domain/scoring.js";
 import { toWords } from "../../src/domain/words.js";
@@ -514,6 +515,43 @@ describe("first-move scoring v2", () => {
       "edge logs for v4.2",
     ])
       assert.equal(firstMoveScore(right, r).correct, true, right);
+  });
+
+  it("reads the alert's own metric as reading again what fired, unless the rubric names that metric", () => {
+    const focus = 'alert: (tls_probe_cert_expiry_seconds{instance="shop"} - time()) / 3600 < 72';
+    const r = compileRubric({ core: [["cert + expiry", "openssl"]] }, compileLexicon([{ groups: { cert: ["certificate"] }, forms: {} }]), {
+      knownText: focus,
+      focusText: focus,
+    });
+    const v = firstMoveScore('graph tls_probe_cert_expiry_seconds{instance="shop"} over the last day', r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing: “tls probe cert expiry seconds”/);
+    assert.equal(firstMoveScore("openssl s_client against shop, then the cert expiry it serves", r).correct, true);
+    // A rubric that breaks the alert's metric down by something names it: then quoting it is the check.
+    const named = compileRubric({ core: [["tls_probe_cert_expiry_seconds"]] }, lexicon, { knownText: focus, focusText: focus });
+    assert.equal(firstMoveScore('tls_probe_cert_expiry_seconds{instance="shop"} by target', named).correct, true);
+  });
+
+  it("reads an SQL statement that writes as a risky change wherever it stands", () => {
+    const r = compileRubric({ core: [["session table"]] }, lexicon);
+    for (const [answer, risky] of [
+      ['psql "$DSN" -c "update session_table set revoked_at=now()"', "update session table set"],
+      ["session table: delete from session_table where user_id = 42", "delete from"],
+      ["session table, then INSERT INTO session_table_audit values (…)", "insert into"],
+    ] as const) {
+      const v = firstMoveScore(answer, r);
+      assert.equal(v.correct, false, answer);
+      assert.match(v.reason, new RegExp(`risky: .*“${risky}”`), answer);
+    }
+    assert.equal(firstMoveScore("select * from session_table where user_id = 42; no update ... set yet", r).correct, true);
+    assert.equal(firstMoveScore("grep the session table audit log for delete from statements", r).correct, true);
+  });
+
+  it("reads restoring the previous version as rolling back (shared lexicon)", () => {
+    const r = compileRubric({ core: [["status page"]], risky: ["roll back"] }, builtinLexicon());
+    const v = firstMoveScore("status page is green; should we just restore the previous secret version?", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /risky: “restore”/);
   });
 
   it("reads 'not just a blip' and 'so we know it's fine' as a check, 'so it's fine' as writing the alert off", () => {
