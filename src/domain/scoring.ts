@@ -687,9 +687,13 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   const objects = strangers.length;
   if (FILTER_VALUE.test(text)) {
     FILTER_VALUE.lastIndex = 0;
-    const plain = unquoted(rubric, known);
+    // The value the alert and the runbook's first checks give the filter: a later step's query
+    // (event=token.verify_failed in a runbook's diagnosis) looks for something else.
+    const plain = unquoted(rubric, rubric.focusText ?? known);
     for (const m of text.matchAll(FILTER_VALUE)) {
-      const [, key = "", value = ""] = m;
+      const [, key = ""] = m;
+      // A full stop after the value ends the sentence: "for dt=2024-11-11." filters on dt=2024-11-11.
+      const value = (m[2] ?? "").replace(/[.-]+$/, "");
       // An option's value ("--tail=100", "--since=10m") or a count or duration is how much to read,
       // not which object: only a filter's named value can point elsewhere.
       if (text[(m.index ?? 0) - 1] === "-" || /^\d+[smhdw]?$/.test(value)) continue;

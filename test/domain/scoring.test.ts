@@ -532,6 +532,18 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore('tls_probe_cert_expiry_seconds{instance="shop"} by target', named).correct, true);
   });
 
+  it("reads a filter set to the value a later runbook step uses, not the alert's, as another object", () => {
+    const focus = "alert drilldown: index=auth event=token.refresh | stats dc(device_fp) by token_family";
+    const known = `${focus}\nrunbook diagnosis, step 4: index=auth event=token.verify_failed earliest=-7d`;
+    const r = compileRubric({ core: [["device fp", "token family"]] }, lexicon, { knownText: known, focusText: focus });
+    const v = firstMoveScore("token family counts in index=auth event=token.verify_failed", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing/);
+    assert.equal(firstMoveScore("token family counts in index=auth event=token.refresh", r).correct, true);
+    // A full stop after the value ends the sentence; it is not part of the value.
+    assert.equal(firstMoveScore("pulling device fp for event=token.refresh.", r).correct, true);
+  });
+
   it("reads an SQL statement that writes as a risky change wherever it stands", () => {
     const r = compileRubric({ core: [["session table"]] }, lexicon);
     for (const [answer, risky] of [
