@@ -2255,8 +2255,29 @@ function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null 
       if (PEOPLE.has(w.raw)) return whole();
     }
   }
-  return justHandsOff(words) ? whole() : null;
+  return justHandsOff(words) || waitsOnOthers(words) ? whole() : null;
 }
+
+/** "…and wait for them", "paged security, waiting on them", "lets wait for the owner before doing
+ * anything": waiting on other people is handing them the move, unless a condition in its sentence
+ * comes first ("if it's theirs, wait for them"). Waiting for a result ("wait for the query") is not. */
+function waitsOnOthers(words: readonly Word[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    const raw = words[k]?.raw ?? "";
+    if ((raw !== "wait" && raw !== "waiting") || !WAIT_FOR.has(words[k + 1]?.raw ?? "")) continue;
+    let j = k + 2;
+    while (words[j]?.raw === "the" || words[j]?.raw === "our") j++;
+    const who = words[j]?.raw ?? "";
+    const team = words[j + 1]?.raw === "team" || words[j + 1]?.raw === "oncall";
+    if (!OTHERS.has(who) && !PEOPLE.has(who) && !team) continue;
+    const sentence = words[k]?.sentence;
+    if (words.slice(0, k).some((w) => w.sentence === sentence && CONDITIONS.has(w.raw))) continue;
+    return true;
+  }
+  return false;
+}
+const WAIT_FOR = new Set(["for", "on", "till", "until"]);
+const OTHERS = new Set(["them", "him", "her", "they"]);
 
 /** "…so we're contained, lets just open a ticket for the owner": "just" before a hand-off makes
  * it the whole move, unless a condition in its sentence comes first ("if it's not ours, just open

@@ -613,6 +613,19 @@ describe("first-move scoring v2", () => {
     assert.equal(score("by provider on the dashboard; if it is only paycore just open a ticket with them").correct, true);
   });
 
+  it("reads waiting for other people as handing them the move, not waiting for a result", () => {
+    for (const answer of [
+      "is it one provider? lets wait for them before doing anything",
+      "status page is red, waiting on the payments team",
+    ]) {
+      const v = score(answer);
+      assert.equal(v.correct, false, answer);
+      assert.match(v.reason, /hands off/, answer);
+    }
+    assert.equal(score("status page first, wait for the by provider query to finish").correct, true);
+    assert.equal(score("by provider on the dashboard; if it's only paycore, wait for them").correct, true);
+  });
+
   it("reads 'X I would not do' after a risky action as declining it", () => {
     assert.deepEqual(score("status page first. Restart of pods I don't do now.").risky, []);
     assert.deepEqual(score("by provider on the dashboard. Rolling back I would not do before this.").risky, []);
