@@ -493,7 +493,7 @@ function alertMetrics(rubric: CompiledRubric): string[][] {
  * checks nothing new. */
 function alertMetricsIn(rubric: CompiledRubric, x: Indexed): Occurrence[] {
   const metrics = alertMetrics(rubric);
-  return metrics.length === 0 ? [] : metrics.flatMap((parts) => spelledAt(parts, x));
+  return metrics.length === 0 ? [] : metrics.flatMap((parts) => spelledAt(parts, x).map((o) => ({ ...o, inside: true })));
 }
 
 /** The consecutive content positions whose words spell `parts` ("api", "example", "com"). */
@@ -656,13 +656,18 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   // Another endpoint of the same API ("/api/v1/search" when the alert is about /api/v1/login), and
   // another release than the one the alert and the runbook's first checks name ("the v2.40.3
   // digest" when v2.41.0 is blocked; a later step may name the previous one to roll back to).
+  // An answer that also names the incident's own route or release compares the two ("v2.41.0 vs
+  // v2.40.3"): that checks the incident's one too.
   const own = ownNames(rubric, known);
-  if (own.routes.size > 0) for (const m of text.matchAll(API_ROUTE)) if (!own.routes.has(m[2] ?? "")) strangers.push(m[1] ?? "");
-  if (own.versions.length > 0)
-    for (const m of text.matchAll(VERSION)) {
-      const version = m[1] ?? "";
-      if (!own.versions.some((v) => v.startsWith(version) || version.startsWith(v))) strangers.push(version);
-    }
+  if (own.routes.size > 0) {
+    const routes = [...text.matchAll(API_ROUTE)];
+    if (!routes.some((m) => own.routes.has(m[2] ?? ""))) for (const m of routes) strangers.push(m[1] ?? "");
+  }
+  if (own.versions.length > 0) {
+    const isOwn = (version: string) => own.versions.some((v) => v.startsWith(version) || version.startsWith(v));
+    const versions = [...text.matchAll(VERSION)].map((m) => m[1] ?? "");
+    if (!versions.some(isOwn)) strangers.push(...versions);
+  }
   // A one-word system is known when the scenario has the word anywhere, also inside a name
   // ("storefront" in storefront-web).
   // Only where the scenario itself names its systems so ("the billing-admin app"): a short team
@@ -1013,6 +1018,9 @@ interface Occurrence {
   /** Content positions of the first and last matched word. */
   start: number;
   end: number;
+  /** For a thing a check may not be about: only a term inside it is about it (a quoted metric's own
+   * words), not one right next to it. */
+  inside?: boolean;
 }
 
 /** Every place the term occurs: its words in order, at most `gap` content words apart; for a
@@ -1169,8 +1177,11 @@ function findConcept(
   for (const term of concept.terms) {
     for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
       const wrong =
-        offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1) ??
-        elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
+        offTarget.find(
+          (t) =>
+            x.clauses[t.start] === x.clauses[o.start] &&
+            (t.inside ? t.start <= o.start && o.end <= t.end : t.start <= o.end + 1 && o.start <= t.end + 1),
+        ) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
       if (wrong) {
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
@@ -2265,6 +2276,8 @@ function waitsOnOthers(words: readonly Word[]): boolean {
   for (let k = 0; k < words.length; k++) {
     const raw = words[k]?.raw ?? "";
     if ((raw !== "wait" && raw !== "waiting") || !WAIT_FOR.has(words[k + 1]?.raw ?? "")) continue;
+    // "checking the dashboard while we wait for them": the wait runs beside one's own check.
+    if (words.slice(Math.max(0, k - 3), k).some((w) => w.raw === "while" || w.raw === "meanwhile")) continue;
     let j = k + 2;
     while (words[j]?.raw === "the" || words[j]?.raw === "our") j++;
     const who = words[j]?.raw ?? "";

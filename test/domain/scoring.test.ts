@@ -513,6 +513,9 @@ describe("first-move scoring v2", () => {
       "edge logs for /api/v2/login",
       "edge logs of the v4.2.0 pods",
       "edge logs for v4.2",
+      // Compared with the incident's own, another release or route is a baseline, not the object.
+      "edge logs of v4.2.0 vs v4.1.7",
+      "edge logs for /api/v2/login against /api/v2/health",
     ])
       assert.equal(firstMoveScore(right, r).correct, true, right);
   });
@@ -623,6 +626,7 @@ describe("first-move scoring v2", () => {
       assert.match(v.reason, /hands off/, answer);
     }
     assert.equal(score("status page first, wait for the by provider query to finish").correct, true);
+    assert.equal(score("checking the status page while we wait for them").correct, true);
     assert.equal(score("by provider on the dashboard; if it's only paycore, wait for them").correct, true);
   });
 
