@@ -562,11 +562,12 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("grep the session table audit log for delete from statements", r).correct, true);
   });
 
-  it("reads restoring the previous version as rolling back (shared lexicon)", () => {
+  it("reads restoring the previous version as rolling back, and mv as a change (shared lexicon)", () => {
     const r = compileRubric({ core: [["status page"]], risky: ["roll back"] }, builtinLexicon());
     const v = firstMoveScore("status page is green; should we just restore the previous secret version?", r);
     assert.equal(v.correct, false);
     assert.match(v.reason, /risky: “restore”/);
+    assert.match(firstMoveScore("status page first, then mv the export to a quarantine prefix", r).reason, /risky: “mv”/);
   });
 
   it("reads 'not just a blip' and 'so we know it's fine' as a check, 'so it's fine' as writing the alert off", () => {
