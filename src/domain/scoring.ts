@@ -513,6 +513,8 @@ function spelledAt(parts: readonly string[], x: Indexed): Occurrence[] {
 const HOST_NAME = /(?<![\p{L}\p{N}._/@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|internal|local|example))(?![\p{L}\p{N}_-])/gu;
 const SLASH_PATH = /(?<![\p{L}\p{N}._/:-])([a-z][a-z0-9_-]*\/[a-z0-9_-]+\/[a-z0-9_-]+)(?![\p{L}\p{N}_/-])/gu;
 const POD_NAME = /(?<![\p{L}\p{N}_-])([a-z][a-z0-9-]*-[a-z0-9]{8,10}-[a-z0-9]{5})(?![\p{L}\p{N}_-])/gu;
+/** A filter value that is a host name (a.b.com, x.rds.amazonaws.com). */
+const HOST_VALUE = /^(?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|internal|local|example)$/;
 /** A person's address (j.doe@example.com): the user an identity check is about. */
 const EMAIL = /(?<![\p{L}\p{N}._%+-])([a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![\p{L}\p{N}_-])/gu;
 /** An HTTP API route (/api/v1/login, /v2/orders): its resource is the first segment after the version. */
@@ -623,12 +625,13 @@ function namesOwnSystems(rubric: CompiledRubric, known: string): boolean {
   return names;
 }
 
-const unquotedCache = new WeakMap<CompiledRubric, string>();
-/** The scenario's text without quotes and escapes, so `mode="audit"` reads as mode=audit. */
-function unquoted(rubric: CompiledRubric, known: string): string {
+const unquotedCache = new WeakMap<CompiledRubric, { known: string; focus: string }>();
+/** The scenario's text and its focus without quotes and escapes, so `mode="audit"` reads as mode=audit. */
+function unquoted(rubric: CompiledRubric, known: string): { known: string; focus: string } {
   let plain = unquotedCache.get(rubric);
   if (plain === undefined) {
-    plain = known.replace(/[\\"'`]/g, "");
+    const strip = (text: string) => text.replace(/[\\"'`]/g, "");
+    plain = { known: strip(known), focus: strip(rubric.focusText ?? known) };
     unquotedCache.set(rubric, plain);
   }
   return plain;
@@ -694,7 +697,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     FILTER_VALUE.lastIndex = 0;
     // The value the alert and the runbook's first checks give the filter: a later step's query
     // (event=token.verify_failed in a runbook's diagnosis) looks for something else.
-    const plain = unquoted(rubric, rubric.focusText ?? known);
+    const texts = unquoted(rubric, known);
     for (const m of text.matchAll(FILTER_VALUE)) {
       const [, key = ""] = m;
       // A full stop after the value ends the sentence: "for dt=2024-11-11." filters on dt=2024-11-11.
@@ -703,7 +706,10 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       // not which object: only a filter's named value can point elsewhere.
       if (text[(m.index ?? 0) - 1] === "-" || /^\d+[smhdw]?$/.test(value)) continue;
       // A value the scenario gives to any filter or field is its own ("=akia…", "mode":"audit").
-      if (plain.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
+      // A host (host=checkout-prod.cluster-….rds.amazonaws.com) is compared like any host, with the
+      // whole text: a later section may spell out the incident's own database host.
+      const plain = HOST_VALUE.test(value) ? texts.known : texts.focus;
+      if (texts.focus.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
     }
   }
   const at = (name: string) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x);

@@ -545,6 +545,13 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("token family counts in index=auth event=token.refresh", r).correct, true);
     // A full stop after the value ends the sentence; it is not part of the value.
     assert.equal(firstMoveScore("pulling device fp for event=token.refresh.", r).correct, true);
+    // A host is compared like any host, with the whole text: a later step may spell out the own one.
+    const hosts = compileRubric({ core: [["device fp"]] }, lexicon, {
+      knownText: `${focus} psql host=$DB_HOST\nstep 3: psql "host=auth-prod.cluster-x1.rds.example dbname=auth"`,
+      focusText: `${focus} psql host=$DB_HOST`,
+    });
+    assert.equal(firstMoveScore('device fp per family via psql "host=auth-prod.cluster-x1.rds.example"', hosts).correct, true);
+    assert.equal(firstMoveScore('device fp per family via psql "host=billing-prod.cluster-x1.rds.example"', hosts).correct, false);
   });
 
   it("reads an SQL statement that writes as a risky change wherever it stands", () => {
