@@ -930,6 +930,9 @@ interface Indexed {
   clauses: number[];
   /** For each content position: group → the content position where that group's phrase ends. */
   groupsAt: Map<string, number>[];
+  /** Content positions that start a longer lexicon phrase of a group the rubric never names
+   * ("service" in "service account"): the word is part of that other thing, not itself. */
+  partOfOther: boolean[];
   /** For each content position, its sentence, counting a question and the sentence after it as one. */
   topics: number[];
 }
@@ -967,7 +970,26 @@ function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
     if (previous && previous.sentence !== word.sentence && !previous.question) topic++;
     return topic;
   });
-  return { words, content, clauses, groupsAt, topics };
+  const named = namedGroups(rubric);
+  const partOfOther = groupsAt.map((found, at) => {
+    if (found.size === 0) return false;
+    for (const [group, end] of found) if (end === at || named.has(group)) return false;
+    return true;
+  });
+  return { words, content, clauses, groupsAt, partOfOther, topics };
+}
+
+const namedGroupsCache = new WeakMap<CompiledRubric, Set<string>>();
+/** The lexicon groups the rubric's own terms name (found once per rubric). */
+function namedGroups(rubric: CompiledRubric): Set<string> {
+  let named = namedGroupsCache.get(rubric);
+  if (named === undefined) {
+    named = new Set();
+    const terms = [...rubric.core, ...rubric.supporting].flatMap((c) => c.terms).concat(rubric.risky, rubric.afterCheck, rubric.offTarget);
+    for (const t of terms) for (const part of t.parts ?? [t]) for (const u of part.units) for (const g of u.groups ?? []) named.add(g);
+    namedGroupsCache.set(rubric, named);
+  }
+  return named;
 }
 
 /** A lexicon phrase's words in order from `at`, at most PHRASE_GAP words apart ("roll it back",
@@ -995,7 +1017,7 @@ function unitEnd(unit: Unit, at: number, x: Indexed): number {
   if (!word) return -1;
   let end = -1;
   if (unit.participle && !word.raw.endsWith("ed") && imperativeAt(x.words, x.content[at] ?? 0)) return -1;
-  if (unit.stem !== undefined && word.stem === unit.stem) end = at;
+  if (unit.stem !== undefined && word.stem === unit.stem && !(unit.groups && x.partOfOther[at])) end = at;
   if (unit.prefix !== undefined && (word.raw.startsWith(unit.prefix) || word.stem.startsWith(unit.prefix))) end = at;
   if (unit.groups) {
     const here = x.groupsAt[at];

@@ -554,6 +554,17 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore('device fp per family via psql "host=billing-prod.cluster-x1.rds.example"', hosts).correct, false);
   });
 
+  it("reads a word that starts a longer lexicon phrase the rubric never names as part of that other thing", () => {
+    const words = compileLexicon([{ groups: { service: ["svc"], "service account": ["serviceaccount"] }, forms: {} }]);
+    const r = compileRubric({ core: [["out of the service", "remove + service"]] }, words);
+    assert.equal(firstMoveScore("take the pod out of the service", r).correct, true);
+    const v = firstMoveScore("removing the storefront service account binding now", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /missing: out of the service/);
+    // A rubric that names the longer thing matches it as before.
+    assert.equal(firstMoveScore("check the service account binding", compileRubric({ core: [["service account"]] }, words)).correct, true);
+  });
+
   it("reads an SQL statement that writes as a risky change wherever it stands", () => {
     const r = compileRubric({ core: [["session table"]] }, lexicon);
     for (const [answer, risky] of [
