@@ -131,7 +131,8 @@ export function loadScenarioFile(
   // Lint compiles them with the scenario's text, as a drill does, so its off-target rules (a system,
   // host or namespace the scenario never names) run on the samples too; without a runbook file the
   // scenario's own fields are that text.
-  const texts = authoring ? scenarioTexts(data, found ? readFileSync(found.path, "utf8") : "", headings) : undefined;
+  const runbookText = found ? readFileSync(found.path, "utf8") : "";
+  const texts = authoring ? scenarioTexts(data, runbookText, headings) : undefined;
   const rubric = texts ? compileRubric(data.first_move.rubric, scenarioLexicon, texts) : undefined;
   const roleRubrics = texts
     ? Object.fromEntries(
@@ -171,7 +172,6 @@ export function loadScenarioFile(
       message: `runbook paths are relative to the scenario file now: write runbook: ${relative(dirname(path), found.path)}`,
     });
   }
-  const runbookText = readFileSync(found.path, "utf8");
   const runbookRef = runbookRefOf(found.path, base);
   const scenario = buildScenario(data, runbookText, { headings, runbookRef, lexicon: scenarioLexicon, ...(rubric ? { rubric } : {}) });
   if (authoring) {
