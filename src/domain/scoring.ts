@@ -1463,6 +1463,7 @@ function consequence(x: Indexed, o: Occurrence): boolean {
   const noun = before !== undefined && before.clause === clause && ["a", "an", "the", "any"].includes(before.raw);
   const gerund = (words[from]?.raw ?? "").endsWith("ing") && opensClause(words, from);
   if (!noun && !gerund) return false;
+  if (claimedOfSubject(words, to, noun)) return true;
   counted = 0;
   for (let k = to + 1; k < words.length && words[k]?.clause === clause && counted <= CONSEQUENCE_REACH; k++) {
     const w = words[k] as Word;
@@ -1472,6 +1473,45 @@ function consequence(x: Indexed, o: Occurrence): boolean {
   }
   return false;
 }
+/** Words that may stand between a risky noun and the verb it is the subject of: "a revert now
+ * goes…", "a re-run double-loads" ("double-loads" splits in two). */
+const SUBJECT_ADVERBS = new Set([
+  ...LIMITING_ADVERBS,
+  "now",
+  "right",
+  "alone",
+  "itself",
+  "here",
+  "then",
+  "immediately",
+  "double",
+  "probably",
+  "likely",
+  "usually",
+  "typically",
+  "always",
+]);
+/** A gerund's object that cannot itself be a verb: "deleting either kills evidence". */
+const PRONOUN_OBJECTS = new Set(["it", "them", "either", "both", "that", "this", "those", "these", "anything", "everything"]);
+
+/** True when the risky noun ("a re-run", "a revert") or gerund with a pronoun object ("deleting
+ * either", "restarting them") is the subject of a verb in the present tense: "a partial upload plus
+ * a re-run double-loads", "a revert now goes through the same bypass", "deleting either kills
+ * evidence" say what the action does, they do not take it. A plural noun is no verb: "restarting
+ * the gateway pods" restarts them. */
+function claimedOfSubject(words: readonly Word[], to: number, noun: boolean): boolean {
+  const clause = words[to]?.clause;
+  let k = to + 1;
+  if (noun) {
+    if (SUBJECT_ADVERBS.has(words[k]?.raw ?? "")) k++;
+  } else {
+    if (!PRONOUN_OBJECTS.has(words[k]?.raw ?? "")) return false;
+    k++;
+  }
+  const verb = words[k];
+  return verb !== undefined && verb.clause === clause && THIRD_PERSON.test(verb.raw) && verb.stem !== verb.raw && !verb.filler;
+}
+
 /** A new subject ends the search for a consequence modal: "restart it so we could…". */
 const SUBJECT_PRONOUNS = new Set(["i", "we", "you", "im", "were", "ill", "id", "they"]);
 
@@ -1548,6 +1588,38 @@ function deferredAfter(words: readonly Word[], index: number): boolean {
     if (w.raw === "later" || w.raw === "afterwards" || w.raw === "afterward") return true;
     if (w.raw === "only" && (next === "after" || next === "once" || next === "if" || next === "when")) return true;
     if (w.raw === "after" && (next === "that" || next === "this" || next === "we" || next === "i")) return true;
+  }
+  return subjectWaits(words, index);
+}
+
+/** Verbs whose subject is put off: "rollback … waits until we know", "revoking comes after". */
+const WAITING_VERBS = new Set(["wait", "waits", "come", "comes"]);
+/** After "wait": the thing or time waited for; after "come(s)": when. */
+const WAITED_FOR = new Set(["until", "till", "til", "for", "on"]);
+const COMES_WHEN = new Set(["after", "later", "second", "next", "afterwards", "last"]);
+/** Between a subject and "wait", these still leave it the subject: "rollback can wait". */
+const WAIT_MODALS = new Set(["can", "should", "will", "must", "has", "have", "needs", "need", "gotta"]);
+
+/** True when the risky action is the subject of a verb that puts it off ("Rollback and account
+ * actions wait until we know", "Promotion or any password reset waits for that answer", "Revoking
+ * comes after, not before", "containment can wait"). An order followed by "and wait" ("restart and
+ * wait until it's healthy") still acts: "wait" must follow a noun or a modal, not "and"/"then". */
+function subjectWaits(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  let content = 0;
+  for (let k = index + 1; k < words.length && words[k]?.clause === clause && content <= 4; k++) {
+    const w = words[k] as Word;
+    if (WAITING_VERBS.has(w.raw)) {
+      const before = words[k - 1] as Word;
+      if (before.raw === "and" || before.raw === "then" || before.raw === "to" || before.raw === "or") return false;
+      if (SUBJECT_PRONOUNS.has(before.raw)) return false;
+      const next = words[k + 1];
+      const after = next !== undefined && next.clause === clause ? next.raw : undefined;
+      if (w.stem === "wait") return w.raw === "waits" || WAIT_MODALS.has(before.raw) || after === undefined || WAITED_FOR.has(after);
+      return after !== undefined && COMES_WHEN.has(after);
+    }
+    if (SUBJECT_PRONOUNS.has(w.raw)) return false;
+    if (!w.filler) content++;
   }
   return false;
 }

@@ -655,6 +655,20 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("by provider, then restart the pods, nothing else to do").risky, ["restart"]);
   });
 
+  it("reads a risky action that is the subject of 'waits', 'can wait' or 'comes after' as put off", () => {
+    assert.deepEqual(score("status page first; the rollback and any restarts wait until we know").risky, []);
+    assert.deepEqual(score("by provider on the dashboard. A restart can wait").risky, []);
+    assert.deepEqual(score("status page first. Rolling back comes after, not before").risky, []);
+    assert.deepEqual(score("status page, then restart and wait until it's healthy").risky, ["restart"]);
+  });
+
+  it("reads a risky noun, or a gerund with a pronoun object, as the subject of a present-tense verb: a claim", () => {
+    assert.deepEqual(score("status page first; a rollback now loses the payments in flight").risky, []);
+    assert.deepEqual(score("by provider first, restarting them drops the calls in flight").risky, []);
+    assert.deepEqual(score("status page, then restarting the gateway pods").risky, ["restarting"]);
+    assert.deepEqual(score("status page, then do a restart now pls").risky, ["restart"]);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
