@@ -760,6 +760,11 @@ const SAME_OBJECT_AFTER_PREVIOUS = new Set([
   "instance",
 ]);
 
+/** After "other", a count keeps the incident's own set: "the other 4", "the other four families". */
+const COUNTED = /^(?:\d.*|than|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several)$/;
+/** The whole estate: "across the org". */
+const WHOLE_ESTATES = new Set(["org", "orgs", "organization", "organisation", "company", "fleet", "tenant", "enterprise"]);
+
 /** Where the answer marks its object as another one than the incident's (see OTHER_OBJECT_WORDS;
  * also "in general", and "the other replica" / "other users", but not "the other 4" or "other than"). */
 function otherObjects(x: Indexed): Occurrence[] {
@@ -781,7 +786,10 @@ function otherObjects(x: Indexed): Occurrence[] {
     if (w.flag || (w.raw === "previous" && next !== undefined && SAME_OBJECT_AFTER_PREVIOUS.has(next.raw))) return;
     if (OTHER_OBJECT_WORDS.has(w.raw)) at(i);
     else if (w.raw === "general" && x.words[i - 1]?.raw === "in") at(i);
-    else if (w.raw === "other" && next && next.clause === w.clause && !/^\d|^than$/.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
+    else if (w.raw === "other" && next && next.clause === w.clause && !COUNTED.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
+    // "failed MFA pushes across the org": every user or repo, not the incident's. ("looking for a
+    // company-wide change" asks whether it is everyone's, which is a check of its own.)
+    else if (w.raw === "across" && WHOLE_ESTATES.has(x.words[x.words[i + 1]?.raw === "the" ? i + 2 : i + 1]?.raw ?? "")) at(i);
   });
   return found;
 }

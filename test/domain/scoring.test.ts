@@ -609,6 +609,8 @@ describe("first-move scoring v2", () => {
       assert.equal(firstMoveScore(wrong, r).correct, false, wrong);
     }
     assert.equal(firstMoveScore("status page for rtf_01 and the other 4", r).correct, true);
+    assert.equal(firstMoveScore("status page for rtf_01 and the other three", r).correct, true);
+    assert.equal(firstMoveScore("status page of every vendor we use across the org", r).correct, false);
     assert.equal(firstMoveScore("status page: any IP other than ours?", r).correct, true);
   });
 
