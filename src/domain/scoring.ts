@@ -1523,6 +1523,52 @@ function claimedOfSubject(words: readonly Word[], to: number, noun: boolean): bo
 /** A new subject ends the search for a consequence modal: "restart it so we could…". */
 const SUBJECT_PRONOUNS = new Set(["i", "we", "you", "im", "were", "ill", "id", "they"]);
 
+/** Words that make a sentence a guess about what happened: "probably means it set the password". */
+const GUESS_WORDS = new Set([
+  "probably",
+  "prob",
+  "probs",
+  "prolly",
+  "likely",
+  "maybe",
+  "perhaps",
+  "possibly",
+  "apparently",
+  "means",
+  "meaning",
+  "suggests",
+  "guess",
+  "bet",
+]);
+/** Third-person subjects a guess is about: "it set the password", "they rotated". */
+const THIRD_PERSON_SUBJECTS = new Set(["it", "they", "he", "she", "someone", "somebody"]);
+
+/** True when the risky verb is guessed of a subject that is not the responder: "Rotation likely set
+ * the pw but never promoted it", "RotationFailed probably means it set the password" explain what
+ * the system did. "we should probably restart", "probably restart the pods" and "I'd probably roll
+ * back" still propose the action. */
+function guessedOfSubject(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  const before = words[index - 1];
+  const subject = words[index - 2];
+  if (before === undefined || before.clause !== clause) return false;
+  // "<noun> likely set …": a guess word between a subject noun and the verb.
+  if (GUESS_WORDS.has(before.raw) && !["means", "meaning", "suggests", "guess", "bet"].includes(before.raw))
+    return (
+      subject !== undefined &&
+      subject.clause === clause &&
+      !subject.filler &&
+      !INTENT_WORDS.has(subject.raw) &&
+      !SUBJECT_PRONOUNS.has(subject.raw) &&
+      !CONDITIONS.has(subject.raw)
+    );
+  // "… probably means it set …": a guess word, then a third-person subject, then the verb.
+  if (!THIRD_PERSON_SUBJECTS.has(before.raw)) return false;
+  for (let k = index - 2; k >= 0 && k >= index - 4 && words[k]?.clause === clause; k--)
+    if (GUESS_WORDS.has(words[k]?.raw ?? "")) return true;
+  return false;
+}
+
 /** True when the risky word is what the answer asks about: "who made exec", "whoever deleted it". */
 function askedWho(words: readonly Word[], index: number): boolean {
   let content = 0;
@@ -1950,6 +1996,7 @@ function findRisky(
           continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
         if (describedUnderCondition(x.words, at) || consequence(x, o) || askedWho(x.words, at) || pageAck(x, o)) continue;
+        if (guessedOfSubject(x.words, at)) continue;
         if (
           negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) ||
           negatedList(x.words, at) ||

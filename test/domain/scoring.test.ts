@@ -671,6 +671,14 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page, then do a restart now pls").risky, ["restart"]);
   });
 
+  it("reads a risky verb guessed of another subject ('the job likely restarted', 'probably means it deleted') as what happened", () => {
+    const passwords = compileRubric({ core: [["status page"]], risky: ["set password", "reset"] }, lexicon);
+    assert.deepEqual(score("the failed job probably means it set the password halfway; status page first", passwords).risky, []);
+    assert.deepEqual(score("the job likely reset the password. checking the status page", passwords).risky, []);
+    assert.deepEqual(score("status page, then we should probably reset the password", passwords).risky, ["reset"]);
+    assert.deepEqual(score("status page, then probably set the password", passwords).risky, ["set the password"]);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
