@@ -2319,8 +2319,34 @@ const REQUEST_CHECK_VERBS = new Set([
 function requestKind(words: readonly Word[], from: number): "request" | "handoff" {
   let k = from;
   while (k < words.length && (REQUEST_LEAD.has(words[k]?.raw ?? "") || ASKED.has(words[k]?.raw ?? ""))) k++;
-  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") ? "request" : "handoff";
+  // "can someone with the read-only DSN check…": who is asked, then the verb asked for.
+  if (WHO_QUALIFIERS.has(words[k]?.raw ?? "") && ASKED.has(words[k - 1]?.raw ?? "")) {
+    const clause = words[k]?.clause;
+    for (let j = k + 1; j <= k + 5 && words[j]?.clause === clause; j++) if (REQUEST_CHECK_VERBS.has(words[j]?.raw ?? "")) return "request";
+  }
+  // "@bartek argocd app history catalog-api pls": a command to run is a check asked for.
+  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") || COMMAND_TOOLS.has(words[k]?.raw ?? "") ? "request" : "handoff";
 }
+/** Words that say which someone is asked: "someone with admin", "anyone from platform", "someone who has…". */
+const WHO_QUALIFIERS = new Set(["with", "from", "on", "in", "who"]);
+/** Command-line tools: a request that opens with one asks for that command to be run. */
+const COMMAND_TOOLS = new Set([
+  "kubectl",
+  "argocd",
+  "gh",
+  "aws",
+  "gcloud",
+  "az",
+  "psql",
+  "openssl",
+  "cosign",
+  "helm",
+  "curl",
+  "vault",
+  "k9s",
+  "crane",
+  "jq",
+]);
 const REQUEST_LEAD = new Set(["can", "could", "would", "pls", "please", "plz", "quickly", "quick", "maybe", "also"]);
 
 /** Words of the @handle that opens an answer ("@platform-oncall", "@jdoe-dev"): how many. */
@@ -2358,6 +2384,16 @@ const NOT_A_MOVE = new Set([
   // "I'll wait for what they say": waiting on others is no move of one's own.
   "wait",
   "waiting",
+  // "I'm heading to lunch", "I'm off", "I'm stepping away": leaving is no move either.
+  "heading",
+  "leaving",
+  "stepping",
+  "off",
+  "out",
+  "away",
+  "offline",
+  "busy",
+  "driving",
 ]);
 
 /** True when the answer says what the responder does themselves: "while I cosign verify the
@@ -2370,12 +2406,48 @@ function ownMove(words: readonly Word[]): boolean {
     else if (raw === "i" && words[k + 1]?.raw === "am") verb = words[k + 2];
     else if (raw === "i" || raw === "im" || raw === "ill") verb = words[k + 1];
     else if (raw === "let" && words[k + 1]?.raw === "me") verb = words[k + 2];
+    // "I'm on pg_stat_activity for catalog-db" names what the responder is on; "I'm on it" does not.
+    if (raw === "im" && verb?.raw === "on" && onSomething(words, k + 2)) return true;
     if (!verb || verb.clause !== words[k]?.clause || NOT_A_MOVE.has(verb.raw)) continue;
     // "I'm <doing>": a progressive; "I <verb>", "I'll <verb>": any word that is not a thought.
     if (raw === "im" && !verb.raw.endsWith("ing")) continue;
     return true;
   }
   return false;
+}
+
+/** After "I'm on": things that are no check ("it", "the call", "lunch", "my way"). */
+const ON_NOTHING = new Set([
+  "it",
+  "this",
+  "that",
+  "call",
+  "bridge",
+  "zoom",
+  "phone",
+  "line",
+  "pager",
+  "shift",
+  "lunch",
+  "break",
+  "leave",
+  "pto",
+  "vacation",
+  "holiday",
+  "way",
+  "mobile",
+  "my",
+  "top",
+  "point",
+  "board",
+]);
+
+/** True when "I'm on" is followed by what the responder looks at ("I'm on pg_stat_activity"). */
+function onSomething(words: readonly Word[], at: number): boolean {
+  let k = at;
+  while (words[k]?.raw === "the") k++;
+  const w = words[k];
+  return w !== undefined && w.clause === words[at - 1]?.clause && !ON_NOTHING.has(w.raw);
 }
 
 /** How the answer opens, when it addresses someone else: a hand-off, a request to run a check, or

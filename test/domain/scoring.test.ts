@@ -189,6 +189,8 @@ describe("first-move scoring v2", () => {
       "could someone check the status page",
       "who's on payments? can someone check the provider errors",
       "can somebody pull the 5xx split by provider",
+      "can someone with grafana access check the 5xx by provider?",
+      "@payments-oncall kubectl logs on the gateway for the 5xx by provider pls",
     ]) {
       const r = score(request);
       assert.equal(r.correct, true, request);
@@ -199,6 +201,10 @@ describe("first-move scoring v2", () => {
     assert.equal(score("@nina please ask paycore for an ETA; I'm checking their status page now").correct, true);
     assert.equal(score("@bob can you page security while I restart the gateway").correct, false);
     assert.match(score("@bob please ask paycore about the status page, I think it's them").reason, /^hands off/);
+    // "I'm on <a thing>" is the responder's own check; "I'm on it" and leaving are not.
+    assert.equal(score("@bob ask paycore for an ETA pls, I'm on the provider errors dashboard").correct, true);
+    assert.match(score("@bob ask paycore about the status page, I'm on it").reason, /^hands off/);
+    assert.match(score("@bob please ask paycore about the status page, I'm heading to lunch").reason, /^hands off/);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
     assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
     assert.equal(score("get the provider errors + owner references first").correct, true);
