@@ -528,6 +528,10 @@ const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 /** Tools whose -n is a namespace. */
 const KUBERNETES_TOOL = /(?<![\p{L}\p{N}_-])(?:kubectl|helm|oc|k9s|kubens|k)(?![\p{L}\p{N}_-])/u;
 /** A Kubernetes read typed without its tool ("get pods -n kube-system"): its -n is a namespace too. */
+/** A namespace named in words: "in the default namespace", "namespace kube-system". */
+const NAMESPACE_IN_WORDS = /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b/gu;
+/** Words before "namespace" that describe it rather than name it ("the same namespace"). */
+const NAMESPACE_DESCRIBERS = new Set(["same", "right", "wrong", "affected", "incident", "whole", "that", "this", "its", "their", "our", "app", "target", "pod", "pods", "every", "each", "any", "other", "a", "one", "which", "what", "own", "his", "her", "k8s", "kubernetes"]);
 const KUBERNETES_READ =
   /(?<![\p{L}\p{N}_-])(?:get|describe|logs)\s+(?:pods?|po|deploy(?:ment)?s?|svc|services?|jobs?|cronjobs?|cj|rs|replicasets?|events|ingress(?:es)?|secrets?|certificates?|clusterpolic(?:y|ies)|polic(?:y|ies))(?![\p{L}\p{N}_-])/u;
 /** A system named by one word before what it is, after any article: how a scenario names its own. */
@@ -688,6 +692,12 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";
     if (!kubernetes || /^\d+$/.test(name)) continue;
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
+  }
+  // "the pod in the default namespace", "namespace kube-system": a namespace in words is one too.
+  for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
+    const name = m[1] ?? m[2] ?? "";
+    if (NAMESPACE_DESCRIBERS.has(name) || /^\d+$/.test(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
   }
   // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
@@ -1619,8 +1629,9 @@ function negatedList(words: readonly Word[], index: number): boolean {
     let j = k - 1;
     for (; j >= 0 && words[j]?.clause === previous; j--) {
       const w = words[j] as Word;
-      // "if there's no sig, sign it": a condition, not a list.
-      if (CONDITIONS.has(w.raw)) return false;
+      // "if there's no sig, sign it": a condition, not a list. "…, its obviously the policy - patch
+      // it": a statement, not a list item.
+      if (CONDITIONS.has(w.raw) || STATEMENT_VERBS.has(w.raw)) return false;
       if (RISKY_NEGATORS.has(w.stem) && content <= 3) return joined;
       if (!w.filler) content++;
       if (["or", "nor", "and"].includes(w.raw)) joined = true;
@@ -1631,6 +1642,8 @@ function negatedList(words: readonly Word[], index: number): boolean {
   }
   return false;
 }
+/** A clause with one of these says something; it is no item of a list. */
+const STATEMENT_VERBS = new Set(["its", "is", "are", "was", "were", "thats", "theres", "isnt", "arent"]);
 const LIST_BREAKERS = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
 
 /** Words after a risky action that put it later: "Failover only after that", "roll back later". */

@@ -360,6 +360,8 @@ describe("first-move scoring v2", () => {
     // A negation heads its list across commas.
     correct("checking the provider errors. I won't restart, delete or roll back anything yet");
     wrong("checking the provider errors, no dashboards, restart the gateway");
+    // A clause that says something is no list item: the negation stays behind it.
+    wrong("no need to check the status page, its obviously the provider - restart and move on");
     // What something would do, not what the responder does.
     correct("check the status page; a rollback right now would wipe the evidence");
     correct("check the status page first. Restarting it would only hide the provider errors");
@@ -446,6 +448,7 @@ describe("first-move scoring v2", () => {
       "session table under prod/orders/app_rw",
       "status page of storefront-web-7d9f8c6b5-abcde",
       "kubectl get status page -n default",
+      "status page of the pod in the default namespace",
       "status page AttributeValue=jdoe-dev",
       "session table for j.doe in the payroll app",
     ]) {
@@ -458,6 +461,8 @@ describe("first-move scoring v2", () => {
       "session table under prod/checkout/app_rw",
       "status page of storefront-web-7d9f8c6b5-x2klp",
       "kubectl get status page -n payments",
+      "status page of the pod in the payments namespace",
+      "status page of the pod in the same namespace",
       "status page AttributeValue=AKIA123",
       "status page, alert says mode=audit",
       "session table in the storefront app",
