@@ -1961,6 +1961,10 @@ function sqlWrites(x: Indexed): string[] {
  * "meanwhile running ALTER ROLE". */
 const NEXT_MOVE_WORDS = new Set(["and", "then", "meanwhile", "now", "also", "plus", "while"]);
 
+/** Right before a verb, the responder says it is their move wherever the clause starts: "since it's
+ * partial I'll force the loader now". */
+const RESPONDER_INTENT = new Set(["ill", "well", "lets", "gonna", "imma"]);
+
 /** The shared state-changing verbs the answer takes as its own move: where the verb opens its
  * clause or follows "and", "then", "meanwhile" (a phrase such as "alter role" anywhere), not
  * negated or otherwise discounted like a risky action. */
@@ -1970,8 +1974,12 @@ function stateChangesTaken(rubric: CompiledRubric, x: Indexed): string[] {
     const at = x.content[o.start] ?? 0;
     if (o.end === o.start && !imperativeAt(x.words, at)) {
       let k = at - 1;
-      while (k >= 0 && x.words[k]?.filler) k--;
-      if (!NEXT_MOVE_WORDS.has(x.words[k]?.raw ?? "")) return false;
+      let intent = false;
+      while (k >= 0 && x.words[k]?.filler) {
+        if (RESPONDER_INTENT.has(x.words[k]?.raw ?? "")) intent = true;
+        k--;
+      }
+      if (!intent && !NEXT_MOVE_WORDS.has(x.words[k]?.raw ?? "") && !RESPONDER_INTENT.has(x.words[k]?.raw ?? "")) return false;
     }
     // "set up a panel by provider" sets nothing.
     return x.words[at + 1]?.raw !== "up";

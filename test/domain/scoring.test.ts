@@ -390,6 +390,8 @@ describe("first-move scoring v2", () => {
     assert.match(verdict("checked the errors by provider, it's paycore. Setting max_attempts 3 on the client").reason, /risky: “setting”/);
     assert.equal(verdict("errors by provider, and meanwhile running ALTER ROLE on the db user").correct, false);
     assert.equal(verdict("errors by provider then attach the deny policy").correct, false);
+    // "I'll" before the verb makes it the responder's move wherever the clause starts.
+    assert.equal(verdict("errors by provider: since it's one psp I'll set max_attempts to 3").correct, false);
     // Not the responder's move: a noun, a question, a negation, "set up".
     assert.equal(verdict("check the errors by provider; which setting changed?").correct, true);
     assert.equal(verdict("errors by provider. not setting anything yet").correct, true);
