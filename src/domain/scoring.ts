@@ -1533,6 +1533,38 @@ function claimedOfSubject(words: readonly Word[], to: number, noun: boolean): bo
 /** A new subject ends the search for a consequence modal: "restart it so we could…". */
 const SUBJECT_PRONOUNS = new Set(["i", "we", "you", "im", "were", "ill", "id", "they"]);
 
+/** Nouns that make a risky word before them a modifier naming a thing: "the Argo CD sync error",
+ * "the restart count", "the rollback status". */
+const COMPOUND_HEADS = new Set([
+  "error",
+  "errors",
+  "failure",
+  "failures",
+  "status",
+  "message",
+  "messages",
+  "history",
+  "event",
+  "events",
+  "count",
+  "counts",
+  "output",
+  "reason",
+  "result",
+  "results",
+  "loop",
+  "loops",
+]);
+
+/** True when the risky word modifies a noun after it and is no order: "grabbed the digest from the
+ * Argo CD sync error" reads an error. "sync errors away", "then restart, status page after" and
+ * "delete the error events" still act: the word must not open its clause. */
+function namesAThing(words: readonly Word[], at: number, end: number): boolean {
+  const head = words[end + 1];
+  if (head === undefined || head.clause !== words[end]?.clause || !COMPOUND_HEADS.has(head.raw)) return false;
+  return !imperativeAt(words, at) && !INTENT_WORDS.has(words[at - 1]?.raw ?? "") && !RESPONDER_INTENT.has(words[at - 1]?.raw ?? "");
+}
+
 /** Words that make a sentence a guess about what happened: "probably means it set the password". */
 const GUESS_WORDS = new Set([
   "probably",
@@ -2017,7 +2049,7 @@ function findRisky(
           continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
         if (describedUnderCondition(x.words, at) || consequence(x, o) || askedWho(x.words, at) || pageAck(x, o)) continue;
-        if (guessedOfSubject(x.words, at)) continue;
+        if (guessedOfSubject(x.words, at) || namesAThing(x.words, at, x.content[o.end] ?? at)) continue;
         if (
           negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) ||
           negatedList(x.words, at) ||

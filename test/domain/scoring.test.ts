@@ -692,6 +692,12 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page, then probably set the password", passwords).risky, ["set the password"]);
   });
 
+  it("reads a risky word that modifies a noun such as 'error' or 'count' as naming a thing, unless it opens its clause", () => {
+    assert.deepEqual(score("read the deploy's rollback error, then the status page").risky, []);
+    assert.deepEqual(score("status page first and the gateway's restart count").risky, []);
+    assert.deepEqual(score("status page, then restart errors away").risky, ["restart"]);
+  });
+
   it("reads 'get a cert issued' as having it done, not a state", () => {
     const certs = compileRubric({ core: [["status page"]], risky: ["issue"] }, lexicon);
     assert.deepEqual(score("status page, then get a new cert issued manually", certs).risky, ["issued"]);
