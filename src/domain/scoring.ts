@@ -529,9 +529,39 @@ const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 const KUBERNETES_TOOL = /(?<![\p{L}\p{N}_-])(?:kubectl|helm|oc|k9s|kubens|k)(?![\p{L}\p{N}_-])/u;
 /** A Kubernetes read typed without its tool ("get pods -n kube-system"): its -n is a namespace too. */
 /** A namespace named in words: "in the default namespace", "namespace kube-system". */
-const NAMESPACE_IN_WORDS = /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b/gu;
+const NAMESPACE_IN_WORDS =
+  /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b/gu;
 /** Words before "namespace" that describe it rather than name it ("the same namespace"). */
-const NAMESPACE_DESCRIBERS = new Set(["same", "right", "wrong", "affected", "incident", "whole", "that", "this", "its", "their", "our", "app", "target", "pod", "pods", "every", "each", "any", "other", "a", "one", "which", "what", "own", "his", "her", "k8s", "kubernetes"]);
+const NAMESPACE_DESCRIBERS = new Set([
+  "same",
+  "right",
+  "wrong",
+  "affected",
+  "incident",
+  "whole",
+  "that",
+  "this",
+  "its",
+  "their",
+  "our",
+  "app",
+  "target",
+  "pod",
+  "pods",
+  "every",
+  "each",
+  "any",
+  "other",
+  "a",
+  "one",
+  "which",
+  "what",
+  "own",
+  "his",
+  "her",
+  "k8s",
+  "kubernetes",
+]);
 const KUBERNETES_READ =
   /(?<![\p{L}\p{N}_-])(?:get|describe|logs)\s+(?:pods?|po|deploy(?:ment)?s?|svc|services?|jobs?|cronjobs?|cj|rs|replicasets?|events|ingress(?:es)?|secrets?|certificates?|clusterpolic(?:y|ies)|polic(?:y|ies))(?![\p{L}\p{N}_-])/u;
 /** A system named by one word before what it is, after any article: how a scenario names its own. */
@@ -2194,6 +2224,23 @@ const PURPOSE_AFTER_SO = new Set(["we", "that", "i", "you", "they", "everyone", 
 const CONDITION_WORDS = new Set(["if", "whether", "unless", "when"]);
 /** How many words before the harmless word a conclusion may stand, within its clause. */
 const CONCLUDING_REACH = 5;
+/** "call it <over>": the incident declared done. */
+const CALLED_OVER = new Set([
+  "contained",
+  "done",
+  "fixed",
+  "resolved",
+  "closed",
+  "good",
+  "fine",
+  "handled",
+  "clean",
+  "a",
+  "over",
+  "solved",
+]);
+/** Before "call it", these put the verdict after a check: "before we call it contained". */
+const CALL_DEFERRERS = new Set(["before", "until", "if", "once", "when", "not", "dont", "cant"]);
 /** Words after "ignore" that leave it without an object: "ignore till monday", "ignore it". */
 const IGNORE_TAIL = new Set(["till", "until", "til", "for", "it", "this", "that", "now"]);
 
@@ -2231,6 +2278,16 @@ function writesOffAlert(x: Indexed): string | null {
       if (concluded >= 0 && !conditioned)
         return words
           .slice(concluded, k + (falsePositive ? 2 : 1))
+          .map((v) => v.raw)
+          .join(" ");
+    }
+    // "cordon the node and call it contained", "make it private and call it done": the incident
+    // declared over. "before we call it theft" asks first.
+    if ((w.raw === "call" || w.raw === "calling") && words[k + 1]?.raw === "it" && CALLED_OVER.has(words[k + 2]?.raw ?? "")) {
+      const deferred = words.slice(Math.max(0, k - 3), k).some((v) => v.clause === w.clause && CALL_DEFERRERS.has(v.raw));
+      if (!deferred && !w.question)
+        return words
+          .slice(k, k + 3)
           .map((v) => v.raw)
           .join(" ");
     }

@@ -627,6 +627,11 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("status page: any IP other than ours?", r).correct, true);
   });
 
+  it("reads 'call it done/contained' as declaring the incident over, unless a check comes first", () => {
+    assert.equal(score("status page is green, call it done").correct, false);
+    assert.equal(score("by provider on the dashboard before we call it resolved").correct, true);
+  });
+
   it("reads a past-tense risky verb after 'I' or 'we', or joined to one by 'and', as the responder's move", () => {
     assert.deepEqual(score("checked by provider, its paycore. Then I restarted the workers").risky, ["restarted"]);
     assert.deepEqual(score("checked by provider. I rebooted the db and restarted the workers").risky, ["restarted"]);
