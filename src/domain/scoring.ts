@@ -425,9 +425,14 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
   const known = rubric.knownText;
   if (known === null) return [];
   const found: Occurrence[] = [];
-  for (const m of answer.toLowerCase().matchAll(SYSTEM_NAME)) {
+  const text = answer.toLowerCase();
+  for (const m of text.matchAll(SYSTEM_NAME)) {
     const name = m[1] ?? "";
-    const kind = SYSTEM_KINDS.exec(name)?.[0];
+    // "the ci-publish role's AssumeRole activity": what it is may follow as a word of its own.
+    // "someone with the security-audit role", "using my ops-admin role": who looks, not what is looked at.
+    const held = HELD_BEFORE.test(text.slice(0, m.index ?? 0));
+    const kindWord = held ? undefined : KIND_AFTER.exec(text.slice((m.index ?? 0) + name.length))?.[1];
+    const kind = SYSTEM_KINDS.exec(name)?.[0] ?? (kindWord !== undefined ? `-${KIND_WORDS[kindWord] ?? kindWord}` : undefined);
     if (kind === undefined || (known.includes(name) && !aroundTheIncident(rubric, name, kind))) continue;
     const parts = name.split(/[-_]/);
     for (let p = 0; p < x.content.length; p++) {
@@ -441,6 +446,12 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
   }
   return found;
 }
+
+/** A kind of system written as a word after a hyphenated name: "ci-publish role", "billing-admin app". */
+const KIND_AFTER = /^(?:'s)?\s+(role|user|service|database|db|api|app|application)\b/u;
+const KIND_WORDS: Record<string, string> = { database: "db", application: "app" };
+/** Before a name, words that make it the responder's own access: "with the security-audit role". */
+const HELD_BEFORE = /\b(?:with|using|via|as|assume|assuming)\s+(?:(?:the|my|our|an?|own)\s+)*$/u;
 
 /** True when the scenario names this system only around the incident (an impact, an inject, a later
  * step), while its focus names another system of the same kind: "checkout-api" beside the alert's

@@ -434,6 +434,9 @@ describe("first-move scoring v2", () => {
     assert.match(v.reason, /checks the wrong thing/);
     assert.equal(firstMoveScore("checking the session table in billing-admin-db as app_rw", r).correct, true);
     assert.equal(firstMoveScore("testing app_ro's session table", r).correct, false);
+    // What it is may follow as a word of its own; a role the responder uses is not the object.
+    assert.equal(firstMoveScore("session table for the billing-export role's logins", r).correct, false);
+    assert.equal(firstMoveScore("session table for j.doe, with the ops-readonly role", r).correct, true);
     // Without the scenario's text (a rubric compiled on its own) nothing is a stranger.
     assert.equal(
       firstMoveScore("checking the status page of customer-portal", compileRubric({ core: [["status page"]] }, lexicon)).correct,
