@@ -1267,7 +1267,7 @@ function findConcept(
         offTarget.find(
           (t) =>
             x.clauses[t.start] === x.clauses[o.start] &&
-            (t.inside ? t.start <= o.start && o.end <= t.end : t.start <= o.end + 1 && o.start <= t.end + 1),
+            (t.inside ? t.start <= o.start && o.end <= t.end : (t.start <= o.end + 1 && o.start <= t.end + 1) || objectOf(x, o, t)),
         ) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
       if (wrong) {
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
@@ -1293,6 +1293,20 @@ function findConcept(
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
+}
+
+/** Prepositions that make what follows a check the thing it is run on. */
+const OBJECT_PREPOSITIONS = new Set(["for", "against", "on", "of"]);
+/** How many content words (the preposition among them when it counts) may stand before an off-target thing in the object. */
+const OBJECT_REACH = 4;
+
+/** True when the off-target thing ends the object the check is run on: "CloudTrail for the GitHub
+ * Actions OIDC role", "get-access-key-last-used against the OIDC role we publish with". */
+function objectOf(x: Indexed, o: Occurrence, t: Occurrence): boolean {
+  if (t.start <= o.end || t.start - o.end - 1 > OBJECT_REACH) return false;
+  const after = x.content[o.end] ?? 0;
+  const next = x.words[after + 1];
+  return next !== undefined && OBJECT_PREPOSITIONS.has(next.raw) && next.clause === x.words[after]?.clause;
 }
 
 /** Stems that dismiss what follows them ("skip", "ignore", "forget"). */

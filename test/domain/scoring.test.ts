@@ -223,6 +223,10 @@ describe("first-move scoring v2", () => {
     assert.match(v.reason, /checks the wrong thing: “redis connections”/);
     assert.equal(v.needsReview, true);
     assert.equal(score("catalog-db connections and redis memory", cache).correct, true);
+    // The thing a check is run on ("for", "against", "on", "of" and a few words) is what it is about.
+    const key = compileRubric({ core: [["status page"]], off_target: ["backup vendor"] }, lexicon);
+    assert.equal(score("status page for our EU backup vendor", key).correct, false);
+    assert.equal(score("status page; the backup vendor can wait", key).correct, true);
   });
 
   it('reads a thing the answer calls useless, pointless or too slow as dismissed ("the status page is useless")', () => {
