@@ -1063,6 +1063,9 @@ function phraseEnd(phrase: readonly string[], stems: readonly string[], clauses:
         next = p;
         break;
       }
+      // "the served cert + cert-manager objects": where the phrase's first word comes again, the
+      // phrase starts there, not across it.
+      if (stems[p] === phrase[0]) break;
     }
     if (next < 0) return -1;
     pos = next;

@@ -574,6 +574,13 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore('device fp per family via psql "host=billing-prod.cluster-x1.rds.example"', hosts).correct, false);
   });
 
+  it("starts a lexicon phrase where its first word comes again, not across it ('cert + cert-manager')", () => {
+    const certs = compileLexicon([{ groups: { certificate: ["cert"], "cert-manager": ["cert manager"] }, forms: {} }]);
+    const r = compileRubric({ core: [["served certificate"]] }, certs);
+    assert.equal(firstMoveScore("pulling the served cert + cert-manager objects", r).correct, true);
+    assert.equal(firstMoveScore("pulling the served cert-manager objects", r).correct, false);
+  });
+
   it("reads a word that starts a longer lexicon phrase the rubric never names as part of that other thing", () => {
     const words = compileLexicon([{ groups: { service: ["svc"], "service account": ["serviceaccount"] }, forms: {} }]);
     const r = compileRubric({ core: [["out of the service", "remove + service"]] }, words);
