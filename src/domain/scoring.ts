@@ -1881,7 +1881,17 @@ const RECENT = new Set(["recently", "lately", "earlier", "ago"]);
 
 /** Before a risky action, these also say the check will decide it, not the responder now:
  * "that tells us promote vs resync". */
-const RISKY_PAIRS: readonly [string, string][] = [...PAIR_NEGATORS, ["tell", "us"], ["tell", "me"], ["to", "decid"]];
+const RISKY_PAIRS: readonly [string, string][] = [
+  ...PAIR_NEGATORS,
+  ["tell", "us"],
+  ["tell", "me"],
+  ["to", "decid"],
+  // "so we know what to promote", "only then do we think about promoting": what the check decides.
+  ["what", "to"],
+  ["which", "to"],
+  ["think", "about"],
+  ["talk", "about"],
+];
 
 /** Words that make what follows (or precedes, in its sentence) depend on the check: "if yes ->
  * deactivate", "once confirmed, revoke", "deactivate it if it is active". */

@@ -124,6 +124,12 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page; if its paycore, restart the gateway").risky, ["restart"]);
   });
 
+  it("reads a risky action after 'what to' or 'think about' as what the check decides", () => {
+    assert.deepEqual(score("status page first so we know what to roll back").risky, []);
+    assert.deepEqual(score("by provider on the dashboard. Only then do we think about restarting").risky, []);
+    assert.deepEqual(score("status page, then think hard and restart").risky, ["restart"]);
+  });
+
   it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
     assert.equal(score("status page first, that tells us restart vs wait").correct, true);
   });
