@@ -1612,6 +1612,7 @@ const COMPOUND_HEADS = new Set([
   "results",
   "loop",
   "loops",
+  "audit",
 ]);
 
 /** True when the risky word modifies a noun after it and is no order: "grabbed the digest from the

@@ -720,6 +720,7 @@ describe("first-move scoring v2", () => {
   it("reads a risky word that modifies a noun such as 'error' or 'count' as naming a thing, unless it opens its clause", () => {
     assert.deepEqual(score("read the deploy's rollback error, then the status page").risky, []);
     assert.deepEqual(score("status page first and the gateway's restart count").risky, []);
+    assert.deepEqual(score("status page, after that the rollback audit").risky, []);
     assert.deepEqual(score("status page, then restart errors away").risky, ["restart"]);
   });
 
