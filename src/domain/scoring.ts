@@ -1270,7 +1270,7 @@ function findConcept(
         offTarget.find(
           (t) =>
             x.clauses[t.start] === x.clauses[o.start] &&
-            (t.inside ? t.start <= o.start && o.end <= t.end : (t.start <= o.end + 1 && o.start <= t.end + 1) || objectOf(x, o, t)),
+            (t.inside ? t.start <= o.start && o.end <= t.end : (t.start <= o.end + 1 && o.start <= t.end + 2) || objectOf(x, o, t)),
         ) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
       if (wrong) {
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });

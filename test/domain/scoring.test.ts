@@ -233,6 +233,8 @@ describe("first-move scoring v2", () => {
     const key = compileRubric({ core: [["status page"]], off_target: ["backup vendor"] }, lexicon);
     assert.equal(score("status page for our EU backup vendor", key).correct, false);
     assert.equal(score("status page; the backup vendor can wait", key).correct, true);
+    // One word may stand between an off-target thing and the check it modifies: "the backup vendor EU status page".
+    assert.equal(score("check the backup vendor EU status page", key).correct, false);
   });
 
   it('reads a thing the answer calls useless, pointless or too slow as dismissed ("the status page is useless")', () => {
