@@ -49,6 +49,15 @@ describe("first-move scoring v2", () => {
     assert.equal(score("look at the statuspage").correct, true);
   });
 
+  it("reads a possessive as its noun ('the PSP's errors'), and keeps contractions ('it's', 'let's')", () => {
+    const prs = compileRubric({ core: [["pr checks"]] }, lexicon);
+    assert.equal(score("the PR's checks on its head commit", prs).correct, true);
+    assert.deepEqual(
+      toWords("it's fine, let's check the db's cpu", new Map()).map((w) => w.raw),
+      ["its", "fine", "lets", "check", "the", "db", "cpu"],
+    );
+  });
+
   it("ignores case, punctuation, accents and invisible characters", () => {
     assert.equal(score("CHECK THE STATUS‐PAGE!!").correct, true);
     assert.equal(score("sta\u200Btus pa\u202Ege").correct, true);
@@ -64,7 +73,7 @@ describe("first-move scoring v2", () => {
     const v = score("check the status page and then wipe every session");
     assert.equal(v.correct, false);
     assert.deepEqual(v.risky, ["wipe every session"]);
-    assert.deepEqual(score("status page first, then rotate the role's credentials").risky, ["rotate the roles credentials"]);
+    assert.deepEqual(score("status page first, then rotate the role's credentials").risky, ["rotate the role credentials"]);
     assert.deepEqual(score("status page ok, kubectl rollout restart deploy/gw").risky, ["rollout restart"]);
   });
 
