@@ -1056,9 +1056,12 @@ function namedGroups(rubric: CompiledRubric): Set<string> {
 function phraseEnd(phrase: readonly string[], stems: readonly string[], clauses: readonly number[], at: number): number {
   if (stems[at] !== phrase[0]) return -1;
   let pos = at;
+  // "not after" (notAfter) is one field: a phrase opened by a negation takes no words between, or
+  // "a session not revoked that was used after" would be an expiry.
+  const gap = phrase[0] === "not" || phrase[0] === "no" ? 0 : PHRASE_GAP;
   for (let k = 1; k < phrase.length; k++) {
     let next = -1;
-    for (let p = pos + 1; p <= pos + 1 + PHRASE_GAP && p < stems.length && clauses[p] === clauses[at]; p++) {
+    for (let p = pos + 1; p <= pos + 1 + gap && p < stems.length && clauses[p] === clauses[at]; p++) {
       if (stems[p] === phrase[k]) {
         next = p;
         break;

@@ -591,6 +591,13 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore('device fp per family via psql "host=billing-prod.cluster-x1.rds.example"', hosts).correct, false);
   });
 
+  it("matches a lexicon phrase opened by a negation ('not after') only as written", () => {
+    const fields = compileLexicon([{ groups: { expiry: ["expire", "not after"] }, forms: {} }]);
+    const r = compileRubric({ core: [["session"]], risky: ["expire"] }, fields);
+    assert.deepEqual(firstMoveScore("any session not revoked that was used after 17:02?", r).risky, []);
+    assert.deepEqual(firstMoveScore("session list, then set not after to tomorrow", r).risky, ["not after"]);
+  });
+
   it("starts a lexicon phrase where its first word comes again, not across it ('cert + cert-manager')", () => {
     const certs = compileLexicon([{ groups: { certificate: ["cert"], "cert-manager": ["cert manager"] }, forms: {} }]);
     const r = compileRubric({ core: [["served certificate"]] }, certs);
