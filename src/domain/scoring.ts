@@ -1207,9 +1207,15 @@ function negatedAt(
 ): boolean {
   const clause = words[wordIndex]?.clause;
   let sawAnd = false;
-  for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - NEGATION_REACH; k--) {
+  for (let k = wordIndex - 1; k >= 0; k--) {
     const w = words[k] as Word;
     if (w.clause !== clause) return false;
+    // "before anyone touches the waf or asks to block countries": "before" and "until" put off
+    // their whole clause; other negations reach a few words.
+    if (k < wordIndex - NEGATION_REACH) {
+      if (CLAUSE_DEFERRERS.has(w.stem) && singles.has(w.stem)) return true;
+      continue;
+    }
     // A new first-person subject starts a new statement: "not re-rotating I'm testing AWSCURRENT".
     if (NEW_SUBJECTS.has(w.raw) && k < wordIndex - 1) return false;
     if (w.stem === "and") sawAnd = true;
@@ -1221,6 +1227,9 @@ function negatedAt(
   }
   return false;
 }
+
+/** Negations that put off everything after them in their clause. Stems. */
+const CLAUSE_DEFERRERS = new Set(["befor", "until"]);
 
 const spanText = (x: Indexed, o: Occurrence): string => {
   const from = x.content[o.start] ?? 0;

@@ -133,6 +133,11 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page; if its paycore, restart the gateway").risky, ["restart"]);
   });
 
+  it("reads 'before' and 'until' as putting off their whole clause, however long", () => {
+    assert.deepEqual(score("before anyone touches the gateway config or asks us to restart the pods, status page").risky, []);
+    assert.deepEqual(score("status page, then restart the pods and the gateway config, whatever people asked before").risky, ["restart"]);
+  });
+
   it("reads a risky action after 'what to' or 'think about' as what the check decides", () => {
     assert.deepEqual(score("status page first so we know what to roll back").risky, []);
     assert.deepEqual(score("by provider on the dashboard. Only then do we think about restarting").risky, []);
