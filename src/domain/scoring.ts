@@ -539,6 +539,20 @@ const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 /** Tools whose -n is a namespace. */
 const KUBERNETES_TOOL = /(?<![\p{L}\p{N}_-])(?:kubectl|helm|oc|k9s|kubens|k)(?![\p{L}\p{N}_-])/u;
 /** A Kubernetes read typed without its tool ("get pods -n kube-system"): its -n is a namespace too. */
+const knownNamesCache = new WeakMap<CompiledRubric, string[][]>();
+/** The scenario's hyphenated names, as their parts (found once per rubric). */
+function knownNames(rubric: CompiledRubric, known: string): string[][] {
+  let names = knownNamesCache.get(rubric);
+  if (names === undefined) {
+    names = [...known.matchAll(/[a-z][a-z0-9]*(?:-[a-z0-9]+)+/g)].map((m) => m[0].split("-"));
+    knownNamesCache.set(rubric, names);
+  }
+  return names;
+}
+
+/** A named object a Kubernetes tool reads: "kubectl get clusterpolicy disallow-host-path". */
+const KUBERNETES_OBJECT =
+  /(?<![\p{L}\p{N}_-])(?:kubectl|k|oc)\s+(?:get|describe)\s+(?!the\b|a\b|an\b)[a-z][a-z.]*\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\p{L}\p{N}_.-])/gu;
 /** A namespace named in words: "in the default namespace", "namespace kube-system". */
 const NAMESPACE_IN_WORDS =
   /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b/gu;
@@ -734,6 +748,16 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     const name = m[1] ?? "";
     if (!kubernetes || /^\d+$/.test(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
+  }
+  // "kubectl get clusterpolicy disallow-host-path": the object a Kubernetes read names, when the
+  // scenario never mentions it, is another one (the alert's is disallow-privileged-containers).
+  // A shortened name ("shop-tls" for shop-example-tls) is the same object: every part of it is a
+  // part of one name the scenario uses.
+  for (const m of text.matchAll(KUBERNETES_OBJECT)) {
+    const name = m[1] ?? "";
+    if (known.includes(name)) continue;
+    const parts = name.split("-");
+    if (!knownNames(rubric, known).some((own) => parts.every((p) => own.includes(p)))) strangers.push(name);
   }
   // "the pod in the default namespace", "namespace kube-system": a namespace in words is one too.
   for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {

@@ -480,6 +480,7 @@ describe("first-move scoring v2", () => {
       "status page of storefront-web-7d9f8c6b5-abcde",
       "kubectl get status page -n default",
       "status page of the pod in the default namespace",
+      "kubectl get statuspage checkout-web-1",
       "status page AttributeValue=jdoe-dev",
       "session table for j.doe in the payroll app",
     ]) {
@@ -494,6 +495,8 @@ describe("first-move scoring v2", () => {
       "kubectl get status page -n payments",
       "status page of the pod in the payments namespace",
       "status page of the pod in the same namespace",
+      "kubectl get statuspage storefront-web",
+      "kubectl describe statuspage storefront-x2klp",
       "status page AttributeValue=AKIA123",
       "status page, alert says mode=audit",
       "session table in the storefront app",
