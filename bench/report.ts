@@ -378,7 +378,9 @@ function stampedeDetails(s: StampedeResult): string[] {
           "last, so they carry the tail.",
         ]
       : []),
-    ...(s.cpuProfDir ? ["", `CPU profile of the drillbot process: \`${s.cpuProfDir}\` (open in Chrome DevTools).`] : []),
+    ...(s.cpuProfDir
+      ? ["", `CPU profiles of drillbot and the bare app: \`${s.cpuProfDir}\`/drillbot and /bare (open in Chrome DevTools).`]
+      : []),
     "",
   ];
 }

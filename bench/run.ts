@@ -20,7 +20,7 @@ import { benchInstancesStampede, benchStampede, type InstancesStampedeResult, ty
 //
 //   BENCH_ROUNDS=3        measured stampede rounds per app and delivery (default 3, at least 3, after one warm-up
 //                         each); both deliveries, the CLI and the history must fit in the 5 minutes
-//   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes (node --cpu-prof)
+//   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes and of the bare app (node --cpu-prof)
 //   BENCH_ONLY=stampede   only these parts (comma-separated: catalog, stampede or one of http / socket,
 //                         instances, cli, history, scoring), for
 //                         trying a change; the figures are printed and bench/RESULTS.md is left alone

@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { type AppKind, AppProcess, type Delivery, SIGNING_SECRET } from "./app-process.js";
 import type { CallWindow, FakeSlack } from "./fakeSlack.js";
@@ -421,6 +423,13 @@ export interface StampedeResult {
   cpuProfDir: string | null;
 }
 
+/** A folder of its own for each app's CPU profile (the file names say only the pid). */
+function profileDir(root: string, kind: AppKind): string {
+  const dir = join(root, kind);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 /** Lets start-up finish (timers, the first GC) before idle memory is read. */
 const SETTLE_MS = 1_000;
 
@@ -442,10 +451,15 @@ export async function benchStampede(options: {
       delivery,
       apiUrl: options.fake.apiUrl,
       dbPath: options.dbPath,
-      cpuProfDir: options.cpuProfDir,
+      ...(options.cpuProfDir ? { cpuProfDir: profileDir(options.cpuProfDir, "drillbot") } : {}),
     });
     apps.push(ours);
-    const bare = await AppProcess.start("bare", { delivery, apiUrl: options.fake.apiUrl });
+    const bare = await AppProcess.start("bare", {
+      delivery,
+      apiUrl: options.fake.apiUrl,
+      // The bare app's profile beside drillbot's, to compare where each spends its CPU.
+      ...(options.cpuProfDir ? { cpuProfDir: profileDir(options.cpuProfDir, "bare") } : {}),
+    });
     apps.push(bare);
     await sleep(SETTLE_MS);
     const memory: Record<AppKind, MemoryFigures> = {
