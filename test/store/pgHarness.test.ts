@@ -37,6 +37,31 @@ describe("PostgreSQL test harness", { skip: PG_SKIP }, () => {
     const row = await db.pool.query("SELECT id, at, count(*) OVER () AS n FROM probe");
     assert.deepEqual(row.rows, [{ id: 1, at, n: 1 }]);
   });
+
+  it("opens every connection with JIT compilation off, whatever the server's default", async () => {
+    // The server's default (on) is what any other client of the database still gets.
+    const admin = await db.pool.connect();
+    try {
+      await admin.query("RESET jit");
+      assert.equal((await admin.query<{ jit: string }>("SHOW jit")).rows[0]?.jit, "on", "the server default here");
+    } finally {
+      admin.release(true);
+    }
+    const pool = createPgPool(db.url, { max: 3 });
+    try {
+      // Three connections at once: each new one, not just the first, runs without JIT.
+      const settings = await Promise.all(
+        [1, 2, 3].map(() => pool.query<{ jit: string; pid: number }>("SELECT current_setting('jit') AS jit, pg_backend_pid() AS pid")),
+      );
+      assert.equal(new Set(settings.map((r) => r.rows[0]?.pid)).size, 3, "three connections");
+      assert.deepEqual(
+        settings.map((r) => r.rows[0]?.jit),
+        ["off", "off", "off"],
+      );
+    } finally {
+      await pool.end();
+    }
+  });
 });
 
 describe("scripts/pg-test-server.sh", { skip: PG_BINARIES_SKIP }, () => {

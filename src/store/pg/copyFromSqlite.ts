@@ -107,7 +107,15 @@ export async function copySqliteToPostgres(
     // One read transaction: a consistent snapshot even while the app still writes the file.
     sqlite.exec("BEGIN");
     try {
-      const tables = await inTransaction(pool, (client) => copyTables(sqlite, client, workspace, options.onTable));
+      const tables = await inTransaction(pool, async (client) => {
+        // Committed durably whatever the server's default: the copy is reported done only once it
+        // is on disk. It also lets the VACUUM below mark the pages all-visible: after an
+        // asynchronous commit (synchronous_commit = off, as on throwaway test servers) VACUUM may
+        // not set hint bits until the commit record is flushed, leaves the visibility map empty,
+        // and history counts then read every heap page instead of their indexes alone.
+        await client.query("SET LOCAL synchronous_commit = on");
+        return copyTables(sqlite, client, workspace, options.onTable);
+      });
       // Fresh statistics for the planner and a visibility map, rather than waiting for
       // autovacuum to notice a whole history arriving at once: until then history queries could
       // pick poor plans and could not answer from their indexes alone.
