@@ -155,13 +155,13 @@ const POSSESSIVE =
 
 /** Lower case, no accents, no invisible characters, apostrophes inside words dropped ("don't" → "dont"). */
 export function foldText(text: string): string {
+  // A possessive is its noun: "the PR's checks" are the PR's ("prs" would stem to nothing known),
+  // "catalog-db's cpu" is the db's. Contractions keep their letter: "it's", "let's", "that's".
   return text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
     .replace(INVISIBLE, "")
     .toLowerCase()
-    // A possessive is its noun: "the PR's checks" are the PR's ("prs" would stem to nothing known),
-    // "catalog-db's cpu" is the db's. Contractions keep their letter: "it's", "let's", "that's".
     .replace(POSSESSIVE, "$1")
     .replace(/(\p{L})['’‘`´](?=\p{L})/gu, "$1");
 }
