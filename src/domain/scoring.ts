@@ -842,7 +842,7 @@ const WHOLE_ESTATES = new Set(["org", "orgs", "organization", "organisation", "c
 
 /** Where the answer marks its object as another one than the incident's (see OTHER_OBJECT_WORDS;
  * also "in general", and "the other replica" / "other users", but not "the other 4" or "other than"). */
-function otherObjects(x: Indexed): Occurrence[] {
+function otherObjects(x: Indexed, rubric: CompiledRubric): Occurrence[] {
   const found: Occurrence[] = [];
   // The whole sentence: "the JA3 breakdown, but for the whole zone" is not about login either.
   const at = (wordIndex: number) => {
@@ -863,8 +863,12 @@ function otherObjects(x: Indexed): Occurrence[] {
     else if (w.raw === "general" && x.words[i - 1]?.raw === "in") at(i);
     else if (w.raw === "other" && next && next.clause === w.clause && !COUNTED.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
     // "failed MFA pushes across the org": every user or repo, not the incident's. ("looking for a
-    // company-wide change" asks whether it is everyone's, which is a check of its own.)
-    else if (w.raw === "across" && WHOLE_ESTATES.has(x.words[x.words[i + 1]?.raw === "the" ? i + 2 : i + 1]?.raw ?? "")) at(i);
+    // company-wide change" asks whether it is everyone's, which is a check of its own; so is a look
+    // across the fleet when the runbook itself looks across it.)
+    else if (w.raw === "across") {
+      const estate = x.words[x.words[i + 1]?.raw === "the" ? i + 2 : i + 1]?.raw ?? "";
+      if (WHOLE_ESTATES.has(estate) && !(rubric.focusText ?? rubric.knownText ?? "").includes(`across the ${estate}`)) at(i);
+    }
   });
   return found;
 }
@@ -2244,7 +2248,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     ...otherEnvironments(rubric, x),
     ...strangerSystems(rubric, answer, x),
     ...strangerNames(rubric, answer, x),
-    ...otherObjects(x),
+    ...otherObjects(x, rubric),
   ];
   const dismissedBefore = dismissedUpTo(x);
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));

@@ -670,6 +670,9 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("status page for rtf_01 and the other 4", r).correct, true);
     assert.equal(firstMoveScore("status page for rtf_01 and the other three", r).correct, true);
     assert.equal(firstMoveScore("status page of every vendor we use across the org", r).correct, false);
+    // Unless the scenario itself looks across it ("check sync status across the fleet").
+    const fleet = compileRubric({ core: [["status page"]] }, lexicon, { knownText: "runbook: read the status page across the fleet" });
+    assert.equal(firstMoveScore("status page across the fleet", fleet).correct, true);
     assert.equal(firstMoveScore("status page: any IP other than ours?", r).correct, true);
   });
 
