@@ -165,24 +165,31 @@ export class GameDays {
   async follow(): Promise<void> {
     // Every workspace's schedules, as start() armed them (the root store sees one workspace only).
     const active = await this.activeOfServedTeams();
-    const ids = new Set(active.map((s) => s.id));
-    for (const id of [...this.armed.keys()]) if (!ids.has(id)) this.disarm(id);
+    const byId = new Map(active.map((s) => [s.id, s]));
+    for (const id of [...this.armed.keys()]) if (!byId.has(id)) this.disarm(id);
     for (const schedule of active) {
       if (this.armed.get(schedule.id)?.schedule !== JSON.stringify(schedule)) this.arm(schedule);
-      await this.retakeAbandoned(schedule);
     }
+    await this.retakeAbandoned(byId);
   }
 
-  /** The schedule's latest drill run, if an instance claimed it and died before starting the
-   * drill: claimed again here (one instance wins) and started, late but within the grace window. */
-  private async retakeAbandoned(schedule: Schedule): Promise<void> {
+  /** A drill run an instance claimed and died before starting the drill: claimed again here (one
+   * instance wins) and started, late but within the grace window. One read finds them for every
+   * schedule (a query per schedule every 2 s grew with the number of game days). */
+  private async retakeAbandoned(active: Map<number, Schedule>): Promise<void> {
     const now = this.options.clock.now();
-    const store = this.options.store.forTeam(schedule.team);
-    const latest = (await store.listScheduleRuns(schedule.id, 4)).find((r) => r.kind === "drill");
-    if (latest?.status !== "fired" || latest.drillId !== null || latest.detail !== null) return;
-    if (latest.period > now || now - latest.recordedAt <= RETAKE_AFTER_MS || now - latest.period > this.graceMs) return;
-    if (!(await store.retakeScheduleRun(schedule.id, latest.period, now - RETAKE_AFTER_MS, now))) return;
-    await this.startClaimed(schedule, latest.period, true);
+    const abandoned = await this.options.store.listUnfinishedDrillRuns({
+      since: now - this.graceMs,
+      until: now,
+      claimedBefore: now - RETAKE_AFTER_MS,
+    });
+    for (const run of abandoned) {
+      const schedule = active.get(run.scheduleId);
+      if (!schedule) continue; // unscheduled, or a workspace this app does not serve
+      const store = this.options.store.forTeam(schedule.team);
+      if (!(await store.retakeScheduleRun(schedule.id, run.period, now - RETAKE_AFTER_MS, now))) continue;
+      await this.startClaimed(schedule, run.period, true);
+    }
   }
 
   disarm(scheduleId: number): void {
