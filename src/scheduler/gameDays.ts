@@ -90,7 +90,7 @@ export interface GameDayOptions {
 }
 
 export class GameDays {
-  private readonly armed = new Map<number, { stop(): void; schedule: string }>();
+  private readonly armed = new Map<number, { stop(): void; schedule: Schedule; key: string }>();
   private readonly headsUps = new Map<number, TimerHandle>();
   /** Next runs, computed once per schedule and kept until they pass (App Home asks a lot). */
   private readonly nextRuns = new Map<number, { key: string; at: number | null; computedAt: number }>();
@@ -153,7 +153,7 @@ export class GameDays {
     const task = this.options.armer.arm(schedule.cron, schedule.timezone, (occurrence) => {
       this.track(this.fire(schedule, occurrence, false).then(() => this.armHeadsUp(schedule)));
     });
-    this.armed.set(schedule.id, { stop: () => task.stop(), schedule: JSON.stringify(schedule) });
+    this.armed.set(schedule.id, { stop: () => task.stop(), schedule, key: JSON.stringify(schedule) });
     // Worked out now, while the app starts and before it listens, so the first App Home open
     // after a restart reads cached next runs instead of computing thousands of them.
     this.nextRun(schedule);
@@ -168,7 +168,7 @@ export class GameDays {
     const byId = new Map(active.map((s) => [s.id, s]));
     for (const id of [...this.armed.keys()]) if (!byId.has(id)) this.disarm(id);
     for (const schedule of active) {
-      if (this.armed.get(schedule.id)?.schedule !== JSON.stringify(schedule)) this.arm(schedule);
+      if (this.armed.get(schedule.id)?.key !== JSON.stringify(schedule)) this.arm(schedule);
     }
     await this.retakeAbandoned(byId);
   }
@@ -199,6 +199,20 @@ export class GameDays {
     const heads = this.headsUps.get(scheduleId);
     if (heads) this.options.timers.clear(heads);
     this.headsUps.delete(scheduleId);
+  }
+
+  /** A workspace's game days as this app has them armed, soonest first: what App Home lists as
+   * upcoming. Read from memory, not the database: the armed set is what will fire, it follows
+   * schedules added or removed on other instances within a follow cycle (2 s), and a workspace
+   * with thousands of game days would otherwise re-read and re-parse them all on every open. */
+  upcoming(team: Team): { schedule: Schedule; nextRun: number | null }[] {
+    const found: { schedule: Schedule; nextRun: number | null }[] = [];
+    for (const { schedule } of this.armed.values()) {
+      if (schedule.team.id === team.id) found.push({ schedule, nextRun: this.nextRun(schedule) });
+    }
+    return found.sort(
+      (a, b) => (a.nextRun ?? Number.MAX_SAFE_INTEGER) - (b.nextRun ?? Number.MAX_SAFE_INTEGER) || a.schedule.id - b.schedule.id,
+    );
   }
 
   nextRun(schedule: Schedule): number | null {
