@@ -142,7 +142,8 @@ export class FakeSlack {
       // Only the methods whose answer depends on the request are parsed: parsing every
       // views.open body would add work to this process that has nothing to do with Slack.
       const params = PARSED_METHODS.has(method) ? decodeBody(Buffer.concat(chunks).toString("utf8")) : {};
-      const body = method === "apps.connections.open" ? this.socketMode.open(req.headers.authorization) : this.answer(method, params, at);
+      const body =
+        method === "apps.connections.open" ? this.socketMode.connectionsOpen(req.headers.authorization) : this.answer(method, params, at);
       setTimeout(() => reply(res, 200, JSON.stringify(body), "application/json; charset=utf-8"), SLACK_LATENCY_MS);
     });
   }
