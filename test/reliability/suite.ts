@@ -233,7 +233,8 @@ class AppProcess {
 
   async start(apiUrl = `http://127.0.0.1:${this.slack.port}/${this.name ? `as/${this.name}/` : ""}api/`): Promise<void> {
     this.port = await freePort();
-    this.stderr = "";
+    // Kept across restarts: what a process logged while it stopped is part of the story.
+    if (this.stderr) this.stderr += "\n--- started again ---\n";
     const child = spawn(process.execPath, [...START_FLAGS, join(ROOT, "bin/drillbot.js"), "serve"], {
       cwd: ROOT,
       env: {
@@ -937,24 +938,48 @@ async function threeInstancesOnPostgres(): Promise<void> {
 
 // ---------------------------------------------------------------- three Socket Mode processes, one PostgreSQL
 
-const socketCluster = {
-  ran: false,
-  responders: 0,
-  envelopes: 0,
-  envelopesLost: 0,
-  /** Envelopes sent again because the process holding them died (or stopped) before its ack. */
-  redelivered: 0,
-  /** Envelopes each process acknowledged, by name. */
-  ackedBy: {} as Record<string, number>,
-  clicksAcked: 0,
-  clicksLost: 0,
-  answersRecorded: 0,
-  answersLost: 0,
-  duplicatePosts: 0,
-  maxInjectLateMs: 0,
-  debriefAfterLimitMs: 0,
-  ackP99Ms: 0,
-};
+/** What one round of the Socket Mode scenario saw. */
+function socketModeFigures() {
+  return {
+    responders: 0,
+    envelopes: 0,
+    envelopesLost: 0,
+    /** Envelopes sent again because the process holding them died (or stopped) before its ack. */
+    redelivered: 0,
+    /** Envelopes each process acknowledged, by name. */
+    ackedBy: {} as Record<string, number>,
+    clicksAcked: 0,
+    clicksLost: 0,
+    answersRecorded: 0,
+    answersLost: 0,
+    duplicatePosts: 0,
+    maxInjectLateMs: 0,
+    debriefAfterLimitMs: 0,
+    ackP99Ms: 0,
+  };
+}
+
+/** Every round's figures, added up (the latest inject and p99: the worst round's). */
+const socketCluster = { rounds: 0, ...socketModeFigures() };
+
+function addSocketModeRound(round: ReturnType<typeof socketModeFigures>): void {
+  socketCluster.rounds++;
+  for (const key of [
+    "responders",
+    "envelopes",
+    "envelopesLost",
+    "redelivered",
+    "clicksAcked",
+    "clicksLost",
+    "answersRecorded",
+    "answersLost",
+    "duplicatePosts",
+  ] as const)
+    socketCluster[key] += round[key];
+  for (const [name, n] of Object.entries(round.ackedBy)) socketCluster.ackedBy[name] = (socketCluster.ackedBy[name] ?? 0) + n;
+  for (const key of ["maxInjectLateMs", "debriefAfterLimitMs", "ackP99Ms"] as const)
+    socketCluster[key] = Math.max(socketCluster[key], round[key]);
+}
 
 /** Three app processes in Socket Mode on one PostgreSQL, each with its own connection to the
  * fake Slack, which spreads envelopes over the open connections in turn and sends an envelope
@@ -973,8 +998,9 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
   const apps = names.map((name) => new AppProcess(":unused:", slack, env, name));
   const channel = "C0SOCKETS";
   const people = 90;
-  socketCluster.ran = true;
-  socketCluster.responders = people;
+  const round = socketModeFigures();
+  round.responders = people;
+  const failedBefore = failed;
   const delivered: Delivered[] = [];
   // Slack's 3 s to acknowledge, and up to 3 more tries (as Slack retries an Events API envelope).
   const deliver = async (type: "slash_commands" | "interactive", payload: object) => {
@@ -993,6 +1019,7 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
     const started = await deliver("slash_commands", commandFields(slack, "cluster-drill", channel));
     check("socket mode: the drill started through an envelope", started.error === null, started.error ?? "");
     const starter = names.indexOf(ackedBy(started) ?? "");
+    if (starter < 0) throw new Error(`no process acknowledged the slash command (${JSON.stringify(started.attempts)})`);
     await until("the socket mode drill is recorded", async () => (await drillRowIn(schema, channel)) !== undefined, 10_000);
     const drill = (await drillRowIn(schema, channel)) as DrillRow;
     const t0 = drill.started_at;
@@ -1013,6 +1040,7 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
       else if (submitted.error === null && reply.includes("already submitted")) answered.set(user, "already");
     };
     let killedWithEnvelope = false;
+    let killedAfterMs = 0;
     const chaos = async () => {
       // Before the first inject (6 s): the process that started the drill dies the instant an
       // envelope has been written to it, so it dies holding one it never acknowledged.
@@ -1023,6 +1051,7 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
           slack.socketMode.onEnvelopeSent = null;
           apps[starter]?.kill();
           killedWithEnvelope = true;
+          killedAfterMs = Date.now() - t0;
           resolve();
         };
       });
@@ -1030,6 +1059,7 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
       if (!killedWithEnvelope) {
         slack.socketMode.onEnvelopeSent = null;
         apps[starter]?.kill();
+        killedAfterMs = Date.now() - t0;
       }
       // Mid-drill: another process is restarted (a rolling deploy); it reconnects under its name.
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + 10_000 - Date.now())));
@@ -1038,18 +1068,16 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
       await other.start();
     };
     await Promise.all([...Array.from({ length: people }, (_, n) => play(n)), chaos()]);
-    socketCluster.ackP99Ms = Math.round(
+    round.ackP99Ms = Math.round(
       percentile(
         delivered.filter((d) => d.error === null).map((d) => d.latencyMs),
         99,
       ),
     );
 
-    const endedAt = await untilDrillDone(schema, channel, drill.id);
-
-    socketCluster.envelopes = delivered.length;
+    round.envelopes = delivered.length;
     const lost = delivered.filter((d) => d.error !== null);
-    socketCluster.envelopesLost = lost.length;
+    round.envelopesLost = lost.length;
     check(
       "socket mode: every envelope was acknowledged, by one process or, sent again, another",
       lost.length === 0,
@@ -1057,33 +1085,43 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
     );
     for (const d of delivered) {
       const by = ackedBy(d);
-      if (by) socketCluster.ackedBy[by] = (socketCluster.ackedBy[by] ?? 0) + 1;
+      if (by) round.ackedBy[by] = (round.ackedBy[by] ?? 0) + 1;
     }
     check(
       "socket mode: Slack's envelopes were spread over all three processes",
-      names.every((name) => (socketCluster.ackedBy[name] ?? 0) > 0),
-      JSON.stringify(socketCluster.ackedBy),
+      names.every((name) => (round.ackedBy[name] ?? 0) > 0),
+      JSON.stringify(round.ackedBy),
     );
     const killedName = names[starter] as string;
     const orphaned = delivered.filter((d) => d.attempts.some((a) => a.connection === killedName && a.outcome === "closed"));
-    socketCluster.redelivered = delivered.filter((d) => d.attempts.length > 1).length;
+    round.redelivered = delivered.filter((d) => d.attempts.length > 1).length;
     check(
       "socket mode: envelopes the killed process never acknowledged were sent again and acknowledged by another",
       killedWithEnvelope && orphaned.length > 0 && orphaned.every((d) => d.error === null && ackedBy(d) !== killedName),
-      `${orphaned.length} orphaned by the kill, ${socketCluster.redelivered} sent again in all`,
+      `killed ${killedAfterMs} ms into the drill ${killedWithEnvelope ? "as an envelope reached it" : "with no envelope sent to it in 3 s"}; ` +
+        `${orphaned.length} orphaned by the kill, ${round.redelivered} sent again in all`,
     );
+
+    // Whatever went wrong, what reached Slack and the database is checked (a stuck outbox times
+    // out here, and the thread shows what it did meanwhile).
+    let endedAt = Number.NaN;
+    try {
+      endedAt = await untilDrillDone(schema, channel, drill.id);
+    } catch (error) {
+      check("socket mode: the drill ended and everything it queued was sent", false, (error as Error).message);
+    }
 
     const acks = (
       await schema.pool.query<{ user_id: string }>("SELECT user_id FROM responders WHERE drill_id = $1 AND acked_at IS NOT NULL", [
         drill.id,
       ])
     ).rows.map((r) => r.user_id);
-    socketCluster.clicksAcked = clicked.size;
-    socketCluster.clicksLost = [...clicked].filter((u) => !acks.includes(u)).length;
+    round.clicksAcked = clicked.size;
+    round.clicksLost = [...clicked].filter((u) => !acks.includes(u)).length;
     check(
       "socket mode: every acknowledged click is recorded",
-      clicked.size === people && socketCluster.clicksLost === 0,
-      `${clicked.size} of ${people} clicks acknowledged, ${acks.length} recorded, ${socketCluster.clicksLost} lost`,
+      clicked.size === people && round.clicksLost === 0,
+      `${clicked.size} of ${people} clicks acknowledged, ${acks.length} recorded, ${round.clicksLost} lost`,
     );
     const recorded = (
       await schema.pool.query<{ user_id: string; n: number }>(
@@ -1091,13 +1129,13 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
         [drill.id],
       )
     ).rows;
-    socketCluster.answersRecorded = recorded.length;
-    socketCluster.answersLost = [...answered.keys()].filter((u) => !recorded.some((r) => r.user_id === u)).length;
+    round.answersRecorded = recorded.length;
+    round.answersLost = [...answered.keys()].filter((u) => !recorded.some((r) => r.user_id === u)).length;
     check(
       "socket mode: every person's first move is recorded, once",
-      answered.size === people && recorded.length === people && recorded.every((r) => r.n === 1) && socketCluster.answersLost === 0,
+      answered.size === people && recorded.length === people && recorded.every((r) => r.n === 1) && round.answersLost === 0,
       `${answered.size} answered (${[...answered.values()].filter((o) => o === "already").length} found recorded when sent again), ` +
-        `${recorded.length} recorded, ${socketCluster.answersLost} lost`,
+        `${recorded.length} recorded, ${round.answersLost} lost`,
     );
 
     Object.assign(socketCluster, checkDrillThread("socket mode", slack, channel, { t0, endedAt, people }));
@@ -1111,10 +1149,13 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
     );
     const logs = apps.map((a) => a.logs()).join("\n");
     check("socket mode: no token in the logs", !logs.includes(TOKEN) && !logs.includes(APP_TOKEN));
+    const listenerErrors = logs.split("\n").filter((line) => /listener failed|unhandled rejection/.test(line));
+    check("socket mode: no request failed inside a process", listenerErrors.length === 0, listenerErrors.slice(0, 3).join(" / "));
   } catch (error) {
     check("socket mode: the three-process scenario ran to the end", false, (error as Error).message);
-    for (const app of apps) console.log(app.logs().slice(-2000));
   } finally {
+    if (failed > failedBefore) for (const app of apps) console.log(`--- process ${app.name}:\n${app.logs().slice(-3000)}`);
+    addSocketModeRound(round);
     slack.socketMode.onEnvelopeSent = null;
     for (const app of apps) await app.stop().catch(() => {});
     await slack.stop();
@@ -1322,7 +1363,7 @@ async function killRounds(rounds: number, plan: [string, KillPoint][]): Promise<
 }
 
 /** `npm run test:reliability -- cluster` runs the three-instance phase (HTTP) alone;
- * `npm run test:reliability -- socket-cluster` the three Socket Mode processes alone;
+ * `npm run test:reliability -- socket-cluster [rounds]` the three Socket Mode processes alone, repeated;
  * `npm run test:reliability -- kill-acks [rounds]` the kill-during-acks drill and the one after it, repeated;
  * `npm run test:reliability -- kill-posted [rounds]` a kill the instant Slack accepted an inject, repeated. */
 const only = process.argv[2];
@@ -1349,7 +1390,10 @@ async function main(): Promise<void> {
   if (PG_SKIP) console.log(`skip the three-instance scenarios: ${PG_SKIP}`);
   else {
     if (!only || only === "cluster") await threeInstancesOnPostgres();
-    if (!only || only === "socket-cluster") await threeSocketModeProcessesOnPostgres();
+    if (!only || only === "socket-cluster") {
+      const rounds = only === "socket-cluster" ? Number(process.argv[3] ?? 1) : 1;
+      for (let round = 1; round <= rounds; round++) await threeSocketModeProcessesOnPostgres();
+    }
   }
 
   const rows: [string, string | number][] = [
@@ -1382,8 +1426,9 @@ async function main(): Promise<void> {
       ["three instances: ack and answer p99 through the proxy", `${cluster.ackP99Ms} ms`],
     );
   }
-  if (socketCluster.ran) {
+  if (socketCluster.rounds > 0) {
     rows.push(
+      ["socket mode, three processes: rounds", socketCluster.rounds],
       [
         "socket mode, three processes: envelopes / sent again / never acknowledged",
         `${socketCluster.envelopes} / ${socketCluster.redelivered} / ${socketCluster.envelopesLost}`,
