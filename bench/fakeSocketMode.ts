@@ -52,12 +52,14 @@ export interface Delivered {
   attempts: Attempt[];
 }
 
-/** An envelope just written to a connection (see onEnvelopeSent). */
+/** An envelope about to be written to a connection (see onEnvelope). */
 export interface SentEnvelope {
   connection: string;
   type: EnvelopeType;
   /** 0 for the first write, then 1, 2… (the envelope's retry_attempt). */
   retryAttempt: number;
+  /** This write, whose outcome is filled in once known. */
+  attempt: Attempt;
 }
 
 export type EnvelopeType = "slash_commands" | "interactive" | "events_api";
@@ -102,8 +104,11 @@ export class FakeSocketMode {
   private readonly stats = new Map<string, ConnectionStats>();
   private readonly connectWaiters: { token: string; label: string | undefined; after: number; resolve: (at: number) => void }[] = [];
   private readonly pinger: NodeJS.Timeout;
-  /** Called as each envelope is written (a test can kill the process that holds it, unacked). */
-  onEnvelopeSent: ((sent: SentEnvelope) => void) | null = null;
+  /** Called just before each envelope is written: a test can kill the process it is going to, so
+   * that the process dies with the envelope on its way and never acknowledges it. (Killing it
+   * just after the write instead races the process: on a busy machine it may read, acknowledge
+   * and only then die.) */
+  onEnvelope: ((envelope: SentEnvelope) => void) | null = null;
 
   constructor(private readonly baseUrl: () => string) {
     this.pinger = setInterval(() => {
@@ -172,6 +177,7 @@ export class FakeSocketMode {
         };
         const timer = setTimeout(() => settle("timeout"), timeoutMs);
         connection.pending.set(envelopeId, { settle, timer });
+        this.onEnvelope?.({ connection: connection.label, type, retryAttempt, attempt });
         connection.ws.send(
           JSON.stringify({
             envelope_id: envelopeId,
@@ -181,7 +187,6 @@ export class FakeSocketMode {
             ...(retryAttempt > 0 ? { retry_attempt: retryAttempt, retry_reason: retryReason } : {}),
           }),
         );
-        this.onEnvelopeSent?.({ connection: connection.label, type, retryAttempt });
       };
       write(0, "");
     });
@@ -221,6 +226,15 @@ export class FakeSocketMode {
         },
       });
     });
+  }
+
+  /** Resolves once the app holding `token` has no open connection left (it disconnected). */
+  async nextDisconnect(token: string, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while ((this.open.get(token) ?? []).length > 0) {
+      if (performance.now() > deadline) throw new Error(`the app did not disconnect within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   statsOf(token: string): ConnectionStats {

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { type Delivered, FakeSocketMode } from "../../bench/fakeSocketMode.js";
+import { type Attempt, type Delivered, FakeSocketMode } from "../../bench/fakeSocketMode.js";
 import { createTestSchema, PG_SKIP, type TestSchema } from "../pgServer.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -1040,24 +1040,26 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
       else if (submitted.error === null && reply.includes("already submitted")) answered.set(user, "already");
     };
     let killedWithEnvelope = false;
+    let heldAtKill: Attempt | null = null;
     let killedAfterMs = 0;
     const chaos = async () => {
-      // Before the first inject (6 s): the process that started the drill dies the instant an
-      // envelope has been written to it, so it dies holding one it never acknowledged.
+      // Before the first inject (6 s): the process that started the drill dies the instant Slack
+      // sends it an envelope, so the envelope is on its way and never acknowledged.
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + 4_000 - Date.now())));
       const killed = new Promise<void>((resolve) => {
-        slack.socketMode.onEnvelopeSent = (sent) => {
+        slack.socketMode.onEnvelope = (sent) => {
           if (sent.connection !== names[starter]) return;
-          slack.socketMode.onEnvelopeSent = null;
+          slack.socketMode.onEnvelope = null;
           apps[starter]?.kill();
           killedWithEnvelope = true;
+          heldAtKill = sent.attempt;
           killedAfterMs = Date.now() - t0;
           resolve();
         };
       });
       await Promise.race([killed, new Promise((r) => setTimeout(r, 3_000))]);
       if (!killedWithEnvelope) {
-        slack.socketMode.onEnvelopeSent = null;
+        slack.socketMode.onEnvelope = null;
         apps[starter]?.kill();
         killedAfterMs = Date.now() - t0;
       }
@@ -1098,8 +1100,8 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
     check(
       "socket mode: envelopes the killed process never acknowledged were sent again and acknowledged by another",
       killedWithEnvelope && orphaned.length > 0 && orphaned.every((d) => d.error === null && ackedBy(d) !== killedName),
-      `killed ${killedAfterMs} ms into the drill ${killedWithEnvelope ? "as an envelope reached it" : "with no envelope sent to it in 3 s"}; ` +
-        `${orphaned.length} orphaned by the kill, ${round.redelivered} sent again in all`,
+      `killed ${killedAfterMs} ms into the drill ${killedWithEnvelope ? "as an envelope was on its way to it" : "with no envelope sent to it in 3 s"}; ` +
+        `${orphaned.length} orphaned by the kill, ${round.redelivered} sent again in all; that envelope: ${heldAtKill ? (heldAtKill as Attempt).outcome : "none"}`,
     );
 
     // Whatever went wrong, what reached Slack and the database is checked (a stuck outbox times
@@ -1156,7 +1158,7 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
   } finally {
     if (failed > failedBefore) for (const app of apps) console.log(`--- process ${app.name}:\n${app.logs().slice(-3000)}`);
     addSocketModeRound(round);
-    slack.socketMode.onEnvelopeSent = null;
+    slack.socketMode.onEnvelope = null;
     for (const app of apps) await app.stop().catch(() => {});
     await slack.stop();
     await schema.drop().catch(() => {});

@@ -41,10 +41,8 @@ describeStores("Socket Mode with two installed workspaces", (open) => {
     const timers = new FakeTimers(clock);
     const scenario = baseScenario();
     const scenarios = new Map([[scenario.id, scenario]]);
-    const installations = new EncryptedInstallationStore(
-      db.stores.installations,
-      new TokenCipher(new EncryptionKey(randomBytes(32))),
-      () => clock.now(),
+    const installations = new EncryptedInstallationStore(db.stores.installations, new TokenCipher(new EncryptionKey(randomBytes(32))), () =>
+      clock.now(),
     );
     for (const team of [ACME, BETA]) {
       await installations.storeInstallation({
@@ -189,6 +187,9 @@ describeStores("Socket Mode with two installed workspaces", (open) => {
       assert.doesNotMatch(logs.join("\n"), /xoxb-|xapp-/, "no token in the logs");
     } finally {
       await slack.stop();
+      // Bolt's stop() starts the WebSocket's close handshake without waiting for it: let it finish
+      // before the fake Slack goes away, or the client keeps a 30 s timer for a handshake cut off.
+      await fake.socketMode.nextDisconnect(APP_TOKEN, 5_000);
     }
   });
 });
