@@ -259,7 +259,7 @@ function historyRows(h: HistoryResult): Row[] {
       area,
       measure: `${t.name} (p50 / p95)`,
       result: `${ms(t.times.p50)} / ${ms(t.times.p95)}`,
-      target: t.perRequest === false ? "once, before listening" : `p95 < ${TARGETS.historyP95Ms} ms`,
+      target: t.perRequest === false ? (t.when ?? "once, before listening") : `p95 < ${TARGETS.historyP95Ms} ms`,
       pass: t.perRequest === false ? null : t.times.p95 < TARGETS.historyP95Ms,
     })),
   ];

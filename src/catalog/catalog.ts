@@ -125,12 +125,20 @@ export function loadScenarioFile(
   const data = parsed.data;
   if (opts.trusted) return trustedScenario(path, data, opts, scenarioLexicon);
   const authoring = opts.authoring === true;
+  const found = resolveRunbookPath(path, data.runbook, base);
   // Compiling and scoring each rubric was most of a large catalog's load: a running bot compiles
   // a rubric when it first scores with it, and authors get the rubric checks from lint / import.
-  const rubric = authoring ? compileRubric(data.first_move.rubric, scenarioLexicon) : undefined;
-  const roleRubrics = authoring
+  // Lint compiles them with the scenario's text, as a drill does, so its off-target rules (a system,
+  // host or namespace the scenario never names) run on the samples too; without a runbook file the
+  // scenario's own fields are that text.
+  const runbookText = found ? readFileSync(found.path, "utf8") : "";
+  const texts = authoring ? scenarioTexts(data, runbookText, headings) : undefined;
+  const rubric = texts ? compileRubric(data.first_move.rubric, scenarioLexicon, texts) : undefined;
+  const roleRubrics = texts
     ? Object.fromEntries(
-        (data.roles ?? []).flatMap((role) => (role.first_move ? [[role.id, compileRubric(role.first_move.rubric, scenarioLexicon)]] : [])),
+        (data.roles ?? []).flatMap((role) =>
+          role.first_move ? [[role.id, compileRubric(role.first_move.rubric, scenarioLexicon, texts)]] : [],
+        ),
       )
     : {};
   const problems: LintProblem[] = [
@@ -144,7 +152,6 @@ export function loadScenarioFile(
     ...(p.severity === "warning" ? { severity: "warning" as const } : {}),
   }));
 
-  const found = resolveRunbookPath(path, data.runbook, base);
   if (!found) {
     const wanted = resolve(dirname(path), data.runbook);
     const twin = caseInsensitiveTwin(wanted);
@@ -165,7 +172,6 @@ export function loadScenarioFile(
       message: `runbook paths are relative to the scenario file now: write runbook: ${relative(dirname(path), found.path)}`,
     });
   }
-  const runbookText = readFileSync(found.path, "utf8");
   const runbookRef = runbookRefOf(found.path, base);
   const scenario = buildScenario(data, runbookText, { headings, runbookRef, lexicon: scenarioLexicon, ...(rubric ? { rubric } : {}) });
   if (authoring) {
@@ -257,22 +263,56 @@ export function buildScenario(
   } as Scenario;
   const given = options.rubric;
   // The scenario's own text: an answer that checks a system it never mentions checks the wrong one.
-  const knownText = () => `${JSON.stringify(data)}\n${runbookText}`.toLowerCase();
+  const texts = () => scenarioTexts(data, runbookText, headings);
   defineOnFirstUse(scenario, "rubric", () =>
-    given ? { ...given, knownText: knownText() } : compileRubric(data.first_move.rubric, lexicon(), { knownText: knownText() }),
+    given ? { ...given, ...scenarioTextFields(texts()) } : compileRubric(data.first_move.rubric, lexicon(), texts()),
   );
   defineOnFirstUse(scenario, "roleRubrics", () => {
-    const text = knownText();
+    const text = texts();
     return Object.fromEntries(
-      (data.roles ?? []).flatMap((role) =>
-        role.first_move ? [[role.id, compileRubric(role.first_move.rubric, lexicon(), { knownText: text })]] : [],
-      ),
+      (data.roles ?? []).flatMap((role) => (role.first_move ? [[role.id, compileRubric(role.first_move.rubric, lexicon(), text)]] : [])),
     );
   });
   defineOnFirstUse(scenario, "runbookDoc", () => parseRunbook(runbookText, { headings }));
   defineOnFirstUse(scenario, "runbookFindings", () => runbookFindings(scenario.runbookDoc, headings));
   defineOnFirstUse(scenario, "hash", () => scenarioHash(data, runbookText, headings));
   return scenario;
+}
+
+/** What a rubric compares an answer's names with: the scenario's text (`knownText`: its fields and
+ * runbook, but not the answers its rubric samples reject — a host an author put in a wrong answer is
+ * not the scenario's), and its focus (`focusText`: the alert, the runbook's trigger and first checks,
+ * the expected first move and the rubric with its accepted samples — what the first move is about;
+ * the injects, the tree and the rest of the runbook also name the systems around the incident). */
+export function scenarioTexts(
+  data: ScenarioFile,
+  runbookText: string,
+  headings: HeadingMap = {},
+): { knownText: string; focusText: string } {
+  const withoutRejects = (move: ScenarioFile["first_move"]) => ({ ...move, samples: { accept: move.samples?.accept ?? [] } });
+  const known = {
+    ...data,
+    first_move: withoutRejects(data.first_move),
+    ...(data.roles ? { roles: data.roles.map((r) => (r.first_move ? { ...r, first_move: withoutRejects(r.first_move) } : r)) } : {}),
+  };
+  const runbook = parseRunbook(runbookText, { headings });
+  const firstChecks = [runbook.sections.trigger?.body ?? "", runbook.sections.verify?.body ?? ""].join("\n");
+  const focus = {
+    title: data.title,
+    summary: data.summary,
+    trigger: data.trigger,
+    first_move: withoutRejects(data.first_move),
+    roles: (data.roles ?? []).flatMap((r) => (r.first_move ? [withoutRejects(r.first_move)] : [])),
+  };
+  return {
+    knownText: `${JSON.stringify(known)}\n${runbookText}`.toLowerCase(),
+    focusText: `${JSON.stringify(focus)}\n${firstChecks}`.toLowerCase(),
+  };
+}
+
+/** A compiled rubric's scenario text fields, for a rubric compiled before its scenario's text was known. */
+function scenarioTextFields(texts: { knownText: string; focusText: string }): Pick<CompiledRubric, "knownText" | "focusText"> {
+  return { knownText: texts.knownText, focusText: texts.focusText };
 }
 
 /** An enumerable property computed by its first read and then kept as a plain value, so a

@@ -163,6 +163,10 @@ export interface CompiledRubric {
   /** The scenario's own text (alert, injects, runbook), lower case, when known: a service, database,
    * role or user an answer names that it never mentions is not this incident's. */
   knownText: string | null;
+  /** The scenario's focus, lower case, when known: the alert, the runbook's trigger and first checks,
+   * the expected first move and the rubric. A system or namespace the scenario names only around
+   * the incident (an impact, a later step, an inject) is not the one the first move is about. */
+  focusText: string | null;
   lexicon: CompiledLexicon;
   /** True when the core itself is about telling people (a Communications role's first move):
    * then posting or paging is the move, not a hand-off. */
@@ -324,7 +328,11 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
 }
 
 /** Once per scenario: every term to stems and lexicon groups. */
-export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexicon, context: { knownText?: string } = {}): CompiledRubric {
+export function compileRubric(
+  rubric: RubricInput,
+  sharedLexicon: CompiledLexicon,
+  context: { knownText?: string; focusText?: string } = {},
+): CompiledRubric {
   const v2 = normaliseRubric(rubric);
   const lexicon = v2.names && Object.keys(v2.names).length > 0 ? extendLexicon(sharedLexicon, v2.names) : sharedLexicon;
   const emptyTerms: string[] = [];
@@ -366,6 +374,7 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
       ? { other: compileTerm(NON_PRODUCTION, lexicon), production: compileTerm(PRODUCTION, lexicon) }
       : null;
   const knownText = context.knownText?.toLowerCase() ?? null;
+  const focusText = context.focusText?.toLowerCase() ?? knownText;
   return {
     core,
     supporting,
@@ -375,6 +384,7 @@ export function compileRubric(rubric: RubricInput, sharedLexicon: CompiledLexico
     stateChanges,
     environments,
     knownText,
+    focusText,
     communicates,
     lexicon,
     emptyTerms,
@@ -417,7 +427,8 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
   const found: Occurrence[] = [];
   for (const m of answer.toLowerCase().matchAll(SYSTEM_NAME)) {
     const name = m[1] ?? "";
-    if (!SYSTEM_KINDS.test(name) || known.includes(name)) continue;
+    const kind = SYSTEM_KINDS.exec(name)?.[0];
+    if (kind === undefined || (known.includes(name) && !aroundTheIncident(rubric, name, kind))) continue;
     const parts = name.split(/[-_]/);
     for (let p = 0; p < x.content.length; p++) {
       const fits = parts.every((part, k) => {
@@ -429,6 +440,60 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
     }
   }
   return found;
+}
+
+/** True when the scenario names this system only around the incident (an impact, an inject, a later
+ * step), while its focus names another system of the same kind: "checkout-api" beside the alert's
+ * "catalog-api" is the service the incident spills into, not the one to check first. */
+function aroundTheIncident(rubric: CompiledRubric, name: string, kind: string): boolean {
+  const focus = rubric.focusText;
+  if (focus === null || focus === rubric.knownText || focus.includes(name)) return false;
+  return focusKinds(rubric, focus).has(kind);
+}
+
+const focusKindsCache = new WeakMap<CompiledRubric, Set<string>>();
+/** The kinds of system (-api, -db, -role…) the scenario's focus names, found once per rubric. */
+function focusKinds(rubric: CompiledRubric, focus: string): Set<string> {
+  let kinds = focusKindsCache.get(rubric);
+  if (kinds === undefined) {
+    kinds = new Set();
+    for (const m of focus.matchAll(SYSTEM_NAME)) {
+      const kind = SYSTEM_KINDS.exec(m[1] ?? "")?.[0];
+      if (kind !== undefined) kinds.add(kind);
+    }
+    focusKindsCache.set(rubric, kinds);
+  }
+  return kinds;
+}
+
+/** A metric as an alert's expression uses it: snake_case words before a selector, range or call
+ * (probe_ssl_earliest_cert_expiry{…}, nginx_ingress_controller_requests[5m]). */
+const METRIC_IN_EXPRESSION = /(?<![\p{L}\p{N}_])([a-z][a-z0-9]*(?:_[a-z0-9]+){2,})\s*[{[(]/gu;
+
+const alertMetricsCache = new WeakMap<CompiledRubric, string[][]>();
+/** The metrics of the scenario's focus (the alert's own expression), as words, except those a
+ * rubric term names itself (payment-5xx splits its alert's metric by provider): found once per rubric. */
+function alertMetrics(rubric: CompiledRubric): string[][] {
+  let metrics = alertMetricsCache.get(rubric);
+  if (metrics === undefined) {
+    const named = new Set(
+      [...rubric.core, ...rubric.supporting]
+        .flatMap((c) => c.terms)
+        .flatMap((t) => t.text.toLowerCase().match(/[a-z0-9]+(?:_[a-z0-9]+)+/g) ?? []),
+    );
+    const found = new Set([...(rubric.focusText ?? "").matchAll(METRIC_IN_EXPRESSION)].map((m) => m[1] ?? ""));
+    metrics = [...found].filter((m) => !named.has(m)).map((m) => m.split("_"));
+    alertMetricsCache.set(rubric, metrics);
+  }
+  return metrics;
+}
+
+/** Where the answer quotes the alert's own metric: it reads again what fired ("the trend of
+ * probe_ssl_earliest_cert_expiry" when that probe raised the alert), so a core term inside it
+ * checks nothing new. */
+function alertMetricsIn(rubric: CompiledRubric, x: Indexed): Occurrence[] {
+  const metrics = alertMetrics(rubric);
+  return metrics.length === 0 ? [] : metrics.flatMap((parts) => spelledAt(parts, x).map((o) => ({ ...o, inside: true })));
 }
 
 /** The consecutive content positions whose words spell `parts` ("api", "example", "com"). */
@@ -448,12 +513,23 @@ function spelledAt(parts: readonly string[], x: Indexed): Occurrence[] {
 const HOST_NAME = /(?<![\p{L}\p{N}._/@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|internal|local|example))(?![\p{L}\p{N}_-])/gu;
 const SLASH_PATH = /(?<![\p{L}\p{N}._/:-])([a-z][a-z0-9_-]*\/[a-z0-9_-]+\/[a-z0-9_-]+)(?![\p{L}\p{N}_/-])/gu;
 const POD_NAME = /(?<![\p{L}\p{N}_-])([a-z][a-z0-9-]*-[a-z0-9]{8,10}-[a-z0-9]{5})(?![\p{L}\p{N}_-])/gu;
+/** A filter value that is a host name (a.b.com, x.rds.amazonaws.com). */
+const HOST_VALUE = /^(?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|internal|local|example)$/;
+/** A person's address (j.doe@example.com): the user an identity check is about. */
+const EMAIL = /(?<![\p{L}\p{N}._%+-])([a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![\p{L}\p{N}_-])/gu;
+/** An HTTP API route (/api/v1/login, /v2/orders): its resource is the first segment after the version. */
+const API_ROUTE = /(?<![\p{L}\p{N}._:/-])\/((?:api\/)?v\d+\/([a-z0-9_-]+))(?![\p{L}\p{N}_-])/gu;
+/** A release's version (v2.41.0): the one the alert is about, or another release. */
+const VERSION = /(?<![\p{L}\p{N}._-])(v\d+\.\d+(?:\.\d+)?)(?![\p{L}\p{N}_-])/gu;
 const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 /** Tools whose -n is a namespace. */
 const KUBERNETES_TOOL = /(?<![\p{L}\p{N}_-])(?:kubectl|helm|oc|k9s|kubens|k)(?![\p{L}\p{N}_-])/u;
+/** A Kubernetes read typed without its tool ("get pods -n kube-system"): its -n is a namespace too. */
+const KUBERNETES_READ =
+  /(?<![\p{L}\p{N}_-])(?:get|describe|logs)\s+(?:pods?|po|deploy(?:ment)?s?|svc|services?|jobs?|cronjobs?|cj|rs|replicasets?|events|ingress(?:es)?|secrets?|certificates?|clusterpolic(?:y|ies)|polic(?:y|ies))(?![\p{L}\p{N}_-])/u;
 /** A system named by one word before what it is, after any article: how a scenario names its own. */
 const NAMED_SYSTEM_ANY = /\b([a-z][a-z0-9-]+) (?:app|application|db|database|service)\b/gu;
 /** Words that describe a system rather than name one: "the primary db", "the affected service". */
@@ -501,11 +577,11 @@ const SYSTEM_DESCRIBERS = new Set([
 ]);
 
 const shapesCache = new WeakMap<CompiledRubric, RegExp[]>();
-/** The name shapes (host, path, pod) the scenario's text has, found once per rubric. */
+/** The name shapes (host, path, pod, address) the scenario's text has, found once per rubric. */
 function knownShapes(rubric: CompiledRubric, known: string): RegExp[] {
   let shapes = shapesCache.get(rubric);
   if (shapes === undefined) {
-    shapes = [HOST_NAME, SLASH_PATH, POD_NAME].filter((shape) => {
+    shapes = [HOST_NAME, SLASH_PATH, POD_NAME, EMAIL].filter((shape) => {
       shape.lastIndex = 0;
       const found = shape.test(known);
       shape.lastIndex = 0;
@@ -514,6 +590,27 @@ function knownShapes(rubric: CompiledRubric, known: string): RegExp[] {
     shapesCache.set(rubric, shapes);
   }
   return shapes;
+}
+
+interface OwnNames {
+  /** The resources of the API routes the scenario's text names (login for /api/v1/login). */
+  routes: Set<string>;
+  /** The release versions its focus names (v2.41.0), lower case. */
+  versions: string[];
+}
+const ownNamesCache = new WeakMap<CompiledRubric, OwnNames>();
+/** The API routes the scenario names and the versions its focus names, found once per rubric. */
+function ownNames(rubric: CompiledRubric, known: string): OwnNames {
+  let names = ownNamesCache.get(rubric);
+  if (names === undefined) {
+    const focus = rubric.focusText ?? known;
+    names = {
+      routes: new Set([...known.matchAll(API_ROUTE)].map((m) => m[2] ?? "")),
+      versions: [...focus.matchAll(VERSION)].map((m) => m[1] ?? ""),
+    };
+    ownNamesCache.set(rubric, names);
+  }
+  return names;
 }
 
 const namesSystemsCache = new WeakMap<CompiledRubric, boolean>();
@@ -528,12 +625,13 @@ function namesOwnSystems(rubric: CompiledRubric, known: string): boolean {
   return names;
 }
 
-const unquotedCache = new WeakMap<CompiledRubric, string>();
-/** The scenario's text without quotes and escapes, so `mode="audit"` reads as mode=audit. */
-function unquoted(rubric: CompiledRubric, known: string): string {
+const unquotedCache = new WeakMap<CompiledRubric, { known: string; focus: string }>();
+/** The scenario's text and its focus without quotes and escapes, so `mode="audit"` reads as mode=audit. */
+function unquoted(rubric: CompiledRubric, known: string): { known: string; focus: string } {
   let plain = unquotedCache.get(rubric);
   if (plain === undefined) {
-    plain = known.replace(/[\\"'`]/g, "");
+    const strip = (text: string) => text.replace(/[\\"'`]/g, "");
+    plain = { known: strip(known), focus: strip(rubric.focusText ?? known) };
     unquotedCache.set(rubric, plain);
   }
   return plain;
@@ -558,6 +656,21 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       if (sameKind && !known.includes(name)) strangers.push(name);
     }
   }
+  // Another endpoint of the same API ("/api/v1/search" when the alert is about /api/v1/login), and
+  // another release than the one the alert and the runbook's first checks name ("the v2.40.3
+  // digest" when v2.41.0 is blocked; a later step may name the previous one to roll back to).
+  // An answer that also names the incident's own route or release compares the two ("v2.41.0 vs
+  // v2.40.3"): that checks the incident's one too.
+  const own = ownNames(rubric, known);
+  if (own.routes.size > 0) {
+    const routes = [...text.matchAll(API_ROUTE)];
+    if (!routes.some((m) => own.routes.has(m[2] ?? ""))) for (const m of routes) strangers.push(m[1] ?? "");
+  }
+  if (own.versions.length > 0) {
+    const isOwn = (version: string) => own.versions.some((v) => v.startsWith(version) || version.startsWith(v));
+    const versions = [...text.matchAll(VERSION)].map((m) => m[1] ?? "");
+    if (!versions.some(isOwn)) strangers.push(...versions);
+  }
   // A one-word system is known when the scenario has the word anywhere, also inside a name
   // ("storefront" in storefront-web).
   // Only where the scenario itself names its systems so ("the billing-admin app"): a short team
@@ -568,25 +681,35 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     if (!new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, "u").test(known)) strangers.push(name);
   }
   // -n is a namespace only for a Kubernetes tool ("tail -n 50", "grep -n" are counts and options).
-  const kubernetes = KUBERNETES_TOOL.test(text);
+  const kubernetes = KUBERNETES_TOOL.test(text) || KUBERNETES_READ.test(text);
+  // The namespace is the incident's when the scenario's focus (the alert, the runbook's first
+  // checks) names it: "kube-system", which a runbook mentions for other privileged pods, is not.
+  const focus = rubric.focusText ?? known;
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";
     if (!kubernetes || /^\d+$/.test(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
   }
   // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
   // does not (a later stage's "span=1m" says nothing of what "index=auth" searches).
   const objects = strangers.length;
   if (FILTER_VALUE.test(text)) {
     FILTER_VALUE.lastIndex = 0;
-    const plain = unquoted(rubric, known);
+    // The value the alert and the runbook's first checks give the filter: a later step's query
+    // (event=token.verify_failed in a runbook's diagnosis) looks for something else.
+    const texts = unquoted(rubric, known);
     for (const m of text.matchAll(FILTER_VALUE)) {
-      const [, key = "", value = ""] = m;
+      const [, key = ""] = m;
+      // A full stop after the value ends the sentence: "for dt=2024-11-11." filters on dt=2024-11-11.
+      const value = (m[2] ?? "").replace(/[.-]+$/, "");
       // An option's value ("--tail=100", "--since=10m") or a count or duration is how much to read,
       // not which object: only a filter's named value can point elsewhere.
       if (text[(m.index ?? 0) - 1] === "-" || /^\d+[smhdw]?$/.test(value)) continue;
       // A value the scenario gives to any filter or field is its own ("=akia…", "mode":"audit").
-      if (plain.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
+      // A host (host=checkout-prod.cluster-….rds.amazonaws.com) is compared like any host, with the
+      // whole text: a later section may spell out the incident's own database host.
+      const plain = HOST_VALUE.test(value) ? texts.known : texts.focus;
+      if (texts.focus.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
     }
   }
   const at = (name: string) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x);
@@ -807,6 +930,9 @@ interface Indexed {
   clauses: number[];
   /** For each content position: group → the content position where that group's phrase ends. */
   groupsAt: Map<string, number>[];
+  /** Content positions that start a longer lexicon phrase of a group the rubric never names
+   * ("service" in "service account"): the word is part of that other thing, not itself. */
+  partOfOther: boolean[];
   /** For each content position, its sentence, counting a question and the sentence after it as one. */
   topics: number[];
 }
@@ -844,7 +970,26 @@ function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
     if (previous && previous.sentence !== word.sentence && !previous.question) topic++;
     return topic;
   });
-  return { words, content, clauses, groupsAt, topics };
+  const named = namedGroups(rubric);
+  const partOfOther = groupsAt.map((found, at) => {
+    if (found.size === 0) return false;
+    for (const [group, end] of found) if (end === at || named.has(group)) return false;
+    return true;
+  });
+  return { words, content, clauses, groupsAt, partOfOther, topics };
+}
+
+const namedGroupsCache = new WeakMap<CompiledRubric, Set<string>>();
+/** The lexicon groups the rubric's own terms name (found once per rubric). */
+function namedGroups(rubric: CompiledRubric): Set<string> {
+  let named = namedGroupsCache.get(rubric);
+  if (named === undefined) {
+    named = new Set();
+    const terms = [...rubric.core, ...rubric.supporting].flatMap((c) => c.terms).concat(rubric.risky, rubric.afterCheck, rubric.offTarget);
+    for (const t of terms) for (const part of t.parts ?? [t]) for (const u of part.units) for (const g of u.groups ?? []) named.add(g);
+    namedGroupsCache.set(rubric, named);
+  }
+  return named;
 }
 
 /** A lexicon phrase's words in order from `at`, at most PHRASE_GAP words apart ("roll it back",
@@ -872,7 +1017,7 @@ function unitEnd(unit: Unit, at: number, x: Indexed): number {
   if (!word) return -1;
   let end = -1;
   if (unit.participle && !word.raw.endsWith("ed") && imperativeAt(x.words, x.content[at] ?? 0)) return -1;
-  if (unit.stem !== undefined && word.stem === unit.stem) end = at;
+  if (unit.stem !== undefined && word.stem === unit.stem && !(unit.groups && x.partOfOther[at])) end = at;
   if (unit.prefix !== undefined && (word.raw.startsWith(unit.prefix) || word.stem.startsWith(unit.prefix))) end = at;
   if (unit.groups) {
     const here = x.groupsAt[at];
@@ -901,6 +1046,9 @@ interface Occurrence {
   /** Content positions of the first and last matched word. */
   start: number;
   end: number;
+  /** For a thing a check may not be about: only a term inside it is about it (a quoted metric's own
+   * words), not one right next to it. */
+  inside?: boolean;
 }
 
 /** Every place the term occurs: its words in order, at most `gap` content words apart; for a
@@ -1057,8 +1205,11 @@ function findConcept(
   for (const term of concept.terms) {
     for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
       const wrong =
-        offTarget.find((t) => x.clauses[t.start] === x.clauses[o.start] && t.start <= o.end + 1 && o.start <= t.end + 1) ??
-        elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
+        offTarget.find(
+          (t) =>
+            x.clauses[t.start] === x.clauses[o.start] &&
+            (t.inside ? t.start <= o.start && o.end <= t.end : t.start <= o.end + 1 && o.start <= t.end + 1),
+        ) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
       if (wrong) {
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
         continue;
@@ -1636,6 +1787,37 @@ interface RiskyFound {
   conditional: string[];
 }
 
+/** How far "set" may stand after "update" in an SQL statement: the table's name, split into words
+ * ("update refresh_token_families set"), comes between. */
+const SQL_UPDATE_REACH = 6;
+
+/** SQL statements that write (UPDATE … SET, DELETE FROM, INSERT INTO), as the answer words them: a
+ * change of state in every scenario, wherever it stands ("psql -c \"update sessions set revoked_at=now()\""),
+ * unless negated or only looked for ("grep the audit log for delete from"). */
+function sqlWrites(x: Indexed): string[] {
+  const words = x.words;
+  const found: string[] = [];
+  words.forEach((w, i) => {
+    let end = -1;
+    if ((w.raw === "delete" && words[i + 1]?.raw === "from") || (w.raw === "insert" && words[i + 1]?.raw === "into")) end = i + 1;
+    if (w.raw === "update")
+      for (let k = i + 2; k <= i + SQL_UPDATE_REACH && k < words.length && words[k]?.sentence === w.sentence; k++)
+        if (words[k]?.raw === "set") {
+          end = k;
+          break;
+        }
+    if (end < 0) return;
+    if (negatedAt(words, i, RISKY_NEGATORS, RISKY_PAIRS) || searchedFor(words, i) || laterStep(words, i) || askedAbout(words, i)) return;
+    found.push(
+      words
+        .slice(i, end + 1)
+        .map((v) => v.raw)
+        .join(" "),
+    );
+  });
+  return found;
+}
+
 /** Words after which a state-changing verb is the responder's next move: "…, and setting…",
  * "meanwhile running ALTER ROLE". */
 const NEXT_MOVE_WORDS = new Set(["and", "then", "meanwhile", "now", "also", "plus", "while"]);
@@ -1772,7 +1954,7 @@ function reviewReason(
 
 export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMoveVerdict {
   const x = indexAnswer(answer, rubric);
-  const offTarget = rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP));
+  const offTarget = [...rubric.offTarget.flatMap((t) => occurrences(t, x, TERM_GAP)), ...alertMetricsIn(rubric, x)];
   const elsewhere = [
     ...otherEnvironments(rubric, x),
     ...strangerSystems(rubric, answer, x),
@@ -1787,6 +1969,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   for (const change of stateChangesTaken(rubric, x)) if (!risky.taken.includes(change)) risky.taken.push(change);
+  for (const write of sqlWrites(x)) if (!risky.taken.includes(write)) risky.taken.push(write);
   const writeOff = writesOffAlert(x);
   if (writeOff !== null && !risky.taken.includes(writeOff)) risky.taken.push(writeOff);
   const vague = vagueMove(answer, x);
@@ -2111,8 +2294,31 @@ function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null 
       if (PEOPLE.has(w.raw)) return whole();
     }
   }
-  return justHandsOff(words) ? whole() : null;
+  return justHandsOff(words) || waitsOnOthers(words) ? whole() : null;
 }
+
+/** "…and wait for them", "paged security, waiting on them", "lets wait for the owner before doing
+ * anything": waiting on other people is handing them the move, unless a condition in its sentence
+ * comes first ("if it's theirs, wait for them"). Waiting for a result ("wait for the query") is not. */
+function waitsOnOthers(words: readonly Word[]): boolean {
+  for (let k = 0; k < words.length; k++) {
+    const raw = words[k]?.raw ?? "";
+    if ((raw !== "wait" && raw !== "waiting") || !WAIT_FOR.has(words[k + 1]?.raw ?? "")) continue;
+    // "checking the dashboard while we wait for them": the wait runs beside one's own check.
+    if (words.slice(Math.max(0, k - 3), k).some((w) => w.raw === "while" || w.raw === "meanwhile")) continue;
+    let j = k + 2;
+    while (words[j]?.raw === "the" || words[j]?.raw === "our") j++;
+    const who = words[j]?.raw ?? "";
+    const team = words[j + 1]?.raw === "team" || words[j + 1]?.raw === "oncall";
+    if (!OTHERS.has(who) && !PEOPLE.has(who) && !team) continue;
+    const sentence = words[k]?.sentence;
+    if (words.slice(0, k).some((w) => w.sentence === sentence && CONDITIONS.has(w.raw))) continue;
+    return true;
+  }
+  return false;
+}
+const WAIT_FOR = new Set(["for", "on", "till", "until"]);
+const OTHERS = new Set(["them", "him", "her", "they"]);
 
 /** "…so we're contained, lets just open a ticket for the owner": "just" before a hand-off makes
  * it the whole move, unless a condition in its sentence comes first ("if it's not ours, just open

@@ -95,20 +95,50 @@ export class GameDays {
   /** Next runs, computed once per schedule and kept until they pass (App Home asks a lot). */
   private readonly nextRuns = new Map<number, { key: string; at: number | null; computedAt: number }>();
   private readonly graceMs: number;
+  /** Schedules armed by start() whose missed run catchUpMissed() has yet to look at. */
+  private toCatchUp: Schedule[] = [];
+  private stopped = false;
 
   constructor(private readonly options: GameDayOptions) {
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   }
 
-  /** On start: catch up what was missed while down, then arm every active schedule. */
+  /** On start, before the app listens: arms every active schedule (its next run worked out).
+   * What was missed while the app was down is left to catchUpMissed(), once the app answers. */
   async start(): Promise<void> {
-    for (const schedule of await this.activeOfServedTeams()) {
-      await this.catchUp(schedule);
-      this.arm(schedule);
+    this.stopped = false;
+    const active = await this.activeOfServedTeams();
+    for (const schedule of active) this.arm(schedule);
+    this.toCatchUp = active;
+  }
+
+  /** After start(), once the app listens: each armed schedule's latest missed run, started late
+   * (or recorded as missed past the grace window), one schedule after another. Every schedule of
+   * an every-15-minutes game day across hundreds of channels may be inside its window after a
+   * restart: starting those drills takes seconds to minutes, which /healthz, the load balancer
+   * and Slack's 3-second acks must not wait for. Each run is claimed in the database first, so
+   * several instances catching up at once start it once. Ends early when stop() is called.
+   * Returns how many runs this instance started late and recorded as missed. */
+  async catchUpMissed(): Promise<{ fired: number; missed: number }> {
+    const tally = { fired: 0, missed: 0 };
+    const pending = this.toCatchUp;
+    this.toCatchUp = [];
+    for (const schedule of pending) {
+      if (this.stopped) break;
+      if (!this.armed.has(schedule.id)) continue; // unscheduled since start
+      try {
+        const outcome = await this.catchUp(schedule);
+        if (outcome !== "none") tally[outcome]++;
+      } catch (error) {
+        this.options.onError?.(schedule.id, error);
+      }
     }
+    return tally;
   }
 
   stop(): void {
+    this.stopped = true;
+    this.toCatchUp = [];
     for (const id of [...this.armed.keys()]) this.disarm(id);
   }
 

@@ -366,6 +366,18 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     options.logger.error("listener failed:", error);
   });
 
+  /** Starts answering: the HTTP receiver, or Socket Mode with its health listener. */
+  const listenOn = async (port: number): Promise<Server | undefined> => {
+    if (receiver) return receiver.start(port);
+    await app.start();
+    // With OAuth, Bolt's install server on PORT serves the health routes too.
+    if (installer) return undefined;
+    // Socket Mode needs no inbound HTTP, but a load balancer or orchestrator still asks
+    // whether this process is alive and ready: a listener for those two routes only.
+    healthServer = await listen(createServer(healthListener(health)), port);
+    return healthServer;
+  };
+
   return {
     app,
     deps,
@@ -379,14 +391,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await drills.rearm();
       await delivery.recover();
       await gameDays.start();
-      if (receiver) return receiver.start(port);
-      await app.start();
-      // With OAuth, Bolt's install server on PORT serves the health routes too.
-      if (installer) return undefined;
-      // Socket Mode needs no inbound HTTP, but a load balancer or orchestrator still asks
-      // whether this process is alive and ready: a listener for those two routes only.
-      healthServer = await listen(createServer(healthListener(health)), port);
-      return healthServer;
+      const server = await listenOn(port);
+      // Game days missed while the app was down start now, in the background: after a restart
+      // hundreds of frequent schedules can be inside their catch-up window, and starting their
+      // drills must not keep health checks and Slack's requests waiting (stop() waits for it
+      // like other work, and it stops between schedules once stopping).
+      if (!stopping) {
+        void work.run(
+          gameDays.catchUpMissed().then(({ fired, missed }) => {
+            if (fired + missed > 0)
+              options.logger.info(`game days missed while the app was down: ${fired} started late, ${missed} past the grace window`);
+          }),
+        );
+      }
+      return server;
     },
     async stop() {
       stopping = true;

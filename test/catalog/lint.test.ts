@@ -275,6 +275,20 @@ describe("drillbot lint: rubric v2, samples and the lexicon", () => {
     );
   });
 
+  it("scores samples with the scenario's text, as a drill does: a system the scenario never names is another one", () => {
+    // A reject sample that checks the right thing on another service: lint must read it as off
+    // target, which needs the scenario's text; and the sample's own name must not become "known".
+    const result = lintBroken((f) => ({
+      ...f,
+      scenario: toV2(f.scenario).replace(
+        "\ninjects:",
+        '\n  samples:\n    accept: ["check the error rate on the dash"]\n    reject: ["check the dashboard of billing-api"]\ninjects:',
+      ),
+    }));
+    assert.deepEqual(result.lines, []);
+    assert.equal(result.code, 0);
+  });
+
   it("reports a term made only of filler words and a rubric with neither core nor must", () => {
     const filler = lintBroken((f) => ({ ...f, scenario: toV2(f.scenario).replace("[dashboard, error rate]", "[dashboard, the]") }));
     assert.ok(

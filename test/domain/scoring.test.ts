@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { builtinLexicon } from "../../src/catalog/lexicon.js";
 import { compileLexicon } from "../../src/domain/lexicon.js";
 import { compileRubric, firstMoveScore, type RubricV2, verdictOf } from "../../src/domain/scoring.js";
 import { toWords } from "../../src/domain/words.js";
@@ -477,6 +478,116 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("kubectl get pods -n checkout", r).correct, false, "another namespace is still another object");
   });
 
+  it("reads a system or namespace the scenario names only around the incident as another one than the alert's", () => {
+    // The alert is about orders-api in namespace shop; the runbook's impact section names the
+    // service it spills into (billing-api) and another namespace (kube-system).
+    const focus = "alert: OrdersLatencyHigh service=orders-api namespace=shop; verify: kubectl -n shop get pods; orders-db cpu";
+    const known = `${focus}\nimpact: billing-api alerts follow; other privileged pods run in kube-system; billing-worker retries`;
+    const r = compileRubric({ core: [["deploy history", "get pods"]] }, lexicon, { knownText: known, focusText: focus });
+    for (const wrong of [
+      "checking the deploy history of billing-api",
+      "kubectl get pods -n kube-system -o wide",
+      "get pods -n kube-system",
+    ]) {
+      const v = firstMoveScore(wrong, r);
+      assert.equal(v.correct, false, wrong);
+      assert.match(v.reason, /checks the wrong thing: “.*(billing api|kube system)/, wrong);
+    }
+    for (const right of ["checking the deploy history of orders-api", "kubectl -n shop get pods", "deploy history, then orders-db load"])
+      assert.equal(firstMoveScore(right, r).correct, true, right);
+    // A kind of system the focus never names (a worker) has nothing to be told apart from.
+    assert.equal(firstMoveScore("deploy history of billing-worker", r).correct, true);
+  });
+
+  it("reads another user's address, another endpoint of the API and another release as checking the wrong thing", () => {
+    const focus = "alert: logins for a.lee@example.com on POST /api/v2/login spike after the v4.2.0 rollout";
+    const known = `${focus}\nrunbook, later steps: roll back to v4.1.7 if needed; /api/v2/health answers ok`;
+    const r = compileRubric({ core: [["status page", "edge logs"]] }, lexicon, { knownText: known, focusText: focus });
+    for (const wrong of ["edge logs for anna.lee@example.com", "edge logs for /api/v2/search", "edge logs of the v4.1.7 pods"]) {
+      const v = firstMoveScore(wrong, r);
+      assert.equal(v.correct, false, wrong);
+      assert.match(v.reason, /checks the wrong thing/, wrong);
+    }
+    for (const right of [
+      "edge logs for a.lee@example.com",
+      "edge logs for /api/v2/login",
+      "edge logs of the v4.2.0 pods",
+      "edge logs for v4.2",
+      // Compared with the incident's own, another release or route is a baseline, not the object.
+      "edge logs of v4.2.0 vs v4.1.7",
+      "edge logs for /api/v2/login against /api/v2/health",
+    ])
+      assert.equal(firstMoveScore(right, r).correct, true, right);
+  });
+
+  it("reads the alert's own metric as reading again what fired, unless the rubric names that metric", () => {
+    const focus = 'alert: (tls_probe_cert_expiry_seconds{instance="shop"} - time()) / 3600 < 72';
+    const r = compileRubric({ core: [["cert + expiry", "openssl"]] }, compileLexicon([{ groups: { cert: ["certificate"] }, forms: {} }]), {
+      knownText: focus,
+      focusText: focus,
+    });
+    const v = firstMoveScore('graph tls_probe_cert_expiry_seconds{instance="shop"} over the last day', r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing: “tls probe cert expiry seconds”/);
+    assert.equal(firstMoveScore("openssl s_client against shop, then the cert expiry it serves", r).correct, true);
+    // A rubric that breaks the alert's metric down by something names it: then quoting it is the check.
+    const named = compileRubric({ core: [["tls_probe_cert_expiry_seconds"]] }, lexicon, { knownText: focus, focusText: focus });
+    assert.equal(firstMoveScore('tls_probe_cert_expiry_seconds{instance="shop"} by target', named).correct, true);
+  });
+
+  it("reads a filter set to the value a later runbook step uses, not the alert's, as another object", () => {
+    const focus = "alert drilldown: index=auth event=token.refresh | stats dc(device_fp) by token_family";
+    const known = `${focus}\nrunbook diagnosis, step 4: index=auth event=token.verify_failed earliest=-7d`;
+    const r = compileRubric({ core: [["device fp", "token family"]] }, lexicon, { knownText: known, focusText: focus });
+    const v = firstMoveScore("token family counts in index=auth event=token.verify_failed", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /checks the wrong thing/);
+    assert.equal(firstMoveScore("token family counts in index=auth event=token.refresh", r).correct, true);
+    // A full stop after the value ends the sentence; it is not part of the value.
+    assert.equal(firstMoveScore("pulling device fp for event=token.refresh.", r).correct, true);
+    // A host is compared like any host, with the whole text: a later step may spell out the own one.
+    const hosts = compileRubric({ core: [["device fp"]] }, lexicon, {
+      knownText: `${focus} psql host=$DB_HOST\nstep 3: psql "host=auth-prod.cluster-x1.rds.example dbname=auth"`,
+      focusText: `${focus} psql host=$DB_HOST`,
+    });
+    assert.equal(firstMoveScore('device fp per family via psql "host=auth-prod.cluster-x1.rds.example"', hosts).correct, true);
+    assert.equal(firstMoveScore('device fp per family via psql "host=billing-prod.cluster-x1.rds.example"', hosts).correct, false);
+  });
+
+  it("reads a word that starts a longer lexicon phrase the rubric never names as part of that other thing", () => {
+    const words = compileLexicon([{ groups: { service: ["svc"], "service account": ["serviceaccount"] }, forms: {} }]);
+    const r = compileRubric({ core: [["out of the service", "remove + service"]] }, words);
+    assert.equal(firstMoveScore("take the pod out of the service", r).correct, true);
+    const v = firstMoveScore("removing the storefront service account binding now", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /missing: out of the service/);
+    // A rubric that names the longer thing matches it as before.
+    assert.equal(firstMoveScore("check the service account binding", compileRubric({ core: [["service account"]] }, words)).correct, true);
+  });
+
+  it("reads an SQL statement that writes as a risky change wherever it stands", () => {
+    const r = compileRubric({ core: [["session table"]] }, lexicon);
+    for (const [answer, risky] of [
+      ['psql "$DSN" -c "update session_table set revoked_at=now()"', "update session table set"],
+      ["session table: delete from session_table where user_id = 42", "delete from"],
+      ["session table, then INSERT INTO session_table_audit values (…)", "insert into"],
+    ] as const) {
+      const v = firstMoveScore(answer, r);
+      assert.equal(v.correct, false, answer);
+      assert.match(v.reason, new RegExp(`risky: .*“${risky}”`), answer);
+    }
+    assert.equal(firstMoveScore("select * from session_table where user_id = 42; no update ... set yet", r).correct, true);
+    assert.equal(firstMoveScore("grep the session table audit log for delete from statements", r).correct, true);
+  });
+
+  it("reads restoring the previous version as rolling back, and mv as a change (shared lexicon)", () => {
+    const r = compileRubric({ core: [["status page"]], risky: ["roll back"] }, builtinLexicon());
+    const v = firstMoveScore("status page is green; should we just restore the previous secret version?", r);
+    assert.equal(v.correct, false);
+    assert.match(v.reason, /risky: “restore”/);
+    assert.match(firstMoveScore("status page first, then mv the export to a quarantine prefix", r).reason, /risky: “mv”/);
+  });
+
   it("reads 'not just a blip' and 'so we know it's fine' as a check, 'so it's fine' as writing the alert off", () => {
     const r = compileRubric({ core: [["status page"]] }, lexicon);
     assert.equal(firstMoveScore("make sure it isn't just a blip: check the status page", r).correct, true);
@@ -522,6 +633,20 @@ describe("first-move scoring v2", () => {
     assert.match(score("provider errors look bad so just page the IC").reason, /hands off/);
     // A conditional hand-off after the check is still the check.
     assert.equal(score("by provider on the dashboard; if it is only paycore just open a ticket with them").correct, true);
+  });
+
+  it("reads waiting for other people as handing them the move, not waiting for a result", () => {
+    for (const answer of [
+      "is it one provider? lets wait for them before doing anything",
+      "status page is red, waiting on the payments team",
+    ]) {
+      const v = score(answer);
+      assert.equal(v.correct, false, answer);
+      assert.match(v.reason, /hands off/, answer);
+    }
+    assert.equal(score("status page first, wait for the by provider query to finish").correct, true);
+    assert.equal(score("checking the status page while we wait for them").correct, true);
+    assert.equal(score("by provider on the dashboard; if it's only paycore, wait for them").correct, true);
   });
 
   it("reads 'X I would not do' after a risky action as declining it", () => {

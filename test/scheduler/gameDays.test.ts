@@ -125,6 +125,8 @@ describeStores("game days", (open) => {
     // Down from before 10:00 until 12:00 Berlin: the app starts two hours late.
     clock.set(Date.UTC(2026, 5, 1, 10));
     await first.gameDays.start();
+    assert.deepEqual(first.fired, [], "start() only arms: the app listens before missed runs start");
+    await first.gameDays.catchUpMissed();
     assert.deepEqual(first.fired, [{ scheduleId: 1, period: "2026-06-01T08:00:00.000Z", late: true }]);
     first.gameDays.stop();
     // Restart again a minute later, and a second instance on the same database.
@@ -132,6 +134,7 @@ describeStores("game days", (open) => {
     const again = await setup(clock, open, first.db);
     const other = await setup(clock, open, first.db);
     await Promise.all([again.gameDays.start(), other.gameDays.start()]);
+    await Promise.all([again.gameDays.catchUpMissed(), other.gameDays.catchUpMissed()]);
     assert.equal(again.fired.length + other.fired.length, 0);
     const runs = await again.stores.schedules.listScheduleRuns(1);
     assert.equal(runs.length, 1);
@@ -144,6 +147,7 @@ describeStores("game days", (open) => {
     clock.set(Date.UTC(2026, 5, 1, 16)); // 8 h after 10:00 Berlin
     const later = await setup(clock, open, db);
     await later.gameDays.start();
+    await later.gameDays.catchUpMissed();
     assert.equal(fired.length + later.fired.length, 0);
     const [run] = await later.stores.schedules.listScheduleRuns(1);
     assert.equal(run?.status, "missed");
@@ -159,6 +163,39 @@ describeStores("game days", (open) => {
     const results = await Promise.all([a.gameDays.fire(schedule, period, false), b.gameDays.fire(schedule, period, false)]);
     assert.deepEqual(results.sort(), [false, true]);
     assert.equal(a.fired.length + b.fired.length, 1);
+  });
+
+  it("catching up after downtime starts each missed run once across instances, and skips what was unscheduled or stopped", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 1, 7)); // Monday 09:00 Berlin
+    const a = await setup(clock, open);
+    const kept = await weekly(a.stores, clock, { channel: "C1" });
+    const dropped = await weekly(a.stores, clock, { channel: "C2" });
+    const third = await weekly(a.stores, clock, { channel: "C3" });
+    clock.set(Date.UTC(2026, 5, 1, 10)); // back at 12:00 Berlin, two hours after 10:00
+    const b = await setup(clock, open, a.db);
+    await Promise.all([a.gameDays.start(), b.gameDays.start()]);
+    // Unscheduled on one instance after start: that instance leaves it; the other still starts it.
+    await a.stores.schedules.deactivateSchedule(dropped.id);
+    a.gameDays.disarm(dropped.id);
+    await Promise.all([a.gameDays.catchUpMissed(), b.gameDays.catchUpMissed()]);
+    const fired = [...a.fired, ...b.fired];
+    assert.deepEqual(
+      fired.map((f) => f.scheduleId).sort(),
+      [kept.id, dropped.id, third.id].sort(),
+      "each missed run started once, by one of the two instances",
+    );
+    assert.ok(!a.fired.some((f) => f.scheduleId === dropped.id), "not by the instance where it was unscheduled");
+    assert.ok(fired.every((f) => f.late && f.period === "2026-06-01T08:00:00.000Z"));
+
+    // An instance that is stopping starts nothing more.
+    clock.advance(60_000);
+    const c = await setup(clock, open, a.db);
+    const d = await weekly(c.stores, clock, { channel: "C4", createdAt: Date.UTC(2026, 5, 1, 7) });
+    await c.gameDays.start();
+    c.gameDays.stop();
+    await c.gameDays.catchUpMissed();
+    assert.deepEqual(c.fired, []);
+    assert.deepEqual(await c.stores.schedules.listScheduleRuns(d.id), []);
   });
 
   it("sends the optional heads-up the day before, once", async () => {

@@ -64,6 +64,61 @@ describe("restarts and shutdown", () => {
     assert.equal(sent.length, 1, "sent within a second of the restart, not after the dead lease");
   });
 
+  it("answers health checks while game days missed during downtime are still starting, then starts each once", async () => {
+    h = new SlackHarness(); // 10:00 UTC: the app was down at 09:00
+    const schedule = await h.stores.schedules.createSchedule({
+      channel: "C0DAILY",
+      cron: "0 9 * * *",
+      timezone: "UTC",
+      scenario: "payment-5xx",
+      mode: "read",
+      headsUp: false,
+      createdBy: alice.id,
+      createdAt: h.clock.now() - 2 * 60 * 60_000,
+    });
+    // The catch-up's claim of the missed 09:00 run is held until the test lets it go, as a
+    // catch-up of hundreds of schedules is still busy long after the process started.
+    const schedules = h.stores.schedules;
+    const claim = schedules.claimScheduleRun.bind(schedules);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reached = () => {};
+    const catchingUp = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    schedules.claimScheduleRun = async (run) => {
+      reached();
+      await held;
+      return claim(run);
+    };
+    let listening = false;
+    const started = h.start().then(() => {
+      listening = true;
+    });
+    try {
+      await catchingUp;
+      await new Promise(setImmediate); // start() has nothing else to wait for
+      assert.equal(listening, true, "the app listens without waiting for missed game days");
+      const url = (path: string) => h.eventsUrl.replace("/slack/events", path);
+      assert.equal((await fetch(url("/healthz"))).status, 200);
+      assert.equal((await fetch(url("/readyz"))).status, 200, "and is ready for the load balancer");
+      assert.equal((await h.store.listDrills({ venue: "C0DAILY" })).length, 0, "the missed drill has not started yet");
+    } finally {
+      release();
+      await started;
+    }
+    await h.idle();
+    assert.equal((await h.store.listDrills({ venue: "C0DAILY" })).length, 1, "then it starts, once");
+    const runs = await h.stores.schedules.listScheduleRuns(schedule.id);
+    assert.deepEqual(
+      runs.map((r) => [r.period, r.status]),
+      [[Date.UTC(2026, 10, 23, 9), "fired"]],
+    );
+    assert.equal(posts().filter((c) => c.params.channel === "C0DAILY" && !c.params.thread_ts).length, 1, "one trigger message");
+  });
+
   it("stops within its grace period even when work is stuck on Slack, and keeps what is unsent", async () => {
     h = await new SlackHarness().start();
     await h.command("payment-5xx", alice);
