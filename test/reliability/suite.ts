@@ -1201,6 +1201,9 @@ async function singleProcess(): Promise<void> {
     slack.dropNextPostTo = "C0GAMEDAY";
     slack.onDrop = () => app.kill();
     await app.start();
+    // The app listens before it catches up on missed game days, so start() may return before the
+    // game day fires: wait for the kill, or the next start races it (and the kill hits the new process).
+    await until("the game day's post was cut off and the app killed", () => slack.dropNextPostTo === null && app.pid === undefined, 20_000);
     await app.start();
 
     // Hostile and malformed requests, signed and not.
