@@ -741,7 +741,7 @@ function checkDrillThread(
   const markedLate = injects.filter((p) => /late: the app was down/.test(p.params.text ?? "")).length;
   check(
     `${name}: the injects due after the kill were posted on time by the survivors`,
-    markedLate === 0 && maxInjectLateMs < 10_000,
+    injects.length === offsets.length && markedLate === 0 && maxInjectLateMs < 10_000,
     `${markedLate} marked late; at most ${maxInjectLateMs} ms after due (Slack failing some posts)`,
   );
   check(
