@@ -18,9 +18,10 @@ import { benchInstancesStampede, benchStampede, type InstancesStampedeResult, ty
 // against two instances on one PostgreSQL), the CLI's start and years of history, one after the other (never at once: each would disturb the
 // others' timings), then bench/RESULTS.md.
 //
-//   BENCH_ROUNDS=3        measured stampede rounds per app and delivery (default 3, at least 3, after one warm-up
-//                         each); both deliveries, the CLI and the history must fit in the issue's 5 minutes
-//   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes (node --cpu-prof)
+//   BENCH_ROUNDS=4        measured stampede rounds per app and delivery (default 4, at least 3), after two warm-up
+//                         rounds each; drillbot and the bare app run them in pairs, ABBA (stampede.ts roundSchedule);
+//                         both deliveries, the CLI and the history must fit in the issue's 5 minutes
+//   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes and of the bare app (node --cpu-prof)
 //   BENCH_ONLY=stampede   only these parts (comma-separated: catalog, stampede or one of http / socket,
 //                         instances, cli, history, scoring), for
 //                         trying a change; the figures are printed and bench/RESULTS.md is left alone
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
 
     const stampedes: StampedeResult[] = [];
     let instances: InstancesStampedeResult | { skipped: string } | undefined;
-    const rounds = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
+    const rounds = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 4));
     const deliveries = (["http", "socket"] as const).filter((delivery) => runs("stampede") || runs(delivery));
     if (deliveries.length > 0 || runs("instances")) {
       await fake.start();

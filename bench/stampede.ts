@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { type AppKind, AppProcess, type Delivery, SIGNING_SECRET } from "./app-process.js";
 import type { CallWindow, FakeSlack } from "./fakeSlack.js";
@@ -413,6 +415,8 @@ export interface StampedeResult {
   bare: RoundResult;
   /** Each app's median CPU per click over its measured rounds. */
   cpuMsPerClick: Record<AppKind, number | null>;
+  /** drillbot against the bare app: the median of the per-pair ratios (p99, CPU per click). */
+  vsBare: { p99: number; p99Pairs: number[]; cpu: number | null; cpuPairs: number[] };
   memory: Record<AppKind, MemoryFigures>;
   /** Socket Mode: ms from a `disconnect` message to the app's next connection. */
   reconnectMs: Record<AppKind, number> | null;
@@ -421,11 +425,51 @@ export interface StampedeResult {
   cpuProfDir: string | null;
 }
 
+/** A folder of its own for each app's CPU profile (the file names say only the pid). */
+function profileDir(root: string, kind: AppKind): string {
+  const dir = join(root, kind);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Warm-up rounds of each app before the measured ones. After a single one, the first measured
+ * round of both apps still took 30–50% more CPU per click than the later ones (V8 was still
+ * optimising), which made round 1 of every run an outlier. */
+export const WARMUP_ROUNDS = 2;
+
+/** The order the rounds run in: the warm-ups, then `pairs` measured pairs, each pair one round of
+ * each app back to back, in ABBA order (drillbot first in odd pairs, the bare app first in even
+ * ones). A pair ran under the same machine conditions, so drift on a shared machine (other work
+ * starting or stopping) cancels in its ratio, and neither app always runs first. */
+export function roundSchedule(pairs: number): { kind: AppKind; warmup: boolean; label: string }[] {
+  const pair = (i: number): AppKind[] => (i % 2 === 1 ? ["drillbot", "bare"] : ["bare", "drillbot"]);
+  const schedule: { kind: AppKind; warmup: boolean; label: string }[] = [];
+  for (let i = 1; i <= WARMUP_ROUNDS; i++) {
+    for (const kind of pair(i)) schedule.push({ kind, warmup: true, label: `warm-up ${i}` });
+  }
+  for (let i = 1; i <= pairs; i++) {
+    for (const kind of pair(i)) schedule.push({ kind, warmup: false, label: `round ${i}` });
+  }
+  return schedule;
+}
+
+/** Each measured pair's ratio of drillbot to the bare app (`value` of each round), in the order
+ * the pairs ran; a pair whose value is missing on either side is left out. */
+export function pairRatios(rounds: readonly RoundResult[], value: (r: RoundResult) => number | null): number[] {
+  const ratios: number[] = [];
+  for (const ours of rounds.filter((r) => r.kind === "drillbot" && !r.warmup)) {
+    const bare = rounds.find((r) => r.kind === "bare" && !r.warmup && r.label === ours.label);
+    const [a, b] = [value(ours), bare ? value(bare) : null];
+    if (a !== null && b !== null && b > 0) ratios.push(a / b);
+  }
+  return ratios;
+}
+
 /** Lets start-up finish (timers, the first GC) before idle memory is read. */
 const SETTLE_MS = 1_000;
 
-/** Start both apps, read their idle memory, warm them up, then alternate measured rounds so
- * drift on the shared machine hits both. In Socket Mode, both are first asked to reconnect (as
+/** Start both apps, read their idle memory, warm them up, then run the measured rounds in pairs
+ * (roundSchedule) so drift on the shared machine hits both alike. In Socket Mode, both are first asked to reconnect (as
  * Slack does when it recycles a server), so every round runs on a connection the app re-opened. */
 export async function benchStampede(options: {
   delivery: Delivery;
@@ -442,10 +486,15 @@ export async function benchStampede(options: {
       delivery,
       apiUrl: options.fake.apiUrl,
       dbPath: options.dbPath,
-      cpuProfDir: options.cpuProfDir,
+      ...(options.cpuProfDir ? { cpuProfDir: profileDir(options.cpuProfDir, "drillbot") } : {}),
     });
     apps.push(ours);
-    const bare = await AppProcess.start("bare", { delivery, apiUrl: options.fake.apiUrl });
+    const bare = await AppProcess.start("bare", {
+      delivery,
+      apiUrl: options.fake.apiUrl,
+      // The bare app's profile beside drillbot's, to compare where each spends its CPU.
+      ...(options.cpuProfDir ? { cpuProfDir: profileDir(options.cpuProfDir, "bare") } : {}),
+    });
     apps.push(bare);
     await sleep(SETTLE_MS);
     const memory: Record<AppKind, MemoryFigures> = {
@@ -464,13 +513,7 @@ export async function benchStampede(options: {
       drillbot: { app: ours, fake: options.fake, dbPath: options.dbPath },
       bare: { app: bare, fake: options.fake },
     };
-    const schedule: { kind: AppKind; warmup: boolean; label: string }[] = [
-      { kind: "drillbot", warmup: true, label: "warm-up" },
-      { kind: "bare", warmup: true, label: "warm-up" },
-    ];
-    for (let i = 1; i <= options.rounds; i++) {
-      schedule.push({ kind: "drillbot", warmup: false, label: `round ${i}` }, { kind: "bare", warmup: false, label: `round ${i}` });
-    }
+    const schedule = roundSchedule(options.rounds);
     const rounds: RoundResult[] = [];
     for (const step of schedule) {
       const result = await runRound(targets[step.kind], step.label, step.warmup);
@@ -499,6 +542,11 @@ export async function benchStampede(options: {
       ours: medianBy(measured("drillbot"), (r) => r.latency.p99),
       bare: medianBy(measured("bare"), (r) => r.latency.p99),
       cpuMsPerClick: { drillbot: cpu("drillbot"), bare: cpu("bare") },
+      vsBare: (() => {
+        const p99Pairs = pairRatios(rounds, (r) => r.latency.p99);
+        const cpuPairs = pairRatios(rounds, (r) => r.cpuMsPerClick);
+        return { p99: median(p99Pairs), p99Pairs, cpu: cpuPairs.length ? median(cpuPairs) : null, cpuPairs };
+      })(),
       memory,
       reconnectMs,
       connections,

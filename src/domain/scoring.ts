@@ -425,9 +425,14 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
   const known = rubric.knownText;
   if (known === null) return [];
   const found: Occurrence[] = [];
-  for (const m of answer.toLowerCase().matchAll(SYSTEM_NAME)) {
+  const text = answer.toLowerCase();
+  for (const m of text.matchAll(SYSTEM_NAME)) {
     const name = m[1] ?? "";
-    const kind = SYSTEM_KINDS.exec(name)?.[0];
+    // "the ci-publish role's AssumeRole activity": what it is may follow as a word of its own.
+    // "someone with the security-audit role", "using my ops-admin role": who looks, not what is looked at.
+    const held = HELD_BEFORE.test(text.slice(0, m.index ?? 0));
+    const kindWord = held ? undefined : KIND_AFTER.exec(text.slice((m.index ?? 0) + name.length))?.[1];
+    const kind = SYSTEM_KINDS.exec(name)?.[0] ?? (kindWord !== undefined ? `-${KIND_WORDS[kindWord] ?? kindWord}` : undefined);
     if (kind === undefined || (known.includes(name) && !aroundTheIncident(rubric, name, kind))) continue;
     const parts = name.split(/[-_]/);
     for (let p = 0; p < x.content.length; p++) {
@@ -441,6 +446,12 @@ function strangerSystems(rubric: CompiledRubric, answer: string, x: Indexed): Oc
   }
   return found;
 }
+
+/** A kind of system written as a word after a hyphenated name: "ci-publish role", "billing-admin app". */
+const KIND_AFTER = /^(?:'s)?\s+(role|user|service|database|db|api|app|application)\b/u;
+const KIND_WORDS: Record<string, string> = { database: "db", application: "app" };
+/** Before a name, words that make it the responder's own access: "with the security-audit role". */
+const HELD_BEFORE = /\b(?:with|using|via|as|assume|assuming)\s+(?:(?:the|my|our|an?|own)\s+)*$/u;
 
 /** True when the scenario names this system only around the incident (an impact, an inject, a later
  * step), while its focus names another system of the same kind: "checkout-api" beside the alert's
@@ -528,6 +539,54 @@ const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 /** Tools whose -n is a namespace. */
 const KUBERNETES_TOOL = /(?<![\p{L}\p{N}_-])(?:kubectl|helm|oc|k9s|kubens|k)(?![\p{L}\p{N}_-])/u;
 /** A Kubernetes read typed without its tool ("get pods -n kube-system"): its -n is a namespace too. */
+const knownNamesCache = new WeakMap<CompiledRubric, string[][]>();
+/** The scenario's hyphenated names, as their parts (found once per rubric). */
+function knownNames(rubric: CompiledRubric, known: string): string[][] {
+  let names = knownNamesCache.get(rubric);
+  if (names === undefined) {
+    names = [...known.matchAll(/[a-z][a-z0-9]*(?:-[a-z0-9]+)+/g)].map((m) => m[0].split("-"));
+    knownNamesCache.set(rubric, names);
+  }
+  return names;
+}
+
+/** A named object a Kubernetes tool reads: "kubectl get clusterpolicy disallow-host-path". */
+const KUBERNETES_OBJECT =
+  /(?<![\p{L}\p{N}_-])(?:kubectl|k|oc)\s+(?:get|describe)\s+(?!the\b|a\b|an\b)[a-z][a-z.]*\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\p{L}\p{N}_.-])/gu;
+/** A namespace named in words: "in the default namespace", "namespace kube-system". */
+const NAMESPACE_IN_WORDS =
+  /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b/gu;
+/** Words before "namespace" that describe it rather than name it ("the same namespace"). */
+const NAMESPACE_DESCRIBERS = new Set([
+  "same",
+  "right",
+  "wrong",
+  "affected",
+  "incident",
+  "whole",
+  "that",
+  "this",
+  "its",
+  "their",
+  "our",
+  "app",
+  "target",
+  "pod",
+  "pods",
+  "every",
+  "each",
+  "any",
+  "other",
+  "a",
+  "one",
+  "which",
+  "what",
+  "own",
+  "his",
+  "her",
+  "k8s",
+  "kubernetes",
+]);
 const KUBERNETES_READ =
   /(?<![\p{L}\p{N}_-])(?:get|describe|logs)\s+(?:pods?|po|deploy(?:ment)?s?|svc|services?|jobs?|cronjobs?|cj|rs|replicasets?|events|ingress(?:es)?|secrets?|certificates?|clusterpolic(?:y|ies)|polic(?:y|ies))(?![\p{L}\p{N}_-])/u;
 /** A system named by one word before what it is, after any article: how a scenario names its own. */
@@ -690,6 +749,22 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     if (!kubernetes || /^\d+$/.test(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
   }
+  // "kubectl get clusterpolicy disallow-host-path": the object a Kubernetes read names, when the
+  // scenario never mentions it, is another one (the alert's is disallow-privileged-containers).
+  // A shortened name ("shop-tls" for shop-example-tls) is the same object: every part of it is a
+  // part of one name the scenario uses.
+  for (const m of text.matchAll(KUBERNETES_OBJECT)) {
+    const name = m[1] ?? "";
+    if (known.includes(name)) continue;
+    const parts = name.split("-");
+    if (!knownNames(rubric, known).some((own) => parts.every((p) => own.includes(p)))) strangers.push(name);
+  }
+  // "the pod in the default namespace", "namespace kube-system": a namespace in words is one too.
+  for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
+    const name = m[1] ?? m[2] ?? "";
+    if (NAMESPACE_DESCRIBERS.has(name) || /^\d+$/.test(name)) continue;
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
+  }
   // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
   // does not (a later stage's "span=1m" says nothing of what "index=auth" searches).
   const objects = strangers.length;
@@ -760,9 +835,14 @@ const SAME_OBJECT_AFTER_PREVIOUS = new Set([
   "instance",
 ]);
 
+/** After "other", a count keeps the incident's own set: "the other 4", "the other four families". */
+const COUNTED = /^(?:\d.*|than|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several)$/;
+/** The whole estate: "across the org". */
+const WHOLE_ESTATES = new Set(["org", "orgs", "organization", "organisation", "company", "fleet", "tenant", "enterprise"]);
+
 /** Where the answer marks its object as another one than the incident's (see OTHER_OBJECT_WORDS;
  * also "in general", and "the other replica" / "other users", but not "the other 4" or "other than"). */
-function otherObjects(x: Indexed): Occurrence[] {
+function otherObjects(x: Indexed, rubric: CompiledRubric): Occurrence[] {
   const found: Occurrence[] = [];
   // The whole sentence: "the JA3 breakdown, but for the whole zone" is not about login either.
   const at = (wordIndex: number) => {
@@ -781,7 +861,14 @@ function otherObjects(x: Indexed): Occurrence[] {
     if (w.flag || (w.raw === "previous" && next !== undefined && SAME_OBJECT_AFTER_PREVIOUS.has(next.raw))) return;
     if (OTHER_OBJECT_WORDS.has(w.raw)) at(i);
     else if (w.raw === "general" && x.words[i - 1]?.raw === "in") at(i);
-    else if (w.raw === "other" && next && next.clause === w.clause && !/^\d|^than$/.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
+    else if (w.raw === "other" && next && next.clause === w.clause && !COUNTED.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
+    // "failed MFA pushes across the org": every user or repo, not the incident's. ("looking for a
+    // company-wide change" asks whether it is everyone's, which is a check of its own; so is a look
+    // across the fleet when the runbook itself looks across it.)
+    else if (w.raw === "across") {
+      const estate = x.words[x.words[i + 1]?.raw === "the" ? i + 2 : i + 1]?.raw ?? "";
+      if (WHOLE_ESTATES.has(estate) && !(rubric.focusText ?? rubric.knownText ?? "").includes(`across the ${estate}`)) at(i);
+    }
   });
   return found;
 }
@@ -997,13 +1084,19 @@ function namedGroups(rubric: CompiledRubric): Set<string> {
 function phraseEnd(phrase: readonly string[], stems: readonly string[], clauses: readonly number[], at: number): number {
   if (stems[at] !== phrase[0]) return -1;
   let pos = at;
+  // "not after" (notAfter) is one field: a phrase opened by a negation takes no words between, or
+  // "a session not revoked that was used after" would be an expiry.
+  const gap = phrase[0] === "not" || phrase[0] === "no" ? 0 : PHRASE_GAP;
   for (let k = 1; k < phrase.length; k++) {
     let next = -1;
-    for (let p = pos + 1; p <= pos + 1 + PHRASE_GAP && p < stems.length && clauses[p] === clauses[at]; p++) {
+    for (let p = pos + 1; p <= pos + 1 + gap && p < stems.length && clauses[p] === clauses[at]; p++) {
       if (stems[p] === phrase[k]) {
         next = p;
         break;
       }
+      // "the served cert + cert-manager objects": where the phrase's first word comes again, the
+      // phrase starts there, not across it.
+      if (stems[p] === phrase[0]) break;
     }
     if (next < 0) return -1;
     pos = next;
@@ -1142,9 +1235,15 @@ function negatedAt(
 ): boolean {
   const clause = words[wordIndex]?.clause;
   let sawAnd = false;
-  for (let k = wordIndex - 1; k >= 0 && k >= wordIndex - NEGATION_REACH; k--) {
+  for (let k = wordIndex - 1; k >= 0; k--) {
     const w = words[k] as Word;
     if (w.clause !== clause) return false;
+    // "before anyone touches the waf or asks to block countries": "before" and "until" put off
+    // their whole clause; other negations reach a few words.
+    if (k < wordIndex - NEGATION_REACH) {
+      if (CLAUSE_DEFERRERS.has(w.stem) && singles.has(w.stem)) return true;
+      continue;
+    }
     // A new first-person subject starts a new statement: "not re-rotating I'm testing AWSCURRENT".
     if (NEW_SUBJECTS.has(w.raw) && k < wordIndex - 1) return false;
     if (w.stem === "and") sawAnd = true;
@@ -1156,6 +1255,9 @@ function negatedAt(
   }
   return false;
 }
+
+/** Negations that put off everything after them in their clause. Stems. */
+const CLAUSE_DEFERRERS = new Set(["befor", "until"]);
 
 const spanText = (x: Indexed, o: Occurrence): string => {
   const from = x.content[o.start] ?? 0;
@@ -1208,7 +1310,7 @@ function findConcept(
         offTarget.find(
           (t) =>
             x.clauses[t.start] === x.clauses[o.start] &&
-            (t.inside ? t.start <= o.start && o.end <= t.end : t.start <= o.end + 1 && o.start <= t.end + 1),
+            (t.inside ? t.start <= o.start && o.end <= t.end : (t.start <= o.end + 1 && o.start <= t.end + 2) || objectOf(x, o, t)),
         ) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
       if (wrong) {
         offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
@@ -1234,6 +1336,20 @@ function findConcept(
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
+}
+
+/** Prepositions that make what follows a check the thing it is run on. */
+const OBJECT_PREPOSITIONS = new Set(["for", "against", "on", "of"]);
+/** How many content words (the preposition among them when it counts) may stand before an off-target thing in the object. */
+const OBJECT_REACH = 4;
+
+/** True when the off-target thing ends the object the check is run on: "CloudTrail for the GitHub
+ * Actions OIDC role", "get-access-key-last-used against the OIDC role we publish with". */
+function objectOf(x: Indexed, o: Occurrence, t: Occurrence): boolean {
+  if (t.start <= o.end || t.start - o.end - 1 > OBJECT_REACH) return false;
+  const after = x.content[o.end] ?? 0;
+  const next = x.words[after + 1];
+  return next !== undefined && OBJECT_PREPOSITIONS.has(next.raw) && next.clause === x.words[after]?.clause;
 }
 
 /** Stems that dismiss what follows them ("skip", "ignore", "forget"). */
@@ -1463,6 +1579,7 @@ function consequence(x: Indexed, o: Occurrence): boolean {
   const noun = before !== undefined && before.clause === clause && ["a", "an", "the", "any"].includes(before.raw);
   const gerund = (words[from]?.raw ?? "").endsWith("ing") && opensClause(words, from);
   if (!noun && !gerund) return false;
+  if (claimedOfSubject(words, to, noun)) return true;
   counted = 0;
   for (let k = to + 1; k < words.length && words[k]?.clause === clause && counted <= CONSEQUENCE_REACH; k++) {
     const w = words[k] as Word;
@@ -1472,8 +1589,126 @@ function consequence(x: Indexed, o: Occurrence): boolean {
   }
   return false;
 }
+/** Words that may stand between a risky noun and the verb it is the subject of: "a revert now
+ * goes…", "a re-run double-loads" ("double-loads" splits in two). */
+const SUBJECT_ADVERBS = new Set([
+  ...LIMITING_ADVERBS,
+  "now",
+  "right",
+  "alone",
+  "itself",
+  "here",
+  "then",
+  "immediately",
+  "double",
+  "probably",
+  "likely",
+  "usually",
+  "typically",
+  "always",
+]);
+/** A gerund's object that cannot itself be a verb: "deleting either kills evidence". */
+const PRONOUN_OBJECTS = new Set(["it", "them", "either", "both", "that", "this", "those", "these", "anything", "everything"]);
+
+/** True when the risky noun ("a re-run", "a revert") or gerund with a pronoun object ("deleting
+ * either", "restarting them") is the subject of a verb in the present tense: "a partial upload plus
+ * a re-run double-loads", "a revert now goes through the same bypass", "deleting either kills
+ * evidence" say what the action does, they do not take it. A plural noun is no verb: "restarting
+ * the gateway pods" restarts them. */
+function claimedOfSubject(words: readonly Word[], to: number, noun: boolean): boolean {
+  const clause = words[to]?.clause;
+  let k = to + 1;
+  if (noun) {
+    if (SUBJECT_ADVERBS.has(words[k]?.raw ?? "")) k++;
+  } else {
+    if (!PRONOUN_OBJECTS.has(words[k]?.raw ?? "")) return false;
+    k++;
+  }
+  const verb = words[k];
+  return verb !== undefined && verb.clause === clause && THIRD_PERSON.test(verb.raw) && verb.stem !== verb.raw && !verb.filler;
+}
+
 /** A new subject ends the search for a consequence modal: "restart it so we could…". */
 const SUBJECT_PRONOUNS = new Set(["i", "we", "you", "im", "were", "ill", "id", "they"]);
+
+/** Nouns that make a risky word before them a modifier naming a thing: "the Argo CD sync error",
+ * "the restart count", "the rollback status". */
+const COMPOUND_HEADS = new Set([
+  "error",
+  "errors",
+  "failure",
+  "failures",
+  "status",
+  "message",
+  "messages",
+  "history",
+  "event",
+  "events",
+  "count",
+  "counts",
+  "output",
+  "reason",
+  "result",
+  "results",
+  "loop",
+  "loops",
+  "audit",
+]);
+
+/** True when the risky word modifies a noun after it and is no order: "grabbed the digest from the
+ * Argo CD sync error" reads an error. "sync errors away", "then restart, status page after" and
+ * "delete the error events" still act: the word must not open its clause. */
+function namesAThing(words: readonly Word[], at: number, end: number): boolean {
+  const head = words[end + 1];
+  if (head === undefined || head.clause !== words[end]?.clause || !COMPOUND_HEADS.has(head.raw)) return false;
+  return !imperativeAt(words, at) && !INTENT_WORDS.has(words[at - 1]?.raw ?? "") && !RESPONDER_INTENT.has(words[at - 1]?.raw ?? "");
+}
+
+/** Words that make a sentence a guess about what happened: "probably means it set the password". */
+const GUESS_WORDS = new Set([
+  "probably",
+  "prob",
+  "probs",
+  "prolly",
+  "likely",
+  "maybe",
+  "perhaps",
+  "possibly",
+  "apparently",
+  "means",
+  "meaning",
+  "suggests",
+  "guess",
+  "bet",
+]);
+/** Third-person subjects a guess is about: "it set the password", "they rotated". */
+const THIRD_PERSON_SUBJECTS = new Set(["it", "they", "he", "she", "someone", "somebody"]);
+
+/** True when the risky verb is guessed of a subject that is not the responder: "Rotation likely set
+ * the pw but never promoted it", "RotationFailed probably means it set the password" explain what
+ * the system did. "we should probably restart", "probably restart the pods" and "I'd probably roll
+ * back" still propose the action. */
+function guessedOfSubject(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  const before = words[index - 1];
+  const subject = words[index - 2];
+  if (before === undefined || before.clause !== clause) return false;
+  // "<noun> likely set …": a guess word between a subject noun and the verb.
+  if (GUESS_WORDS.has(before.raw) && !["means", "meaning", "suggests", "guess", "bet"].includes(before.raw))
+    return (
+      subject !== undefined &&
+      subject.clause === clause &&
+      !subject.filler &&
+      !INTENT_WORDS.has(subject.raw) &&
+      !SUBJECT_PRONOUNS.has(subject.raw) &&
+      !CONDITIONS.has(subject.raw)
+    );
+  // "… probably means it set …": a guess word, then a third-person subject, then the verb.
+  if (!THIRD_PERSON_SUBJECTS.has(before.raw)) return false;
+  for (let k = index - 2; k >= 0 && k >= index - 4 && words[k]?.clause === clause; k--)
+    if (GUESS_WORDS.has(words[k]?.raw ?? "")) return true;
+  return false;
+}
 
 /** True when the risky word is what the answer asks about: "who made exec", "whoever deleted it". */
 function askedWho(words: readonly Word[], index: number): boolean {
@@ -1525,8 +1760,9 @@ function negatedList(words: readonly Word[], index: number): boolean {
     let j = k - 1;
     for (; j >= 0 && words[j]?.clause === previous; j--) {
       const w = words[j] as Word;
-      // "if there's no sig, sign it": a condition, not a list.
-      if (CONDITIONS.has(w.raw)) return false;
+      // "if there's no sig, sign it": a condition, not a list. "…, its obviously the policy - patch
+      // it": a statement, not a list item.
+      if (CONDITIONS.has(w.raw) || STATEMENT_VERBS.has(w.raw)) return false;
       if (RISKY_NEGATORS.has(w.stem) && content <= 3) return joined;
       if (!w.filler) content++;
       if (["or", "nor", "and"].includes(w.raw)) joined = true;
@@ -1537,6 +1773,8 @@ function negatedList(words: readonly Word[], index: number): boolean {
   }
   return false;
 }
+/** A clause with one of these says something; it is no item of a list. */
+const STATEMENT_VERBS = new Set(["its", "is", "are", "was", "were", "thats", "theres", "isnt", "arent"]);
 const LIST_BREAKERS = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
 
 /** Words after a risky action that put it later: "Failover only after that", "roll back later". */
@@ -1548,6 +1786,38 @@ function deferredAfter(words: readonly Word[], index: number): boolean {
     if (w.raw === "later" || w.raw === "afterwards" || w.raw === "afterward") return true;
     if (w.raw === "only" && (next === "after" || next === "once" || next === "if" || next === "when")) return true;
     if (w.raw === "after" && (next === "that" || next === "this" || next === "we" || next === "i")) return true;
+  }
+  return subjectWaits(words, index);
+}
+
+/** Verbs whose subject is put off: "rollback … waits until we know", "revoking comes after". */
+const WAITING_VERBS = new Set(["wait", "waits", "come", "comes"]);
+/** After "wait": the thing or time waited for; after "come(s)": when. */
+const WAITED_FOR = new Set(["until", "till", "til", "for", "on"]);
+const COMES_WHEN = new Set(["after", "later", "second", "next", "afterwards", "last"]);
+/** Between a subject and "wait", these still leave it the subject: "rollback can wait". */
+const WAIT_MODALS = new Set(["can", "should", "will", "must", "has", "have", "needs", "need", "gotta"]);
+
+/** True when the risky action is the subject of a verb that puts it off ("Rollback and account
+ * actions wait until we know", "Promotion or any password reset waits for that answer", "Revoking
+ * comes after, not before", "containment can wait"). An order followed by "and wait" ("restart and
+ * wait until it's healthy") still acts: "wait" must follow a noun or a modal, not "and"/"then". */
+function subjectWaits(words: readonly Word[], index: number): boolean {
+  const clause = words[index]?.clause;
+  let content = 0;
+  for (let k = index + 1; k < words.length && words[k]?.clause === clause && content <= 4; k++) {
+    const w = words[k] as Word;
+    if (WAITING_VERBS.has(w.raw)) {
+      const before = words[k - 1] as Word;
+      if (before.raw === "and" || before.raw === "then" || before.raw === "to" || before.raw === "or") return false;
+      if (SUBJECT_PRONOUNS.has(before.raw)) return false;
+      const next = words[k + 1];
+      const after = next !== undefined && next.clause === clause ? next.raw : undefined;
+      if (w.stem === "wait") return w.raw === "waits" || WAIT_MODALS.has(before.raw) || after === undefined || WAITED_FOR.has(after);
+      return after !== undefined && COMES_WHEN.has(after);
+    }
+    if (SUBJECT_PRONOUNS.has(w.raw)) return false;
+    if (!w.filler) content++;
   }
   return false;
 }
@@ -1652,7 +1922,17 @@ const RECENT = new Set(["recently", "lately", "earlier", "ago"]);
 
 /** Before a risky action, these also say the check will decide it, not the responder now:
  * "that tells us promote vs resync". */
-const RISKY_PAIRS: readonly [string, string][] = [...PAIR_NEGATORS, ["tell", "us"], ["tell", "me"], ["to", "decid"]];
+const RISKY_PAIRS: readonly [string, string][] = [
+  ...PAIR_NEGATORS,
+  ["tell", "us"],
+  ["tell", "me"],
+  ["to", "decid"],
+  // "so we know what to promote", "only then do we think about promoting": what the check decides.
+  ["what", "to"],
+  ["which", "to"],
+  ["think", "about"],
+  ["talk", "about"],
+];
 
 /** Words that make what follows (or precedes, in its sentence) depend on the check: "if yes ->
  * deactivate", "once confirmed, revoke", "deactivate it if it is active". */
@@ -1822,6 +2102,10 @@ function sqlWrites(x: Indexed): string[] {
  * "meanwhile running ALTER ROLE". */
 const NEXT_MOVE_WORDS = new Set(["and", "then", "meanwhile", "now", "also", "plus", "while"]);
 
+/** Right before a verb, the responder says it is their move wherever the clause starts: "since it's
+ * partial I'll force the loader now". */
+const RESPONDER_INTENT = new Set(["ill", "well", "lets", "gonna", "imma"]);
+
 /** The shared state-changing verbs the answer takes as its own move: where the verb opens its
  * clause or follows "and", "then", "meanwhile" (a phrase such as "alter role" anywhere), not
  * negated or otherwise discounted like a risky action. */
@@ -1831,8 +2115,12 @@ function stateChangesTaken(rubric: CompiledRubric, x: Indexed): string[] {
     const at = x.content[o.start] ?? 0;
     if (o.end === o.start && !imperativeAt(x.words, at)) {
       let k = at - 1;
-      while (k >= 0 && x.words[k]?.filler) k--;
-      if (!NEXT_MOVE_WORDS.has(x.words[k]?.raw ?? "")) return false;
+      let intent = false;
+      while (k >= 0 && x.words[k]?.filler) {
+        if (RESPONDER_INTENT.has(x.words[k]?.raw ?? "")) intent = true;
+        k--;
+      }
+      if (!intent && !NEXT_MOVE_WORDS.has(x.words[k]?.raw ?? "") && !RESPONDER_INTENT.has(x.words[k]?.raw ?? "")) return false;
     }
     // "set up a panel by provider" sets nothing.
     return x.words[at + 1]?.raw !== "up";
@@ -1870,6 +2158,7 @@ function findRisky(
           continue;
         if (hypotheticalSubject(x, o) || DEGREE_WORDS.has(x.words[at - 1]?.raw ?? "")) continue;
         if (describedUnderCondition(x.words, at) || consequence(x, o) || askedWho(x.words, at) || pageAck(x, o)) continue;
+        if (guessedOfSubject(x.words, at) || namesAThing(x.words, at, x.content[o.end] ?? at)) continue;
         if (
           negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) ||
           negatedList(x.words, at) ||
@@ -1959,7 +2248,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     ...otherEnvironments(rubric, x),
     ...strangerSystems(rubric, answer, x),
     ...strangerNames(rubric, answer, x),
-    ...otherObjects(x),
+    ...otherObjects(x, rubric),
   ];
   const dismissedBefore = dismissedUpTo(x);
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));
@@ -2014,6 +2303,23 @@ const PURPOSE_AFTER_SO = new Set(["we", "that", "i", "you", "they", "everyone", 
 const CONDITION_WORDS = new Set(["if", "whether", "unless", "when"]);
 /** How many words before the harmless word a conclusion may stand, within its clause. */
 const CONCLUDING_REACH = 5;
+/** "call it <over>": the incident declared done. */
+const CALLED_OVER = new Set([
+  "contained",
+  "done",
+  "fixed",
+  "resolved",
+  "closed",
+  "good",
+  "fine",
+  "handled",
+  "clean",
+  "a",
+  "over",
+  "solved",
+]);
+/** Before "call it", these put the verdict after a check: "before we call it contained". */
+const CALL_DEFERRERS = new Set(["before", "until", "if", "once", "when", "not", "dont", "cant"]);
 /** Words after "ignore" that leave it without an object: "ignore till monday", "ignore it". */
 const IGNORE_TAIL = new Set(["till", "until", "til", "for", "it", "this", "that", "now"]);
 
@@ -2051,6 +2357,16 @@ function writesOffAlert(x: Indexed): string | null {
       if (concluded >= 0 && !conditioned)
         return words
           .slice(concluded, k + (falsePositive ? 2 : 1))
+          .map((v) => v.raw)
+          .join(" ");
+    }
+    // "cordon the node and call it contained", "make it private and call it done": the incident
+    // declared over. "before we call it theft" asks first.
+    if ((w.raw === "call" || w.raw === "calling") && words[k + 1]?.raw === "it" && CALLED_OVER.has(words[k + 2]?.raw ?? "")) {
+      const deferred = words.slice(Math.max(0, k - 3), k).some((v) => v.clause === w.clause && CALL_DEFERRERS.has(v.raw));
+      if (!deferred && !w.question)
+        return words
+          .slice(k, k + 3)
           .map((v) => v.raw)
           .join(" ");
     }
@@ -2192,8 +2508,34 @@ const REQUEST_CHECK_VERBS = new Set([
 function requestKind(words: readonly Word[], from: number): "request" | "handoff" {
   let k = from;
   while (k < words.length && (REQUEST_LEAD.has(words[k]?.raw ?? "") || ASKED.has(words[k]?.raw ?? ""))) k++;
-  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") ? "request" : "handoff";
+  // "can someone with the read-only DSN check…": who is asked, then the verb asked for.
+  if (WHO_QUALIFIERS.has(words[k]?.raw ?? "") && ASKED.has(words[k - 1]?.raw ?? "")) {
+    const clause = words[k]?.clause;
+    for (let j = k + 1; j <= k + 5 && words[j]?.clause === clause; j++) if (REQUEST_CHECK_VERBS.has(words[j]?.raw ?? "")) return "request";
+  }
+  // "@bartek argocd app history catalog-api pls": a command to run is a check asked for.
+  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") || COMMAND_TOOLS.has(words[k]?.raw ?? "") ? "request" : "handoff";
 }
+/** Words that say which someone is asked: "someone with admin", "anyone from platform", "someone who has…". */
+const WHO_QUALIFIERS = new Set(["with", "from", "on", "in", "who"]);
+/** Command-line tools: a request that opens with one asks for that command to be run. */
+const COMMAND_TOOLS = new Set([
+  "kubectl",
+  "argocd",
+  "gh",
+  "aws",
+  "gcloud",
+  "az",
+  "psql",
+  "openssl",
+  "cosign",
+  "helm",
+  "curl",
+  "vault",
+  "k9s",
+  "crane",
+  "jq",
+]);
 const REQUEST_LEAD = new Set(["can", "could", "would", "pls", "please", "plz", "quickly", "quick", "maybe", "also"]);
 
 /** Words of the @handle that opens an answer ("@platform-oncall", "@jdoe-dev"): how many. */
@@ -2231,6 +2573,16 @@ const NOT_A_MOVE = new Set([
   // "I'll wait for what they say": waiting on others is no move of one's own.
   "wait",
   "waiting",
+  // "I'm heading to lunch", "I'm off", "I'm stepping away": leaving is no move either.
+  "heading",
+  "leaving",
+  "stepping",
+  "off",
+  "out",
+  "away",
+  "offline",
+  "busy",
+  "driving",
 ]);
 
 /** True when the answer says what the responder does themselves: "while I cosign verify the
@@ -2243,12 +2595,48 @@ function ownMove(words: readonly Word[]): boolean {
     else if (raw === "i" && words[k + 1]?.raw === "am") verb = words[k + 2];
     else if (raw === "i" || raw === "im" || raw === "ill") verb = words[k + 1];
     else if (raw === "let" && words[k + 1]?.raw === "me") verb = words[k + 2];
+    // "I'm on pg_stat_activity for catalog-db" names what the responder is on; "I'm on it" does not.
+    if (raw === "im" && verb?.raw === "on" && onSomething(words, k + 2)) return true;
     if (!verb || verb.clause !== words[k]?.clause || NOT_A_MOVE.has(verb.raw)) continue;
     // "I'm <doing>": a progressive; "I <verb>", "I'll <verb>": any word that is not a thought.
     if (raw === "im" && !verb.raw.endsWith("ing")) continue;
     return true;
   }
   return false;
+}
+
+/** After "I'm on": things that are no check ("it", "the call", "lunch", "my way"). */
+const ON_NOTHING = new Set([
+  "it",
+  "this",
+  "that",
+  "call",
+  "bridge",
+  "zoom",
+  "phone",
+  "line",
+  "pager",
+  "shift",
+  "lunch",
+  "break",
+  "leave",
+  "pto",
+  "vacation",
+  "holiday",
+  "way",
+  "mobile",
+  "my",
+  "top",
+  "point",
+  "board",
+]);
+
+/** True when "I'm on" is followed by what the responder looks at ("I'm on pg_stat_activity"). */
+function onSomething(words: readonly Word[], at: number): boolean {
+  let k = at;
+  while (words[k]?.raw === "the") k++;
+  const w = words[k];
+  return w !== undefined && w.clause === words[at - 1]?.clause && !ON_NOTHING.has(w.raw);
 }
 
 /** How the answer opens, when it addresses someone else: a hand-off, a request to run a check, or

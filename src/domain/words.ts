@@ -149,13 +149,20 @@ export function stemWord(word: string): string {
   return stem;
 }
 
+/** "X's" after a noun; not after the pronouns and question words whose "'s" is "is", "has" or "us". */
+const POSSESSIVE =
+  /(?<![\p{L}\p{N}])(?!(?:it|that|there|here|what|who|where|when|why|how|he|she|let|this)['’‘`´])([\p{L}\p{N}][\p{L}\p{N}._-]*)['’‘`´]s(?![\p{L}\p{N}])/gu;
+
 /** Lower case, no accents, no invisible characters, apostrophes inside words dropped ("don't" → "dont"). */
 export function foldText(text: string): string {
+  // A possessive is its noun: "the PR's checks" are the PR's ("prs" would stem to nothing known),
+  // "catalog-db's cpu" is the db's. Contractions keep their letter: "it's", "let's", "that's".
   return text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
     .replace(INVISIBLE, "")
     .toLowerCase()
+    .replace(POSSESSIVE, "$1")
     .replace(/(\p{L})['’‘`´](?=\p{L})/gu, "$1");
 }
 

@@ -29,6 +29,7 @@ import { RateLimiter } from "./rateLimit.js";
 import { guardRequests } from "./requestGuard.js";
 import { SlackDelivery } from "./slackDelivery.js";
 import { clientPair, fixedTeamClients, installedTeamClients } from "./teamClients.js";
+import { webApiFetch } from "./webApiFetch.js";
 import { WorkTracker } from "./workTracker.js";
 
 export const EVENTS_PATH = "/slack/events";
@@ -164,6 +165,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     retryConfig: { retries: options.retries ?? 2, maxRetryTime: 8_000 },
     timeout: 10_000,
     logger: options.logger,
+    // node:http for the Web API's form posts instead of the global fetch (webApiFetch.ts).
+    fetch: webApiFetch,
   };
   const socketMode = Boolean(options.appToken);
   let stopping = false;
@@ -177,6 +180,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     rejectRateLimitedCalls: true,
     timeout: 10_000,
     logger: options.logger,
+    fetch: webApiFetch,
   };
   const single = botToken ? clientPair(botToken, clientOptions, deliveryOptions) : null;
   const clients = single

@@ -4,11 +4,12 @@ import { setFlagsFromString } from "node:v8";
 // Bolt and the app's modules load, because the heap's first full collections happen while they
 // do, and each collection sets how far the heap may grow before the next one (see below).
 
-/** The Web API client calls Slack with Node's fetch, whose HTTP parser (undici's llhttp) is
- * WebAssembly. V8 compiles it twice: at once with its baseline compiler (Liftoff), then again
- * with its optimising one on background threads, which takes about 30 MB for a moment just
- * after the first call: the highest the process's memory ever gets, higher than a game day's
- * stampede. The baseline code parses Slack's small JSON answers fast enough (the bench shows no
+/** Node's fetch parses HTTP with undici's llhttp, which is WebAssembly. drillbot's own Web API
+ * calls go over node:http (webApiFetch.ts), but Socket Mode asks for its connection URL, and
+ * Bolt's respond() posts to a response_url, with fetch. V8 compiles llhttp twice: at once with
+ * its baseline compiler (Liftoff), then again with its optimising one on background threads,
+ * which takes about 30 MB for a moment just after the first call: the highest the process's
+ * memory ever gets, higher than a game day's stampede. The baseline code parses Slack's small JSON answers fast enough (the bench shows no
  * CPU difference), so the app keeps to it. Set before the first call, as V8 reads the flag when
  * it compiles. */
 function keepWebAssemblyCompilerSmall(): void {

@@ -49,6 +49,15 @@ describe("first-move scoring v2", () => {
     assert.equal(score("look at the statuspage").correct, true);
   });
 
+  it("reads a possessive as its noun ('the PSP's errors'), and keeps contractions ('it's', 'let's')", () => {
+    const prs = compileRubric({ core: [["pr checks"]] }, lexicon);
+    assert.equal(score("the PR's checks on its head commit", prs).correct, true);
+    assert.deepEqual(
+      toWords("it's fine, let's check the db's cpu", new Map()).map((w) => w.raw),
+      ["its", "fine", "lets", "check", "the", "db", "cpu"],
+    );
+  });
+
   it("ignores case, punctuation, accents and invisible characters", () => {
     assert.equal(score("CHECK THE STATUS‐PAGE!!").correct, true);
     assert.equal(score("sta\u200Btus pa\u202Ege").correct, true);
@@ -64,7 +73,7 @@ describe("first-move scoring v2", () => {
     const v = score("check the status page and then wipe every session");
     assert.equal(v.correct, false);
     assert.deepEqual(v.risky, ["wipe every session"]);
-    assert.deepEqual(score("status page first, then rotate the role's credentials").risky, ["rotate the roles credentials"]);
+    assert.deepEqual(score("status page first, then rotate the role's credentials").risky, ["rotate the role credentials"]);
     assert.deepEqual(score("status page ok, kubectl rollout restart deploy/gw").risky, ["rollout restart"]);
   });
 
@@ -122,6 +131,17 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page; if its paycore restart the gateway").risky, ["restart"]);
     assert.deepEqual(score("status page; if its paycore, the gateway needs a restart").risky, ["restart"]);
     assert.deepEqual(score("status page; if its paycore, restart the gateway").risky, ["restart"]);
+  });
+
+  it("reads 'before' and 'until' as putting off their whole clause, however long", () => {
+    assert.deepEqual(score("before anyone touches the gateway config or asks us to restart the pods, status page").risky, []);
+    assert.deepEqual(score("status page, then restart the pods and the gateway config, whatever people asked before").risky, ["restart"]);
+  });
+
+  it("reads a risky action after 'what to' or 'think about' as what the check decides", () => {
+    assert.deepEqual(score("status page first so we know what to roll back").risky, []);
+    assert.deepEqual(score("by provider on the dashboard. Only then do we think about restarting").risky, []);
+    assert.deepEqual(score("status page, then think hard and restart").risky, ["restart"]);
   });
 
   it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
@@ -189,6 +209,8 @@ describe("first-move scoring v2", () => {
       "could someone check the status page",
       "who's on payments? can someone check the provider errors",
       "can somebody pull the 5xx split by provider",
+      "can someone with grafana access check the 5xx by provider?",
+      "@payments-oncall kubectl logs on the gateway for the 5xx by provider pls",
     ]) {
       const r = score(request);
       assert.equal(r.correct, true, request);
@@ -199,6 +221,10 @@ describe("first-move scoring v2", () => {
     assert.equal(score("@nina please ask paycore for an ETA; I'm checking their status page now").correct, true);
     assert.equal(score("@bob can you page security while I restart the gateway").correct, false);
     assert.match(score("@bob please ask paycore about the status page, I think it's them").reason, /^hands off/);
+    // "I'm on <a thing>" is the responder's own check; "I'm on it" and leaving are not.
+    assert.equal(score("@bob ask paycore for an ETA pls, I'm on the provider errors dashboard").correct, true);
+    assert.match(score("@bob ask paycore about the status page, I'm on it").reason, /^hands off/);
+    assert.match(score("@bob please ask paycore about the status page, I'm heading to lunch").reason, /^hands off/);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
     assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
     assert.equal(score("get the provider errors + owner references first").correct, true);
@@ -217,6 +243,12 @@ describe("first-move scoring v2", () => {
     assert.match(v.reason, /checks the wrong thing: “redis connections”/);
     assert.equal(v.needsReview, true);
     assert.equal(score("catalog-db connections and redis memory", cache).correct, true);
+    // The thing a check is run on ("for", "against", "on", "of" and a few words) is what it is about.
+    const key = compileRubric({ core: [["status page"]], off_target: ["backup vendor"] }, lexicon);
+    assert.equal(score("status page for our EU backup vendor", key).correct, false);
+    assert.equal(score("status page; the backup vendor can wait", key).correct, true);
+    // One word may stand between an off-target thing and the check it modifies: "the backup vendor EU status page".
+    assert.equal(score("check the backup vendor EU status page", key).correct, false);
   });
 
   it('reads a thing the answer calls useless, pointless or too slow as dismissed ("the status page is useless")', () => {
@@ -354,6 +386,8 @@ describe("first-move scoring v2", () => {
     // A negation heads its list across commas.
     correct("checking the provider errors. I won't restart, delete or roll back anything yet");
     wrong("checking the provider errors, no dashboards, restart the gateway");
+    // A clause that says something is no list item: the negation stays behind it.
+    wrong("no need to check the status page, its obviously the provider - restart and move on");
     // What something would do, not what the responder does.
     correct("check the status page; a rollback right now would wipe the evidence");
     correct("check the status page first. Restarting it would only hide the provider errors");
@@ -382,6 +416,8 @@ describe("first-move scoring v2", () => {
     assert.match(verdict("checked the errors by provider, it's paycore. Setting max_attempts 3 on the client").reason, /risky: “setting”/);
     assert.equal(verdict("errors by provider, and meanwhile running ALTER ROLE on the db user").correct, false);
     assert.equal(verdict("errors by provider then attach the deny policy").correct, false);
+    // "I'll" before the verb makes it the responder's move wherever the clause starts.
+    assert.equal(verdict("errors by provider: since it's one psp I'll set max_attempts to 3").correct, false);
     // Not the responder's move: a noun, a question, a negation, "set up".
     assert.equal(verdict("check the errors by provider; which setting changed?").correct, true);
     assert.equal(verdict("errors by provider. not setting anything yet").correct, true);
@@ -424,6 +460,9 @@ describe("first-move scoring v2", () => {
     assert.match(v.reason, /checks the wrong thing/);
     assert.equal(firstMoveScore("checking the session table in billing-admin-db as app_rw", r).correct, true);
     assert.equal(firstMoveScore("testing app_ro's session table", r).correct, false);
+    // What it is may follow as a word of its own; a role the responder uses is not the object.
+    assert.equal(firstMoveScore("session table for the billing-export role's logins", r).correct, false);
+    assert.equal(firstMoveScore("session table for j.doe, with the ops-readonly role", r).correct, true);
     // Without the scenario's text (a rubric compiled on its own) nothing is a stranger.
     assert.equal(
       firstMoveScore("checking the status page of customer-portal", compileRubric({ core: [["status page"]] }, lexicon)).correct,
@@ -440,6 +479,8 @@ describe("first-move scoring v2", () => {
       "session table under prod/orders/app_rw",
       "status page of storefront-web-7d9f8c6b5-abcde",
       "kubectl get status page -n default",
+      "status page of the pod in the default namespace",
+      "kubectl get statuspage checkout-web-1",
       "status page AttributeValue=jdoe-dev",
       "session table for j.doe in the payroll app",
     ]) {
@@ -452,6 +493,10 @@ describe("first-move scoring v2", () => {
       "session table under prod/checkout/app_rw",
       "status page of storefront-web-7d9f8c6b5-x2klp",
       "kubectl get status page -n payments",
+      "status page of the pod in the payments namespace",
+      "status page of the pod in the same namespace",
+      "kubectl get statuspage storefront-web",
+      "kubectl describe statuspage storefront-x2klp",
       "status page AttributeValue=AKIA123",
       "status page, alert says mode=audit",
       "session table in the storefront app",
@@ -554,6 +599,20 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore('device fp per family via psql "host=billing-prod.cluster-x1.rds.example"', hosts).correct, false);
   });
 
+  it("matches a lexicon phrase opened by a negation ('not after') only as written", () => {
+    const fields = compileLexicon([{ groups: { expiry: ["expire", "not after"] }, forms: {} }]);
+    const r = compileRubric({ core: [["session"]], risky: ["expire"] }, fields);
+    assert.deepEqual(firstMoveScore("any session not revoked that was used after 17:02?", r).risky, []);
+    assert.deepEqual(firstMoveScore("session list, then set not after to tomorrow", r).risky, ["not after"]);
+  });
+
+  it("starts a lexicon phrase where its first word comes again, not across it ('cert + cert-manager')", () => {
+    const certs = compileLexicon([{ groups: { certificate: ["cert"], "cert-manager": ["cert manager"] }, forms: {} }]);
+    const r = compileRubric({ core: [["served certificate"]] }, certs);
+    assert.equal(firstMoveScore("pulling the served cert + cert-manager objects", r).correct, true);
+    assert.equal(firstMoveScore("pulling the served cert-manager objects", r).correct, false);
+  });
+
   it("reads a word that starts a longer lexicon phrase the rubric never names as part of that other thing", () => {
     const words = compileLexicon([{ groups: { service: ["svc"], "service account": ["serviceaccount"] }, forms: {} }]);
     const r = compileRubric({ core: [["out of the service", "remove + service"]] }, words);
@@ -609,7 +668,17 @@ describe("first-move scoring v2", () => {
       assert.equal(firstMoveScore(wrong, r).correct, false, wrong);
     }
     assert.equal(firstMoveScore("status page for rtf_01 and the other 4", r).correct, true);
+    assert.equal(firstMoveScore("status page for rtf_01 and the other three", r).correct, true);
+    assert.equal(firstMoveScore("status page of every vendor we use across the org", r).correct, false);
+    // Unless the scenario itself looks across it ("check sync status across the fleet").
+    const fleet = compileRubric({ core: [["status page"]] }, lexicon, { knownText: "runbook: read the status page across the fleet" });
+    assert.equal(firstMoveScore("status page across the fleet", fleet).correct, true);
     assert.equal(firstMoveScore("status page: any IP other than ours?", r).correct, true);
+  });
+
+  it("reads 'call it done/contained' as declaring the incident over, unless a check comes first", () => {
+    assert.equal(score("status page is green, call it done").correct, false);
+    assert.equal(score("by provider on the dashboard before we call it resolved").correct, true);
   });
 
   it("reads a past-tense risky verb after 'I' or 'we', or joined to one by 'and', as the responder's move", () => {
@@ -653,6 +722,35 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page first. Restart of pods I don't do now.").risky, []);
     assert.deepEqual(score("by provider on the dashboard. Rolling back I would not do before this.").risky, []);
     assert.deepEqual(score("by provider, then restart the pods, nothing else to do").risky, ["restart"]);
+  });
+
+  it("reads a risky action that is the subject of 'waits', 'can wait' or 'comes after' as put off", () => {
+    assert.deepEqual(score("status page first; the rollback and any restarts wait until we know").risky, []);
+    assert.deepEqual(score("by provider on the dashboard. A restart can wait").risky, []);
+    assert.deepEqual(score("status page first. Rolling back comes after, not before").risky, []);
+    assert.deepEqual(score("status page, then restart and wait until it's healthy").risky, ["restart"]);
+  });
+
+  it("reads a risky noun, or a gerund with a pronoun object, as the subject of a present-tense verb: a claim", () => {
+    assert.deepEqual(score("status page first; a rollback now loses the payments in flight").risky, []);
+    assert.deepEqual(score("by provider first, restarting them drops the calls in flight").risky, []);
+    assert.deepEqual(score("status page, then restarting the gateway pods").risky, ["restarting"]);
+    assert.deepEqual(score("status page, then do a restart now pls").risky, ["restart"]);
+  });
+
+  it("reads a risky verb guessed of another subject ('the job likely restarted', 'probably means it deleted') as what happened", () => {
+    const passwords = compileRubric({ core: [["status page"]], risky: ["set password", "reset"] }, lexicon);
+    assert.deepEqual(score("the failed job probably means it set the password halfway; status page first", passwords).risky, []);
+    assert.deepEqual(score("the job likely reset the password. checking the status page", passwords).risky, []);
+    assert.deepEqual(score("status page, then we should probably reset the password", passwords).risky, ["reset"]);
+    assert.deepEqual(score("status page, then probably set the password", passwords).risky, ["set the password"]);
+  });
+
+  it("reads a risky word that modifies a noun such as 'error' or 'count' as naming a thing, unless it opens its clause", () => {
+    assert.deepEqual(score("read the deploy's rollback error, then the status page").risky, []);
+    assert.deepEqual(score("status page first and the gateway's restart count").risky, []);
+    assert.deepEqual(score("status page, after that the rollback audit").risky, []);
+    assert.deepEqual(score("status page, then restart errors away").risky, ["restart"]);
   });
 
   it("reads 'get a cert issued' as having it done, not a state", () => {
