@@ -18,8 +18,9 @@ import { benchInstancesStampede, benchStampede, type InstancesStampedeResult, ty
 // against two instances on one PostgreSQL), the CLI's start and years of history, one after the other (never at once: each would disturb the
 // others' timings), then bench/RESULTS.md.
 //
-//   BENCH_ROUNDS=4        measured stampede rounds per app and delivery (default 4, at least 3), after two warm-up
-//                         rounds each; drillbot and the bare app run them in pairs, ABBA (stampede.ts roundSchedule);
+//   BENCH_ROUNDS=4        measured stampede rounds per app and delivery (default 4; an odd number is rounded up, so
+//                         each app goes first equally often), after two warm-up rounds each; drillbot and the bare
+//                         app run them in pairs, ABBA (stampede.ts roundSchedule);
 //                         both deliveries, the CLI and the history must fit in the issue's 5 minutes
 //   BENCH_CPU_PROF=1      write V8 CPU profiles of the drillbot processes and of the bare app (node --cpu-prof)
 //   BENCH_ONLY=stampede   only these parts (comma-separated: catalog, stampede or one of http / socket,
@@ -70,7 +71,9 @@ async function main(): Promise<number> {
 
     const stampedes: StampedeResult[] = [];
     let instances: InstancesStampedeResult | { skipped: string } | undefined;
-    const rounds = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 4));
+    // Pairs in ABBA order: an even count, so each app runs first in as many pairs as the other.
+    const asked = Math.max(4, Number(process.env.BENCH_ROUNDS ?? 4));
+    const rounds = asked + (asked % 2);
     const deliveries = (["http", "socket"] as const).filter((delivery) => runs("stampede") || runs(delivery));
     if (deliveries.length > 0 || runs("instances")) {
       await fake.start();

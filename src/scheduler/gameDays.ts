@@ -97,6 +97,8 @@ export class GameDays {
   private readonly graceMs: number;
   /** Schedules armed by start() whose missed run catchUpMissed() has yet to look at. */
   private toCatchUp: Schedule[] = [];
+  /** What was armed when stop() was called (App Home's upcoming list while shutting down). */
+  private listedWhileStopped: Schedule[] = [];
   private stopped = false;
 
   constructor(private readonly options: GameDayOptions) {
@@ -107,6 +109,7 @@ export class GameDays {
    * What was missed while the app was down is left to catchUpMissed(), once the app answers. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.listedWhileStopped = [];
     const active = await this.activeOfServedTeams();
     for (const schedule of active) this.arm(schedule);
     this.toCatchUp = active;
@@ -125,9 +128,11 @@ export class GameDays {
     this.toCatchUp = [];
     for (const schedule of pending) {
       if (this.stopped) break;
-      if (!this.armed.has(schedule.id)) continue; // unscheduled since start
+      // As armed now: unscheduled since start, or changed on another instance meanwhile.
+      const current = this.armed.get(schedule.id)?.schedule;
+      if (!current) continue;
       try {
-        const outcome = await this.catchUp(schedule);
+        const outcome = await this.catchUp(current);
         if (outcome !== "none") tally[outcome]++;
       } catch (error) {
         this.options.onError?.(schedule.id, error);
@@ -139,7 +144,11 @@ export class GameDays {
   stop(): void {
     this.stopped = true;
     this.toCatchUp = [];
+    // Still listed for App Home: a process that is shutting down serves requests until its work
+    // in flight is done, and an App Home opened then must not be published without its game days.
+    const listed = [...this.armed.values()].map((entry) => entry.schedule);
     for (const id of [...this.armed.keys()]) this.disarm(id);
+    this.listedWhileStopped = listed;
   }
 
   private async activeOfServedTeams(): Promise<Schedule[]> {
@@ -207,7 +216,8 @@ export class GameDays {
    * with thousands of game days would otherwise re-read and re-parse them all on every open. */
   upcoming(team: Team): { schedule: Schedule; nextRun: number | null }[] {
     const found: { schedule: Schedule; nextRun: number | null }[] = [];
-    for (const { schedule } of this.armed.values()) {
+    const schedules = this.stopped ? this.listedWhileStopped : [...this.armed.values()].map((entry) => entry.schedule);
+    for (const schedule of schedules) {
       if (schedule.team.id === team.id) found.push({ schedule, nextRun: this.nextRun(schedule) });
     }
     return found.sort(
@@ -264,7 +274,9 @@ export class GameDays {
 
   /** Starts the drill of a period this instance has claimed, and records how that went. */
   private async startClaimed(schedule: Schedule, period: number, late: boolean): Promise<void> {
-    const store = this.options.store;
+    // The schedule's own workspace: the root store sees one workspace only, and an outcome
+    // recorded there would leave another workspace's run looking abandoned (retaken every 30 s).
+    const store = this.options.store.forTeam(schedule.team);
     try {
       const result = await this.options.handlers.startDrill(schedule, period, late);
       if ("drillId" in result) await store.completeScheduleRun(schedule.id, period, "drill", { status: "fired", drillId: result.drillId });

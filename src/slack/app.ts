@@ -394,6 +394,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await housekeeping.start();
       await drills.rearm();
       await delivery.recover();
+      // stop() came while starting: arm nothing (it would outlive the stop) and do not listen.
+      if (stopping) return undefined;
       await gameDays.start();
       const server = await listenOn(port);
       // Game days missed while the app was down start now, in the background: after a restart

@@ -108,6 +108,15 @@ export const webApiFetch: webApi.FetchFunction = (input, init = {}) => {
         request.destroy();
         return;
       }
+      const encoding = response.headers["content-encoding"];
+      if (encoding !== undefined && encoding !== "identity") {
+        // The client asks for no compression; a compressed body read as text would surface as
+        // binary junk in an error, so it fails plainly as a request error instead.
+        settle();
+        reject(fetchFailed(new Error(`unexpected content-encoding ${encoding}`)));
+        request.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("error", (error) => {

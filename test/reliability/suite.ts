@@ -1140,7 +1140,7 @@ async function threeSocketModeProcessesOnPostgres(): Promise<void> {
         `${recorded.length} recorded, ${round.answersLost} lost`,
     );
 
-    Object.assign(socketCluster, checkDrillThread("socket mode", slack, channel, { t0, endedAt, people }));
+    Object.assign(round, checkDrillThread("socket mode", slack, channel, { t0, endedAt, people }));
     const restarted = names[(starter + 1) % names.length] as string;
     check(
       "socket mode: the killed process stayed dead; the restarted one connected again",

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { FakeClock } from "../../src/domain/clock.js";
 import type { Team } from "../../src/domain/team.js";
 import { cronMatcher, nextOccurrence, previousOccurrence, weeklyCron } from "../../src/scheduler/cronTime.js";
-import { type GameDayHandlers, GameDays, nodeCronArmer, timerCronArmer } from "../../src/scheduler/gameDays.js";
+import { type GameDayHandlers, GameDays, nodeCronArmer, RETAKE_AFTER_MS, timerCronArmer } from "../../src/scheduler/gameDays.js";
 import { DrillService } from "../../src/service/drillService.js";
 import type { Schedule } from "../../src/store/history.js";
 import type { Stores } from "../../src/store/stores.js";
@@ -220,6 +220,45 @@ describeStores("game days", (open) => {
       [schedule.id],
       "an OAuth workspace's game day still fires after the 2 s follow loop",
     );
+  });
+
+  it("records another workspace's game day as started in that workspace, so no instance takes it over again", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 3, 12));
+    const { stores, gameDays, fired, advance } = await setup(clock, open);
+    const acme: Team = { id: "T0ACME", enterpriseId: null };
+    const schedule = await weekly(stores, clock, {}, acme);
+    await gameDays.start();
+    await advance(5 * 24 * HOUR); // past Monday 10:00 Berlin
+    assert.equal(fired.length, 1);
+    const [run] = await stores.schedules.forTeam(acme).listScheduleRuns(schedule.id);
+    assert.equal(run?.status, "fired");
+    assert.ok(run?.drillId, "the drill is recorded on the run");
+    // Well past the 30 s after which a run left without a drill is taken over, with follow cycles.
+    for (let i = 0; i < 5; i++) {
+      await advance(RETAKE_AFTER_MS);
+      await gameDays.follow();
+    }
+    assert.equal(fired.length, 1, "started once, not again every 30 s");
+  });
+
+  it("still lists the workspace's game days as upcoming while the app is stopping", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 3, 12));
+    const { stores, gameDays, advance } = await setup(clock, open);
+    const acme: Team = { id: "T0ACME", enterpriseId: null };
+    const ours = await weekly(stores, clock, {}, acme);
+    await weekly(stores, clock, { channel: "C2" }, { id: "T0BETA", enterpriseId: null });
+    await gameDays.start();
+    const before = gameDays.upcoming(acme).map((u) => [u.schedule.id, u.nextRun]);
+    assert.deepEqual(before, [[ours.id, Date.UTC(2026, 5, 8, 8)]]);
+    gameDays.stop();
+    assert.deepEqual(
+      gameDays.upcoming(acme).map((u) => [u.schedule.id, u.nextRun]),
+      before,
+      "an App Home opened during shutdown is not published empty",
+    );
+    await advance(7 * 24 * HOUR);
+    await gameDays.start();
+    assert.deepEqual(gameDays.upcoming(acme).length, 1);
   });
 
   it("stops firing once unscheduled", async () => {

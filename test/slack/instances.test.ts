@@ -232,7 +232,9 @@ describe("App Home on another instance", () => {
     assert.match(await homeOfB(), new RegExp(`#${schedule.id}\\* in <#C0WEEKLY>`), "B armed it and lists it");
     await pair.a.command(`unschedule ${schedule.id}`, alice, "C0WEEKLY");
     await pair.advance(FOLLOW_MS);
-    assert.doesNotMatch(await homeOfB(), new RegExp(`#${schedule.id}\\* in <#C0WEEKLY>`), "gone from B's too");
+    const after = await homeOfB();
+    assert.match(after, /None scheduled/, "B published a fresh App Home");
+    assert.doesNotMatch(after, new RegExp(`#${schedule.id}\\* in <#C0WEEKLY>`), "gone from B's too");
   });
 });
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
 import { webApi } from "@slack/bolt";
 import { webApiFetch } from "../../src/slack/webApiFetch.js";
 
@@ -105,6 +106,14 @@ describe("webApiFetch: the Web API client's calls over node:http", () => {
       statusCode: 503,
       body: "upstream down",
     });
+  });
+
+  it("fails a compressed answer it did not ask for as a request error, not as junk text", async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      res.end(gzipSync(JSON.stringify({ ok: true })));
+    };
+    await assert.rejects(client().chat.postMessage({ channel: "C1", text: "hello" }), { code: webApi.ErrorCode.RequestError });
   });
 
   it("does not follow a redirect: the call fails as a request error", async () => {

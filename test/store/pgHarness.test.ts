@@ -3,7 +3,6 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import pg from "pg";
 import { createPgPool } from "../../src/store/pg/pool.js";
 import { REPO_ROOT } from "../helpers.js";
 import { createTestSchema, PG_BINARIES_SKIP, PG_SKIP, type TestSchema } from "../pgServer.js";
@@ -32,52 +31,11 @@ describe("PostgreSQL test harness", { skip: PG_SKIP }, () => {
     assert.equal(gone.rows[0]?.n, 0, "drop() removes the schema");
   });
 
-  it("lets an operator's own session options in DATABASE_URL win over drillbot's", async () => {
-    const url = new URL(db.url);
-    url.searchParams.set("options", `${url.searchParams.get("options")} -c jit=on`);
-    const pool = createPgPool(url.toString(), { max: 1 });
-    try {
-      assert.equal((await pool.query<{ jit: string }>("SELECT current_setting('jit') AS jit")).rows[0]?.jit, "on");
-    } finally {
-      await pool.end();
-    }
-  });
-
   it("reads BIGINT milliseconds as numbers", async () => {
     const at = 1_750_000_000_123;
     await db.pool.query("INSERT INTO probe (id, at) VALUES ($1, $2)", [1, at]);
     const row = await db.pool.query("SELECT id, at, count(*) OVER () AS n FROM probe");
     assert.deepEqual(row.rows, [{ id: 1, at, n: 1 }]);
-  });
-
-  it("opens every connection with JIT compilation off, whatever the server's default", async () => {
-    // Another client of the same database (not through drillbot's pool) keeps the server's default.
-    const other = new pg.Client({ connectionString: db.url });
-    await other.connect();
-    try {
-      assert.equal((await other.query<{ jit: string }>("SHOW jit")).rows[0]?.jit, "on", "the server default here");
-    } finally {
-      await other.end();
-    }
-    const pool = createPgPool(db.url, { max: 3 });
-    try {
-      // Three connections at once: each new one, not just the first, runs without JIT.
-      const settings = await Promise.all(
-        [1, 2, 3].map(() =>
-          pool.query<{ jit: string; pid: number; schema: string }>(
-            "SELECT current_setting('jit') AS jit, pg_backend_pid() AS pid, current_schema() AS schema",
-          ),
-        ),
-      );
-      assert.equal(new Set(settings.map((r) => r.rows[0]?.pid)).size, 3, "three connections");
-      assert.deepEqual(
-        settings.map((r) => [r.rows[0]?.jit, r.rows[0]?.schema]),
-        [1, 2, 3].map(() => ["off", db.schema]),
-        "JIT off, and the URL's own options (this run's search_path) kept",
-      );
-    } finally {
-      await pool.end();
-    }
   });
 });
 

@@ -85,7 +85,7 @@ describeStores("taking over an abandoned game-day run", (open) => {
     await db.stores.schedules.completeScheduleRun(done.id, PERIOD, "drill", { status: "failed", detail: "Slack refused the post" });
     // Nor one whose schedule has a later drill run (only the latest run is taken over).
     const moved = await dailyGameDay(db.stores.schedules, "C0MOVED");
-    await claim(db.stores.schedules, moved.id, PERIOD - 86_400_000);
+    await claim(db.stores.schedules, moved.id, PERIOD - 1_800_000); // inside the window, but not the latest
     await claim(db.stores.schedules, moved.id, PERIOD);
     await db.stores.schedules.completeScheduleRun(moved.id, PERIOD, "drill", { status: "missed", detail: "the app was down" });
     // Nor one claimed after the cut-off (its instance may still be starting the drill).
