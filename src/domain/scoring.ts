@@ -2583,6 +2583,12 @@ const NOT_A_MOVE = new Set([
   "offline",
   "busy",
   "driving",
+  // "I've no access", "I've never seen this", "I've been told": no move either.
+  "no",
+  "never",
+  "been",
+  "seen",
+  "heard",
 ]);
 
 /** True when the answer says what the responder does themselves: "while I cosign verify the
@@ -2593,16 +2599,24 @@ function ownMove(words: readonly Word[]): boolean {
     let verb: Word | undefined;
     if (raw === "i" && words[k + 1]?.raw === "will") verb = words[k + 2];
     else if (raw === "i" && words[k + 1]?.raw === "am") verb = words[k + 2];
-    else if (raw === "i" || raw === "im" || raw === "ill") verb = words[k + 1];
+    else if (raw === "i" || raw === "im" || raw === "ill" || raw === "ive") verb = words[k + 1];
     else if (raw === "let" && words[k + 1]?.raw === "me") verb = words[k + 2];
     // "I'm on pg_stat_activity for catalog-db" names what the responder is on; "I'm on it" does not.
     if (raw === "im" && verb?.raw === "on" && onSomething(words, k + 2)) return true;
     if (!verb || verb.clause !== words[k]?.clause || NOT_A_MOVE.has(verb.raw)) continue;
-    // "I'm <doing>": a progressive; "I <verb>", "I'll <verb>": any word that is not a thought.
-    if (raw === "im" && !verb.raw.endsWith("ing")) continue;
+    // "I'm <doing>": a progressive, also with one word before it ("I'm also checking", "I'm
+    // network-isolating"); "I <verb>", "I'll <verb>", "I've <done>": any word that is not a thought.
+    if (raw === "im" && !verb.raw.endsWith("ing") && !progressiveAfterOne(words, k + 2, verb.clause)) continue;
     return true;
   }
   return false;
+}
+
+/** "I'm <word> <doing>": the word at `at` is a progressive in the same clause ("also checking",
+ * "network-isolating"). */
+function progressiveAfterOne(words: readonly Word[], at: number, clause: number): boolean {
+  const w = words[at];
+  return w !== undefined && w.clause === clause && w.raw.length > 4 && w.raw.endsWith("ing") && !NOT_A_MOVE.has(w.raw);
 }
 
 /** After "I'm on": things that are no check ("it", "the call", "lunch", "my way"). */

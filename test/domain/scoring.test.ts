@@ -225,6 +225,10 @@ describe("first-move scoring v2", () => {
     assert.equal(score("@bob ask paycore for an ETA pls, I'm on the provider errors dashboard").correct, true);
     assert.match(score("@bob ask paycore about the status page, I'm on it").reason, /^hands off/);
     assert.match(score("@bob please ask paycore about the status page, I'm heading to lunch").reason, /^hands off/);
+    // "I'm <word> <doing>" and "I've <done>" are the responder's own move too; "I've no access" is not.
+    assert.equal(score("@nina please ask paycore for an ETA; I'm also checking their status page").correct, true);
+    assert.equal(score("@nina paycore side please (ETA, incident); I've got the provider errors dashboard open").correct, true);
+    assert.match(score("@bob please ask paycore about the status page, I've no access").reason, /^hands off/);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
     assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
     assert.equal(score("get the provider errors + owner references first").correct, true);
@@ -637,6 +641,14 @@ describe("first-move scoring v2", () => {
     }
     assert.equal(firstMoveScore("select * from session_table where user_id = 42; no update ... set yet", r).correct, true);
     assert.equal(firstMoveScore("grep the session table audit log for delete from statements", r).correct, true);
+  });
+
+  it("reads 'important' as no import and 'po' as pods (shared lexicon)", () => {
+    const r = compileRubric({ core: [["status page", "get + pod"]] }, builtinLexicon());
+    // The stemmer shortens "important" to "import", a change-state verb every rubric reads as risky.
+    assert.equal(firstMoveScore("it is important to know what the status page says first", r).correct, true);
+    assert.match(firstMoveScore("status page is green; import the old config", r).reason, /risky: “import”/);
+    assert.equal(firstMoveScore("kubectl get po -n payments -o wide", r).correct, true);
   });
 
   it("reads restoring the previous version as rolling back, and mv as a change (shared lexicon)", () => {
