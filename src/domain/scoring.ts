@@ -1932,6 +1932,8 @@ const RISKY_PAIRS: readonly [string, string][] = [
   ["which", "to"],
   ["think", "about"],
   ["talk", "about"],
+  // "please wait with the revoke": put off, like "hold off on the revoke".
+  ["wait", "with"],
 ];
 
 /** Words that make what follows (or precedes, in its sentence) depend on the check: "if yes ->

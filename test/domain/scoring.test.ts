@@ -144,6 +144,12 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("status page, then think hard and restart").risky, ["restart"]);
   });
 
+  it("reads 'wait with the restart' as putting it off, like 'hold off on'", () => {
+    assert.equal(score("Please wait with the restart. I check the status page first").correct, true);
+    assert.equal(score("hold off on the restart, status page first").correct, true);
+    assert.deepEqual(score("status page, then restart and wait with the rest").risky, ["restart"]);
+  });
+
   it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
     assert.equal(score("status page first, that tells us restart vs wait").correct, true);
   });
