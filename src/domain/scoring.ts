@@ -1653,6 +1653,9 @@ const COMPOUND_HEADS = new Set([
   "loop",
   "loops",
   "audit",
+  // "the sync window", "the maintenance window": a time slot, not the action.
+  "window",
+  "windows",
 ]);
 
 /** True when the risky word modifies a noun after it and is no order: "grabbed the digest from the

@@ -768,6 +768,8 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("read the deploy's rollback error, then the status page").risky, []);
     assert.deepEqual(score("status page first and the gateway's restart count").risky, []);
     assert.deepEqual(score("status page, after that the rollback audit").risky, []);
+    assert.deepEqual(score("@bob can you ask about the restart window? I'm checking the status page").risky, []);
+    assert.deepEqual(score("status page, then restart windows and all").risky, ["restart"]);
     assert.deepEqual(score("status page, then restart errors away").risky, ["restart"]);
   });
 
