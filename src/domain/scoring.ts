@@ -1,5 +1,5 @@
 import { type CompiledLexicon, extendLexicon, phraseStems } from "./lexicon.js";
-import { foldText, phraseWords, splitCamelCase, stemWord, toWords, type Word } from "./words.js";
+import { FILLER_WORDS, foldText, phraseWords, splitCamelCase, stemWord, toWords, type Word } from "./words.js";
 
 // First-move scoring, v2. A rubric names the *core* of the first move (concepts that must all be
 // present: each concept is a list of alternative terms), *supporting* concepts (nice to have) and
@@ -533,6 +533,8 @@ const API_ROUTE = /(?<![\p{L}\p{N}._:/-])\/((?:api\/)?v\d+\/([a-z0-9_-]+))(?![\p
 /** A release's version (v2.41.0): the one the alert is about, or another release. */
 const VERSION = /(?<![\p{L}\p{N}._-])(v\d+\.\d+(?:\.\d+)?)(?![\p{L}\p{N}_-])/gu;
 const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
+/** The cluster a command runs against: kubectl's --context, --cluster of eksctl, aws eks, gcloud. */
+const CLUSTER_FLAG = /(?:^|\s)--(?:context|cluster|kube-context)[\s=]+([a-z0-9][a-z0-9._-]*)/gu;
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
@@ -749,6 +751,12 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     if (!kubernetes || /^\d+$/.test(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
   }
+  // "--context prod-us-1" when the alert's cluster is prod-eu-1: the same read on another cluster.
+  // Compared with the whole scenario text, like a host.
+  for (const m of text.matchAll(CLUSTER_FLAG)) {
+    const name = m[1] ?? "";
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name.replace(/\./g, "\\.")}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
+  }
   // "kubectl get clusterpolicy disallow-host-path": the object a Kubernetes read names, when the
   // scenario never mentions it, is another one (the alert's is disallow-privileged-containers).
   // A shortened name ("shop-tls" for shop-example-tls) is the same object: every part of it is a
@@ -787,7 +795,12 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       if (texts.focus.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
     }
   }
-  const at = (name: string) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x);
+  // Filler inside a name ("us" in prod-us-1) is not among the answer's content words either.
+  const at = (name: string) =>
+    spelledAt(
+      name.split(/[^\p{L}\p{N}]+/u).filter((part) => part !== "" && !FILLER_WORDS.has(part)),
+      x,
+    );
   const found = strangers.flatMap(at);
   if (!SHELL_PIPE.test(answer)) return found;
   return [

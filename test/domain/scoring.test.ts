@@ -482,7 +482,7 @@ describe("first-move scoring v2", () => {
 
   it("reads a host, secret path, pod, namespace or filter value of the wrong object as checking the wrong thing", () => {
     const known =
-      'alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123; pushed by @jdoe-dev; served by the storefront app; {"mode":"audit"}';
+      'alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123; pushed by @jdoe-dev; served by the storefront app; {"mode":"audit"}; cluster prod-eu-1';
     const r = compileRubric({ core: [["session table", "status page"]] }, lexicon, { knownText: known });
     for (const wrong of [
       "checking the status page for api.example.com",
@@ -493,6 +493,7 @@ describe("first-move scoring v2", () => {
       "kubectl get statuspage checkout-web-1",
       "status page AttributeValue=jdoe-dev",
       "session table for j.doe in the payroll app",
+      "kubectl --context prod-us-1 get status page -n payments",
     ]) {
       const v = firstMoveScore(wrong, r);
       assert.equal(v.correct, false, wrong);
@@ -511,6 +512,7 @@ describe("first-move scoring v2", () => {
       "status page, alert says mode=audit",
       "session table in the storefront app",
       "status page for the certificate/order/challenge objects",
+      "kubectl --context prod-eu-1 get status page -n payments",
     ]) {
       assert.equal(firstMoveScore(right, r).correct, true, right);
     }
