@@ -809,6 +809,12 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       .slice(0, objects)
       .flatMap(at)
       .flatMap((o) => pipelineOf(o, x)),
+    // A search's filter ("index=auth event=login | stats count by user") decides what every later
+    // stage counts; a later stage's filter says nothing of the search before it.
+    ...strangers
+      .slice(objects)
+      .flatMap(at)
+      .flatMap((o) => pipelineOf(o, x).filter((p) => (x.clauses[p.start] ?? -1) > (x.clauses[o.start] ?? -1))),
   ];
 }
 

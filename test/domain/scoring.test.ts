@@ -600,6 +600,10 @@ describe("first-move scoring v2", () => {
     assert.equal(v.correct, false);
     assert.match(v.reason, /checks the wrong thing/);
     assert.equal(firstMoveScore("token family counts in index=auth event=token.refresh", r).correct, true);
+    // The search's filter decides what a later stage counts; a later stage's filter not the search's.
+    assert.equal(firstMoveScore("index=auth event=login | stats dc(device_fp) by token_family", r).correct, false);
+    assert.equal(firstMoveScore("index=auth event=token.refresh | stats dc(device_fp) by token_family", r).correct, true);
+    assert.equal(firstMoveScore("index=auth event=token.refresh device_fp=* | timechart span=1m count by token_family", r).correct, true);
     // A full stop after the value ends the sentence; it is not part of the value.
     assert.equal(firstMoveScore("pulling device fp for event=token.refresh.", r).correct, true);
     // A host is compared like any host, with the whole text: a later step may spell out the own one.
