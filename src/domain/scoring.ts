@@ -1954,6 +1954,10 @@ const RISKY_PAIRS: readonly [string, string][] = [
   ["which", "to"],
   ["think", "about"],
   ["talk", "about"],
+  // "so we know what we'd be blocking": a hypothetical action as the object of knowing, like "what
+  // to block" ("what we need is a restart" still proposes one).
+  ["what", "wed"],
+  ["which", "wed"],
   // "please wait with the revoke": put off, like "hold off on the revoke".
   ["wait", "with"],
 ];

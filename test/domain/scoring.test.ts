@@ -141,6 +141,8 @@ describe("first-move scoring v2", () => {
   it("reads a risky action after 'what to' or 'think about' as what the check decides", () => {
     assert.deepEqual(score("status page first so we know what to roll back").risky, []);
     assert.deepEqual(score("by provider on the dashboard. Only then do we think about restarting").risky, []);
+    assert.deepEqual(score("status page first so we know exactly what we'd be restarting").risky, []);
+    assert.deepEqual(score("status page, then what we need is to restart").risky, ["restart"]);
     assert.deepEqual(score("status page, then think hard and restart").risky, ["restart"]);
   });
 
