@@ -657,6 +657,13 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("grep the session table audit log for delete from statements", r).correct, true);
   });
 
+  it("reads 'the hotfix' as a change's name and 'push a hotfix' as redeploying (shared lexicon)", () => {
+    const r = compileRubric({ core: [["status page"]], risky: ["redeploy"] }, builtinLexicon());
+    assert.equal(firstMoveScore("is the hotfix live? status page first", r).correct, true);
+    assert.equal(firstMoveScore("status page, then push a hotfix", r).correct, false);
+    assert.equal(firstMoveScore("status page, then ship a fix", r).correct, false);
+  });
+
   it("reads 'important' as no import and 'po' as pods (shared lexicon)", () => {
     const r = compileRubric({ core: [["status page", "get + pod"]] }, builtinLexicon());
     // The stemmer shortens "important" to "import", a change-state verb every rubric reads as risky.
