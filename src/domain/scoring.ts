@@ -2539,11 +2539,23 @@ function requestKind(words: readonly Word[], from: number): "request" | "handoff
   // "can someone with the read-only DSN check…": who is asked, then the verb asked for.
   if (WHO_QUALIFIERS.has(words[k]?.raw ?? "") && ASKED.has(words[k - 1]?.raw ?? "")) {
     const clause = words[k]?.clause;
-    for (let j = k + 1; j <= k + 5 && words[j]?.clause === clause; j++) if (REQUEST_CHECK_VERBS.has(words[j]?.raw ?? "")) return "request";
+    for (let j = k + 1; j <= k + 5 && words[j]?.clause === clause; j++)
+      if (REQUEST_CHECK_VERBS.has(words[j]?.raw ?? "") || tellsResult(words, j)) return "request";
   }
   // "@bartek argocd app history catalog-api pls": a command to run is a check asked for.
-  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") || COMMAND_TOOLS.has(words[k]?.raw ?? "") ? "request" : "handoff";
+  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") || COMMAND_TOOLS.has(words[k]?.raw ?? "") || tellsResult(words, k)
+    ? "request"
+    : "handoff";
 }
+
+/** "tell us which IAM user owns the key", "tell me if one fingerprint dominates": asks for what a
+ * check finds, not for someone to take the incident ("tell platform to fix it" still hands off). */
+function tellsResult(words: readonly Word[], at: number): boolean {
+  return (
+    words[at]?.raw === "tell" && ["us", "me"].includes(words[at + 1]?.raw ?? "") && RESULT_QUESTIONS.has(words[at + 2]?.raw ?? "")
+  );
+}
+const RESULT_QUESTIONS = new Set(["which", "whether", "if", "what", "who", "whose", "how", "when"]);
 /** Words that say which someone is asked: "someone with admin", "anyone from platform", "someone who has…". */
 const WHO_QUALIFIERS = new Set(["with", "from", "on", "in", "who"]);
 /** Command-line tools: a request that opens with one asks for that command to be run. */

@@ -208,6 +208,7 @@ describe("first-move scoring v2", () => {
       "loop in the payments team on the status page",
       "who's on payments? can someone ask paycore about the provider errors",
       "open an AWS support case about the provider errors",
+      "tell the payments team to check the provider errors",
     ])
       assert.match(score(handOff).reason, /^hands off/, handOff);
     // Asking someone to run the right check names the right first move: correct, for review.
@@ -219,6 +220,8 @@ describe("first-move scoring v2", () => {
       "can somebody pull the 5xx split by provider",
       "can someone with grafana access check the 5xx by provider?",
       "@payments-oncall kubectl logs on the gateway for the 5xx by provider pls",
+      "can someone with grafana access tell us which provider the 5xx come from?",
+      "@payments-oncall tell me if the status page shows an incident",
     ]) {
       const r = score(request);
       assert.equal(r.correct, true, request);
