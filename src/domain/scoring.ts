@@ -2168,12 +2168,16 @@ function findRisky(
   const conditionalSpans: Occurrence[] = [];
   let negated = 0;
   const overlaps = (list: Occurrence[], o: Occurrence) => list.some((s) => s.start <= o.end && o.start <= s.end);
+  // The runbook's conditional next step first: a risky term that reads the same words ("close",
+  // a `silence` member, when "close as roaming" is the runbook's step on one fingerprint) does not
+  // take them back from a condition.
   for (const [list, isNextStep] of [
-    [terms, false],
     [afterCheck, true],
+    [terms, false],
   ] as const) {
     for (const term of list) {
       for (const o of occurrences(term, x, RISKY_GAP)) {
+        if (!isNextStep && overlaps(conditionalSpans, o)) continue;
         const at = x.content[o.start] ?? 0;
         // A term written as a participle ("managed challenge") names the action itself.
         const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");

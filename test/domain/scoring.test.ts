@@ -173,6 +173,15 @@ describe("first-move scoring v2", () => {
     assert.equal(score("if it's paycore we know. fail over to northpay", nextStep).correct, false);
   });
 
+  it("lets a conditional next step keep its words when a risky group also names them", () => {
+    // "revert" is in the roll back group, which stays risky; the runbook's next step names it too.
+    const both = compileRubric({ ...payment, after_check: ["revert"] }, lexicon);
+    const v = score("status page first; if paycore is down we revert", both);
+    assert.equal(v.correct, true, v.reason);
+    assert.deepEqual(v.conditional, ["revert"]);
+    assert.deepEqual(score("status page, then revert", both).risky, ["revert"]);
+  });
+
   it('ends a dismissal at "and": what follows is a new action', () => {
     assert.deepEqual(score("skip the status page and restart the gateway").risky, ["restart"]);
     assert.deepEqual(score("status page, don't restart and roll back").risky, []);
