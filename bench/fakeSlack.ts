@@ -15,6 +15,9 @@ export interface ApiCall {
   method: string;
   /** performance.now() in the benchmark process when the call arrived. */
   at: number;
+  /** The token it was sent with (Authorization: Bearer …), "" when none: which workspace's bot
+   * token, or the app-level token for apps.connections.open. */
+  token: string;
 }
 
 export interface PostedMessage {
@@ -23,6 +26,8 @@ export interface PostedMessage {
   /** The value of the "I'm on it" button (the drill id), when the message has one. */
   ackValue: string | null;
   at: number;
+  /** The bot token it was posted with. */
+  token: string;
 }
 
 export interface CallWindow {
@@ -37,6 +42,8 @@ export interface CallWindow {
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly posts: PostedMessage[] = [];
+  /** What the app sent to each response_url (its replies to a person), as sent. */
+  readonly responses: { id: string; body: string }[] = [];
   readonly socketMode = new FakeSocketMode(() => this.baseUrl);
   private server: Server | null = null;
   private tsSeq = 0;
@@ -132,27 +139,32 @@ export class FakeSlack {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const url = req.url ?? "/";
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
       if (url.startsWith("/respond/")) {
-        this.calls.push({ method: "response_url", at });
+        this.calls.push({ method: "response_url", at, token });
+        this.responses.push({ id: url.slice("/respond/".length), body: Buffer.concat(chunks).toString("utf8") });
         setTimeout(() => reply(res, 200, "ok", "text/plain"), SLACK_LATENCY_MS);
         return;
       }
       const method = url.replace(/^\/api\//, "").split("?")[0] ?? "";
-      this.calls.push({ method, at });
+      this.calls.push({ method, at, token });
       // Only the methods whose answer depends on the request are parsed: parsing every
       // views.open body would add work to this process that has nothing to do with Slack.
       const params = PARSED_METHODS.has(method) ? decodeBody(Buffer.concat(chunks).toString("utf8")) : {};
-      const body = method === "apps.connections.open" ? this.socketMode.open(req.headers.authorization) : this.answer(method, params, at);
+      const body =
+        method === "apps.connections.open"
+          ? this.socketMode.connectionsOpen(req.headers.authorization)
+          : this.answer(method, params, at, token);
       setTimeout(() => reply(res, 200, JSON.stringify(body), "application/json; charset=utf-8"), SLACK_LATENCY_MS);
     });
   }
 
-  private answer(method: string, params: Record<string, string>, at: number): Record<string, unknown> {
+  private answer(method: string, params: Record<string, string>, at: number, token: string): Record<string, unknown> {
     switch (method) {
       case "chat.postMessage": {
         const ts = `${1_700_000_000 + this.tsSeq++}.000100`;
         const channel = params.channel ?? "C0UNKNOWN";
-        this.recordPost({ channel, ts, ackValue: ackButtonValue(params.blocks), at });
+        this.recordPost({ channel, ts, ackValue: ackButtonValue(params.blocks), at, token });
         return { ok: true, channel, ts, message: { type: "message", text: params.text ?? "", ts } };
       }
       case "chat.update":

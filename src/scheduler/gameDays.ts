@@ -90,7 +90,7 @@ export interface GameDayOptions {
 }
 
 export class GameDays {
-  private readonly armed = new Map<number, { stop(): void; schedule: string }>();
+  private readonly armed = new Map<number, { stop(): void; schedule: Schedule; key: string }>();
   private readonly headsUps = new Map<number, TimerHandle>();
   /** Next runs, computed once per schedule and kept until they pass (App Home asks a lot). */
   private readonly nextRuns = new Map<number, { key: string; at: number | null; computedAt: number }>();
@@ -153,7 +153,7 @@ export class GameDays {
     const task = this.options.armer.arm(schedule.cron, schedule.timezone, (occurrence) => {
       this.track(this.fire(schedule, occurrence, false).then(() => this.armHeadsUp(schedule)));
     });
-    this.armed.set(schedule.id, { stop: () => task.stop(), schedule: JSON.stringify(schedule) });
+    this.armed.set(schedule.id, { stop: () => task.stop(), schedule, key: JSON.stringify(schedule) });
     // Worked out now, while the app starts and before it listens, so the first App Home open
     // after a restart reads cached next runs instead of computing thousands of them.
     this.nextRun(schedule);
@@ -165,24 +165,31 @@ export class GameDays {
   async follow(): Promise<void> {
     // Every workspace's schedules, as start() armed them (the root store sees one workspace only).
     const active = await this.activeOfServedTeams();
-    const ids = new Set(active.map((s) => s.id));
-    for (const id of [...this.armed.keys()]) if (!ids.has(id)) this.disarm(id);
+    const byId = new Map(active.map((s) => [s.id, s]));
+    for (const id of [...this.armed.keys()]) if (!byId.has(id)) this.disarm(id);
     for (const schedule of active) {
-      if (this.armed.get(schedule.id)?.schedule !== JSON.stringify(schedule)) this.arm(schedule);
-      await this.retakeAbandoned(schedule);
+      if (this.armed.get(schedule.id)?.key !== JSON.stringify(schedule)) this.arm(schedule);
     }
+    await this.retakeAbandoned(byId);
   }
 
-  /** The schedule's latest drill run, if an instance claimed it and died before starting the
-   * drill: claimed again here (one instance wins) and started, late but within the grace window. */
-  private async retakeAbandoned(schedule: Schedule): Promise<void> {
+  /** A drill run an instance claimed and died before starting the drill: claimed again here (one
+   * instance wins) and started, late but within the grace window. One read finds them for every
+   * schedule (a query per schedule every 2 s grew with the number of game days). */
+  private async retakeAbandoned(active: Map<number, Schedule>): Promise<void> {
     const now = this.options.clock.now();
-    const store = this.options.store.forTeam(schedule.team);
-    const latest = (await store.listScheduleRuns(schedule.id, 4)).find((r) => r.kind === "drill");
-    if (latest?.status !== "fired" || latest.drillId !== null || latest.detail !== null) return;
-    if (latest.period > now || now - latest.recordedAt <= RETAKE_AFTER_MS || now - latest.period > this.graceMs) return;
-    if (!(await store.retakeScheduleRun(schedule.id, latest.period, now - RETAKE_AFTER_MS, now))) return;
-    await this.startClaimed(schedule, latest.period, true);
+    const abandoned = await this.options.store.listUnfinishedDrillRuns({
+      since: now - this.graceMs,
+      until: now,
+      claimedBefore: now - RETAKE_AFTER_MS,
+    });
+    for (const run of abandoned) {
+      const schedule = active.get(run.scheduleId);
+      if (!schedule) continue; // unscheduled, or a workspace this app does not serve
+      const store = this.options.store.forTeam(schedule.team);
+      if (!(await store.retakeScheduleRun(schedule.id, run.period, now - RETAKE_AFTER_MS, now))) continue;
+      await this.startClaimed(schedule, run.period, true);
+    }
   }
 
   disarm(scheduleId: number): void {
@@ -192,6 +199,20 @@ export class GameDays {
     const heads = this.headsUps.get(scheduleId);
     if (heads) this.options.timers.clear(heads);
     this.headsUps.delete(scheduleId);
+  }
+
+  /** A workspace's game days as this app has them armed, soonest first: what App Home lists as
+   * upcoming. Read from memory, not the database: the armed set is what will fire, it follows
+   * schedules added or removed on other instances within a follow cycle (2 s), and a workspace
+   * with thousands of game days would otherwise re-read and re-parse them all on every open. */
+  upcoming(team: Team): { schedule: Schedule; nextRun: number | null }[] {
+    const found: { schedule: Schedule; nextRun: number | null }[] = [];
+    for (const { schedule } of this.armed.values()) {
+      if (schedule.team.id === team.id) found.push({ schedule, nextRun: this.nextRun(schedule) });
+    }
+    return found.sort(
+      (a, b) => (a.nextRun ?? Number.MAX_SAFE_INTEGER) - (b.nextRun ?? Number.MAX_SAFE_INTEGER) || a.schedule.id - b.schedule.id,
+    );
   }
 
   nextRun(schedule: Schedule): number | null {

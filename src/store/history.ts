@@ -55,6 +55,11 @@ export interface ScheduleStore extends TeamScoped<ScheduleStore> {
    * detail and was claimed before `claimedBefore`; it is then claimed again at `now`, so of
    * several instances trying, one takes it. */
   retakeScheduleRun(scheduleId: number, period: number, claimedBefore: number, now: number): Promise<boolean>;
+  /** Drill runs of every workspace that look abandoned: still "fired" with no drill and no
+   * detail, for a period from `since` to `until`, claimed before `claimedBefore`, and the latest
+   * drill run of their schedule. One read for all schedules (instances look every 2 s); each is
+   * then taken with retakeScheduleRun, which decides between racing instances. */
+  listUnfinishedDrillRuns(window: { since: number; until: number; claimedBefore: number }): Promise<ScheduleRun[]>;
 }
 
 export interface ActionItem {

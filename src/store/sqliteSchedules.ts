@@ -126,6 +126,21 @@ export class SqliteScheduleStore implements ScheduleStore {
     );
   }
 
+  async listUnfinishedDrillRuns(window: { since: number; until: number; claimedBefore: number }): Promise<ScheduleRun[]> {
+    // The WHERE repeats the partial index's condition (migration 012) so the index is used.
+    const rows = this.db
+      .prepare(
+        `SELECT r.* FROM schedule_runs r
+          WHERE r.kind = 'drill' AND r.status = 'fired' AND r.drill_id IS NULL AND r.detail IS NULL
+            AND r.period >= ? AND r.period <= ? AND r.recorded_at < ?
+            AND NOT EXISTS (SELECT 1 FROM schedule_runs later
+                             WHERE later.schedule_id = r.schedule_id AND later.kind = 'drill' AND later.period > r.period)
+          ORDER BY r.period, r.schedule_id`,
+      )
+      .all(window.since, window.until, window.claimedBefore) as ScheduleRunRow[];
+    return rows.map(toScheduleRun);
+  }
+
   async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
     const rows = this.db
       .prepare(

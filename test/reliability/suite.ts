@@ -1,7 +1,9 @@
 // The reliability suite: `npm run test:reliability`.
 //
 // The real app runs as a child process (HTTP receiver, SQLite file) against a fake Slack Web API
-// on loopback that fails some calls (503, 429 with Retry-After). The suite drives drills with
+// on loopback that fails some calls (503, 429 with Retry-After). With PostgreSQL, three processes
+// share one database: behind a round-robin load balancer (HTTP), and connected to the fake's
+// Socket Mode endpoint (bench/fakeSocketMode.ts), which spreads envelopes over them. The suite drives drills with
 // signed requests, kills the app with SIGKILL at several points, restarts it, throws duplicates
 // and hostile input at it, and checks that nothing recorded was lost and nothing was doubled.
 // Real processes need real time: the scenario runs in seconds (test/reliability/fixture), and
@@ -16,12 +18,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { createTestSchema, PG_SKIP } from "../pgServer.js";
+import { type Attempt, type Delivered, FakeSocketMode } from "../../bench/fakeSocketMode.js";
+import { createTestSchema, PG_SKIP, type TestSchema } from "../pgServer.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = join(ROOT, "test/reliability/fixture");
 const SECRET = "5e1f0a9b3c7d2e4f6a8b0c1d2e3f4a5b";
 const TOKEN = "xoxb-reliability-0000-secret";
+/** The app-level token every Socket Mode process connects with (one app, several connections). */
+const APP_TOKEN = "xapp-1-A0DRILL-reliability-secret";
 const HOSTILE = "<!channel> <!here> <@U0BOSS> <https://evil.example|bank.example> a&b \u202Egnp.exe\u200B check the dashboard to confirm";
 const GOOD = "check the grafana dashboard to confirm the error rate";
 const BAD = "restart everything";
@@ -67,12 +72,16 @@ interface SlackCall {
   params: Record<string, string>;
   /** When it reached "Slack" (ms). */
   at: number;
+  /** Which process made it, when the process has a name (its SLACK_API_URL says it). */
+  by?: string;
   /** The message's ts (a post Slack accepted). */
   ts?: string;
 }
 
 class FakeSlack {
   readonly calls: SlackCall[] = [];
+  /** Slack's Socket Mode side on the same port: apps.connections.open, then the WebSocket. */
+  readonly socketMode = new FakeSocketMode(() => `http://127.0.0.1:${this.port}`);
   readonly replies: string[] = [];
   private server: Server | null = null;
   private messages = 0;
@@ -101,12 +110,16 @@ class FakeSlack {
         res.end("ok");
         return;
       }
-      const method = url.replace(/^\/api\//, "").split("?")[0] ?? "";
+      // /api/<method>, or /as/<name>/api/<method> from a process given a name (see AppProcess).
+      const route = /^\/(?:as\/([\w-]+)\/)?api\/([^?]*)/.exec(url);
+      const method = route?.[2] ?? "";
+      const by = route?.[1];
       const params = Object.fromEntries(new URLSearchParams(body)) as Record<string, string>;
       const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "content-type": "application/json", ...headers });
         res.end(JSON.stringify(json));
       };
+      if (method === "apps.connections.open") return reply(200, this.socketMode.connectionsOpen(req.headers.authorization, by));
       if (method === "chat.postMessage") {
         if (this.dropNextPostTo !== null && params.channel === this.dropNextPostTo) {
           this.dropNextPostTo = null;
@@ -125,14 +138,14 @@ class FakeSlack {
           return reply(503, { ok: false, error: "service_unavailable" });
         }
         const ts = this.nextTs();
-        this.calls.push({ method, params, at: Date.now(), ts });
+        this.calls.push({ method, params, at: Date.now(), ts, ...(by ? { by } : {}) });
         if (this.acceptNextInjectThenKill === params.channel && (params.text ?? "").startsWith("⏱")) {
           this.acceptNextInjectThenKill = null;
           this.onAccept?.();
         }
         return reply(200, { ok: true, channel: params.channel, ts });
       }
-      this.calls.push({ method, params, at: Date.now() });
+      this.calls.push({ method, params, at: Date.now(), ...(by ? { by } : {}) });
       // What is in a channel (history) or a thread (replies), newest first, with each message's
       // metadata when asked for: how the app checks whether a post it may have made is there.
       if (method === "conversations.history" || method === "conversations.replies") {
@@ -157,6 +170,7 @@ class FakeSlack {
       return reply(200, { ok: true });
     });
     const server = this.server;
+    server.on("upgrade", (req, socket, head) => this.socketMode.upgrade(req, socket, head));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     this.port = (server.address() as AddressInfo).port;
   }
@@ -166,6 +180,7 @@ class FakeSlack {
   }
 
   stop(): Promise<void> {
+    this.socketMode.close();
     return new Promise((resolve) => this.server?.close(() => resolve()));
   }
 }
@@ -199,17 +214,27 @@ class AppProcess {
   constructor(
     private readonly dbPath: string,
     private readonly slack: FakeSlack,
-    /** More environment (DATABASE_URL for the PostgreSQL phase). */
+    /** More environment (DATABASE_URL for the PostgreSQL phase, SLACK_APP_TOKEN for Socket Mode). */
     private readonly env: Record<string, string> = {},
+    /** A name the fake Slack knows this process by: its Web API calls (and its Socket Mode
+     * connection) go to /as/<name>/api/. Slack itself cannot tell the processes of one app apart. */
+    readonly name?: string,
   ) {}
+
+  /** Socket Mode: no events URL; the process is up once /readyz answers, which it does only
+   * after its Socket Mode connection is open (the app connects before it listens). */
+  private get socketMode(): boolean {
+    return "SLACK_APP_TOKEN" in this.env;
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
   }
 
-  async start(apiUrl = `http://127.0.0.1:${this.slack.port}/api/`): Promise<void> {
+  async start(apiUrl = `http://127.0.0.1:${this.slack.port}/${this.name ? `as/${this.name}/` : ""}api/`): Promise<void> {
     this.port = await freePort();
-    this.stderr = "";
+    // Kept across restarts: what a process logged while it stopped is part of the story.
+    if (this.stderr) this.stderr += "\n--- started again ---\n";
     const child = spawn(process.execPath, [...START_FLAGS, join(ROOT, "bin/drillbot.js"), "serve"], {
       cwd: ROOT,
       env: {
@@ -237,12 +262,11 @@ class AppProcess {
     child.stderr?.on("data", (d: Buffer) => {
       this.stderr += d.toString();
     });
-    // Listening, or killed while starting (the game-day case).
-    await until(
-      "the app listens",
-      async () => exited || (await send(this.port, "x", "text/plain", { signature: "v0=bad" }).catch(() => ({ status: 0 }))).status === 401,
-      20_000,
-    );
+    // Listening (connected, in Socket Mode), or killed while starting (the game-day case).
+    const up = this.socketMode
+      ? async () => (await fetch(`http://127.0.0.1:${this.port}/readyz`).catch(() => ({ status: 0 }))).status === 200
+      : async () => (await send(this.port, "x", "text/plain", { signature: "v0=bad" }).catch(() => ({ status: 0 }))).status === 401;
+    await until("the app listens", async () => exited || (await up()), 20_000);
   }
 
   kill(): void {
@@ -317,25 +341,27 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields).toS
 /** Where requests go: an app process, or the load balancer in front of several. */
 type Target = { port: number };
 
-function command(app: Target, slack: FakeSlack, text: string, channel: string, user = "U0ALICE") {
-  return send(
-    app.port,
-    form({
-      command: "/drill",
-      text,
-      channel_id: channel,
-      user_id: user,
-      user_name: user.toLowerCase(),
-      team_id: "T0TEAM",
-      response_url: `http://127.0.0.1:${slack.port}/hooks/${channel}`,
-      trigger_id: "t",
-    }),
-    "application/x-www-form-urlencoded",
-  );
+/** A slash command's fields: the form Slack posts over HTTP, an envelope's payload in Socket Mode. */
+function commandFields(slack: FakeSlack, text: string, channel: string, user = "U0ALICE"): Record<string, string> {
+  return {
+    command: "/drill",
+    text,
+    channel_id: channel,
+    user_id: user,
+    user_name: user.toLowerCase(),
+    team_id: "T0TEAM",
+    response_url: `http://127.0.0.1:${slack.port}/hooks/${channel}`,
+    trigger_id: "t",
+  };
 }
 
-function click(app: Target, actionId: string, drillId: number, user: string, retry?: number, clickId = "1") {
-  const payload = {
+function command(app: Target, slack: FakeSlack, text: string, channel: string, user = "U0ALICE") {
+  return send(app.port, form(commandFields(slack, text, channel, user)), "application/x-www-form-urlencoded");
+}
+
+/** A button click (block_actions): the `payload` field over HTTP, an envelope's payload in Socket Mode. */
+function clickPayload(actionId: string, drillId: number, user: string, clickId = "1") {
+  return {
     type: "block_actions",
     team: { id: "T0TEAM" },
     user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T0TEAM" },
@@ -344,13 +370,16 @@ function click(app: Target, actionId: string, drillId: number, user: string, ret
     response_url: "http://127.0.0.1:9/none",
     actions: [{ type: "button", action_id: actionId, block_id: "drill_actions", value: String(drillId), action_ts: clickId }],
   };
+}
+
+function click(app: Target, actionId: string, drillId: number, user: string, retry?: number, clickId = "1") {
+  const payload = clickPayload(actionId, drillId, user, clickId);
   return send(app.port, form({ payload: JSON.stringify(payload) }), "application/x-www-form-urlencoded", retry ? { retry } : {});
 }
 
-/** A first move; `attempt` tells apart a person submitting the form again (a new request)
- * from Slack retrying the same one (`retry`). */
-function answer(app: Target, drillId: number, user: string, text: string, retry?: number, attempt = "h") {
-  const payload = {
+/** A first-move form submitted (view_submission); `attempt` is the view's hash. */
+function answerPayload(drillId: number, user: string, text: string, attempt = "h") {
+  return {
     type: "view_submission",
     team: { id: "T0TEAM" },
     user: { id: user, username: user === "U0MAL" ? "<!channel> mallory" : user.toLowerCase(), name: user.toLowerCase(), team_id: "T0TEAM" },
@@ -364,6 +393,12 @@ function answer(app: Target, drillId: number, user: string, text: string, retry?
       hash: attempt,
     },
   };
+}
+
+/** A first move; `attempt` tells apart a person submitting the form again (a new request)
+ * from Slack retrying the same one (`retry`). */
+function answer(app: Target, drillId: number, user: string, text: string, retry?: number, attempt = "h") {
+  const payload = answerPayload(drillId, user, text, attempt);
   return send(app.port, form({ payload: JSON.stringify(payload) }), "application/x-www-form-urlencoded", retry ? { retry } : {});
 }
 
@@ -625,6 +660,97 @@ async function shutdownWhileSlackHangs(app: AppProcess, slack: FakeSlack, dbPath
   await app.start();
 }
 
+// ---------------------------------------------------------------- one drill, several processes
+
+interface DrillRow {
+  id: number;
+  status: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
+async function drillRowIn(schema: TestSchema, channel: string): Promise<DrillRow | undefined> {
+  const found = await schema.pool.query<DrillRow>(
+    "SELECT id, status, started_at, ended_at FROM drills WHERE venue = $1 ORDER BY id DESC LIMIT 1",
+    [channel],
+  );
+  return found.rows[0];
+}
+
+/** Waits until the drill has ended and its last message (the summary) is sent, with nothing
+ * left in the outbox; returns when it ended (ms). */
+async function untilDrillDone(schema: TestSchema, channel: string, drillId: number): Promise<number> {
+  await until(`the drill in ${channel} has ended`, async () => (await drillRowIn(schema, channel))?.status === "ended", 45_000);
+  // The summary is the drill's last message: queued after the debrief, once the drill ended.
+  await until(
+    `the summary of the drill in ${channel} is sent and the outbox is empty`,
+    async () =>
+      (
+        await schema.pool.query(
+          `SELECT 1 FROM outbox WHERE dedupe_key = $1 AND status = 'sent'
+            AND NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')`,
+          [`drill:${drillId}:summary`],
+        )
+      ).rows.length === 1,
+    75_000,
+  );
+  return ((await drillRowIn(schema, channel)) as DrillRow & { ended_at: number }).ended_at;
+}
+
+/** What reached the channel of the cluster drill (injects due 6, 12, 18 and 24 s in): no message
+ * twice; the trigger, each inject in order, then the debrief and the summary, each once; the
+ * injects on time; the debrief counting every responder. */
+function checkDrillThread(
+  name: string,
+  slack: FakeSlack,
+  channel: string,
+  drill: { t0: number; endedAt: number; people: number },
+): { duplicatePosts: number; maxInjectLateMs: number; debriefAfterLimitMs: number } {
+  const { t0, endedAt, people } = drill;
+  const posts = slack.posts(channel);
+  const seen = new Map<string, number>();
+  for (const p of posts) {
+    const key = JSON.stringify([p.params.thread_ts ?? "", p.params.text ?? "", p.params.blocks ?? ""]);
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  const duplicatePosts = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
+  check(`${name}: no message posted twice`, duplicatePosts === 0, `${duplicatePosts} duplicates of ${posts.length} posts`);
+
+  const triggers = posts.filter((p) => !p.params.thread_ts && (p.params.blocks ?? "").includes("DemoAlert"));
+  const injects = posts.filter((p) => (p.params.text ?? "").startsWith("⏱"));
+  const injectHeads = injects.map((p) => (p.params.text ?? "").split("\n")[0]?.replace(/ · _late.*$/, ""));
+  const debriefAt = posts.findIndex((p) => (p.params.blocks ?? "").includes("Debrief ·"));
+  const debriefs = posts.filter((p) => (p.params.blocks ?? "").includes("Debrief ·")).length;
+  const summaries = posts.filter((p) => /is over:/.test(p.params.text ?? "")).length;
+  check(
+    `${name}: the trigger, each inject in order, then the debrief and summary, each once`,
+    triggers.length === 1 &&
+      JSON.stringify(injectHeads) ===
+        JSON.stringify(["⏱ *+0:06* · stakes", "⏱ *+0:12* · clue", "⏱ *+0:18* · noise", "⏱ *+0:24* · stakes"]) &&
+      debriefs === 1 &&
+      summaries === 1 &&
+      debriefAt > posts.lastIndexOf(injects.at(-1) as SlackCall),
+    `${triggers.length} trigger, injects ${JSON.stringify(injectHeads)}, ${debriefs} debrief, ${summaries} summary`,
+  );
+  const offsets = [6_000, 12_000, 18_000, 24_000];
+  const maxInjectLateMs = Math.max(...injects.map((p, i) => p.at - (t0 + (offsets[i] ?? 0))));
+  const debriefPost = posts[debriefAt];
+  const debriefAfterLimitMs = debriefPost ? debriefPost.at - endedAt : -1;
+  // A surviving instance had the drill's timers armed all along: no inject is "late" (that
+  // mark means no instance was up when it fell due), and each went out within seconds.
+  const markedLate = injects.filter((p) => /late: the app was down/.test(p.params.text ?? "")).length;
+  check(
+    `${name}: the injects due after the kill were posted on time by the survivors`,
+    injects.length === offsets.length && markedLate === 0 && maxInjectLateMs < 10_000,
+    `${markedLate} marked late; at most ${maxInjectLateMs} ms after due (Slack failing some posts)`,
+  );
+  check(
+    `${name}: the debrief counts every responder`,
+    posts.some((p) => (p.params.blocks ?? "").includes(`of ${people} stated a correct first move`)),
+  );
+  return { duplicatePosts, maxInjectLateMs, debriefAfterLimitMs };
+}
+
 // ---------------------------------------------------------------- three instances, one PostgreSQL
 
 /** A load balancer in HTTP mode: each request goes to the next app process in turn. A process
@@ -724,13 +850,7 @@ async function threeInstancesOnPostgres(): Promise<void> {
     // One at a time: the first migrates the empty schema, the others find it done.
     for (const app of apps) await app.start();
     await proxy.start();
-    const drillRow = async () =>
-      (
-        await schema.pool.query<{ id: number; status: string; started_at: number; ended_at: number | null }>(
-          "SELECT id, status, started_at, ended_at FROM drills WHERE venue = $1 ORDER BY id DESC LIMIT 1",
-          [channel],
-        )
-      ).rows[0];
+    const drillRow = () => drillRowIn(schema, channel);
     const started = await command(proxy, slack, "cluster-drill", channel);
     check("cluster: the drill started through the load balancer", started.status === 200, `status ${started.status}`);
     const starter = proxy.lastHandler;
@@ -784,21 +904,7 @@ async function threeInstancesOnPostgres(): Promise<void> {
     await Promise.all([...Array.from({ length: people }, (_, n) => play(n)), chaos()]);
     cluster.ackP99Ms = percentile(latencies, 99);
 
-    await until("the cluster drill has ended", async () => (await drillRow())?.status === "ended", 45_000);
-    // The summary is the drill's last message: queued after the debrief, once the drill ended.
-    await until(
-      "the cluster drill's summary is sent and the outbox is empty",
-      async () =>
-        (
-          await schema.pool.query(
-            `SELECT 1 FROM outbox WHERE dedupe_key = $1 AND status = 'sent'
-              AND NOT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')`,
-            [`drill:${drill.id}:summary`],
-          )
-        ).rows.length === 1,
-      75_000,
-    );
-    const endedAt = ((await drillRow()) as { ended_at: number }).ended_at;
+    const endedAt = await untilDrillDone(schema, channel, drill.id);
 
     const recorded = (
       await schema.pool.query<{ user_id: string; n: number }>(
@@ -815,51 +921,7 @@ async function threeInstancesOnPostgres(): Promise<void> {
       `${outcome.size} answered, ${recorded.length} recorded, ${cluster.answersLost} lost`,
     );
 
-    const posts = slack.posts(channel);
-    const seen = new Map<string, number>();
-    for (const p of posts) {
-      const key = JSON.stringify([p.params.thread_ts ?? "", p.params.text ?? "", p.params.blocks ?? ""]);
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-    }
-    cluster.duplicatePosts = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
-    check(
-      "cluster: no message posted twice",
-      cluster.duplicatePosts === 0,
-      `${cluster.duplicatePosts} duplicates of ${posts.length} posts`,
-    );
-
-    const triggers = posts.filter((p) => !p.params.thread_ts && (p.params.blocks ?? "").includes("DemoAlert"));
-    const injects = posts.filter((p) => (p.params.text ?? "").startsWith("⏱"));
-    const injectHeads = injects.map((p) => (p.params.text ?? "").split("\n")[0]?.replace(/ · _late.*$/, ""));
-    const debriefAt = posts.findIndex((p) => (p.params.blocks ?? "").includes("Debrief ·"));
-    const debriefs = posts.filter((p) => (p.params.blocks ?? "").includes("Debrief ·")).length;
-    const summaries = posts.filter((p) => /is over:/.test(p.params.text ?? "")).length;
-    check(
-      "cluster: the trigger, each inject in order, then the debrief and summary, each once",
-      triggers.length === 1 &&
-        JSON.stringify(injectHeads) ===
-          JSON.stringify(["⏱ *+0:06* · stakes", "⏱ *+0:12* · clue", "⏱ *+0:18* · noise", "⏱ *+0:24* · stakes"]) &&
-        debriefs === 1 &&
-        summaries === 1 &&
-        debriefAt > posts.lastIndexOf(injects.at(-1) as SlackCall),
-      `${triggers.length} trigger, injects ${JSON.stringify(injectHeads)}, ${debriefs} debrief, ${summaries} summary`,
-    );
-    const offsets = [6_000, 12_000, 18_000, 24_000];
-    cluster.maxInjectLateMs = Math.max(...injects.map((p, i) => p.at - (t0 + (offsets[i] ?? 0))));
-    const debriefPost = posts[debriefAt];
-    cluster.debriefAfterLimitMs = debriefPost ? debriefPost.at - endedAt : -1;
-    // A surviving instance had the drill's timers armed all along: no inject is "late" (that
-    // mark means no instance was up when it fell due), and each went out within seconds.
-    const markedLate = injects.filter((p) => /late: the app was down/.test(p.params.text ?? "")).length;
-    check(
-      "cluster: the injects due after the kill were posted on time by the survivors",
-      markedLate === 0 && cluster.maxInjectLateMs < 10_000,
-      `${markedLate} marked late; at most ${cluster.maxInjectLateMs} ms after due (Slack failing some posts)`,
-    );
-    check(
-      "cluster: the debrief counts every responder",
-      posts.some((p) => (p.params.blocks ?? "").includes(`of ${people} stated a correct first move`)),
-    );
+    Object.assign(cluster, checkDrillThread("cluster", slack, channel, { t0, endedAt, people }));
     check("cluster: the process that started the drill was killed and stayed dead", apps[starter]?.pid === undefined);
     const logs = apps.map((a) => a.logs()).join("\n");
     check("cluster: no token in the logs", !logs.includes(TOKEN) && !logs.includes(SECRET));
@@ -869,6 +931,235 @@ async function threeInstancesOnPostgres(): Promise<void> {
   } finally {
     for (const app of apps) await app.stop().catch(() => {});
     await proxy.stop().catch(() => {});
+    await slack.stop();
+    await schema.drop().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------- three Socket Mode processes, one PostgreSQL
+
+/** What one round of the Socket Mode scenario saw. */
+function socketModeFigures() {
+  return {
+    responders: 0,
+    envelopes: 0,
+    envelopesLost: 0,
+    /** Envelopes sent again because the process holding them died (or stopped) before its ack. */
+    redelivered: 0,
+    /** Envelopes each process acknowledged, by name. */
+    ackedBy: {} as Record<string, number>,
+    clicksAcked: 0,
+    clicksLost: 0,
+    answersRecorded: 0,
+    answersLost: 0,
+    duplicatePosts: 0,
+    maxInjectLateMs: 0,
+    debriefAfterLimitMs: 0,
+    ackP99Ms: 0,
+  };
+}
+
+/** Every round's figures, added up (the latest inject and p99: the worst round's). */
+const socketCluster = { rounds: 0, ...socketModeFigures() };
+
+function addSocketModeRound(round: ReturnType<typeof socketModeFigures>): void {
+  socketCluster.rounds++;
+  for (const key of [
+    "responders",
+    "envelopes",
+    "envelopesLost",
+    "redelivered",
+    "clicksAcked",
+    "clicksLost",
+    "answersRecorded",
+    "answersLost",
+    "duplicatePosts",
+  ] as const)
+    socketCluster[key] += round[key];
+  for (const [name, n] of Object.entries(round.ackedBy)) socketCluster.ackedBy[name] = (socketCluster.ackedBy[name] ?? 0) + n;
+  for (const key of ["maxInjectLateMs", "debriefAfterLimitMs", "ackP99Ms"] as const)
+    socketCluster[key] = Math.max(socketCluster[key], round[key]);
+}
+
+/** Three app processes in Socket Mode on one PostgreSQL, each with its own connection to the
+ * fake Slack, which spreads envelopes over the open connections in turn and sends an envelope
+ * that was not acknowledged again to another (retry_attempt). Many people play one drill; the
+ * process that started it is SIGKILLed with an envelope in hand, before the first inject, and
+ * another is restarted (SIGTERM, start) mid-drill. Every envelope must be acknowledged in the
+ * end, every acknowledged click and answer recorded once, nothing posted twice, and every inject
+ * and the debrief must reach the thread once, in order. People never repeat anything here: only
+ * Slack's redelivery stands between the killed process and a lost click. */
+async function threeSocketModeProcessesOnPostgres(): Promise<void> {
+  const schema = await createTestSchema();
+  const slack = new FakeSlack();
+  await slack.start();
+  const env = { DATABASE_URL: schema.url, SLACK_APP_TOKEN: APP_TOKEN };
+  const names = ["one", "two", "three"];
+  const apps = names.map((name) => new AppProcess(":unused:", slack, env, name));
+  const channel = "C0SOCKETS";
+  const people = 90;
+  const round = socketModeFigures();
+  round.responders = people;
+  const failedBefore = failed;
+  const delivered: Delivered[] = [];
+  // Slack's 3 s to acknowledge, and up to 3 more tries (as Slack retries an Events API envelope).
+  const deliver = async (type: "slash_commands" | "interactive", payload: object) => {
+    const result = await slack.socketMode.deliver(APP_TOKEN, type, payload, 3_000, { retries: 3 });
+    delivered.push(result);
+    return result;
+  };
+  const ackedBy = (d: Delivered) => d.attempts.find((a) => a.outcome === "acked")?.connection;
+  try {
+    for (const app of apps) await app.start();
+    check(
+      "socket mode: each of the three processes holds its own connection",
+      JSON.stringify([...slack.socketMode.connections(APP_TOKEN)].sort()) === JSON.stringify([...names].sort()),
+      slack.socketMode.connections(APP_TOKEN).join(", "),
+    );
+    const started = await deliver("slash_commands", commandFields(slack, "cluster-drill", channel));
+    check("socket mode: the drill started through an envelope", started.error === null, started.error ?? "");
+    const starter = names.indexOf(ackedBy(started) ?? "");
+    if (starter < 0) throw new Error(`no process acknowledged the slash command (${JSON.stringify(started.attempts)})`);
+    await until("the socket mode drill is recorded", async () => (await drillRowIn(schema, channel)) !== undefined, 10_000);
+    const drill = (await drillRowIn(schema, channel)) as DrillRow;
+    const t0 = drill.started_at;
+
+    // Each person clicks "I'm on it" and states a first move, spread over 14 s; each once.
+    const clicked = new Set<string>();
+    const answered = new Map<string, "accepted" | "already">();
+    const play = async (n: number) => {
+      const user = `U${String(n).padStart(4, "0")}S`;
+      await new Promise((r) => setTimeout(r, (n * 151) % 14_000));
+      const click = await deliver("interactive", clickPayload("drill_ack", drill.id, user, `${n}.0`));
+      if (click.error === null) clicked.add(user);
+      const submitted = await deliver("interactive", answerPayload(drill.id, user, n % 4 === 0 ? BAD : GOOD));
+      const reply = JSON.stringify(submitted.ackPayload ?? {});
+      if (submitted.error === null && reply.includes('"response_action":"update"')) answered.set(user, "accepted");
+      // The process that recorded it died before its ack: the envelope sent again is refused as
+      // a second answer, and the first one stands.
+      else if (submitted.error === null && reply.includes("already submitted")) answered.set(user, "already");
+    };
+    let killedWithEnvelope = false;
+    let heldAtKill: Attempt | null = null;
+    let killedAfterMs = 0;
+    const chaos = async () => {
+      // Before the first inject (6 s): the process that started the drill dies the instant Slack
+      // sends it an envelope, so the envelope is on its way and never acknowledged.
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + 4_000 - Date.now())));
+      const killed = new Promise<void>((resolve) => {
+        slack.socketMode.onEnvelope = (sent) => {
+          if (sent.connection !== names[starter]) return;
+          slack.socketMode.onEnvelope = null;
+          apps[starter]?.kill();
+          killedWithEnvelope = true;
+          heldAtKill = sent.attempt;
+          killedAfterMs = Date.now() - t0;
+          resolve();
+        };
+      });
+      await Promise.race([killed, new Promise((r) => setTimeout(r, 3_000))]);
+      if (!killedWithEnvelope) {
+        slack.socketMode.onEnvelope = null;
+        apps[starter]?.kill();
+        killedAfterMs = Date.now() - t0;
+      }
+      // Mid-drill: another process is restarted (a rolling deploy); it reconnects under its name.
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + 10_000 - Date.now())));
+      const other = apps[(starter + 1) % apps.length] as AppProcess;
+      await other.stop();
+      await other.start();
+    };
+    await Promise.all([...Array.from({ length: people }, (_, n) => play(n)), chaos()]);
+    round.ackP99Ms = Math.round(
+      percentile(
+        delivered.filter((d) => d.error === null).map((d) => d.latencyMs),
+        99,
+      ),
+    );
+
+    round.envelopes = delivered.length;
+    const lost = delivered.filter((d) => d.error !== null);
+    round.envelopesLost = lost.length;
+    check(
+      "socket mode: every envelope was acknowledged, by one process or, sent again, another",
+      lost.length === 0,
+      `${delivered.length} envelopes, ${lost.length} never acknowledged${lost.length ? ` (${lost[0]?.error})` : ""}`,
+    );
+    for (const d of delivered) {
+      const by = ackedBy(d);
+      if (by) round.ackedBy[by] = (round.ackedBy[by] ?? 0) + 1;
+    }
+    check(
+      "socket mode: Slack's envelopes were spread over all three processes",
+      names.every((name) => (round.ackedBy[name] ?? 0) > 0),
+      JSON.stringify(round.ackedBy),
+    );
+    const killedName = names[starter] as string;
+    const orphaned = delivered.filter((d) => d.attempts.some((a) => a.connection === killedName && a.outcome === "closed"));
+    round.redelivered = delivered.filter((d) => d.attempts.length > 1).length;
+    check(
+      "socket mode: envelopes the killed process never acknowledged were sent again and acknowledged by another",
+      killedWithEnvelope && orphaned.length > 0 && orphaned.every((d) => d.error === null && ackedBy(d) !== killedName),
+      `killed ${killedAfterMs} ms into the drill ${killedWithEnvelope ? "as an envelope was on its way to it" : "with no envelope sent to it in 3 s"}; ` +
+        `${orphaned.length} orphaned by the kill, ${round.redelivered} sent again in all; that envelope: ${heldAtKill ? (heldAtKill as Attempt).outcome : "none"}`,
+    );
+
+    // Whatever went wrong, what reached Slack and the database is checked (a stuck outbox times
+    // out here, and the thread shows what it did meanwhile).
+    let endedAt = Number.NaN;
+    try {
+      endedAt = await untilDrillDone(schema, channel, drill.id);
+    } catch (error) {
+      check("socket mode: the drill ended and everything it queued was sent", false, (error as Error).message);
+    }
+
+    const acks = (
+      await schema.pool.query<{ user_id: string }>("SELECT user_id FROM responders WHERE drill_id = $1 AND acked_at IS NOT NULL", [
+        drill.id,
+      ])
+    ).rows.map((r) => r.user_id);
+    round.clicksAcked = clicked.size;
+    round.clicksLost = [...clicked].filter((u) => !acks.includes(u)).length;
+    check(
+      "socket mode: every acknowledged click is recorded",
+      clicked.size === people && round.clicksLost === 0,
+      `${clicked.size} of ${people} clicks acknowledged, ${acks.length} recorded, ${round.clicksLost} lost`,
+    );
+    const recorded = (
+      await schema.pool.query<{ user_id: string; n: number }>(
+        "SELECT user_id, count(*)::int AS n FROM first_moves WHERE drill_id = $1 GROUP BY user_id",
+        [drill.id],
+      )
+    ).rows;
+    round.answersRecorded = recorded.length;
+    round.answersLost = [...answered.keys()].filter((u) => !recorded.some((r) => r.user_id === u)).length;
+    check(
+      "socket mode: every person's first move is recorded, once",
+      answered.size === people && recorded.length === people && recorded.every((r) => r.n === 1) && round.answersLost === 0,
+      `${answered.size} answered (${[...answered.values()].filter((o) => o === "already").length} found recorded when sent again), ` +
+        `${recorded.length} recorded, ${round.answersLost} lost`,
+    );
+
+    Object.assign(socketCluster, checkDrillThread("socket mode", slack, channel, { t0, endedAt, people }));
+    const restarted = names[(starter + 1) % names.length] as string;
+    check(
+      "socket mode: the killed process stayed dead; the restarted one connected again",
+      apps[starter]?.pid === undefined &&
+        slack.socketMode.connections(APP_TOKEN).filter((name) => name === restarted).length === 1 &&
+        !slack.socketMode.connections(APP_TOKEN).includes(killedName),
+      `open connections: ${slack.socketMode.connections(APP_TOKEN).join(", ")}`,
+    );
+    const logs = apps.map((a) => a.logs()).join("\n");
+    check("socket mode: no token in the logs", !logs.includes(TOKEN) && !logs.includes(APP_TOKEN));
+    const listenerErrors = logs.split("\n").filter((line) => /listener failed|unhandled rejection/.test(line));
+    check("socket mode: no request failed inside a process", listenerErrors.length === 0, listenerErrors.slice(0, 3).join(" / "));
+  } catch (error) {
+    check("socket mode: the three-process scenario ran to the end", false, (error as Error).message);
+  } finally {
+    if (failed > failedBefore) for (const app of apps) console.log(`--- process ${app.name}:\n${app.logs().slice(-3000)}`);
+    addSocketModeRound(round);
+    slack.socketMode.onEnvelope = null;
+    for (const app of apps) await app.stop().catch(() => {});
     await slack.stop();
     await schema.drop().catch(() => {});
   }
@@ -910,6 +1201,9 @@ async function singleProcess(): Promise<void> {
     slack.dropNextPostTo = "C0GAMEDAY";
     slack.onDrop = () => app.kill();
     await app.start();
+    // The app listens before it catches up on missed game days, so start() may return before the
+    // game day fires: wait for the kill, or the next start races it (and the kill hits the new process).
+    await until("the game day's post was cut off and the app killed", () => slack.dropNextPostTo === null && app.pid === undefined, 20_000);
     await app.start();
 
     // Hostile and malformed requests, signed and not.
@@ -1073,7 +1367,8 @@ async function killRounds(rounds: number, plan: [string, KillPoint][]): Promise<
   console.log(`${plan.map(([, point]) => point).join(", then ")}: ${rounds} round(s), ${doubled} inject(s) posted twice`);
 }
 
-/** `npm run test:reliability -- cluster` runs the three-instance phase alone;
+/** `npm run test:reliability -- cluster` runs the three-instance phase (HTTP) alone;
+ * `npm run test:reliability -- socket-cluster [rounds]` the three Socket Mode processes alone, repeated;
  * `npm run test:reliability -- kill-acks [rounds]` the kill-during-acks drill and the one after it, repeated;
  * `npm run test:reliability -- kill-posted [rounds]` a kill the instant Slack accepted an inject, repeated. */
 const only = process.argv[2];
@@ -1093,11 +1388,18 @@ async function main(): Promise<void> {
     process.exitCode = failed > 0 ? 1 : 0;
     return;
   }
-  if (only !== "cluster") await singleProcess();
+  if (only !== "cluster" && only !== "socket-cluster") await singleProcess();
 
-  // Several instances: three processes on one PostgreSQL behind a load balancer.
-  if (PG_SKIP) console.log(`skip the three-instance scenario: ${PG_SKIP}`);
-  else if (!only || only === "cluster") await threeInstancesOnPostgres();
+  // Several instances: three processes on one PostgreSQL behind a load balancer, then three
+  // connected in Socket Mode.
+  if (PG_SKIP) console.log(`skip the three-instance scenarios: ${PG_SKIP}`);
+  else {
+    if (!only || only === "cluster") await threeInstancesOnPostgres();
+    if (!only || only === "socket-cluster") {
+      const rounds = only === "socket-cluster" ? Number(process.argv[3] ?? 1) : 1;
+      for (let round = 1; round <= rounds; round++) await threeSocketModeProcessesOnPostgres();
+    }
+  }
 
   const rows: [string, string | number][] = [
     ["faults injected (SIGKILLs + Slack 503/429)", `${figures.faultsInjected} (${figures.kills} kills)`],
@@ -1127,6 +1429,30 @@ async function main(): Promise<void> {
       ["three instances: latest inject after its due time", `${cluster.maxInjectLateMs} ms`],
       ["three instances: debrief posted after the drill ended", `${cluster.debriefAfterLimitMs} ms`],
       ["three instances: ack and answer p99 through the proxy", `${cluster.ackP99Ms} ms`],
+    );
+  }
+  if (socketCluster.rounds > 0) {
+    rows.push(
+      ["socket mode, three processes: rounds", socketCluster.rounds],
+      [
+        "socket mode, three processes: envelopes / sent again / never acknowledged",
+        `${socketCluster.envelopes} / ${socketCluster.redelivered} / ${socketCluster.envelopesLost}`,
+      ],
+      [
+        "socket mode, three processes: envelopes acknowledged per process",
+        Object.entries(socketCluster.ackedBy)
+          .map(([name, n]) => `${name} ${n}`)
+          .join(", "),
+      ],
+      ["socket mode, three processes: clicks acknowledged / lost", `${socketCluster.clicksAcked} / ${socketCluster.clicksLost}`],
+      [
+        "socket mode, three processes: responders / answers recorded / lost",
+        `${socketCluster.responders} / ${socketCluster.answersRecorded} / ${socketCluster.answersLost}`,
+      ],
+      ["socket mode, three processes: duplicate posts", socketCluster.duplicatePosts],
+      ["socket mode, three processes: latest inject after its due time", `${socketCluster.maxInjectLateMs} ms`],
+      ["socket mode, three processes: debrief posted after the drill ended", `${socketCluster.debriefAfterLimitMs} ms`],
+      ["socket mode, three processes: envelope ack p99 (first write to ack)", `${socketCluster.ackP99Ms} ms`],
     );
   }
   console.log("\n| reliability figure | value |\n| --- | --- |");

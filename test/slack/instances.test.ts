@@ -216,6 +216,26 @@ describe("several instances on one database", () => {
   });
 });
 
+describe("App Home on another instance", () => {
+  it("lists a game day scheduled on one instance within a follow cycle, and drops it once unscheduled there", async () => {
+    const pair = await twoInstances();
+    const homeOfB = async () => {
+      await pair.b.event({ type: "app_home_opened", user: alice.id, channel: "D0ALICE", tab: "home", event_ts: "1.1" });
+      // nock is global: while both live, A's fake records every call, B's among them.
+      const published = [...pair.a.calls, ...pair.b.calls].filter((c) => c.method === "views.publish").sort((x, y) => x.at - y.at);
+      return blockText(published.at(-1)?.params.view);
+    };
+    await pair.a.command("schedule weekly fri 15:00 payment-5xx Europe/Berlin", alice, "C0WEEKLY");
+    const [schedule] = await pair.a.slack.deps.schedules.listSchedules({ active: true });
+    assert.ok(schedule, "scheduled on A");
+    await pair.advance(FOLLOW_MS);
+    assert.match(await homeOfB(), new RegExp(`#${schedule.id}\\* in <#C0WEEKLY>`), "B armed it and lists it");
+    await pair.a.command(`unschedule ${schedule.id}`, alice, "C0WEEKLY");
+    await pair.advance(FOLLOW_MS);
+    assert.doesNotMatch(await homeOfB(), new RegExp(`#${schedule.id}\\* in <#C0WEEKLY>`), "gone from B's too");
+  });
+});
+
 /** A's last heartbeat may be up to one beat before it died. */
 const HEARTBEAT_GAP = 2_000;
 

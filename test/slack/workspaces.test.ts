@@ -184,18 +184,24 @@ describe("two workspaces on one drillbot stay apart", () => {
     );
   });
 
-  it("App Home is published with the workspace's token and lists only its drills", async () => {
+  it("App Home is published with the workspace's token and lists only its drills and game days", async () => {
+    await h.from(ACME.id).command("schedule weekly fri 15:00 Europe/Berlin payment-5xx", ali, SHARED);
+    const [acmeSchedule] = await h.stores.schedules.forTeam(ACME).listSchedules({ active: true });
+    assert.ok(acmeSchedule, `Acme's game day was scheduled: ${lastReply(h, ACME)}`);
+    const gameDayLine = new RegExp(`#${acmeSchedule.id}\\* in <#${SHARED}>`);
     await h.from(BETA.id).event({ type: "app_home_opened", user: yui.id, channel: "D0YUI", tab: "home" });
     const published = h.callsTo("views.publish").at(-1);
     assert.equal(published?.token, TOKEN_BETA);
     const home = blockText(published?.params.view);
     assert.match(home, new RegExp(`#${betaDrill} \`cache-miss\``));
     assert.doesNotMatch(home, new RegExp(`#${acmeDrill} \``));
+    assert.doesNotMatch(home, gameDayLine, "Acme's game day is not Beta's");
     await h.from(ACME.id).event({ type: "app_home_opened", user: bo.id, channel: "D0BO", tab: "home" });
     const acmeHome = h.callsTo("views.publish").at(-1);
     assert.equal(acmeHome?.token, TOKEN_ACME);
     assert.match(blockText(acmeHome?.params.view), new RegExp(`#${acmeDrill} \`payment-5xx\``));
     assert.doesNotMatch(blockText(acmeHome?.params.view), new RegExp(`#${betaDrill} \``));
+    assert.match(blockText(acmeHome?.params.view), gameDayLine);
   });
 
   it("action items and schedules of one workspace cannot be listed, closed or removed from the other", async () => {

@@ -104,6 +104,20 @@ export class PgScheduleStore implements ScheduleStore {
     return result.rowCount === 1;
   }
 
+  async listUnfinishedDrillRuns(window: { since: number; until: number; claimedBefore: number }): Promise<ScheduleRun[]> {
+    // The WHERE repeats the partial index's condition (migration 012) so the index is used.
+    const { rows } = await this.pool.query<ScheduleRunRow>(
+      `SELECT r.* FROM schedule_runs r
+        WHERE r.kind = 'drill' AND r.status = 'fired' AND r.drill_id IS NULL AND r.detail IS NULL
+          AND r.period >= $1 AND r.period <= $2 AND r.recorded_at < $3
+          AND NOT EXISTS (SELECT 1 FROM schedule_runs later
+                           WHERE later.schedule_id = r.schedule_id AND later.kind = 'drill' AND later.period > r.period)
+        ORDER BY r.period, r.schedule_id`,
+      [window.since, window.until, window.claimedBefore],
+    );
+    return rows.map(toScheduleRun);
+  }
+
   async listScheduleRuns(scheduleId: number, limit = 20): Promise<ScheduleRun[]> {
     const { rows } = await this.pool.query<ScheduleRunRow>(
       `SELECT r.* FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id

@@ -8,16 +8,13 @@ type Args = SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs;
 export function appHomeOpened(deps: SlackDeps) {
   return async ({ event, client }: Args): Promise<void> => {
     if (event.tab !== "home") return;
-    const [you, schedules, running, recent, coverage] = await Promise.all([
+    const [you, running, recent, coverage] = await Promise.all([
       deps.insights.personStats(event.user),
-      deps.schedules.listSchedules({ active: true }),
       deps.service.listDrills({ status: "running", surface: "slack", limit: 20 }),
       deps.service.listDrills({ surface: "slack", limit: 20 }),
       deps.insights.coverage(deps.scenarios.values()),
     ]);
-    const upcoming = schedules
-      .map((schedule) => ({ schedule, nextRun: deps.gameDays.nextRun(schedule) }))
-      .sort((a, b) => (a.nextRun ?? Number.MAX_SAFE_INTEGER) - (b.nextRun ?? Number.MAX_SAFE_INTEGER));
+    const upcoming = deps.gameDays.upcoming(deps.schedules.team);
     await client.views.publish({ user_id: event.user, view: homeView({ you, upcoming, running, recent, coverage }) });
   };
 }
