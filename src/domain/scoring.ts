@@ -2555,9 +2555,7 @@ function requestKind(words: readonly Word[], from: number): "request" | "handoff
 /** "tell us which IAM user owns the key", "tell me if one fingerprint dominates": asks for what a
  * check finds, not for someone to take the incident ("tell platform to fix it" still hands off). */
 function tellsResult(words: readonly Word[], at: number): boolean {
-  return (
-    words[at]?.raw === "tell" && ["us", "me"].includes(words[at + 1]?.raw ?? "") && RESULT_QUESTIONS.has(words[at + 2]?.raw ?? "")
-  );
+  return words[at]?.raw === "tell" && ["us", "me"].includes(words[at + 1]?.raw ?? "") && RESULT_QUESTIONS.has(words[at + 2]?.raw ?? "");
 }
 const RESULT_QUESTIONS = new Set(["which", "whether", "if", "what", "who", "whose", "how", "when"]);
 /** Words that say which someone is asked: "someone with admin", "anyone from platform", "someone who has…". */
