@@ -1,5 +1,5 @@
 import { type CompiledLexicon, extendLexicon, phraseStems } from "./lexicon.js";
-import { foldText, phraseWords, splitCamelCase, stemWord, toWords, type Word } from "./words.js";
+import { FILLER_WORDS, foldText, phraseWords, splitCamelCase, stemWord, toWords, type Word } from "./words.js";
 
 // First-move scoring, v2. A rubric names the *core* of the first move (concepts that must all be
 // present: each concept is a list of alternative terms), *supporting* concepts (nice to have) and
@@ -533,6 +533,8 @@ const API_ROUTE = /(?<![\p{L}\p{N}._:/-])\/((?:api\/)?v\d+\/([a-z0-9_-]+))(?![\p
 /** A release's version (v2.41.0): the one the alert is about, or another release. */
 const VERSION = /(?<![\p{L}\p{N}._-])(v\d+\.\d+(?:\.\d+)?)(?![\p{L}\p{N}_-])/gu;
 const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
+/** The cluster a command runs against: kubectl's --context, --cluster of eksctl, aws eks, gcloud. */
+const CLUSTER_FLAG = /(?:^|\s)--(?:context|cluster|kube-context)[\s=]+([a-z0-9][a-z0-9._-]*)/gu;
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
@@ -749,6 +751,12 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     if (!kubernetes || /^\d+$/.test(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
   }
+  // "--context prod-us-1" when the alert's cluster is prod-eu-1: the same read on another cluster.
+  // Compared with the whole scenario text, like a host.
+  for (const m of text.matchAll(CLUSTER_FLAG)) {
+    const name = m[1] ?? "";
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name.replace(/\./g, "\\.")}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
+  }
   // "kubectl get clusterpolicy disallow-host-path": the object a Kubernetes read names, when the
   // scenario never mentions it, is another one (the alert's is disallow-privileged-containers).
   // A shortened name ("shop-tls" for shop-example-tls) is the same object: every part of it is a
@@ -787,7 +795,12 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       if (texts.focus.includes(`${key}=`) && !plain.includes(`=${value}`) && !plain.includes(`:${value}`)) strangers.push(value);
     }
   }
-  const at = (name: string) => spelledAt(name.split(/[^\p{L}\p{N}]+/u).filter(Boolean), x);
+  // Filler inside a name ("us" in prod-us-1) is not among the answer's content words either.
+  const at = (name: string) =>
+    spelledAt(
+      name.split(/[^\p{L}\p{N}]+/u).filter((part) => part !== "" && !FILLER_WORDS.has(part)),
+      x,
+    );
   const found = strangers.flatMap(at);
   if (!SHELL_PIPE.test(answer)) return found;
   return [
@@ -796,6 +809,12 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
       .slice(0, objects)
       .flatMap(at)
       .flatMap((o) => pipelineOf(o, x)),
+    // A search's filter ("index=auth event=login | stats count by user") decides what every later
+    // stage counts; a later stage's filter says nothing of the search before it.
+    ...strangers
+      .slice(objects)
+      .flatMap(at)
+      .flatMap((o) => pipelineOf(o, x).filter((p) => (x.clauses[p.start] ?? -1) > (x.clauses[o.start] ?? -1))),
   ];
 }
 
@@ -1653,6 +1672,9 @@ const COMPOUND_HEADS = new Set([
   "loop",
   "loops",
   "audit",
+  // "the sync window", "the maintenance window": a time slot, not the action.
+  "window",
+  "windows",
 ]);
 
 /** True when the risky word modifies a noun after it and is no order: "grabbed the digest from the
@@ -1932,6 +1954,12 @@ const RISKY_PAIRS: readonly [string, string][] = [
   ["which", "to"],
   ["think", "about"],
   ["talk", "about"],
+  // "so we know what we'd be blocking": a hypothetical action as the object of knowing, like "what
+  // to block" ("what we need is a restart" still proposes one).
+  ["what", "wed"],
+  ["which", "wed"],
+  // "please wait with the revoke": put off, like "hold off on the revoke".
+  ["wait", "with"],
 ];
 
 /** Words that make what follows (or precedes, in its sentence) depend on the check: "if yes ->
@@ -2140,12 +2168,16 @@ function findRisky(
   const conditionalSpans: Occurrence[] = [];
   let negated = 0;
   const overlaps = (list: Occurrence[], o: Occurrence) => list.some((s) => s.start <= o.end && o.start <= s.end);
+  // The runbook's conditional next step first: a risky term that reads the same words ("close",
+  // a `silence` member, when "close as roaming" is the runbook's step on one fingerprint) does not
+  // take them back from a condition.
   for (const [list, isNextStep] of [
-    [terms, false],
     [afterCheck, true],
+    [terms, false],
   ] as const) {
     for (const term of list) {
       for (const o of occurrences(term, x, RISKY_GAP)) {
+        if (!isNextStep && overlaps(conditionalSpans, o)) continue;
         const at = x.content[o.start] ?? 0;
         // A term written as a participle ("managed challenge") names the action itself.
         const participle = PARTICIPLE.test(term.words[0]?.[0] ?? "");
@@ -2511,11 +2543,21 @@ function requestKind(words: readonly Word[], from: number): "request" | "handoff
   // "can someone with the read-only DSN check…": who is asked, then the verb asked for.
   if (WHO_QUALIFIERS.has(words[k]?.raw ?? "") && ASKED.has(words[k - 1]?.raw ?? "")) {
     const clause = words[k]?.clause;
-    for (let j = k + 1; j <= k + 5 && words[j]?.clause === clause; j++) if (REQUEST_CHECK_VERBS.has(words[j]?.raw ?? "")) return "request";
+    for (let j = k + 1; j <= k + 5 && words[j]?.clause === clause; j++)
+      if (REQUEST_CHECK_VERBS.has(words[j]?.raw ?? "") || tellsResult(words, j)) return "request";
   }
   // "@bartek argocd app history catalog-api pls": a command to run is a check asked for.
-  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") || COMMAND_TOOLS.has(words[k]?.raw ?? "") ? "request" : "handoff";
+  return REQUEST_CHECK_VERBS.has(words[k]?.raw ?? "") || COMMAND_TOOLS.has(words[k]?.raw ?? "") || tellsResult(words, k)
+    ? "request"
+    : "handoff";
 }
+
+/** "tell us which IAM user owns the key", "tell me if one fingerprint dominates": asks for what a
+ * check finds, not for someone to take the incident ("tell platform to fix it" still hands off). */
+function tellsResult(words: readonly Word[], at: number): boolean {
+  return words[at]?.raw === "tell" && ["us", "me"].includes(words[at + 1]?.raw ?? "") && RESULT_QUESTIONS.has(words[at + 2]?.raw ?? "");
+}
+const RESULT_QUESTIONS = new Set(["which", "whether", "if", "what", "who", "whose", "how", "when"]);
 /** Words that say which someone is asked: "someone with admin", "anyone from platform", "someone who has…". */
 const WHO_QUALIFIERS = new Set(["with", "from", "on", "in", "who"]);
 /** Command-line tools: a request that opens with one asks for that command to be run. */
@@ -2583,6 +2625,12 @@ const NOT_A_MOVE = new Set([
   "offline",
   "busy",
   "driving",
+  // "I've no access", "I've never seen this", "I've been told": no move either.
+  "no",
+  "never",
+  "been",
+  "seen",
+  "heard",
 ]);
 
 /** True when the answer says what the responder does themselves: "while I cosign verify the
@@ -2593,16 +2641,24 @@ function ownMove(words: readonly Word[]): boolean {
     let verb: Word | undefined;
     if (raw === "i" && words[k + 1]?.raw === "will") verb = words[k + 2];
     else if (raw === "i" && words[k + 1]?.raw === "am") verb = words[k + 2];
-    else if (raw === "i" || raw === "im" || raw === "ill") verb = words[k + 1];
+    else if (raw === "i" || raw === "im" || raw === "ill" || raw === "ive") verb = words[k + 1];
     else if (raw === "let" && words[k + 1]?.raw === "me") verb = words[k + 2];
     // "I'm on pg_stat_activity for catalog-db" names what the responder is on; "I'm on it" does not.
     if (raw === "im" && verb?.raw === "on" && onSomething(words, k + 2)) return true;
     if (!verb || verb.clause !== words[k]?.clause || NOT_A_MOVE.has(verb.raw)) continue;
-    // "I'm <doing>": a progressive; "I <verb>", "I'll <verb>": any word that is not a thought.
-    if (raw === "im" && !verb.raw.endsWith("ing")) continue;
+    // "I'm <doing>": a progressive, also with one word before it ("I'm also checking", "I'm
+    // network-isolating"); "I <verb>", "I'll <verb>", "I've <done>": any word that is not a thought.
+    if (raw === "im" && !verb.raw.endsWith("ing") && !progressiveAfterOne(words, k + 2, verb.clause)) continue;
     return true;
   }
   return false;
+}
+
+/** "I'm <word> <doing>": the word at `at` is a progressive in the same clause ("also checking",
+ * "network-isolating"). */
+function progressiveAfterOne(words: readonly Word[], at: number, clause: number): boolean {
+  const w = words[at];
+  return w !== undefined && w.clause === clause && w.raw.length > 4 && w.raw.endsWith("ing") && !NOT_A_MOVE.has(w.raw);
 }
 
 /** After "I'm on": things that are no check ("it", "the call", "lunch", "my way"). */

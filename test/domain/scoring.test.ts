@@ -141,7 +141,15 @@ describe("first-move scoring v2", () => {
   it("reads a risky action after 'what to' or 'think about' as what the check decides", () => {
     assert.deepEqual(score("status page first so we know what to roll back").risky, []);
     assert.deepEqual(score("by provider on the dashboard. Only then do we think about restarting").risky, []);
+    assert.deepEqual(score("status page first so we know exactly what we'd be restarting").risky, []);
+    assert.deepEqual(score("status page, then what we need is to restart").risky, ["restart"]);
     assert.deepEqual(score("status page, then think hard and restart").risky, ["restart"]);
+  });
+
+  it("reads 'wait with the restart' as putting it off, like 'hold off on'", () => {
+    assert.equal(score("Please wait with the restart. I check the status page first").correct, true);
+    assert.equal(score("hold off on the restart, status page first").correct, true);
+    assert.deepEqual(score("status page, then restart and wait with the rest").risky, ["restart"]);
   });
 
   it('reads a risky action the check will decide as not taken ("that tells us restart vs wait")', () => {
@@ -163,6 +171,15 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("5xx by provider on the dash. if it's paycore, restart the gateway", nextStep).risky, ["restart"]);
     // The condition does not reach past a full stop.
     assert.equal(score("if it's paycore we know. fail over to northpay", nextStep).correct, false);
+  });
+
+  it("lets a conditional next step keep its words when a risky group also names them", () => {
+    // "revert" is in the roll back group, which stays risky; the runbook's next step names it too.
+    const both = compileRubric({ ...payment, after_check: ["revert"] }, lexicon);
+    const v = score("status page first; if paycore is down we revert", both);
+    assert.equal(v.correct, true, v.reason);
+    assert.deepEqual(v.conditional, ["revert"]);
+    assert.deepEqual(score("status page, then revert", both).risky, ["revert"]);
   });
 
   it('ends a dismissal at "and": what follows is a new action', () => {
@@ -200,6 +217,7 @@ describe("first-move scoring v2", () => {
       "loop in the payments team on the status page",
       "who's on payments? can someone ask paycore about the provider errors",
       "open an AWS support case about the provider errors",
+      "tell the payments team to check the provider errors",
     ])
       assert.match(score(handOff).reason, /^hands off/, handOff);
     // Asking someone to run the right check names the right first move: correct, for review.
@@ -211,6 +229,8 @@ describe("first-move scoring v2", () => {
       "can somebody pull the 5xx split by provider",
       "can someone with grafana access check the 5xx by provider?",
       "@payments-oncall kubectl logs on the gateway for the 5xx by provider pls",
+      "can someone with grafana access tell us which provider the 5xx come from?",
+      "@payments-oncall tell me if the status page shows an incident",
     ]) {
       const r = score(request);
       assert.equal(r.correct, true, request);
@@ -225,6 +245,10 @@ describe("first-move scoring v2", () => {
     assert.equal(score("@bob ask paycore for an ETA pls, I'm on the provider errors dashboard").correct, true);
     assert.match(score("@bob ask paycore about the status page, I'm on it").reason, /^hands off/);
     assert.match(score("@bob please ask paycore about the status page, I'm heading to lunch").reason, /^hands off/);
+    // "I'm <word> <doing>" and "I've <done>" are the responder's own move too; "I've no access" is not.
+    assert.equal(score("@nina please ask paycore for an ETA; I'm also checking their status page").correct, true);
+    assert.equal(score("@nina paycore side please (ETA, incident); I've got the provider errors dashboard open").correct, true);
+    assert.match(score("@bob please ask paycore about the status page, I've no access").reason, /^hands off/);
     assert.equal(score("check with grafana whether the 5xx are by provider").correct, true);
     assert.equal(score("one provider? checking with grafana before anyone restarts").correct, true);
     assert.equal(score("get the provider errors + owner references first").correct, true);
@@ -472,7 +496,7 @@ describe("first-move scoring v2", () => {
 
   it("reads a host, secret path, pod, namespace or filter value of the wrong object as checking the wrong thing", () => {
     const known =
-      'alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123; pushed by @jdoe-dev; served by the storefront app; {"mode":"audit"}';
+      'alert: cert on shop.example.com expires; secret prod/checkout/app_rw; pod storefront-web-7d9f8c6b5-x2klp in -n payments; lookup attributevalue=akia123; pushed by @jdoe-dev; served by the storefront app; {"mode":"audit"}; cluster prod-eu-1';
     const r = compileRubric({ core: [["session table", "status page"]] }, lexicon, { knownText: known });
     for (const wrong of [
       "checking the status page for api.example.com",
@@ -483,6 +507,7 @@ describe("first-move scoring v2", () => {
       "kubectl get statuspage checkout-web-1",
       "status page AttributeValue=jdoe-dev",
       "session table for j.doe in the payroll app",
+      "kubectl --context prod-us-1 get status page -n payments",
     ]) {
       const v = firstMoveScore(wrong, r);
       assert.equal(v.correct, false, wrong);
@@ -501,6 +526,7 @@ describe("first-move scoring v2", () => {
       "status page, alert says mode=audit",
       "session table in the storefront app",
       "status page for the certificate/order/challenge objects",
+      "kubectl --context prod-eu-1 get status page -n payments",
     ]) {
       assert.equal(firstMoveScore(right, r).correct, true, right);
     }
@@ -588,6 +614,10 @@ describe("first-move scoring v2", () => {
     assert.equal(v.correct, false);
     assert.match(v.reason, /checks the wrong thing/);
     assert.equal(firstMoveScore("token family counts in index=auth event=token.refresh", r).correct, true);
+    // The search's filter decides what a later stage counts; a later stage's filter not the search's.
+    assert.equal(firstMoveScore("index=auth event=login | stats dc(device_fp) by token_family", r).correct, false);
+    assert.equal(firstMoveScore("index=auth event=token.refresh | stats dc(device_fp) by token_family", r).correct, true);
+    assert.equal(firstMoveScore("index=auth event=token.refresh device_fp=* | timechart span=1m count by token_family", r).correct, true);
     // A full stop after the value ends the sentence; it is not part of the value.
     assert.equal(firstMoveScore("pulling device fp for event=token.refresh.", r).correct, true);
     // A host is compared like any host, with the whole text: a later step may spell out the own one.
@@ -637,6 +667,21 @@ describe("first-move scoring v2", () => {
     }
     assert.equal(firstMoveScore("select * from session_table where user_id = 42; no update ... set yet", r).correct, true);
     assert.equal(firstMoveScore("grep the session table audit log for delete from statements", r).correct, true);
+  });
+
+  it("reads 'the hotfix' as a change's name and 'push a hotfix' as redeploying (shared lexicon)", () => {
+    const r = compileRubric({ core: [["status page"]], risky: ["redeploy"] }, builtinLexicon());
+    assert.equal(firstMoveScore("is the hotfix live? status page first", r).correct, true);
+    assert.equal(firstMoveScore("status page, then push a hotfix", r).correct, false);
+    assert.equal(firstMoveScore("status page, then ship a fix", r).correct, false);
+  });
+
+  it("reads 'important' as no import and 'po' as pods (shared lexicon)", () => {
+    const r = compileRubric({ core: [["status page", "get + pod"]] }, builtinLexicon());
+    // The stemmer shortens "important" to "import", a change-state verb every rubric reads as risky.
+    assert.equal(firstMoveScore("it is important to know what the status page says first", r).correct, true);
+    assert.match(firstMoveScore("status page is green; import the old config", r).reason, /risky: “import”/);
+    assert.equal(firstMoveScore("kubectl get po -n payments -o wide", r).correct, true);
   });
 
   it("reads restoring the previous version as rolling back, and mv as a change (shared lexicon)", () => {
@@ -750,6 +795,8 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(score("read the deploy's rollback error, then the status page").risky, []);
     assert.deepEqual(score("status page first and the gateway's restart count").risky, []);
     assert.deepEqual(score("status page, after that the rollback audit").risky, []);
+    assert.deepEqual(score("@bob can you ask about the restart window? I'm checking the status page").risky, []);
+    assert.deepEqual(score("status page, then restart windows and all").risky, ["restart"]);
     assert.deepEqual(score("status page, then restart errors away").risky, ["restart"]);
   });
 
