@@ -133,7 +133,19 @@ const HEX_ID = /^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}$/;
 
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 /** Punctuation that ends a clause when it stands between words (not the dot in token.refresh). */
-const CLAUSE_BREAK = /^(?:[,;!?()[\]{}|\n]|[.:](?=\s|$)|\s[-–—]+\s|->|=>|→|⇒|…)/;
+const CLAUSE_BREAK = /(?:[,;!?()[\]{}|\n]|[.:](?=\s|$)|\s[-–—]+\s|->|=>|→|⇒|…)/y;
+/** toWords reads its text with sticky patterns at a position, instead of slicing off the rest of
+ * the text at every word and separator (slices and re-scans made tokenising quadratic-ish). */
+const CLOCK_AT = /\d{1,2}:\d{2}(?::\d{2})?(?![\p{L}\p{N}])/uy;
+const WORD_AT = /[\p{L}\p{N}]+/uy;
+const KIND_SLASH_AT = /(?:\.apps)?\//y;
+const DOT_LETTER_AT = /\.[\p{L}]/uy;
+
+/** A sticky pattern's match exactly at `index` of `text`, or null. */
+function at(pattern: RegExp, text: string, index: number): RegExpExecArray | null {
+  pattern.lastIndex = index;
+  return pattern.exec(text);
+}
 
 const stemCache = new Map<string, string>();
 
@@ -237,15 +249,14 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
   let step: number | undefined;
   let i = 0;
   while (i < folded.length) {
-    const rest = folded.slice(i);
     // A clock time ("14:07", "~02:00") is a moment: matched as the word "timestamp".
-    const clock = /^\d{1,2}:\d{2}(?::\d{2})?(?![\p{L}\p{N}])/u.exec(rest);
+    const clock = at(CLOCK_AT, folded, i);
     if (clock && !/[\p{L}\p{N}]/u.test(folded[i - 1] ?? "")) {
       words.push({ raw: clock[0], stem: "timestamp", clause, segment, sentence, filler: false, ...(step !== undefined ? { step } : {}) });
       i += clock[0].length;
       continue;
     }
-    const word = /^[\p{L}\p{N}]+/u.exec(rest);
+    const word = at(WORD_AT, folded, i);
     // A hex id of seven characters or more ("c7761e58", "9f3c2a1") is a commit or digest: matched
     // as the word "sha".
     if (word && HEX_ID.test(word[0]) && !steps.has(i)) {
@@ -268,14 +279,14 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       }
       // "deploy/catalog-api", "deployment.apps/x": the Kubernetes object, not an act of deploying.
       const stem =
-        RESOURCE_KINDS.has(raw) && /^(?:\.apps)?\//.test(folded.slice(i + raw.length))
+        RESOURCE_KINDS.has(raw) && at(KIND_SLASH_AT, folded, i + raw.length) !== null
           ? `${raw}_object`
           : (forms?.get(raw) ?? stemWord(raw));
       // "turn on", "switch on": the particle is the meaning, not filler.
       const particle = PARTICLE_VERBS.get(raw)?.has(words[words.length - 1]?.raw ?? "") ?? false;
       // "session.clear", "token.refresh", "kubectl.kubernetes.io/restartedAt": an event or key name.
       const dotted =
-        (folded[i - 1] === "." && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "")) || /^\.[\p{L}]/u.test(folded.slice(i + raw.length));
+        (folded[i - 1] === "." && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "")) || at(DOT_LETTER_AT, folded, i + raw.length) !== null;
       const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN || dotted;
       words.push({
         raw,
@@ -293,10 +304,10 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       i += raw.length;
       continue;
     }
-    if (/^[\s=]/.test(rest)) inFlag = false;
-    const brk = CLAUSE_BREAK.exec(rest);
+    if (/[\s=]/.test(folded[i] ?? "")) inFlag = false;
+    const brk = at(CLAUSE_BREAK, folded, i);
     if (brk) {
-      if (brk[0] === "|") inPattern = /^[=~]/.test(rest.slice(1));
+      if (brk[0] === "|") inPattern = /[=~]/.test(folded[i + 1] ?? "");
       else if (/^[\n;]/.test(brk[0])) inPattern = false;
       const last = words[words.length - 1];
       if (last && last.clause === clause) clause++;
