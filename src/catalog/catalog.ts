@@ -304,10 +304,11 @@ export function scenarioTexts(
     first_move: withoutRejects(data.first_move),
     roles: (data.roles ?? []).flatMap((r) => (r.first_move ? [withoutRejects(r.first_move)] : [])),
   };
-  return {
-    knownText: `${JSON.stringify(known)}\n${runbookText}`.toLowerCase(),
-    focusText: `${JSON.stringify(focus)}\n${firstChecks}`.toLowerCase(),
-  };
+  const knownText = `${JSON.stringify(known)}\n${runbookText}`.toLowerCase();
+  // A team's own runbook often has neither section ("## Steps", "## Diagnosis"): its first
+  // checks are then somewhere in the whole text, and nothing it names is "around" the incident.
+  if (!runbook.sections.trigger && !runbook.sections.verify) return { knownText, focusText: knownText };
+  return { knownText, focusText: `${JSON.stringify(focus)}\n${firstChecks}`.toLowerCase() };
 }
 
 /** A compiled rubric's scenario text fields, for a rubric compiled before its scenario's text was known. */

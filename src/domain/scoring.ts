@@ -535,6 +535,10 @@ const VERSION = /(?<![\p{L}\p{N}._-])(v\d+\.\d+(?:\.\d+)?)(?![\p{L}\p{N}_-])/gu;
 const NAMESPACE_FLAG = /(?:^|\s)(?:-n|--namespace)[\s=]+([a-z0-9][a-z0-9-]*)/gu;
 /** The cluster a command runs against: kubectl's --context, --cluster of eksctl, aws eks, gcloud. */
 const CLUSTER_FLAG = /(?:^|\s)--(?:context|cluster|kube-context)[\s=]+([a-z0-9][a-z0-9._-]*)/gu;
+/** Whether a scenario's text names a namespace or a cluster at all (then another one is another object). */
+const SCENARIO_NAMESPACE = /\bnamespaces?\b|(?:^|\s)(?:-n|--namespace)[\s=]+[a-z0-9]|\bns[=:]\s*["']?[a-z0-9]/u;
+const SCENARIO_CLUSTER =
+  /--(?:context|cluster|kube-context)[\s=]|\bcluster(?:_name)?\s*[=:]?\s*[`"']?[a-z0-9]*[-\d][a-z0-9-]*|[a-z0-9]*[-\d][a-z0-9-]*[`"']?\s+cluster\b/u;
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
@@ -746,15 +750,23 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   // The namespace is the incident's when the scenario's focus (the alert, the runbook's first
   // checks) names it: "kube-system", which a runbook mentions for other privileged pods, is not.
   const focus = rubric.focusText ?? known;
+  // A scenario that names no namespace and no cluster at all (an imported node or etcd alert)
+  // gives nothing to compare with: the responder's namespace or cluster is theirs to know.
+  const namesNamespaces = SCENARIO_NAMESPACE.test(known);
+  // Compared with the focus only where the focus names a namespace itself; otherwise the whole
+  // text's (etcd's own pods are in kube-system, which its runbook names only in a later step).
+  const namespaces = SCENARIO_NAMESPACE.test(focus) ? focus : known;
+  const namesClusters = SCENARIO_CLUSTER.test(known);
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";
-    if (!kubernetes || /^\d+$/.test(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
+    if (!kubernetes || !namesNamespaces || /^\d+$/.test(name)) continue;
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces)) strangers.push(name);
   }
   // "--context prod-us-1" when the alert's cluster is prod-eu-1: the same read on another cluster.
   // Compared with the whole scenario text, like a host.
   for (const m of text.matchAll(CLUSTER_FLAG)) {
     const name = m[1] ?? "";
+    if (!namesClusters) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name.replace(/\./g, "\\.")}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
   }
   // "kubectl get clusterpolicy disallow-host-path": the object a Kubernetes read names, when the
@@ -764,14 +776,17 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   for (const m of text.matchAll(KUBERNETES_OBJECT)) {
     const name = m[1] ?? "";
     if (known.includes(name)) continue;
+    // "ip-10-0-7-186" is the node of the alert's instance 10.0.7.186 (EC2's node names).
+    const ip = /^ip-(\d+)-(\d+)-(\d+)-(\d+)$/.exec(name);
+    if (ip && known.includes(ip.slice(1).join("."))) continue;
     const parts = name.split("-");
     if (!knownNames(rubric, known).some((own) => parts.every((p) => own.includes(p)))) strangers.push(name);
   }
   // "the pod in the default namespace", "namespace kube-system": a namespace in words is one too.
   for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
     const name = m[1] ?? m[2] ?? "";
-    if (NAMESPACE_DESCRIBERS.has(name) || /^\d+$/.test(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(focus)) strangers.push(name);
+    if (!namesNamespaces || NAMESPACE_DESCRIBERS.has(name) || /^\d+$/.test(name)) continue;
+    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces)) strangers.push(name);
   }
   // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
   // does not (a later stage's "span=1m" says nothing of what "index=auth" searches).
@@ -857,6 +872,8 @@ const SAME_OBJECT_AFTER_PREVIOUS = new Set([
 /** After "other", a count keeps the incident's own set: "the other 4", "the other four families". */
 const COUNTED = /^(?:\d.*|than|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several)$/;
 /** The whole estate: "across the org". */
+/** Words that name the one object beside the whole estate ("across the fleet or only this node"). */
+const ONE_OF_MANY = new Set(["only", "just", "one", "this", "single"]);
 const WHOLE_ESTATES = new Set(["org", "orgs", "organization", "organisation", "company", "fleet", "tenant", "enterprise"]);
 
 /** Where the answer marks its object as another one than the incident's (see OTHER_OBJECT_WORDS;
@@ -886,7 +903,10 @@ function otherObjects(x: Indexed, rubric: CompiledRubric): Occurrence[] {
     // across the fleet when the runbook itself looks across it.)
     else if (w.raw === "across") {
       const estate = x.words[x.words[i + 1]?.raw === "the" ? i + 2 : i + 1]?.raw ?? "";
-      if (WHOLE_ESTATES.has(estate) && !(rubric.focusText ?? rubric.knownText ?? "").includes(`across the ${estate}`)) at(i);
+      // "whether it's across the fleet or only on this node" compares the two: it checks this one too.
+      const sentence = x.words.filter((v) => v.sentence === w.sentence).map((v) => v.raw);
+      const compares = sentence.includes("or") && sentence.some((v) => ONE_OF_MANY.has(v));
+      if (WHOLE_ESTATES.has(estate) && !compares && !(rubric.focusText ?? rubric.knownText ?? "").includes(`across the ${estate}`)) at(i);
     }
   });
   return found;
@@ -2750,6 +2770,13 @@ function waitsOnOthers(words: readonly Word[]): boolean {
     if ((raw !== "wait" && raw !== "waiting") || !WAIT_FOR.has(words[k + 1]?.raw ?? "")) continue;
     // "checking the dashboard while we wait for them": the wait runs beside one's own check.
     if (words.slice(Math.max(0, k - 3), k).some((w) => w.raw === "while" || w.raw === "meanwhile")) continue;
+    // "check the pods, then wait for the search team before restarting anything": the wait comes
+    // after one's own move, or holds back a change until the owners answer.
+    // Only after a move of one's own stated first (a question to the channel is none).
+    const ownMoveFirst = words.slice(0, k).some((w) => w.clause !== words[k]?.clause && !w.question && !w.filler);
+    if (ownMoveFirst && words[k - 1]?.raw === "then") continue;
+    if (ownMoveFirst && words.slice(k + 2, k + 9).some((w) => w.clause === words[k]?.clause && (w.raw === "before" || w.raw === "if")))
+      continue;
     let j = k + 2;
     while (words[j]?.raw === "the" || words[j]?.raw === "our") j++;
     const who = words[j]?.raw ?? "";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadCatalog } from "../../src/catalog/catalog.js";
@@ -10,6 +10,7 @@ import { main } from "../../src/cli/main.js";
 import type { AlertRule } from "../../src/domain/alertRules.js";
 import { renderTemplate } from "../../src/domain/alertTemplate.js";
 import { scenarioIdFor } from "../../src/domain/draftScenario.js";
+import { firstMoveScore } from "../../src/domain/scoring.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 
 // `drillbot import` against the blind-written corpus (test/fixtures/import, EXPECTED.md):
@@ -267,6 +268,58 @@ describe("drillbot import", () => {
     assert.match(crash.first_move.expected, /Confirm the pod really is crash looping.*kubectl get pods/);
     assert.match(catalog.scenarios.get("kube-cpu-overcommit")?.first_move.expected ?? "", /How far over are we\?/);
     assert.ok(crash.first_move.rubric.risky?.includes("roll back"), "a mitigation of the runbook is a risky first move");
+  });
+
+  it("judges fair first moves on imported runbooks as fair: no wrong-object reading from text a team runbook does not have", async () => {
+    const repo = teamRepo();
+    // A team runbook of its own: one "Steps" list, no Trigger or verification section.
+    writeFileSync(
+      join(repo, "rules/checkout.rules.yml"),
+      [
+        "groups:",
+        "  - name: checkout",
+        "    rules:",
+        "      - alert: CheckoutApiHighLatency",
+        '        expr: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="checkout-api"}[5m]))) > 1',
+        "        labels: {severity: critical}",
+        "        annotations:",
+        "          summary: checkout-api p99 latency is above 1s.",
+        "          runbook_url: https://runbooks.example.com/runbooks/checkout/checkoutapihighlatency",
+      ].join("\n"),
+    );
+    mkdirSync(join(repo, "runbooks/checkout"));
+    writeFileSync(
+      join(repo, "runbooks/checkout/CheckoutApiHighLatency.md"),
+      "# CheckoutApiHighLatency\n\n## Steps\n\n1. Check the p99 latency of inventory-api and pricing-api on the Checkout dashboard: checkout-api waits on both.\n2. If one of them is slow, page its owner; do not restart checkout-api.\n",
+    );
+    const run = await cli(["import", "--rules", "rules", "--runbooks", "runbooks"], repo);
+    assert.equal(run.code, 0, run.out + run.err);
+    const catalog = loadCatalog(resolveConfig(repo, {}));
+    const score = (id: string, answer: string) => {
+      const scenario = catalog.scenarios.get(id);
+      assert.ok(scenario, id);
+      return firstMoveScore(answer, scenario.rubric);
+    };
+    const ns = String(catalog.scenarios.get("kube-pod-crash-looping")?.trigger.fields.namespace);
+    const fair: [string, string][] = [
+      // The runbook's own first step names the services checkout-api waits on.
+      ["checkout-api-high-latency", "check the p99 latency of inventory-api and pricing-api on the Checkout dashboard"],
+      // A cluster context where the alert names no cluster; the node an instance IP names.
+      ["kube-pod-crash-looping", `kubectl --context prod get pods -n ${ns} -o wide`],
+      ["node-filesystem-space-filling-up", "kubectl describe node ip-10-0-7-186 to see if the kubelet reports disk pressure"],
+      // A scope comparison, and a wait for the owners after one's own check, before a change.
+      ["node-filesystem-space-filling-up", "check in prometheus whether disk pressure is across the fleet or only on this node"],
+      ["kube-pod-crash-looping", `kubectl get pods -n ${ns}, then wait for the owning team before restarting anything`],
+    ];
+    for (const [id, answer] of fair) {
+      const verdict = score(id, answer);
+      assert.ok(verdict.correct, `${id}: "${answer}" → ${verdict.reason}`);
+    }
+    // etcd's own pods live in kube-system, which its runbook names only in a later step.
+    const etcd = score("etcd-members-down", "kubectl -n kube-system get pods -l component=etcd -o wide to see which members are down");
+    assert.doesNotMatch(etcd.reason, /wrong thing/);
+    // Waiting on others with no move of one's own stays a hand-off.
+    assert.equal(score("kube-pod-crash-looping", "who owns this? lets wait for them before doing anything").correct, false);
   });
 
   it("keeps existing drafts unless --force, and adds its folder to an existing drillbot.yml", async () => {
