@@ -459,45 +459,46 @@ const HELD_BEFORE = /\b(?:with|using|via|as|assume|assuming)\s+(?:(?:the|my|our|
 function aroundTheIncident(rubric: CompiledRubric, name: string, kind: string): boolean {
   const focus = rubric.focusText;
   if (focus === null || focus === rubric.knownText || focus.includes(name)) return false;
-  return focusKinds(rubric, focus).has(kind);
+  return focusKinds(rubric).has(kind);
 }
 
-const focusKindsCache = new WeakMap<CompiledRubric, Set<string>>();
+/** A fact about a rubric's scenario (its text, its focus, its terms), worked out on first use and
+ * kept with the rubric, so it is not worked out again for every answer scored. */
+function oncePerRubric<T>(compute: (rubric: CompiledRubric) => T): (rubric: CompiledRubric) => T {
+  const cache = new WeakMap<CompiledRubric, T>();
+  return (rubric) => {
+    if (cache.has(rubric)) return cache.get(rubric) as T;
+    const value = compute(rubric);
+    cache.set(rubric, value);
+    return value;
+  };
+}
+
 /** The kinds of system (-api, -db, -role…) the scenario's focus names, found once per rubric. */
-function focusKinds(rubric: CompiledRubric, focus: string): Set<string> {
-  let kinds = focusKindsCache.get(rubric);
-  if (kinds === undefined) {
-    kinds = new Set();
-    for (const m of focus.matchAll(SYSTEM_NAME)) {
-      const kind = SYSTEM_KINDS.exec(m[1] ?? "")?.[0];
-      if (kind !== undefined) kinds.add(kind);
-    }
-    focusKindsCache.set(rubric, kinds);
+const focusKinds = oncePerRubric((rubric): Set<string> => {
+  const kinds = new Set<string>();
+  for (const m of (rubric.focusText ?? "").matchAll(SYSTEM_NAME)) {
+    const kind = SYSTEM_KINDS.exec(m[1] ?? "")?.[0];
+    if (kind !== undefined) kinds.add(kind);
   }
   return kinds;
-}
+});
 
 /** A metric as an alert's expression uses it: snake_case words before a selector, range or call
  * (probe_ssl_earliest_cert_expiry{…}, nginx_ingress_controller_requests[5m]). */
 const METRIC_IN_EXPRESSION = /(?<![\p{L}\p{N}_])([a-z][a-z0-9]*(?:_[a-z0-9]+){2,})\s*[{[(]/gu;
 
-const alertMetricsCache = new WeakMap<CompiledRubric, string[][]>();
 /** The metrics of the scenario's focus (the alert's own expression), as words, except those a
  * rubric term names itself (payment-5xx splits its alert's metric by provider): found once per rubric. */
-function alertMetrics(rubric: CompiledRubric): string[][] {
-  let metrics = alertMetricsCache.get(rubric);
-  if (metrics === undefined) {
-    const named = new Set(
-      [...rubric.core, ...rubric.supporting]
-        .flatMap((c) => c.terms)
-        .flatMap((t) => t.text.toLowerCase().match(/[a-z0-9]+(?:_[a-z0-9]+)+/g) ?? []),
-    );
-    const found = new Set([...(rubric.focusText ?? "").matchAll(METRIC_IN_EXPRESSION)].map((m) => m[1] ?? ""));
-    metrics = [...found].filter((m) => !named.has(m)).map((m) => m.split("_"));
-    alertMetricsCache.set(rubric, metrics);
-  }
-  return metrics;
-}
+const alertMetrics = oncePerRubric((rubric): string[][] => {
+  const named = new Set(
+    [...rubric.core, ...rubric.supporting]
+      .flatMap((c) => c.terms)
+      .flatMap((t) => t.text.toLowerCase().match(/[a-z0-9]+(?:_[a-z0-9]+)+/g) ?? []),
+  );
+  const found = new Set([...(rubric.focusText ?? "").matchAll(METRIC_IN_EXPRESSION)].map((m) => m[1] ?? ""));
+  return [...found].filter((m) => !named.has(m)).map((m) => m.split("_"));
+});
 
 /** Where the answer quotes the alert's own metric: it reads again what fired ("the trend of
  * probe_ssl_earliest_cert_expiry" when that probe raised the alert), so a core term inside it
@@ -539,22 +540,30 @@ const CLUSTER_FLAG = /(?:^|\s)--(?:context|cluster|kube-context)[\s=]+([a-z0-9][
 const SCENARIO_NAMESPACE = /\bnamespaces?\b|(?:^|\s)(?:-n|--namespace)[\s=]+[a-z0-9]|\bns[=:]\s*["']?[a-z0-9]/u;
 const SCENARIO_CLUSTER =
   /--(?:context|cluster|kube-context)[\s=]|\bcluster(?:_name)?\s*[=:]?\s*[`"']?[a-z0-9]*[-\d][a-z0-9-]*|[a-z0-9]*[-\d][a-z0-9-]*[`"']?\s+cluster\b/u;
+/** What the scenario says of namespaces and clusters. A scenario that names none at all (an
+ * imported node or etcd alert) gives nothing to compare with: the responder's namespace or
+ * cluster is theirs to know. A namespace is compared with the focus only where the focus names
+ * one itself, otherwise with the whole text (etcd's own pods are in kube-system, which its runbook
+ * names only in a later step). */
+const namespacesAndClusters = oncePerRubric((rubric) => {
+  const known = rubric.knownText ?? "";
+  const focus = rubric.focusText ?? known;
+  return {
+    namesNamespaces: SCENARIO_NAMESPACE.test(known),
+    namespaces: SCENARIO_NAMESPACE.test(focus) ? focus : known,
+    namesClusters: SCENARIO_CLUSTER.test(known),
+  };
+});
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
 /** Tools whose -n is a namespace. */
 const KUBERNETES_TOOL = /(?<![\p{L}\p{N}_-])(?:kubectl|helm|oc|k9s|kubens|k)(?![\p{L}\p{N}_-])/u;
 /** A Kubernetes read typed without its tool ("get pods -n kube-system"): its -n is a namespace too. */
-const knownNamesCache = new WeakMap<CompiledRubric, string[][]>();
 /** The scenario's hyphenated names, as their parts (found once per rubric). */
-function knownNames(rubric: CompiledRubric, known: string): string[][] {
-  let names = knownNamesCache.get(rubric);
-  if (names === undefined) {
-    names = [...known.matchAll(/[a-z][a-z0-9]*(?:-[a-z0-9]+)+/g)].map((m) => m[0].split("-"));
-    knownNamesCache.set(rubric, names);
-  }
-  return names;
-}
+const knownNames = oncePerRubric((rubric): string[][] =>
+  [...(rubric.knownText ?? "").matchAll(/[a-z][a-z0-9]*(?:-[a-z0-9]+)+/g)].map((m) => m[0].split("-")),
+);
 
 /** A named object a Kubernetes tool reads: "kubectl get clusterpolicy disallow-host-path". */
 const KUBERNETES_OBJECT =
@@ -641,21 +650,15 @@ const SYSTEM_DESCRIBERS = new Set([
   "what",
 ]);
 
-const shapesCache = new WeakMap<CompiledRubric, RegExp[]>();
 /** The name shapes (host, path, pod, address) the scenario's text has, found once per rubric. */
-function knownShapes(rubric: CompiledRubric, known: string): RegExp[] {
-  let shapes = shapesCache.get(rubric);
-  if (shapes === undefined) {
-    shapes = [HOST_NAME, SLASH_PATH, POD_NAME, EMAIL].filter((shape) => {
-      shape.lastIndex = 0;
-      const found = shape.test(known);
-      shape.lastIndex = 0;
-      return found;
-    });
-    shapesCache.set(rubric, shapes);
-  }
-  return shapes;
-}
+const knownShapes = oncePerRubric((rubric): RegExp[] =>
+  [HOST_NAME, SLASH_PATH, POD_NAME, EMAIL].filter((shape) => {
+    shape.lastIndex = 0;
+    const found = shape.test(rubric.knownText ?? "");
+    shape.lastIndex = 0;
+    return found;
+  }),
+);
 
 interface OwnNames {
   /** The resources of the API routes the scenario's text names (login for /api/v1/login). */
@@ -663,44 +666,27 @@ interface OwnNames {
   /** The release versions its focus names (v2.41.0), lower case. */
   versions: string[];
 }
-const ownNamesCache = new WeakMap<CompiledRubric, OwnNames>();
 /** The API routes the scenario names and the versions its focus names, found once per rubric. */
-function ownNames(rubric: CompiledRubric, known: string): OwnNames {
-  let names = ownNamesCache.get(rubric);
-  if (names === undefined) {
-    const focus = rubric.focusText ?? known;
-    names = {
-      routes: new Set([...known.matchAll(API_ROUTE)].map((m) => m[2] ?? "")),
-      versions: [...focus.matchAll(VERSION)].map((m) => m[1] ?? ""),
-    };
-    ownNamesCache.set(rubric, names);
-  }
-  return names;
-}
+const ownNames = oncePerRubric((rubric): OwnNames => {
+  const known = rubric.knownText ?? "";
+  return {
+    routes: new Set([...known.matchAll(API_ROUTE)].map((m) => m[2] ?? "")),
+    versions: [...(rubric.focusText ?? known).matchAll(VERSION)].map((m) => m[1] ?? ""),
+  };
+});
 
-const namesSystemsCache = new WeakMap<CompiledRubric, boolean>();
 /** Whether the scenario's text names a system of its own by one word ("the billing-admin app"),
  * found once per rubric like its name shapes, not again for every answer. */
-function namesOwnSystems(rubric: CompiledRubric, known: string): boolean {
-  let names = namesSystemsCache.get(rubric);
-  if (names === undefined) {
-    names = [...known.toLowerCase().matchAll(NAMED_SYSTEM_ANY)].some((m) => !SYSTEM_DESCRIBERS.has(m[1] ?? ""));
-    namesSystemsCache.set(rubric, names);
-  }
-  return names;
-}
+const namesOwnSystems = oncePerRubric((rubric): boolean =>
+  [...(rubric.knownText ?? "").toLowerCase().matchAll(NAMED_SYSTEM_ANY)].some((m) => !SYSTEM_DESCRIBERS.has(m[1] ?? "")),
+);
 
-const unquotedCache = new WeakMap<CompiledRubric, { known: string; focus: string }>();
 /** The scenario's text and its focus without quotes and escapes, so `mode="audit"` reads as mode=audit. */
-function unquoted(rubric: CompiledRubric, known: string): { known: string; focus: string } {
-  let plain = unquotedCache.get(rubric);
-  if (plain === undefined) {
-    const strip = (text: string) => text.replace(/[\\"'`]/g, "");
-    plain = { known: strip(known), focus: strip(rubric.focusText ?? known) };
-    unquotedCache.set(rubric, plain);
-  }
-  return plain;
-}
+const unquoted = oncePerRubric((rubric): { known: string; focus: string } => {
+  const strip = (text: string) => text.replace(/[\\"'`]/g, "");
+  const known = rubric.knownText ?? "";
+  return { known: strip(known), focus: strip(rubric.focusText ?? known) };
+});
 
 /** Where the answer names a host, path, pod, namespace, one-word system ("in the payroll app") or
  * filter value the scenario never mentions
@@ -712,7 +698,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   if (known === null) return [];
   const text = answer.toLowerCase();
   const strangers: string[] = [];
-  for (const shape of knownShapes(rubric, known)) {
+  for (const shape of knownShapes(rubric)) {
     for (const m of text.matchAll(shape)) {
       const name = m[1] ?? "";
       // A path is of the same kind when the scenario has one under the same top folder ("prod/…"),
@@ -726,7 +712,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   // digest" when v2.41.0 is blocked; a later step may name the previous one to roll back to).
   // An answer that also names the incident's own route or release compares the two ("v2.41.0 vs
   // v2.40.3"): that checks the incident's one too.
-  const own = ownNames(rubric, known);
+  const own = ownNames(rubric);
   if (own.routes.size > 0) {
     const routes = [...text.matchAll(API_ROUTE)];
     if (!routes.some((m) => own.routes.has(m[2] ?? ""))) for (const m of routes) strangers.push(m[1] ?? "");
@@ -740,7 +726,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   // ("storefront" in storefront-web).
   // Only where the scenario itself names its systems so ("the billing-admin app"): a short team
   // runbook that never does gives nothing to compare with.
-  for (const m of namesOwnSystems(rubric, known) ? text.matchAll(NAMED_SYSTEM) : []) {
+  for (const m of namesOwnSystems(rubric) ? text.matchAll(NAMED_SYSTEM) : []) {
     const name = m[1] ?? "";
     if (SYSTEM_DESCRIBERS.has(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, "u").test(known)) strangers.push(name);
@@ -749,14 +735,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   const kubernetes = KUBERNETES_TOOL.test(text) || KUBERNETES_READ.test(text);
   // The namespace is the incident's when the scenario's focus (the alert, the runbook's first
   // checks) names it: "kube-system", which a runbook mentions for other privileged pods, is not.
-  const focus = rubric.focusText ?? known;
-  // A scenario that names no namespace and no cluster at all (an imported node or etcd alert)
-  // gives nothing to compare with: the responder's namespace or cluster is theirs to know.
-  const namesNamespaces = SCENARIO_NAMESPACE.test(known);
-  // Compared with the focus only where the focus names a namespace itself; otherwise the whole
-  // text's (etcd's own pods are in kube-system, which its runbook names only in a later step).
-  const namespaces = SCENARIO_NAMESPACE.test(focus) ? focus : known;
-  const namesClusters = SCENARIO_CLUSTER.test(known);
+  const { namesNamespaces, namespaces, namesClusters } = namespacesAndClusters(rubric);
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";
     if (!kubernetes || !namesNamespaces || /^\d+$/.test(name)) continue;
@@ -780,7 +759,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     const ip = /^ip-(\d+)-(\d+)-(\d+)-(\d+)$/.exec(name);
     if (ip && known.includes(ip.slice(1).join("."))) continue;
     const parts = name.split("-");
-    if (!knownNames(rubric, known).some((own) => parts.every((p) => own.includes(p)))) strangers.push(name);
+    if (!knownNames(rubric).some((own) => parts.every((p) => own.includes(p)))) strangers.push(name);
   }
   // "the pod in the default namespace", "namespace kube-system": a namespace in words is one too.
   for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
@@ -795,7 +774,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
     FILTER_VALUE.lastIndex = 0;
     // The value the alert and the runbook's first checks give the filter: a later step's query
     // (event=token.verify_failed in a runbook's diagnosis) looks for something else.
-    const texts = unquoted(rubric, known);
+    const texts = unquoted(rubric);
     for (const m of text.matchAll(FILTER_VALUE)) {
       const [, key = ""] = m;
       // A full stop after the value ends the sentence: "for dt=2024-11-11." filters on dt=2024-11-11.
@@ -1105,18 +1084,13 @@ function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
   return { words, content, clauses, groupsAt, partOfOther, topics };
 }
 
-const namedGroupsCache = new WeakMap<CompiledRubric, Set<string>>();
 /** The lexicon groups the rubric's own terms name (found once per rubric). */
-function namedGroups(rubric: CompiledRubric): Set<string> {
-  let named = namedGroupsCache.get(rubric);
-  if (named === undefined) {
-    named = new Set();
-    const terms = [...rubric.core, ...rubric.supporting].flatMap((c) => c.terms).concat(rubric.risky, rubric.afterCheck, rubric.offTarget);
-    for (const t of terms) for (const part of t.parts ?? [t]) for (const u of part.units) for (const g of u.groups ?? []) named.add(g);
-    namedGroupsCache.set(rubric, named);
-  }
+const namedGroups = oncePerRubric((rubric): Set<string> => {
+  const named = new Set<string>();
+  const terms = [...rubric.core, ...rubric.supporting].flatMap((c) => c.terms).concat(rubric.risky, rubric.afterCheck, rubric.offTarget);
+  for (const t of terms) for (const part of t.parts ?? [t]) for (const u of part.units) for (const g of u.groups ?? []) named.add(g);
   return named;
-}
+});
 
 /** A lexicon phrase's words in order from `at`, at most PHRASE_GAP words apart ("roll it back",
  * "kick the job off", "move the AWSCURRENT label"): the position of its last word, or -1. */
