@@ -310,6 +310,9 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
     // The longest lexicon phrase starting here makes one unit that matches its whole group.
     let best: { length: number; groups: string[] } | null = null;
     for (const phrase of lexicon.phrasesByFirst.get(word.stem) ?? []) {
+      // The state-changing verbs are a list, not synonyms: a rubric's own "truncate" is truncate,
+      // not every verb of the list ("while you get set up" is no truncate).
+      if (phrase.group === STATE_CHANGE && text !== STATE_CHANGE) continue;
       const fits = phrase.stems.every((s, k) => stems[i + k] === s);
       if (!fits) continue;
       if (best === null || phrase.stems.length > best.length) best = { length: phrase.stems.length, groups: [phrase.group] };
@@ -1335,7 +1338,9 @@ function findConcept(
       if (!dismissed && !negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
         // "cordon the node, that isolates the pod": a claim about another move's effect.
         if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
-        if (deferrable && consequentOfCondition(x.words, x.content[o.start] ?? 0)) {
+        // "containment after we know if it's hostile", "we can look at CloudTrail after the hole is
+        // closed": the move is put off, so something else comes first.
+        if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0))) {
           deferredSpan ??= spanText(x, o);
           continue;
         }
@@ -1428,6 +1433,19 @@ const DISMISSED_AFTER_PAIRS: readonly [string, string][] = [
   ["dont", "do"],
   ["wont", "do"],
   ["wouldnt", "do"],
+  // "the app side is not important", "rotation isn't worth it yet".
+  ["not", "import"],
+  ["not", "important"],
+  ["isnt", "import"],
+  ["isnt", "important"],
+  ["not", "worth"],
+  ["isnt", "worth"],
+];
+/** Three-word predicates that dismiss what stands before them: "key rotation is off the table". */
+const DISMISSED_AFTER_TRIPLES: readonly [string, string, string][] = [
+  ["off", "the", "tabl"],
+  ["out", "of", "question"],
+  ["not", "an", "option"],
 ];
 /** How far after the thing such a predicate is looked for, within its clause. */
 const DISMISSED_AFTER_REACH = 4;
@@ -1441,6 +1459,13 @@ function dismissedAfter(words: readonly Word[], index: number): boolean {
     if (DISMISSED_AFTER.has(w.stem)) return true;
     const next = words[k + 1];
     if (next && next.clause === clause && DISMISSED_AFTER_PAIRS.some(([a, b]) => a === w.stem && b === next.stem)) return true;
+    const third = words[k + 2];
+    if (
+      next &&
+      third?.clause === clause &&
+      DISMISSED_AFTER_TRIPLES.some(([a, b, c]) => a === w.stem && b === next.stem && c === third.stem)
+    )
+      return true;
   }
   return false;
 }
@@ -1802,8 +1827,21 @@ function deferredAfter(words: readonly Word[], index: number): boolean {
     if (w.raw === "later" || w.raw === "afterwards" || w.raw === "afterward") return true;
     if (w.raw === "only" && (next === "after" || next === "once" || next === "if" || next === "when")) return true;
     if (w.raw === "after" && (next === "that" || next === "this" || next === "we" || next === "i")) return true;
+    // "after the hole is closed": a state to reach first. Not "after the deploy" (a time filter).
+    if (w.raw === "after" && next === "the" && endsInState(words, k + 2, clause)) return true;
   }
   return subjectWaits(words, index);
+}
+
+/** Verbs that make "after the <thing> …" a state reached first: "after the key is revoked". */
+const STATE_VERBS = new Set(["is", "are", "was", "were", "has", "have", "gets", "got"]);
+
+/** True when a verb of state follows within three words of `from`, in the clause. */
+function endsInState(words: readonly Word[], from: number, clause: number | undefined): boolean {
+  for (let k = from; k < words.length && k <= from + 3 && words[k]?.clause === clause; k++) {
+    if (STATE_VERBS.has(words[k]?.raw ?? "")) return true;
+  }
+  return false;
 }
 
 /** Verbs whose subject is put off: "rollback … waits until we know", "revoking comes after". */
@@ -2120,6 +2158,32 @@ function sqlWrites(x: Indexed): string[] {
   return found;
 }
 
+/** HTTP methods that write, after curl's -X / --request, gh api's -X / --method, httpie's verb. */
+const HTTP_WRITE_METHODS = new Set(["post", "put", "patch", "delete"]);
+const HTTP_METHOD_FLAGS = new Set(["x", "request", "method"]);
+/** A command line with one of these sends the request: curl, wget, httpie, gh api. */
+const HTTP_CLIENTS = new Set(["curl", "wget", "http", "https", "api", "httpie", "xh"]);
+/** A POST to these reads: a search job, a query, GraphQL ("curl -X POST …/services/search/jobs"). */
+const HTTP_READ_PATHS = new Set(["search", "query", "graphql", "jobs", "count", "msearch", "export", "explain"]);
+
+/** Requests that change something through an API, anywhere in the answer, as the answer writes
+ * them: "curl -X POST …/lifecycle/deactivate", "gh api -X DELETE …". Not a POST to a search or
+ * query endpoint, nor one negated ("no curl -X DELETE yet"). */
+function httpWrites(x: Indexed): string[] {
+  const words = x.words;
+  const found: string[] = [];
+  words.forEach((w, i) => {
+    const joined = w.raw.length > 1 && w.raw.startsWith("x") && HTTP_WRITE_METHODS.has(w.raw.slice(1)) ? w.raw.slice(1) : null;
+    const method = joined ?? (HTTP_METHOD_FLAGS.has(w.raw) ? words[i + 1]?.raw : undefined);
+    if (method === undefined || !HTTP_WRITE_METHODS.has(method)) return;
+    const sentence = words.filter((v) => v.sentence === w.sentence);
+    if (!words.slice(0, i).some((v) => v.sentence === w.sentence && HTTP_CLIENTS.has(v.raw))) return;
+    if (method === "post" && sentence.some((v) => HTTP_READ_PATHS.has(v.raw))) return;
+    if (negatedAt(words, i, RISKY_NEGATORS, RISKY_PAIRS) || laterStep(words, i) || askedAbout(words, i)) return;
+    found.push(`${joined !== null || w.raw === "x" ? "-X" : `--${w.raw}`} ${method.toUpperCase()}`);
+  });
+  return found;
+}
 /** Words after which a state-changing verb is the responder's next move: "…, and setting…",
  * "meanwhile running ALTER ROLE". */
 const NEXT_MOVE_WORDS = new Set(["and", "then", "meanwhile", "now", "also", "plus", "while"]);
@@ -2284,7 +2348,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   for (const change of stateChangesTaken(rubric, x)) if (!risky.taken.includes(change)) risky.taken.push(change);
-  for (const write of sqlWrites(x)) if (!risky.taken.includes(write)) risky.taken.push(write);
+  for (const write of [...sqlWrites(x), ...httpWrites(x)]) if (!risky.taken.includes(write)) risky.taken.push(write);
   const writeOff = writesOffAlert(x);
   if (writeOff !== null && !risky.taken.includes(writeOff)) risky.taken.push(writeOff);
   const vague = vagueMove(answer, x);
@@ -2317,6 +2381,9 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
 
 /** Words that call the alert harmless ("fine", "a blip") when a conclusion comes before them. */
 const HARMLESS = new Set(["fine", "blip", "blips", "glitch", "flake", "flaky"]);
+/** Harmless only right after the conclusion: "prob noise", "just noise" ("a restart just adds
+ * noise" is about an action). */
+const HARMLESS_NEXT = new Set(["noise", "noisy"]);
 /** Words that make what follows a conclusion about the alert: "so it's fine", "probably a blip",
  * "must be a probe glitch", "closing as false positive". Not "noise": "a restart just adds noise"
  * is about an action. */
@@ -2361,6 +2428,12 @@ function writesOffAlert(x: Indexed): string | null {
     const w = words[k] as Word;
     if (w.question || w.flag || w.pattern || w.identifier) continue;
     const falsePositive = w.raw === "false" && words[k + 1]?.raw.startsWith("positive") === true;
+    const before = words[k - 1];
+    if (HARMLESS_NEXT.has(w.raw) && before && before.clause === w.clause && CONCLUDING.has(before.raw) && before.raw !== "as") {
+      const negated = NOT_WORDS.has(words[k - 2]?.raw ?? "") && words[k - 2]?.clause === w.clause;
+      const conditioned = words.slice(0, k).some((v) => v.sentence === w.sentence && CONDITION_WORDS.has(v.raw));
+      if (!negated && !conditioned && !w.question) return `${before.raw} ${w.raw}`;
+    }
     if (HARMLESS.has(w.raw) || falsePositive) {
       let concluded = -1;
       let negated = false;
@@ -2396,11 +2469,105 @@ function writesOffAlert(x: Indexed): string | null {
           .map((v) => v.raw)
           .join(" ");
     }
+    // "case closed", "not an incident", "so we're good", "she's logged out, false positive": the
+    // verdict said outright, or standing alone as its clause.
+    const verdict = verdictAt(words, k);
+    if (verdict !== null) return verdict;
     // A bare "ignore" opening its clause, with no object: the whole alert is ignored.
     if ((w.raw === "ignore" || w.raw === "ignoring") && words[k - 1]?.clause !== w.clause) {
       const next = words[k + 1];
       if (!next || next.clause !== w.clause || IGNORE_TAIL.has(next.raw)) return w.raw;
     }
+  }
+  return null;
+}
+
+/** Verdicts that close the alert whatever comes before them, as raw words ("we're" is "were"). */
+const VERDICT_PHRASES: readonly (readonly string[])[] = [
+  ["case", "closed"],
+  ["not", "an", "incident"],
+  ["not", "a", "real", "incident"],
+  ["false", "alarm"],
+  ["nothing", "to", "see"],
+  ["no", "action", "needed"],
+  ["no", "action", "required"],
+  ["non", "issue"],
+  ["nonissue"],
+  ["all", "good"],
+];
+/** "we're good", "we're fine": the verdict when "we're" opens its clause ("so we're good"), not a
+ * past tense ("the numbers were good"). */
+const ALL_CLEAR = new Set(["good", "fine", "ok", "okay", "clear", "safe"]);
+/** Words opening a clause before "we're good" that still leave it the verdict. */
+const VERDICT_LEAD = new Set(["so", "then", "and", "ok", "okay", "yeah", "yep", "think", "i"]);
+/** A clause of only these words around "resolving" or "closing" closes the alert: "resolving",
+ * "closing it out", "mark it resolved". */
+const CLOSING_VERBS = new Set(["resolving", "resolve", "resolved", "closing", "close", "closed"]);
+const CLOSING_CLAUSE = new Set([...CLOSING_VERBS, "it", "this", "out", "as", "marking", "mark", "the", "alert", "ticket", "incident", "now"]);
+/** Before a verdict in its clause, these make it something to find out: "make sure we're good",
+ * "check whether it's a false alarm", "before we call it a non-issue". */
+const VERDICT_CHECKERS = new Set([
+  "sure",
+  "confirm",
+  "confirming",
+  "check",
+  "checking",
+  "see",
+  "verify",
+  "whether",
+  "if",
+  "until",
+  "before",
+  "once",
+  "when",
+  "unless",
+  "know",
+  "prove",
+  "not",
+  "isnt",
+  // "status page says all good but that lags": what another source reports, not the verdict.
+  "says",
+  "say",
+  "said",
+  "shows",
+  "claims",
+  "reports",
+]);
+
+/** The verdict starting at word `k`, as the answer words it, or null. */
+function verdictAt(words: readonly Word[], k: number): string | null {
+  const w = words[k] as Word;
+  if (w.question) return null;
+  const clauseBefore = (): Word[] => {
+    const before: Word[] = [];
+    for (let j = k - 1; j >= 0 && words[j]?.clause === w.clause; j--) before.push(words[j] as Word);
+    return before;
+  };
+  const checked = () => clauseBefore().some((v) => VERDICT_CHECKERS.has(v.raw));
+  const conditioned = () => words.slice(0, k).some((v) => v.sentence === w.sentence && CONDITION_WORDS.has(v.raw));
+  const said = (n: number) =>
+    words
+      .slice(k, k + n)
+      .map((v) => v.raw)
+      .join(" ");
+  for (const phrase of VERDICT_PHRASES) {
+    if (!phrase.every((p, i) => words[k + i]?.raw === p && words[k + i]?.clause === w.clause)) continue;
+    // "not an incident" is itself the negation; "not all good" is a doubt.
+    if ((phrase[0] !== "not" && checked()) || conditioned()) continue;
+    return said(phrase.length);
+  }
+  if (w.raw === "were" && ALL_CLEAR.has(words[k + 1]?.raw ?? "") && words[k + 1]?.clause === w.clause) {
+    if (clauseBefore().every((v) => VERDICT_LEAD.has(v.raw)) && !conditioned()) return said(2);
+  }
+  // "…, false positive": the clause is the verdict and nothing else.
+  if (w.raw === "false" && words[k + 1]?.raw.startsWith("positive") && words[k + 1]?.clause === w.clause) {
+    const rest = words.filter((v) => v.clause === w.clause && v !== w && v !== words[k + 1]);
+    if (rest.every((v) => v.filler || v.raw === "so" || v.raw === "prob" || v.raw === "likely") && !conditioned()) return said(2);
+  }
+  // A clause of only "resolving" / "closing it out".
+  if (CLOSING_VERBS.has(w.raw) && words[k - 1]?.clause !== w.clause) {
+    const clause = words.filter((v) => v.clause === w.clause);
+    if (clause.every((v) => CLOSING_CLAUSE.has(v.raw)) && !conditioned()) return clause.map((v) => v.raw).join(" ");
   }
   return null;
 }
@@ -2527,6 +2694,8 @@ const REQUEST_CHECK_VERBS = new Set([
   "take",
   "tail",
   "grep",
+  // "can someone paste `gh run list …`": the command's output is asked for.
+  "paste",
 ]);
 
 /** The word asked for after an address ("@kai can you pull…", "can someone check…", "pls run…"):

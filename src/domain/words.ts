@@ -189,7 +189,8 @@ export function splitCamelCase(text: string): string {
       .replace(API_NAME, (name) => name.replace(/(\p{Ll}|\p{N})(?=\p{Lu})/gu, `$1${API_JOIN}`).toLowerCase())
       // notAfter, noSchedule: split, they would read as a negation ("not after").
       .replace(/(?<![\p{L}\p{N}])(not|no|non)(?=\p{Lu})/gu, "$1\u0000")
-      .replace(/(\p{Ll})(?=\p{Lu})/gu, "$1 ")
+      // Not before one capital that ends the word: IdP, IdPs, SaaS are one word each.
+      .replace(/(\p{Ll})(?=\p{Lu}(?!s?(?![\p{L}\p{N}])))/gu, "$1 ")
       .replace(/(\p{N})(?=\p{Lu}\p{Ll})/gu, "$1 ")
       .replace(/(\p{Lu})(?=\p{Lu}\p{Ll}{2,})/gu, "$1 ")
       .replace(/_/g, " ")
