@@ -877,6 +877,8 @@ function otherObjects(x: Indexed, rubric: CompiledRubric): Occurrence[] {
     const next = x.words[i + 1];
     // "--previous" and "the previous container's logs" are how a crash is read, not another object.
     if (w.flag || (w.raw === "previous" && next !== undefined && SAME_OBJECT_AFTER_PREVIOUS.has(next.raw))) return;
+    // "I suspect the new version reads other keys": a guess about the cause, not what is checked.
+    if (hedgedBefore(x.words, i)) return;
     if (OTHER_OBJECT_WORDS.has(w.raw)) at(i);
     else if (w.raw === "general" && x.words[i - 1]?.raw === "in") at(i);
     else if (w.raw === "other" && next && next.clause === w.clause && !COUNTED.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
@@ -1354,6 +1356,17 @@ function findConcept(
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
+}
+
+/** Words that make what follows a guess: "I suspect …", "my bet is …". */
+const HEDGES = new Set(["suspect", "guess", "bet", "hunch", "theory", "hypothesis", "assume"]);
+const HEDGE_REACH = 6;
+
+/** True when a hedge stands within a few words before the word, in its sentence. */
+function hedgedBefore(words: readonly Word[], index: number): boolean {
+  for (let k = index - 1; k >= 0 && k >= index - HEDGE_REACH && words[k]?.sentence === words[index]?.sentence; k--)
+    if (HEDGES.has(words[k]?.raw ?? "")) return true;
+  return false;
 }
 
 /** Prepositions that make what follows a check the thing it is run on. */
