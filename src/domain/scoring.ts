@@ -691,6 +691,28 @@ const unquoted = oncePerRubric((rubric): { known: string; focus: string } => {
   return { known: strip(known), focus: strip(rubric.focusText ?? known) };
 });
 
+/** The pods and people (by address) the scenario names, found once per rubric. */
+const ownPodsAndPeople = oncePerRubric((rubric) => {
+  const known = (rubric.knownText ?? "").toLowerCase();
+  return [POD_NAME, EMAIL].map((shape) => ({ shape, names: [...known.matchAll(shape)].map((m) => m[1] ?? "") }));
+});
+
+/** True when the answer names a pod or a person (by address) the scenario never mentions, and not
+ * the incident's own one, even by its suffix ("x2klp") or its user name ("j.doe"): then every check
+ * in it is of the other one, also where a later sentence says "it" ("Can someone quarantine
+ * storefront-web-…-a8m2q? label it quarantine=true"). */
+function namesOnlyStrangers(rubric: CompiledRubric, answer: string): boolean {
+  const text = answer.toLowerCase();
+  for (const { shape, names } of ownPodsAndPeople(rubric)) {
+    if (names.length === 0) continue;
+    const strangers = [...text.matchAll(shape)].map((m) => m[1] ?? "").filter((name) => !names.includes(name));
+    if (strangers.length === 0) continue;
+    const handles = names.flatMap((name) => [name, shape === EMAIL ? (name.split("@")[0] ?? name) : (name.split("-").at(-1) ?? name)]);
+    if (!handles.some((handle) => text.includes(handle))) return true;
+  }
+  return false;
+}
+
 /** Where the answer names a host, path, pod, namespace, one-word system ("in the payroll app") or
  * filter value the scenario never mentions
  * although its own text has names of that shape (or, for a filter, that filter with another value):
@@ -2353,6 +2375,8 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     ...strangerNames(rubric, answer, x),
     ...otherObjects(x, rubric),
   ];
+  // Another pod or person and never the incident's own: every clause is about the other one.
+  if (namesOnlyStrangers(rubric, answer)) for (const p of new Set(x.clauses)) elsewhere.push({ start: x.clauses.indexOf(p), end: x.clauses.indexOf(p) });
   const dismissedBefore = dismissedUpTo(x);
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));
   const supporting = rubric.supporting.map((c) => {
