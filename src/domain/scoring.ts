@@ -571,9 +571,10 @@ const knownNames = oncePerRubric((rubric): string[][] =>
 /** A named object a Kubernetes tool reads: "kubectl get clusterpolicy disallow-host-path". */
 const KUBERNETES_OBJECT =
   /(?<![\p{L}\p{N}_-])(?:kubectl|k|oc)\s+(?:get|describe)\s+(?!the\b|a\b|an\b)[a-z][a-z.]*\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\p{L}\p{N}_.-])/gu;
-/** A namespace named in words: "in the default namespace", "namespace kube-system". */
+/** A namespace named in words: "in the default namespace", "namespace kube-system", and
+ * Kubernetes' own namespaces by their names alone ("the kube-system pods"). */
 const NAMESPACE_IN_WORDS =
-  /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b/gu;
+  /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b|(?<![\p{L}\p{N}_-])(kube-system|kube-public|kube-node-lease)(?![\p{L}\p{N}_-])/gu;
 /** Words before "namespace" that describe it rather than name it ("the same namespace"). */
 const NAMESPACE_DESCRIBERS = new Set([
   "same",
@@ -788,7 +789,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   }
   // "the pod in the default namespace", "namespace kube-system": a namespace in words is one too.
   for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
-    const name = m[1] ?? m[2] ?? "";
+    const name = m[1] ?? m[2] ?? m[3] ?? "";
     if (!namesNamespaces || NAMESPACE_DESCRIBERS.has(name) || /^\d+$/.test(name)) continue;
     if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces)) strangers.push(name);
   }
