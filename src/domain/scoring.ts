@@ -2377,7 +2377,8 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     ...otherObjects(x, rubric),
   ];
   // Another pod or person and never the incident's own: every clause is about the other one.
-  if (namesOnlyStrangers(rubric, answer)) for (const p of new Set(x.clauses)) elsewhere.push({ start: x.clauses.indexOf(p), end: x.clauses.indexOf(p) });
+  if (namesOnlyStrangers(rubric, answer))
+    for (const p of new Set(x.clauses)) elsewhere.push({ start: x.clauses.indexOf(p), end: x.clauses.indexOf(p) });
   const dismissedBefore = dismissedUpTo(x);
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));
   const supporting = rubric.supporting.map((c) => {
@@ -2541,7 +2542,20 @@ const VERDICT_LEAD = new Set(["so", "then", "and", "ok", "okay", "yeah", "yep", 
 /** A clause of only these words around "resolving" or "closing" closes the alert: "resolving",
  * "closing it out", "mark it resolved". */
 const CLOSING_VERBS = new Set(["resolving", "resolve", "resolved", "closing", "close", "closed"]);
-const CLOSING_CLAUSE = new Set([...CLOSING_VERBS, "it", "this", "out", "as", "marking", "mark", "the", "alert", "ticket", "incident", "now"]);
+const CLOSING_CLAUSE = new Set([
+  ...CLOSING_VERBS,
+  "it",
+  "this",
+  "out",
+  "as",
+  "marking",
+  "mark",
+  "the",
+  "alert",
+  "ticket",
+  "incident",
+  "now",
+]);
 /** Before a verdict in its clause, these make it something to find out: "make sure we're good",
  * "check whether it's a false alarm", "before we call it a non-issue". */
 const VERDICT_CHECKERS = new Set([
