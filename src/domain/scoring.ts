@@ -551,12 +551,44 @@ const SCENARIO_CLUSTER =
 const namespacesAndClusters = oncePerRubric((rubric) => {
   const known = rubric.knownText ?? "";
   const focus = rubric.focusText ?? known;
+  const namespaces = SCENARIO_NAMESPACE.test(focus) ? focus : known;
   return {
     namesNamespaces: SCENARIO_NAMESPACE.test(known),
-    namespaces: SCENARIO_NAMESPACE.test(focus) ? focus : known,
+    namespaces,
+    namedNamespaces: namespaceNames(namespaces.toLowerCase()),
+    everyNamedNamespace: namespaceNames(known.toLowerCase()),
     namesClusters: SCENARIO_CLUSTER.test(known),
   };
 });
+
+/** A namespace given as a label or field: `k8s_ns=storefront`, `namespace: data`, `ns=payments`. */
+const NAMESPACE_FIELD = /(?<![\p{L}\p{N}])(?:namespace|ns|k8s_ns|kubernetes_namespace|k8s\.namespace\.name)\s*[=:]\s*["'`]?([a-z0-9][a-z0-9-]*)/gu;
+
+/** The namespaces a text names as namespaces (`-n data`, "the payments namespace", `ns=data`). */
+function namespaceNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(NAMESPACE_FLAG)) names.add(m[1] ?? "");
+  for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
+    const name = m[1] ?? m[2] ?? m[3] ?? "";
+    if (!NAMESPACE_DESCRIBERS.has(name)) names.add(name);
+  }
+  for (const m of text.matchAll(NAMESPACE_FIELD)) names.add(m[1] ?? "");
+  names.delete("");
+  return names;
+}
+
+/** Whether `name` is one of the scenario's namespaces: one its focus names as a namespace, or one
+ * its text names as a namespace anywhere that the focus also mentions ("-n cert-manager" in a
+ * later step, cert-manager in the alert). A scenario that never writes a namespace as one ("-n x",
+ * "the x namespace", `ns=x`) is compared word by word. A word of the text is no namespace where
+ * the text names its namespaces: "batch" is none when the runbook runs everything with `-n data`. */
+function ownNamespace(rubric: CompiledRubric, name: string): boolean {
+  const { namespaces, namedNamespaces, everyNamedNamespace } = namespacesAndClusters(rubric);
+  if (namedNamespaces.has(name)) return true;
+  const mentioned = new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces);
+  if (everyNamedNamespace.size === 0) return mentioned;
+  return everyNamedNamespace.has(name) && mentioned;
+}
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
@@ -578,6 +610,11 @@ const NAMESPACE_IN_WORDS =
 /** Words before "namespace" that describe it rather than name it ("the same namespace"). */
 const NAMESPACE_DESCRIBERS = new Set([
   "same",
+  "the",
+  "an",
+  "my",
+  "your",
+  "own",
   "right",
   "wrong",
   "affected",
@@ -761,11 +798,11 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   const kubernetes = KUBERNETES_TOOL.test(text) || KUBERNETES_READ.test(text);
   // The namespace is the incident's when the scenario's focus (the alert, the runbook's first
   // checks) names it: "kube-system", which a runbook mentions for other privileged pods, is not.
-  const { namesNamespaces, namespaces, namesClusters } = namespacesAndClusters(rubric);
+  const { namesNamespaces, namesClusters } = namespacesAndClusters(rubric);
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";
     if (!kubernetes || !namesNamespaces || /^\d+$/.test(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces)) strangers.push(name);
+    if (!ownNamespace(rubric, name)) strangers.push(name);
   }
   // "--context prod-us-1" when the alert's cluster is prod-eu-1: the same read on another cluster.
   // Compared with the whole scenario text, like a host.
@@ -791,7 +828,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
     const name = m[1] ?? m[2] ?? m[3] ?? "";
     if (!namesNamespaces || NAMESPACE_DESCRIBERS.has(name) || /^\d+$/.test(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces)) strangers.push(name);
+    if (!ownNamespace(rubric, name)) strangers.push(name);
   }
   // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
   // does not (a later stage's "span=1m" says nothing of what "index=auth" searches).
