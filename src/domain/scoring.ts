@@ -1400,6 +1400,8 @@ function findConcept(
       if (!dismissed && !negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
         // "cordon the node, that isolates the pod": a claim about another move's effect.
         if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
+        // "the job probably ran": a guess about the state, not a check of it.
+        if (deferrable && guessedWithin(x, o)) continue;
         // "containment after we know if it's hostile", "we can look at CloudTrail after the hole is
         // closed": the move is put off, so something else comes first.
         if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0))) {
@@ -1821,6 +1823,15 @@ function guessedOfSubject(words: readonly Word[], index: number): boolean {
   if (!THIRD_PERSON_SUBJECTS.has(before.raw)) return false;
   for (let k = index - 2; k >= 0 && k >= index - 4 && words[k]?.clause === clause; k--)
     if (GUESS_WORDS.has(words[k]?.raw ?? "")) return true;
+  return false;
+}
+
+/** True when a word of the occurrence after its first is guessed of a subject: "the job probably
+ * ran", "the job most likely ran and just couldn't ping". */
+function guessedWithin(x: Indexed, o: Occurrence): boolean {
+  const from = x.content[o.start] ?? 0;
+  const to = x.content[o.end] ?? from;
+  for (let k = from + 1; k <= to; k++) if (guessedOfSubject(x.words, k)) return true;
   return false;
 }
 
@@ -2623,6 +2634,12 @@ const VERDICT_CHECKERS = new Set([
   "reports",
 ]);
 
+/** Verbs of attending to the alert that "later" or "tomorrow" can put off as a whole. */
+const POSTPONED_VERBS = new Set(["look", "check", "dig", "investigate", "handle", "deal", "review", "revisit"]);
+const POSTPONED_TO = new Set(["later", "tomorrow", "tmrw", "tmr", "monday", "afterwards", "eventually"]);
+/** Between the verb and "later", only these: "look at it later", "deal with this tomorrow". */
+const POSTPONED_FILLER = new Set(["at", "into", "on", "with", "to", "it", "this", "that", "in", "more"]);
+
 /** The verdict starting at word `k`, as the answer words it, or null. */
 function verdictAt(words: readonly Word[], k: number): string | null {
   const w = words[k] as Word;
@@ -2652,6 +2669,15 @@ function verdictAt(words: readonly Word[], k: number): string | null {
   if (w.raw === "false" && words[k + 1]?.raw.startsWith("positive") && words[k + 1]?.clause === w.clause) {
     const rest = words.filter((v) => v.clause === w.clause && v !== w && v !== words[k + 1]);
     if (rest.every((v) => v.filler || v.raw === "so" || v.raw === "prob" || v.raw === "likely") && !conditioned()) return said(2);
+  }
+  // "will look later", "check it tomorrow": the whole response put off, with nothing named to check.
+  if (POSTPONED_VERBS.has(w.raw)) {
+    const clause = words.filter((v) => v.clause === w.clause);
+    const at = clause.indexOf(w);
+    const rest = clause.slice(at + 1);
+    const when = rest.findIndex((v) => POSTPONED_TO.has(v.raw));
+    if (when >= 0 && rest.slice(0, when).every((v) => v.filler || POSTPONED_FILLER.has(v.raw)) && !conditioned())
+      return [w, ...rest.slice(0, when + 1)].map((v) => v.raw).join(" ");
   }
   // A clause of only "resolving" / "closing it out".
   if (CLOSING_VERBS.has(w.raw) && words[k - 1]?.clause !== w.clause) {
@@ -2990,7 +3016,17 @@ function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null 
       if (PEOPLE.has(w.raw)) return whole();
     }
   }
-  return justHandsOff(words) || waitsOnOthers(words) ? whole() : null;
+  return justHandsOff(words) || waitsOnOthers(words) || callsEveryoneIn(words) ? whole() : null;
+}
+
+/** Calls for everyone rather than a move: "everyone hands on deck", "all hands", "war room now". */
+const CALLS_IN: readonly (readonly string[])[] = [
+  ["hands", "on", "deck"],
+  ["all", "hands"],
+  ["war", "room"],
+];
+function callsEveryoneIn(words: readonly Word[]): boolean {
+  return words.some((_, k) => CALLS_IN.some((phrase) => phrase.every((p, i) => words[k + i]?.raw === p)));
 }
 
 /** "…and wait for them", "paged security, waiting on them", "lets wait for the owner before doing
