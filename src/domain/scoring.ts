@@ -562,7 +562,8 @@ const namespacesAndClusters = oncePerRubric((rubric) => {
 });
 
 /** A namespace given as a label or field: `k8s_ns=storefront`, `namespace: data`, `ns=payments`. */
-const NAMESPACE_FIELD = /(?<![\p{L}\p{N}])(?:namespace|ns|k8s_ns|kubernetes_namespace|k8s\.namespace\.name)\s*[=:]\s*["'`]?([a-z0-9][a-z0-9-]*)/gu;
+const NAMESPACE_FIELD =
+  /(?<![\p{L}\p{N}])(?:namespace|ns|k8s_ns|kubernetes_namespace|k8s\.namespace\.name)\s*[=:]\s*["'`]?([a-z0-9][a-z0-9-]*)/gu;
 
 /** The namespaces a text names as namespaces (`-n data`, "the payments namespace", `ns=data`). */
 function namespaceNames(text: string): Set<string> {
@@ -1382,36 +1383,47 @@ function findConcept(
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
   let deferredSpan: string | null = null;
-  for (const term of concept.terms) {
-    for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
-      const wrong =
-        offTarget.find(
-          (t) =>
-            x.clauses[t.start] === x.clauses[o.start] &&
-            (t.inside ? t.start <= o.start && o.end <= t.end : (t.start <= o.end + 1 && o.start <= t.end + 2) || objectOf(x, o, t)),
-        ) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
-      if (wrong) {
-        offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
+  const found = concept.terms.flatMap((term) => [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]);
+  const wrongFor = (o: Occurrence) =>
+    offTarget.find(
+      (t) =>
+        x.clauses[t.start] === x.clauses[o.start] &&
+        (t.inside ? t.start <= o.start && o.end <= t.end : (t.start <= o.end + 1 && o.start <= t.end + 2) || objectOf(x, o, t)),
+    );
+  // "the check-runs of the merge commit to see which security checks failed": once the check in a
+  // clause is run on an off-target thing, what it is run for in that clause is of it too.
+  const wrongClauses = new Map<number, Occurrence>();
+  for (const o of found) {
+    const t = wrongFor(o);
+    if (t && !t.inside) wrongClauses.set(x.clauses[o.start] ?? -1, t);
+  }
+  const ranFor = (o: Occurrence): Occurrence | undefined => {
+    const t = wrongClauses.get(x.clauses[o.start] ?? -1);
+    return t !== undefined && t.end < o.start && purposeBetween(x, t.end, o.start) ? t : undefined;
+  };
+  for (const o of found) {
+    const wrong = wrongFor(o) ?? ranFor(o) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
+    if (wrong) {
+      offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
+      continue;
+    }
+    // "relabel is enough, skip the networkpolicy": words a dismissal stands between are no phrase.
+    if (dismissalInside(x, o)) continue;
+    const dismissed = (x.content[o.start] ?? 0) < dismissedBefore;
+    if (!dismissed && !negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
+      // "cordon the node, that isolates the pod": a claim about another move's effect.
+      if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
+      // "the job probably ran": a guess about the state, not a check of it.
+      if (deferrable && guessedWithin(x, o)) continue;
+      // "containment after we know if it's hostile", "we can look at CloudTrail after the hole is
+      // closed": the move is put off, so something else comes first.
+      if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0))) {
+        deferredSpan ??= spanText(x, o);
         continue;
       }
-      // "relabel is enough, skip the networkpolicy": words a dismissal stands between are no phrase.
-      if (dismissalInside(x, o)) continue;
-      const dismissed = (x.content[o.start] ?? 0) < dismissedBefore;
-      if (!dismissed && !negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
-        // "cordon the node, that isolates the pod": a claim about another move's effect.
-        if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
-        // "the job probably ran": a guess about the state, not a check of it.
-        if (deferrable && guessedWithin(x, o)) continue;
-        // "containment after we know if it's hostile", "we can look at CloudTrail after the hole is
-        // closed": the move is put off, so something else comes first.
-        if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0))) {
-          deferredSpan ??= spanText(x, o);
-          continue;
-        }
-        return { concept: concept.name, matched: spanText(x, o) };
-      }
-      negatedSpan ??= spanText(x, o);
+      return { concept: concept.name, matched: spanText(x, o) };
     }
+    negatedSpan ??= spanText(x, o);
   }
   if (negatedSpan !== null) return { concept: concept.name, matched: null, negated: true };
   if (deferredSpan !== null) return { concept: concept.name, matched: null, deferred: deferredSpan };
@@ -1429,6 +1441,25 @@ function hedgedBefore(words: readonly Word[], index: number): boolean {
   for (let k = index - 1; k >= 0 && k >= index - HEDGE_REACH && words[k]?.sentence === words[index]?.sentence; k--)
     if (HEDGES.has(words[k]?.raw ?? "")) return true;
   return false;
+}
+
+/** Verbs after "to" that say what a check is run for: "… to see which checks failed". */
+const PURPOSE_VERBS = new Set(["see", "check", "find", "know", "confirm", "verify", "tell", "spot", "catch", "figure"]);
+/** Words that start a new action in a clause: "… against the merge sha and list the checks on the PR head". */
+const NEW_ACTION_JOINS = new Set(["and", "or", "then", "plus", "also", "while"]);
+
+/** True when the words between two content positions say what the first is run for ("to see"),
+ * with no new action joined between them. */
+function purposeBetween(x: Indexed, fromContent: number, toContent: number): boolean {
+  const from = x.content[fromContent] ?? 0;
+  const to = x.content[toContent] ?? from;
+  let purpose = false;
+  for (let k = from + 1; k < to; k++) {
+    const raw = x.words[k]?.raw ?? "";
+    if (NEW_ACTION_JOINS.has(raw)) return false;
+    if (raw === "to" && PURPOSE_VERBS.has(x.words[k + 1]?.raw ?? "")) purpose = true;
+  }
+  return purpose;
 }
 
 /** Prepositions that make what follows a check the thing it is run on. */
