@@ -1120,11 +1120,12 @@ function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
   });
   const stems = content.map((i) => (words[i] as Word).stem);
   const clauses = content.map((i) => (words[i] as Word).segment);
+  const joined = content.map((i) => (words[i] as Word).joined === true);
   const groupsAt = stems.map((stem, at) => {
     const found = new Map<string, number>();
     for (const phrase of lexicon.phrasesByFirst.get(stem) ?? []) {
       if (found.has(phrase.group)) continue;
-      const end = phraseEnd(phrase.stems, stems, clauses, at);
+      const end = phraseEnd(phrase.stems, stems, clauses, at, joined);
       if (end >= 0) found.set(phrase.group, end);
     }
     // The longest phrase starting here wins over shorter ones of other groups: "cert-manager" is
@@ -1160,7 +1161,13 @@ const namedGroups = oncePerRubric((rubric): Set<string> => {
 
 /** A lexicon phrase's words in order from `at`, at most PHRASE_GAP words apart ("roll it back",
  * "kick the job off", "move the AWSCURRENT label"): the position of its last word, or -1. */
-function phraseEnd(phrase: readonly string[], stems: readonly string[], clauses: readonly number[], at: number): number {
+function phraseEnd(
+  phrase: readonly string[],
+  stems: readonly string[],
+  clauses: readonly number[],
+  at: number,
+  joined: readonly boolean[] = [],
+): number {
   if (stems[at] !== phrase[0]) return -1;
   let pos = at;
   // "not after" (notAfter) is one field: a phrase opened by a negation takes no words between, or
@@ -1168,7 +1175,11 @@ function phraseEnd(phrase: readonly string[], stems: readonly string[], clauses:
   const gap = phrase[0] === "not" || phrase[0] === "no" ? 0 : PHRASE_GAP;
   for (let k = 1; k < phrase.length; k++) {
     let next = -1;
-    for (let p = pos + 1; p <= pos + 1 + gap && p < stems.length && clauses[p] === clauses[at]; p++) {
+    // The parts of a hyphenated name between count as one word: "roll checkout-api-prod back".
+    let between = 0;
+    for (let p = pos + 1; p < stems.length && clauses[p] === clauses[at]; p++) {
+      if (p > pos + 1 && !joined[p - 1]) between++;
+      if (between > gap) break;
       if (stems[p] === phrase[k]) {
         next = p;
         break;
@@ -1272,12 +1283,25 @@ function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: numbe
   return found;
 }
 
+/** The last content position a term's next word may stand at, `gap` words on from `from`: the
+ * parts of a hyphenated name count as one word ("rolling checkout-api-prod back"). */
+function gapEnd(x: Indexed, from: number, gap: number): number {
+  let last = from - 1;
+  let words = -1;
+  for (let at = from; at < x.content.length; at++) {
+    if (at === from || !x.words[x.content[at] ?? 0]?.joined) words++;
+    if (words > gap) break;
+    last = at;
+  }
+  return last;
+}
+
 function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
   const found: Occurrence[] = [];
   const follow = (u: number, from: number, start: number): number => {
     const unit = term.units[u];
     if (!unit) return from - 1;
-    const last = Math.min(x.content.length - 1, from + gap);
+    const last = gapEnd(x, from, gap);
     for (let at = from; at <= last && x.clauses[at] === x.clauses[start]; at++) {
       const end = unitEnd(unit, at, x);
       if (end < 0) continue;

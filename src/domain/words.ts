@@ -34,6 +34,9 @@ export interface Word {
   step?: number;
   /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
   filler: boolean;
+  /** Joined to the word before by a hyphen ("api" and "prod" in checkout-api-prod): one name, so
+   * one word when measuring the distance between a term's words. */
+  joined?: boolean;
 }
 
 /** Words that carry no meaning for matching: the gap between "wipe" and "session" in "wipe every
@@ -289,6 +292,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       const dotted =
         (folded[i - 1] === "." && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "")) || at(DOT_LETTER_AT, folded, i + raw.length) !== null;
       const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN || dotted;
+      const joined = !inFlag && folded[i - 1] === "-" && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "");
       words.push({
         raw,
         stem,
@@ -299,6 +303,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         ...(identifier ? { identifier: true } : {}),
         ...(inPattern ? { pattern: true } : {}),
         ...(inFlag ? { flag: true } : {}),
+        ...(joined ? { joined: true } : {}),
         ...(step !== undefined ? { step } : {}),
       });
       if (SEARCH_COMMANDS.has(raw)) inPattern = true;
