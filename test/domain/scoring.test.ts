@@ -797,6 +797,37 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("status page of the other region", r).correct, false);
   });
 
+  it("reads 'will look later' as putting the whole response off, and 'all hands on deck' as calling people in", () => {
+    assert.equal(score("provider errors up, will look later").correct, false);
+    assert.equal(score("by provider on the dashboard now, deal with the vendor status page tomorrow").correct, true);
+    assert.equal(score("provider errors!! everyone hands on deck").correct, false);
+    assert.equal(score("war room is up; I'm on the dashboard by provider").correct, true);
+  });
+
+  it("reads a core state guessed of a subject ('the job probably ran') as a guess, not a check", () => {
+    const r = compileRubric({ core: [["job + ran"]] }, lexicon);
+    assert.equal(firstMoveScore("checking the ping url first, the job probably ran", r).correct, false);
+    assert.equal(firstMoveScore("check whether the job ran at 02:00", r).correct, true);
+  });
+
+  it("reads what a check on an off-target thing is run for as about that thing too, not a new action after 'and'", () => {
+    const r = compileRubric({ core: [["status page", "which provider"]], off_target: ["staging"] }, lexicon);
+    assert.equal(firstMoveScore("the status page of staging to see which provider fails", r).correct, false);
+    assert.equal(firstMoveScore("compare staging with prod and see which provider fails on the status page", r).correct, true);
+  });
+
+  it("counts a hyphenated name as one word between a phrase's words ('rolling checkout-api-prod back')", () => {
+    assert.deepEqual(score("status page, then rolling checkout-api-prod back one revision").risky, ["rolling checkout api prod back"]);
+    assert.deepEqual(score("status page, then rolling the old api server pool back").risky, []);
+  });
+
+  it("compares a namespace with those the scenario names as namespaces, not with any word of its text", () => {
+    const known = "alert: the silent batch export. runbook: kubectl -n data get cronjob nightly-export";
+    const r = compileRubric({ core: [["get cronjob"]] }, lexicon, { knownText: known });
+    assert.equal(firstMoveScore("kubectl -n batch get cronjob nightly-export", r).correct, false);
+    assert.equal(firstMoveScore("kubectl -n data get cronjob nightly-export", r).correct, true);
+  });
+
   it("reads asking someone to paste a check's output as proposing that check", () => {
     const r = compileRubric({ core: [["status page"]] }, lexicon);
     const v = firstMoveScore("can someone paste the status page api output here?", r);
