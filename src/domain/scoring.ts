@@ -310,6 +310,9 @@ function compileTermUncached(text: string, lexicon: CompiledLexicon): CompiledTe
     // The longest lexicon phrase starting here makes one unit that matches its whole group.
     let best: { length: number; groups: string[] } | null = null;
     for (const phrase of lexicon.phrasesByFirst.get(word.stem) ?? []) {
+      // The state-changing verbs are a list, not synonyms: a rubric's own "truncate" is truncate,
+      // not every verb of the list ("while you get set up" is no truncate).
+      if (phrase.group === STATE_CHANGE && text !== STATE_CHANGE) continue;
       const fits = phrase.stems.every((s, k) => stems[i + k] === s);
       if (!fits) continue;
       if (best === null || phrase.stems.length > best.length) best = { length: phrase.stems.length, groups: [phrase.group] };
@@ -548,12 +551,45 @@ const SCENARIO_CLUSTER =
 const namespacesAndClusters = oncePerRubric((rubric) => {
   const known = rubric.knownText ?? "";
   const focus = rubric.focusText ?? known;
+  const namespaces = SCENARIO_NAMESPACE.test(focus) ? focus : known;
   return {
     namesNamespaces: SCENARIO_NAMESPACE.test(known),
-    namespaces: SCENARIO_NAMESPACE.test(focus) ? focus : known,
+    namespaces,
+    namedNamespaces: namespaceNames(namespaces.toLowerCase()),
+    everyNamedNamespace: namespaceNames(known.toLowerCase()),
     namesClusters: SCENARIO_CLUSTER.test(known),
   };
 });
+
+/** A namespace given as a label or field: `k8s_ns=storefront`, `namespace: data`, `ns=payments`. */
+const NAMESPACE_FIELD =
+  /(?<![\p{L}\p{N}])(?:namespace|ns|k8s_ns|kubernetes_namespace|k8s\.namespace\.name)\s*[=:]\s*["'`]?([a-z0-9][a-z0-9-]*)/gu;
+
+/** The namespaces a text names as namespaces (`-n data`, "the payments namespace", `ns=data`). */
+function namespaceNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(NAMESPACE_FLAG)) names.add(m[1] ?? "");
+  for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
+    const name = m[1] ?? m[2] ?? m[3] ?? "";
+    if (!NAMESPACE_DESCRIBERS.has(name)) names.add(name);
+  }
+  for (const m of text.matchAll(NAMESPACE_FIELD)) names.add(m[1] ?? "");
+  names.delete("");
+  return names;
+}
+
+/** Whether `name` is one of the scenario's namespaces: one its focus names as a namespace, or one
+ * its text names as a namespace anywhere that the focus also mentions ("-n cert-manager" in a
+ * later step, cert-manager in the alert). A scenario that never writes a namespace as one ("-n x",
+ * "the x namespace", `ns=x`) is compared word by word. A word of the text is no namespace where
+ * the text names its namespaces: "batch" is none when the runbook runs everything with `-n data`. */
+function ownNamespace(rubric: CompiledRubric, name: string): boolean {
+  const { namespaces, namedNamespaces, everyNamedNamespace } = namespacesAndClusters(rubric);
+  if (namedNamespaces.has(name)) return true;
+  const mentioned = new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces);
+  if (everyNamedNamespace.size === 0) return mentioned;
+  return everyNamedNamespace.has(name) && mentioned;
+}
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
@@ -568,12 +604,18 @@ const knownNames = oncePerRubric((rubric): string[][] =>
 /** A named object a Kubernetes tool reads: "kubectl get clusterpolicy disallow-host-path". */
 const KUBERNETES_OBJECT =
   /(?<![\p{L}\p{N}_-])(?:kubectl|k|oc)\s+(?:get|describe)\s+(?!the\b|a\b|an\b)[a-z][a-z.]*\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\p{L}\p{N}_.-])/gu;
-/** A namespace named in words: "in the default namespace", "namespace kube-system". */
+/** A namespace named in words: "in the default namespace", "namespace kube-system", and
+ * Kubernetes' own namespaces by their names alone ("the kube-system pods"). */
 const NAMESPACE_IN_WORDS =
-  /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b/gu;
+  /\b(?:in|from|on|under|of|across) (?:the )?([a-z0-9][a-z0-9-]*) (?:namespace|ns)\b|\bnamespace ([a-z0-9][a-z0-9-]*-[a-z0-9-]+|kube-system|default)\b|(?<![\p{L}\p{N}_-])(kube-system|kube-public|kube-node-lease)(?![\p{L}\p{N}_-])/gu;
 /** Words before "namespace" that describe it rather than name it ("the same namespace"). */
 const NAMESPACE_DESCRIBERS = new Set([
   "same",
+  "the",
+  "an",
+  "my",
+  "your",
+  "own",
   "right",
   "wrong",
   "affected",
@@ -688,6 +730,28 @@ const unquoted = oncePerRubric((rubric): { known: string; focus: string } => {
   return { known: strip(known), focus: strip(rubric.focusText ?? known) };
 });
 
+/** The pods and people (by address) the scenario names, found once per rubric. */
+const ownPodsAndPeople = oncePerRubric((rubric) => {
+  const known = (rubric.knownText ?? "").toLowerCase();
+  return [POD_NAME, EMAIL].map((shape) => ({ shape, names: [...known.matchAll(shape)].map((m) => m[1] ?? "") }));
+});
+
+/** True when the answer names a pod or a person (by address) the scenario never mentions, and not
+ * the incident's own one, even by its suffix ("x2klp") or its user name ("j.doe"): then every check
+ * in it is of the other one, also where a later sentence says "it" ("Can someone quarantine
+ * storefront-web-…-a8m2q? label it quarantine=true"). */
+function namesOnlyStrangers(rubric: CompiledRubric, answer: string): boolean {
+  const text = answer.toLowerCase();
+  for (const { shape, names } of ownPodsAndPeople(rubric)) {
+    if (names.length === 0) continue;
+    const strangers = [...text.matchAll(shape)].map((m) => m[1] ?? "").filter((name) => !names.includes(name));
+    if (strangers.length === 0) continue;
+    const handles = names.flatMap((name) => [name, shape === EMAIL ? (name.split("@")[0] ?? name) : (name.split("-").at(-1) ?? name)]);
+    if (!handles.some((handle) => text.includes(handle))) return true;
+  }
+  return false;
+}
+
 /** Where the answer names a host, path, pod, namespace, one-word system ("in the payroll app") or
  * filter value the scenario never mentions
  * although its own text has names of that shape (or, for a filter, that filter with another value):
@@ -735,11 +799,11 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   const kubernetes = KUBERNETES_TOOL.test(text) || KUBERNETES_READ.test(text);
   // The namespace is the incident's when the scenario's focus (the alert, the runbook's first
   // checks) names it: "kube-system", which a runbook mentions for other privileged pods, is not.
-  const { namesNamespaces, namespaces, namesClusters } = namespacesAndClusters(rubric);
+  const { namesNamespaces, namesClusters } = namespacesAndClusters(rubric);
   for (const m of text.matchAll(NAMESPACE_FLAG)) {
     const name = m[1] ?? "";
     if (!kubernetes || !namesNamespaces || /^\d+$/.test(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces)) strangers.push(name);
+    if (!ownNamespace(rubric, name)) strangers.push(name);
   }
   // "--context prod-us-1" when the alert's cluster is prod-eu-1: the same read on another cluster.
   // Compared with the whole scenario text, like a host.
@@ -763,9 +827,9 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   }
   // "the pod in the default namespace", "namespace kube-system": a namespace in words is one too.
   for (const m of text.matchAll(NAMESPACE_IN_WORDS)) {
-    const name = m[1] ?? m[2] ?? "";
+    const name = m[1] ?? m[2] ?? m[3] ?? "";
     if (!namesNamespaces || NAMESPACE_DESCRIBERS.has(name) || /^\d+$/.test(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces)) strangers.push(name);
+    if (!ownNamespace(rubric, name)) strangers.push(name);
   }
   // Hosts, paths, pods, namespaces and systems name the object a command works on; a filter value below
   // does not (a later stage's "span=1m" says nothing of what "index=auth" searches).
@@ -874,6 +938,8 @@ function otherObjects(x: Indexed, rubric: CompiledRubric): Occurrence[] {
     const next = x.words[i + 1];
     // "--previous" and "the previous container's logs" are how a crash is read, not another object.
     if (w.flag || (w.raw === "previous" && next !== undefined && SAME_OBJECT_AFTER_PREVIOUS.has(next.raw))) return;
+    // "I suspect the new version reads other keys": a guess about the cause, not what is checked.
+    if (hedgedBefore(x.words, i)) return;
     if (OTHER_OBJECT_WORDS.has(w.raw)) at(i);
     else if (w.raw === "general" && x.words[i - 1]?.raw === "in") at(i);
     else if (w.raw === "other" && next && next.clause === w.clause && !COUNTED.test(next.raw) && x.words[i - 1]?.raw !== "any") at(i);
@@ -1054,11 +1120,12 @@ function indexAnswer(answer: string, rubric: CompiledRubric): Indexed {
   });
   const stems = content.map((i) => (words[i] as Word).stem);
   const clauses = content.map((i) => (words[i] as Word).segment);
+  const joined = content.map((i) => (words[i] as Word).joined === true);
   const groupsAt = stems.map((stem, at) => {
     const found = new Map<string, number>();
     for (const phrase of lexicon.phrasesByFirst.get(stem) ?? []) {
       if (found.has(phrase.group)) continue;
-      const end = phraseEnd(phrase.stems, stems, clauses, at);
+      const end = phraseEnd(phrase.stems, stems, clauses, at, joined);
       if (end >= 0) found.set(phrase.group, end);
     }
     // The longest phrase starting here wins over shorter ones of other groups: "cert-manager" is
@@ -1094,7 +1161,13 @@ const namedGroups = oncePerRubric((rubric): Set<string> => {
 
 /** A lexicon phrase's words in order from `at`, at most PHRASE_GAP words apart ("roll it back",
  * "kick the job off", "move the AWSCURRENT label"): the position of its last word, or -1. */
-function phraseEnd(phrase: readonly string[], stems: readonly string[], clauses: readonly number[], at: number): number {
+function phraseEnd(
+  phrase: readonly string[],
+  stems: readonly string[],
+  clauses: readonly number[],
+  at: number,
+  joined: readonly boolean[] = [],
+): number {
   if (stems[at] !== phrase[0]) return -1;
   let pos = at;
   // "not after" (notAfter) is one field: a phrase opened by a negation takes no words between, or
@@ -1102,7 +1175,11 @@ function phraseEnd(phrase: readonly string[], stems: readonly string[], clauses:
   const gap = phrase[0] === "not" || phrase[0] === "no" ? 0 : PHRASE_GAP;
   for (let k = 1; k < phrase.length; k++) {
     let next = -1;
-    for (let p = pos + 1; p <= pos + 1 + gap && p < stems.length && clauses[p] === clauses[at]; p++) {
+    // The parts of a hyphenated name between count as one word: "roll checkout-api-prod back".
+    let between = 0;
+    for (let p = pos + 1; p < stems.length && clauses[p] === clauses[at]; p++) {
+      if (p > pos + 1 && !joined[p - 1]) between++;
+      if (between > gap) break;
       if (stems[p] === phrase[k]) {
         next = p;
         break;
@@ -1206,12 +1283,25 @@ function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: numbe
   return found;
 }
 
+/** The last content position a term's next word may stand at, `gap` words on from `from`: the
+ * parts of a hyphenated name count as one word ("rolling checkout-api-prod back"). */
+function gapEnd(x: Indexed, from: number, gap: number): number {
+  let last = from - 1;
+  let words = -1;
+  for (let at = from; at < x.content.length; at++) {
+    if (at === from || !x.words[x.content[at] ?? 0]?.joined) words++;
+    if (words > gap) break;
+    last = at;
+  }
+  return last;
+}
+
 function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
   const found: Occurrence[] = [];
   const follow = (u: number, from: number, start: number): number => {
     const unit = term.units[u];
     if (!unit) return from - 1;
-    const last = Math.min(x.content.length - 1, from + gap);
+    const last = gapEnd(x, from, gap);
     for (let at = from; at <= last && x.clauses[at] === x.clauses[start]; at++) {
       const end = unitEnd(unit, at, x);
       if (end < 0) continue;
@@ -1317,38 +1407,83 @@ function findConcept(
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
   let deferredSpan: string | null = null;
-  for (const term of concept.terms) {
-    for (const o of [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]) {
-      const wrong =
-        offTarget.find(
-          (t) =>
-            x.clauses[t.start] === x.clauses[o.start] &&
-            (t.inside ? t.start <= o.start && o.end <= t.end : (t.start <= o.end + 1 && o.start <= t.end + 2) || objectOf(x, o, t)),
-        ) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
-      if (wrong) {
-        offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
+  const found = concept.terms.flatMap((term) => [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]);
+  const wrongFor = (o: Occurrence) =>
+    offTarget.find(
+      (t) =>
+        x.clauses[t.start] === x.clauses[o.start] &&
+        (t.inside ? t.start <= o.start && o.end <= t.end : (t.start <= o.end + 1 && o.start <= t.end + 2) || objectOf(x, o, t)),
+    );
+  // "the check-runs of the merge commit to see which security checks failed": once the check in a
+  // clause is run on an off-target thing, what it is run for in that clause is of it too.
+  const wrongClauses = new Map<number, Occurrence>();
+  for (const o of found) {
+    const t = wrongFor(o);
+    if (t && !t.inside) wrongClauses.set(x.clauses[o.start] ?? -1, t);
+  }
+  const ranFor = (o: Occurrence): Occurrence | undefined => {
+    const t = wrongClauses.get(x.clauses[o.start] ?? -1);
+    return t !== undefined && t.end < o.start && purposeBetween(x, t.end, o.start) ? t : undefined;
+  };
+  for (const o of found) {
+    const wrong = wrongFor(o) ?? ranFor(o) ?? elsewhere.find((t) => x.clauses[t.start] === x.clauses[o.start]);
+    if (wrong) {
+      offTargetSpan ??= spanText(x, { start: Math.min(wrong.start, o.start), end: Math.max(wrong.end, o.end) });
+      continue;
+    }
+    // "relabel is enough, skip the networkpolicy": words a dismissal stands between are no phrase.
+    if (dismissalInside(x, o)) continue;
+    const dismissed = (x.content[o.start] ?? 0) < dismissedBefore;
+    if (!dismissed && !negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
+      // "cordon the node, that isolates the pod": a claim about another move's effect.
+      if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
+      // "the job probably ran": a guess about the state, not a check of it.
+      if (deferrable && guessedWithin(x, o)) continue;
+      // "containment after we know if it's hostile", "we can look at CloudTrail after the hole is
+      // closed": the move is put off, so something else comes first.
+      if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0))) {
+        deferredSpan ??= spanText(x, o);
         continue;
       }
-      // "relabel is enough, skip the networkpolicy": words a dismissal stands between are no phrase.
-      if (dismissalInside(x, o)) continue;
-      const dismissed = (x.content[o.start] ?? 0) < dismissedBefore;
-      if (!dismissed && !negatedAt(x.words, x.content[o.start] ?? 0, negators) && !dismissedAfter(x.words, x.content[o.end] ?? 0)) {
-        // "cordon the node, that isolates the pod": a claim about another move's effect.
-        if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
-        if (deferrable && consequentOfCondition(x.words, x.content[o.start] ?? 0)) {
-          deferredSpan ??= spanText(x, o);
-          continue;
-        }
-        return { concept: concept.name, matched: spanText(x, o) };
-      }
-      negatedSpan ??= spanText(x, o);
+      return { concept: concept.name, matched: spanText(x, o) };
     }
+    negatedSpan ??= spanText(x, o);
   }
   if (negatedSpan !== null) return { concept: concept.name, matched: null, negated: true };
   if (deferredSpan !== null) return { concept: concept.name, matched: null, deferred: deferredSpan };
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
+}
+
+/** Words that make what follows a guess: "I suspect …", "my bet is …". */
+const HEDGES = new Set(["suspect", "guess", "bet", "hunch", "theory", "hypothesis", "assume"]);
+const HEDGE_REACH = 6;
+
+/** True when a hedge stands within a few words before the word, in its sentence. */
+function hedgedBefore(words: readonly Word[], index: number): boolean {
+  for (let k = index - 1; k >= 0 && k >= index - HEDGE_REACH && words[k]?.sentence === words[index]?.sentence; k--)
+    if (HEDGES.has(words[k]?.raw ?? "")) return true;
+  return false;
+}
+
+/** Verbs after "to" that say what a check is run for: "… to see which checks failed". */
+const PURPOSE_VERBS = new Set(["see", "check", "find", "know", "confirm", "verify", "tell", "spot", "catch", "figure"]);
+/** Words that start a new action in a clause: "… against the merge sha and list the checks on the PR head". */
+const NEW_ACTION_JOINS = new Set(["and", "or", "then", "plus", "also", "while"]);
+
+/** True when the words between two content positions say what the first is run for ("to see"),
+ * with no new action joined between them. */
+function purposeBetween(x: Indexed, fromContent: number, toContent: number): boolean {
+  const from = x.content[fromContent] ?? 0;
+  const to = x.content[toContent] ?? from;
+  let purpose = false;
+  for (let k = from + 1; k < to; k++) {
+    const raw = x.words[k]?.raw ?? "";
+    if (NEW_ACTION_JOINS.has(raw)) return false;
+    if (raw === "to" && PURPOSE_VERBS.has(x.words[k + 1]?.raw ?? "")) purpose = true;
+  }
+  return purpose;
 }
 
 /** Prepositions that make what follows a check the thing it is run on. */
@@ -1428,6 +1563,19 @@ const DISMISSED_AFTER_PAIRS: readonly [string, string][] = [
   ["dont", "do"],
   ["wont", "do"],
   ["wouldnt", "do"],
+  // "the app side is not important", "rotation isn't worth it yet".
+  ["not", "import"],
+  ["not", "important"],
+  ["isnt", "import"],
+  ["isnt", "important"],
+  ["not", "worth"],
+  ["isnt", "worth"],
+];
+/** Three-word predicates that dismiss what stands before them: "key rotation is off the table". */
+const DISMISSED_AFTER_TRIPLES: readonly [string, string, string][] = [
+  ["off", "the", "tabl"],
+  ["out", "of", "question"],
+  ["not", "an", "option"],
 ];
 /** How far after the thing such a predicate is looked for, within its clause. */
 const DISMISSED_AFTER_REACH = 4;
@@ -1441,6 +1589,13 @@ function dismissedAfter(words: readonly Word[], index: number): boolean {
     if (DISMISSED_AFTER.has(w.stem)) return true;
     const next = words[k + 1];
     if (next && next.clause === clause && DISMISSED_AFTER_PAIRS.some(([a, b]) => a === w.stem && b === next.stem)) return true;
+    const third = words[k + 2];
+    if (
+      next &&
+      third?.clause === clause &&
+      DISMISSED_AFTER_TRIPLES.some(([a, b, c]) => a === w.stem && b === next.stem && c === third.stem)
+    )
+      return true;
   }
   return false;
 }
@@ -1726,6 +1881,15 @@ function guessedOfSubject(words: readonly Word[], index: number): boolean {
   return false;
 }
 
+/** True when a word of the occurrence after its first is guessed of a subject: "the job probably
+ * ran", "the job most likely ran and just couldn't ping". */
+function guessedWithin(x: Indexed, o: Occurrence): boolean {
+  const from = x.content[o.start] ?? 0;
+  const to = x.content[o.end] ?? from;
+  for (let k = from + 1; k <= to; k++) if (guessedOfSubject(x.words, k)) return true;
+  return false;
+}
+
 /** True when the risky word is what the answer asks about: "who made exec", "whoever deleted it". */
 function askedWho(words: readonly Word[], index: number): boolean {
   let content = 0;
@@ -1802,8 +1966,21 @@ function deferredAfter(words: readonly Word[], index: number): boolean {
     if (w.raw === "later" || w.raw === "afterwards" || w.raw === "afterward") return true;
     if (w.raw === "only" && (next === "after" || next === "once" || next === "if" || next === "when")) return true;
     if (w.raw === "after" && (next === "that" || next === "this" || next === "we" || next === "i")) return true;
+    // "after the hole is closed": a state to reach first. Not "after the deploy" (a time filter).
+    if (w.raw === "after" && next === "the" && endsInState(words, k + 2, clause)) return true;
   }
   return subjectWaits(words, index);
+}
+
+/** Verbs that make "after the <thing> …" a state reached first: "after the key is revoked". */
+const STATE_VERBS = new Set(["is", "are", "was", "were", "has", "have", "gets", "got"]);
+
+/** True when a verb of state follows within three words of `from`, in the clause. */
+function endsInState(words: readonly Word[], from: number, clause: number | undefined): boolean {
+  for (let k = from; k < words.length && k <= from + 3 && words[k]?.clause === clause; k++) {
+    if (STATE_VERBS.has(words[k]?.raw ?? "")) return true;
+  }
+  return false;
 }
 
 /** Verbs whose subject is put off: "rollback … waits until we know", "revoking comes after". */
@@ -2120,6 +2297,32 @@ function sqlWrites(x: Indexed): string[] {
   return found;
 }
 
+/** HTTP methods that write, after curl's -X / --request, gh api's -X / --method, httpie's verb. */
+const HTTP_WRITE_METHODS = new Set(["post", "put", "patch", "delete"]);
+const HTTP_METHOD_FLAGS = new Set(["x", "request", "method"]);
+/** A command line with one of these sends the request: curl, wget, httpie, gh api. */
+const HTTP_CLIENTS = new Set(["curl", "wget", "http", "https", "api", "httpie", "xh"]);
+/** A POST to these reads: a search job, a query, GraphQL ("curl -X POST …/services/search/jobs"). */
+const HTTP_READ_PATHS = new Set(["search", "query", "graphql", "jobs", "count", "msearch", "export", "explain"]);
+
+/** Requests that change something through an API, anywhere in the answer, as the answer writes
+ * them: "curl -X POST …/lifecycle/deactivate", "gh api -X DELETE …". Not a POST to a search or
+ * query endpoint, nor one negated ("no curl -X DELETE yet"). */
+function httpWrites(x: Indexed): string[] {
+  const words = x.words;
+  const found: string[] = [];
+  words.forEach((w, i) => {
+    const joined = w.raw.length > 1 && w.raw.startsWith("x") && HTTP_WRITE_METHODS.has(w.raw.slice(1)) ? w.raw.slice(1) : null;
+    const method = joined ?? (HTTP_METHOD_FLAGS.has(w.raw) ? words[i + 1]?.raw : undefined);
+    if (method === undefined || !HTTP_WRITE_METHODS.has(method)) return;
+    const sentence = words.filter((v) => v.sentence === w.sentence);
+    if (!words.slice(0, i).some((v) => v.sentence === w.sentence && HTTP_CLIENTS.has(v.raw))) return;
+    if (method === "post" && sentence.some((v) => HTTP_READ_PATHS.has(v.raw))) return;
+    if (negatedAt(words, i, RISKY_NEGATORS, RISKY_PAIRS) || laterStep(words, i) || askedAbout(words, i)) return;
+    found.push(`${joined !== null || w.raw === "x" ? "-X" : `--${w.raw}`} ${method.toUpperCase()}`);
+  });
+  return found;
+}
 /** Words after which a state-changing verb is the responder's next move: "…, and setting…",
  * "meanwhile running ALTER ROLE". */
 const NEXT_MOVE_WORDS = new Set(["and", "then", "meanwhile", "now", "also", "plus", "while"]);
@@ -2276,6 +2479,9 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     ...strangerNames(rubric, answer, x),
     ...otherObjects(x, rubric),
   ];
+  // Another pod or person and never the incident's own: every clause is about the other one.
+  if (namesOnlyStrangers(rubric, answer))
+    for (const p of new Set(x.clauses)) elsewhere.push({ start: x.clauses.indexOf(p), end: x.clauses.indexOf(p) });
   const dismissedBefore = dismissedUpTo(x);
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));
   const supporting = rubric.supporting.map((c) => {
@@ -2284,7 +2490,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   for (const change of stateChangesTaken(rubric, x)) if (!risky.taken.includes(change)) risky.taken.push(change);
-  for (const write of sqlWrites(x)) if (!risky.taken.includes(write)) risky.taken.push(write);
+  for (const write of [...sqlWrites(x), ...httpWrites(x)]) if (!risky.taken.includes(write)) risky.taken.push(write);
   const writeOff = writesOffAlert(x);
   if (writeOff !== null && !risky.taken.includes(writeOff)) risky.taken.push(writeOff);
   const vague = vagueMove(answer, x);
@@ -2317,6 +2523,9 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
 
 /** Words that call the alert harmless ("fine", "a blip") when a conclusion comes before them. */
 const HARMLESS = new Set(["fine", "blip", "blips", "glitch", "flake", "flaky"]);
+/** Harmless only right after the conclusion: "prob noise", "just noise" ("a restart just adds
+ * noise" is about an action). */
+const HARMLESS_NEXT = new Set(["noise", "noisy"]);
 /** Words that make what follows a conclusion about the alert: "so it's fine", "probably a blip",
  * "must be a probe glitch", "closing as false positive". Not "noise": "a restart just adds noise"
  * is about an action. */
@@ -2361,6 +2570,12 @@ function writesOffAlert(x: Indexed): string | null {
     const w = words[k] as Word;
     if (w.question || w.flag || w.pattern || w.identifier) continue;
     const falsePositive = w.raw === "false" && words[k + 1]?.raw.startsWith("positive") === true;
+    const before = words[k - 1];
+    if (HARMLESS_NEXT.has(w.raw) && before && before.clause === w.clause && CONCLUDING.has(before.raw) && before.raw !== "as") {
+      const negated = NOT_WORDS.has(words[k - 2]?.raw ?? "") && words[k - 2]?.clause === w.clause;
+      const conditioned = words.slice(0, k).some((v) => v.sentence === w.sentence && CONDITION_WORDS.has(v.raw));
+      if (!negated && !conditioned && !w.question) return `${before.raw} ${w.raw}`;
+    }
     if (HARMLESS.has(w.raw) || falsePositive) {
       let concluded = -1;
       let negated = false;
@@ -2396,11 +2611,133 @@ function writesOffAlert(x: Indexed): string | null {
           .map((v) => v.raw)
           .join(" ");
     }
+    // "case closed", "not an incident", "so we're good", "she's logged out, false positive": the
+    // verdict said outright, or standing alone as its clause.
+    const verdict = verdictAt(words, k);
+    if (verdict !== null) return verdict;
     // A bare "ignore" opening its clause, with no object: the whole alert is ignored.
     if ((w.raw === "ignore" || w.raw === "ignoring") && words[k - 1]?.clause !== w.clause) {
       const next = words[k + 1];
       if (!next || next.clause !== w.clause || IGNORE_TAIL.has(next.raw)) return w.raw;
     }
+  }
+  return null;
+}
+
+/** Verdicts that close the alert whatever comes before them, as raw words ("we're" is "were"). */
+const VERDICT_PHRASES: readonly (readonly string[])[] = [
+  ["case", "closed"],
+  ["not", "an", "incident"],
+  ["not", "a", "real", "incident"],
+  ["false", "alarm"],
+  ["nothing", "to", "see"],
+  ["no", "action", "needed"],
+  ["no", "action", "required"],
+  ["non", "issue"],
+  ["nonissue"],
+  ["all", "good"],
+];
+/** "we're good", "we're fine": the verdict when "we're" opens its clause ("so we're good"), not a
+ * past tense ("the numbers were good"). */
+const ALL_CLEAR = new Set(["good", "fine", "ok", "okay", "clear", "safe"]);
+/** Words opening a clause before "we're good" that still leave it the verdict. */
+const VERDICT_LEAD = new Set(["so", "then", "and", "ok", "okay", "yeah", "yep", "think", "i"]);
+/** A clause of only these words around "resolving" or "closing" closes the alert: "resolving",
+ * "closing it out", "mark it resolved". */
+const CLOSING_VERBS = new Set(["resolving", "resolve", "resolved", "closing", "close", "closed"]);
+const CLOSING_CLAUSE = new Set([
+  ...CLOSING_VERBS,
+  "it",
+  "this",
+  "out",
+  "as",
+  "marking",
+  "mark",
+  "the",
+  "alert",
+  "ticket",
+  "incident",
+  "now",
+]);
+/** Before a verdict in its clause, these make it something to find out: "make sure we're good",
+ * "check whether it's a false alarm", "before we call it a non-issue". */
+const VERDICT_CHECKERS = new Set([
+  "sure",
+  "confirm",
+  "confirming",
+  "check",
+  "checking",
+  "see",
+  "verify",
+  "whether",
+  "if",
+  "until",
+  "before",
+  "once",
+  "when",
+  "unless",
+  "know",
+  "prove",
+  "not",
+  "isnt",
+  // "status page says all good but that lags": what another source reports, not the verdict.
+  "says",
+  "say",
+  "said",
+  "shows",
+  "claims",
+  "reports",
+]);
+
+/** Verbs of attending to the alert that "later" or "tomorrow" can put off as a whole. */
+const POSTPONED_VERBS = new Set(["look", "check", "dig", "investigate", "handle", "deal", "review", "revisit"]);
+const POSTPONED_TO = new Set(["later", "tomorrow", "tmrw", "tmr", "monday", "afterwards", "eventually"]);
+/** Between the verb and "later", only these: "look at it later", "deal with this tomorrow". */
+const POSTPONED_FILLER = new Set(["at", "into", "on", "with", "to", "it", "this", "that", "in", "more"]);
+
+/** The verdict starting at word `k`, as the answer words it, or null. */
+function verdictAt(words: readonly Word[], k: number): string | null {
+  const w = words[k] as Word;
+  if (w.question) return null;
+  const clauseBefore = (): Word[] => {
+    const before: Word[] = [];
+    for (let j = k - 1; j >= 0 && words[j]?.clause === w.clause; j--) before.push(words[j] as Word);
+    return before;
+  };
+  const checked = () => clauseBefore().some((v) => VERDICT_CHECKERS.has(v.raw));
+  const conditioned = () => words.slice(0, k).some((v) => v.sentence === w.sentence && CONDITION_WORDS.has(v.raw));
+  const said = (n: number) =>
+    words
+      .slice(k, k + n)
+      .map((v) => v.raw)
+      .join(" ");
+  for (const phrase of VERDICT_PHRASES) {
+    if (!phrase.every((p, i) => words[k + i]?.raw === p && words[k + i]?.clause === w.clause)) continue;
+    // "not an incident" is itself the negation; "not all good" is a doubt.
+    if ((phrase[0] !== "not" && checked()) || conditioned()) continue;
+    return said(phrase.length);
+  }
+  if (w.raw === "were" && ALL_CLEAR.has(words[k + 1]?.raw ?? "") && words[k + 1]?.clause === w.clause) {
+    if (clauseBefore().every((v) => VERDICT_LEAD.has(v.raw)) && !conditioned()) return said(2);
+  }
+  // "…, false positive": the clause is the verdict and nothing else.
+  if (w.raw === "false" && words[k + 1]?.raw.startsWith("positive") && words[k + 1]?.clause === w.clause) {
+    const rest = words.filter((v) => v.clause === w.clause && v !== w && v !== words[k + 1]);
+    if (rest.every((v) => v.filler || v.raw === "so" || v.raw === "prob" || v.raw === "likely") && !conditioned()) return said(2);
+  }
+  // "will look later", "check it tomorrow": the whole response put off, with nothing named to check.
+  if (POSTPONED_VERBS.has(w.raw)) {
+    const clause = words.filter((v) => v.clause === w.clause);
+    const at = clause.indexOf(w);
+    const rest = clause.slice(at + 1);
+    const when = rest.findIndex((v) => POSTPONED_TO.has(v.raw));
+    if (when >= 0 && rest.slice(0, when).every((v) => v.filler || POSTPONED_FILLER.has(v.raw)) && !conditioned())
+      return [w, ...rest.slice(0, when + 1)].map((v) => v.raw).join(" ");
+  }
+  // A clause of only "resolving" / "closing it out".
+  if (CLOSING_VERBS.has(w.raw) && words[k - 1]?.clause !== w.clause) {
+    const clause = words.filter((v) => v.clause === w.clause);
+    if (clause.every((v) => CLOSING_CLAUSE.has(v.raw)) && !conditioned()) return clause.map((v) => v.raw).join(" ");
   }
   return null;
 }
@@ -2527,6 +2864,8 @@ const REQUEST_CHECK_VERBS = new Set([
   "take",
   "tail",
   "grep",
+  // "can someone paste `gh run list …`": the command's output is asked for.
+  "paste",
 ]);
 
 /** The word asked for after an address ("@kai can you pull…", "can someone check…", "pls run…"):
@@ -2732,7 +3071,17 @@ function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null 
       if (PEOPLE.has(w.raw)) return whole();
     }
   }
-  return justHandsOff(words) || waitsOnOthers(words) ? whole() : null;
+  return justHandsOff(words) || waitsOnOthers(words) || callsEveryoneIn(words) ? whole() : null;
+}
+
+/** Calls for everyone rather than a move: "everyone hands on deck", "all hands", "war room now". */
+const CALLS_IN: readonly (readonly string[])[] = [
+  ["hands", "on", "deck"],
+  ["all", "hands"],
+  ["war", "room"],
+];
+function callsEveryoneIn(words: readonly Word[]): boolean {
+  return words.some((_, k) => CALLS_IN.some((phrase) => phrase.every((p, i) => words[k + i]?.raw === p)));
 }
 
 /** "…and wait for them", "paged security, waiting on them", "lets wait for the owner before doing

@@ -34,6 +34,9 @@ export interface Word {
   step?: number;
   /** Filler ("the", "every", "it"…): skipped when measuring the distance between a term's words. */
   filler: boolean;
+  /** Joined to the word before by a hyphen ("api" and "prod" in checkout-api-prod): one name, so
+   * one word when measuring the distance between a term's words. */
+  joined?: boolean;
 }
 
 /** Words that carry no meaning for matching: the gap between "wipe" and "session" in "wipe every
@@ -189,7 +192,8 @@ export function splitCamelCase(text: string): string {
       .replace(API_NAME, (name) => name.replace(/(\p{Ll}|\p{N})(?=\p{Lu})/gu, `$1${API_JOIN}`).toLowerCase())
       // notAfter, noSchedule: split, they would read as a negation ("not after").
       .replace(/(?<![\p{L}\p{N}])(not|no|non)(?=\p{Lu})/gu, "$1\u0000")
-      .replace(/(\p{Ll})(?=\p{Lu})/gu, "$1 ")
+      // Not before one capital that ends the word: IdP, IdPs, SaaS are one word each.
+      .replace(/(\p{Ll})(?=\p{Lu}(?!s?(?![\p{L}\p{N}])))/gu, "$1 ")
       .replace(/(\p{N})(?=\p{Lu}\p{Ll})/gu, "$1 ")
       .replace(/(\p{Lu})(?=\p{Lu}\p{Ll}{2,})/gu, "$1 ")
       .replace(/_/g, " ")
@@ -288,6 +292,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       const dotted =
         (folded[i - 1] === "." && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "")) || at(DOT_LETTER_AT, folded, i + raw.length) !== null;
       const identifier = folded[i - 1] === API_JOIN || folded[i + raw.length] === API_JOIN || dotted;
+      const joined = !inFlag && folded[i - 1] === "-" && /[\p{L}\p{N}]/u.test(folded[i - 2] ?? "");
       words.push({
         raw,
         stem,
@@ -298,6 +303,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         ...(identifier ? { identifier: true } : {}),
         ...(inPattern ? { pattern: true } : {}),
         ...(inFlag ? { flag: true } : {}),
+        ...(joined ? { joined: true } : {}),
         ...(step !== undefined ? { step } : {}),
       });
       if (SEARCH_COMMANDS.has(raw)) inPattern = true;

@@ -49,6 +49,13 @@ describe("first-move scoring v2", () => {
     assert.equal(score("look at the statuspage").correct, true);
   });
 
+  it("keeps a word whose one capital ends it whole (IdP, SaaS), and splits real camelCase", () => {
+    assert.deepEqual(
+      toWords("IdP SaaS headRefOid", new Map()).map((w) => w.raw),
+      ["idp", "saas", "head", "ref", "oid"],
+    );
+  });
+
   it("reads a possessive as its noun ('the PSP's errors'), and keeps contractions ('it's', 'let's')", () => {
     const prs = compileRubric({ core: [["pr checks"]] }, lexicon);
     assert.equal(score("the PR's checks on its head commit", prs).correct, true);
@@ -719,6 +726,119 @@ describe("first-move scoring v2", () => {
     const fleet = compileRubric({ core: [["status page"]] }, lexicon, { knownText: "runbook: read the status page across the fleet" });
     assert.equal(firstMoveScore("status page across the fleet", fleet).correct, true);
     assert.equal(firstMoveScore("status page: any IP other than ours?", r).correct, true);
+  });
+
+  it("reads a verdict said outright ('case closed', 'not an incident', 'so we're good', a clause of 'false positive' or 'resolving') as writing the alert off", () => {
+    for (const wrong of [
+      "status page is green, case closed",
+      "by provider on the dashboard: not an incident. resolving",
+      "checked the status page, it's green, so we're good",
+      "status page shows nothing, false positive",
+      "by provider on the dashboard, all good",
+      "status page is green; the other fingerprints are prob noise",
+    ]) {
+      assert.equal(score(wrong).correct, false, wrong);
+    }
+    for (const right of [
+      "check the status page to make sure we're good",
+      "status page first: is it a false positive?",
+      "by provider on the dashboard; if it's one provider, not an incident for us",
+      "by provider on the dashboard. The vendor's status page says all good but it lags",
+      "status page, then decide whether it's a false positive",
+    ]) {
+      assert.equal(score(right).correct, true, right);
+    }
+  });
+
+  it("reads a core check put off ('after we know', 'can wait until', 'after the hole is closed') as not the first move", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    assert.equal(firstMoveScore("rolling back first; the status page can wait until it's stable", r).correct, false);
+    assert.equal(firstMoveScore("I'm fixing the config, we can look at the status page after the rollout is done", r).correct, false);
+    assert.equal(firstMoveScore("status page after we know who pushed it", r).correct, false);
+    // "after the deploy" is the time the check looks at, not a step that comes first.
+    assert.equal(firstMoveScore("status page incidents after the deploy at 14:02", r).correct, true);
+  });
+
+  it("reads an HTTP request that writes (curl -X POST, gh api -X DELETE) as a risky change, a POST to a search as a read", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    assert.deepEqual(firstMoveScore("curl -X POST https://api.statuspage.io/v1/pages/abc/incidents -d status=resolved", r).risky, [
+      "-X POST",
+    ]);
+    assert.deepEqual(firstMoveScore("gh api -X DELETE repos/acme/app/statuspage", r).risky, ["-X DELETE"]);
+    assert.deepEqual(firstMoveScore("curl -s https://status.example.com/api/v2/status.json  # the status page", r).risky, []);
+    assert.deepEqual(firstMoveScore("status page, and curl -X POST https://splunk:8089/services/search/jobs -d search=x", r).risky, []);
+    assert.deepEqual(firstMoveScore("status page; no curl -X DELETE until we know", r).risky, []);
+  });
+
+  it("reads a rubric's own risky verb from the shared list of state changes as that verb only", () => {
+    const shared = compileLexicon([{ groups: { "change state": ["set", "truncate", "attach"] }, forms: {} }]);
+    const r = compileRubric({ core: [["status page"]], risky: ["truncate"] }, shared);
+    assert.deepEqual(firstMoveScore("while you get set up I'm on the status page", r).risky, []);
+    assert.deepEqual(firstMoveScore("status page, then truncate the table", r).risky, ["truncate"]);
+  });
+
+  it("reads a check of another pod or person, when the incident's own is never named, as of the wrong object in every sentence", () => {
+    const known = "alert: shell in pod storefront-web-7d9f8c6b5-x2klp for j.doe@example.com";
+    const r = compileRubric({ core: [["quarantine"]] }, lexicon, { knownText: known });
+    assert.equal(firstMoveScore("can someone quarantine storefront-web-7d9f8c6b5-a8m2q? label it quarantine=true", r).correct, false);
+    assert.equal(firstMoveScore("quarantine x2klp, not storefront-web-7d9f8c6b5-a8m2q", r).correct, true);
+    assert.equal(firstMoveScore("quarantine storefront-web-7d9f8c6b5-x2klp", r).correct, true);
+  });
+
+  it("reads Kubernetes' own namespaces by name ('the kube-system pods') as another namespace where the focus names one", () => {
+    const r = compileRubric({ core: [["get pod"]] }, lexicon, { knownText: "pod debug-shell in namespace payments" });
+    assert.equal(firstMoveScore("get the kube-system pods that are privileged", r).correct, false);
+    assert.equal(firstMoveScore("get the pod in payments", r).correct, true);
+  });
+
+  it("reads a guess ('I suspect the new version reads other keys') as naming no other object to check", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    assert.equal(firstMoveScore("status page vs the drop, I suspect the new version reads other keys", r).correct, true);
+    assert.equal(firstMoveScore("status page of the other region", r).correct, false);
+  });
+
+  it("reads 'will look later' as putting the whole response off, and 'all hands on deck' as calling people in", () => {
+    assert.equal(score("provider errors up, will look later").correct, false);
+    assert.equal(score("by provider on the dashboard now, deal with the vendor status page tomorrow").correct, true);
+    assert.equal(score("provider errors!! everyone hands on deck").correct, false);
+    assert.equal(score("war room is up; I'm on the dashboard by provider").correct, true);
+  });
+
+  it("reads a core state guessed of a subject ('the job probably ran') as a guess, not a check", () => {
+    const r = compileRubric({ core: [["job + ran"]] }, lexicon);
+    assert.equal(firstMoveScore("checking the ping url first, the job probably ran", r).correct, false);
+    assert.equal(firstMoveScore("check whether the job ran at 02:00", r).correct, true);
+  });
+
+  it("reads what a check on an off-target thing is run for as about that thing too, not a new action after 'and'", () => {
+    const r = compileRubric({ core: [["status page", "which provider"]], off_target: ["staging"] }, lexicon);
+    assert.equal(firstMoveScore("the status page of staging to see which provider fails", r).correct, false);
+    assert.equal(firstMoveScore("compare staging with prod and see which provider fails on the status page", r).correct, true);
+  });
+
+  it("counts a hyphenated name as one word between a phrase's words ('rolling checkout-api-prod back')", () => {
+    assert.deepEqual(score("status page, then rolling checkout-api-prod back one revision").risky, ["rolling checkout api prod back"]);
+    assert.deepEqual(score("status page, then rolling the old api server pool back").risky, []);
+  });
+
+  it("compares a namespace with those the scenario names as namespaces, not with any word of its text", () => {
+    const known = "alert: the silent batch export. runbook: kubectl -n data get cronjob nightly-export";
+    const r = compileRubric({ core: [["get cronjob"]] }, lexicon, { knownText: known });
+    assert.equal(firstMoveScore("kubectl -n batch get cronjob nightly-export", r).correct, false);
+    assert.equal(firstMoveScore("kubectl -n data get cronjob nightly-export", r).correct, true);
+  });
+
+  it("reads asking someone to paste a check's output as proposing that check", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    const v = firstMoveScore("can someone paste the status page api output here?", r);
+    assert.equal(v.correct, true);
+    assert.equal(v.needsReview, true);
+  });
+
+  it("reads a dismissal after the thing ('is off the table', 'is not important') as dismissing it", () => {
+    assert.deepEqual(score("status page first; a rollback is off the table").risky, []);
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    assert.equal(firstMoveScore("the status page is not important, restart", r).correct, false);
   });
 
   it("reads 'call it done/contained' as declaring the incident over, unless a check comes first", () => {
