@@ -770,6 +770,30 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(firstMoveScore("status page; no curl -X DELETE until we know", r).risky, []);
   });
 
+  it("reads a log filter on the method as no request, a POST whose body is a query as a read, and judges a POST by its own words only", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    for (const read of [
+      "status page, and the edge logs for http_method=POST by provider",
+      "status page, then datadog @http.method:POST @http.url_details.path:/v1/charge",
+      "status page; curl -s -X POST 'http://clickhouse:8123/' --data-binary \"SELECT table, absolute_delay FROM system.replicas\"",
+      "status page, and curl -XPOST prometheus:9090/api/v1/series -d 'match[]=up'",
+      "status page: http POST requests to /v1/charge by provider",
+    ]) {
+      assert.deepEqual(firstMoveScore(read, r).risky, [], read);
+    }
+    // "query" in another move of the sentence does not make the suspend a read.
+    assert.deepEqual(
+      firstMoveScore("status page, curl -X POST https://idp.example.com/api/v1/users/1/lifecycle/suspend and query the sessions table", r)
+        .risky,
+      ["-X POST"],
+    );
+    assert.deepEqual(firstMoveScore("status page; curl -X POST es:9200/logs/_delete_by_query -d '{\"query\":{}}'", r).risky, ["-X POST"]);
+    // httpie and xh: the method is the word after the command.
+    assert.deepEqual(firstMoveScore("status page, then http POST example.okta.com/api/v1/users/1/lifecycle/suspend", r).risky, [
+      "http POST",
+    ]);
+  });
+
   it("reads a rubric's own risky verb from the shared list of state changes as that verb only", () => {
     const shared = compileLexicon([{ groups: { "change state": ["set", "truncate", "attach"] }, forms: {} }]);
     const r = compileRubric({ core: [["status page"]], risky: ["truncate"] }, shared);
