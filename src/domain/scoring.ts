@@ -736,20 +736,33 @@ const ownPodsAndPeople = oncePerRubric((rubric) => {
   return [POD_NAME, EMAIL].map((shape) => ({ shape, names: [...known.matchAll(shape)].map((m) => m[1] ?? "") }));
 });
 
-/** True when the answer names a pod or a person (by address) the scenario never mentions, and not
- * the incident's own one, even by its suffix ("x2klp") or its user name ("j.doe"): then every check
- * in it is of the other one, also where a later sentence says "it" ("Can someone quarantine
- * storefront-web-…-a8m2q? label it quarantine=true"). */
-function namesOnlyStrangers(rubric: CompiledRubric, answer: string): boolean {
+/** Words a little before an address that make it someone told, not the user checked: "cc
+ * secops@…", "looping in sre-lead@…", "email her manager (p.smith@…)". */
+const TOLD_BEFORE =
+  /(?:^|[^\p{L}\p{N}])(?:cc|bcc|ping|pinged|pinging|e-?mail|emailed|emailing|mail|page|paged|paging|notify|notifying|dm|message|contact|contacting|tell|ask|loop in|looping in|escalate|escalating)(?![\p{L}\p{N}])[^.;!?]*$/u;
+
+/** The pods and people (by address) the answer names that the scenario never mentions, when it
+ * never names the incident's own one either, even by its suffix ("x2klp") or its user name
+ * ("j.doe"): then every check from the first of them on is of the other one, also where a later
+ * sentence says "it" ("Can someone quarantine storefront-web-…-a8m2q? label it quarantine=true").
+ * A check before it ("isolate the pod…; also see if storefront-web-…-p9rtz has a shell too") is
+ * not, and nor is an address the answer writes to ("cc secops@example.com"). */
+function strangersOnly(rubric: CompiledRubric, answer: string): string[] {
   const text = answer.toLowerCase();
   for (const { shape, names } of ownPodsAndPeople(rubric)) {
     if (names.length === 0) continue;
-    const strangers = [...text.matchAll(shape)].map((m) => m[1] ?? "").filter((name) => !names.includes(name));
+    const strangers = [...text.matchAll(shape)]
+      .filter(
+        (m) =>
+          shape !== EMAIL || !(text[(m.index ?? 0) - 1] === "@" || TOLD_BEFORE.test(text.slice(Math.max(0, (m.index ?? 0) - 30), m.index))),
+      )
+      .map((m) => m[1] ?? "")
+      .filter((name) => !names.includes(name));
     if (strangers.length === 0) continue;
     const handles = names.flatMap((name) => [name, shape === EMAIL ? (name.split("@")[0] ?? name) : (name.split("-").at(-1) ?? name)]);
-    if (!handles.some((handle) => text.includes(handle))) return true;
+    if (!handles.some((handle) => text.includes(handle))) return strangers;
   }
-  return false;
+  return [];
 }
 
 /** Where the answer names a host, path, pod, namespace, one-word system ("in the payroll app") or
@@ -1972,8 +1985,10 @@ function deferredAfter(words: readonly Word[], index: number): boolean {
   return subjectWaits(words, index);
 }
 
-/** Verbs that make "after the <thing> …" a state reached first: "after the key is revoked". */
-const STATE_VERBS = new Set(["is", "are", "was", "were", "has", "have", "gets", "got"]);
+/** Verbs that make "after the <thing> …" a state reached first: "after the key is revoked". In the
+ * past tense it is when something happened, which the check looks after: "get jobs after the node
+ * pool was drained", "cloudtrail for calls after the key was pushed". */
+const STATE_VERBS = new Set(["is", "are", "has", "have", "gets"]);
 
 /** True when a verb of state follows within three words of `from`, in the clause. */
 function endsInState(words: readonly Word[], from: number, clause: number | undefined): boolean {
@@ -2537,9 +2552,18 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     ...strangerNames(rubric, answer, x),
     ...otherObjects(x, rubric),
   ];
-  // Another pod or person and never the incident's own: every clause is about the other one.
-  if (namesOnlyStrangers(rubric, answer))
-    for (const p of new Set(x.clauses)) elsewhere.push({ start: x.clauses.indexOf(p), end: x.clauses.indexOf(p) });
+  // Another pod or person and never the incident's own: every clause from it on is about the other one.
+  const strangers = strangersOnly(rubric, answer);
+  if (strangers.length > 0) {
+    const at = strangers.flatMap((name) =>
+      spelledAt(
+        name.split(/[^\p{L}\p{N}]+/u).filter((part) => part !== "" && !FILLER_WORDS.has(part)),
+        x,
+      ),
+    );
+    const from = at.length > 0 ? Math.min(...at.map((o) => x.clauses[o.start] ?? 0)) : -Infinity;
+    for (const p of new Set(x.clauses)) if (p >= from) elsewhere.push({ start: x.clauses.indexOf(p), end: x.clauses.indexOf(p) });
+  }
   const dismissedBefore = dismissedUpTo(x);
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));
   const supporting = rubric.supporting.map((c) => {

@@ -329,11 +329,12 @@ describe("drillbot import", () => {
       // A scope comparison, and a wait for the owners after one's own check, before a change.
       ["node-filesystem-space-filling-up", "check in prometheus whether disk pressure is across the fleet or only on this node"],
       ["kube-pod-crash-looping", `kubectl get pods -n ${ns}, then wait for the owning team before restarting anything`],
-      // The runbook's own read-only POST.
+      // The runbook's own read-only POST, and a sibling pod looked at after one's own check.
       [
         "click-house-replication-lag",
         `curl -s -X POST 'http://clickhouse.analytics.svc:8123/' --data-binary "SELECT table, absolute_delay FROM system.replicas"`,
       ],
+      ["kube-pod-crash-looping", `kubectl get pods -n ${ns} -o wide, then kubectl logs -n ${ns} search-api-6tk9c2qgj8-hx7rd --previous`],
     ];
     for (const [id, answer] of fair) {
       const verdict = score(id, answer);

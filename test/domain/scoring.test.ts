@@ -794,6 +794,20 @@ describe("first-move scoring v2", () => {
     ]);
   });
 
+  it("reads 'after the <thing> was …' as the time a check looks after, not a step put first", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    assert.equal(firstMoveScore("status page incidents after the deploy was rolled out", r).correct, true);
+    assert.equal(firstMoveScore("we can look at the status page after the rollout is done", r).correct, false);
+  });
+
+  it("reads a check before another pod is named, or an address written to, as of the incident's own", () => {
+    const known = "alert: shell in pod storefront-web-7d9f8c6b5-x2klp for j.doe@example.com";
+    const r = compileRubric({ core: [["quarantine"]] }, lexicon, { knownText: known });
+    assert.equal(firstMoveScore("quarantine the pod; also see if storefront-web-7d9f8c6b5-a8m2q has a shell too", r).correct, true);
+    assert.equal(firstMoveScore("quarantine the user's pod, cc secops@example.com", r).correct, true);
+    assert.equal(firstMoveScore("quarantine the pod of john.doe@example.com", r).correct, false);
+  });
+
   it("reads a rubric's own risky verb from the shared list of state changes as that verb only", () => {
     const shared = compileLexicon([{ groups: { "change state": ["set", "truncate", "attach"] }, forms: {} }]);
     const r = compileRubric({ core: [["status page"]], risky: ["truncate"] }, shared);
