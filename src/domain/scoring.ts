@@ -2762,6 +2762,21 @@ const VERDICT_CHECKERS = new Set([
   "prove",
   "not",
   "isnt",
+  // "don't call it case closed yet", "don't assume it's a false alarm", "never a non-issue".
+  "dont",
+  "never",
+  "cant",
+  "wont",
+  "doubt",
+  "rule",
+  "ruling",
+  // "might be a false alarm but check…": a possibility to check, not the verdict.
+  "might",
+  "could",
+  "maybe",
+  "may",
+  "possibly",
+  "perhaps",
   // "status page says all good but that lags": what another source reports, not the verdict.
   "says",
   "say",
@@ -2771,11 +2786,49 @@ const VERDICT_CHECKERS = new Set([
   "reports",
 ]);
 
+/** After a verdict in its clause, these make it a case: "all good if it's one pod", "not an
+ * incident until we see live sessions", "no action needed yet". */
+const VERDICT_CASES = new Set(["if", "unless", "until", "til", "till", "when", "whether", "once", "yet"]);
+/** After "we're good/fine": readiness or a budget, not the verdict ("we're good to go", "we're
+ * fine on time till 06:00"). */
+const NOT_ALL_CLEAR_AFTER = new Set(["to", "on", "for"]);
+const ALL_CLEAR_BUDGET = new Set(["time", "capacity", "budget", "headroom", "space", "disk"]);
+
 /** Verbs of attending to the alert that "later" or "tomorrow" can put off as a whole. */
 const POSTPONED_VERBS = new Set(["look", "check", "dig", "investigate", "handle", "deal", "review", "revisit"]);
 const POSTPONED_TO = new Set(["later", "tomorrow", "tmrw", "tmr", "monday", "afterwards", "eventually"]);
 /** Between the verb and "later", only these: "look at it later", "deal with this tomorrow". */
-const POSTPONED_FILLER = new Set(["at", "into", "on", "with", "to", "it", "this", "that", "in", "more"]);
+const POSTPONED_FILLER = new Set(["at", "into", "on", "with", "to", "it", "this", "that", "in"]);
+/** Before the verb, only who and when: "will look later", "I'll check it tmrw". "the s3 side I'll
+ * check later" puts off one thing, not the response. */
+const POSTPONED_LEAD = new Set([
+  "i",
+  "ill",
+  "we",
+  "well",
+  "will",
+  "gonna",
+  "going",
+  "lets",
+  "let",
+  "us",
+  "can",
+  "could",
+  "should",
+  "shall",
+  "just",
+  "ok",
+  "okay",
+  "ack",
+  "acked",
+  "and",
+  "so",
+  "then",
+  "sure",
+  "yeah",
+  "yep",
+  "k",
+]);
 
 /** The verdict starting at word `k`, as the answer words it, or null. */
 function verdictAt(words: readonly Word[], k: number): string | null {
@@ -2788,6 +2841,11 @@ function verdictAt(words: readonly Word[], k: number): string | null {
   };
   const checked = () => clauseBefore().some((v) => VERDICT_CHECKERS.has(v.raw));
   const conditioned = () => words.slice(0, k).some((v) => v.sentence === w.sentence && CONDITION_WORDS.has(v.raw));
+  // "all good if it's one pod", "no action needed yet": a case after the verdict in its clause.
+  const caseAfter = (n: number) => {
+    for (let j = k + n; j < words.length && words[j]?.clause === w.clause; j++) if (VERDICT_CASES.has(words[j]?.raw ?? "")) return true;
+    return false;
+  };
   const said = (n: number) =>
     words
       .slice(k, k + n)
@@ -2796,11 +2854,14 @@ function verdictAt(words: readonly Word[], k: number): string | null {
   for (const phrase of VERDICT_PHRASES) {
     if (!phrase.every((p, i) => words[k + i]?.raw === p && words[k + i]?.clause === w.clause)) continue;
     // "not an incident" is itself the negation; "not all good" is a doubt.
-    if ((phrase[0] !== "not" && checked()) || conditioned()) continue;
+    if ((phrase[0] !== "not" && checked()) || conditioned() || caseAfter(phrase.length)) continue;
     return said(phrase.length);
   }
   if (w.raw === "were" && ALL_CLEAR.has(words[k + 1]?.raw ?? "") && words[k + 1]?.clause === w.clause) {
-    if (clauseBefore().every((v) => VERDICT_LEAD.has(v.raw)) && !conditioned()) return said(2);
+    const after = words[k + 2]?.clause === w.clause ? words[k + 2] : undefined;
+    const readiness =
+      after !== undefined && (after.raw === "to" || (NOT_ALL_CLEAR_AFTER.has(after.raw) && ALL_CLEAR_BUDGET.has(words[k + 3]?.raw ?? "")));
+    if (clauseBefore().every((v) => VERDICT_LEAD.has(v.raw)) && !conditioned() && !readiness && !caseAfter(2)) return said(2);
   }
   // "…, false positive": the clause is the verdict and nothing else.
   if (w.raw === "false" && words[k + 1]?.raw.startsWith("positive") && words[k + 1]?.clause === w.clause) {
@@ -2813,7 +2874,12 @@ function verdictAt(words: readonly Word[], k: number): string | null {
     const at = clause.indexOf(w);
     const rest = clause.slice(at + 1);
     const when = rest.findIndex((v) => POSTPONED_TO.has(v.raw));
-    if (when >= 0 && rest.slice(0, when).every((v) => v.filler || POSTPONED_FILLER.has(v.raw)) && !conditioned())
+    // "kubectl get cronjob now, look at it later": something is done now, the rest comes after.
+    const doneNow = words
+      .slice(0, k)
+      .some((v, j) => v.clause !== w.clause && (v.raw === "first" || (v.raw === "now" && words[j - 1]?.raw !== "for")));
+    const lead = clause.slice(0, at).every((v) => v.filler || POSTPONED_LEAD.has(v.raw));
+    if (when >= 0 && lead && !doneNow && rest.slice(0, when).every((v) => v.filler || POSTPONED_FILLER.has(v.raw)) && !conditioned())
       return [w, ...rest.slice(0, when + 1)].map((v) => v.raw).join(" ");
   }
   // A clause of only "resolving" / "closing it out".
@@ -3162,8 +3228,20 @@ const CALLS_IN: readonly (readonly string[])[] = [
   ["all", "hands"],
   ["war", "room"],
 ];
+/** Before a call-in in its clause, these make it no call: "no need for all hands", "not a war room
+ * thing", "not calling all hands yet". */
+const NO_CALL_IN = new Set(["no", "not", "nt", "dont", "never", "without", "isnt", "arent", "wont", "cant"]);
+/** Right before a call-in (after an article), these make it a place: "post it in the war room". */
+const CALL_IN_PLACE = new Set(["in", "into", "to", "on", "at", "from", "via"]);
 function callsEveryoneIn(words: readonly Word[]): boolean {
-  return words.some((_, k) => CALLS_IN.some((phrase) => phrase.every((p, i) => words[k + i]?.raw === p)));
+  return words.some((w, k) => {
+    if (!CALLS_IN.some((phrase) => phrase.every((p, i) => words[k + i]?.raw === p))) return false;
+    let before = k - 1;
+    while (before >= 0 && ["the", "our", "a"].includes(words[before]?.raw ?? "") && words[before]?.clause === w.clause) before--;
+    if (before >= 0 && words[before]?.clause === w.clause && CALL_IN_PLACE.has(words[before]?.raw ?? "")) return false;
+    for (let j = k - 1; j >= 0 && words[j]?.clause === w.clause; j--) if (NO_CALL_IN.has(words[j]?.raw ?? "")) return false;
+    return true;
+  });
 }
 
 /** "…and wait for them", "paged security, waiting on them", "lets wait for the owner before doing

@@ -794,6 +794,30 @@ describe("first-move scoring v2", () => {
     ]);
   });
 
+  it("reads a verdict negated, hedged, made a case or a readiness, a part put off, and a call-in negated or named as a place as no write-off or hand-off", () => {
+    for (const right of [
+      "don't call it case closed yet, status page first",
+      "might be a false alarm but check the status page",
+      "no action needed yet, by provider on the dashboard first",
+      "by provider on the dashboard, all good if it's one provider",
+      "we're good to go: status page and by provider on the dashboard",
+      "by provider on the dashboard now, will dig into it more later",
+      "by provider on the dashboard; the status page I'll check later",
+      "by provider on the dashboard; no need for all hands",
+      "by provider on the dashboard, will post it in the war room",
+    ]) {
+      assert.equal(score(right).correct, true, right);
+    }
+    for (const wrong of [
+      "will look later",
+      "ack for now, will look at it later",
+      "status page is green, case closed",
+      "all hands on deck",
+    ]) {
+      assert.equal(score(wrong).correct, false, wrong);
+    }
+  });
+
   it("reads 'after the <thing> was …' as the time a check looks after, not a step put first", () => {
     const r = compileRubric({ core: [["status page"]] }, lexicon);
     assert.equal(firstMoveScore("status page incidents after the deploy was rolled out", r).correct, true);
