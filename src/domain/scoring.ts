@@ -1454,7 +1454,7 @@ function findConcept(
       if (deferrable && guessedWithin(x, o)) continue;
       // "containment after we know if it's hostile", "we can look at CloudTrail after the hole is
       // closed": the move is put off, so something else comes first.
-      if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0))) {
+      if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0, true))) {
         deferredSpan ??= spanText(x, o);
         continue;
       }
@@ -1970,11 +1970,14 @@ function negatedList(words: readonly Word[], index: number): boolean {
 const STATEMENT_VERBS = new Set(["its", "is", "are", "was", "were", "thats", "theres", "isnt", "arent"]);
 const LIST_BREAKERS = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
 
-/** Words after a risky action that put it later: "Failover only after that", "roll back later". */
-function deferredAfter(words: readonly Word[], index: number): boolean {
+/** Words after a risky action that put it later: "Failover only after that", "roll back later".
+ * For a check (`ownAction`), only before another action joins: in "get cronjob and rerun later"
+ * what waits is the rerun. */
+function deferredAfter(words: readonly Word[], index: number, ownAction = false): boolean {
   const clause = words[index]?.clause;
   for (let k = index + 1; k < words.length && k <= index + 4 && words[k]?.clause === clause; k++) {
     const w = words[k] as Word;
+    if (ownAction && (NEW_ACTION_JOINS.has(w.raw) || w.raw === "then")) break;
     const next = words[k + 1]?.clause === clause ? words[k + 1]?.raw : undefined;
     if (w.raw === "later" || w.raw === "afterwards" || w.raw === "afterward") return true;
     if (w.raw === "only" && (next === "after" || next === "once" || next === "if" || next === "when")) return true;

@@ -824,6 +824,13 @@ describe("first-move scoring v2", () => {
     assert.equal(firstMoveScore("we can look at the status page after the rollout is done", r).correct, false);
   });
 
+  it("reads 'later' after a check and another action as putting off that action, not the check", () => {
+    const r = compileRubric({ core: [["status page"]], risky: ["restart"] }, lexicon);
+    const v = firstMoveScore("status page and restart later", r);
+    assert.equal(v.correct, true, v.reason);
+    assert.equal(firstMoveScore("status page later, restart now", r).correct, false);
+  });
+
   it("reads a check before another pod is named, or an address written to, as of the incident's own", () => {
     const known = "alert: shell in pod storefront-web-7d9f8c6b5-x2klp for j.doe@example.com";
     const r = compileRubric({ core: [["quarantine"]] }, lexicon, { knownText: known });
