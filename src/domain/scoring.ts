@@ -736,20 +736,33 @@ const ownPodsAndPeople = oncePerRubric((rubric) => {
   return [POD_NAME, EMAIL].map((shape) => ({ shape, names: [...known.matchAll(shape)].map((m) => m[1] ?? "") }));
 });
 
-/** True when the answer names a pod or a person (by address) the scenario never mentions, and not
- * the incident's own one, even by its suffix ("x2klp") or its user name ("j.doe"): then every check
- * in it is of the other one, also where a later sentence says "it" ("Can someone quarantine
- * storefront-web-…-a8m2q? label it quarantine=true"). */
-function namesOnlyStrangers(rubric: CompiledRubric, answer: string): boolean {
+/** Words a little before an address that make it someone told, not the user checked: "cc
+ * secops@…", "looping in sre-lead@…", "email her manager (p.smith@…)". */
+const TOLD_BEFORE =
+  /(?:^|[^\p{L}\p{N}])(?:cc|bcc|ping|pinged|pinging|e-?mail|emailed|emailing|mail|page|paged|paging|notify|notifying|dm|message|contact|contacting|tell|ask|loop in|looping in|escalate|escalating)(?![\p{L}\p{N}])[^.;!?]*$/u;
+
+/** The pods and people (by address) the answer names that the scenario never mentions, when it
+ * never names the incident's own one either, even by its suffix ("x2klp") or its user name
+ * ("j.doe"): then every check from the first of them on is of the other one, also where a later
+ * sentence says "it" ("Can someone quarantine storefront-web-…-a8m2q? label it quarantine=true").
+ * A check before it ("isolate the pod…; also see if storefront-web-…-p9rtz has a shell too") is
+ * not, and nor is an address the answer writes to ("cc secops@example.com"). */
+function strangersOnly(rubric: CompiledRubric, answer: string): string[] {
   const text = answer.toLowerCase();
   for (const { shape, names } of ownPodsAndPeople(rubric)) {
     if (names.length === 0) continue;
-    const strangers = [...text.matchAll(shape)].map((m) => m[1] ?? "").filter((name) => !names.includes(name));
+    const strangers = [...text.matchAll(shape)]
+      .filter(
+        (m) =>
+          shape !== EMAIL || !(text[(m.index ?? 0) - 1] === "@" || TOLD_BEFORE.test(text.slice(Math.max(0, (m.index ?? 0) - 30), m.index))),
+      )
+      .map((m) => m[1] ?? "")
+      .filter((name) => !names.includes(name));
     if (strangers.length === 0) continue;
     const handles = names.flatMap((name) => [name, shape === EMAIL ? (name.split("@")[0] ?? name) : (name.split("-").at(-1) ?? name)]);
-    if (!handles.some((handle) => text.includes(handle))) return true;
+    if (!handles.some((handle) => text.includes(handle))) return strangers;
   }
-  return false;
+  return [];
 }
 
 /** Where the answer names a host, path, pod, namespace, one-word system ("in the payroll app") or
@@ -1441,7 +1454,7 @@ function findConcept(
       if (deferrable && guessedWithin(x, o)) continue;
       // "containment after we know if it's hostile", "we can look at CloudTrail after the hole is
       // closed": the move is put off, so something else comes first.
-      if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0))) {
+      if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0, true))) {
         deferredSpan ??= spanText(x, o);
         continue;
       }
@@ -1957,11 +1970,14 @@ function negatedList(words: readonly Word[], index: number): boolean {
 const STATEMENT_VERBS = new Set(["its", "is", "are", "was", "were", "thats", "theres", "isnt", "arent"]);
 const LIST_BREAKERS = new Set(["then", "but", "just", "so", "because", "since", "while", "instead"]);
 
-/** Words after a risky action that put it later: "Failover only after that", "roll back later". */
-function deferredAfter(words: readonly Word[], index: number): boolean {
+/** Words after a risky action that put it later: "Failover only after that", "roll back later".
+ * For a check (`ownAction`), only before another action joins: in "get cronjob and rerun later"
+ * what waits is the rerun. */
+function deferredAfter(words: readonly Word[], index: number, ownAction = false): boolean {
   const clause = words[index]?.clause;
   for (let k = index + 1; k < words.length && k <= index + 4 && words[k]?.clause === clause; k++) {
     const w = words[k] as Word;
+    if (ownAction && (NEW_ACTION_JOINS.has(w.raw) || w.raw === "then")) break;
     const next = words[k + 1]?.clause === clause ? words[k + 1]?.raw : undefined;
     if (w.raw === "later" || w.raw === "afterwards" || w.raw === "afterward") return true;
     if (w.raw === "only" && (next === "after" || next === "once" || next === "if" || next === "when")) return true;
@@ -1972,8 +1988,10 @@ function deferredAfter(words: readonly Word[], index: number): boolean {
   return subjectWaits(words, index);
 }
 
-/** Verbs that make "after the <thing> …" a state reached first: "after the key is revoked". */
-const STATE_VERBS = new Set(["is", "are", "was", "were", "has", "have", "gets", "got"]);
+/** Verbs that make "after the <thing> …" a state reached first: "after the key is revoked". In the
+ * past tense it is when something happened, which the check looks after: "get jobs after the node
+ * pool was drained", "cloudtrail for calls after the key was pushed". */
+const STATE_VERBS = new Set(["is", "are", "has", "have", "gets"]);
 
 /** True when a verb of state follows within three words of `from`, in the clause. */
 function endsInState(words: readonly Word[], from: number, clause: number | undefined): boolean {
@@ -2299,27 +2317,85 @@ function sqlWrites(x: Indexed): string[] {
 
 /** HTTP methods that write, after curl's -X / --request, gh api's -X / --method, httpie's verb. */
 const HTTP_WRITE_METHODS = new Set(["post", "put", "patch", "delete"]);
+/** The options that give the method. Only as options: "http_method=POST" and "@http.method:POST"
+ * are a log filter on requests, not a request. */
 const HTTP_METHOD_FLAGS = new Set(["x", "request", "method"]);
 /** A command line with one of these sends the request: curl, wget, httpie, gh api. */
-const HTTP_CLIENTS = new Set(["curl", "wget", "http", "https", "api", "httpie", "xh"]);
-/** A POST to these reads: a search job, a query, GraphQL ("curl -X POST …/services/search/jobs"). */
-const HTTP_READ_PATHS = new Set(["search", "query", "graphql", "jobs", "count", "msearch", "export", "explain"]);
+const HTTP_CLIENTS = new Set(["curl", "wget", "http", "https", "api", "httpie", "xh", "xhs"]);
+/** httpie and xh take the method as the word after the command, then the URL: "http POST
+ * example.okta.com/…", "xh PATCH :8080/…". Not "http POST /api/v1/login" (a route) nor "http POST
+ * requests" (a kind of traffic). */
+const HTTPIE_REQUEST =
+  /(?:^|[\s;|&(`])(?:http|https|xh|xhs)\s+(post|put|patch|delete)\s+["']?(?:[a-z][a-z0-9+.-]*:\/\/|:\d|\$|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:[/:?]|\s|$)|[\w-]+:\d)/iu;
+const HTTPIE_CLIENTS = new Set(["http", "https", "xh", "xhs"]);
+/** A POST to these reads: a search job, a query, GraphQL, Prometheus' series and labels, SQL over
+ * HTTP, a token lookup ("curl -X POST …/services/search/jobs", "…/api/v1/series", "…/_sql"). */
+const HTTP_READ_PATHS = new Set(["search", "query", "graphql", "count", "msearch", "explain", "series", "labels", "sql", "lookup"]);
+/** Options whose value is the request body: curl's -d / --data…, gh api's -f / --field / --input. */
+const HTTP_BODY_FLAGS = new Set(["d", "data", "f", "field", "raw", "input"]);
+/** A body that opens with these reads: SQL posted to ClickHouse or Trino, a JSON query. */
+const HTTP_READ_BODIES = new Set(["select", "show", "describe", "desc", "explain", "with", "query"]);
+/** Words of a request that make a POST a write whatever else it says: "_delete_by_query",
+ * "_update_by_query", a GraphQL mutation. */
+const HTTP_WRITE_WORDS = new Set(["delete", "update", "mutation"]);
+
+/** The words of the request whose client is at `from`: up to the end of its clause, or a new
+ * action ("… and query the sessions table" is another move, not the request's URL). */
+function requestWords(words: readonly Word[], from: number): Word[] {
+  const request: Word[] = [];
+  const clause = words[from]?.clause;
+  for (let k = from; k < words.length && words[k]?.clause === clause; k++) {
+    const w = words[k] as Word;
+    if (k > from && (NEW_ACTION_JOINS.has(w.raw) || w.raw === "then")) break;
+    request.push(w);
+  }
+  return request;
+}
+
+/** True when the POST whose words these are reads: its URL names a search or query endpoint, or
+ * its body is a query, and nothing in it deletes, updates or mutates. */
+function readOnlyPost(request: readonly Word[]): boolean {
+  if (request.some((w) => HTTP_WRITE_WORDS.has(w.raw))) return false;
+  if (request.some((w) => !w.flag && HTTP_READ_PATHS.has(w.raw))) return true;
+  return request.some(
+    (w, k) => w.flag && HTTP_BODY_FLAGS.has(w.raw) && HTTP_READ_BODIES.has(request.slice(k + 1).find((v) => !v.flag)?.raw ?? ""),
+  );
+}
 
 /** Requests that change something through an API, anywhere in the answer, as the answer writes
- * them: "curl -X POST …/lifecycle/deactivate", "gh api -X DELETE …". Not a POST to a search or
- * query endpoint, nor one negated ("no curl -X DELETE yet"). */
-function httpWrites(x: Indexed): string[] {
+ * them: "curl -X POST …/lifecycle/deactivate", "gh api -X DELETE …", "http POST example.okta.com/…".
+ * Not a POST to a search or query endpoint or with a query as its body, nor one negated ("no curl
+ * -X DELETE yet"). */
+function httpWrites(answer: string, x: Indexed): string[] {
   const words = x.words;
   const found: string[] = [];
+  const httpie = HTTPIE_REQUEST.test(answer);
   words.forEach((w, i) => {
-    const joined = w.raw.length > 1 && w.raw.startsWith("x") && HTTP_WRITE_METHODS.has(w.raw.slice(1)) ? w.raw.slice(1) : null;
-    const method = joined ?? (HTTP_METHOD_FLAGS.has(w.raw) ? words[i + 1]?.raw : undefined);
+    let method: string | undefined;
+    let client = -1;
+    let said = "";
+    if (w.flag && w.raw.length > 1 && w.raw.startsWith("x") && HTTP_WRITE_METHODS.has(w.raw.slice(1))) {
+      method = w.raw.slice(1);
+      said = "-X";
+    } else if (w.flag && HTTP_METHOD_FLAGS.has(w.raw)) {
+      method = words[i + 1]?.raw;
+      said = w.raw === "x" ? "-X" : `--${w.raw}`;
+    } else if (httpie && !w.flag && HTTP_WRITE_METHODS.has(w.raw) && HTTPIE_CLIENTS.has(words[i - 1]?.raw ?? "")) {
+      method = w.raw;
+      client = i - 1;
+      said = words[i - 1]?.raw ?? "http";
+    }
     if (method === undefined || !HTTP_WRITE_METHODS.has(method)) return;
-    const sentence = words.filter((v) => v.sentence === w.sentence);
-    if (!words.slice(0, i).some((v) => v.sentence === w.sentence && HTTP_CLIENTS.has(v.raw))) return;
-    if (method === "post" && sentence.some((v) => HTTP_READ_PATHS.has(v.raw))) return;
+    if (client < 0)
+      for (let k = i - 1; k >= 0 && words[k]?.sentence === w.sentence; k--)
+        if (HTTP_CLIENTS.has(words[k]?.raw ?? "")) {
+          client = k;
+          break;
+        }
+    if (client < 0) return;
+    if (method === "post" && readOnlyPost(requestWords(words, client))) return;
     if (negatedAt(words, i, RISKY_NEGATORS, RISKY_PAIRS) || laterStep(words, i) || askedAbout(words, i)) return;
-    found.push(`${joined !== null || w.raw === "x" ? "-X" : `--${w.raw}`} ${method.toUpperCase()}`);
+    found.push(`${said} ${method.toUpperCase()}`);
   });
   return found;
 }
@@ -2479,9 +2555,18 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
     ...strangerNames(rubric, answer, x),
     ...otherObjects(x, rubric),
   ];
-  // Another pod or person and never the incident's own: every clause is about the other one.
-  if (namesOnlyStrangers(rubric, answer))
-    for (const p of new Set(x.clauses)) elsewhere.push({ start: x.clauses.indexOf(p), end: x.clauses.indexOf(p) });
+  // Another pod or person and never the incident's own: every clause from it on is about the other one.
+  const strangers = strangersOnly(rubric, answer);
+  if (strangers.length > 0) {
+    const at = strangers.flatMap((name) =>
+      spelledAt(
+        name.split(/[^\p{L}\p{N}]+/u).filter((part) => part !== "" && !FILLER_WORDS.has(part)),
+        x,
+      ),
+    );
+    const from = at.length > 0 ? Math.min(...at.map((o) => x.clauses[o.start] ?? 0)) : -Infinity;
+    for (const p of new Set(x.clauses)) if (p >= from) elsewhere.push({ start: x.clauses.indexOf(p), end: x.clauses.indexOf(p) });
+  }
   const dismissedBefore = dismissedUpTo(x);
   const core = rubric.core.map((c) => findConcept(c, x, CORE_DISMISSERS, offTarget, true, elsewhere, dismissedBefore));
   const supporting = rubric.supporting.map((c) => {
@@ -2490,7 +2575,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   });
   const risky = findRisky(rubric.risky, rubric.afterCheck, x);
   for (const change of stateChangesTaken(rubric, x)) if (!risky.taken.includes(change)) risky.taken.push(change);
-  for (const write of [...sqlWrites(x), ...httpWrites(x)]) if (!risky.taken.includes(write)) risky.taken.push(write);
+  for (const write of [...sqlWrites(x), ...httpWrites(answer, x)]) if (!risky.taken.includes(write)) risky.taken.push(write);
   const writeOff = writesOffAlert(x);
   if (writeOff !== null && !risky.taken.includes(writeOff)) risky.taken.push(writeOff);
   const vague = vagueMove(answer, x);
@@ -2680,6 +2765,21 @@ const VERDICT_CHECKERS = new Set([
   "prove",
   "not",
   "isnt",
+  // "don't call it case closed yet", "don't assume it's a false alarm", "never a non-issue".
+  "dont",
+  "never",
+  "cant",
+  "wont",
+  "doubt",
+  "rule",
+  "ruling",
+  // "might be a false alarm but check…": a possibility to check, not the verdict.
+  "might",
+  "could",
+  "maybe",
+  "may",
+  "possibly",
+  "perhaps",
   // "status page says all good but that lags": what another source reports, not the verdict.
   "says",
   "say",
@@ -2689,11 +2789,49 @@ const VERDICT_CHECKERS = new Set([
   "reports",
 ]);
 
+/** After a verdict in its clause, these make it a case: "all good if it's one pod", "not an
+ * incident until we see live sessions", "no action needed yet". */
+const VERDICT_CASES = new Set(["if", "unless", "until", "til", "till", "when", "whether", "once", "yet"]);
+/** After "we're good/fine": readiness or a budget, not the verdict ("we're good to go", "we're
+ * fine on time till 06:00"). */
+const NOT_ALL_CLEAR_AFTER = new Set(["to", "on", "for"]);
+const ALL_CLEAR_BUDGET = new Set(["time", "capacity", "budget", "headroom", "space", "disk"]);
+
 /** Verbs of attending to the alert that "later" or "tomorrow" can put off as a whole. */
 const POSTPONED_VERBS = new Set(["look", "check", "dig", "investigate", "handle", "deal", "review", "revisit"]);
 const POSTPONED_TO = new Set(["later", "tomorrow", "tmrw", "tmr", "monday", "afterwards", "eventually"]);
 /** Between the verb and "later", only these: "look at it later", "deal with this tomorrow". */
-const POSTPONED_FILLER = new Set(["at", "into", "on", "with", "to", "it", "this", "that", "in", "more"]);
+const POSTPONED_FILLER = new Set(["at", "into", "on", "with", "to", "it", "this", "that", "in"]);
+/** Before the verb, only who and when: "will look later", "I'll check it tmrw". "the s3 side I'll
+ * check later" puts off one thing, not the response. */
+const POSTPONED_LEAD = new Set([
+  "i",
+  "ill",
+  "we",
+  "well",
+  "will",
+  "gonna",
+  "going",
+  "lets",
+  "let",
+  "us",
+  "can",
+  "could",
+  "should",
+  "shall",
+  "just",
+  "ok",
+  "okay",
+  "ack",
+  "acked",
+  "and",
+  "so",
+  "then",
+  "sure",
+  "yeah",
+  "yep",
+  "k",
+]);
 
 /** The verdict starting at word `k`, as the answer words it, or null. */
 function verdictAt(words: readonly Word[], k: number): string | null {
@@ -2706,6 +2844,11 @@ function verdictAt(words: readonly Word[], k: number): string | null {
   };
   const checked = () => clauseBefore().some((v) => VERDICT_CHECKERS.has(v.raw));
   const conditioned = () => words.slice(0, k).some((v) => v.sentence === w.sentence && CONDITION_WORDS.has(v.raw));
+  // "all good if it's one pod", "no action needed yet": a case after the verdict in its clause.
+  const caseAfter = (n: number) => {
+    for (let j = k + n; j < words.length && words[j]?.clause === w.clause; j++) if (VERDICT_CASES.has(words[j]?.raw ?? "")) return true;
+    return false;
+  };
   const said = (n: number) =>
     words
       .slice(k, k + n)
@@ -2714,11 +2857,14 @@ function verdictAt(words: readonly Word[], k: number): string | null {
   for (const phrase of VERDICT_PHRASES) {
     if (!phrase.every((p, i) => words[k + i]?.raw === p && words[k + i]?.clause === w.clause)) continue;
     // "not an incident" is itself the negation; "not all good" is a doubt.
-    if ((phrase[0] !== "not" && checked()) || conditioned()) continue;
+    if ((phrase[0] !== "not" && checked()) || conditioned() || caseAfter(phrase.length)) continue;
     return said(phrase.length);
   }
   if (w.raw === "were" && ALL_CLEAR.has(words[k + 1]?.raw ?? "") && words[k + 1]?.clause === w.clause) {
-    if (clauseBefore().every((v) => VERDICT_LEAD.has(v.raw)) && !conditioned()) return said(2);
+    const after = words[k + 2]?.clause === w.clause ? words[k + 2] : undefined;
+    const readiness =
+      after !== undefined && (after.raw === "to" || (NOT_ALL_CLEAR_AFTER.has(after.raw) && ALL_CLEAR_BUDGET.has(words[k + 3]?.raw ?? "")));
+    if (clauseBefore().every((v) => VERDICT_LEAD.has(v.raw)) && !conditioned() && !readiness && !caseAfter(2)) return said(2);
   }
   // "…, false positive": the clause is the verdict and nothing else.
   if (w.raw === "false" && words[k + 1]?.raw.startsWith("positive") && words[k + 1]?.clause === w.clause) {
@@ -2731,7 +2877,12 @@ function verdictAt(words: readonly Word[], k: number): string | null {
     const at = clause.indexOf(w);
     const rest = clause.slice(at + 1);
     const when = rest.findIndex((v) => POSTPONED_TO.has(v.raw));
-    if (when >= 0 && rest.slice(0, when).every((v) => v.filler || POSTPONED_FILLER.has(v.raw)) && !conditioned())
+    // "kubectl get cronjob now, look at it later": something is done now, the rest comes after.
+    const doneNow = words
+      .slice(0, k)
+      .some((v, j) => v.clause !== w.clause && (v.raw === "first" || (v.raw === "now" && words[j - 1]?.raw !== "for")));
+    const lead = clause.slice(0, at).every((v) => v.filler || POSTPONED_LEAD.has(v.raw));
+    if (when >= 0 && lead && !doneNow && rest.slice(0, when).every((v) => v.filler || POSTPONED_FILLER.has(v.raw)) && !conditioned())
       return [w, ...rest.slice(0, when + 1)].map((v) => v.raw).join(" ");
   }
   // A clause of only "resolving" / "closing it out".
@@ -3080,8 +3231,20 @@ const CALLS_IN: readonly (readonly string[])[] = [
   ["all", "hands"],
   ["war", "room"],
 ];
+/** Before a call-in in its clause, these make it no call: "no need for all hands", "not a war room
+ * thing", "not calling all hands yet". */
+const NO_CALL_IN = new Set(["no", "not", "nt", "dont", "never", "without", "isnt", "arent", "wont", "cant"]);
+/** Right before a call-in (after an article), these make it a place: "post it in the war room". */
+const CALL_IN_PLACE = new Set(["in", "into", "to", "on", "at", "from", "via"]);
 function callsEveryoneIn(words: readonly Word[]): boolean {
-  return words.some((_, k) => CALLS_IN.some((phrase) => phrase.every((p, i) => words[k + i]?.raw === p)));
+  return words.some((w, k) => {
+    if (!CALLS_IN.some((phrase) => phrase.every((p, i) => words[k + i]?.raw === p))) return false;
+    let before = k - 1;
+    while (before >= 0 && ["the", "our", "a"].includes(words[before]?.raw ?? "") && words[before]?.clause === w.clause) before--;
+    if (before >= 0 && words[before]?.clause === w.clause && CALL_IN_PLACE.has(words[before]?.raw ?? "")) return false;
+    for (let j = k - 1; j >= 0 && words[j]?.clause === w.clause; j--) if (NO_CALL_IN.has(words[j]?.raw ?? "")) return false;
+    return true;
+  });
 }
 
 /** "…and wait for them", "paged security, waiting on them", "lets wait for the owner before doing

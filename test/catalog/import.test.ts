@@ -292,6 +292,25 @@ describe("drillbot import", () => {
       join(repo, "runbooks/checkout/CheckoutApiHighLatency.md"),
       "# CheckoutApiHighLatency\n\n## Steps\n\n1. Check the p99 latency of inventory-api and pricing-api on the Checkout dashboard: checkout-api waits on both.\n2. If one of them is slow, page its owner; do not restart checkout-api.\n",
     );
+    // A runbook whose first check POSTs a read-only query (ClickHouse's HTTP interface).
+    writeFileSync(
+      join(repo, "rules/clickhouse.rules.yml"),
+      [
+        "groups:",
+        "  - name: clickhouse",
+        "    rules:",
+        "      - alert: ClickHouseReplicationLag",
+        '        expr: max by (table) (clickhouse_replica_absolute_delay{namespace="analytics"}) > 300',
+        "        labels: {severity: warning}",
+        "        annotations:",
+        "          summary: A ClickHouse replica lags on {{ $labels.table }}.",
+        "          runbook_url: https://runbooks.example.com/runbooks/checkout/clickhousereplicationlag",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(repo, "runbooks/checkout/ClickHouseReplicationLag.md"),
+      "# ClickHouseReplicationLag\n\n## Quick check\n\n1. Which replicas lag, and on which tables? Read them from ClickHouse over its HTTP interface (queries are POSTed):\n\n   ```shell\n   curl -s -X POST 'http://clickhouse.analytics.svc:8123/' --data-binary \"SELECT table, replica_name, absolute_delay FROM system.replicas WHERE absolute_delay > 300\"\n   ```\n\n## Mitigation\n\n- Restart the lagging replica's pod if its queue does not move.\n",
+    );
     const run = await cli(["import", "--rules", "rules", "--runbooks", "runbooks"], repo);
     assert.equal(run.code, 0, run.out + run.err);
     const catalog = loadCatalog(resolveConfig(repo, {}));
@@ -310,6 +329,12 @@ describe("drillbot import", () => {
       // A scope comparison, and a wait for the owners after one's own check, before a change.
       ["node-filesystem-space-filling-up", "check in prometheus whether disk pressure is across the fleet or only on this node"],
       ["kube-pod-crash-looping", `kubectl get pods -n ${ns}, then wait for the owning team before restarting anything`],
+      // The runbook's own read-only POST, and a sibling pod looked at after one's own check.
+      [
+        "click-house-replication-lag",
+        `curl -s -X POST 'http://clickhouse.analytics.svc:8123/' --data-binary "SELECT table, absolute_delay FROM system.replicas"`,
+      ],
+      ["kube-pod-crash-looping", `kubectl get pods -n ${ns} -o wide, then kubectl logs -n ${ns} search-api-6tk9c2qgj8-hx7rd --previous`],
     ];
     for (const [id, answer] of fair) {
       const verdict = score(id, answer);

@@ -770,6 +770,75 @@ describe("first-move scoring v2", () => {
     assert.deepEqual(firstMoveScore("status page; no curl -X DELETE until we know", r).risky, []);
   });
 
+  it("reads a log filter on the method as no request, a POST whose body is a query as a read, and judges a POST by its own words only", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    for (const read of [
+      "status page, and the edge logs for http_method=POST by provider",
+      "status page, then datadog @http.method:POST @http.url_details.path:/v1/charge",
+      "status page; curl -s -X POST 'http://clickhouse:8123/' --data-binary \"SELECT table, absolute_delay FROM system.replicas\"",
+      "status page, and curl -XPOST prometheus:9090/api/v1/series -d 'match[]=up'",
+      "status page: http POST requests to /v1/charge by provider",
+    ]) {
+      assert.deepEqual(firstMoveScore(read, r).risky, [], read);
+    }
+    // "query" in another move of the sentence does not make the suspend a read.
+    assert.deepEqual(
+      firstMoveScore("status page, curl -X POST https://idp.example.com/api/v1/users/1/lifecycle/suspend and query the sessions table", r)
+        .risky,
+      ["-X POST"],
+    );
+    assert.deepEqual(firstMoveScore("status page; curl -X POST es:9200/logs/_delete_by_query -d '{\"query\":{}}'", r).risky, ["-X POST"]);
+    // httpie and xh: the method is the word after the command.
+    assert.deepEqual(firstMoveScore("status page, then http POST example.okta.com/api/v1/users/1/lifecycle/suspend", r).risky, [
+      "http POST",
+    ]);
+  });
+
+  it("reads a verdict negated, hedged, made a case or a readiness, a part put off, and a call-in negated or named as a place as no write-off or hand-off", () => {
+    for (const right of [
+      "don't call it case closed yet, status page first",
+      "might be a false alarm but check the status page",
+      "no action needed yet, by provider on the dashboard first",
+      "by provider on the dashboard, all good if it's one provider",
+      "we're good to go: status page and by provider on the dashboard",
+      "by provider on the dashboard now, will dig into it more later",
+      "by provider on the dashboard; the status page I'll check later",
+      "by provider on the dashboard; no need for all hands",
+      "by provider on the dashboard, will post it in the war room",
+    ]) {
+      assert.equal(score(right).correct, true, right);
+    }
+    for (const wrong of [
+      "will look later",
+      "ack for now, will look at it later",
+      "status page is green, case closed",
+      "all hands on deck",
+    ]) {
+      assert.equal(score(wrong).correct, false, wrong);
+    }
+  });
+
+  it("reads 'after the <thing> was …' as the time a check looks after, not a step put first", () => {
+    const r = compileRubric({ core: [["status page"]] }, lexicon);
+    assert.equal(firstMoveScore("status page incidents after the deploy was rolled out", r).correct, true);
+    assert.equal(firstMoveScore("we can look at the status page after the rollout is done", r).correct, false);
+  });
+
+  it("reads 'later' after a check and another action as putting off that action, not the check", () => {
+    const r = compileRubric({ core: [["status page"]], risky: ["restart"] }, lexicon);
+    const v = firstMoveScore("status page and restart later", r);
+    assert.equal(v.correct, true, v.reason);
+    assert.equal(firstMoveScore("status page later, restart now", r).correct, false);
+  });
+
+  it("reads a check before another pod is named, or an address written to, as of the incident's own", () => {
+    const known = "alert: shell in pod storefront-web-7d9f8c6b5-x2klp for j.doe@example.com";
+    const r = compileRubric({ core: [["quarantine"]] }, lexicon, { knownText: known });
+    assert.equal(firstMoveScore("quarantine the pod; also see if storefront-web-7d9f8c6b5-a8m2q has a shell too", r).correct, true);
+    assert.equal(firstMoveScore("quarantine the user's pod, cc secops@example.com", r).correct, true);
+    assert.equal(firstMoveScore("quarantine the pod of john.doe@example.com", r).correct, false);
+  });
+
   it("reads a rubric's own risky verb from the shared list of state changes as that verb only", () => {
     const shared = compileLexicon([{ groups: { "change state": ["set", "truncate", "attach"] }, forms: {} }]);
     const r = compileRubric({ core: [["status page"]], risky: ["truncate"] }, shared);
