@@ -588,8 +588,26 @@ function ownNamespace(rubric: CompiledRubric, name: string): boolean {
   if (namedNamespaces.has(name)) return true;
   const mentioned = new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces);
   if (everyNamedNamespace.size === 0) return mentioned;
-  return everyNamedNamespace.has(name) && mentioned;
+  // A tool the scenario uses runs in its own namespace by convention ("-n argocd get application"
+  // where the runbook says `argocd app get`): checking the tool there is part of the incident.
+  return (everyNamedNamespace.has(name) || TOOL_NAMESPACES.has(name)) && mentioned;
 }
+
+/** Namespaces the usual installs of cluster tools run in, named after the tool. */
+const TOOL_NAMESPACES = new Set([
+  "argocd",
+  "cert-manager",
+  "kyverno",
+  "ingress-nginx",
+  "monitoring",
+  "falco",
+  "vault",
+  "external-secrets",
+  "gatekeeper-system",
+  "istio-system",
+  "flux-system",
+  "linkerd",
+]);
 /** "in the payroll app", "on the ledger db": a system named by one word before what it is. */
 const NAMED_SYSTEM = /\b(?:in|on|of|for) (?:the|our) ([a-z][a-z0-9]+) (?:app|application|db|database|service)\b/gu;
 const FILTER_VALUE = /(?<![\p{L}\p{N}_])([a-z_]+)=([a-z0-9][a-z0-9_.-]*)/gu;
@@ -2720,7 +2738,6 @@ const VERDICT_PHRASES: readonly (readonly string[])[] = [
   ["no", "action", "required"],
   ["non", "issue"],
   ["nonissue"],
-  ["all", "good"],
 ];
 /** "we're good", "we're fine": the verdict when "we're" opens its clause ("so we're good"), not a
  * past tense ("the numbers were good"). */

@@ -734,7 +734,7 @@ describe("first-move scoring v2", () => {
       "by provider on the dashboard: not an incident. resolving",
       "checked the status page, it's green, so we're good",
       "status page shows nothing, false positive",
-      "by provider on the dashboard, all good",
+      "by provider on the dashboard, no action needed",
       "status page is green; the other fingerprints are prob noise",
     ]) {
       assert.equal(score(wrong).correct, false, wrong);
@@ -743,7 +743,7 @@ describe("first-move scoring v2", () => {
       "check the status page to make sure we're good",
       "status page first: is it a false positive?",
       "by provider on the dashboard; if it's one provider, not an incident for us",
-      "by provider on the dashboard. The vendor's status page says all good but it lags",
+      "by provider on the dashboard. The vendor's status page says no action needed but it lags",
       "status page, then decide whether it's a false positive",
     ]) {
       assert.equal(score(right).correct, true, right);
@@ -799,7 +799,7 @@ describe("first-move scoring v2", () => {
       "don't call it case closed yet, status page first",
       "might be a false alarm but check the status page",
       "no action needed yet, by provider on the dashboard first",
-      "by provider on the dashboard, all good if it's one provider",
+      "by provider on the dashboard, no action needed if it's one provider",
       "we're good to go: status page and by provider on the dashboard",
       "by provider on the dashboard now, will dig into it more later",
       "by provider on the dashboard; the status page I'll check later",
@@ -895,6 +895,12 @@ describe("first-move scoring v2", () => {
     const r = compileRubric({ core: [["get cronjob"]] }, lexicon, { knownText: known });
     assert.equal(firstMoveScore("kubectl -n batch get cronjob nightly-export", r).correct, false);
     assert.equal(firstMoveScore("kubectl -n data get cronjob nightly-export", r).correct, true);
+    // A tool the scenario uses, in the namespace it usually runs in.
+    const argo = compileRubric({ core: [["get application"]] }, lexicon, {
+      knownText: "runbook: argocd app get checkout-api; kubectl -n payments get pods",
+    });
+    assert.equal(firstMoveScore("kubectl -n argocd get application checkout-api", argo).correct, true);
+    assert.equal(firstMoveScore("kubectl -n staging get application checkout-api", argo).correct, false);
   });
 
   it("reads asking someone to paste a check's output as proposing that check", () => {
