@@ -2850,10 +2850,21 @@ const POSTPONED_LEAD = new Set([
   "k",
 ]);
 
+/** The words a verdict can start with: a verdict phrase's first word, "we're", "false", a
+ * postponed verb, a closing verb. */
+const VERDICT_STARTS = new Set([
+  ...VERDICT_PHRASES.map((phrase) => phrase[0] ?? ""),
+  "were",
+  "false",
+  ...POSTPONED_VERBS,
+  ...CLOSING_VERBS,
+]);
+
 /** The verdict starting at word `k`, as the answer words it, or null. */
 function verdictAt(words: readonly Word[], k: number): string | null {
   const w = words[k] as Word;
-  if (w.question) return null;
+  // Most words start no verdict: nothing more is built for them (this runs for every word).
+  if (w.question || !VERDICT_STARTS.has(w.raw)) return null;
   const clauseBefore = (): Word[] => {
     const before: Word[] = [];
     for (let j = k - 1; j >= 0 && words[j]?.clause === w.clause; j--) before.push(words[j] as Word);
