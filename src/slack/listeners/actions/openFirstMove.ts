@@ -3,6 +3,7 @@ import { formatClock } from "../../../domain/duration.js";
 import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { firstMoveModal, noticeModal } from "../../blocks/drillBlocks.js";
 import type { SlackDeps } from "../../deps.js";
+import { openView } from "../../views.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -15,7 +16,7 @@ export function openFirstMove(deps: SlackDeps) {
     let view = drill ? firstMoveModal(drill, body.user.id) : noticeModal("First move", "This drill no longer exists.");
     if (drill && body.channel?.id !== undefined && drill.state.venue !== body.channel.id) {
       view = noticeModal("First move", REFUSAL_TEXT.wrong_venue);
-      await client.views.open({ trigger_id: body.trigger_id, view });
+      await openView(client, body.trigger_id, view);
       return;
     }
     const answered = drill?.responder(body.user.id)?.firstMove;
@@ -28,6 +29,6 @@ export function openFirstMove(deps: SlackDeps) {
         `You already stated your first move at ${formatClock(drill.drillTimeAt(answered.at))}. One per person: it stays blind until the debrief. Walk the 🌳 Decision tree next.`,
       );
     }
-    await client.views.open({ trigger_id: body.trigger_id, view });
+    await openView(client, body.trigger_id, view);
   };
 }
