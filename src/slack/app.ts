@@ -20,6 +20,7 @@ import type { RequestLog } from "../store/requestLog.js";
 import type { WaitingWork, WorkspaceData } from "../store/workspaces.js";
 import { replayGuard } from "./admission.js";
 import { depsForTeam, type SlackDeps } from "./deps.js";
+import { useNativeFormEncoding } from "./formEncoding.js";
 import { gameDayHandlers } from "./gameDaySlack.js";
 import { healthListener, healthRoutes } from "./health.js";
 import { registerListeners } from "./listeners/index.js";
@@ -158,6 +159,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const botToken = options.botToken;
   if (oauth && botToken) throw new Error("createSlackApp: give either a bot token (one workspace) or OAuth options (many), not both");
   if (!oauth && !botToken) throw new Error("createSlackApp: a bot token (one workspace) or OAuth options (many workspaces) is required");
+  // The Web API client's form bodies, encoded natively (formEncoding.ts).
+  useNativeFormEncoding();
   const clientOptions = {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/` } : {}),
     // Bounded: a Slack that does not answer must not hold a listener (or shutdown) for half an

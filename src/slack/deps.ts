@@ -63,7 +63,18 @@ export function scoped<A extends { context: { teamId?: string | undefined; enter
   deps: SlackDeps,
   make: (deps: SlackDeps) => (args: A) => Promise<void>,
 ): (args: A) => Promise<void> {
-  return (args) => make(deps.forRequest(args.context))(args);
+  // Made once per workspace's deps and kept (a listener holds nothing but its deps), not once
+  // per request.
+  const made = new WeakMap<SlackDeps, (args: A) => Promise<void>>();
+  return (args) => {
+    const teamDeps = deps.forRequest(args.context);
+    let listener = made.get(teamDeps);
+    if (!listener) {
+      listener = make(teamDeps);
+      made.set(teamDeps, listener);
+    }
+    return listener(args);
+  };
 }
 
 /** May start drills and change schedules: a configured facilitator, or anyone when

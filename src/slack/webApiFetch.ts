@@ -2,6 +2,7 @@
 // double that replaces it (nock) sees these calls as it sees every other HTTP client's.
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
+import { urlToHttpOptions } from "node:url";
 import type { webApi } from "@slack/bolt";
 
 // How the Web API client reaches Slack. @slack/web-api calls Slack through a fetch function,
@@ -27,6 +28,30 @@ const agents = {
   "http:": new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   "https:": new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
 };
+
+/** Where a call goes, read once per URL: the client calls a handful of URLs (its API root and a
+ * method name), and reading each into request options again was a few µs of every call. */
+interface Target {
+  protocol: "http:" | "https:";
+  href: string;
+  options: http.RequestOptions;
+}
+/** Null for a URL this transport leaves to the global fetch. Bounded: cleared when full. */
+const targets = new Map<string, Target | null>();
+const MAX_TARGETS = 256;
+
+function targetOf(input: string | URL): Target | null {
+  const key = typeof input === "string" ? input : input.href;
+  let target = targets.get(key);
+  if (target === undefined) {
+    const url = typeof input === "string" ? new URL(input) : input;
+    const protocol = url.protocol === "http:" || url.protocol === "https:" ? url.protocol : null;
+    target = protocol === null ? null : { protocol, href: url.href, options: urlToHttpOptions(url) };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(key, target);
+  }
+  return target;
+}
 
 /** The answer as @slack/web-api reads it: status, headers, the whole body. */
 class SlackAnswer implements FetchResponse {
@@ -79,19 +104,23 @@ function fetchFailed(cause: unknown): TypeError {
 
 /** A fetch for @slack/web-api's WebClient (its `fetch` option). */
 export const webApiFetch: webApi.FetchFunction = (input, init = {}) => {
-  const url = typeof input === "string" ? new URL(input) : input;
   const body = init.body;
-  const protocol = url.protocol === "http:" || url.protocol === "https:" ? url.protocol : null;
-  if ((body !== undefined && typeof body !== "string") || init.redirect !== "error" || protocol === null) {
-    return globalThis.fetch(input, init);
-  }
+  if ((body !== undefined && typeof body !== "string") || init.redirect !== "error") return globalThis.fetch(input, init);
+  const target = targetOf(input);
+  if (target === null) return globalThis.fetch(input, init);
   const signal = init.signal;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(body, "utf8");
     const headers: Record<string, string | number> = { ...init.headers };
     if (payload !== undefined) headers["Content-Length"] = payload.byteLength;
-    const request = (protocol === "https:" ? https : http).request(url, { method: init.method ?? "GET", headers, agent: agents[protocol] });
+    const { protocol } = target;
+    const request = (protocol === "https:" ? https : http).request({
+      ...target.options,
+      method: init.method ?? "GET",
+      headers,
+      agent: agents[protocol],
+    });
     const onAbort = () => request.destroy(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     const settle = () => signal?.removeEventListener("abort", onAbort);
@@ -126,7 +155,7 @@ export const webApiFetch: webApi.FetchFunction = (input, init = {}) => {
       response.on("end", () => {
         settle();
         const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-        resolve(new SlackAnswer(status, response.statusMessage ?? "", url.href, response.headers, whole));
+        resolve(new SlackAnswer(status, response.statusMessage ?? "", target.href, response.headers, whole));
       });
     });
     request.end(payload);

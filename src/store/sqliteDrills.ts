@@ -4,19 +4,7 @@ import type { DrillState, Person } from "../domain/drillState.js";
 import type { Scenario, ScenarioFile } from "../domain/scenario.js";
 import { LOCAL_TEAM, type Team } from "../domain/team.js";
 import { DrillAlreadyRunningError } from "./errors.js";
-import {
-  type DrillRow,
-  type DrillSummaryRow,
-  fromSqliteEventRow,
-  fromSqliteFirstMoveRow,
-  type InjectRow,
-  type ResponderRow,
-  type SqliteEventRow,
-  type SqliteFirstMoveRow,
-  type StepRow,
-  toDrillState,
-  toSummary,
-} from "./rows/drillRows.js";
+import { type DrillRecordRows, type DrillRow, type DrillSummaryRow, toDrillState, toSummary } from "./rows/drillRows.js";
 import { pickScenarioFile } from "./scenarioFile.js";
 import { openDatabase } from "./sqliteDatabase.js";
 import type {
@@ -31,6 +19,40 @@ import type {
 } from "./store.js";
 
 // Drills and everything responders did in them, on SQLite: one apply() for every change.
+
+/** A drill row with its records as one JSON object of arrays (DrillRecordRows). */
+type LoadedRow = DrillRow & { records: string };
+
+/** The drill and its records in one statement; `who` picks whose responder rows come with it
+ * (with one person's, a click costs the same at 5 or 500 responders). Each kind of record is a
+ * JSON array in the order toDrillState expects; the columns SQLite keeps as JSON text (score,
+ * data) are embedded as JSON, and its 0/1 override as a JSON boolean, so the rows read as
+ * PostgreSQL's do. */
+const loadDrillSql = (who: "one" | "all") => {
+  const whose = who === "one" ? " AND user_id = @user" : "";
+  return `
+  SELECT d.*, json_object(
+    'responders', (SELECT json_group_array(json_object('user_id', user_id, 'user_name', user_name, 'joined_at', joined_at,
+                          'acked_at', acked_at, 'walk_started_at', walk_started_at, 'role', role) ORDER BY joined_at, rowid)
+                     FROM responders WHERE drill_id = d.id${whose}),
+    'moves', (SELECT json_group_array(json_object('user_id', user_id, 'text', text, 'answered_at', answered_at, 'score', json(score),
+                     'override_correct', json(CASE override_correct WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),
+                     'override_by', override_by, 'override_by_id', override_by_id, 'override_at', override_at))
+                FROM first_moves WHERE drill_id = d.id${whose}),
+    'steps', (SELECT json_group_array(json_object('user_id', user_id, 'seq', seq, 'node_id', node_id, 'option_id', option_id,
+                     'next_id', next_id, 'entered_at', entered_at, 'chosen_at', chosen_at) ORDER BY user_id, seq)
+                FROM decision_steps WHERE drill_id = d.id${whose}),
+    'injects', (SELECT json_group_array(json_object('inject_index', inject_index, 'due_at', due_at, 'posted_at', posted_at)
+                       ORDER BY posted_at, inject_index)
+                  FROM inject_posts WHERE drill_id = d.id),
+    'events', (SELECT json_group_array(json_object('kind', kind, 'by_id', by_id, 'by_name', by_name, 'at', at, 'data', json(data))
+                      ORDER BY id)
+                 FROM drill_events WHERE drill_id = d.id)
+  ) AS records
+  FROM drills d WHERE d.id = @id AND d.team_id = @team`;
+};
+const LOAD_ONE = loadDrillSql("one");
+const LOAD_ALL = loadDrillSql("all");
 
 export class SqliteDrillStore implements DrillStore {
   readonly db: Database.Database;
@@ -124,33 +146,19 @@ export class SqliteDrillStore implements DrillStore {
     return this.loadDrillSync(id, onlyUserId);
   }
 
-  /** The whole drill, or with only one responder's records (the hot path of a click). */
+  /** The whole drill, or with only one responder's records (the hot path of a click): one
+   * statement, as on PostgreSQL. Six statements (the drill, then each kind of record) cost six
+   * trips through the driver and a row object for each row; here SQLite builds each kind of
+   * record as one JSON array, which JSON.parse turns into the rows toDrillState maps. */
   private loadDrillSync(id: number, onlyUserId?: string): DrillState | null {
     // Another workspace's drill is not found: its id is refused like an unknown one.
-    const row = this.stmt("SELECT * FROM drills WHERE id = ? AND team_id = ?").get(id, this.team.id) as DrillRow | undefined;
+    const row = (
+      onlyUserId === undefined
+        ? this.stmt(LOAD_ALL).get({ id, team: this.team.id })
+        : this.stmt(LOAD_ONE).get({ id, team: this.team.id, user: onlyUserId })
+    ) as LoadedRow | undefined;
     if (!row) return null;
-    // With one user: that responder's rows only, so a click costs the same at 5 or 500 responders.
-    const byUser = onlyUserId === undefined ? "" : " AND user_id = ?";
-    const args: (number | string)[] = onlyUserId === undefined ? [id] : [id, onlyUserId];
-    const responders = this.stmt(
-      `SELECT user_id, user_name, joined_at, acked_at, walk_started_at, role FROM responders WHERE drill_id = ?${byUser} ORDER BY joined_at, rowid`,
-    ).all(...args) as ResponderRow[];
-    const moves = this.stmt(`SELECT * FROM first_moves WHERE drill_id = ?${byUser}`).all(...args) as SqliteFirstMoveRow[];
-    const steps = this.stmt(`SELECT * FROM decision_steps WHERE drill_id = ?${byUser} ORDER BY user_id, seq`).all(...args) as StepRow[];
-    const injects = this.stmt(
-      "SELECT inject_index, due_at, posted_at FROM inject_posts WHERE drill_id = ? ORDER BY posted_at, inject_index",
-    ).all(id) as InjectRow[];
-    const events = this.stmt("SELECT kind, by_id, by_name, at, data FROM drill_events WHERE drill_id = ? ORDER BY id").all(
-      id,
-    ) as SqliteEventRow[];
-    // SQLite returns JSON as text and booleans as 0/1: converted here, then mapped like PostgreSQL's rows.
-    return toDrillState(row, {
-      responders,
-      moves: moves.map(fromSqliteFirstMoveRow),
-      steps,
-      injects,
-      events: events.map(fromSqliteEventRow),
-    });
+    return toDrillState(row, JSON.parse(row.records) as DrillRecordRows);
   }
 
   async findRunningDrill(venue: string): Promise<DrillState | null> {

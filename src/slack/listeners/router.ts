@@ -16,10 +16,12 @@ export type RoutedHandler<Args> = (args: Args) => Promise<void>;
  * no handler is left alone, as Bolt leaves a request no listener matches: unacknowledged, so
  * Slack's usual "did not respond" applies and nothing is recorded. */
 export function routeById<Args>(idOf: (args: Args) => string | undefined, handlers: Map<string, RoutedHandler<Args>>) {
-  return async (args: Args): Promise<void> => {
+  // The handler's promise is passed on as it is: no frame of this function stays alive while
+  // the handler waits on Slack.
+  return (args: Args): Promise<void> => {
     const id = idOf(args);
     const handler = id === undefined ? undefined : handlers.get(id);
-    if (handler) await handler(args);
+    return handler ? handler(args) : Promise.resolve();
   };
 }
 
@@ -33,11 +35,6 @@ interface MiddlewareArgs {
  * view_submission) with `listener`, as Bolt's `app.action({ type })` / `app.view({ type })` would,
  * and passes every other request on. Registered after the load shedder, so shedding applies. */
 export function takeKind<Args>(type: string, listener: (args: Args) => Promise<void>) {
-  return async (args: MiddlewareArgs): Promise<void> => {
-    if ((args.body as { type?: unknown } | null)?.type !== type) {
-      await args.next();
-      return;
-    }
-    await listener(args as unknown as Args);
-  };
+  return (args: MiddlewareArgs): Promise<void> =>
+    (args.body as { type?: unknown } | null)?.type === type ? listener(args as unknown as Args) : args.next();
 }

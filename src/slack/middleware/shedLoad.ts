@@ -60,6 +60,12 @@ function firstInputBlock(body: unknown): string | null {
   return values ? (Object.keys(values)[0] ?? null) : null;
 }
 
+function bump(counts: Map<string, number>, key: string, by: 1 | -1): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n <= 0) counts.delete(key);
+  else counts.set(key, n);
+}
+
 export class LoadShedder {
   private readonly inFlight = { commands: 0, interactions: 0, events: 0 };
   private readonly perUser = new Map<string, number>();
@@ -79,13 +85,8 @@ export class LoadShedder {
 
   private change(shape: Shape, by: 1 | -1): void {
     this.inFlight[shape.kind] += by;
-    const bump = (map: Map<string, number>, key: string) => {
-      const n = (map.get(key) ?? 0) + by;
-      if (n <= 0) map.delete(key);
-      else map.set(key, n);
-    };
-    bump(this.perTeam, shape.team);
-    if (shape.kind === "commands") bump(this.perUser, shape.user);
+    bump(this.perTeam, shape.team, by);
+    if (shape.kind === "commands") bump(this.perUser, shape.user, by);
   }
 
   middleware(): Middleware<AnyMiddlewareArgs> {

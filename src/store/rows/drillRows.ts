@@ -5,7 +5,8 @@ import type { DrillSummary, Surface } from "../store.js";
 
 // A drill's rows (drills, responders, first_moves, decision_steps, inject_posts, drill_events)
 // and their mapping to DrillState and DrillSummary, shared by the SQLite and PostgreSQL drill
-// stores, so a column change is made once. The dialect differences are explicit below.
+// stores, so a column change is made once. Each store loads a drill in one statement that returns
+// the records as JSON in these shapes (the dialects differ only in how they build it).
 
 export interface DrillRow {
   id: number;
@@ -40,7 +41,7 @@ export interface ResponderRow {
   role: string | null;
 }
 
-/** A first_moves row as PostgreSQL returns it: the score's jsonb parsed, the override a boolean. */
+/** A first_moves row as both stores load it: the score's JSON parsed, the override a boolean. */
 export interface FirstMoveRow {
   user_id: string;
   text: string;
@@ -51,15 +52,6 @@ export interface FirstMoveRow {
   override_by_id: string | null;
   override_at: number | null;
 }
-
-/** The same row from SQLite: the score as JSON text, the override as 0/1. */
-export type SqliteFirstMoveRow = Omit<FirstMoveRow, "score" | "override_correct"> & { score: string; override_correct: number | null };
-
-export const fromSqliteFirstMoveRow = (m: SqliteFirstMoveRow): FirstMoveRow => ({
-  ...m,
-  score: JSON.parse(m.score) as StoredScore,
-  override_correct: m.override_correct === null ? null : m.override_correct === 1,
-});
 
 export interface StepRow {
   user_id: string;
@@ -77,7 +69,7 @@ export interface InjectRow {
   posted_at: number;
 }
 
-/** A drill_events row as PostgreSQL returns it: the data's jsonb parsed. */
+/** A drill_events row as both stores load it: the data's JSON parsed. */
 export interface EventRow {
   kind: DrillEvent["kind"];
   by_id: string;
@@ -85,11 +77,6 @@ export interface EventRow {
   at: number;
   data: Record<string, unknown>;
 }
-
-/** The same row from SQLite: the data as JSON text. */
-export type SqliteEventRow = Omit<EventRow, "data"> & { data: string };
-
-export const fromSqliteEventRow = (e: SqliteEventRow): EventRow => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> });
 
 /** A drill's records, as loaded with it (all responders', or one responder's). */
 export interface DrillRecordRows {

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { noticeModal, treeView, viewRef } from "../../blocks/drillBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
+import { updateView } from "../../views.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -24,7 +25,7 @@ export function chooseTreeOption(deps: SlackDeps) {
     const result = await deps.service.choose(Number(choice.d), person, String(choice.n), String(choice.o), ref?.channel);
     if (result.ok) {
       const step = (result.drill.responder(person.id)?.steps.length ?? 0) + 1;
-      await client.views.update({ view_id: viewId, view: treeView(result.drill, result.position, step, result.option) });
+      await updateView(client, viewId, treeView(result.drill, result.position, step, result.option));
       return;
     }
     // A double click or a stale modal: show where this responder really stands.
@@ -33,6 +34,6 @@ export function chooseTreeOption(deps: SlackDeps) {
       result.reason === "stale_node" && here.ok
         ? treeView(here.drill, here.position, (here.drill.responder(person.id)?.steps.length ?? 0) + 1)
         : noticeModal("Decision tree", REFUSAL_TEXT[result.reason]);
-    await client.views.update({ view_id: viewId, view });
+    await updateView(client, viewId, view);
   };
 }

@@ -3,6 +3,7 @@ import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { noticeModal } from "../../blocks/drillBlocks.js";
 import { flagModal } from "../../blocks/historyBlocks.js";
 import type { SlackDeps } from "../../deps.js";
+import { openView } from "../../views.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -20,6 +21,6 @@ export function openFlag(deps: SlackDeps) {
         : drill.state.status !== "running"
           ? noticeModal("Flag the runbook", FLAGS_CLOSED)
           : flagModal(drill.state.id, drill.scenario.title, drill.state.venue);
-    await client.views.open({ trigger_id: body.trigger_id, view });
+    await openView(client, body.trigger_id, view);
   };
 }

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { noticeModal, runbookModal } from "../../blocks/drillBlocks.js";
 import type { SlackDeps } from "../../deps.js";
+import { openView } from "../../views.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -18,6 +19,6 @@ export function openRunbook(deps: SlackDeps) {
         : drill.runbookVisibleTo(body.user.id)
           ? runbookModal(drill.scenario)
           : noticeModal("Runbook", "*Blind mode:* the runbook opens after you state your first move. Use ✍️ *First move* first.");
-    await client.views.open({ trigger_id: body.trigger_id, view });
+    await openView(client, body.trigger_id, view);
   };
 }

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { REFUSAL_TEXT } from "../../../domain/refusals.js";
 import { noticeModal, treeView } from "../../blocks/drillBlocks.js";
 import { personFrom, type SlackDeps } from "../../deps.js";
+import { openView } from "../../views.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -14,6 +15,6 @@ export function openTree(deps: SlackDeps) {
     const view = result.ok
       ? treeView(result.drill, result.position, (result.drill.responder(person.id)?.steps.length ?? 0) + 1)
       : noticeModal("Decision tree", REFUSAL_TEXT[result.reason]);
-    await client.views.open({ trigger_id: body.trigger_id, view });
+    await openView(client, body.trigger_id, view);
   };
 }

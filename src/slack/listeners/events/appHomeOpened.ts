@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { homeView } from "../../blocks/homeView.js";
 import type { SlackDeps } from "../../deps.js";
+import { publishView } from "../../views.js";
 
 type Args = SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs;
 
@@ -15,6 +16,6 @@ export function appHomeOpened(deps: SlackDeps) {
       deps.insights.coverage(deps.scenarios.values()),
     ]);
     const upcoming = deps.gameDays.upcoming(deps.schedules.team);
-    await client.views.publish({ user_id: event.user, view: homeView({ you, upcoming, running, recent, coverage }) });
+    await publishView(client, event.user, homeView({ you, upcoming, running, recent, coverage }));
   };
 }
