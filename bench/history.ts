@@ -527,7 +527,8 @@ async function timeReads(stores: ReadStores, scenarios: Map<string, Scenario>, r
   const pickUser = () => userId(Math.floor(random() * USERS));
   const deps = offlineApp(stores, scenarios).deps;
   const published: unknown[] = [];
-  const client = { views: { publish: async (view: unknown) => published.push(view) } };
+  // App Home publishes through the client's apiCall (src/slack/views.ts): the stub records the view.
+  const client = { apiCall: async (_method: string, args: { view: string }) => published.push(JSON.parse(args.view)) };
   const replies: unknown[] = [];
   const ctx = {
     user: { id: "U0FACILIT", name: "facilitator" },
