@@ -1470,6 +1470,8 @@ function findConcept(
       if (deferrable && claimedEffect(x.words, x.content[o.start] ?? 0)) continue;
       // "the job probably ran": a guess about the state, not a check of it.
       if (deferrable && guessedWithin(x, o)) continue;
+      // "this looks like credential stuffing": a diagnosis named, nothing checked.
+      if (deferrable && diagnosed(x, o)) continue;
       // "containment after we know if it's hostile", "we can look at CloudTrail after the hole is
       // closed": the move is put off, so something else comes first.
       if (deferrable && (consequentOfCondition(x.words, x.content[o.start] ?? 0) || deferredAfter(x.words, x.content[o.end] ?? 0, true))) {
@@ -1485,6 +1487,29 @@ function findConcept(
   return offTargetSpan === null
     ? { concept: concept.name, matched: null }
     : { concept: concept.name, matched: null, offTarget: offTargetSpan };
+}
+
+/** Verbs that, before "like", make what follows a diagnosis: "looks like credential stuffing". */
+const DIAGNOSIS_VERBS = new Set(["looks", "look", "seems", "seem", "sounds", "smells", "feels"]);
+/** How many content words may stand between "like" and the diagnosis: "looks like classic credential stuffing". */
+const DIAGNOSIS_REACH = 2;
+
+/** True when the occurrence is only what the thing looks like, ending its clause: "this looks like
+ * credential stuffing", "smells like a bot". ("looks like the deploy lines up with the drop" goes on to
+ * a claim of its own, and "check what it looks like in the edge logs" looks somewhere.) */
+function diagnosed(x: Indexed, o: Occurrence): boolean {
+  const words = x.words;
+  const from = x.content[o.start] ?? 0;
+  const to = x.content[o.end] ?? from;
+  const clause = words[from]?.clause;
+  const next = words[to + 1];
+  if (next !== undefined && next.clause === clause) return false;
+  let counted = 0;
+  for (let k = from - 1; k >= 1 && words[k]?.clause === clause && counted <= DIAGNOSIS_REACH; k--) {
+    if (words[k]?.raw === "like" && DIAGNOSIS_VERBS.has(words[k - 1]?.raw ?? "")) return true;
+    if (!words[k]?.filler) counted++;
+  }
+  return false;
 }
 
 /** Words that make what follows a guess: "I suspect …", "my bet is …". */
@@ -2485,6 +2510,8 @@ function findRisky(
         if (
           negatedAt(x.words, at, RISKY_NEGATORS, RISKY_PAIRS) ||
           negatedList(x.words, at) ||
+          leftAlone(x.words, at, x.content[o.end] ?? at) ||
+          possibleLater(x.words, at) ||
           deferredAfter(x.words, x.content[o.end] ?? at) ||
           dismissedAfter(x.words, x.content[o.end] ?? at)
         ) {
@@ -2503,6 +2530,33 @@ function findRisky(
   }
   const text = (list: Occurrence[]) => list.sort((a, b) => a.start - b.start).map((o) => spanText(x, o));
   return { taken: text(spans), negated, conditional: text(conditionalSpans.filter((o) => !overlaps(spans, o))) };
+}
+
+/** Words that close "leave X …": "leaving the function and its concurrency alone for now". */
+const LEFT_AS_IS = new Set(["alone", "untouched", "be"]);
+/** True when the risky words are what the responder leaves alone: a form of "leave" before them
+ * and "alone", "untouched" or "be" within a few words after ("its restart policy alone"), in one clause. */
+function leftAlone(words: readonly Word[], from: number, to: number): boolean {
+  const clause = words[from]?.clause;
+  let closed = false;
+  for (let k = to + 1; k <= to + 3 && words[k]?.clause === clause; k++) if (LEFT_AS_IS.has(words[k]?.raw ?? "")) closed = true;
+  if (!closed) return false;
+  for (let k = from - 1; k >= 0 && k >= from - 6 && words[k]?.clause === clause; k--)
+    if (["leave", "leaving", "leaves", "left"].includes(words[k]?.raw ?? "")) return true;
+  return false;
+}
+
+/** True when the risky verb is only a possibility for later: "we may have to throttle pdf-render
+ * soon", "might need to rotate". ("we have to rotate now" is a move.) */
+function possibleLater(words: readonly Word[], at: number): boolean {
+  const clause = words[at]?.clause;
+  const [modal, need, to] = [words[at - 3], words[at - 2], words[at - 1]];
+  return (
+    to?.raw === "to" &&
+    ["have", "need", "has"].includes(need?.raw ?? "") &&
+    ["may", "might"].includes(modal?.raw ?? "") &&
+    modal?.clause === clause
+  );
 }
 
 const quote = (text: string) => `“${text}”`;
@@ -3064,6 +3118,16 @@ function requestKind(words: readonly Word[], from: number): "request" | "handoff
     : "handoff";
 }
 
+/** Words that, asked of someone, hold a change back rather than ask for a move. Raw words. */
+const HOLD_WORDS = new Set(["hold", "dont", "stop", "pause", "freeze", "wait", "no"]);
+
+/** True when the word asked for after an address holds someone off: "@sam hold any deletes pls". */
+function holdsOff(words: readonly Word[], from: number): boolean {
+  let k = from;
+  while (k < words.length && REQUEST_LEAD.has(words[k]?.raw ?? "")) k++;
+  return HOLD_WORDS.has(words[k]?.raw ?? "");
+}
+
 /** "tell us which IAM user owns the key", "tell me if one fingerprint dominates": asks for what a
  * check finds, not for someone to take the incident ("tell platform to fix it" still hands off). */
 function tellsResult(words: readonly Word[], at: number): boolean {
@@ -3211,7 +3275,9 @@ function onSomething(words: readonly Word[], at: number): boolean {
  * null when it does not. */
 function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null {
   const handle = handleLength(answer);
-  if (handle >= 0) return requestKind(x.words, handle);
+  // "@sam hold any deletes pls — checking the pod's host access": asking someone to hold off hands
+  // nothing over; the rest of the answer is the move.
+  if (handle >= 0) return holdsOff(x.words, handle) ? null : requestKind(x.words, handle);
   const words = x.words;
   const whole = () => "handoff" as const;
   // "let paycore know": before "let" is skipped as a lead-in ("let's check").
@@ -3326,7 +3392,8 @@ const ASKING = new Set(["can", "could", "would"]);
 const ASKED = new Set(["you", "u", "someone", "somebody", "anyone", "anybody"]);
 /** Where "check with …" stops naming who it is with. */
 const WITH_ENDS = new Set(["before", "if", "whether", "to", "and", "so", "that"]);
-const TICKET_VERBS = new Set(["open", "raise", "file", "create", "cut", "log", "submit"]);
+// Done as well as to do: "Created a Jira for the identity team to investigate" hands off too.
+const TICKET_VERBS = new Set(["open", "raise", "file", "create", "cut", "log", "submit", "opened", "raised", "filed", "created", "logged", "submitted"]);
 const TICKETS = new Set(["ticket", "jira", "case", "issue", "sr", "servicenow"]);
 /** Words that name other people rather than a system. */
 const PEOPLE = new Set([

@@ -127,6 +127,8 @@ const PARTICLE_VERBS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead", "meanwhile"]);
+/** What follows a "but" that only narrows its clause: a preposition ("but for", "but on"). */
+const BUT_NARROWING = /^\s+(?:for|on|in|at|from|of|with)\s/;
 
 /** Kubernetes kinds whose name is also an ops verb: before a slash they name an object. */
 const RESOURCE_KINDS: ReadonlySet<string> = new Set(["deploy", "deployment", "deployments"]);
@@ -277,7 +279,10 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
         continue;
       }
       if (folded[i - 1] === "-" && (i < 2 || /[\s-]/.test(folded[i - 2] ?? ""))) inFlag = true;
-      if (CLAUSE_WORDS.has(raw) && words.length > 0) {
+      // "pulled the top ja3 but for /api/v1/search": "but" before a preposition narrows the
+      // clause it is in rather than opening another.
+      const narrows = raw === "but" && BUT_NARROWING.test(folded.slice(i + raw.length, i + raw.length + 8));
+      if (CLAUSE_WORDS.has(raw) && words.length > 0 && !narrows) {
         clause++;
         segment++;
       }

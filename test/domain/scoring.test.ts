@@ -1052,3 +1052,41 @@ describe("typos", () => {
     assert.equal(score("check the stat page").correct, false); // too short to read as "status"
   });
 });
+
+describe("round 13: what an answer only names, leaves alone or holds back", () => {
+  it("reads a check named only as what the thing looks like as no check", () => {
+    assert.equal(score("this looks like a provider error").correct, false);
+    assert.equal(score("smells like provider errors. paging payments").correct, false);
+    // A claim that goes on, or a look somewhere, is still read.
+    assert.equal(score("looks like the provider errors are all paycore on the dash, checking the split").correct, true);
+    assert.equal(score("check what the provider errors look like on the dash").correct, true);
+  });
+
+  it("reads a ticket already filed for others as a hand-off", () => {
+    const v = score("Created a Jira for the payments team to look at the provider errors");
+    assert.equal(v.correct, false);
+    assert.ok(v.handOff, v.reason);
+    assert.equal(score("filed a ticket with paycore, and I'm checking the provider errors by provider on the dash").correct, true);
+  });
+
+  it("reads someone asked to hold a change back as no hand-off", () => {
+    const v = score("@sam hold any restarts pls — checking the provider errors by provider on the dash");
+    assert.equal(v.correct, true, v.reason);
+    assert.equal(score("@sam can you restart the gateway").correct, false);
+  });
+
+  it("reads a risky thing left alone, or only a possibility for later, as not done", () => {
+    assert.equal(score("provider errors on the dash first, leaving the pods and their restart policy alone").correct, true);
+    const later = score("splitting 5xx by provider on the dash; heads up we may have to fail over to northpay later");
+    assert.equal(later.correct, true, later.reason);
+    // Done now, it is still risky.
+    assert.equal(score("5xx by provider on the dash, and we have to fail over to northpay now").correct, false);
+    assert.equal(score("provider errors on the dash, then leave the pods alone and restart the gateway").correct, false);
+  });
+
+  it("keeps 'but for <something>' in the clause it narrows", () => {
+    const clauses = new Set(toWords("pulled the top ja3 but for /api/v1/search").map((w) => w.clause));
+    assert.equal(clauses.size, 1);
+    assert.equal(new Set(toWords("pulled the top ja3 but the asn too").map((w) => w.clause)).size, 2);
+  });
+});
