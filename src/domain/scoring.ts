@@ -1267,16 +1267,22 @@ interface Occurrence {
 
 /** Every place the term occurs: its words in order, at most `gap` content words apart; for a
  * combination, all its parts near each other in any order. */
-function occurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
+function occurrences(term: CompiledTerm, x: Indexed, gap: number): readonly Occurrence[] {
   return term.parts ? comboOccurrences(term.parts, x, gap) : phraseOccurrences(term, x, gap);
 }
 
 /** Where every part occurs within COMBO_SPAN content words of one sentence: the tightest span
  * for each place the first part occurs. Two parts may not be the same words ("datadog" is both a
  * dashboard and metrics, but it is not "dashboard + metrics"). */
-function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: number): Occurrence[] {
-  const lists = parts.map((p) => [...occurrences(p, x, gap), ...invertedOccurrences(p, x)]);
-  if (lists.some((l) => l.length === 0)) return [];
+function comboOccurrences(parts: readonly CompiledTerm[], x: Indexed, gap: number): readonly Occurrence[] {
+  const lists: (readonly Occurrence[])[] = [];
+  for (const p of parts) {
+    const straight = occurrences(p, x, gap);
+    const turned = invertedOccurrences(p, x);
+    const list = turned.length === 0 ? straight : straight.length === 0 ? turned : [...straight, ...turned];
+    if (list.length === 0) return NO_OCCURRENCES;
+    lists.push(list);
+  }
   // A question and the sentence after it are one thought: "is catalog-db ok? checking cpu".
   const sentenceOf = (p: number) => x.topics[p];
   const found: Occurrence[] = [];
@@ -1327,29 +1333,36 @@ function gapEnd(x: Indexed, from: number, gap: number): number {
   return last;
 }
 
-function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): Occurrence[] {
-  const found: Occurrence[] = [];
-  const follow = (u: number, from: number, start: number): number => {
-    const unit = term.units[u];
-    if (!unit) return from - 1;
-    const last = gapEnd(x, from, gap);
-    for (let at = from; at <= last && x.clauses[at] === x.clauses[start]; at++) {
-      const end = unitEnd(unit, at, x);
-      if (end < 0) continue;
-      const done = follow(u + 1, end + 1, start);
-      if (done >= 0) return done;
-    }
-    return -1;
-  };
+/** No occurrence: shared, since most terms of a rubric are absent from most answers (scoring
+ * allocates less, and the collector runs less often while a drill's answers are scored). */
+const NO_OCCURRENCES: readonly Occurrence[] = Object.freeze([]);
+
+function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): readonly Occurrence[] {
   const first = term.units[0];
-  if (!first) return found;
+  if (!first) return NO_OCCURRENCES;
+  let found: Occurrence[] | undefined;
   for (let at = 0; at < x.content.length; at++) {
     const end = unitEnd(first, at, x);
     if (end < 0) continue;
-    const done = term.units.length === 1 ? end : follow(1, end + 1, at);
-    if (done >= 0) found.push({ start: at, end: done });
+    const done = term.units.length === 1 ? end : followUnits(term, x, gap, 1, end + 1, at);
+    if (done >= 0) (found ??= []).push({ start: at, end: done });
   }
-  return found;
+  return found ?? NO_OCCURRENCES;
+}
+
+/** Where the term's units from `u` on follow, each within `gap` words of the last, in the clause
+ * of `start`: the position the last one ends at, or -1. */
+function followUnits(term: CompiledTerm, x: Indexed, gap: number, u: number, from: number, start: number): number {
+  const unit = term.units[u];
+  if (!unit) return from - 1;
+  const last = gapEnd(x, from, gap);
+  for (let at = from; at <= last && x.clauses[at] === x.clauses[start]; at++) {
+    const end = unitEnd(unit, at, x);
+    if (end < 0) continue;
+    const done = followUnits(term, x, gap, u + 1, end + 1, start);
+    if (done >= 0) return done;
+  }
+  return -1;
 }
 
 /** Cues that dismiss one thing ("skip the analysis", "no need for the dashboard"): their reach
@@ -1411,15 +1424,17 @@ const INVERTING = new Set(["of", "from"]);
 const turnedTerms = new WeakMap<CompiledTerm, CompiledTerm>();
 
 /** Where a two-word term ("edge logs") occurs turned around a preposition ("logs of the edge"). */
-function invertedOccurrences(term: CompiledTerm, x: Indexed): Occurrence[] {
-  if (term.units.length !== 2 || term.parts) return [];
+function invertedOccurrences(term: CompiledTerm, x: Indexed): readonly Occurrence[] {
+  if (term.units.length !== 2 || term.parts) return NO_OCCURRENCES;
   let turned = turnedTerms.get(term);
   if (!turned) {
     const [a, b] = term.units as [Unit, Unit];
     turned = { ...term, units: [b, a] };
     turnedTerms.set(term, turned);
   }
-  return occurrences(turned, x, TERM_GAP).filter((o) => {
+  const found = occurrences(turned, x, TERM_GAP);
+  if (found.length === 0) return NO_OCCURRENCES;
+  return found.filter((o) => {
     const from = x.content[o.start] ?? 0;
     const to = x.content[o.end] ?? from;
     return x.words.slice(from + 1, to).some((w) => INVERTING.has(w.raw));
@@ -1438,7 +1453,14 @@ function findConcept(
   let negatedSpan: string | null = null;
   let offTargetSpan: string | null = null;
   let deferredSpan: string | null = null;
-  const found = concept.terms.flatMap((term) => [...occurrences(term, x, TERM_GAP), ...invertedOccurrences(term, x)]);
+  let found: Occurrence[] | undefined;
+  for (const term of concept.terms) {
+    const straight = occurrences(term, x, TERM_GAP);
+    const turned = invertedOccurrences(term, x);
+    if (straight.length + turned.length > 0) (found ??= []).push(...straight, ...turned);
+  }
+  // Most concepts are absent from most answers: nothing to weigh.
+  if (found === undefined) return { concept: concept.name, matched: null };
   const wrongFor = (o: Occurrence) =>
     offTarget.find(
       (t) =>
@@ -1581,6 +1603,12 @@ const TAKE_BACK: readonly (readonly string[])[] = [
 const CHECK_VERBS = new Set(["check", "verifi", "look", "investig", "confirm", "dig"]);
 const BARE_OBJECTS = new Set(["anything", "again", "further", "more", "first"]);
 
+/** True when the raw words from `at` on are `phrase` (a loop: this runs for every word of every answer). */
+function rawPhraseAt(words: readonly Word[], at: number, phrase: readonly string[]): boolean {
+  for (let k = 0; k < phrase.length; k++) if (words[at + k]?.raw !== phrase[k]) return false;
+  return true;
+}
+
 /** The word index before which every core term is dismissed: after a take-back ("actually skip
  * that"), everything before it; after a bare "no need to check" (no object, or "anything",
  * "again"), the whole answer. -1 when nothing is. */
@@ -1588,7 +1616,7 @@ function dismissedUpTo(x: Indexed): number {
   const w = x.words;
   let upTo = -1;
   for (let i = 0; i < w.length; i++) {
-    for (const phrase of TAKE_BACK) if (phrase.every((part, k) => w[i + k]?.raw === part)) upTo = Math.max(upTo, i);
+    for (const phrase of TAKE_BACK) if (rawPhraseAt(w, i, phrase)) upTo = Math.max(upTo, i);
     if (w[i]?.raw === "no" && w[i + 1]?.stem === "need") {
       let k = i + 2;
       if (w[k]?.raw === "to") k++;
@@ -2487,12 +2515,13 @@ function findRisky(
   // The runbook's conditional next step first: a risky term that reads the same words ("close",
   // a `silence` member, when "close as roaming" is the runbook's step on one fingerprint) does not
   // take them back from a condition.
-  for (const [list, isNextStep] of [
-    [afterCheck, true],
-    [terms, false],
-  ] as const) {
+  for (let pass = 0; pass < 2; pass++) {
+    const isNextStep = pass === 0;
+    const list = isNextStep ? afterCheck : terms;
     for (const term of list) {
-      for (const o of occurrences(term, x, RISKY_GAP)) {
+      const found = occurrences(term, x, RISKY_GAP);
+      for (let f = 0; f < found.length; f++) {
+        const o = found[f] as Occurrence;
         if (!isNextStep && overlaps(conditionalSpans, o)) continue;
         const at = x.content[o.start] ?? 0;
         // A term written as a participle ("managed challenge") names the action itself.
@@ -3332,7 +3361,7 @@ const NO_CALL_IN = new Set(["no", "not", "nt", "dont", "never", "without", "isnt
 const CALL_IN_PLACE = new Set(["in", "into", "to", "on", "at", "from", "via"]);
 function callsEveryoneIn(words: readonly Word[]): boolean {
   return words.some((w, k) => {
-    if (!CALLS_IN.some((phrase) => phrase.every((p, i) => words[k + i]?.raw === p))) return false;
+    if (!CALLS_IN.some((phrase) => rawPhraseAt(words, k, phrase))) return false;
     let before = k - 1;
     while (before >= 0 && ["the", "our", "a"].includes(words[before]?.raw ?? "") && words[before]?.clause === w.clause) before--;
     if (before >= 0 && words[before]?.clause === w.clause && CALL_IN_PLACE.has(words[before]?.raw ?? "")) return false;
