@@ -586,7 +586,7 @@ function namespaceNames(text: string): Set<string> {
 function ownNamespace(rubric: CompiledRubric, name: string): boolean {
   const { namespaces, namedNamespaces, everyNamedNamespace } = namespacesAndClusters(rubric);
   if (namedNamespaces.has(name)) return true;
-  const mentioned = new RegExp(`(?<![\\p{L}\\p{N}_-])${name}(?![\\p{L}\\p{N}_-])`, "u").test(namespaces);
+  const mentioned = standsAlone(namespaces, name, true);
   if (everyNamedNamespace.size === 0) return mentioned;
   // A tool the scenario uses runs in its own namespace by convention ("-n argocd get application"
   // where the runbook says `argocd app get`): checking the tool there is part of the incident.
@@ -783,6 +783,25 @@ function strangersOnly(rubric: CompiledRubric, answer: string): string[] {
   return [];
 }
 
+const ENDS_IN_WORD = /[\p{L}\p{N}]$/u;
+const STARTS_IN_WORD = /^[\p{L}\p{N}]/u;
+const ENDS_IN_NAME = /[\p{L}\p{N}_-]$/u;
+const STARTS_IN_NAME = /^[\p{L}\p{N}_-]/u;
+
+/** True when `name` stands in `text` as a whole word: no letter or digit (with `joiners`, nor "_"
+ * or "-") right before or after it. (A regular expression built per name cost a tenth of scoring.) */
+function standsAlone(text: string, name: string, joiners: boolean): boolean {
+  if (name.length === 0) return false;
+  const before = joiners ? ENDS_IN_NAME : ENDS_IN_WORD;
+  const after = joiners ? STARTS_IN_NAME : STARTS_IN_WORD;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    // Two code units each side: a letter outside the BMP is a surrogate pair.
+    const end = at + name.length;
+    if (!before.test(text.slice(Math.max(0, at - 2), at)) && !after.test(text.slice(end, end + 2))) return true;
+  }
+  return false;
+}
+
 /** Where the answer names a host, path, pod, namespace, one-word system ("in the payroll app") or
  * filter value the scenario never mentions
  * although its own text has names of that shape (or, for a filter, that filter with another value):
@@ -824,7 +843,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   for (const m of namesOwnSystems(rubric) ? text.matchAll(NAMED_SYSTEM) : []) {
     const name = m[1] ?? "";
     if (SYSTEM_DESCRIBERS.has(name)) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, "u").test(known)) strangers.push(name);
+    if (!standsAlone(known, name, false)) strangers.push(name);
   }
   // -n is a namespace only for a Kubernetes tool ("tail -n 50", "grep -n" are counts and options).
   const kubernetes = KUBERNETES_TOOL.test(text) || KUBERNETES_READ.test(text);
@@ -841,7 +860,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   for (const m of text.matchAll(CLUSTER_FLAG)) {
     const name = m[1] ?? "";
     if (!namesClusters) continue;
-    if (!new RegExp(`(?<![\\p{L}\\p{N}_-])${name.replace(/\./g, "\\.")}(?![\\p{L}\\p{N}_-])`, "u").test(known)) strangers.push(name);
+    if (!standsAlone(known, name, true)) strangers.push(name);
   }
   // "kubectl get clusterpolicy disallow-host-path": the object a Kubernetes read names, when the
   // scenario never mentions it, is another one (the alert's is disallow-privileged-containers).

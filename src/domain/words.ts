@@ -171,13 +171,16 @@ const POSSESSIVE =
   /(?<![\p{L}\p{N}])(?!(?:it|that|there|here|what|who|where|when|why|how|he|she|let|this)['’‘`´])([\p{L}\p{N}][\p{L}\p{N}._-]*)['’‘`´]s(?![\p{L}\p{N}])/gu;
 
 /** Lower case, no accents, no invisible characters, apostrophes inside words dropped ("don't" → "dont"). */
+/** Text of printable ASCII only (and whitespace). */
+const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
+const UPPER_OR_UNDERSCORE = /[\p{Lu}_]/u;
+
 export function foldText(text: string): string {
   // A possessive is its noun: "the PR's checks" are the PR's ("prs" would stem to nothing known),
   // "catalog-db's cpu" is the db's. Contractions keep their letter: "it's", "let's", "that's".
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .replace(INVISIBLE, "")
+  // Plain ASCII (most answers) has no accents or invisible characters to remove.
+  const plain = PRINTABLE_ASCII.test(text) ? text : text.normalize("NFKD").replace(/\p{M}/gu, "").replace(INVISIBLE, "");
+  return plain
     .toLowerCase()
     .replace(POSSESSIVE, "$1")
     .replace(/(\p{L})['’‘`´](?=\p{L})/gu, "$1");
@@ -187,6 +190,8 @@ export function foldText(text: string): string {
  * alone, so an answer typed in capitals scores like one in lower case): JA3Hash → JA3 Hash, headRefOid → head Ref Oid, revoked_at → revoked at,
  * validationFailureAction → validation Failure Action (plural acronyms such as ASNs stay whole). */
 export function splitCamelCase(text: string): string {
+  // No capital and no underscore: nothing to split (a regex pass per rule saved on most answers).
+  if (!UPPER_OR_UNDERSCORE.test(text)) return text;
   return (
     text
       // API and event names (DeleteAccessKey, UpdateSecretVersionStage): words joined by a mark,
