@@ -2368,8 +2368,6 @@ function conditionalAt(words: readonly Word[], wordIndex: number): boolean {
 
 interface RiskyFound {
   taken: string[];
-  /** Risky actions discounted as negated, deferred or conditional. */
-  negated: number;
   /** Next steps taken only once the check confirms. */
   conditional: string[];
 }
@@ -2529,7 +2527,6 @@ function findRisky(
 ): RiskyFound {
   const spans: Occurrence[] = [];
   const conditionalSpans: Occurrence[] = [];
-  let negated = 0;
   const overlaps = (list: Occurrence[], o: Occurrence) => list.some((s) => s.start <= o.end && o.start <= s.end);
   // The runbook's conditional next step first: a risky term that reads the same words ("close",
   // a `silence` member, when "close as roaming" is the runbook's step on one fingerprint) does not
@@ -2562,12 +2559,9 @@ function findRisky(
           possibleLater(x.words, at) ||
           deferredAfter(x.words, x.content[o.end] ?? at) ||
           dismissedAfter(x.words, x.content[o.end] ?? at)
-        ) {
-          negated++;
+        )
           continue;
-        }
         if (isNextStep && conditionalAt(x.words, at)) {
-          negated++;
           if (!overlaps(conditionalSpans, o)) conditionalSpans.push(o);
           continue;
         }
@@ -2577,7 +2571,7 @@ function findRisky(
     }
   }
   const text = (list: Occurrence[]) => list.sort((a, b) => a.start - b.start).map((o) => spanText(x, o));
-  return { taken: text(spans), negated, conditional: text(conditionalSpans.filter((o) => !overlaps(spans, o))) };
+  return { taken: text(spans), conditional: text(conditionalSpans.filter((o) => !overlaps(spans, o))) };
 }
 
 /** Words that close "leave X …": "leaving the function and its concurrency alone for now". */
@@ -2632,13 +2626,15 @@ const contentCount = (x: Indexed) => x.content.length;
 
 /**
  * Needs review when the verdict hangs on something a keyword scorer reads poorly:
- * - a negation decided it: a risky action was discounted as negated or deferred in an answer
- *   that is otherwise correct, or a core concept was only there dismissed;
+ * - it is correct only because a next step reads as conditional on the check, or wrong only
+ *   because a core concept was there dismissed or about the wrong thing;
  * - it is wrong only for a missing core concept although the answer has supporting concepts
  *   (it talks about the right things but not in the words the rubric knows);
- * - it is correct on a bare minimum: three content words or fewer;
- * - it is wrong only because it reads as vague ("look into the provider errors") or as a hand-off
- *   ("ask #payments who owns the pod").
+ * - it is correct but also names something the scenario does not, or names the core and nothing
+ *   of the supporting concepts (where most wrong accepts of blind sets were), or on a bare
+ *   minimum: three content words or fewer;
+ * - it asks someone else to run the check, or is wrong only because it reads as vague ("look into
+ *   the provider errors") or as a hand-off ("ask #payments who owns the pod").
  */
 function reviewReason(
   correct: boolean,
@@ -2649,6 +2645,7 @@ function reviewReason(
   vague: string | null,
   handOff: string | null,
   request: string | null,
+  namesOther: boolean,
 ): string | undefined {
   if (vague !== null && risky.taken.length === 0 && core.every((c) => c.matched !== null))
     return "wrong only because it reads as vague (look into …)";
@@ -2656,7 +2653,11 @@ function reviewReason(
     return "wrong only because it reads as handing the move to someone else (ask …, ping …)";
   if (correct && request !== null) return "correct, but it asks someone else to run the check (can someone …)";
   if (correct && risky.conditional.length > 0) return "correct only because a next step reads as conditional on the check";
-  if (correct && risky.negated > 0) return "correct only because a risky action reads as negated or deferred";
+  // Measured on 7,778 labelled answers: right 534 times in 535 when a risky action read as negated,
+  // so that no longer asks for a look; these two were wrong half the time on a blind set.
+  if (correct && namesOther) return "correct, but it also names something the scenario does not (another system, name or environment)";
+  if (correct && supporting.length > 0 && supporting.every((s) => s.matched === null))
+    return "correct on the core alone: it names none of the supporting concepts";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.negated)) return "wrong only because a core concept reads as dismissed";
   if (!correct && risky.taken.length === 0 && core.some((c) => c.offTarget !== undefined))
     return "wrong only because a core concept reads as about the wrong thing";
@@ -2706,7 +2707,7 @@ export function firstMoveScore(answer: string, rubric: CompiledRubric): FirstMov
   /** Vagueness is the reason only when nothing else already makes the move wrong. */
   const vagueDecided = vague !== null && hasCore && risky.taken.length === 0;
   const handOffDecided = handOff !== null && hasCore && risky.taken.length === 0;
-  const review = reviewReason(correct, core, supporting, risky, x, vague, handOff, addressed.request);
+  const review = reviewReason(correct, core, supporting, risky, x, vague, handOff, addressed.request, elsewhere.length > 0);
   return {
     version: 2,
     correct,

@@ -16,8 +16,8 @@ const answer = (text: string) => ({ [FIRST_MOVE_BLOCK]: { [FIRST_MOVE_INPUT]: { 
 const GOOD = "Open the provider errors dashboard: is it only paycore? then their status page";
 /** Right (are the errors from one provider only?), but in words the rubric does not know. */
 const GOOD_UNKNOWN = "schau nach, ob die Fehler nur von einem Zahlungsanbieter kommen";
-/** Right, but the verdict hangs on reading "no failover" as negated: marked needs review. */
-const NEGATED = "check the status page for paycore, no failover yet";
+/** Right, but it also names a system the scenario never mentions: marked needs review. */
+const NAMES_OTHER = "check paycore errors on the dash, and ledger-api logs, no failover yet";
 
 let h: Harness;
 afterEach(async () => {
@@ -44,7 +44,7 @@ describe("facilitators decide in Slack", () => {
     h = await new SlackHarness().start();
     const id = await runDrill([
       [bob, GOOD_UNKNOWN],
-      [carol, NEGATED],
+      [carol, NAMES_OTHER],
     ]);
     const text = blockText(debriefPosts().map((c) => c.params.blocks));
     assert.ok(text.indexOf("*carol*") < text.indexOf("*bob*"), "carol's answer (needs review) comes first");
