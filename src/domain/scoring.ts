@@ -532,6 +532,20 @@ const POD_NAME = /(?<![\p{L}\p{N}_-])([a-z][a-z0-9-]*-[a-z0-9]{8,10}-[a-z0-9]{5}
 const HOST_VALUE = /^(?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|internal|local|example)$/;
 /** A person's address (j.doe@example.com): the user an identity check is about. */
 const EMAIL = /(?<![\p{L}\p{N}._%+-])([a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![\p{L}\p{N}_-])/gu;
+/** A character each name shape cannot do without: text lacking it has no such name, and the
+ * expression is not run over it (tried at every position, the address shape alone cost a tenth of
+ * `drillbot lint`). */
+const SHAPE_NEEDS = new Map<RegExp, string>([
+  [HOST_NAME, "."],
+  [SLASH_PATH, "/"],
+  [POD_NAME, "-"],
+  [EMAIL, "@"],
+]);
+/** The names of one shape in the text. */
+function namesShaped(text: string, shape: RegExp): IterableIterator<RegExpMatchArray> | readonly RegExpMatchArray[] {
+  const needs = SHAPE_NEEDS.get(shape);
+  return needs !== undefined && !text.includes(needs) ? [] : text.matchAll(shape);
+}
 /** An HTTP API route (/api/v1/login, /v2/orders): its resource is the first segment after the version. */
 const API_ROUTE = /(?<![\p{L}\p{N}._:/-])\/((?:api\/)?v\d+\/([a-z0-9_-]+))(?![\p{L}\p{N}_-])/gu;
 /** A release's version (v2.41.0): the one the alert is about, or another release. */
@@ -769,7 +783,7 @@ function strangersOnly(rubric: CompiledRubric, answer: string): string[] {
   const text = answer.toLowerCase();
   for (const { shape, names } of ownPodsAndPeople(rubric)) {
     if (names.length === 0) continue;
-    const strangers = [...text.matchAll(shape)]
+    const strangers = [...namesShaped(text, shape)]
       .filter(
         (m) =>
           shape !== EMAIL || !(text[(m.index ?? 0) - 1] === "@" || TOLD_BEFORE.test(text.slice(Math.max(0, (m.index ?? 0) - 30), m.index))),
@@ -813,7 +827,7 @@ function strangerNames(rubric: CompiledRubric, answer: string, x: Indexed): Occu
   const text = answer.toLowerCase();
   const strangers: string[] = [];
   for (const shape of knownShapes(rubric)) {
-    for (const m of text.matchAll(shape)) {
+    for (const m of namesShaped(text, shape)) {
       const name = m[1] ?? "";
       // A path is of the same kind when the scenario has one under the same top folder ("prod/…"),
       // not any a/b/c ("certificate/order/challenge" lists objects).
