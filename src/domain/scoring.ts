@@ -1378,7 +1378,9 @@ function phraseOccurrences(term: CompiledTerm, x: Indexed, gap: number): readonl
     const end = unitEnd(first, at, x);
     if (end < 0) continue;
     const done = term.units.length === 1 ? end : followUnits(term, x, gap, 1, end + 1, at);
-    if (done >= 0) (found ??= []).push({ start: at, end: done });
+    if (done < 0) continue;
+    found ??= [];
+    found.push({ start: at, end: done });
   }
   return found ?? NO_OCCURRENCES;
 }
@@ -1490,7 +1492,9 @@ function findConcept(
   for (const term of concept.terms) {
     const straight = occurrences(term, x, TERM_GAP);
     const turned = invertedOccurrences(term, x);
-    if (straight.length + turned.length > 0) (found ??= []).push(...straight, ...turned);
+    if (straight.length + turned.length === 0) continue;
+    found ??= [];
+    found.push(...straight, ...turned);
   }
   // Most concepts are absent from most answers: nothing to weigh.
   if (found === undefined) return { concept: concept.name, matched: null };
@@ -1549,9 +1553,42 @@ const DIAGNOSIS_VERBS = new Set(["looks", "look", "seems", "seem", "sounds", "sm
 /** How many content words may stand between "like" and the diagnosis: "looks like classic credential stuffing". */
 const DIAGNOSIS_REACH = 2;
 
+/** Between "like" and the occurrence, words that make what follows a move or a place rather than
+ * a diagnosis: a subject or modal ("seems like we should check the edge logs", "looks like time to
+ * check pg_stat_activity") or a place ("see what it looks like in security analytics"). Raw words. */
+const NOT_A_DIAGNOSIS = new Set([
+  "we",
+  "i",
+  "you",
+  "someone",
+  "should",
+  "need",
+  "needs",
+  "must",
+  "gotta",
+  "have",
+  "can",
+  "could",
+  "will",
+  "to",
+  "in",
+  "on",
+  "at",
+  "into",
+  "from",
+  "for",
+  "via",
+  "across",
+  "under",
+]);
+/** Before the verb of "looks like", words that make the look the object of a check: "see what it
+ * looks like", "check how the split looks like". */
+const LOOK_OBJECT = new Set(["what", "how"]);
+
 /** True when the occurrence is only what the thing looks like, ending its clause: "this looks like
  * credential stuffing", "smells like a bot". ("looks like the deploy lines up with the drop" goes on to
- * a claim of its own, and "check what it looks like in the edge logs" looks somewhere.) */
+ * a claim of its own, "seems like we should check the edge logs" proposes a check, and "see what it
+ * looks like in the edge logs" looks somewhere.) */
 function diagnosed(x: Indexed, o: Occurrence): boolean {
   const words = x.words;
   const from = x.content[o.start] ?? 0;
@@ -1561,7 +1598,10 @@ function diagnosed(x: Indexed, o: Occurrence): boolean {
   if (next !== undefined && next.clause === clause) return false;
   let counted = 0;
   for (let k = from - 1; k >= 1 && words[k]?.clause === clause && counted <= DIAGNOSIS_REACH; k--) {
-    if (words[k]?.raw === "like" && DIAGNOSIS_VERBS.has(words[k - 1]?.raw ?? "")) return true;
+    const raw = words[k]?.raw ?? "";
+    if (raw === "like" && DIAGNOSIS_VERBS.has(words[k - 1]?.raw ?? ""))
+      return !words.slice(Math.max(0, k - 6), k - 1).some((w) => w.clause === clause && LOOK_OBJECT.has(w.raw));
+    if (NOT_A_DIAGNOSIS.has(raw)) return false;
     if (!words[k]?.filler) counted++;
   }
   return false;
@@ -2590,29 +2630,40 @@ function findRisky(
 
 /** Words that close "leave X …": "leaving the function and its concurrency alone for now". */
 const LEFT_AS_IS = new Set(["alone", "untouched", "be"]);
+/** Before "be", words that make it no "leave X be": "restart it to be safe", "it should be quick". */
+const BE_OF_ANOTHER_VERB = new Set(["to", "should", "will", "would", "could", "can", "may", "might", "must", "itll", "wont", "shouldnt"]);
 /** True when the risky words are what the responder leaves alone: a form of "leave" before them
  * and "alone", "untouched" or "be" within a few words after ("its restart policy alone"), in one clause. */
 function leftAlone(words: readonly Word[], from: number, to: number): boolean {
   const clause = words[from]?.clause;
   let closed = false;
-  for (let k = to + 1; k <= to + 3 && words[k]?.clause === clause; k++) if (LEFT_AS_IS.has(words[k]?.raw ?? "")) closed = true;
+  for (let k = to + 1; k <= to + 3 && words[k]?.clause === clause; k++) {
+    const raw = words[k]?.raw ?? "";
+    if (LEFT_AS_IS.has(raw) && !(raw === "be" && BE_OF_ANOTHER_VERB.has(words[k - 1]?.raw ?? ""))) closed = true;
+  }
   if (!closed) return false;
   for (let k = from - 1; k >= 0 && k >= from - 6 && words[k]?.clause === clause; k--)
     if (["leave", "leaving", "leaves", "left"].includes(words[k]?.raw ?? "")) return true;
   return false;
 }
 
+/** Words that make a move due at once: "we may have to fail over now", "might need to restart it asap".
+ * (Not "first": "we may have to roll back first thing tomorrow" is later.) */
+const AT_ONCE = new Set(["now", "asap", "immediately", "urgently"]);
+
 /** True when the risky verb is only a possibility for later: "we may have to throttle pdf-render
- * soon", "might need to rotate". ("we have to rotate now" is a move.) */
+ * soon", "might need to rotate". ("we have to rotate now" is a move, and so is "we may have to
+ * roll back right away".) */
 function possibleLater(words: readonly Word[], at: number): boolean {
   const clause = words[at]?.clause;
   const [modal, need, to] = [words[at - 3], words[at - 2], words[at - 1]];
-  return (
-    to?.raw === "to" &&
-    ["have", "need", "has"].includes(need?.raw ?? "") &&
-    ["may", "might"].includes(modal?.raw ?? "") &&
-    modal?.clause === clause
-  );
+  if (to?.raw !== "to" || !["have", "need", "has"].includes(need?.raw ?? "") || !["may", "might"].includes(modal?.raw ?? "")) return false;
+  if (modal?.clause !== clause) return false;
+  for (let k = at + 1; words[k]?.clause === clause; k++) {
+    const raw = words[k]?.raw ?? "";
+    if (AT_ONCE.has(raw) || (raw === "away" && ["right", "straight"].includes(words[k - 1]?.raw ?? ""))) return false;
+  }
+  return true;
 }
 
 const quote = (text: string) => `“${text}”`;
@@ -3183,12 +3234,27 @@ function requestKind(words: readonly Word[], from: number): "request" | "handoff
 
 /** Words that, asked of someone, hold a change back rather than ask for a move. Raw words. */
 const HOLD_WORDS = new Set(["hold", "dont", "stop", "pause", "freeze", "wait", "no"]);
+/** Hold words that are also changes of their own ("@sam stop the gateway", "pause the cronjob"):
+ * a hold only before what is held ("stop any deploys", "pause all reruns", "stop touching it"). */
+const HOLD_OR_CHANGE = new Set(["stop", "pause", "freeze"]);
+const HELD_CHANGES = new Set(["any", "all", "every", "further", "more", "new"]);
+/** After "no", words that hold nothing back: "@sam no idea, can you take it?". */
+const NOTHING_HELD = new Set(["idea", "clue", "rush", "worries", "worry", "problem", "pressure"]);
 
-/** True when the word asked for after an address holds someone off: "@sam hold any deletes pls". */
-function holdsOff(words: readonly Word[], from: number): boolean {
+/** Where the answer goes on after an address that holds someone off ("@sam hold any deletes pls —
+ * checking …"): the first word after the hold's clause; -1 when the address asks for something
+ * else ("@sam hold the fort" hands the incident over, "@sam stop the gateway" asks for a change). */
+function afterHold(words: readonly Word[], from: number): number {
   let k = from;
   while (k < words.length && REQUEST_LEAD.has(words[k]?.raw ?? "")) k++;
-  return HOLD_WORDS.has(words[k]?.raw ?? "");
+  const hold = words[k];
+  if (hold === undefined || !HOLD_WORDS.has(hold.raw)) return -1;
+  const next = words[k + 1];
+  if (HOLD_OR_CHANGE.has(hold.raw) && !(next && (HELD_CHANGES.has(next.raw) || next.raw.endsWith("ing")))) return -1;
+  if (hold.raw === "hold" && words.slice(k + 1, k + 4).some((w) => w.raw === "fort")) return -1;
+  if (hold.raw === "no" && NOTHING_HELD.has(next?.raw ?? "")) return -1;
+  while (k < words.length && words[k]?.clause === hold.clause) k++;
+  return k;
 }
 
 /** "tell us which IAM user owns the key", "tell me if one fingerprint dominates": asks for what a
@@ -3338,19 +3404,26 @@ function onSomething(words: readonly Word[], at: number): boolean {
  * null when it does not. */
 function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null {
   const handle = handleLength(answer);
+  if (handle < 0) return openingHandOff(answer, x, 0);
   // "@sam hold any deletes pls — checking the pod's host access": asking someone to hold off hands
-  // nothing over; the rest of the answer is the move.
-  if (handle >= 0) return holdsOff(x.words, handle) ? null : requestKind(x.words, handle);
+  // nothing over; what follows is read like any answer ("@sam no restarts — can you page paycore"
+  // still hands off).
+  const rest = afterHold(x.words, handle);
+  return rest < 0 ? requestKind(x.words, handle) : openingHandOff(answer, x, rest);
+}
+
+/** handOffStart for an answer read from word `from` on, past any address. */
+function openingHandOff(answer: string, x: Indexed, from: number): "handoff" | "request" | null {
   const words = x.words;
   const whole = () => "handoff" as const;
   // "let paycore know": before "let" is skipped as a lead-in ("let's check").
-  if (words[0]?.raw === "let" && words.slice(1, 5).some((w) => w.raw === "know")) return whole();
+  if (words[from]?.raw === "let" && words.slice(from + 1, from + 5).some((w) => w.raw === "know")) return whole();
   // "paycore errors? open a ticket with paycore": a question first, then the move.
-  let start = 0;
+  let start = from;
   while (start < words.length && words[start]?.question && words.some((w, k) => k > start && !w.question)) start++;
   // After several questions ("running? privileged? which node? posting in channel") the questions
   // were the move; a note on telling people is not a hand-off.
-  if (start > 0 && (words[start - 1]?.sentence ?? 0) - (words[0]?.sentence ?? 0) >= 1) return null;
+  if (start > from && (words[start - 1]?.sentence ?? 0) - (words[from]?.sentence ?? 0) >= 1) return null;
   // "who's on payments? can someone check the provider panel": asks others (before "can" and
   // "someone" are skipped as lead-ins of the responder's own "can we check…").
   if (ASKING.has(words[start]?.raw ?? "") && ASKED.has(words[start + 1]?.raw ?? "")) return requestKind(words, start);
@@ -3363,6 +3436,8 @@ function handOffStart(answer: string, x: Indexed): "handoff" | "request" | null 
   // "open a ticket with paycore", "raise a jira for platform".
   // "open an AWS support case": the ticket may follow a few words of who it is with.
   if (TICKET_VERBS.has(first) && words.slice(start + 1, start + 6).some((w) => TICKETS.has(w.raw))) return whole();
+  // "Created a Jira for the identity team to investigate".
+  if (filedForOthers(words, start)) return whole();
   if ((first === "reach" || first === "loop") && (next[0]?.raw === "out" || next[0]?.raw === "in")) return whole();
   // "have the payments team check…", "get someone from payments to look…".
   // ("get the pod spec + owner references" gets a thing: after "get" a person is followed by "to"
@@ -3442,7 +3517,7 @@ function justHandsOff(words: readonly Word[]): boolean {
     if (words[k]?.raw !== "just") continue;
     const verb = words[k + 1]?.raw ?? "";
     const ticket = TICKET_VERBS.has(verb) && words.slice(k + 2, k + 6).some((w) => TICKETS.has(w.raw));
-    if (!ticket && !HAND_OFF_VERBS.has(verb)) continue;
+    if (!ticket && !HAND_OFF_VERBS.has(verb) && !filedForOthers(words, k + 1)) continue;
     const sentence = words[k]?.sentence;
     if (words.slice(0, k).some((w) => w.sentence === sentence && CONDITIONS.has(w.raw))) continue;
     return true;
@@ -3455,8 +3530,23 @@ const ASKING = new Set(["can", "could", "would"]);
 const ASKED = new Set(["you", "u", "someone", "somebody", "anyone", "anybody"]);
 /** Where "check with …" stops naming who it is with. */
 const WITH_ENDS = new Set(["before", "if", "whether", "to", "and", "so", "that"]);
-// Done as well as to do: "Created a Jira for the identity team to investigate" hands off too.
-const TICKET_VERBS = new Set(["open", "raise", "file", "create", "cut", "log", "submit", "opened", "raised", "filed", "created", "logged", "submitted"]);
+const TICKET_VERBS = new Set(["open", "raise", "file", "create", "cut", "log", "submit"]);
+/** The same, done: "Created a Jira for the identity team to investigate". */
+const TICKET_FILED = new Set(["opened", "raised", "filed", "created", "logged", "submitted"]);
+/** After a ticket, words that say whom it is for: "a Jira for the identity team", "a case with AWS". */
+const TICKET_FOR = new Set(["for", "with", "to"]);
+
+/** True when the word at `at` reports a ticket already filed with or for someone, and that is all the
+ * answer says from there: "Created a Jira for the identity team to investigate". Reported before
+ * more ("filed a ticket with paycore, checking the split") it is done, like "paged paycore,
+ * checking …", and the rest is the move; "opened the case in SOAR and pulled the raw events" and
+ * "logged into the console, no ticket yet" file nothing for others. */
+function filedForOthers(words: readonly Word[], at: number): boolean {
+  const clause = words[at]?.clause;
+  if (!TICKET_FILED.has(words[at]?.raw ?? "") || words.slice(at).some((w) => w.clause !== clause)) return false;
+  for (let k = at + 1; k <= at + 4; k++) if (TICKETS.has(words[k]?.raw ?? "") && TICKET_FOR.has(words[k + 1]?.raw ?? "")) return true;
+  return false;
+}
 const TICKETS = new Set(["ticket", "jira", "case", "issue", "sr", "servicenow"]);
 /** Words that name other people rather than a system. */
 const PEOPLE = new Set([

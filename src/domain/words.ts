@@ -127,8 +127,11 @@ const PARTICLE_VERBS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 
 /** Words that start a new clause: "check the dashboard, then restart" — "then restart" is its own. */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set(["then", "but", "just", "so", "because", "since", "while", "instead", "meanwhile"]);
-/** What follows a "but" that only narrows its clause: a preposition ("but for", "but on"). */
-const BUT_NARROWING = /^\s+(?:for|on|in|at|from|of|with)\s/;
+/** What follows a "but" that only narrows its clause: a preposition ("but for", "but on"), unless
+ * it opens a time or a manner ("but for now kubectl get jobs", "but in the meantime check …",
+ * "but for starters pull …"), which starts a clause of its own. */
+const BUT_NARROWING =
+  /^\s+(?:for|on|in|at|from|of|with)\s+(?!(?:now|today|starters|once|sure|example|instance|the (?:moment|meantime|time being|record|most part)|a (?:start|sec|second|minute|bit|while))(?![\p{L}\p{N}]))/u;
 
 /** Kubernetes kinds whose name is also an ops verb: before a slash they name an object. */
 const RESOURCE_KINDS: ReadonlySet<string> = new Set(["deploy", "deployment", "deployments"]);
@@ -170,11 +173,11 @@ export function stemWord(word: string): string {
 const POSSESSIVE =
   /(?<![\p{L}\p{N}])(?!(?:it|that|there|here|what|who|where|when|why|how|he|she|let|this)['’‘`´])([\p{L}\p{N}][\p{L}\p{N}._-]*)['’‘`´]s(?![\p{L}\p{N}])/gu;
 
-/** Lower case, no accents, no invisible characters, apostrophes inside words dropped ("don't" → "dont"). */
 /** Text of printable ASCII only (and whitespace). */
 const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
 const UPPER_OR_UNDERSCORE = /[\p{Lu}_]/u;
 
+/** Lower case, no accents, no invisible characters, apostrophes inside words dropped ("don't" → "dont"). */
 export function foldText(text: string): string {
   // A possessive is its noun: "the PR's checks" are the PR's ("prs" would stem to nothing known),
   // "catalog-db's cpu" is the db's. Contractions keep their letter: "it's", "let's", "that's".
@@ -190,8 +193,9 @@ export function foldText(text: string): string {
  * alone, so an answer typed in capitals scores like one in lower case): JA3Hash → JA3 Hash, headRefOid → head Ref Oid, revoked_at → revoked at,
  * validationFailureAction → validation Failure Action (plural acronyms such as ASNs stay whole). */
 export function splitCamelCase(text: string): string {
-  // No capital and no underscore: nothing to split (a regex pass per rule saved on most answers).
-  if (!UPPER_OR_UNDERSCORE.test(text)) return text;
+  // No capital or underscore: nothing to split (a regex pass per rule saved on most answers). A NUL,
+  // which the last step removes, still goes through.
+  if (!UPPER_OR_UNDERSCORE.test(text) && !text.includes("\u0000")) return text;
   return (
     text
       // API and event names (DeleteAccessKey, UpdateSecretVersionStage): words joined by a mark,
@@ -286,7 +290,7 @@ export function toWords(text: string, forms?: ReadonlyMap<string, string>): Word
       if (folded[i - 1] === "-" && (i < 2 || /[\s-]/.test(folded[i - 2] ?? ""))) inFlag = true;
       // "pulled the top ja3 but for /api/v1/search": "but" before a preposition narrows the
       // clause it is in rather than opening another.
-      const narrows = raw === "but" && BUT_NARROWING.test(folded.slice(i + raw.length, i + raw.length + 8));
+      const narrows = raw === "but" && BUT_NARROWING.test(folded.slice(i + raw.length, i + raw.length + 32));
       if (CLAUSE_WORDS.has(raw) && words.length > 0 && !narrows) {
         clause++;
         segment++;

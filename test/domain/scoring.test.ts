@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { loadCatalog } from "../../src/catalog/catalog.js";
 import { builtinLexicon } from "../../src/catalog/lexicon.js";
 import { compileLexicon } from "../../src/domain/lexicon.js";
 import { compileRubric, firstMoveScore, type RubricV2, verdictOf } from "../../src/domain/scoring.js";
 import { toWords } from "../../src/domain/words.js";
+import { REPO_ROOT } from "../helpers.js";
 
 // A small lexicon of its own, so these tests say what the scorer does, not what the shipped
 // lexicon happens to hold.
@@ -1098,5 +1100,91 @@ describe("round 13: what an answer only names, leaves alone or holds back", () =
     const clauses = new Set(toWords("pulled the top ja3 but for /api/v1/search").map((w) => w.clause));
     assert.equal(clauses.size, 1);
     assert.equal(new Set(toWords("pulled the top ja3 but the asn too").map((w) => w.clause)).size, 2);
+  });
+});
+
+describe("round 13 review: what the new readings must not take", () => {
+  it("reads a check proposed or looked at after 'looks like' as a check", () => {
+    assert.equal(score("seems like we should check the provider errors").correct, true);
+    assert.equal(score("let's see what it looks like on the status page").correct, true);
+    assert.equal(score("this looks like a provider error").correct, false);
+  });
+
+  it("reads 'to be safe' after a risky act as no 'leave X be'", () => {
+    const v = score("provider errors on the dash, leave the alert on and restart it to be safe");
+    assert.equal(v.correct, false, v.reason);
+    assert.equal(score("provider errors on the dash, leave the gateway be").correct, true);
+  });
+
+  it("reads 'may have to … now' as a move", () => {
+    assert.equal(score("5xx by provider on the dash, we may have to fail over to northpay now").correct, false);
+    assert.equal(score("by provider on the dash, we might need to restart the gateway right away").correct, false);
+    assert.equal(score("by provider on the dash; we may have to fail over to northpay later").correct, true);
+    assert.equal(score("by provider on the dash; we may have to roll back first thing tomorrow").correct, true);
+  });
+
+  it("reads what follows a hold as any answer: a hand-off after it still hands off", () => {
+    for (const handOff of [
+      "@sam wait for the payments team to check the provider errors",
+      "@sam no restarts — can you page the payments team and ask them to check the status page",
+      "@sam no idea, can you take it? provider errors on the dash look bad",
+      "@sam stop the gateway and check the status page",
+    ]) {
+      const v = score(handOff);
+      assert.equal(v.correct, false, handOff);
+      assert.ok(v.handOff, handOff);
+    }
+    assert.equal(score("@sam hold any restarts pls — checking the provider errors by provider on the dash").correct, true);
+  });
+
+  it("reads a ticket done as a hand-off only when it is filed for others and is all the answer says", () => {
+    assert.equal(score("filed a ticket with paycore, checking provider errors by provider on the dash").correct, true);
+    assert.equal(score("opened the case in soar and split the provider errors by provider").correct, true);
+    assert.equal(score("logged into grafana, no ticket yet, checking provider errors by provider").correct, true);
+    assert.ok(score("just opened a case with the payments team about the provider errors").handOff);
+  });
+
+  it("keeps 'but for now' a clause of its own", () => {
+    assert.equal(new Set(toWords("not rerunning it but for now get the jobs").map((w) => w.clause)).size, 2);
+    assert.equal(new Set(toWords("pulled the top ja3 but for /api/v1/search").map((w) => w.clause)).size, 1);
+    assert.equal(score("no rollback yet but for now check the provider errors").correct, true);
+  });
+
+  it("removes a NUL typed in an answer with no capitals, as the camelCase pass always did", () => {
+    assert.equal(toWords("rest\u0000art the gateway")[0]?.raw, "restart");
+  });
+});
+
+describe("round 13 review: the shipped rubrics' new entries", () => {
+  const catalog = loadCatalog(REPO_ROOT);
+  const shipped = (id: string, answer: string) => {
+    const scenario = catalog.scenarios.get(id);
+    assert.ok(scenario, id);
+    return firstMoveScore(answer, scenario.rubric);
+  };
+
+  it("reads egress cut for the pod, or the NAT gateway's logs, as no cut of the whole cluster", () => {
+    assert.equal(
+      shipped("cwpp-shell", "block egress for that pod in the cluster with a deny-all netpol, keep it running for forensics").correct,
+      true,
+    );
+    assert.equal(
+      shipped("cwpp-shell", "isolate the pod with a deny-all netpol and check the nat gateway flow logs for its egress").correct,
+      true,
+    );
+    assert.equal(shipped("cwpp-shell", "cut all egress of the cluster at the NAT gateway so nothing else leaves").correct, false);
+  });
+
+  it("reads an attestor named near another 'add' as no attestor added", () => {
+    assert.equal(
+      shipped("image-signature", "cosign verify the digest with the attestor's key and add a note with the release run id").correct,
+      true,
+    );
+    assert.equal(shipped("image-signature", "cosign verify the digest, then add an attestor for the new identity").correct, false);
+  });
+
+  it("reads the alert having fired as no sign the job ran", () => {
+    assert.equal(shipped("silent-batch", "the alert fired at 02:15, looking into it now").correct, false);
+    assert.equal(shipped("silent-batch", "did nightly-export fire at all last night? checking before anyone reruns it").correct, true);
   });
 });
