@@ -3126,7 +3126,7 @@ function vagueMove(answer: string, x: Indexed): string | null {
   let start = 0;
   // "first", "i'd", "lets", "gonna" before the verb.
   while (start < words.length && LEAD_IN.has(words[start]?.raw ?? "")) start++;
-  const verb = VAGUE_VERBS.find((v) => v.every((w, k) => words[start + k]?.raw === w));
+  const verb = VAGUE_VERBS.find((v) => rawPhraseAt(words, start, v));
   if (!verb) return null;
   const rest = words.slice(start + verb.length);
   if (rest.some((w) => w.clause !== rest[0]?.clause)) return null;
