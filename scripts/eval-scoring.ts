@@ -14,6 +14,6 @@ if (!existsSync(folder)) {
   console.error(`no corpus at ${folder}: give a folder of <scenario>.yml files (scenario: id, answers: [{text, label}])`);
   process.exit(2);
 }
-const report = runScoringEval(REPO_ROOT, folder, { misses: args.includes("--misses") });
+const report = runScoringEval(REPO_ROOT, folder, { misses: args.includes("--misses"), rulesOnly: args.includes("--rules-only") });
 console.log(report.text);
 process.exit(report.ok ? 0 : 1);

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lexiconSchema } from "../domain/lexicon.js";
+import { type PrecedentModel, precedentModelFromJson, precedentModelToJson } from "../domain/precedents.js";
 import { scenarioSchemas } from "../domain/scenario.js";
 import { PACKAGE_ROOT } from "./config.js";
 import { parseYamlSource } from "./yamlSource.js";
@@ -57,4 +58,37 @@ export function writeBuiltinCache(scenarioPaths: readonly string[], lexiconPath:
   add(lexiconPath, lexiconSchema());
   writeFileSync(CACHE_PATH, `${JSON.stringify({ files } satisfies CacheFile)}\n`);
   return Object.keys(files).length;
+}
+
+// The built-in scenarios' precedent models, trained at build time too: training scores some 500
+// judged answers with the rubric (a third of a second), which a drill's first answer must not
+// wait for. dist/catalog/precedents/<id>.json holds one, with the sha256 of the scenario file and
+// of the precedents file it was trained from; either changed, and the model is trained on first use.
+
+const PRECEDENTS_DIR = fileURLToPath(new URL("./precedents/", import.meta.url));
+
+const precedentKey = (scenarioText: string, precedentsText: string) => sha256(`${sha256(scenarioText)}\0${sha256(precedentsText)}`);
+
+/** The model built for a built-in scenario from exactly these two texts, if the build made one. */
+export function cachedPrecedentModel(id: string, scenarioText: string, precedentsText: string): PrecedentModel | null | undefined {
+  let entry: { key?: string; model?: unknown };
+  try {
+    entry = JSON.parse(readFileSync(`${PRECEDENTS_DIR}${id}.json`, "utf8")) as { key?: string; model?: unknown };
+  } catch {
+    return undefined; // no build, or not built for this scenario
+  }
+  if (entry.key !== precedentKey(scenarioText, precedentsText)) return undefined;
+  return entry.model === null ? null : (precedentModelFromJson(entry.model) ?? undefined);
+}
+
+/** Build time: one trained model per built-in scenario that has precedents. */
+export function writeBuiltinPrecedents(
+  entries: readonly { id: string; scenarioText: string; precedentsText: string; model: PrecedentModel | null }[],
+): number {
+  mkdirSync(PRECEDENTS_DIR, { recursive: true });
+  for (const e of entries) {
+    const model = e.model ? precedentModelToJson(e.model) : null;
+    writeFileSync(`${PRECEDENTS_DIR}${e.id}.json`, `${JSON.stringify({ key: precedentKey(e.scenarioText, e.precedentsText), model })}\n`);
+  }
+  return entries.length;
 }

@@ -3,14 +3,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { parseDuration } from "../domain/duration.js";
 import type { CompiledLexicon } from "../domain/lexicon.js";
+import { MIN_PRECEDENTS_PER_LABEL, type PrecedentModel, trainPrecedentModel } from "../domain/precedents.js";
 import { checkRubric } from "../domain/rubricChecks.js";
+import type { LabelledAnswer } from "../domain/rubricEval.js";
 import { type HeadingMap, parseRunbook } from "../domain/runbook.js";
 import { runbookFindings } from "../domain/runbookFindings.js";
 import { type Role, type Scenario, type ScenarioFile, scenarioSchemas } from "../domain/scenario.js";
 import { checkScenario } from "../domain/scenarioChecks.js";
 import { type CompiledRubric, compileRubric } from "../domain/scoring.js";
-import { cachedBuiltin } from "./builtinCache.js";
+import { cachedBuiltin, cachedPrecedentModel } from "./builtinCache.js";
 import { type CatalogConfig, PACKAGE_ROOT } from "./config.js";
+import { readCorpusFile } from "./corpus.js";
 import { builtinLexicon, LEXICON_FILE, lexiconFolders, loadLexicon } from "./lexicon.js";
 import { fieldName, isError, type LintProblem } from "./problems.js";
 import { schemaIssueProblems } from "./schemaProblems.js";
@@ -111,7 +114,7 @@ export function loadScenarioFile(
   // A built-in file exactly as it was validated at build time needs no parsing or validation
   // (builtinCache.ts); its YAML is read again only if a problem needs a line number.
   const cached = cachedBuiltin(path, text) as ScenarioFile | undefined;
-  if (opts.trusted && cached) return trustedScenario(path, cached, opts, scenarioLexicon);
+  if (opts.trusted && cached) return trustedScenario(path, text, cached, opts, scenarioLexicon);
   const source = cached ? validatedYamlSource(text, cached) : parseYamlSource(text);
   if (source.errors.length > 0) {
     return { id: fileId, scenario: null, problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
@@ -123,7 +126,7 @@ export function loadScenarioFile(
     return { id, scenario: null, problems: schemaIssueProblems(parsed.error.issues, source, file) };
   }
   const data = parsed.data;
-  if (opts.trusted) return trustedScenario(path, data, opts, scenarioLexicon);
+  if (opts.trusted) return trustedScenario(path, text, data, opts, scenarioLexicon);
   const authoring = opts.authoring === true;
   const found = resolveRunbookPath(path, data.runbook, base);
   // Compiling and scoring each rubric was most of a large catalog's load: a running bot compiles
@@ -173,7 +176,15 @@ export function loadScenarioFile(
     });
   }
   const runbookRef = runbookRefOf(found.path, base);
-  const scenario = buildScenario(data, runbookText, { headings, runbookRef, lexicon: scenarioLexicon, ...(rubric ? { rubric } : {}) });
+  const precedents = () => readPrecedents(path, data.id);
+  const scenario = buildScenario(data, runbookText, {
+    headings,
+    runbookRef,
+    lexicon: scenarioLexicon,
+    precedents,
+    ...(rubric ? { rubric } : {}),
+  });
+  if (authoring) problems.push(...precedentsProblems(path, data.id));
   if (authoring) {
     // Findings are warnings (a runbook with gaps still runs); the debrief reads them on first use.
     const runbookFile = displayPath(found.path);
@@ -215,7 +226,13 @@ export function deferredRubricErrors(scenario: Scenario): LintProblem[] {
 }
 
 /** A built-in scenario from its validated data: its runbook is read, the rest waits for first use. */
-function trustedScenario(path: string, data: ScenarioFile, opts: ScenarioLoadOptions, lexicon: CompiledLexicon): LoadedScenario {
+function trustedScenario(
+  path: string,
+  text: string,
+  data: ScenarioFile,
+  opts: ScenarioLoadOptions,
+  lexicon: CompiledLexicon,
+): LoadedScenario {
   const found = resolveRunbookPath(path, data.runbook, opts.base);
   if (!found) {
     const problem = { file: displayPath(path), line: 1, field: "runbook", message: `runbook ${data.runbook} does not exist` };
@@ -223,7 +240,14 @@ function trustedScenario(path: string, data: ScenarioFile, opts: ScenarioLoadOpt
   }
   const runbookText = readFileSync(found.path, "utf8");
   const runbookRef = runbookRefOf(found.path, opts.base);
-  return { id: data.id, scenario: buildScenario(data, runbookText, { headings: opts.headings ?? {}, runbookRef, lexicon }), problems: [] };
+  const precedents = () => readPrecedents(path, data.id);
+  // The model the build trained from this very file and its precedents, with the built-in lexicon.
+  const trainedModel = () => {
+    const precedentsText = precedentsFileText(path, data.id);
+    return precedentsText !== null && lexicon === builtinLexicon() ? cachedPrecedentModel(data.id, text, precedentsText) : undefined;
+  };
+  const scenario = buildScenario(data, runbookText, { headings: opts.headings ?? {}, runbookRef, lexicon, precedents, trainedModel });
+  return { id: data.id, scenario, problems: [] };
 }
 
 /** The runbook as people know it: its path from the base folder, else as displayed. */
@@ -247,7 +271,16 @@ export const DEFAULT_ROLES: Role[] = [
 export function buildScenario(
   data: ScenarioFile,
   runbookText: string,
-  options: { headings?: HeadingMap; runbookRef?: string; lexicon?: CompiledLexicon; rubric?: CompiledRubric } = {},
+  options: {
+    headings?: HeadingMap;
+    runbookRef?: string;
+    lexicon?: CompiledLexicon;
+    rubric?: CompiledRubric;
+    /** The scenario's precedents, read when first needed (see readPrecedents). */
+    precedents?: () => readonly LabelledAnswer[];
+    /** A model already trained on them (the build's, for a built-in scenario); undefined: train. */
+    trainedModel?: () => PrecedentModel | null | undefined;
+  } = {},
 ): Scenario {
   const headings = options.headings ?? {};
   const lexicon = () => options.lexicon ?? builtinLexicon();
@@ -276,7 +309,70 @@ export function buildScenario(
   defineOnFirstUse(scenario, "runbookDoc", () => parseRunbook(runbookText, { headings }));
   defineOnFirstUse(scenario, "runbookFindings", () => runbookFindings(scenario.runbookDoc, headings));
   defineOnFirstUse(scenario, "hash", () => scenarioHash(data, runbookText, headings));
+  // Not content: kept out of spreads and JSON (a stored version gets them from the catalog's).
+  defineHiddenOnFirstUse(scenario, "precedents", () => options.precedents?.() ?? []);
+  defineHiddenOnFirstUse(scenario, "precedentModel", () => {
+    const trained = options.trainedModel?.();
+    return trained !== undefined ? trained : trainPrecedentModel(scenario.rubric, scenario.precedents);
+  });
   return scenario;
+}
+
+/** The folder beside a scenario file that holds its precedents (answers people judged). */
+export const PRECEDENTS_FOLDER = "precedents";
+
+export const precedentsPath = (scenarioPath: string, id: string) => join(dirname(scenarioPath), PRECEDENTS_FOLDER, `${id}.yml`);
+
+function precedentsFileText(scenarioPath: string, id: string): string | null {
+  try {
+    return readFileSync(precedentsPath(scenarioPath, id), "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Lint's look at a scenario's precedents file: warnings (a scenario with a broken or thin file
+ * still runs, judged by its rubric alone), with file, line and field. */
+function precedentsProblems(scenarioPath: string, id: string): LintProblem[] {
+  const path = precedentsPath(scenarioPath, id);
+  if (!existsSync(path)) return [];
+  const { files, problems } = readCorpusFile(path);
+  const unused = " (the precedents are not used until it is fixed)";
+  if (problems.length > 0) return problems.map((p) => ({ ...p, message: `${p.message}${unused}`, severity: "warning" as const }));
+  const file = files[0];
+  if (!file) return [];
+  if (file.scenario !== id)
+    return [
+      {
+        file: file.file,
+        line: 1,
+        field: "scenario",
+        message: `is "${file.scenario}", but this file holds the precedents of "${id}"${unused}`,
+        severity: "warning",
+      },
+    ];
+  const accepts = file.answers.filter((a) => a.accept).length;
+  const rejects = file.answers.length - accepts;
+  if (accepts < MIN_PRECEDENTS_PER_LABEL || rejects < MIN_PRECEDENTS_PER_LABEL)
+    return [
+      {
+        file: file.file,
+        line: 1,
+        field: "answers",
+        message: `${accepts} accepted and ${rejects} rejected: at least ${MIN_PRECEDENTS_PER_LABEL} of each are needed before precedents judge answers (the rubric judges alone until then)`,
+        severity: "warning",
+      },
+    ];
+  return [];
+}
+
+/** The judged answers in precedents/<id>.yml beside a scenario file (the corpus format: scenario,
+ * answers of text, label, why), or none. A broken file gives none here; lint names its problems. */
+export function readPrecedents(scenarioPath: string, id: string): LabelledAnswer[] {
+  const path = precedentsPath(scenarioPath, id);
+  if (!existsSync(path)) return [];
+  const { files, problems } = readCorpusFile(path);
+  return problems.length > 0 ? [] : files.filter((f) => f.scenario === id).flatMap((f) => f.answers);
 }
 
 /** What a rubric compares an answer's names with: the scenario's text (`knownText`: its fields and
@@ -318,20 +414,24 @@ function scenarioTextFields(texts: { knownText: string; focusText: string }): Pi
 
 /** An enumerable property computed by its first read and then kept as a plain value, so a
  * scenario looks and copies (spread, JSON) as if it had been filled in up front. */
-function defineOnFirstUse<K extends keyof Scenario>(scenario: Scenario, key: K, compute: () => Scenario[K]): void {
+function defineOnFirstUse<K extends keyof Scenario>(scenario: Scenario, key: K, compute: () => Scenario[K], enumerable = true): void {
   Object.defineProperty(scenario, key, {
-    enumerable: true,
+    enumerable,
     configurable: true,
     get() {
       const value = compute();
-      Object.defineProperty(scenario, key, { value, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(scenario, key, { value, enumerable, configurable: true, writable: true });
       return value;
     },
     set(value: Scenario[K]) {
-      Object.defineProperty(scenario, key, { value, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(scenario, key, { value, enumerable, configurable: true, writable: true });
     },
   });
 }
+
+/** The same, but left out of spreads and JSON: what is not the scenario's content. */
+const defineHiddenOnFirstUse = <K extends keyof Scenario>(scenario: Scenario, key: K, compute: () => Scenario[K]) =>
+  defineOnFirstUse(scenario, key, compute, false);
 
 /** sha256 of what a drill ran on. A heading map changes how the runbook reads, so it counts. */
 export function scenarioHash(data: ScenarioFile, runbookText: string, headings: HeadingMap = {}): string {
@@ -341,13 +441,13 @@ export function scenarioHash(data: ScenarioFile, runbookText: string, headings: 
 }
 
 /** Every scenario YAML file under the given paths (files or folders), sorted; dot-folders,
- * node_modules and a folder's lexicon.yml / drillbot.yml are not scenarios. */
+ * node_modules, precedents/ folders and a folder's lexicon.yml / drillbot.yml are not scenarios. */
 export function scenarioFiles(paths: string[]): string[] {
   const found: string[] = [];
   const visit = (path: string, top: boolean) => {
     const name = basename(path);
     if (statSync(path).isDirectory()) {
-      if (!top && (name.startsWith(".") || name === "node_modules")) return;
+      if (!top && (name.startsWith(".") || name === "node_modules" || name === PRECEDENTS_FOLDER)) return;
       for (const entry of readdirSync(path).sort()) visit(join(path, entry), false);
     } else if (isYaml(path) && (top || !NOT_SCENARIOS.has(name))) {
       found.push(path);

@@ -41,30 +41,35 @@ export function readCorpus(folder: string): { files: CorpusFile[]; problems: Lin
   const problems: LintProblem[] = [];
   for (const name of readdirSync(folder).sort()) {
     if (![".yml", ".yaml"].includes(extname(name))) continue;
-    const path = join(folder, name);
-    const file = displayPath(path);
-    const source = parseYamlSource(readFileSync(path, "utf8"));
-    if (source.errors.length > 0) {
-      problems.push(...source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })));
-      continue;
-    }
-    const parsed = corpusFileSchema().safeParse(source.data);
-    if (!parsed.success) {
-      problems.push(
-        ...parsed.error.issues.map((issue) => ({
-          file,
-          line: source.lineOf(issue.path),
-          field: fieldName(issue.path),
-          message: issue.message,
-        })),
-      );
-      continue;
-    }
-    files.push({
-      file,
-      scenario: parsed.data.scenario,
-      answers: parsed.data.answers.map((a) => ({ text: a.text, accept: a.label === "accept", source: file })),
-    });
+    const one = readCorpusFile(join(folder, name));
+    files.push(...one.files);
+    problems.push(...one.problems);
   }
   return { files, problems };
+}
+
+/** One corpus file (also the format of a scenario's precedents/<id>.yml): its answers, or the
+ * problems that keep it from being read, with line and field. */
+export function readCorpusFile(path: string): { files: CorpusFile[]; problems: LintProblem[] } {
+  const file = displayPath(path);
+  const source = parseYamlSource(readFileSync(path, "utf8"));
+  if (source.errors.length > 0)
+    return { files: [], problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
+  const parsed = corpusFileSchema().safeParse(source.data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({
+      file,
+      line: source.lineOf(issue.path),
+      field: fieldName(issue.path),
+      message: issue.message,
+    }));
+    return { files: [], problems };
+  }
+  const answers = parsed.data.answers.map((a) => ({
+    text: a.text,
+    accept: a.label === "accept",
+    source: file,
+    ...(a.why ? { why: a.why } : {}),
+  }));
+  return { files: [{ file, scenario: parsed.data.scenario, answers }], problems: [] };
 }

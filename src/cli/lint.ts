@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { displayPath, isRunbookPage, lintRunbookFile, loadCatalog, resolveRunbookPath } from "../catalog/catalog.js";
+import { displayPath, isRunbookPage, lintRunbookFile, loadCatalog, PRECEDENTS_FOLDER, resolveRunbookPath } from "../catalog/catalog.js";
 import { type CatalogConfig, PACKAGE_ROOT } from "../catalog/config.js";
 import { LEXICON_FILE, readLexiconFile } from "../catalog/lexicon.js";
 import { formatProblem, type LintProblem } from "../catalog/problems.js";
@@ -27,7 +27,7 @@ function collect(paths: string[]): {
     }
     const name = basename(path);
     if (statSync(path).isDirectory()) {
-      if (!top && (name.startsWith(".") || name === "node_modules")) return;
+      if (!top && (name.startsWith(".") || name === "node_modules" || name === PRECEDENTS_FOLDER)) return;
       for (const entry of readdirSync(path).sort()) visit(join(path, entry), false);
     } else if (extname(path) === ".md") {
       (isRunbookPage(path) ? runbooks : notRunbooks).push(path);

@@ -33,8 +33,9 @@ export const COMMAND_USAGE: Record<string, string> = {
   How the scenario's rubric judges an answer, and why (matched and missing concepts, risky phrase).`,
   review: `drillbot review <drill-id> [--user NAME] [--db PATH]
   Walk a drill's answers, needs-review first, and accept or reject each (recorded like Slack's).`,
-  rubric: `drillbot rubric eval|suggest <scenario> [--db PATH]
-  A rubric against its samples and every reviewed answer in the database; suggest proposes changes.`,
+  rubric: `drillbot rubric eval|suggest|precedents <scenario> [--db PATH]
+  A rubric against its samples and every reviewed answer in the database; suggest proposes changes;
+  precedents adds the answers facilitators decided on to the scenario's precedents file.`,
   debrief: `drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
   Print a recorded drill's debrief.`,
   stats: `drillbot stats [--user NAME|U…] [--scenario ID] [--workspace T…] [--db PATH]
@@ -83,8 +84,9 @@ Usage:
                                    how the rubric judges an answer, and why
   drillbot review <drill-id> [--user NAME] [--db PATH]
                                    accept or reject a drill's answers (needs-review first)
-  drillbot rubric eval|suggest <scenario> [--db PATH]
-                                   a rubric against its samples and every reviewed answer
+  drillbot rubric eval|suggest|precedents <scenario> [--db PATH]
+                                   a rubric against its samples and every reviewed answer;
+                                   precedents keeps decided answers as precedents
   drillbot debrief <drill-id|last> [--db PATH] [--format text|md|json|csv]
                                    print a recorded debrief
   drillbot stats [--user NAME] [--scenario ID] [--db PATH]

@@ -1,9 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadCatalog } from "../catalog/catalog.js";
-import type { CatalogConfig } from "../catalog/config.js";
+import { displayPath, loadCatalog, precedentsPath } from "../catalog/catalog.js";
+import { type CatalogConfig, PACKAGE_ROOT } from "../catalog/config.js";
+import { readCorpusFile } from "../catalog/corpus.js";
+import { formatProblem } from "../catalog/problems.js";
 import { closestId } from "../domain/closest.js";
 import { percentPrecise } from "../domain/debriefWords.js";
+import { MIN_PRECEDENTS_PER_LABEL, sameAnswerKey, trainPrecedentModel } from "../domain/precedents.js";
 import { evaluateRubric, type LabelledAnswer } from "../domain/rubricEval.js";
 import { suggestRubricChanges } from "../domain/rubricSuggest.js";
 import type { Scenario } from "../domain/scenario.js";
@@ -16,7 +20,8 @@ import { terminalSafe } from "./renderDebrief.js";
 // `drillbot rubric eval|suggest <scenario>`: how a rubric agrees with its samples and with every
 // answer a facilitator reviewed, and what to add to it.
 
-const USAGE = "usage: drillbot rubric eval <scenario> [--db PATH]   ·   drillbot rubric suggest <scenario> [--db PATH]";
+const USAGE =
+  "usage: drillbot rubric eval <scenario> [--db PATH]   ·   drillbot rubric suggest <scenario> [--db PATH]   ·   drillbot rubric precedents <scenario> [--db PATH]";
 const pct = percentPrecise;
 
 /** The scenario's samples and every reviewed answer in the database, labelled. */
@@ -48,7 +53,7 @@ async function labelledAnswers(
 export async function rubricCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: "string" } } });
   const [sub, scenarioId] = positionals;
-  if ((sub !== "eval" && sub !== "suggest") || !scenarioId || positionals.length > 2) {
+  if ((sub !== "eval" && sub !== "suggest" && sub !== "precedents") || !scenarioId || positionals.length > 2) {
     io.err(USAGE);
     return 2;
   }
@@ -59,15 +64,24 @@ export async function rubricCommand(args: string[], config: CatalogConfig, io: C
     io.err(`no scenario "${scenarioId}"${closest ? `; did you mean ${closest}?` : ""} (drillbot list shows them)`);
     return 2;
   }
+  if (sub === "precedents") return addDecidedPrecedents(scenario, catalog.files.get(scenarioId), values.db, io);
   const { answers, reviewed } = await labelledAnswers(scenario, values.db, io);
   if (answers.length === 0) {
     io.err(`${scenarioId} has no samples and no reviewed answers yet: add first_move.samples, or review a drill (drillbot review <id>)`);
     return 1;
   }
-  const result = evaluateRubric(scenario.rubric, answers);
-  const s = result.stats;
   if (sub === "eval") {
+    // Judged as a drill judges them, by a model that has not seen these answers as precedents.
+    const leaveOut = new Set(answers.map((a) => sameAnswerKey(a.text)));
+    const model = trainPrecedentModel(scenario.rubric, scenario.precedents, leaveOut);
+    const result = evaluateRubric(scenario.rubric, answers, model);
+    const s = result.stats;
     io.out(`${scenarioId}: ${s.total} labelled answers (${s.total - reviewed} samples, ${reviewed} reviewed by people)`);
+    io.out(
+      model
+        ? `  judged by the rubric and ${model.accepts + model.rejects} precedents (precedents/${scenarioId}.yml; ${s.overruled} verdicts overruled)`
+        : "  judged by the rubric alone (no precedents file, or fewer than 10 of a label)",
+    );
     io.out(`  accuracy      ${pct(s.accuracy)} (${s.correct} of ${s.total})`);
     io.out(`  false rejects ${pct(s.falseRejectRate)} (${s.falseRejects} of ${s.accepts} acceptable answers called wrong)`);
     io.out(`  false accepts ${pct(s.falseAcceptRate)} (${s.falseAccepts} of ${s.rejects} unacceptable answers called correct)`);
@@ -79,6 +93,9 @@ export async function rubricCommand(args: string[], config: CatalogConfig, io: C
     if (result.misses.length > 0) io.out(`  drillbot rubric suggest ${scenarioId} proposes additions`);
     return 0;
   }
+  // Suggestions are for the rubric: what its own rules missed, before any precedent.
+  const result = evaluateRubric(scenario.rubric, answers);
+  const s = result.stats;
   const knownWords = [...scenario.rubric.core, ...scenario.rubric.supporting]
     .flatMap((c) => c.terms.map((t) => termWords(t.text, catalog.lexicon)))
     .flatMap((w) => w.split(" "));
@@ -106,4 +123,110 @@ export async function rubricCommand(args: string[], config: CatalogConfig, io: C
   }
   io.out("Check each against the runbook before adding it; then drillbot rubric eval shows the effect.");
   return 0;
+}
+
+/** `drillbot rubric precedents <scenario>`: every answer a facilitator decided on (Slack's Accept /
+ * Reject, `drillbot review`) becomes a precedent in precedents/<id>.yml beside the scenario file,
+ * so later drills are judged with it. Only answers not there yet are added, at the end of the
+ * file; comments and hand edits stay. A built-in scenario's precedents ship with drillbot. */
+async function addDecidedPrecedents(scenario: Scenario, file: string | undefined, dbFlag: string | undefined, io: CliIO): Promise<number> {
+  if (!file || isInside(file, join(PACKAGE_ROOT, "scenarios"))) {
+    io.err(
+      `${scenario.id} is a built-in scenario: its precedents ship with drillbot. To keep your own, copy scenarios/${scenario.id}.yml (and its runbook) into your catalog folder, where it replaces the built-in one, and run this again.`,
+    );
+    return 2;
+  }
+  const chosen = databaseFromEnv(process.env, dbFlag);
+  if (chosen.ok && chosen.database.kind === "sqlite" && !existsSync(chosen.database.path)) {
+    io.err(`no database at ${chosen.database.path}: nothing has been decided yet (give --db PATH or set DATABASE_URL)`);
+    return 1;
+  }
+  const stores = await openCliStores(dbFlag, io);
+  if (!stores) return 1;
+  let decided: Awaited<ReturnType<typeof stores.drills.reviewedAnswers>>;
+  try {
+    decided = await stores.drills.reviewedAnswers(scenario.id);
+  } finally {
+    await stores.close();
+  }
+  const path = precedentsPath(file, scenario.id);
+  const before = existsSync(path) ? readFileSync(path, "utf8") : null;
+  const known = new Map<string, boolean>();
+  if (before !== null) {
+    const read = readCorpusFile(path);
+    if (read.problems.length > 0) {
+      for (const p of read.problems) io.err(formatProblem(p));
+      io.err(`fix ${displayPath(path)} first: nothing was added`);
+      return 1;
+    }
+    for (const a of read.files[0]?.answers ?? []) known.set(sameAnswerKey(a.text), a.accept);
+  }
+  // The latest decision on an answer counts (they are in the order they were made).
+  const latest = new Map<string, (typeof decided)[number]>();
+  for (const d of decided) latest.set(sameAnswerKey(d.text), d);
+  const added: (typeof decided)[number][] = [];
+  const disagree: string[] = [];
+  for (const [key, d] of latest) {
+    const was = known.get(key);
+    if (was === undefined) added.push(d);
+    else if (was !== d.correct)
+      disagree.push(
+        `  “${terminalSafe(d.text)}”: ${d.correct ? "accepted" : "rejected"} in drill #${d.drillId}, the other way in the file`,
+      );
+  }
+  if (added.length > 0) {
+    const item = (d: (typeof decided)[number], indent: string) =>
+      [
+        `${indent}- text: ${JSON.stringify(d.text)}`,
+        `${indent}  label: ${d.correct ? "accept" : "reject"}`,
+        ...(d.correct ? [] : [`${indent}  why: ${JSON.stringify(`decided in drill #${d.drillId}`)}`]),
+      ].join("\n");
+    let text: string;
+    if (before === null) {
+      mkdirSync(dirname(path), { recursive: true });
+      const head = `# Precedents for ${scenario.id}: answers people judged (drillbot rubric precedents adds the ones\n# facilitators decide on). A drill lets them overrule the rubric where answers worded like a\n# new one were clearly judged the other way.\nscenario: ${scenario.id}\nanswers:\n`;
+      text = `${head}${added.map((d) => item(d, "  ")).join("\n")}\n`;
+    } else {
+      const lines = before.split("\n");
+      const at = lines.findIndex((l) => /^answers:\s*(#.*)?$/.test(l));
+      if (at < 0 || lines.slice(at + 1).some((l) => /^[^\s#-]/.test(l))) {
+        io.err(`${displayPath(path)}: answers: must be the file's last key, in block style (one "- text:" per answer), to add to it`);
+        return 1;
+      }
+      const indent = /^(\s*)- /.exec(lines.slice(at + 1).find((l) => /^\s*- /.test(l)) ?? "")?.[1] ?? "  ";
+      text = `${before.replace(/\n*$/, "\n")}${added.map((d) => item(d, indent)).join("\n")}\n`;
+    }
+    writeFileSync(path, text);
+    const check = readCorpusFile(path);
+    if (check.problems.length > 0) {
+      // Never leave a file drillbot cannot read: put back what was there.
+      if (before === null) rmSync(path);
+      else writeFileSync(path, before);
+      for (const p of check.problems) io.err(formatProblem(p));
+      io.err(`could not add to ${displayPath(path)}: it is as it was`);
+      return 1;
+    }
+  }
+  const all = readCorpusFile(path).files[0]?.answers ?? [];
+  const accepts = all.filter((a) => a.accept).length;
+  io.out(
+    `${scenario.id}: ${added.length} decided answer(s) added to ${displayPath(path)} (${decided.length} decided in all; the file now holds ${accepts} accepted and ${all.length - accepts} rejected)`,
+  );
+  if (disagree.length > 0) {
+    io.out(
+      `${disagree.length} decided answer(s) already there with the other label, left as the file says (edit it if the decision stands):`,
+    );
+    for (const line of disagree) io.out(line);
+  }
+  if (accepts < MIN_PRECEDENTS_PER_LABEL || all.length - accepts < MIN_PRECEDENTS_PER_LABEL)
+    io.out(
+      `precedents judge answers once there are at least ${MIN_PRECEDENTS_PER_LABEL} of each label; until then the rubric judges alone`,
+    );
+  else if (added.length > 0) io.out("drills started from now on are judged with them (a running bot reads them when it restarts)");
+  return 0;
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
 }

@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog/catalog.js";
 import type { CatalogConfig } from "../catalog/config.js";
 import { closestId } from "../domain/closest.js";
-import { type FirstMoveVerdict, firstMoveScore } from "../domain/scoring.js";
+import { judgeFirstMove } from "../domain/precedents.js";
+import type { FirstMoveVerdict } from "../domain/scoring.js";
 import type { CliIO } from "./io.js";
 import { terminalSafe } from "./renderDebrief.js";
 
@@ -29,6 +30,15 @@ export function renderVerdict(scenarioId: string, answer: string, v: FirstMoveVe
   lines.push(`  risky: ${v.risky.length > 0 ? v.risky.map((r) => `“${terminalSafe(r)}”`).join(", ") : "none"}`);
   if (v.conditional?.length)
     lines.push(`  next step, only if the check confirms: ${v.conditional.map((r) => `“${terminalSafe(r)}”`).join(", ")}`);
+  if (v.precedent) {
+    const ruling = v.precedent;
+    lines.push(
+      `  precedents: the rubric said ${ruling.rulesSaid ? "correct" : "wrong"}; answers judged before put this one at ${Math.round(ruling.acceptability * 100)}% acceptable`,
+    );
+    lines.push(
+      `    closest ${v.correct ? "accepted" : "rejected"}: “${terminalSafe(ruling.closest)}”${ruling.closestWhy ? ` — ${terminalSafe(ruling.closestWhy)}` : ""}`,
+    );
+  }
   lines.push(`  why: ${terminalSafe(v.reason)}`);
   return lines.join("\n");
 }
@@ -51,7 +61,7 @@ export function scoreCommand(args: string[], config: CatalogConfig, io: CliIO): 
     io.err(`no scenario "${scenarioId}"${closest ? `; did you mean ${closest}?` : ""} (drillbot list shows them)`);
     return 2;
   }
-  const verdict = firstMoveScore(answer, scenario.rubric);
+  const verdict = judgeFirstMove(answer, scenario.rubric, scenario.precedentModel);
   io.out(values.json ? JSON.stringify(verdict, null, 2) : renderVerdict(scenarioId, answer, verdict));
   return 0;
 }

@@ -12,6 +12,7 @@ import type {
   Person,
   ResponderRecord,
 } from "./drillState.js";
+import { judgeFirstMove } from "./precedents.js";
 import type { Inject, Outcome, Role, Scenario, TreeNode, TreeOption } from "./scenario.js";
 import { firstMoveScore } from "./scoring.js";
 import { LOCAL_TEAM, type Team } from "./team.js";
@@ -191,11 +192,18 @@ export class Drill {
     const firstMove: FirstMoveRecord = {
       text: trimmed,
       at: this.clock.now(),
-      score: firstMoveScore(trimmed, this.rubricFor(existing?.role ?? null)),
+      score: this.judge(trimmed, existing?.role ?? null),
       override: null,
     };
     responder.firstMove = firstMove;
     return { ok: true, responder, firstMove, changes: [{ type: "first_move", user, joinedAt: responder.joinedAt, move: firstMove }] };
+  }
+
+  /** A first move judged by the responder's rubric; the scenario's own rubric also by its
+   * precedents (they are answers to the scenario's first move, not a role's). */
+  private judge(answer: string, role: string | null) {
+    const roleRubric = role !== null ? this.scenario.roleRubrics[role] : undefined;
+    return roleRubric ? firstMoveScore(answer, roleRubric) : judgeFirstMove(answer, this.scenario.rubric, this.scenario.precedentModel);
   }
 
   /** The rubric a responder's first move is judged by: their role's own, else the scenario's. */

@@ -1,4 +1,5 @@
-import { type CompiledRubric, type FirstMoveVerdict, firstMoveScore } from "./scoring.js";
+import { judgeFirstMove, type PrecedentModel } from "./precedents.js";
+import type { CompiledRubric, FirstMoveVerdict } from "./scoring.js";
 
 // How well a rubric agrees with people: accuracy, false rejects (acceptable answers it called
 // wrong) and false accepts (unacceptable answers it called correct). Used by `npm run
@@ -9,6 +10,8 @@ export interface LabelledAnswer {
   accept: boolean;
   /** Where the label comes from: "sample", "review #12 by ana", "corpus"… */
   source?: string;
+  /** Why it was judged so, when the judge said (a corpus or precedent file's `why`). */
+  why?: string;
 }
 
 export interface ScoredAnswer extends LabelledAnswer {
@@ -23,6 +26,8 @@ export interface EvalStats {
   falseRejects: number;
   falseAccepts: number;
   needsReview: number;
+  /** Verdicts the precedents gave against the rubric's rules. */
+  overruled: number;
   /** Shares in 0..1; null when there is nothing to divide by. */
   accuracy: number | null;
   falseRejectRate: number | null;
@@ -53,14 +58,21 @@ export function statsOf(scored: readonly ScoredAnswer[]): EvalStats {
     falseRejects,
     falseAccepts,
     needsReview: scored.filter((s) => s.verdict.needsReview).length,
+    overruled: scored.filter((s) => s.verdict.precedent !== undefined).length,
     accuracy: share(correct, scored.length),
     falseRejectRate: share(falseRejects, accepts),
     falseAcceptRate: share(falseAccepts, scored.length - accepts),
   };
 }
 
-export function evaluateRubric(rubric: CompiledRubric, answers: readonly LabelledAnswer[]): EvalResult {
-  const scored = answers.map((a) => ({ ...a, verdict: firstMoveScore(a.text, rubric) }));
+/** Scores each answer as a drill would: the rubric, overruled by the precedents' model when given
+ * (which must not have been trained on these answers: see trainPrecedentModel's leaveOut). */
+export function evaluateRubric(
+  rubric: CompiledRubric,
+  answers: readonly LabelledAnswer[],
+  model: PrecedentModel | null = null,
+): EvalResult {
+  const scored = answers.map((a) => ({ ...a, verdict: judgeFirstMove(a.text, rubric, model) }));
   const misses = scored.filter((s) => s.accept !== s.verdict.correct).sort((a, b) => Number(b.accept) - Number(a.accept));
   return { stats: statsOf(scored), misses, scored };
 }
@@ -81,6 +93,7 @@ export function totalStats(all: readonly EvalStats[]): EvalStats {
     falseRejects,
     falseAccepts,
     needsReview: sum("needsReview"),
+    overruled: sum("overruled"),
     accuracy: share(correct, total),
     falseRejectRate: share(falseRejects, accepts),
     falseAcceptRate: share(falseAccepts, total - accepts),

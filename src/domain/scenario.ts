@@ -1,5 +1,7 @@
 import type { z as Z } from "zod";
 import { parseDuration } from "./duration.js";
+import type { PrecedentModel } from "./precedents.js";
+import type { LabelledAnswer } from "./rubricEval.js";
 import type { RunbookFinding } from "./runbookFindings.js";
 import type { CompiledRubric } from "./scoring.js";
 import { onFirstUse, zod } from "./zodOnDemand.js";
@@ -272,6 +274,11 @@ export interface Scenario extends ScenarioFile {
   runbookHeadings?: Readonly<Record<string, RunbookPart | "none">>;
   /** sha256 of the scenario and runbook content, stored with every drill run on it. */
   hash: string;
+  /** Answers people judged for this scenario (precedents/<id>.yml beside its file): not part of
+   * the scenario's content or hash, read on first use. */
+  precedents: readonly LabelledAnswer[];
+  /** The precedents as a model that may overrule the rubric (null: none, or too few of a label). */
+  precedentModel: PrecedentModel | null;
 }
 
 export const RUNBOOK_PARTS = ["trigger", "verify", "impact", "diagnose", "mitigate"] as const;

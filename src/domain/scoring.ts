@@ -212,8 +212,21 @@ export interface FirstMoveVerdict {
   /** The whole answer, when it names the core but hands the move to someone else ("ask #payments
    * who owns the pod", "@identity-team can you look?"): wrong, nobody checks anything yet. */
   handOff?: string;
+  /** Set when the scenario's precedents (answers people judged) overruled the rules' verdict. */
+  precedent?: PrecedentRuling;
   /** One line: why correct or wrong. */
   reason: string;
+}
+
+/** Why the precedents overruled the rules: what the rules said and the closest judged answer. */
+export interface PrecedentRuling {
+  /** The verdict the rules gave before the precedents overruled them. */
+  rulesSaid: boolean;
+  /** The model's probability that the answer is acceptable, rounded to two places. */
+  acceptability: number;
+  /** The closest precedent judged the way the verdict now goes, and for a reject why. */
+  closest: string;
+  closestWhy?: string;
 }
 
 /** The v1 score stored by drills before rubric v2. */

@@ -186,15 +186,22 @@ export class DrillService {
       "x-runbook-ref": runbookRef,
       ...content
     } = stored.content as ScenarioFile & { "x-runbook-headings"?: HeadingMap; "x-runbook-ref"?: string };
-    // An older version: its rubric is compiled with the catalog's lexicon as it is now.
-    const scenario = {
-      ...buildScenario(content, stored.runbook, {
-        ...(headings ? { headings } : {}),
-        ...(runbookRef ? { runbookRef } : {}),
-        ...(this.lexicon ? { lexicon: this.lexicon } : {}),
-      }),
-      hash,
-    };
+    // An older version: its rubric is compiled with the catalog's lexicon as it is now, and its
+    // answers are judged with the precedents the catalog has now for its id.
+    const current = this.scenarios.get(content.id);
+    const built = buildScenario(content, stored.runbook, {
+      ...(headings ? { headings } : {}),
+      ...(runbookRef ? { runbookRef } : {}),
+      ...(this.lexicon ? { lexicon: this.lexicon } : {}),
+      precedents: () => current?.precedents ?? [],
+    });
+    const scenario = Object.defineProperties(
+      { ...built, hash },
+      {
+        precedents: { get: () => built.precedents, enumerable: false },
+        precedentModel: { get: () => built.precedentModel, enumerable: false },
+      },
+    ) as Scenario;
     this.versions.set(hash, scenario);
     return scenario;
   }

@@ -61,3 +61,23 @@ describe("scenario library", () => {
     });
   }
 });
+
+describe("the library's precedents", () => {
+  const shipped = loadCatalog(REPO_ROOT);
+
+  it("give every scenario a model trained on enough judged answers of each label", () => {
+    for (const [id, scenario] of shipped.scenarios) {
+      const accepts = scenario.precedents.filter((p) => p.accept).length;
+      const rejects = scenario.precedents.length - accepts;
+      assert.ok(accepts >= 200 && rejects >= 200, `${id}: ${accepts} accepted, ${rejects} rejected precedents`);
+      assert.notEqual(scenario.precedentModel, null, id);
+    }
+  });
+
+  it("are not part of a scenario's content: a copy or its JSON leaves them out", () => {
+    const scenario = shipped.scenarios.get("payment-5xx");
+    assert.ok(scenario && scenario.precedents.length > 0);
+    assert.equal("precedents" in { ...scenario }, false);
+    assert.doesNotMatch(JSON.stringify({ ...scenario, runbookDoc: null }), /"precedent/);
+  });
+});

@@ -235,6 +235,59 @@ describe("drillbot lint", () => {
     assert.deepEqual(clean.out, ["ok: 1 of 1 scenario valid (1 full drill, 0 quick drills), 1 runbook checked"]);
   });
 
+  it("reads precedents/<id>.yml beside a scenario as its judged answers, never as a scenario, and warns about a broken or thin one", () => {
+    const answers = (n: number, label: string) =>
+      Array.from({ length: n }, (_, i) => `  - text: "answer ${label} ${i}"\n    label: ${label}\n`).join("");
+    const broken = lintBroken(
+      (f) => ({
+        ...f,
+        extra: { "scenarios/precedents/base.yml": 'scenario: base\nanswers:\n  - text: "check the dash"\n    label: acept\n' },
+      }),
+      ["scenarios/precedents"],
+    );
+    assert.equal(broken.code, 0, broken.lines.join("\n"));
+    assert.match(broken.summary, /1 of 1 scenario valid/);
+    assert.ok(
+      broken.lines.includes(
+        'scenarios/precedents/base.yml:4: answers.0.label: warning: Invalid option: expected one of "accept"|"reject" (the precedents are not used until it is fixed)',
+      ),
+      broken.lines.join("\n"),
+    );
+    const thin = lintBroken(
+      (f) => ({
+        ...f,
+        extra: { "scenarios/precedents/base.yml": `scenario: base\nanswers:\n${answers(12, "accept")}${answers(3, "reject")}` },
+      }),
+      ["scenarios/precedents"],
+    );
+    assert.match(
+      thin.lines.join("\n"),
+      /precedents\/base\.yml:1: answers: warning: 12 accepted and 3 rejected: at least 10 of each are needed/,
+    );
+    const other = lintBroken(
+      (f) => ({
+        ...f,
+        extra: { "scenarios/precedents/base.yml": `scenario: payment-5xx\nanswers:\n${answers(10, "accept")}${answers(10, "reject")}` },
+      }),
+      ["scenarios/precedents"],
+    );
+    assert.match(
+      other.lines.join("\n"),
+      /precedents\/base\.yml:1: scenario: warning: is "payment-5xx", but this file holds the precedents of "base"/,
+    );
+    const fine = lintBroken(
+      (f) => ({
+        ...f,
+        extra: { "scenarios/precedents/base.yml": `scenario: base\nanswers:\n${answers(10, "accept")}${answers(10, "reject")}` },
+      }),
+      ["scenarios/precedents"],
+    );
+    assert.deepEqual(
+      fine.lines.filter((l) => l.includes("precedents")),
+      [],
+    );
+  });
+
   it("reports one typo in a next once, with the id it most likely meant, not as a cascade", () => {
     const result = lintBroken((f) => ({
       ...f,

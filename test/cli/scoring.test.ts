@@ -1,26 +1,29 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadCatalog } from "../../src/catalog/catalog.js";
+import { resolveConfig } from "../../src/catalog/config.js";
+import { readCorpusFile } from "../../src/catalog/corpus.js";
 import { FakeClock } from "../../src/domain/clock.js";
 import { DrillService } from "../../src/service/drillService.js";
-import { REPO_ROOT } from "../helpers.js";
+import { REPO_ROOT, tempDir } from "../helpers.js";
 import { describeStores, type TestDatabase } from "../stores.js";
 
 // drillbot score, review and rubric eval|suggest, run as a user runs them.
 
-function drillbot(args: string[], input = "", db?: TestDatabase) {
+function drillbot(args: string[], input = "", db?: TestDatabase, home = REPO_ROOT) {
   const { DATABASE_URL: _url, ...env } = process.env;
   // On the test's database: `--db FILE` for SQLite, DATABASE_URL for PostgreSQL.
   const where = db?.location.kind === "sqlite" ? ["--db", db.location.path] : [];
   const result = spawnSync(process.execPath, [join(REPO_ROOT, "bin/drillbot.js"), ...args, ...where], {
     input,
     encoding: "utf8",
-    cwd: REPO_ROOT,
+    cwd: home,
     env: {
       ...env,
-      DRILLBOT_HOME: REPO_ROOT,
+      DRILLBOT_HOME: home,
       USER: "tester",
       ...(db?.location.kind === "postgres" ? { DATABASE_URL: db.location.url } : {}),
     },
@@ -33,10 +36,10 @@ const scenarios = loadCatalog(REPO_ROOT).scenarios;
 
 /** An ended payment-5xx drill with four answers: two the rubric gets right, one good answer it
  * rejects and one bad answer it accepts (so reviews have something to correct). */
-async function recordedDrill(db: TestDatabase): Promise<number> {
+async function recordedDrill(db: TestDatabase, catalog = scenarios): Promise<number> {
   const clock = new FakeClock(Date.UTC(2026, 2, 2, 10));
   const stores = db.stores;
-  const service = new DrillService(stores.drills, scenarios, clock);
+  const service = new DrillService(stores.drills, catalog, clock);
   const started = await service.start({ scenarioId: "payment-5xx", startedBy: { id: "U1", name: "ana" }, venue: "C1", surface: "slack" });
   assert.ok(started.ok);
   const id = started.drill.state.id;
@@ -78,6 +81,22 @@ describe("drillbot score", () => {
     const vague = drillbot(["score", "payment-5xx", "look into the provider errors"]);
     assert.match(vague.stdout, /^payment-5xx: WRONG/);
     assert.match(vague.stdout, /why: vague: “look into the provider errors” names no check to run/);
+  });
+
+  it("says when the scenario's precedents overruled the rubric, and which judged answer it was like", () => {
+    // The rubric reads "all 5 families" as about the wrong thing; answers worded like this one
+    // were accepted by the people who judged token-replay's precedents.
+    const answer = "do all 5 families really show a 2nd device_fp from the other country with status=200? 🔍";
+    const judged = drillbot(["score", "token-replay", answer]);
+    assert.equal(judged.code, 0, judged.stderr);
+    assert.match(
+      judged.stdout,
+      /^token-replay: CORRECT · needs review \(the rubric called it wrong; judged answers worded like it were accepted\)/,
+    );
+    assert.match(judged.stdout, /precedents: the rubric said wrong; answers judged before put this one at \d+% acceptable/);
+    assert.match(judged.stdout, /closest accepted: “[^”]*device_fp[^”]*”/);
+    const json = JSON.parse(drillbot(["score", "token-replay", answer, "--json"]).stdout) as { precedent?: { rulesSaid: boolean } };
+    assert.equal(json.precedent?.rulesSaid, false);
   });
 
   it("gives JSON with --json and helps with a wrong scenario name or no answer", () => {
@@ -151,6 +170,50 @@ describeStores("drillbot rubric eval and suggest", (open) => {
     assert.equal(suggested.code, 0, suggested.stderr);
     assert.match(suggested.stdout, /add to first_move\.rubric\.core: "[^"]+"/);
     assert.match(suggested.stdout, /add to first_move\.rubric\.risky: "[^"]+"/);
+  });
+});
+
+describeStores("drillbot rubric precedents", (open) => {
+  it("keeps the answers facilitators decided on as the team scenario's precedents, once each", async () => {
+    const db = await open();
+    // The team's own copy of payment-5xx (it replaces the built-in one), without precedents yet.
+    const home = tempDir();
+    mkdirSync(join(home, "scenarios"));
+    mkdirSync(join(home, "runbooks"));
+    copyFileSync(join(REPO_ROOT, "runbooks/payment-5xx.md"), join(home, "runbooks/payment-5xx.md"));
+    copyFileSync(join(REPO_ROOT, "scenarios/payment-5xx.yml"), join(home, "scenarios/payment-5xx.yml"));
+    const team = loadCatalog(resolveConfig(home, { DRILLBOT_HOME: home })).scenarios;
+    const id = await recordedDrill(db, team);
+    const service = new DrillService((await db.another()).drills, team, new FakeClock(Date.UTC(2026, 2, 2, 11)));
+    assert.ok((await service.overrideScore(id, "U4", true, { id: "U1", name: "ana" }, "slack")).ok);
+    assert.ok((await service.overrideScore(id, "U5", false, { id: "U1", name: "ana" }, "slack")).ok);
+
+    const added = drillbot(["rubric", "precedents", "payment-5xx"], "", db, home);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(
+      added.stdout,
+      /2 decided answer\(s\) added to .*precedents\/payment-5xx\.yml \(2 decided in all; the file now holds 1 accepted and 1 rejected\)/,
+    );
+    assert.match(added.stdout, /at least 10 of each label; until then the rubric judges alone/);
+    const path = join(home, "scenarios/precedents/payment-5xx.yml");
+    const file = readCorpusFile(path).files[0];
+    assert.deepEqual(
+      file?.answers.map((a) => [a.text.slice(0, 14), a.accept, a.why]),
+      [
+        ["kubectl logs d", true, undefined],
+        ["check the stat", false, `decided in drill #${id}`],
+      ],
+    );
+    // A hand edit stays; a second run adds nothing, and says where a decision and the file disagree.
+    writeFileSync(path, `${readFileSync(path, "utf8").replace("label: accept", "label: reject")}  # checked by hand\n`);
+    const again = drillbot(["rubric", "precedents", "payment-5xx"], "", db, home);
+    assert.match(again.stdout, /0 decided answer\(s\) added/);
+    assert.match(again.stdout, /1 decided answer\(s\) already there with the other label[\s\S]*“kubectl logs/);
+    assert.match(readFileSync(path, "utf8"), /# checked by hand/);
+    // The built-in scenario's precedents ship with drillbot.
+    const builtin = drillbot(["rubric", "precedents", "payment-5xx"], "", db);
+    assert.equal(builtin.code, 2);
+    assert.match(builtin.stderr, /payment-5xx is a built-in scenario: its precedents ship with drillbot/);
   });
 });
 
