@@ -315,8 +315,8 @@ function scoringDetails(r: ScoringResult): string[] {
   return [
     "## Scoring",
     "",
-    `Every answer of the blind-written tuning corpus (test/fixtures/scoring-dev, ${r.answers} answers) scored by its scenario's compiled rubric, 20 times after a warm-up: mean ${ms(r.meanMs)}, p99 ${ms(r.p99Ms)}, max ${ms(r.maxMs)} per answer.`,
-    `500 answers scored one after the other (the end of a 500-responder drill): ${ms(r.drill500Ms)}. Compiling all ${r.scenarios} rubrics with the lexicon: ${ms(r.compileAllMs)}.`,
+    `Every answer of the blind-written tuning corpus (test/fixtures/scoring-dev, ${r.answers} answers) judged as a drill judges it (its scenario's compiled rubric, then its precedents' model), 20 times after a warm-up: mean ${ms(r.meanMs)}, p99 ${ms(r.p99Ms)}, max ${ms(r.maxMs)} per answer.`,
+    `500 answers judged one after the other (the end of a 500-responder drill): ${ms(r.drill500Ms)}. Compiling all ${r.scenarios} rubrics with the lexicon: ${ms(r.compileAllMs)}. Training all ${r.scenarios} precedent models from their files (what a team's own scenario pays once, on its first answer; the build trains the built-in ones): ${ms(r.trainAllMs)}.`,
     "",
   ];
 }

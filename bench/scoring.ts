@@ -1,12 +1,13 @@
 import { join } from "node:path";
 import { loadCatalog } from "../src/catalog/catalog.js";
 import { readCorpus } from "../src/catalog/corpus.js";
-import { compileRubric, firstMoveScore } from "../src/domain/scoring.js";
+import { judgeFirstMove, type PrecedentModel } from "../src/domain/precedents.js";
+import { type CompiledRubric, compileRubric } from "../src/domain/scoring.js";
 import { quantile } from "./stats.js";
 
 // Scoring speed: every answer of the blind-written tuning corpus (test/fixtures/scoring-dev)
-// scored by its scenario's compiled rubric, and a 500-responder drill's answers scored in one go,
-// as the end of such a drill does.
+// judged as a drill judges it (its scenario's compiled rubric and precedents), and a
+// 500-responder drill's answers judged in one go, as the end of such a drill does.
 
 export interface ScoringResult {
   answers: number;
@@ -18,24 +19,31 @@ export interface ScoringResult {
   drill500Ms: number;
   /** compileRubric for every scenario, once (what loading the catalog pays). */
   compileAllMs: number;
+  /** Training every scenario's precedent model from its precedents file, once (what a team's own
+   * scenario pays on its first answer; the build does it for the built-in ones). */
+  trainAllMs: number;
   scenarios: number;
 }
 
 export function benchScoring(repoRoot: string, rounds = 20): ScoringResult {
   const catalog = loadCatalog(repoRoot);
   const corpus = readCorpus(join(repoRoot, "test/fixtures/scoring-dev")).files;
-  const work = corpus.flatMap((f) => {
+  // Loading a folder (not the package's built library) trains each model: timed here, once.
+  const trainStart = performance.now();
+  for (const s of catalog.scenarios.values()) void s.precedentModel;
+  const trainAllMs = performance.now() - trainStart;
+  const work: { rubric: CompiledRubric; model: PrecedentModel | null; text: string }[] = corpus.flatMap((f) => {
     const scenario = catalog.scenarios.get(f.scenario);
-    return scenario ? f.answers.map((a) => ({ rubric: scenario.rubric, text: a.text })) : [];
+    return scenario ? f.answers.map((a) => ({ rubric: scenario.rubric, model: scenario.precedentModel, text: a.text })) : [];
   });
   if (work.length === 0) throw new Error("no corpus answers to score");
   // Warm-up: the stem cache and the JIT, as in a bot that has been running for a while.
-  for (const w of work) firstMoveScore(w.text, w.rubric);
+  for (const w of work) judgeFirstMove(w.text, w.rubric, w.model);
   const times: number[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const w of work) {
       const start = performance.now();
-      firstMoveScore(w.text, w.rubric);
+      judgeFirstMove(w.text, w.rubric, w.model);
       times.push(performance.now() - start);
     }
   }
@@ -44,7 +52,7 @@ export function benchScoring(repoRoot: string, rounds = 20): ScoringResult {
   if (!payment) throw new Error("no scenario");
   const texts = work.map((w) => w.text);
   const drillStart = performance.now();
-  for (let i = 0; i < 500; i++) firstMoveScore(texts[i % texts.length] ?? "", payment.rubric);
+  for (let i = 0; i < 500; i++) judgeFirstMove(texts[i % texts.length] ?? "", payment.rubric, payment.precedentModel);
   const drill500Ms = performance.now() - drillStart;
   const compileStart = performance.now();
   for (const s of catalog.scenarios.values()) compileRubric(s.first_move.rubric, catalog.lexicon);
@@ -56,6 +64,7 @@ export function benchScoring(repoRoot: string, rounds = 20): ScoringResult {
     maxMs: times.at(-1) ?? Number.NaN,
     drill500Ms,
     compileAllMs,
+    trainAllMs,
     scenarios: catalog.scenarios.size,
   };
 }

@@ -24,7 +24,12 @@ const { writeBuiltinCache } = await import(new URL("catalog/builtinCache.js", di
 const { scenarioFiles } = await import(new URL("catalog/catalog.js", dist).href);
 const { BUILTIN_LEXICON_PATH } = await import(new URL("catalog/lexicon.js", dist).href);
 const scenarios = new URL("../scenarios/", import.meta.url).pathname;
-const cached = writeBuiltinCache(scenarioFiles([scenarios]), BUILTIN_LEXICON_PATH);
+const { readdirSync } = await import("node:fs");
+const precedentsDir = new URL("../scenarios/precedents/", import.meta.url).pathname;
+const precedentFiles = readdirSync(precedentsDir)
+  .filter((f) => f.endsWith(".yml"))
+  .map((f) => precedentsDir + f);
+const cached = writeBuiltinCache(scenarioFiles([scenarios]), BUILTIN_LEXICON_PATH, precedentFiles);
 console.log(`drillbot: built dist/ (the built-in library: ${cached} files validated into dist/catalog/builtin-library.json)`);
 // And each built-in scenario's precedent model, trained once here rather than on a drill's first answer.
 const { writeBuiltinPrecedents } = await import(new URL("catalog/builtinCache.js", dist).href);

@@ -6,6 +6,7 @@ import { lexiconSchema } from "../domain/lexicon.js";
 import { type PrecedentModel, precedentModelFromJson, precedentModelToJson } from "../domain/precedents.js";
 import { scenarioSchemas } from "../domain/scenario.js";
 import { PACKAGE_ROOT } from "./config.js";
+import { corpusFileSchema } from "./corpus.js";
 import { parseYamlSource } from "./yamlSource.js";
 
 // The built-in library, read and validated once at build time. `npm run build` writes every
@@ -44,8 +45,9 @@ export function cachedBuiltin(path: string, text: string): unknown {
   return entry && entry.sha256 === sha256(text) ? entry.data : undefined;
 }
 
-/** Build time: validate every given built-in file and write the cache (files that fail are left out). */
-export function writeBuiltinCache(scenarioPaths: readonly string[], lexiconPath: string): number {
+/** Build time: validate every given built-in file and write the cache (files that fail are left out).
+ * A precedents file is kept as its scenario id and label counts: all lint needs of a valid one. */
+export function writeBuiltinCache(scenarioPaths: readonly string[], lexiconPath: string, precedentsPaths: readonly string[] = []): number {
   const files: CacheFile["files"] = {};
   const add = (path: string, schema: { safeParse(data: unknown): { success: true; data: unknown } | { success: false } }) => {
     const text = readFileSync(path, "utf8");
@@ -56,6 +58,12 @@ export function writeBuiltinCache(scenarioPaths: readonly string[], lexiconPath:
   };
   for (const path of scenarioPaths) add(path, scenarioSchemas().ScenarioSchema);
   add(lexiconPath, lexiconSchema());
+  const summary = corpusFileSchema().transform((file) => ({
+    scenario: file.scenario,
+    accepts: file.answers.filter((a) => a.label === "accept").length,
+    rejects: file.answers.filter((a) => a.label === "reject").length,
+  }));
+  for (const path of precedentsPaths) add(path, summary);
   writeFileSync(CACHE_PATH, `${JSON.stringify({ files } satisfies CacheFile)}\n`);
   return Object.keys(files).length;
 }
