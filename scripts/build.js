@@ -31,8 +31,9 @@ const precedentFiles = readdirSync(precedentsDir)
   .map((f) => precedentsDir + f);
 const cached = writeBuiltinCache(scenarioFiles([scenarios]), BUILTIN_LEXICON_PATH, precedentFiles);
 console.log(`drillbot: built dist/ (the built-in library: ${cached} files validated into dist/catalog/builtin-library.json)`);
-// And each built-in scenario's precedent model, trained once here rather than on a drill's first answer.
-const { writeBuiltinPrecedents } = await import(new URL("catalog/builtinCache.js", dist).href);
+// And each built-in scenario's precedent model, trained once here rather than on a drill's first answer,
+// keyed by what it was trained from (src/catalog/builtinCache.ts).
+const { writeBuiltinPrecedents, precedentModelKey } = await import(new URL("catalog/builtinCache.js", dist).href);
 const { loadCatalog, precedentsPath } = await import(new URL("catalog/catalog.js", dist).href);
 const { readFileSync, existsSync } = await import("node:fs");
 const library = loadCatalog(new URL("..", import.meta.url).pathname);
@@ -40,8 +41,9 @@ const models = [];
 for (const [id, scenario] of library.scenarios) {
   const file = library.files.get(id);
   if (!file || !existsSync(precedentsPath(file, id))) continue;
-  const entry = { id, scenarioText: readFileSync(file, "utf8"), precedentsText: readFileSync(precedentsPath(file, id), "utf8") };
-  models.push({ ...entry, model: scenario.precedentModel });
+  const precedentsText = readFileSync(precedentsPath(file, id), "utf8");
+  const key = precedentModelKey({ scenarioHash: scenario.hash, lexicon: library.lexicon, precedentsText });
+  models.push({ id, key, model: scenario.precedentModel });
 }
 writeBuiltinPrecedents(models);
 console.log(`drillbot: trained ${models.length} precedent models into dist/catalog/precedents/`);

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { lexiconSchema } from "../domain/lexicon.js";
+import { type CompiledLexicon, lexiconSchema } from "../domain/lexicon.js";
 import { type PrecedentModel, precedentModelFromJson, precedentModelToJson } from "../domain/precedents.js";
 import { scenarioSchemas } from "../domain/scenario.js";
 import { PACKAGE_ROOT } from "./config.js";
@@ -70,33 +70,51 @@ export function writeBuiltinCache(scenarioPaths: readonly string[], lexiconPath:
 
 // The built-in scenarios' precedent models, trained at build time too: training scores some 500
 // judged answers with the rubric (a third of a second), which a drill's first answer must not
-// wait for. dist/catalog/precedents/<id>.json holds one, with the sha256 of the scenario file and
-// of the precedents file it was trained from; either changed, and the model is trained on first use.
+// wait for. dist/catalog/precedents/<id>.json holds one, keyed by everything the model was trained
+// from: the scenario's hash (its file's data, its runbook and heading map, which the rubric reads),
+// the lexicon the rubric was compiled with, and the precedents file. Any of them changed (an edited
+// runbook or lexicon.yml in a checkout, a team's lexicon extending the built-in one), and the
+// model is trained on first use instead.
 
 const PRECEDENTS_DIR = fileURLToPath(new URL("./precedents/", import.meta.url));
 
-const precedentKey = (scenarioText: string, precedentsText: string) => sha256(`${sha256(scenarioText)}\0${sha256(precedentsText)}`);
+/** The lexicon's content (its forms and groups, which is all a rubric compiles from), as a hash. */
+const lexiconHashes = new WeakMap<CompiledLexicon, string>();
+function lexiconHash(lexicon: CompiledLexicon): string {
+  let hash = lexiconHashes.get(lexicon);
+  if (hash === undefined) {
+    hash = sha256(JSON.stringify({ forms: [...lexicon.forms], groups: [...lexicon.groups] }));
+    lexiconHashes.set(lexicon, hash);
+  }
+  return hash;
+}
 
-/** The model built for a built-in scenario from exactly these two texts, if the build made one. */
-export function cachedPrecedentModel(id: string, scenarioText: string, precedentsText: string): PrecedentModel | null | undefined {
+/** What a built model is looked up by: the same inputs give the same model on every machine. */
+export function precedentModelKey(inputs: { scenarioHash: string; lexicon: CompiledLexicon; precedentsText: string }): string {
+  return sha256(`${inputs.scenarioHash}\0${lexiconHash(inputs.lexicon)}\0${sha256(inputs.precedentsText)}`);
+}
+
+/** The model the build made for a built-in scenario from exactly these inputs (`key`), if any. */
+export function cachedPrecedentModel(id: string, key: string, dir = PRECEDENTS_DIR): PrecedentModel | null | undefined {
   let entry: { key?: string; model?: unknown };
   try {
-    entry = JSON.parse(readFileSync(`${PRECEDENTS_DIR}${id}.json`, "utf8")) as { key?: string; model?: unknown };
+    entry = JSON.parse(readFileSync(join(dir, `${id}.json`), "utf8")) as { key?: string; model?: unknown };
   } catch {
     return undefined; // no build, or not built for this scenario
   }
-  if (entry.key !== precedentKey(scenarioText, precedentsText)) return undefined;
+  if (entry.key !== key) return undefined;
   return entry.model === null ? null : (precedentModelFromJson(entry.model) ?? undefined);
 }
 
-/** Build time: one trained model per built-in scenario that has precedents. */
+/** Build time: one trained model per built-in scenario that has precedents, with its key. */
 export function writeBuiltinPrecedents(
-  entries: readonly { id: string; scenarioText: string; precedentsText: string; model: PrecedentModel | null }[],
+  entries: readonly { id: string; key: string; model: PrecedentModel | null }[],
+  dir = PRECEDENTS_DIR,
 ): number {
-  mkdirSync(PRECEDENTS_DIR, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   for (const e of entries) {
     const model = e.model ? precedentModelToJson(e.model) : null;
-    writeFileSync(`${PRECEDENTS_DIR}${e.id}.json`, `${JSON.stringify({ key: precedentKey(e.scenarioText, e.precedentsText), model })}\n`);
+    writeFileSync(join(dir, `${e.id}.json`), `${JSON.stringify({ key: e.key, model })}\n`);
   }
   return entries.length;
 }

@@ -11,7 +11,7 @@ import { runbookFindings } from "../domain/runbookFindings.js";
 import { type Role, type Scenario, type ScenarioFile, scenarioSchemas } from "../domain/scenario.js";
 import { checkScenario } from "../domain/scenarioChecks.js";
 import { type CompiledRubric, compileRubric } from "../domain/scoring.js";
-import { cachedBuiltin, cachedPrecedentModel } from "./builtinCache.js";
+import { cachedBuiltin, cachedPrecedentModel, precedentModelKey } from "./builtinCache.js";
 import { type CatalogConfig, PACKAGE_ROOT } from "./config.js";
 import { readCorpusFile } from "./corpus.js";
 import { builtinLexicon, LEXICON_FILE, lexiconFolders, loadLexicon } from "./lexicon.js";
@@ -114,7 +114,7 @@ export function loadScenarioFile(
   // A built-in file exactly as it was validated at build time needs no parsing or validation
   // (builtinCache.ts); its YAML is read again only if a problem needs a line number.
   const cached = cachedBuiltin(path, text) as ScenarioFile | undefined;
-  if (opts.trusted && cached) return trustedScenario(path, text, cached, opts, scenarioLexicon);
+  if (opts.trusted && cached) return trustedScenario(path, cached, opts, scenarioLexicon);
   const source = cached ? validatedYamlSource(text, cached) : parseYamlSource(text);
   if (source.errors.length > 0) {
     return { id: fileId, scenario: null, problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
@@ -126,7 +126,7 @@ export function loadScenarioFile(
     return { id, scenario: null, problems: schemaIssueProblems(parsed.error.issues, source, file) };
   }
   const data = parsed.data;
-  if (opts.trusted) return trustedScenario(path, text, data, opts, scenarioLexicon);
+  if (opts.trusted) return trustedScenario(path, data, opts, scenarioLexicon);
   const authoring = opts.authoring === true;
   const found = resolveRunbookPath(path, data.runbook, base);
   // Compiling and scoring each rubric was most of a large catalog's load: a running bot compiles
@@ -226,13 +226,7 @@ export function deferredRubricErrors(scenario: Scenario): LintProblem[] {
 }
 
 /** A built-in scenario from its validated data: its runbook is read, the rest waits for first use. */
-function trustedScenario(
-  path: string,
-  text: string,
-  data: ScenarioFile,
-  opts: ScenarioLoadOptions,
-  lexicon: CompiledLexicon,
-): LoadedScenario {
+function trustedScenario(path: string, data: ScenarioFile, opts: ScenarioLoadOptions, lexicon: CompiledLexicon): LoadedScenario {
   const found = resolveRunbookPath(path, data.runbook, opts.base);
   if (!found) {
     const problem = { file: displayPath(path), line: 1, field: "runbook", message: `runbook ${data.runbook} does not exist` };
@@ -241,12 +235,17 @@ function trustedScenario(
   const runbookText = readFileSync(found.path, "utf8");
   const runbookRef = runbookRefOf(found.path, opts.base);
   const precedents = () => readPrecedents(path, data.id);
-  // The model the build trained from this very file and its precedents, with the built-in lexicon.
+  const headings = opts.headings ?? {};
+  // The model the build trained from this very scenario, runbook, lexicon and precedents, if it did.
   const trainedModel = () => {
     const precedentsText = precedentsFileText(path, data.id);
-    return precedentsText !== null && lexicon === builtinLexicon() ? cachedPrecedentModel(data.id, text, precedentsText) : undefined;
+    if (precedentsText === null) return undefined;
+    return cachedPrecedentModel(
+      data.id,
+      precedentModelKey({ scenarioHash: scenarioHash(data, runbookText, headings), lexicon, precedentsText }),
+    );
   };
-  const scenario = buildScenario(data, runbookText, { headings: opts.headings ?? {}, runbookRef, lexicon, precedents, trainedModel });
+  const scenario = buildScenario(data, runbookText, { headings, runbookRef, lexicon, precedents, trainedModel });
   return { id: data.id, scenario, problems: [] };
 }
 
