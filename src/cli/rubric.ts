@@ -72,8 +72,11 @@ export async function rubricCommand(args: string[], config: CatalogConfig, io: C
   }
   if (sub === "eval") {
     // Judged as a drill judges them, by a model that has not seen these answers as precedents.
-    const leaveOut = new Set(answers.map((a) => sameAnswerKey(a.text)));
-    const model = trainPrecedentModel(scenario.rubric, scenario.precedents, leaveOut);
+    const model = trainPrecedentModel(
+      scenario.rubric,
+      scenario.precedents,
+      answers.map((a) => a.text),
+    );
     const result = evaluateRubric(scenario.rubric, answers, model);
     const s = result.stats;
     io.out(`${scenarioId}: ${s.total} labelled answers (${s.total - reviewed} samples, ${reviewed} reviewed by people)`);

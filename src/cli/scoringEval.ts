@@ -2,7 +2,7 @@ import { loadCatalog } from "../catalog/catalog.js";
 import { readCorpus } from "../catalog/corpus.js";
 import { formatProblem } from "../catalog/problems.js";
 import { percentPrecise } from "../domain/debriefWords.js";
-import { sameAnswerKey, trainPrecedentModel } from "../domain/precedents.js";
+import { trainPrecedentModel } from "../domain/precedents.js";
 import { type EvalStats, evaluateRubric, type ScoredAnswer, TARGETS, targetMisses, totalStats } from "../domain/rubricEval.js";
 
 // The scoring evaluation behind `npm run eval:scoring` and its test: the corpus against the
@@ -33,7 +33,7 @@ export function runScoringEval(root: string, folder: string, options: { misses?:
       continue;
     }
     // The evaluated answers are never precedents: the model is trained without them.
-    const leaveOut = new Set(file.answers.map((a) => sameAnswerKey(a.text)));
+    const leaveOut = file.answers.map((a) => a.text);
     const model = options.rulesOnly ? null : trainPrecedentModel(scenario.rubric, scenario.precedents, leaveOut);
     const result = evaluateRubric(scenario.rubric, file.answers, model);
     perScenario.push({ id: file.scenario, stats: result.stats });

@@ -90,25 +90,39 @@ export const sameAnswerKey = (text: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 
+/** An answer's words as the model sees them: two answers with the same signature are one to it. */
+const wordSignature = (words: Features) => [...words.keys()].sort().join("\n");
+
 /**
  * Trains the scenario's model on its precedents (labelled answers; `why` kept for citing), or
- * returns null when there are too few of either label. `leaveOut` holds answers (as
- * `sameAnswerKey`) that must not be precedents: the evaluation leaves out the answers it measures.
+ * returns null when there are too few of either label. `leaveOut` holds answers (their text) that
+ * must not be precedents: the evaluation leaves out the answers it measures — a precedent that is
+ * the same answer (`sameAnswerKey`), or that reads the same to the model (the same content-word
+ * stems and pairs: "check the 5xx by provider" and "checking 5xx by provider pls"), would let the
+ * model have seen the very answer it is measured on.
  */
 export function trainPrecedentModel(
   rubric: CompiledRubric,
   precedents: readonly (LabelledAnswer & { why?: string })[],
-  leaveOut: ReadonlySet<string> = new Set(),
+  leaveOut: Iterable<string> = [],
 ): PrecedentModel | null {
+  const leftOutKeys = new Set<string>();
+  const leftOutWords = new Set<string>();
+  for (const text of leaveOut) {
+    leftOutKeys.add(sameAnswerKey(text));
+    leftOutWords.add(wordSignature(wordFeatures(text, rubric)));
+  }
   const seen = new Set<string>();
   const cases: PrecedentCase[] = [];
   const examples: { x: Features; accept: boolean }[] = [];
   for (const p of precedents) {
     const key = sameAnswerKey(p.text);
-    if (key === "" || seen.has(key) || leaveOut.has(key)) continue;
+    if (key === "" || seen.has(key) || leftOutKeys.has(key)) continue;
+    const words = wordFeatures(p.text, rubric);
+    if (leftOutWords.size > 0 && leftOutWords.has(wordSignature(words))) continue;
     seen.add(key);
     cases.push({ text: p.text, accept: p.accept, ...(p.why ? { why: p.why } : {}) });
-    examples.push({ x: features(wordFeatures(p.text, rubric), firstMoveScore(p.text, rubric)), accept: p.accept });
+    examples.push({ x: features(words, firstMoveScore(p.text, rubric)), accept: p.accept });
   }
   const accepts = cases.filter((c) => c.accept).length;
   const rejects = cases.length - accepts;

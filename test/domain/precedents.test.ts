@@ -126,9 +126,13 @@ describe("precedents: judged answers that overrule the rubric", () => {
   it("leaves out the answers it is told to, and counts one answer written twice once", () => {
     const twice = [...precedents, { text: "Check the orders queue-depth on the PROD broker!", accept: true }];
     assert.equal(trainPrecedentModel(rubric, twice)?.cases.length, precedents.length);
-    const leaveOut = new Set(rejected.slice(0, 3).map(sameAnswerKey));
+    const leaveOut = rejected.slice(0, 3);
     const without = trainPrecedentModel(rubric, precedents, leaveOut);
     assert.equal(without?.rejects, rejected.length + alsoWrong.length - 3);
-    assert.ok(!without?.cases.some((c) => leaveOut.has(sameAnswerKey(c.text))));
+    assert.ok(!without?.cases.some((c) => leaveOut.some((t) => sameAnswerKey(t) === sameAnswerKey(c.text))));
+    // The same answer worded with other filler or inflections is the same answer to the model.
+    const reworded = trainPrecedentModel(rubric, precedents, ["checking the orders queue depth on the staging broker pls"]);
+    assert.equal(reworded?.rejects, rejected.length + alsoWrong.length - 1);
+    assert.ok(!reworded?.cases.some((c) => c.text === rejected[0]));
   });
 });

@@ -64,6 +64,23 @@ describe("scoring evaluation (npm run eval:scoring)", () => {
     assert.match(report.text, /payment-5xx: accuracy 25\.0% is below 85\.0%/);
   });
 
+  it("measures an answer the way a drill would judge it had nobody judged that answer before", () => {
+    // payment-5xx's precedents hold this query, rejected (it sums by pod, not by provider). The
+    // rubric accepts it; only its own precedent teaches the model otherwise. Measured, it must
+    // count as the rubric's false accept — typed again, or with a filler word the model ignores.
+    const query = 'sum by (pod) (rate(payments_provider_requests_total{code=~"5.."}[5m]))';
+    for (const text of [query, query.replace("(pod)", "(the pod)")]) {
+      const dir = mkdtempSync(join(tmpdir(), "drillbot-eval-"));
+      writeFileSync(
+        join(dir, "payment-5xx.yml"),
+        `scenario: payment-5xx\nanswers:\n  - text: ${JSON.stringify(text)}\n    label: reject\n`,
+      );
+      const report = runScoringEval(REPO_ROOT, dir);
+      assert.equal(report.total.falseAccepts, 1, `${text}\n${report.text}`);
+      assert.equal(report.total.overruled, 0, text);
+    }
+  });
+
   it("reports a corpus file for a scenario the catalog does not have", () => {
     const dir = mkdtempSync(join(tmpdir(), "drillbot-eval-"));
     writeFileSync(join(dir, "nope.yml"), 'scenario: no-such-scenario\nanswers:\n  - {text: "x", label: accept}\n');
