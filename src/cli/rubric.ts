@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { displayPath, loadCatalog, precedentsPath } from "../catalog/catalog.js";
 import { type CatalogConfig, PACKAGE_ROOT } from "../catalog/config.js";
 import { readCorpusFile } from "../catalog/corpus.js";
-import { formatProblem } from "../catalog/problems.js";
+import { formatProblem, type LintProblem } from "../catalog/problems.js";
 import { closestId } from "../domain/closest.js";
 import { percentPrecise } from "../domain/debriefWords.js";
 import { MIN_PRECEDENTS_PER_LABEL, sameAnswerKey, trainPrecedentModel } from "../domain/precedents.js";
@@ -12,6 +12,7 @@ import { evaluateRubric, type LabelledAnswer } from "../domain/rubricEval.js";
 import { suggestRubricChanges } from "../domain/rubricSuggest.js";
 import type { Scenario } from "../domain/scenario.js";
 import { termWords } from "../domain/scoring.js";
+import type { ReviewedAnswer } from "../store/store.js";
 import { databaseFromEnv } from "../store/stores.js";
 import { openCliStores } from "./context.js";
 import type { CliIO } from "./io.js";
@@ -42,7 +43,8 @@ async function labelledAnswers(
   const stores = await openCliStores(dbFlag, io);
   if (!stores) return { answers, reviewed: 0 };
   try {
-    const reviewed = await stores.drills.reviewedAnswers(scenario.id);
+    // An answer given in a role with its own first move was judged by that role's rubric.
+    const reviewed = (await stores.drills.reviewedAnswers(scenario.id)).filter((r) => !ownFirstMoveRole(scenario, r.role));
     for (const r of reviewed) answers.push({ text: r.text, accept: r.correct, source: `drill #${r.drillId}, decided by ${r.decidedBy}` });
     return { answers, reviewed: reviewed.length };
   } finally {
@@ -128,10 +130,15 @@ export async function rubricCommand(args: string[], config: CatalogConfig, io: C
   return 0;
 }
 
+/** A role with a first move of its own: its answers are judged by that role's rubric, never the scenario's. */
+const ownFirstMoveRole = (scenario: Scenario, role: string | null) =>
+  role !== null && (scenario.roles ?? []).some((r) => r.id === role && r.first_move !== undefined);
+
 /** `drillbot rubric precedents <scenario>`: every answer a facilitator decided on (Slack's Accept /
  * Reject, `drillbot review`) becomes a precedent in precedents/<id>.yml beside the scenario file,
  * so later drills are judged with it. Only answers not there yet are added, at the end of the
- * file; comments and hand edits stay. A built-in scenario's precedents ship with drillbot. */
+ * file; comments and hand edits stay. Answers given in a role with its own first move answer that
+ * role's move, not the scenario's, and are left out. A built-in scenario's precedents ship with drillbot. */
 async function addDecidedPrecedents(scenario: Scenario, file: string | undefined, dbFlag: string | undefined, io: CliIO): Promise<number> {
   if (!file || isInside(file, join(PACKAGE_ROOT, "scenarios"))) {
     io.err(
@@ -146,12 +153,13 @@ async function addDecidedPrecedents(scenario: Scenario, file: string | undefined
   }
   const stores = await openCliStores(dbFlag, io);
   if (!stores) return 1;
-  let decided: Awaited<ReturnType<typeof stores.drills.reviewedAnswers>>;
+  let all: ReviewedAnswer[];
   try {
-    decided = await stores.drills.reviewedAnswers(scenario.id);
+    all = await stores.drills.reviewedAnswers(scenario.id);
   } finally {
     await stores.close();
   }
+  const decided = all.filter((d) => !ownFirstMoveRole(scenario, d.role));
   const path = precedentsPath(file, scenario.id);
   const before = existsSync(path) ? readFileSync(path, "utf8") : null;
   const known = new Map<string, boolean>();
@@ -162,12 +170,19 @@ async function addDecidedPrecedents(scenario: Scenario, file: string | undefined
       io.err(`fix ${displayPath(path)} first: nothing was added`);
       return 1;
     }
+    const named = read.files[0]?.scenario;
+    if (named !== scenario.id) {
+      io.err(
+        `${displayPath(path)}: scenario: is "${named}", but this file holds the precedents of "${scenario.id}" (drills do not use it): fix it first, nothing was added`,
+      );
+      return 1;
+    }
     for (const a of read.files[0]?.answers ?? []) known.set(sameAnswerKey(a.text), a.accept);
   }
   // The latest decision on an answer counts (they are in the order they were made).
-  const latest = new Map<string, (typeof decided)[number]>();
+  const latest = new Map<string, ReviewedAnswer>();
   for (const d of decided) latest.set(sameAnswerKey(d.text), d);
-  const added: (typeof decided)[number][] = [];
+  const added: ReviewedAnswer[] = [];
   const disagree: string[] = [];
   for (const [key, d] of latest) {
     const was = known.get(key);
@@ -178,55 +193,98 @@ async function addDecidedPrecedents(scenario: Scenario, file: string | undefined
       );
   }
   if (added.length > 0) {
-    const item = (d: (typeof decided)[number], indent: string) =>
-      [
-        `${indent}- text: ${JSON.stringify(d.text)}`,
-        `${indent}  label: ${d.correct ? "accept" : "reject"}`,
-        ...(d.correct ? [] : [`${indent}  why: ${JSON.stringify(`decided in drill #${d.drillId}`)}`]),
-      ].join("\n");
-    let text: string;
-    if (before === null) {
-      mkdirSync(dirname(path), { recursive: true });
-      const head = `# Precedents for ${scenario.id}: answers people judged (drillbot rubric precedents adds the ones\n# facilitators decide on). A drill lets them overrule the rubric where answers worded like a\n# new one were clearly judged the other way.\nscenario: ${scenario.id}\nanswers:\n`;
-      text = `${head}${added.map((d) => item(d, "  ")).join("\n")}\n`;
-    } else {
-      const lines = before.split("\n");
-      const at = lines.findIndex((l) => /^answers:\s*(#.*)?$/.test(l));
-      if (at < 0 || lines.slice(at + 1).some((l) => /^[^\s#-]/.test(l))) {
-        io.err(`${displayPath(path)}: answers: must be the file's last key, in block style (one "- text:" per answer), to add to it`);
-        return 1;
-      }
-      const indent = /^(\s*)- /.exec(lines.slice(at + 1).find((l) => /^\s*- /.test(l)) ?? "")?.[1] ?? "  ";
-      text = `${before.replace(/\n*$/, "\n")}${added.map((d) => item(d, indent)).join("\n")}\n`;
+    const appended = withPrecedentsAdded(before, scenario.id, added);
+    if (!appended.ok) {
+      io.err(`${displayPath(path)}: ${appended.message}`);
+      return 1;
     }
-    writeFileSync(path, text);
-    const check = readCorpusFile(path);
-    if (check.problems.length > 0) {
-      // Never leave a file drillbot cannot read: put back what was there.
-      if (before === null) rmSync(path);
-      else writeFileSync(path, before);
-      for (const p of check.problems) io.err(formatProblem(p));
-      io.err(`could not add to ${displayPath(path)}: it is as it was`);
+    const written = replaceFile(path, appended.text, before);
+    if (!written.ok) {
+      for (const p of written.problems) io.err(formatProblem(p));
+      io.err(written.message);
       return 1;
     }
   }
-  const all = readCorpusFile(path).files[0]?.answers ?? [];
-  const accepts = all.filter((a) => a.accept).length;
+  const now = readCorpusFile(path).files[0]?.answers ?? [];
+  const accepts = now.filter((a) => a.accept).length;
   io.out(
-    `${scenario.id}: ${added.length} decided answer(s) added to ${displayPath(path)} (${decided.length} decided in all; the file now holds ${accepts} accepted and ${all.length - accepts} rejected)`,
+    `${scenario.id}: ${added.length} decided answer(s) added to ${displayPath(path)} (${decided.length} decided in all; the file now holds ${accepts} accepted and ${now.length - accepts} rejected)`,
   );
+  const inRoles = all.length - decided.length;
+  if (inRoles > 0)
+    io.out(
+      `${inRoles} decided answer(s) given in a role with its own first move left out: they answer that role's move, not the scenario's`,
+    );
   if (disagree.length > 0) {
     io.out(
       `${disagree.length} decided answer(s) already there with the other label, left as the file says (edit it if the decision stands):`,
     );
     for (const line of disagree) io.out(line);
   }
-  if (accepts < MIN_PRECEDENTS_PER_LABEL || all.length - accepts < MIN_PRECEDENTS_PER_LABEL)
+  if (accepts < MIN_PRECEDENTS_PER_LABEL || now.length - accepts < MIN_PRECEDENTS_PER_LABEL)
     io.out(
       `precedents judge answers once there are at least ${MIN_PRECEDENTS_PER_LABEL} of each label; until then the rubric judges alone`,
     );
   else if (added.length > 0) io.out("drills started from now on are judged with them (a running bot reads them when it restarts)");
   return 0;
+}
+
+/** The precedents file's text with `added` at the end of its answers (a new file when `before` is
+ * null). Each text is written as a double-quoted YAML scalar (JSON's escapes are YAML's), so any
+ * answer reads back as it was typed. Refused when answers: is not the file's last key in block
+ * style: appending there would land the answers under another key. */
+export function withPrecedentsAdded(
+  before: string | null,
+  scenarioId: string,
+  added: readonly { text: string; correct: boolean; drillId: number }[],
+): { ok: true; text: string } | { ok: false; message: string } {
+  const item = (d: (typeof added)[number], indent: string) =>
+    [
+      `${indent}- text: ${JSON.stringify(d.text)}`,
+      `${indent}  label: ${d.correct ? "accept" : "reject"}`,
+      ...(d.correct ? [] : [`${indent}  why: ${JSON.stringify(`decided in drill #${d.drillId}`)}`]),
+    ].join("\n");
+  if (before === null) {
+    const head = `# Precedents for ${scenarioId}: answers people judged (drillbot rubric precedents adds the ones\n# facilitators decide on). A drill lets them overrule the rubric where answers worded like a\n# new one were clearly judged the other way.\nscenario: ${scenarioId}\nanswers:\n`;
+    return { ok: true, text: `${head}${added.map((d) => item(d, "  ")).join("\n")}\n` };
+  }
+  const lines = before.split(/\r?\n/);
+  const at = lines.findIndex((l) => /^answers:\s*(#.*)?$/.test(l));
+  // After answers: only its items, comments and blank lines; no other key, no second document.
+  if (at < 0 || lines.slice(at + 1).some((l) => /^([^\s#-]|---)/.test(l)))
+    return { ok: false, message: `answers: must be the file's last key, in block style (one "- text:" per answer), to add to it` };
+  const indent = /^(\s*)- /.exec(lines.slice(at + 1).find((l) => /^\s*- /.test(l)) ?? "")?.[1] ?? "  ";
+  return { ok: true, text: `${before.replace(/\n*$/, "\n")}${added.map((d) => item(d, indent)).join("\n")}\n` };
+}
+
+/** Replaces the file with `text` only if it still holds `before` (null: it did not exist), and
+ * only with a file drillbot can read: the text is written beside it, read back, and renamed over
+ * it, so a reader (a bot starting) never sees half a file, a crash leaves the old one, and an edit
+ * made meanwhile (by hand, or by another run of this command) is not overwritten. */
+export function replaceFile(
+  path: string,
+  text: string,
+  before: string | null,
+): { ok: true } | { ok: false; message: string; problems: LintProblem[] } {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, text);
+    const check = readCorpusFile(temp);
+    if (check.problems.length > 0)
+      return {
+        ok: false,
+        message: `could not add to ${displayPath(path)}: it is as it was`,
+        problems: check.problems.map((p) => ({ ...p, file: displayPath(path) })),
+      };
+    const now = existsSync(path) ? readFileSync(path, "utf8") : null;
+    if (now !== before)
+      return { ok: false, message: `${displayPath(path)} changed while adding to it: nothing was added, run this again`, problems: [] };
+    renameSync(temp, path);
+    return { ok: true };
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 function isInside(path: string, folder: string): boolean {

@@ -401,8 +401,9 @@ export class SqliteDrillStore implements DrillStore {
 
   async reviewedAnswers(scenarioId: string): Promise<ReviewedAnswer[]> {
     const rows = this.stmt(
-      `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at
+      `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at, r.role
          FROM first_moves f JOIN drills d ON d.id = f.drill_id
+         JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
         WHERE d.team_id = ? AND d.scenario_id = ? AND f.override_correct IS NOT NULL
         ORDER BY f.override_at, f.drill_id`,
     ).all(this.team.id, scenarioId) as {
@@ -413,6 +414,7 @@ export class SqliteDrillStore implements DrillStore {
       override_correct: number;
       override_by: string | null;
       override_at: number | null;
+      role: string | null;
     }[];
     return rows.map((r) => ({
       drillId: r.drill_id,
@@ -422,6 +424,7 @@ export class SqliteDrillStore implements DrillStore {
       rubricCorrect: r.correct === 1,
       decidedBy: r.override_by ?? "",
       decidedAt: r.override_at ?? 0,
+      role: r.role,
     }));
   }
 

@@ -76,6 +76,8 @@ export interface ReviewedAnswer {
   rubricCorrect: boolean;
   decidedBy: string;
   decidedAt: number;
+  /** The role the responder answered in (null: none): a role with its own first move is judged by its own rubric. */
+  role: string | null;
 }
 
 /** Every store of workspace data is bound to one workspace (its `team`): each read and write is

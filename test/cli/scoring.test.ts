@@ -220,6 +220,87 @@ describeStores("drillbot rubric precedents", (open) => {
   });
 });
 
+/** A team folder with its own copy of payment-5xx (it replaces the built-in one), and its catalog. */
+function teamCopy() {
+  const home = tempDir();
+  mkdirSync(join(home, "scenarios"));
+  mkdirSync(join(home, "runbooks"));
+  copyFileSync(join(REPO_ROOT, "runbooks/payment-5xx.md"), join(home, "runbooks/payment-5xx.md"));
+  copyFileSync(join(REPO_ROOT, "scenarios/payment-5xx.yml"), join(home, "scenarios/payment-5xx.yml"));
+  return { home, team: loadCatalog(resolveConfig(home, { DRILLBOT_HOME: home })).scenarios };
+}
+
+describeStores("drillbot rubric precedents and roles", (open) => {
+  it("leaves out answers given in a role with its own first move, and keeps every answer's text as typed", async () => {
+    const db = await open();
+    const { home, team } = teamCopy();
+    const clock = new FakeClock(Date.UTC(2026, 2, 3, 10));
+    const service = new DrillService(db.stores.drills, team, clock);
+    const started = await service.start({ scenarioId: "payment-5xx", startedBy: { id: "U1", name: "ana" }, venue: "C1", surface: "slack" });
+    assert.ok(started.ok);
+    const id = started.drill.state.id;
+    // Comms has a first move of its own (a status update); the IC answers the scenario's.
+    const comms = "post in #incident-payments: ~10% of card auths failing, next update in 15 min";
+    const tricky = 'is it only paycore? "5xx: by provider" # not a comment\n- text: injected\nlabel: accept \u2028 \\n done';
+    const quoted = "check: 'the provider dash' — & <b>status page</b>: {a: [1]} *bold* `code`";
+    for (const [userId, role, text] of [
+      ["U2", "comms", comms],
+      ["U3", "ic", tricky],
+      ["U4", null, quoted],
+    ] as const) {
+      clock.advance(10_000);
+      if (role) assert.ok((await service.takeRole(id, { id: userId, name: userId }, role)).ok);
+      assert.ok((await service.submitFirstMove(id, { id: userId, name: userId }, text)).ok);
+    }
+    assert.ok((await service.end(id, "ana", "manual")).ok);
+    for (const [userId, correct] of [
+      ["U2", true],
+      ["U3", false],
+      ["U4", true],
+    ] as const)
+      assert.ok((await service.overrideScore(id, userId, correct, { id: "U1", name: "ana" }, "slack")).ok);
+
+    const added = drillbot(["rubric", "precedents", "payment-5xx"], "", db, home);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /2 decided answer\(s\) added to .*\(2 decided in all; the file now holds 1 accepted and 1 rejected\)/);
+    assert.match(added.stdout, /1 decided answer\(s\) given in a role with its own first move left out/);
+    const file = readCorpusFile(join(home, "scenarios/precedents/payment-5xx.yml"));
+    assert.deepEqual(file.problems, []);
+    assert.deepEqual(
+      file.files[0]?.answers.map((a) => [a.text, a.accept]),
+      [
+        [tricky, false],
+        [quoted, true],
+      ],
+    );
+    // The rubric's own measure leaves the comms answer out too: it was never the scenario's move.
+    assert.match(drillbot(["rubric", "eval", "payment-5xx"], "", db, home).stdout, /2 reviewed by people/);
+  });
+
+  it("adds nothing to a file drills do not read or that it would break, and leaves it as it was", async () => {
+    const db = await open();
+    const { home, team } = teamCopy();
+    const id = await recordedDrill(db, team);
+    const service = new DrillService((await db.another()).drills, team, new FakeClock(Date.UTC(2026, 2, 2, 11)));
+    assert.ok((await service.overrideScore(id, "U4", true, { id: "U1", name: "ana" }, "slack")).ok);
+    const path = join(home, "scenarios/precedents/payment-5xx.yml");
+    mkdirSync(join(home, "scenarios/precedents"));
+    for (const [text, why] of [
+      [
+        'scenario: token-replay\nanswers:\n  - text: "check the auth logs"\n    label: accept\n',
+        /scenario: is "token-replay", but this file holds the precedents of "payment-5xx"/,
+      ],
+      ['answers:\n  - text: "check the provider dash"\n    label: accept\nscenario: payment-5xx\n', /answers: must be the file's last key/],
+    ] as const) {
+      writeFileSync(path, text);
+      const refused = drillbot(["rubric", "precedents", "payment-5xx"], "", db, home);
+      assert.equal(refused.code, 1, refused.stdout);
+      assert.match(refused.stderr, why);
+      assert.equal(readFileSync(path, "utf8"), text);
+    }
+  });
+});
+
 describe("drillbot rubric usage", () => {
   it("explains its usage", () => {
     assert.match(drillbot(["rubric", "nope", "payment-5xx"]).stderr, /usage: drillbot rubric eval/);

@@ -313,9 +313,11 @@ export class PgDrillStore implements DrillStore {
       override_correct: boolean;
       override_by: string | null;
       override_at: number | null;
+      role: string | null;
     }>(
-      `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at
+      `SELECT f.drill_id, f.user_id, f.text, f.correct, f.override_correct, f.override_by, f.override_at, r.role
          FROM first_moves f JOIN drills d ON d.id = f.drill_id
+         JOIN responders r ON r.drill_id = f.drill_id AND r.user_id = f.user_id
         WHERE d.scenario_id = ${params.add(scenarioId)} AND f.override_correct IS NOT NULL${this.inTeam(params, "d.")}
         ORDER BY f.override_at, f.drill_id`,
       params.values,
@@ -328,6 +330,7 @@ export class PgDrillStore implements DrillStore {
       rubricCorrect: r.correct,
       decidedBy: r.override_by ?? "",
       decidedAt: r.override_at ?? 0,
+      role: r.role,
     }));
   }
 
