@@ -202,8 +202,8 @@ export class Drill {
   /** A first move judged by the responder's rubric; the scenario's own rubric also by its
    * precedents (they are answers to the scenario's first move, not a role's). */
   private judge(answer: string, role: string | null) {
-    const roleRubric = role !== null ? this.scenario.roleRubrics[role] : undefined;
-    return roleRubric ? firstMoveScore(answer, roleRubric) : judgeFirstMove(answer, this.scenario.rubric, this.scenario.precedentModel);
+    const rubric = this.rubricFor(role);
+    return rubric === this.scenario.rubric ? judgeFirstMove(answer, rubric, this.scenario.precedentModel) : firstMoveScore(answer, rubric);
   }
 
   /** The rubric a responder's first move is judged by: their role's own, else the scenario's. */

@@ -71,4 +71,30 @@ describeStores("a drill judged with precedents", (open) => {
     assert.equal(rulesAlone?.correct, false);
     assert.equal(rulesAlone?.precedent, undefined);
   });
+
+  it("judges a role's own first move by its own rubric alone: the scenario's precedents answer another move", async () => {
+    const db = await open();
+    const clock = new FakeClock(Date.UTC(2026, 11, 6, 10));
+    const service = new DrillService(db.stores.drills, loadCatalog(REPO_ROOT).scenarios, clock);
+    const started = await service.start({ scenarioId: "payment-5xx", startedBy: { id: "U1", name: "ana" }, venue: "C1", surface: "slack" });
+    assert.ok(started.ok);
+    const id = started.drill.state.id;
+    // The investigator's check, which payment-5xx's precedents accept: right for the scenario's
+    // first move, not for Communications, whose first move is a status update.
+    const check = "is it just paycore or northpay too? pulling the 5xx-by-provider panel on the payments-providers dash";
+    clock.advance(10_000);
+    assert.ok((await service.takeRole(id, { id: "U2", name: "bo" }, "comms")).ok);
+    assert.ok((await service.submitFirstMove(id, { id: "U2", name: "bo" }, check)).ok);
+    assert.ok((await service.takeRole(id, { id: "U3", name: "cy" }, "ic")).ok);
+    assert.ok((await service.submitFirstMove(id, { id: "U3", name: "cy" }, check)).ok);
+    const drill = await (await db.another()).drills.loadDrill(id);
+    const verdict = (userId: string) => {
+      const move = drill?.responders.find((r) => r.user.id === userId)?.firstMove;
+      return move ? verdictOf(move.score) : null;
+    };
+    assert.equal(verdict("U2")?.correct, false);
+    assert.equal(verdict("U2")?.precedent, undefined);
+    // The IC has no first move of their own: theirs is the scenario's, judged with its precedents.
+    assert.equal(verdict("U3")?.correct, true);
+  });
 });
