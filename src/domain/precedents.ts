@@ -215,12 +215,12 @@ export function judgeFirstMove(answer: string, rubric: CompiledRubric, model: Pr
   const closest = closestCase(model, rubric, words, correct);
   if (!closest || closest.likeness < MIN_LIKENESS) return rules;
   const cited = closest.case;
-  const like = `“${shorten(cited.text)}”${!correct && cited.why ? ` (${shorten(cited.why, 80)})` : ""}`;
+  const like = `“${shorten(cited.text)}”${cited.why ? ` (${shorten(cited.why, 80)})` : ""}`;
   const ruling: PrecedentRuling = {
     rulesSaid: rules.correct,
     acceptability: Math.round(p * 100) / 100,
     closest: cited.text,
-    ...(cited.why && !correct ? { closestWhy: cited.why } : {}),
+    ...(cited.why ? { closestWhy: cited.why } : {}),
   };
   return {
     ...rules,

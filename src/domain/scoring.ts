@@ -224,7 +224,7 @@ export interface PrecedentRuling {
   rulesSaid: boolean;
   /** The model's probability that the answer is acceptable, rounded to two places. */
   acceptability: number;
-  /** The closest precedent judged the way the verdict now goes, and for a reject why. */
+  /** The closest precedent judged the way the verdict now goes, and why it was judged so (when its file says). */
   closest: string;
   closestWhy?: string;
 }

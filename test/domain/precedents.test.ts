@@ -57,8 +57,9 @@ const alsoWrong = [
   "flush the queue and replay",
 ];
 const why = "looks at staging, not the broker that pages";
+const acceptedWhy = "the prod broker's backlog: the one that pages";
 const precedents: (LabelledAnswer & { why?: string })[] = [
-  ...accepted.map((text) => ({ text, accept: true })),
+  ...accepted.map((text) => ({ text, accept: true, why: acceptedWhy })),
   ...rejected.map((text) => ({ text, accept: false, why })),
   ...alsoWrong.map((text) => ({ text, accept: false, why: "not the check" })),
 ];
@@ -67,9 +68,11 @@ describe("precedents: judged answers that overrule the rubric", () => {
   const model = trainPrecedentModel(rubric, precedents);
 
   it("needs enough judged answers of each label before it judges anything", () => {
-    const few = [...precedents.filter((p) => p.accept), ...precedents.filter((p) => !p.accept).slice(0, MIN_PRECEDENTS_PER_LABEL - 1)];
-    assert.notEqual(trainPrecedentModel(rubric, precedents), null);
-    assert.equal(trainPrecedentModel(rubric, few), null);
+    // The documented minimum: 10 of each label.
+    assert.equal(MIN_PRECEDENTS_PER_LABEL, 10);
+    const withRejects = (n: number) => [...precedents.filter((p) => p.accept), ...precedents.filter((p) => !p.accept).slice(0, n)];
+    assert.notEqual(trainPrecedentModel(rubric, withRejects(10)), null);
+    assert.equal(trainPrecedentModel(rubric, withRejects(9)), null);
     const answer = "check the orders queue depth on the staging broker";
     assert.deepEqual(judgeFirstMove(answer, rubric, null), firstMoveScore(answer, rubric));
   });
@@ -96,7 +99,8 @@ describe("precedents: judged answers that overrule the rubric", () => {
     assert.equal(v.needsReview, true);
     assert.equal(v.precedent?.rulesSaid, false);
     assert.ok(accepted.includes(v.precedent?.closest ?? ""));
-    assert.equal(v.precedent?.closestWhy, undefined, "an accepted precedent has no why to give");
+    assert.equal(v.precedent?.closestWhy, acceptedWhy, "why the cited answer was accepted");
+    assert.match(v.reason, /judged like accepted answers such as “.*prod.*” \(the prod broker's backlog/);
   });
 
   it("never accepts an answer in which the rubric found a risky action", () => {
@@ -111,16 +115,37 @@ describe("precedents: judged answers that overrule the rubric", () => {
       const rules = firstMoveScore(answer, rubric);
       assert.deepEqual(judgeFirstMove(answer, rubric, model), rules, answer);
     }
+    // Overruled only at 60% or more the other way (short answers the model leans on lightly).
+    let overruled = 0;
+    for (const answer of ["prod", "on prod pls", "prod first", "peek at prod", "prod graph", "orders on prod", "queue depth", "staging"]) {
+      const v = judgeFirstMove(answer, rubric, model);
+      if (!v.precedent) continue;
+      overruled++;
+      const { acceptability } = v.precedent;
+      assert.ok(v.correct ? acceptability >= 0.6 : acceptability <= 0.4, `${answer}: ${acceptability}`);
+    }
+    assert.ok(overruled >= 2, "some of them are overruled");
+  });
+
+  it("does not overrule on the model's lean alone: a judged answer must be worded like it", () => {
+    // The rubric accepts it; the model leans against bare "queue depth" answers, but no rejected
+    // precedent shares a fifth of its wording, so there is nothing to cite and the rubric stands.
+    const answer = "queue depth per partition from the kafka lag exporter across eu-west-1 and us-east-2, consumer group alpha, last hour";
+    const rules = firstMoveScore(answer, rubric);
+    assert.equal(rules.correct, true);
+    assert.deepEqual(judgeFirstMove(answer, rubric, model), rules);
   });
 
   it("is the same model on every run and after a trip through JSON", () => {
     const again = trainPrecedentModel(rubric, [...precedents]);
     assert.deepEqual(again?.weights, model?.weights);
     const copy = precedentModelFromJson(JSON.parse(JSON.stringify(precedentModelToJson(model as NonNullable<typeof model>))));
+    assert.deepEqual(copy?.weights, model?.weights, "every weight, to the last bit");
+    assert.deepEqual(copy?.cases, model?.cases);
     for (const answer of ["queue depth on the staging broker for the orders queue", "peeking at the prod backlog graph for orders"]) {
       assert.deepEqual(judgeFirstMove(answer, rubric, copy), judgeFirstMove(answer, rubric, model));
     }
-    assert.equal(precedentModelFromJson({ weights: "nope" }), null);
+    assert.equal(precedentModelFromJson({ weights: "nope", cases: [], accepts: 10, rejects: 10 }), null);
   });
 
   it("leaves out the answers it is told to, and counts one answer written twice once", () => {
