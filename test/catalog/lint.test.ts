@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { loadCatalog } from "../../src/catalog/catalog.js";
 import { lintCommand } from "../../src/cli/lint.js";
 import { LINT_FIXTURES, tempDir } from "../helpers.js";
 
@@ -286,6 +287,35 @@ describe("drillbot lint", () => {
       fine.lines.filter((l) => l.includes("precedents")),
       [],
     );
+  });
+
+  it("skips a precedents folder in a folder given to lint, and a file it warns about is not what drills use", () => {
+    const dir = tempDir();
+    cpSync(LINT_FIXTURES, dir, { recursive: true });
+    mkdirSync(join(dir, "scenarios/precedents"));
+    const answers = (label: string) =>
+      Array.from({ length: 10 }, (_, i) => `  - text: "check the ${label}ed dashboard ${i}"\n    label: ${label}\n`).join("");
+    const file = (scenario: string) => `scenario: ${scenario}\nanswers:\n${answers("accept")}${answers("reject")}`;
+    const config = { file: null, base: dir, catalogs: [join(dir, "scenarios")], builtin: false, headings: {}, problems: [] };
+    const lint = () => {
+      const out: string[] = [];
+      const code = lintCommand([join(dir, "scenarios")], config, { out: (l) => out.push(l), err: (l) => out.push(l) });
+      return { code, text: out.join("\n") };
+    };
+    const base = () => loadCatalog(config).scenarios.get("base");
+
+    writeFileSync(join(dir, "scenarios/precedents/base.yml"), file("payment-5xx"));
+    const other = lint();
+    assert.equal(other.code, 0, other.text);
+    assert.match(other.text, /1 of 1 scenario valid/);
+    assert.match(other.text, /precedents\/base\.yml:1: scenario: warning: is "payment-5xx".*not used until it is fixed/);
+    assert.deepEqual(base()?.precedents, []);
+    assert.equal(base()?.precedentModel, null);
+
+    writeFileSync(join(dir, "scenarios/precedents/base.yml"), file("base"));
+    assert.doesNotMatch(lint().text, /precedents/);
+    assert.equal(base()?.precedents.length, 20);
+    assert.notEqual(base()?.precedentModel, null);
   });
 
   it("reports one typo in a next once, with the id it most likely meant, not as a cascade", () => {

@@ -7,6 +7,7 @@ import { loadCatalog } from "../../src/catalog/catalog.js";
 import { resolveConfig } from "../../src/catalog/config.js";
 import { readCorpusFile } from "../../src/catalog/corpus.js";
 import { FakeClock } from "../../src/domain/clock.js";
+import type { Scenario } from "../../src/domain/scenario.js";
 import { DrillService } from "../../src/service/drillService.js";
 import { REPO_ROOT, tempDir } from "../helpers.js";
 import { describeStores, type TestDatabase } from "../stores.js";
@@ -97,6 +98,26 @@ describe("drillbot score", () => {
     assert.match(judged.stdout, /closest accepted: “[^”]*device_fp[^”]*”/);
     const json = JSON.parse(drillbot(["score", "token-replay", answer, "--json"]).stdout) as { precedent?: { rulesSaid: boolean } };
     assert.equal(json.precedent?.rulesSaid, false);
+  });
+
+  it("shows a team's precedent and its why as text, whatever control sequences the file holds", () => {
+    const home = tempDir();
+    mkdirSync(join(home, "scenarios/precedents"), { recursive: true });
+    mkdirSync(join(home, "runbooks"));
+    copyFileSync(join(REPO_ROOT, "runbooks/token-replay.md"), join(home, "runbooks/token-replay.md"));
+    copyFileSync(join(REPO_ROOT, "scenarios/token-replay.yml"), join(home, "scenarios/token-replay.yml"));
+    const answer = "do all 5 families really show a 2nd device_fp from the other country with status=200? 🔍";
+    const hostile = `${answer} \u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007\u001b[2J`;
+    const precedents = readFileSync(join(REPO_ROOT, "scenarios/precedents/token-replay.yml"), "utf8").replace(
+      `  - text: ${answer}\n    label: accept\n`,
+      `  - text: ${JSON.stringify(hostile)}\n    label: accept\n    why: ${JSON.stringify("\u001b[31mred\u001b[0m \u009b2J raw-log check")}\n`,
+    );
+    assert.notEqual(precedents, readFileSync(join(REPO_ROOT, "scenarios/precedents/token-replay.yml"), "utf8"));
+    writeFileSync(join(home, "scenarios/precedents/token-replay.yml"), precedents);
+    const judged = drillbot(["score", "token-replay", answer], "", undefined, home);
+    assert.equal(judged.code, 0, judged.stderr);
+    assert.match(judged.stdout, /closest accepted: “do all 5 families[^”]*evil\.example[^”]*” — .*raw-log check/);
+    assert.doesNotMatch(judged.stdout, /[\u001b\u0007\u009b]/);
   });
 
   it("gives JSON with --json and helps with a wrong scenario name or no answer", () => {
@@ -298,6 +319,51 @@ describeStores("drillbot rubric precedents and roles", (open) => {
       assert.match(refused.stderr, why);
       assert.equal(readFileSync(path, "utf8"), text);
     }
+  });
+});
+
+/** An ended payment-5xx drill in which each [user id, text] answered. */
+async function drillWith(db: TestDatabase, catalog: Map<string, Scenario>, answers: readonly (readonly [string, string])[], at: number) {
+  const clock = new FakeClock(at);
+  const service = new DrillService(db.stores.drills, catalog, clock);
+  const started = await service.start({ scenarioId: "payment-5xx", startedBy: { id: "U1", name: "ana" }, venue: "C1", surface: "slack" });
+  assert.ok(started.ok);
+  const id = started.drill.state.id;
+  for (const [userId, text] of answers) {
+    clock.advance(10_000);
+    assert.ok((await service.submitFirstMove(id, { id: userId, name: userId }, text)).ok);
+  }
+  assert.ok((await service.end(id, "ana", "manual")).ok);
+  return { id, service };
+}
+
+describeStores("drillbot rubric eval and precedents, on answers already judged", (open) => {
+  it("measures a decided answer as if nobody had judged it before: its own precedent is left out", async () => {
+    const db = await open();
+    // In payment-5xx's precedents, rejected (it sums by pod, not by provider); the rubric accepts it.
+    const query = 'sum by (pod) (rate(payments_provider_requests_total{code=~"5.."}[5m]))';
+    const { id, service } = await drillWith(db, scenarios, [["U2", query]], Date.UTC(2026, 2, 4, 10));
+    assert.ok((await service.overrideScore(id, "U2", false, { id: "U1", name: "ana" }, "slack")).ok);
+    const evaluated = drillbot(["rubric", "eval", "payment-5xx"], "", db);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    assert.match(evaluated.stdout, /false accept \(drill #\d+, decided by ana\): “sum by \(pod\)/);
+  });
+
+  it("keeps the latest decision on an answer given in several drills", async () => {
+    const db = await open();
+    const { home, team } = teamCopy();
+    const answer = "check the provider errors dash: is it only paycore?";
+    const first = await drillWith(db, team, [["U2", answer]], Date.UTC(2026, 2, 4, 10));
+    assert.ok((await first.service.overrideScore(first.id, "U2", true, { id: "U1", name: "ana" }, "slack")).ok);
+    const second = await drillWith(db, team, [["U3", `${answer.toUpperCase()}!`]], Date.UTC(2026, 2, 5, 10));
+    assert.ok((await second.service.overrideScore(second.id, "U3", false, { id: "U1", name: "ana" }, "slack")).ok);
+    const added = drillbot(["rubric", "precedents", "payment-5xx"], "", db, home);
+    assert.equal(added.code, 0, added.stderr);
+    const file = readCorpusFile(join(home, "scenarios/precedents/payment-5xx.yml")).files[0];
+    assert.deepEqual(
+      file?.answers.map((a) => [a.accept, a.why]),
+      [[false, `decided in drill #${second.id}`]],
+    );
   });
 });
 
