@@ -525,7 +525,46 @@ export function loadCatalog(from: CatalogConfig | string, paths?: string[], opti
     catalog.scenarios.set(scenario.id, scenario);
     catalog.files.set(scenario.id, path);
   }
+  if (options.authoring)
+    catalog.problems.push(
+      ...orphanPrecedents(
+        catalog,
+        config.catalogs.filter((t) => existsSync(t)),
+      ),
+    );
   return catalog;
+}
+
+/** Lint: a precedents/<id>.yml with no scenario of that id beside its folder (a typo in the name,
+ * a scenario renamed or removed) is read by nothing; say so rather than leave it unused. */
+function orphanPrecedents(catalog: Catalog, paths: string[]): LintProblem[] {
+  // Per folder of the scenarios linted: the ids its scenarios declare, and the name of every YAML
+  // file in it (a scenario that failed to load, or was not among the files linted, is no orphan).
+  const idsByFolder = new Map<string, Set<string>>();
+  for (const folder of new Set(scenarioFiles(paths).map((p) => dirname(p)))) {
+    const ids = new Set(
+      readdirSync(folder)
+        .filter(isYaml)
+        .map((name) => basename(name, extname(name))),
+    );
+    for (const [id, path] of catalog.files) if (dirname(path) === folder) ids.add(id);
+    idsByFolder.set(folder, ids);
+  }
+  const problems: LintProblem[] = [];
+  for (const [folder, ids] of idsByFolder) {
+    const precedents = join(folder, PRECEDENTS_FOLDER);
+    if (!existsSync(precedents) || !statSync(precedents).isDirectory()) continue;
+    for (const name of readdirSync(precedents).sort()) {
+      if (!isYaml(name)) continue;
+      const id = basename(name, extname(name));
+      if (ids.has(id) && extname(name) === ".yml") continue;
+      const message = ids.has(id)
+        ? `precedents are read from ${PRECEDENTS_FOLDER}/${id}.yml: this file is not used`
+        : `no scenario "${id}" in ${displayPath(folder)}: these precedents are not used (the file is named after its scenario's id)`;
+      problems.push({ file: displayPath(join(precedents, name)), line: 1, field: "(file)", message, severity: "warning" });
+    }
+  }
+  return problems;
 }
 
 /** Lints runbook files on their own (for `drillbot lint runbooks/x.md`): every finding is a warning. */

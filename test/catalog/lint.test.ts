@@ -316,6 +316,21 @@ describe("drillbot lint", () => {
     assert.doesNotMatch(lint().text, /precedents/);
     assert.equal(base()?.precedents.length, 20);
     assert.notEqual(base()?.precedentModel, null);
+
+    // A file named after no scenario (a typo), or with the wrong extension, is read by nothing.
+    writeFileSync(join(dir, "scenarios/precedents/bsae.yml"), file("bsae"));
+    writeFileSync(join(dir, "scenarios/precedents/base.yaml"), file("base"));
+    const orphans = lint();
+    assert.equal(orphans.code, 0, orphans.text);
+    assert.match(
+      orphans.text,
+      /precedents\/bsae\.yml:1: \(file\): warning: no scenario "bsae" in .*scenarios: these precedents are not used/,
+    );
+    assert.match(
+      orphans.text,
+      /precedents\/base\.yaml:1: \(file\): warning: precedents are read from precedents\/base\.yml: this file is not used/,
+    );
+    assert.doesNotMatch(orphans.text, /precedents\/base\.yml:\d/);
   });
 
   it("reports one typo in a next once, with the id it most likely meant, not as a cascade", () => {
