@@ -117,7 +117,7 @@ describe("drillbot score", () => {
     const judged = drillbot(["score", "token-replay", answer], "", undefined, home);
     assert.equal(judged.code, 0, judged.stderr);
     assert.match(judged.stdout, /closest accepted: “do all 5 families[^”]*evil\.example[^”]*” — .*raw-log check/);
-    assert.doesNotMatch(judged.stdout, /[\u001b\u0007\u009b]/);
+    for (const control of ["\u001b", "\u0007", "\u009b"]) assert.ok(!judged.stdout.includes(control), JSON.stringify(judged.stdout));
   });
 
   it("gives JSON with --json and helps with a wrong scenario name or no answer", () => {
