@@ -84,7 +84,7 @@ export async function rubricCommand(args: string[], config: CatalogConfig, io: C
     io.out(`${scenarioId}: ${s.total} labelled answers (${s.total - reviewed} samples, ${reviewed} reviewed by people)`);
     io.out(
       model
-        ? `  judged by the rubric and ${model.accepts + model.rejects} precedents (precedents/${scenarioId}.yml; ${s.overruled} verdicts overruled)`
+        ? `  judged by the rubric and ${model.accepts + model.rejects} precedents (precedents/${scenarioId}.yml; ${s.overruled} verdict(s) overruled)`
         : "  judged by the rubric alone (no precedents file, or fewer than 10 of a label)",
     );
     io.out(`  accuracy      ${pct(s.accuracy)} (${s.correct} of ${s.total})`);

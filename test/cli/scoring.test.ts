@@ -183,12 +183,12 @@ describeStores("drillbot rubric eval and suggest", (open) => {
     const evaluated = drillbot(["rubric", "eval", "payment-5xx"], "", db);
     assert.equal(evaluated.code, 0, evaluated.stderr);
     assert.match(evaluated.stdout, /3 reviewed by people/);
-    // Judged as a drill judges it: the rubric rejects the one-liner, but payment-5xx's precedents
-    // (trained without the answers measured) accept answers worded like it, so it is no miss.
-    assert.match(evaluated.stdout, /judged by the rubric and \d+ precedents \(precedents\/payment-5xx\.yml; 1 verdicts overruled\)/);
+    // Judged as a drill judges them: the rubric rejects the kubectl one-liner, but answers worded
+    // like it among payment-5xx's precedents were accepted, so it is correct; the hand-off stays wrong.
+    assert.match(evaluated.stdout, /judged by the rubric and \d+ precedents \(precedents\/payment-5xx\.yml; 1 verdict\(s\) overruled\)/);
     assert.match(evaluated.stdout, /false rejects 0\.0% \(0 of \d+ acceptable answers called wrong\)/);
     assert.match(evaluated.stdout, /false accepts \d+\.\d% \(1 of \d+ unacceptable answers called correct\)/);
-    assert.match(evaluated.stdout, /false accept \(drill #\d+, decided by ana\): “check the status page/);
+    assert.match(evaluated.stdout, /false accept \(drill #\d+, decided by ana\): “check the status page and hope/);
 
     const suggested = drillbot(["rubric", "suggest", "payment-5xx"], "", db);
     assert.equal(suggested.code, 0, suggested.stderr);
