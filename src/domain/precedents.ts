@@ -1,3 +1,4 @@
+import { seededRandom } from "./gameDayChoice.js";
 import type { LabelledAnswer } from "./rubricEval.js";
 import { type CompiledRubric, type FirstMoveVerdict, firstMoveScore, type PrecedentRuling } from "./scoring.js";
 import { toWords } from "./words.js";
@@ -71,18 +72,6 @@ function probability(weights: ReadonlyMap<string, number>, x: Features): number 
   return 1 / (1 + Math.exp(-z));
 }
 
-/** A fixed-seed generator (mulberry32): training shuffles, and every run must shuffle alike. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Answers that differ only in case, spacing or punctuation are one answer. */
 export const sameAnswerKey = (text: string) =>
   text
@@ -128,7 +117,8 @@ export function trainPrecedentModel(
   const rejects = cases.length - accepts;
   if (accepts < MIN_PRECEDENTS_PER_LABEL || rejects < MIN_PRECEDENTS_PER_LABEL) return null;
   const weights = new Map<string, number>();
-  const random = seeded(cases.length);
+  // A fixed seed: training shuffles, and every run must shuffle alike.
+  const random = seededRandom(cases.length);
   const order = examples.map((_, i) => i);
   let step = FIRST_STEP;
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
