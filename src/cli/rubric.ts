@@ -25,6 +25,28 @@ const USAGE =
   "usage: drillbot rubric eval <scenario> [--db PATH]   ·   drillbot rubric suggest <scenario> [--db PATH]   ·   drillbot rubric precedents <scenario> [--db PATH]";
 const pct = percentPrecise;
 
+/** Every answer a person decided on for the scenario's own first move, in the order decided, and
+ * how many were left out for being given in a role with its own first move (that role's rubric
+ * judged them). `missing`: the SQLite file named does not exist; null: the database could not be
+ * opened (openCliStores has said why). */
+async function decidedAnswers(
+  scenario: Scenario,
+  dbFlag: string | undefined,
+  io: CliIO,
+): Promise<{ decided: ReviewedAnswer[]; inRoles: number } | { missing: string } | null> {
+  const chosen = databaseFromEnv(process.env, dbFlag);
+  if (chosen.ok && chosen.database.kind === "sqlite" && !existsSync(chosen.database.path)) return { missing: chosen.database.path };
+  const stores = await openCliStores(dbFlag, io);
+  if (!stores) return null;
+  try {
+    const all = await stores.drills.reviewedAnswers(scenario.id);
+    const decided = all.filter((r) => !ownFirstMoveRole(scenario, r.role));
+    return { decided, inRoles: all.length - decided.length };
+  } finally {
+    await stores.close();
+  }
+}
+
 /** The scenario's samples and every reviewed answer in the database, labelled. */
 async function labelledAnswers(
   scenario: Scenario,
@@ -35,21 +57,12 @@ async function labelledAnswers(
   const samples = scenario.first_move.samples;
   for (const text of samples?.accept ?? []) answers.push({ text, accept: true, source: "sample" });
   for (const text of samples?.reject ?? []) answers.push({ text, accept: false, source: "sample" });
-  const chosen = databaseFromEnv(process.env, dbFlag);
-  if (chosen.ok && chosen.database.kind === "sqlite" && !existsSync(chosen.database.path)) {
-    io.err(`(no database at ${chosen.database.path}: samples only)`);
-    return { answers, reviewed: 0 };
-  }
-  const stores = await openCliStores(dbFlag, io);
-  if (!stores) return { answers, reviewed: 0 };
-  try {
-    // An answer given in a role with its own first move was judged by that role's rubric.
-    const reviewed = (await stores.drills.reviewedAnswers(scenario.id)).filter((r) => !ownFirstMoveRole(scenario, r.role));
-    for (const r of reviewed) answers.push({ text: r.text, accept: r.correct, source: `drill #${r.drillId}, decided by ${r.decidedBy}` });
-    return { answers, reviewed: reviewed.length };
-  } finally {
-    await stores.close();
-  }
+  const found = await decidedAnswers(scenario, dbFlag, io);
+  if (found !== null && "missing" in found) io.err(`(no database at ${found.missing}: samples only)`);
+  if (found === null || "missing" in found) return { answers, reviewed: 0 };
+  for (const r of found.decided)
+    answers.push({ text: r.text, accept: r.correct, source: `drill #${r.drillId}, decided by ${r.decidedBy}` });
+  return { answers, reviewed: found.decided.length };
 }
 
 export async function rubricCommand(args: string[], config: CatalogConfig, io: CliIO): Promise<number> {
@@ -146,20 +159,13 @@ async function addDecidedPrecedents(scenario: Scenario, file: string | undefined
     );
     return 2;
   }
-  const chosen = databaseFromEnv(process.env, dbFlag);
-  if (chosen.ok && chosen.database.kind === "sqlite" && !existsSync(chosen.database.path)) {
-    io.err(`no database at ${chosen.database.path}: nothing has been decided yet (give --db PATH or set DATABASE_URL)`);
+  const found = await decidedAnswers(scenario, dbFlag, io);
+  if (found === null) return 1;
+  if ("missing" in found) {
+    io.err(`no database at ${found.missing}: nothing has been decided yet (give --db PATH or set DATABASE_URL)`);
     return 1;
   }
-  const stores = await openCliStores(dbFlag, io);
-  if (!stores) return 1;
-  let all: ReviewedAnswer[];
-  try {
-    all = await stores.drills.reviewedAnswers(scenario.id);
-  } finally {
-    await stores.close();
-  }
-  const decided = all.filter((d) => !ownFirstMoveRole(scenario, d.role));
+  const { decided, inRoles } = found;
   const path = precedentsPath(file, scenario.id);
   const before = existsSync(path) ? readFileSync(path, "utf8") : null;
   const known = new Map<string, boolean>();
@@ -210,7 +216,6 @@ async function addDecidedPrecedents(scenario: Scenario, file: string | undefined
   io.out(
     `${scenario.id}: ${added.length} decided answer(s) added to ${displayPath(path)} (${decided.length} decided in all; the file now holds ${accepts} accepted and ${now.length - accepts} rejected)`,
   );
-  const inRoles = all.length - decided.length;
   if (inRoles > 0)
     io.out(
       `${inRoles} decided answer(s) given in a role with its own first move left out: they answer that role's move, not the scenario's`,
