@@ -340,7 +340,7 @@ function precedentsProblems(scenarioPath: string, id: string): LintProblem[] {
   // A built-in file the build validated needs only its counts (parsing it was most of lint's time).
   let summary = cachedBuiltin(path, text) as { scenario: string; accepts: number; rejects: number } | undefined;
   if (!summary) {
-    const { files, problems } = readCorpusFile(path);
+    const { files, problems } = readCorpusFile(path, text);
     if (problems.length > 0) return problems.map((p) => ({ ...p, message: `${p.message}${unused}`, severity: "warning" as const }));
     const answers = files[0]?.answers ?? [];
     const accepts = answers.filter((a) => a.accept).length;
@@ -374,9 +374,9 @@ function precedentsProblems(scenarioPath: string, id: string): LintProblem[] {
 /** The judged answers in precedents/<id>.yml beside a scenario file (the corpus format: scenario,
  * answers of text, label, why), or none. A broken file gives none here; lint names its problems. */
 export function readPrecedents(scenarioPath: string, id: string): LabelledAnswer[] {
-  const path = precedentsPath(scenarioPath, id);
-  if (!existsSync(path)) return [];
-  const { files, problems } = readCorpusFile(path);
+  const text = precedentsFileText(scenarioPath, id);
+  if (text === null) return [];
+  const { files, problems } = readCorpusFile(precedentsPath(scenarioPath, id), text);
   return problems.length > 0 ? [] : files.filter((f) => f.scenario === id).flatMap((f) => f.answers);
 }
 

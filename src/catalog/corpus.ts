@@ -49,10 +49,10 @@ export function readCorpus(folder: string): { files: CorpusFile[]; problems: Lin
 }
 
 /** One corpus file (also the format of a scenario's precedents/<id>.yml): its answers, or the
- * problems that keep it from being read, with line and field. */
-export function readCorpusFile(path: string): { files: CorpusFile[]; problems: LintProblem[] } {
+ * problems that keep it from being read, with line and field. `text`: the file's, when already read. */
+export function readCorpusFile(path: string, text = readFileSync(path, "utf8")): { files: CorpusFile[]; problems: LintProblem[] } {
   const file = displayPath(path);
-  const source = parseYamlSource(readFileSync(path, "utf8"));
+  const source = parseYamlSource(text);
   if (source.errors.length > 0)
     return { files: [], problems: source.errors.map((e) => ({ file, line: e.line, field: "yaml", message: e.message })) };
   const parsed = corpusFileSchema().safeParse(source.data);

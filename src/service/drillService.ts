@@ -189,19 +189,14 @@ export class DrillService {
     // An older version: its rubric is compiled with the catalog's lexicon as it is now, and its
     // answers are judged with the precedents the catalog has now for its id.
     const current = this.scenarios.get(content.id);
-    const built = buildScenario(content, stored.runbook, {
+    const scenario = buildScenario(content, stored.runbook, {
       ...(headings ? { headings } : {}),
       ...(runbookRef ? { runbookRef } : {}),
       ...(this.lexicon ? { lexicon: this.lexicon } : {}),
       precedents: () => current?.precedents ?? [],
     });
-    const scenario = Object.defineProperties(
-      { ...built, hash },
-      {
-        precedents: { get: () => built.precedents, enumerable: false },
-        precedentModel: { get: () => built.precedentModel, enumerable: false },
-      },
-    ) as Scenario;
+    // The hash it was stored under (its own lazily computed one is left unread).
+    scenario.hash = hash;
     this.versions.set(hash, scenario);
     return scenario;
   }
